@@ -1,0 +1,350 @@
+/** In-memory state of the stand-in workspace: users, channels, messages, ephemerals, views, triggers, response URLs. */
+import { randomBytes } from 'node:crypto';
+
+export interface UserSpec {
+  id: string;
+  name: string;
+  tz?: string;
+}
+
+export interface ChannelSpec {
+  id: string;
+  name: string;
+  isPrivate?: boolean;
+  isArchived?: boolean;
+  members: string[];
+  botIsMember?: boolean;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  tz: string;
+  isBot: boolean;
+}
+
+export interface Channel {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  isArchived: boolean;
+  isIm: boolean;
+  isMpim: boolean;
+  members: Set<string>;
+  botIsMember: boolean;
+  created: number;
+  /** The other party of a direct message channel. */
+  imUser?: string;
+}
+
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  user: string;
+  bot_id?: string;
+  app_id?: string;
+  text: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  thread_ts?: string;
+  metadata?: MessageMetadata;
+  edited?: { user: string; ts: string };
+  subtype?: string;
+}
+
+export interface StoredEphemeral {
+  channel: string;
+  /** The only user who sees it. */
+  user: string;
+  ts: string;
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  source: 'chat.postEphemeral' | 'response_url';
+  responseUrlId?: string;
+}
+
+export interface StoredView {
+  id: string;
+  team_id: string;
+  type: 'modal' | 'home';
+  hash: string;
+  external_id: string;
+  callback_id: string;
+  private_metadata: string;
+  blocks: unknown[];
+  state: { values: Record<string, unknown> };
+  root_view_id: string;
+  previous_view_id: string | null;
+  app_id: string;
+  bot_id: string;
+  [key: string]: unknown;
+}
+
+export interface ResponseUrlContext {
+  channel: string;
+  user: string;
+  threadTs?: string;
+  /** The message the interaction happened on, so replace_original / delete_original can act on it. */
+  messageTs?: string;
+}
+
+export interface ResponseUrl extends ResponseUrlContext {
+  id: string;
+  createdAt: number;
+  uses: number;
+}
+
+export interface Change {
+  kind: 'message' | 'message_changed' | 'message_deleted' | 'ephemeral' | 'ephemeral_changed' | 'views' | 'home' | 'channel';
+  channel?: string;
+  user?: string;
+  ts?: string;
+}
+
+export interface WorkspaceConfig {
+  teamId: string;
+  botUserId: string;
+  botId: string;
+  appId: string;
+  now: () => number;
+  users: UserSpec[];
+  channels: ChannelSpec[];
+}
+
+export const DEFAULT_USERS: UserSpec[] = [
+  { id: 'U0ALICE', name: 'alice', tz: 'Europe/London' },
+  { id: 'U0BOB', name: 'bob', tz: 'America/New_York' },
+  { id: 'U0CAROL', name: 'carol', tz: 'Asia/Kolkata' },
+  { id: 'U0DAVE', name: 'dave', tz: 'America/Los_Angeles' },
+];
+
+export function defaultChannels(users: UserSpec[]): ChannelSpec[] {
+  const everyone = users.map((u) => u.id);
+  return [
+    { id: 'C0GENERAL', name: 'general', members: everyone, botIsMember: true },
+    { id: 'C0PREP', name: 'interview-prep', members: everyone, botIsMember: false },
+    { id: 'G0PRIVATE', name: 'private-mocks', isPrivate: true, members: everyone.slice(0, 2), botIsMember: false },
+  ];
+}
+
+export const TRIGGER_TTL_MS = 3_000;
+export const RESPONSE_URL_TTL_MS = 30 * 60_000;
+export const RESPONSE_URL_MAX_USES = 5;
+export const MAX_MODAL_STACK = 3;
+
+function randomId(prefix: string, length: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const bytes = randomBytes(length);
+  let id = prefix;
+  for (const b of bytes) id += alphabet[b % alphabet.length];
+  return id;
+}
+
+export class Workspace {
+  readonly config: WorkspaceConfig;
+  readonly users = new Map<string, User>();
+  readonly channels = new Map<string, Channel>();
+  readonly messages: StoredMessage[] = [];
+  readonly ephemerals: StoredEphemeral[] = [];
+  readonly modalStacks = new Map<string, StoredView[]>();
+  readonly homeViews = new Map<string, StoredView>();
+  readonly responseUrls = new Map<string, ResponseUrl>();
+  private readonly triggers = new Map<string, { userId: string; issuedAt: number; used: boolean }>();
+  private readonly onChange: (change: Change) => void;
+  private lastSec = 0;
+  private seq = 0;
+  private triggerSeq = 0;
+
+  constructor(config: WorkspaceConfig, onChange: (change: Change) => void) {
+    this.config = config;
+    this.onChange = onChange;
+    this.users.set(config.botUserId, { id: config.botUserId, name: 'mockdesign', tz: 'UTC', isBot: true });
+    for (const u of config.users) this.users.set(u.id, { id: u.id, name: u.name, tz: u.tz ?? 'UTC', isBot: false });
+    for (const c of config.channels) {
+      this.channels.set(c.id, {
+        id: c.id,
+        name: c.name,
+        isPrivate: c.isPrivate ?? false,
+        isArchived: c.isArchived ?? false,
+        isIm: false,
+        isMpim: false,
+        members: new Set(c.members),
+        botIsMember: c.botIsMember ?? c.members.includes(config.botUserId),
+        created: Math.floor(config.now() / 1000),
+      });
+    }
+  }
+
+  now(): number {
+    return this.config.now();
+  }
+
+  changed(change: Change): void {
+    this.onChange(change);
+  }
+
+  /** Slack-like ts: seconds from the clock plus a 6-digit suffix; strictly increasing even if the clock stalls or rewinds. */
+  nextTs(): string {
+    let sec = Math.max(Math.floor(this.now() / 1000), this.lastSec);
+    this.seq += 1;
+    if (this.seq > 999_999) {
+      this.seq = 1;
+      sec = Math.max(sec, this.lastSec + 1);
+    }
+    this.lastSec = sec;
+    return `${sec}.${String(this.seq).padStart(6, '0')}`;
+  }
+
+  newViewId(): string {
+    return randomId('V', 10);
+  }
+
+  newHash(): string {
+    return `${Math.floor(this.now() / 1000)}.${randomBytes(4).toString('hex')}`;
+  }
+
+  isUserId(id: string): boolean {
+    return /^[UW][A-Z0-9]+$/.test(id);
+  }
+
+  /** Direct message channel with a user, created on first use like Slack's implicit IMs. */
+  openIm(userId: string): Channel {
+    const id = `D${userId}`;
+    let ch = this.channels.get(id);
+    if (!ch) {
+      ch = {
+        id, name: id, isPrivate: true, isArchived: false, isIm: true, isMpim: false,
+        members: new Set([userId]), botIsMember: true, created: Math.floor(this.now() / 1000), imUser: userId,
+      };
+      this.channels.set(id, ch);
+      this.changed({ kind: 'channel', channel: id });
+    }
+    return ch;
+  }
+
+  openMpim(userIds: string[]): Channel {
+    const sorted = [...new Set(userIds)].sort();
+    const id = `G${sorted.join('').replace(/[^A-Z0-9]/g, '').slice(0, 20)}`;
+    let ch = this.channels.get(id);
+    if (!ch) {
+      ch = {
+        id, name: `mpdm-${sorted.map((u) => this.users.get(u)?.name ?? u).join('--')}-1`, isPrivate: true, isArchived: false,
+        isIm: false, isMpim: true, members: new Set(sorted), botIsMember: true, created: Math.floor(this.now() / 1000),
+      };
+      this.channels.set(id, ch);
+      this.changed({ kind: 'channel', channel: id });
+    }
+    return ch;
+  }
+
+  /** A channel id, or a user id standing for the DM with that user (as chat.postMessage allows). */
+  resolveChannel(idOrUser: string): Channel | undefined {
+    if (this.isUserId(idOrUser)) {
+      const user = this.users.get(idOrUser);
+      return user && !user.isBot ? this.openIm(user.id) : undefined;
+    }
+    return this.channels.get(idOrUser);
+  }
+
+  findMessage(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  isTopLevel(m: StoredMessage): boolean {
+    return m.thread_ts === undefined || m.thread_ts === m.ts;
+  }
+
+  topLevel(channel: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && this.isTopLevel(m));
+  }
+
+  replies(channel: string, threadTs: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && m.thread_ts === threadTs && m.ts !== threadTs);
+  }
+
+  addMessage(m: StoredMessage): StoredMessage {
+    this.messages.push(m);
+    this.changed({ kind: 'message', channel: m.channel, ts: m.ts });
+    return m;
+  }
+
+  updateMessage(m: StoredMessage, patch: Partial<StoredMessage>): StoredMessage {
+    Object.assign(m, patch, { edited: { user: this.config.botUserId, ts: this.nextTs() } });
+    this.changed({ kind: 'message_changed', channel: m.channel, ts: m.ts });
+    return m;
+  }
+
+  /** A parent with replies leaves a tombstone behind, as in Slack, so the thread stays readable. */
+  deleteMessage(m: StoredMessage): void {
+    if (this.isTopLevel(m) && this.replies(m.channel, m.ts).length > 0) {
+      Object.assign(m, { subtype: 'tombstone', text: 'This message was deleted.', blocks: undefined, metadata: undefined });
+    } else {
+      this.messages.splice(this.messages.indexOf(m), 1);
+    }
+    this.changed({ kind: 'message_deleted', channel: m.channel, ts: m.ts });
+  }
+
+  addEphemeral(e: StoredEphemeral): StoredEphemeral {
+    this.ephemerals.push(e);
+    this.changed({ kind: 'ephemeral', channel: e.channel, user: e.user, ts: e.ts });
+    return e;
+  }
+
+  isMember(userId: string, ch: Channel): boolean {
+    return userId === this.config.botUserId ? ch.botIsMember : ch.members.has(userId);
+  }
+
+  stack(userId: string): StoredView[] {
+    let stack = this.modalStacks.get(userId);
+    if (!stack) {
+      stack = [];
+      this.modalStacks.set(userId, stack);
+    }
+    return stack;
+  }
+
+  /** Every view the app can address by id or external_id: modals on any stack and home tabs. */
+  allViews(): Array<{ view: StoredView; userId: string; replace: (next: StoredView) => void }> {
+    const found: Array<{ view: StoredView; userId: string; replace: (next: StoredView) => void }> = [];
+    for (const [userId, stack] of this.modalStacks) {
+      stack.forEach((view, i) => found.push({ view, userId, replace: (next) => { stack[i] = next; } }));
+    }
+    for (const [userId, view] of this.homeViews) {
+      found.push({ view, userId, replace: (next) => { this.homeViews.set(userId, next); } });
+    }
+    return found;
+  }
+
+  issueTrigger(userId: string): string {
+    this.triggerSeq += 1;
+    const id = `${Math.floor(this.now() / 1000)}${this.triggerSeq}.${randomBytes(4).readUInt32BE(0)}.${randomBytes(10).toString('hex')}`;
+    this.triggers.set(id, { userId, issuedAt: this.now(), used: false });
+    return id;
+  }
+
+  /** Checks a trigger without using it up, so a refused view does not burn it. */
+  checkTrigger(id: string | undefined): { userId: string } | { error: string } {
+    const t = id === undefined ? undefined : this.triggers.get(id);
+    if (!t) return { error: 'invalid_trigger_id' };
+    if (t.used) return { error: 'exchanged_trigger_id' };
+    if (this.now() - t.issuedAt > TRIGGER_TTL_MS) return { error: 'expired_trigger_id' };
+    return { userId: t.userId };
+  }
+
+  useTrigger(id: string): void {
+    const t = this.triggers.get(id);
+    if (t) t.used = true;
+  }
+
+  newResponseUrl(ctx: ResponseUrlContext): ResponseUrl {
+    const entry: ResponseUrl = { ...ctx, id: randomBytes(12).toString('hex'), createdAt: this.now(), uses: 0 };
+    this.responseUrls.set(entry.id, entry);
+    return entry;
+  }
+}

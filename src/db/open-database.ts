@@ -1,0 +1,36 @@
+/** Opens the SQLite file with the pragmas we rely on, and turns a broken file into one clear error. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+export class DatabaseUnusableError extends Error {
+  override readonly name = 'DatabaseUnusableError';
+}
+
+/**
+ * WAL lets the tick read while a listener writes. synchronous=NORMAL is deliberate: with WAL it survives a
+ * killed process (what our exactly-once guarantee needs); only an OS crash or power cut can lose the last
+ * commits. The busy timeout covers the backup command and other short-lived second connections.
+ */
+export function openDatabase(path: string, options: { busyTimeoutMs?: number } = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Db | undefined;
+  try {
+    db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof DatabaseUnusableError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DatabaseUnusableError(
+      `Cannot use the database at ${path}: ${reason}. Check that the file is a SQLite database and that its folder is writable, or restore it from a backup.`,
+    );
+  }
+}

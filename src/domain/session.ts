@@ -1,0 +1,36 @@
+/** A session as the core sees it, and the rules about who may steer it. */
+import type { PhaseSlot } from './timeline.ts';
+
+export type SessionStatus = 'running' | 'paused' | 'ended';
+
+export interface Workspace {
+  readonly teamId: string;
+  /** '' outside Enterprise Grid. */
+  readonly enterpriseId: string;
+}
+
+export interface Session extends Workspace {
+  readonly id: string;
+  readonly channelId: string;
+  readonly hostId: string;
+  readonly topic: string;
+  readonly status: SessionStatus;
+  readonly createdAt: number;
+  readonly endsAt: number;
+  readonly endedAt: number | null;
+  readonly endReason: string | null;
+  readonly pausedAt: number | null;
+  readonly rootTs: string | null;
+  readonly permalink: string | null;
+  readonly phases: readonly PhaseSlot[];
+  readonly interviewers: readonly string[];
+}
+
+/** Only the host and named interviewers advance, pause, end or change a session; anyone may add notes. */
+export function canSteer(session: Session, userId: string): boolean {
+  return session.hostId === userId || session.interviewers.includes(userId);
+}
+
+export function sameWorkspace(session: Session, workspace: Workspace): boolean {
+  return session.teamId === workspace.teamId && session.enterpriseId === workspace.enterpriseId;
+}

@@ -1,0 +1,68 @@
+/** The end-of-session summary as data: who took part, planned vs actual time, notes by phase. */
+import type { Note } from './notes.ts';
+import { PHASES, WRAP_UP_REMINDER } from './phases.ts';
+import { actualDurations, type PhaseSlot } from './timeline.ts';
+
+export interface SummaryInput {
+  readonly topic: string;
+  readonly hostId: string;
+  readonly interviewers: readonly string[];
+  readonly participants: readonly string[];
+  readonly phases: readonly PhaseSlot[];
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly endReason: string | null;
+  readonly notes: readonly Note[];
+}
+
+export interface PhaseSummary {
+  readonly index: number;
+  readonly name: string;
+  readonly plannedMs: number;
+  readonly actualMs: number | null;
+  readonly notes: readonly Note[];
+}
+
+export interface Summary {
+  readonly topic: string;
+  readonly hostId: string;
+  readonly interviewers: readonly string[];
+  /** Host first, then interviewers, then everyone else in the order they joined in. */
+  readonly participants: readonly string[];
+  readonly totalPlannedMs: number;
+  readonly totalActualMs: number;
+  readonly endedEarly: boolean;
+  readonly endReason: string | null;
+  readonly phases: readonly PhaseSummary[];
+  readonly noteCount: number;
+  readonly reminder: string;
+}
+
+export function buildSummary(input: SummaryInput): Summary {
+  const actual = actualDurations(input.phases, input.endedAt);
+  const people = [input.hostId, ...input.interviewers, ...input.participants, ...input.notes.map((n) => n.authorId)];
+  const participants = [...new Set(people)];
+  const byTime = [...input.notes].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+  const phases = input.phases.map((slot, i) => ({
+    index: slot.index,
+    name: PHASES[slot.index]?.name ?? `Phase ${slot.index + 1}`,
+    plannedMs: slot.plannedMs,
+    actualMs: actual[i] ?? null,
+    notes: byTime.filter((n) => n.phaseIndex === slot.index),
+  }));
+  const last = input.phases[input.phases.length - 1];
+  const plannedEnd = last ? last.startsAt + last.plannedMs : input.endedAt;
+  return {
+    topic: input.topic,
+    hostId: input.hostId,
+    interviewers: input.interviewers,
+    participants,
+    totalPlannedMs: input.phases.reduce((sum, p) => sum + p.plannedMs, 0),
+    totalActualMs: Math.max(0, input.endedAt - input.startedAt),
+    endedEarly: input.endedAt < plannedEnd,
+    endReason: input.endReason,
+    phases,
+    noteCount: input.notes.length,
+    reminder: WRAP_UP_REMINDER,
+  };
+}

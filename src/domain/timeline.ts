@@ -1,0 +1,125 @@
+/**
+ * The phase timeline of a session and the steps it schedules. Pure: every function takes the times it
+ * needs; nothing here reads a clock.
+ */
+import { DAY, HOUR, MINUTE } from './duration.ts';
+import { PHASE_COUNT } from './phases.ts';
+import type { Plan } from './plan.ts';
+
+export interface PhaseSlot {
+  readonly index: number;
+  readonly plannedMs: number;
+  /** When the phase starts (or started). Moved by `next`, pause and resume; never recomputed from the plan. */
+  readonly startsAt: number;
+}
+
+export type StepKind = 'root' | 'phase' | 'warning' | 'summary';
+
+export interface PlannedStep {
+  /** Unique within a session: 'root', 'phase:0', 'warning:0', 'summary'. */
+  readonly key: string;
+  readonly kind: StepKind;
+  readonly phaseIndex: number | null;
+  readonly dueAt: number;
+  /** Posting order within the session. */
+  readonly seq: number;
+}
+
+export function schedulePhases(plan: Plan, startAt: number): PhaseSlot[] {
+  let at = startAt;
+  return plan.map((plannedMs, index) => {
+    const slot = { index, plannedMs, startsAt: at };
+    at += plannedMs;
+    return slot;
+  });
+}
+
+/** When the phase ends: the next phase's start, or for the last phase its start plus its length. */
+export function phaseEnd(phases: readonly PhaseSlot[], index: number): number {
+  const next = phases[index + 1];
+  if (next) return next.startsAt;
+  const slot = phases[index];
+  if (!slot) throw new RangeError(`No phase ${index}`);
+  return slot.startsAt + slot.plannedMs;
+}
+
+export function sessionEnd(phases: readonly PhaseSlot[]): number {
+  return phaseEnd(phases, phases.length - 1);
+}
+
+/**
+ * How long before a phase ends its "time check" is posted: a fifth of the phase, in whole minutes (whole
+ * hours for long async phases). Phases under two minutes get none: a warning would be noise.
+ */
+export function warningLead(plannedMs: number): number | null {
+  if (plannedMs < 2 * MINUTE) return null;
+  const fifth = plannedMs / 5;
+  const unit = fifth >= 2 * HOUR ? HOUR : MINUTE;
+  return Math.max(MINUTE, Math.floor(fifth / unit) * unit);
+}
+
+/** Every step of a new session, in posting order: root message, each phase with its time check, summary. */
+export function planSteps(phases: readonly PhaseSlot[], startAt: number): PlannedStep[] {
+  const steps: PlannedStep[] = [{ key: 'root', kind: 'root', phaseIndex: null, dueAt: startAt, seq: 0 }];
+  for (const phase of phases) {
+    steps.push({ key: `phase:${phase.index}`, kind: 'phase', phaseIndex: phase.index, dueAt: phase.startsAt, seq: steps.length });
+    const lead = warningLead(phase.plannedMs);
+    if (lead !== null) {
+      const dueAt = phaseEnd(phases, phase.index) - lead;
+      steps.push({ key: `warning:${phase.index}`, kind: 'warning', phaseIndex: phase.index, dueAt, seq: steps.length });
+    }
+  }
+  steps.push({ key: 'summary', kind: 'summary', phaseIndex: null, dueAt: sessionEnd(phases), seq: steps.length });
+  return steps;
+}
+
+/** The phase under way at `now` (the first one before the session starts, the last one after it ends). */
+export function currentPhaseIndex(phases: readonly PhaseSlot[], now: number): number {
+  let current = 0;
+  for (const phase of phases) if (phase.startsAt <= now) current = phase.index;
+  return current;
+}
+
+export interface Advance {
+  /** The phase that ends now. */
+  readonly from: number;
+  /** The phase that starts now, or null when `from` was the last phase and the session ends. */
+  readonly to: number | null;
+  /** Every phase after `from` moves by this much (negative: earlier). Later phases keep their lengths. */
+  readonly shiftMs: number;
+  /** Steps due at or after this time belonged to later phases and move by `shiftMs`. */
+  readonly boundary: number;
+  readonly phases: PhaseSlot[];
+}
+
+/** `next`: ends the current phase now and starts the next one; later phases keep their planned lengths. */
+export function advance(phases: readonly PhaseSlot[], now: number): Advance {
+  const from = currentPhaseIndex(phases, now);
+  const boundary = phaseEnd(phases, from);
+  const shiftMs = now - boundary;
+  const moved = phases.map((p) => (p.index > from ? { ...p, startsAt: p.startsAt + shiftMs } : p));
+  const to = from + 1 < PHASE_COUNT ? from + 1 : null;
+  return { from, to, shiftMs, boundary, phases: moved };
+}
+
+/** Resume after a pause: everything still ahead of the pause moves by the paused span. */
+export function resume(phases: readonly PhaseSlot[], pausedAt: number, now: number): { shiftMs: number; phases: PhaseSlot[] } {
+  const shiftMs = Math.max(0, now - pausedAt);
+  return { shiftMs, phases: phases.map((p) => (p.startsAt > pausedAt ? { ...p, startsAt: p.startsAt + shiftMs } : p)) };
+}
+
+/** How long each phase really ran, given when the session ended; null for phases it never reached. */
+export function actualDurations(phases: readonly PhaseSlot[], endedAt: number): (number | null)[] {
+  return phases.map((p) => {
+    if (p.startsAt >= endedAt) return null;
+    return Math.min(phaseEnd(phases, p.index), endedAt) - p.startsAt;
+  });
+}
+
+/** Lateness worth telling people about: only when a post is more than a minute behind its schedule. */
+export function latenessWorthMentioning(dueAt: number, now: number): number | null {
+  const late = now - dueAt;
+  return late > MINUTE ? late : null;
+}
+
+export const MAX_SESSION_MS = 30 * DAY;

@@ -1,0 +1,68 @@
+/** Structured logs: one JSON line per event. Tokens and secrets are scrubbed from every line. */
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { LogFields, Logger } from './app/ports.ts';
+
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+export type Level = keyof typeof LEVELS;
+
+const SECRET_KEY = /token|secret|authorization|password|signature/i;
+const SECRET_VALUE = /\b(xox[abposr]-|xapp-)[A-Za-z0-9-]+/g;
+
+export function scrub(text: string): string {
+  return text.replace(SECRET_VALUE, '$1[redacted]');
+}
+
+function describeError(error: unknown): Record<string, string> {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { error: scrub(error.message), ...(typeof code === 'string' ? { error_code: code } : {}), stack: scrub(error.stack ?? '') };
+  }
+  return { error: scrub(String(error)) };
+}
+
+export function createLogger(level: Level, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger & {
+  level: Level;
+} {
+  const state = { level };
+  const emit = (at: Level, msg: string, fields?: LogFields, error?: unknown) => {
+    if (LEVELS[at] < LEVELS[state.level]) return;
+    const record: Record<string, unknown> = { time: new Date().toISOString(), level: at, msg: scrub(msg) };
+    for (const [key, value] of Object.entries(fields ?? {})) {
+      if (value === undefined) continue;
+      record[key] = SECRET_KEY.test(key) ? '[redacted]' : typeof value === 'string' ? scrub(value) : value;
+    }
+    if (error !== undefined) Object.assign(record, describeError(error));
+    write(JSON.stringify(record));
+  };
+  return {
+    get level() {
+      return state.level;
+    },
+    set level(next: Level) {
+      state.level = next;
+    },
+    debug: (msg, fields) => emit('debug', msg, fields),
+    info: (msg, fields) => emit('info', msg, fields),
+    warn: (msg, fields) => emit('warn', msg, fields),
+    error: (msg, fields, error) => emit('error', msg, fields, error),
+  };
+}
+
+/** Bolt and the WebClient log through ours, so their lines are structured and scrubbed too. */
+export function boltLogger(logger: Logger & { level: Level }): BoltLogger {
+  const join = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
+  let name = 'bolt';
+  return {
+    debug: (...m) => logger.debug(join(m), { source: name }),
+    info: (...m) => logger.info(join(m), { source: name }),
+    warn: (...m) => logger.warn(join(m), { source: name }),
+    error: (...m) => logger.error(join(m), { source: name }),
+    setLevel: (l) => {
+      logger.level = l === LogLevel.DEBUG ? 'debug' : l === LogLevel.WARN ? 'warn' : l === LogLevel.ERROR ? 'error' : 'info';
+    },
+    getLevel: () => (logger.level === 'debug' ? LogLevel.DEBUG : logger.level === 'warn' ? LogLevel.WARN : logger.level === 'error' ? LogLevel.ERROR : LogLevel.INFO),
+    setName: (n) => {
+      name = n;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** The composition root: configuration → database → Bolt app → tick; and a clean shutdown on SIGTERM/SIGINT. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { composeMockdesign } from './compose.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
+import { createLogger } from './logger.ts';
+import { startTicker } from './scheduler/ticker.ts';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+const PRUNE_EVERY_MS = 3600_000;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const clock = () => Date.now();
+  const db = openDatabase(config.databasePath);
+  const version = migrate(db, MIGRATIONS_DIR);
+  logger.info('database ready', { path: config.databasePath, schema_version: version });
+
+  let ready = false;
+  const { app, dispatcher, deps } = composeMockdesign({
+    db,
+    botToken: config.botToken,
+    slackApiUrl: config.slackApiUrl,
+    logger,
+    clock,
+    postConcurrency: config.postConcurrency,
+    bolt:
+      config.mode === 'socket'
+        ? { kind: 'socket', appToken: config.appToken ?? '', port: config.port, healthy: () => ready }
+        : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, healthy: () => ready },
+  });
+
+  // Nothing of ours can be in flight at start: any `sending` row was left by a process that was killed.
+  const leftovers = deps.steps.releaseAllLeases();
+  if (leftovers > 0) logger.warn('resuming posts interrupted by a restart', { steps: leftovers });
+
+  await app.start(config.port);
+  ready = true;
+  logger.info('mockdesign is running', { mode: config.mode, port: config.port });
+
+  let lastPrune = 0;
+  const ticker = startTicker(config.tickCron, () => {
+    const now = clock();
+    dispatcher.tick(now);
+    if (now - lastPrune > PRUNE_EVERY_MS) {
+      lastPrune = now;
+      deps.requests.prune(now - 24 * PRUNE_EVERY_MS);
+    }
+  });
+  // Posts that fell due while the app was down go out now rather than at the first tick.
+  dispatcher.tick(clock());
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    ready = false;
+    await ticker.stop();
+    await app.stop().catch((error: unknown) => logger.warn('stopping the receiver failed', { reason: String(error) }));
+    await Promise.race([dispatcher.drain(), new Promise((r) => setTimeout(r, 10_000))]);
+    db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DatabaseUnusableError) {
+    process.stderr.write(`mockdesign cannot start.\n${error.message}\n`);
+  } else {
+    process.stderr.write(`mockdesign cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

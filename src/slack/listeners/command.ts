@@ -1,0 +1,107 @@
+/** `/mockdesign`: every answer is given in the ack (ephemeral), within Slack's 3 seconds; posting follows. */
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { addNote, endSession, nextPhase, pauseSession, resumeSession, startSession, type SteerOutcome } from '../../app/sessions.ts';
+import { MAX_TOPIC_LENGTH, parseCommand } from '../../domain/command.ts';
+import { PHASES } from '../../domain/phases.ts';
+import { DEFAULT_KIND_BY_PHASE } from '../../domain/notes.ts';
+import { currentPhaseIndex } from '../../domain/timeline.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { decodeEntities, slackToPlain } from '../mrkdwn.ts';
+import type { SlackMessage } from '../views/message.ts';
+import {
+  renderBusy,
+  renderHelp,
+  renderInvalid,
+  renderNoSession,
+  renderNoteSaved,
+  renderPlain,
+  renderRefusal,
+  renderStarted,
+  renderStatus,
+} from '../views/replies.ts';
+import { workspaceOf } from './workspace.ts';
+
+type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+function ephemeral(message: SlackMessage) {
+  return { response_type: 'ephemeral' as const, text: message.text, blocks: message.blocks };
+}
+
+export function makeCommandListener(deps: ListenerDeps) {
+  return async ({ command, ack }: Args): Promise<void> => {
+    const now = deps.clock();
+    const workspace = workspaceOf(command);
+    const user = command.user_id;
+    const parsed = parseCommand(decodeEntities(command.text ?? ''));
+    const reply = (message: SlackMessage) => ack(ephemeral(message));
+
+    switch (parsed.kind) {
+      case 'help':
+        return reply(renderHelp(parsed.unknown));
+      case 'invalid':
+        return reply(renderInvalid(parsed.message));
+      case 'start': {
+        const topic = slackToPlain(parsed.topic).trim();
+        if (topic === '' || topic.length > MAX_TOPIC_LENGTH) {
+          return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
+        }
+        const outcome = startSession(
+          deps,
+          { ...workspace, channelId: command.channel_id, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
+          now,
+        );
+        if (outcome.kind === 'busy') return reply(renderBusy(outcome.existing));
+        await reply(renderStarted(outcome.session));
+        deps.logger.info('session started', { team: workspace.teamId, channel: command.channel_id, session: outcome.session.id });
+        deps.dispatcher.tick(now);
+        return;
+      }
+    }
+
+    const session = deps.sessions.findLive(workspace, command.channel_id);
+    if (!session) return reply(renderNoSession());
+
+    switch (parsed.kind) {
+      case 'status':
+        return reply(renderStatus(session, deps.sessions.noteCount(session.id), now));
+      case 'note': {
+        const phaseIndex = currentPhaseIndex(session.phases, session.pausedAt ?? now);
+        const outcome = addNote(
+          deps,
+          {
+            ...workspace,
+            sessionId: session.id,
+            authorId: user,
+            phaseIndex,
+            kind: DEFAULT_KIND_BY_PHASE[phaseIndex] ?? 'requirement',
+            text: parsed.text,
+            dedupeKey: `command:${command.trigger_id}`,
+          },
+          now,
+        );
+        if (!outcome.ok) return reply(renderRefusal(outcome.reason === 'ended' ? 'ended' : 'not_found'));
+        return reply(renderNoteSaved(outcome.phaseIndex));
+      }
+      case 'next':
+        return steer(nextPhase(deps, session.id, workspace, user, now), (s) => {
+          const i = s.status === 'ended' ? null : currentPhaseIndex(s.phases, now);
+          return i === null ? 'That was the last phase: the summary is on its way.' : `⏭️ On to phase ${i + 1}, *${PHASES[i]?.name}*.`;
+        });
+      case 'end':
+        return steer(endSession(deps, session.id, workspace, user, now), () => '🏁 Session ended. The summary is on its way to the thread.');
+      case 'pause':
+        return steer(pauseSession(deps, session.id, workspace, user, now), () => '⏸️ Paused. `/mockdesign resume` starts the clock again.', true);
+      case 'resume':
+        return steer(resumeSession(deps, session.id, workspace, user, now), () => '▶️ Resumed: the schedule moved by the time you were paused.', true);
+    }
+
+    async function steer(outcome: SteerOutcome, success: (s: NonNullable<SteerOutcome['session']>) => string, refresh = false) {
+      if (!outcome.ok) return reply(renderRefusal(outcome.reason, outcome.session));
+      await reply(renderPlain(success(outcome.session)));
+      deps.logger.info(`session ${parsed.kind}`, { team: workspace.teamId, channel: command.channel_id, session: outcome.session.id });
+      deps.dispatcher.tick(now);
+      if (refresh) await deps.dispatcher.refreshRoot(outcome.session.id);
+    }
+  };
+}
+

@@ -1,0 +1,17 @@
+/** Workspace lifecycle events: when Slack takes our access away, live sessions end instead of retrying forever. */
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { ListenerDeps } from '../deps.ts';
+import { workspaceOf } from './workspace.ts';
+
+export function makeAccessRevokedListener(deps: ListenerDeps, reason: 'app_uninstalled' | 'tokens_revoked') {
+  return async ({ body }: AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_uninstalled' | 'tokens_revoked'>): Promise<void> => {
+    const workspace = workspaceOf(body);
+    const now = deps.clock();
+    const ended = deps.transaction(() => {
+      const ids = deps.sessions.endAllForWorkspace(workspace, now, reason);
+      for (const id of ids) deps.steps.cancelPending(id, ['root', 'phase', 'warning', 'summary'], reason);
+      return ids;
+    });
+    deps.logger.warn('access revoked; live sessions ended', { team: workspace.teamId, reason, sessions: ended.length });
+  };
+}

@@ -1,0 +1,54 @@
+/** The note modal's submission: inline errors keep the modal (and the user's text) open; a valid note is stored once. */
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { addNote } from '../../app/sessions.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { BLOCK_IDS } from '../ids.ts';
+import { decodeNoteModalMetadata, parseNoteForm } from '../views/note-modal.ts';
+import { renderNoteSaved } from '../views/replies.ts';
+import { workspaceOf } from './workspace.ts';
+
+type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs;
+
+export function makeNoteModalSubmit(deps: ListenerDeps) {
+  return async ({ ack, body, view, client }: Args): Promise<void> => {
+    const form = parseNoteForm(view.state.values);
+    if (!form.ok) {
+      await ack({ response_action: 'errors', errors: form.errors });
+      return;
+    }
+    const meta = decodeNoteModalMetadata(view.private_metadata);
+    const problem = (text: string) => ack({ response_action: 'errors', errors: { [BLOCK_IDS.noteText]: text } });
+    if (!meta) return problem('This form is out of date. Copy your note, close the form and open it again.');
+    const now = deps.clock();
+    const outcome = addNote(
+      deps,
+      {
+        ...workspaceOf(body),
+        sessionId: meta.s,
+        authorId: body.user.id,
+        phaseIndex: form.phaseIndex,
+        kind: form.kind,
+        text: form.text,
+        // One modal is one note: a second delivery of the same submission stores nothing.
+        dedupeKey: `view:${view.id}`,
+      },
+      now,
+    );
+    if (!outcome.ok) {
+      return problem(
+        outcome.reason === 'ended'
+          ? 'This session has ended, so the note was not saved. Copy it before closing.'
+          : 'This session no longer exists, so the note was not saved.',
+      );
+    }
+    await ack();
+    if (!outcome.stored) return;
+    deps.logger.info('note added', { team: outcome.session.teamId, channel: outcome.session.channelId, session: outcome.session.id });
+    const saved = renderNoteSaved(outcome.phaseIndex);
+    try {
+      await client.chat.postEphemeral({ channel: meta.c, user: body.user.id, text: saved.text, blocks: saved.blocks });
+    } catch (error) {
+      deps.logger.warn('could not confirm a saved note', { channel: meta.c, reason: error instanceof Error ? error.message : String(error) });
+    }
+  };
+}

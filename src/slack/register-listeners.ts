@@ -1,0 +1,24 @@
+/** The one place that wires listeners to Bolt's router. */
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from './deps.ts';
+import { ACTION_IDS, CALLBACK_IDS, COMMAND } from './ids.ts';
+import { makeAddNoteAction, makeSteerAction } from './listeners/actions.ts';
+import { makeCommandListener } from './listeners/command.ts';
+import { makeAccessRevokedListener } from './listeners/events.ts';
+import { makeNoteModalSubmit } from './listeners/note-modal-submit.ts';
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  // Slack re-delivers an event it thinks we missed; the event id tells a retry from a new event.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !deps.requests.firstTime(`event:${eventId}`, deps.clock())) return;
+    await next();
+  });
+  app.command(COMMAND, makeCommandListener(deps));
+  app.action(ACTION_IDS.addNote, makeAddNoteAction(deps));
+  app.action(ACTION_IDS.nextPhase, makeSteerAction(deps, 'next'));
+  app.action(ACTION_IDS.endSession, makeSteerAction(deps, 'end'));
+  app.view(CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps));
+  app.event('app_uninstalled', makeAccessRevokedListener(deps, 'app_uninstalled'));
+  app.event('tokens_revoked', makeAccessRevokedListener(deps, 'tokens_revoked'));
+}

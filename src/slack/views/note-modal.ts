@@ -1,0 +1,99 @@
+/** The "Add note" modal and the parsing of what comes back from it. */
+import type { ModalView, PlainTextOption } from '@slack/types';
+import { z } from 'zod';
+import { MAX_NOTE_LENGTH } from '../../domain/command.ts';
+import { DEFAULT_KIND_BY_PHASE, isNoteKind, NOTE_KINDS, type NoteKind } from '../../domain/notes.ts';
+import { PHASES } from '../../domain/phases.ts';
+import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.ts';
+import { truncate } from '../mrkdwn.ts';
+
+const NoteModalMetadata = z.object({ s: z.string().min(1).max(64), c: z.string().max(32) });
+export type NoteModalMetadata = z.infer<typeof NoteModalMetadata>;
+
+export function encodeNoteModalMetadata(meta: NoteModalMetadata): string {
+  return JSON.stringify(meta);
+}
+
+export function decodeNoteModalMetadata(raw: string): NoteModalMetadata | undefined {
+  try {
+    const parsed = NoteModalMetadata.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function option(text: string, value: string): PlainTextOption {
+  return { text: { type: 'plain_text', text: truncate(text, 75) }, value };
+}
+
+const phaseOptions = PHASES.map((p, i) => option(`${i + 1}. ${p.name}`, String(i)));
+const kindOptions = NOTE_KINDS.map((k) => option(k.label, k.value));
+
+export function renderNoteModal(input: { sessionId: string; channelId: string; topic: string; phaseIndex: number }): ModalView {
+  const phase = phaseOptions[input.phaseIndex] ?? phaseOptions[0];
+  const kind = kindOptions.find((k) => k.value === DEFAULT_KIND_BY_PHASE[input.phaseIndex]) ?? kindOptions[0];
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_IDS.noteModal,
+    private_metadata: encodeNoteModalMetadata({ s: input.sessionId, c: input.channelId }),
+    title: { type: 'plain_text', text: 'Add a note' },
+    submit: { type: 'plain_text', text: 'Save' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      // plain_text needs no escaping: Slack shows it literally.
+      { type: 'context', elements: [{ type: 'plain_text', text: truncate(input.topic, 2000) }] },
+      {
+        type: 'input',
+        block_id: BLOCK_IDS.notePhase,
+        label: { type: 'plain_text', text: 'Phase' },
+        element: { type: 'static_select', action_id: ACTION_IDS.notePhase, options: phaseOptions, ...(phase ? { initial_option: phase } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: BLOCK_IDS.noteKind,
+        label: { type: 'plain_text', text: 'Kind' },
+        element: { type: 'static_select', action_id: ACTION_IDS.noteKind, options: kindOptions, ...(kind ? { initial_option: kind } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: BLOCK_IDS.noteText,
+        label: { type: 'plain_text', text: 'Note' },
+        element: {
+          type: 'plain_text_input',
+          action_id: ACTION_IDS.noteText,
+          multiline: true,
+          max_length: MAX_NOTE_LENGTH,
+          placeholder: { type: 'plain_text', text: 'e.g. Reads outnumber writes 100:1, so cache the redirect lookups' },
+        },
+      },
+    ],
+  };
+}
+
+const StateValue = z.object({
+  value: z.string().nullish(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+});
+const NoteState = z.record(z.string(), z.record(z.string(), StateValue));
+
+export type NoteFormResult =
+  | { ok: true; phaseIndex: number; kind: NoteKind; text: string }
+  | { ok: false; errors: Record<string, string> };
+
+/** Reads the modal's state; errors are keyed by block id, ready for `response_action: 'errors'`. */
+export function parseNoteForm(values: unknown): NoteFormResult {
+  const parsed = NoteState.safeParse(values);
+  const state = parsed.success ? parsed.data : {};
+  const errors: Record<string, string> = {};
+  const text = (state[BLOCK_IDS.noteText]?.[ACTION_IDS.noteText]?.value ?? '').trim();
+  if (text === '') errors[BLOCK_IDS.noteText] = 'Write something first: a note cannot be empty.';
+  else if (text.length > MAX_NOTE_LENGTH) errors[BLOCK_IDS.noteText] = `Keep it under ${MAX_NOTE_LENGTH} characters (this is ${text.length}).`;
+  const phaseRaw = state[BLOCK_IDS.notePhase]?.[ACTION_IDS.notePhase]?.selected_option?.value;
+  const phaseIndex = Number(phaseRaw);
+  if (!(Number.isInteger(phaseIndex) && phaseIndex >= 0 && phaseIndex < PHASES.length)) errors[BLOCK_IDS.notePhase] = 'Pick a phase.';
+  const kind = state[BLOCK_IDS.noteKind]?.[ACTION_IDS.noteKind]?.selected_option?.value ?? '';
+  if (!isNoteKind(kind)) errors[BLOCK_IDS.noteKind] = 'Pick a kind.';
+  if (Object.keys(errors).length > 0 || !isNoteKind(kind)) return { ok: false, errors };
+  return { ok: true, phaseIndex, kind, text };
+}

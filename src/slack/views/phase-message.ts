@@ -1,0 +1,39 @@
+/** Thread messages: a phase beginning (with its checklist) and the time check before it ends. */
+import type { Session } from '../../domain/session.ts';
+import { formatDuration } from '../../domain/duration.ts';
+import { PHASE_COUNT, phaseAt } from '../../domain/phases.ts';
+import { latenessWorthMentioning, phaseEnd } from '../../domain/timeline.ts';
+import { slackWhen } from '../mrkdwn.ts';
+import { context, fallback, header, section, type SlackMessage } from './message.ts';
+
+export function renderPhaseMessage(session: Session, index: number, dueAt: number, now: number): SlackMessage {
+  const phase = phaseAt(index);
+  const slot = session.phases[index];
+  const length = slot ? formatDuration(slot.plannedMs) : '';
+  const until = slackWhen(phaseEnd(session.phases, index), now);
+  const title = `Phase ${index + 1} of ${PHASE_COUNT} · ${phase.name}`;
+  const checklist = phase.checklist.map((item) => `☐ ${item}`).join('\n');
+  const notes: string[] = [`*Outcome:* ${phase.outcome}`];
+  const late = latenessWorthMentioning(dueAt, now);
+  if (late !== null) notes.push(`⚠️ Posted ${formatDuration(late)} late: the app was offline when this phase began.`);
+  return {
+    text: fallback(`${title} (${length})`),
+    blocks: [
+      header(title),
+      section(`*${length}*, until ${until}\n_${phase.goal}_`),
+      section(checklist),
+      context(...notes),
+      context('Capture decisions with *Add note* on the session message, or `/mockdesign note <text>`.'),
+    ],
+  };
+}
+
+export function renderWarningMessage(session: Session, index: number, dueAt: number, now: number): SlackMessage {
+  const phase = phaseAt(index);
+  const left = Math.max(0, phaseEnd(session.phases, index) - now);
+  const next = index + 1 < PHASE_COUNT ? `Next up: *${phaseAt(index + 1).name}*.` : 'Next up: the summary.';
+  const lines = [`⏳ *${formatDuration(left)} left* in *${phase.name}*. ${next}`];
+  const late = latenessWorthMentioning(dueAt, now);
+  if (late !== null) lines.push(`_(This reminder is ${formatDuration(late)} late: the app was offline.)_`);
+  return { text: fallback(`${formatDuration(left)} left in ${phase.name}`), blocks: [section(lines.join('\n'))] };
+}

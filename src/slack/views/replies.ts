@@ -1,0 +1,93 @@
+/** Ephemeral answers to the command and buttons: help, status and every refusal, in friendly words. */
+import type { SteerRefusal } from '../../app/sessions.ts';
+import { formatDuration } from '../../domain/duration.ts';
+import { formatPlan } from '../../domain/plan.ts';
+import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
+import type { Session } from '../../domain/session.ts';
+import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
+import { escapeMrkdwn, mention, slackWhen } from '../mrkdwn.ts';
+import { context, section, type SlackMessage } from './message.ts';
+
+export function renderHelp(unknown?: string): SlackMessage {
+  const intro = unknown ? `I don't know \`${escapeMrkdwn(unknown)}\`. Here is what I can do:` : '*mockdesign* runs a mock system-design interview in this channel.';
+  const usage = [
+    '`/mockdesign start <topic>` opens a session: a message here, with the phases in its thread',
+    '    `/mockdesign start Design a URL shortener`',
+    '    `/mockdesign start Design a chat app --plan 10/25/20/5` (minutes per phase)',
+    '    `/mockdesign start Design Dropbox --plan 1d/3d/2d/1d` (a study group over a week)',
+    '    `/mockdesign start Design a feed --interviewer @alex` (interviewers may steer too)',
+    '`/mockdesign status` where the session is and how long is left',
+    '`/mockdesign note <text>` adds a note to the current phase',
+    '`/mockdesign next` ends the current phase now and starts the next',
+    '`/mockdesign pause` and `/mockdesign resume` stop and restart the clock',
+    '`/mockdesign end` ends the session and posts the summary',
+  ];
+  return {
+    text: 'How to use /mockdesign',
+    blocks: [
+      section(`${intro}\n\n${usage.join('\n')}`),
+      context(`Phases: ${PHASES.map((p) => `${p.name} (${p.defaultMinutes} min)`).join(' → ')}. Durations take s, m, h or d; a bare number is minutes.`),
+    ],
+  };
+}
+
+export function renderInvalid(message: string): SlackMessage {
+  return { text: message, blocks: [section(`⚠️ ${message}`), context('`/mockdesign help` shows every command with examples.')] };
+}
+
+export function renderStatus(session: Session, noteCount: number, now: number): SlackMessage {
+  const topic = escapeMrkdwn(session.topic);
+  const notes = `${noteCount} note${noteCount === 1 ? '' : 's'} so far`;
+  if (session.status === 'paused' && session.pausedAt !== null) {
+    const i = currentPhaseIndex(session.phases, session.pausedAt);
+    const left = phaseEnd(session.phases, i) - session.pausedAt;
+    const text = `⏸️ *${topic}* is paused in phase ${i + 1} of ${PHASE_COUNT}, *${PHASES[i]?.name}*, with ${formatDuration(left)} left. ${notes}.`;
+    return { text, blocks: [section(text), context('`/mockdesign resume` starts the clock again.')] };
+  }
+  const i = currentPhaseIndex(session.phases, now);
+  const end = phaseEnd(session.phases, i);
+  const text = `▶️ *${topic}*: phase ${i + 1} of ${PHASE_COUNT}, *${PHASES[i]?.name}*, ${formatDuration(end - now)} left (until ${slackWhen(end, now)}). ${notes}.`;
+  const plan = formatPlan(session.phases.map((p) => p.plannedMs));
+  return { text, blocks: [section(text), context(`Plan ${plan} · host ${mention(session.hostId)} · ends ${slackWhen(session.endsAt, now)}`)] };
+}
+
+export function renderBusy(existing: Session): SlackMessage {
+  const topic = escapeMrkdwn(existing.topic);
+  const where = existing.permalink ? `<${existing.permalink}|*${topic}*>` : `*${topic}*`;
+  const text = `A session is already running in this channel: ${where}, hosted by ${mention(existing.hostId)}. End it with \`/mockdesign end\` before starting another, or start yours in another channel.`;
+  return { text, blocks: [section(text)] };
+}
+
+export function renderNoSession(): SlackMessage {
+  const text = 'No session is running in this channel. Start one with `/mockdesign start <topic>`.';
+  return { text, blocks: [section(text)] };
+}
+
+const REFUSALS: Record<SteerRefusal, string> = {
+  not_found: 'That session no longer exists.',
+  not_allowed: 'Only the host and the interviewers can steer this session. You can still add notes.',
+  ended: 'This session has already ended; its summary is in the thread.',
+  paused: 'The session is paused. `/mockdesign resume` starts the clock again.',
+  not_paused: 'The session is not paused.',
+  stale: 'The session has already moved on to the next phase.',
+};
+
+export function renderRefusal(reason: SteerRefusal, session?: Session): SlackMessage {
+  let text = REFUSALS[reason];
+  if (reason === 'not_allowed' && session) text = `${text} (Host: ${mention(session.hostId)}.)`;
+  return { text, blocks: [section(text)] };
+}
+
+export function renderNoteSaved(phaseIndex: number): SlackMessage {
+  const text = `📝 Note saved under *${PHASES[phaseIndex]?.name ?? 'the current phase'}*. It will be in the summary.`;
+  return { text, blocks: [section(text)] };
+}
+
+export function renderStarted(session: Session): SlackMessage {
+  const text = `Starting *${escapeMrkdwn(session.topic)}*: ${PHASE_COUNT} phases, ${formatDuration(session.endsAt - session.createdAt)} in all. The plan is going up in this channel now.`;
+  return { text, blocks: [section(text)] };
+}
+
+export function renderPlain(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}

@@ -1,0 +1,85 @@
+/** The root message in the channel: topic, plan with start times, where the session is, and its buttons. */
+import type { ActionsBlock } from '@slack/types';
+import type { SessionSnapshot } from '../../app/ports.ts';
+import { formatDuration } from '../../domain/duration.ts';
+import { PHASES } from '../../domain/phases.ts';
+import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
+import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
+import { escapeMrkdwn, mention, slackWhen, truncate } from '../mrkdwn.ts';
+import { context, fallback, header, section, type SlackMessage } from './message.ts';
+
+export function renderSessionMessage({ session, notes }: SessionSnapshot, now: number): SlackMessage {
+  const ended = session.status === 'ended';
+  const endedAt = session.endedAt ?? now;
+  const clockAt = session.status === 'paused' && session.pausedAt !== null ? session.pausedAt : now;
+  const current = currentPhaseIndex(session.phases, ended ? endedAt - 1 : clockAt);
+  const topic = escapeMrkdwn(session.topic);
+
+  const people = [`Host ${mention(session.hostId)}`];
+  if (session.interviewers.length > 0) people.push(`Interviewer${session.interviewers.length > 1 ? 's' : ''} ${session.interviewers.map(mention).join(', ')}`);
+
+  const lines = session.phases.map((slot) => {
+    const name = PHASES[slot.index]?.name ?? `Phase ${slot.index + 1}`;
+    let marker: string;
+    if (ended) marker = slot.startsAt < endedAt ? '✅' : '⏭️';
+    else if (slot.index < current) marker = '✅';
+    else if (slot.index === current) marker = session.status === 'paused' ? '⏸️' : '▶️';
+    else marker = '◻️';
+    const when = ended && slot.startsAt >= endedAt ? 'not reached' : `starts ${slackWhen(slot.startsAt, now)}`;
+    return `${marker} ${slot.index + 1}. *${name}* · ${formatDuration(slot.plannedMs)} · ${when}`;
+  });
+
+  let state: string;
+  if (ended) state = `Ended ${slackWhen(endedAt, now)} · the summary is in the thread`;
+  else if (session.status === 'paused') state = `⏸️ Paused · \`/mockdesign resume\` carries on where you stopped`;
+  else {
+    const name = PHASES[current]?.name ?? '';
+    state = `Now: *${name}* until ${slackWhen(phaseEnd(session.phases, current), now)} · ends ${slackWhen(session.endsAt, now)}`;
+  }
+  const noteCount = `${notes.length} note${notes.length === 1 ? '' : 's'}`;
+
+  const blocks: SlackMessage['blocks'] = [
+    header(`Mock system design: ${truncate(session.topic, 120)}`),
+    section(`*${topic}*\n${people.join(' · ')}`),
+    section(lines.join('\n')),
+    context(state, noteCount, 'Phases and checklists go in the thread 🧵'),
+  ];
+  if (!ended) blocks.push(controls(session.id, current));
+  return { text: fallback(`Mock system design interview: ${topic}`), blocks };
+}
+
+/** Button values carry the phase they were rendered in, so a double click on Next moves on only once. */
+export function encodeButtonValue(sessionId: string, phaseIndex: number): string {
+  return `${sessionId}:${phaseIndex}`;
+}
+
+export function decodeButtonValue(value: string | undefined): { sessionId: string; phaseIndex?: number } | undefined {
+  const match = /^([A-Za-z0-9_-]{1,64})(?::(\d))?$/.exec(value ?? '');
+  if (!match?.[1]) return undefined;
+  return match[2] === undefined ? { sessionId: match[1] } : { sessionId: match[1], phaseIndex: Number(match[2]) };
+}
+
+function controls(sessionId: string, phaseIndex: number): ActionsBlock {
+  const value = encodeButtonValue(sessionId, phaseIndex);
+  return {
+    type: 'actions',
+    block_id: BLOCK_IDS.controls,
+    elements: [
+      { type: 'button', action_id: ACTION_IDS.addNote, text: { type: 'plain_text', text: 'Add note' }, style: 'primary', value },
+      { type: 'button', action_id: ACTION_IDS.nextPhase, text: { type: 'plain_text', text: 'Next phase' }, value },
+      {
+        type: 'button',
+        action_id: ACTION_IDS.endSession,
+        text: { type: 'plain_text', text: 'End session' },
+        style: 'danger',
+        value,
+        confirm: {
+          title: { type: 'plain_text', text: 'End the session?' },
+          text: { type: 'plain_text', text: 'The summary is posted in the thread right away.' },
+          confirm: { type: 'plain_text', text: 'End it' },
+          deny: { type: 'plain_text', text: 'Keep going' },
+        },
+      },
+    ],
+  };
+}

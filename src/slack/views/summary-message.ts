@@ -1,0 +1,52 @@
+/** The summary posted in the thread at the end, split over as many messages as Block Kit needs. */
+import type { KnownBlock } from '@slack/types';
+import { formatDuration } from '../../domain/duration.ts';
+import { noteKindLabel } from '../../domain/notes.ts';
+import type { Summary } from '../../domain/summary.ts';
+import { escapeMrkdwn, mention, truncate } from '../mrkdwn.ts';
+import { context, fallback, header, section, type SlackMessage } from './message.ts';
+import { packLines, splitIntoMessages } from './split.ts';
+
+const END_REASONS: Record<string, string> = {
+  ended_by_host: 'ended early by the host',
+  channel_not_found: 'stopped: the channel is gone',
+  is_archived: 'stopped: the channel was archived',
+};
+
+export function renderSummary(summary: Summary): SlackMessage[] {
+  const topic = escapeMrkdwn(summary.topic);
+  const blocks: KnownBlock[] = [header('Summary')];
+  const how = summary.endedEarly ? ` (${END_REASONS[summary.endReason ?? ''] ?? 'ended early'})` : '';
+  blocks.push(
+    section(
+      [
+        `*Topic:* ${topic}`,
+        `*Took part:* ${summary.participants.map(mention).join(', ')}`,
+        `*Time:* ${formatDuration(summary.totalPlannedMs)} planned, ${formatDuration(summary.totalActualMs)} taken${how}`,
+        `*Notes:* ${summary.noteCount}`,
+      ].join('\n'),
+    ),
+  );
+  const timing = summary.phases.map((p) => {
+    const actual = p.actualMs === null ? 'not reached' : formatDuration(p.actualMs);
+    return `${p.index + 1}. *${p.name}*: planned ${formatDuration(p.plannedMs)}, actual ${actual}`;
+  });
+  blocks.push(section(timing.join('\n')), { type: 'divider' });
+
+  for (const phase of summary.phases) {
+    const count = phase.notes.length;
+    const lines = [`*${phase.name}* · ${count === 0 ? 'no notes' : `${count} note${count === 1 ? '' : 's'}`}`];
+    for (const note of phase.notes) {
+      lines.push(`• ${mention(note.authorId)} · _${noteKindLabel(note.kind)}_ · ${escapeMrkdwn(note.text)}`);
+    }
+    for (const text of packLines(lines)) blocks.push(section(text));
+  }
+  blocks.push({ type: 'divider' }, context(`🎤 *Wrap-up reminder:* ${escapeMrkdwn(summary.reminder)}`));
+
+  const title = `Summary of ${escapeMrkdwn(truncate(summary.topic, 150))}`;
+  return splitIntoMessages(
+    blocks,
+    (part, parts) => fallback(parts > 1 ? `${title} (part ${part} of ${parts})` : title),
+    (part, parts) => context(`_Summary, part ${part} of ${parts}_`),
+  );
+}
