@@ -1,5 +1,12 @@
 /** Text that comes from people, made safe for Slack mrkdwn, and times shown in each reader's own zone. */
 
+import { PHASES } from '../domain/phases.ts';
+
+/** A phase's name for mrkdwn (our own names contain `&`, which Slack wants escaped too). */
+export function phaseName(index: number): string {
+  return escapeMrkdwn(PHASES[index]?.name ?? `Phase ${index + 1}`);
+}
+
 /** Escapes the three characters Slack's mrkdwn treats as control: no `<!channel>`, mention or link can be injected. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

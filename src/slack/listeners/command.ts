@@ -2,11 +2,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { addNote, endSession, nextPhase, pauseSession, resumeSession, startSession, type SteerOutcome } from '../../app/sessions.ts';
 import { MAX_TOPIC_LENGTH, parseCommand } from '../../domain/command.ts';
-import { PHASES } from '../../domain/phases.ts';
 import { DEFAULT_KIND_BY_PHASE } from '../../domain/notes.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { decodeEntities, slackToPlain } from '../mrkdwn.ts';
+import { decodeEntities, phaseName, slackToPlain } from '../mrkdwn.ts';
 import type { SlackMessage } from '../views/message.ts';
 import {
   renderBusy,
@@ -85,7 +84,7 @@ export function makeCommandListener(deps: ListenerDeps) {
       case 'next':
         return steer(nextPhase(deps, session.id, workspace, user, now), (s) => {
           const i = s.status === 'ended' ? null : currentPhaseIndex(s.phases, now);
-          return i === null ? 'That was the last phase: the summary is on its way.' : `⏭️ On to phase ${i + 1}, *${PHASES[i]?.name}*.`;
+          return i === null ? 'That was the last phase: the summary is on its way.' : `⏭️ On to phase ${i + 1}, *${phaseName(i)}*.`;
         });
       case 'end':
         return steer(endSession(deps, session.id, workspace, user, now), () => '🏁 Session ended. The summary is on its way to the thread.');

@@ -3,7 +3,7 @@ import type { Session } from '../../domain/session.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { PHASE_COUNT, phaseAt } from '../../domain/phases.ts';
 import { latenessWorthMentioning, phaseEnd } from '../../domain/timeline.ts';
-import { slackWhen } from '../mrkdwn.ts';
+import { escapeMrkdwn, phaseName, slackWhen } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
 
 export function renderPhaseMessage(session: Session, index: number, dueAt: number, now: number): SlackMessage {
@@ -17,7 +17,7 @@ export function renderPhaseMessage(session: Session, index: number, dueAt: numbe
   const late = latenessWorthMentioning(dueAt, now);
   if (late !== null) notes.push(`⚠️ Posted ${formatDuration(late)} late: the app was offline when this phase began.`);
   return {
-    text: fallback(`${title} (${length})`),
+    text: fallback(`${escapeMrkdwn(title)} (${length})`),
     blocks: [
       header(title),
       section(`*${length}*, until ${until}\n_${phase.goal}_`),
@@ -29,11 +29,10 @@ export function renderPhaseMessage(session: Session, index: number, dueAt: numbe
 }
 
 export function renderWarningMessage(session: Session, index: number, dueAt: number, now: number): SlackMessage {
-  const phase = phaseAt(index);
   const left = Math.max(0, phaseEnd(session.phases, index) - now);
-  const next = index + 1 < PHASE_COUNT ? `Next up: *${phaseAt(index + 1).name}*.` : 'Next up: the summary.';
-  const lines = [`⏳ *${formatDuration(left)} left* in *${phase.name}*. ${next}`];
+  const next = index + 1 < PHASE_COUNT ? `Next up: *${phaseName(index + 1)}*.` : 'Next up: the summary.';
+  const lines = [`⏳ *${formatDuration(left)} left* in *${phaseName(index)}*. ${next}`];
   const late = latenessWorthMentioning(dueAt, now);
   if (late !== null) lines.push(`_(This reminder is ${formatDuration(late)} late: the app was offline.)_`);
-  return { text: fallback(`${formatDuration(left)} left in ${phase.name}`), blocks: [section(lines.join('\n'))] };
+  return { text: fallback(`${formatDuration(left)} left in ${phaseName(index)}`), blocks: [section(lines.join('\n'))] };
 }

@@ -5,7 +5,7 @@ import { formatPlan } from '../../domain/plan.ts';
 import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
 import type { Session } from '../../domain/session.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
-import { escapeMrkdwn, mention, slackWhen } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, slackWhen } from '../mrkdwn.ts';
 import { context, section, type SlackMessage } from './message.ts';
 
 export function renderHelp(unknown?: string): SlackMessage {
@@ -26,7 +26,7 @@ export function renderHelp(unknown?: string): SlackMessage {
     text: 'How to use /mockdesign',
     blocks: [
       section(`${intro}\n\n${usage.join('\n')}`),
-      context(`Phases: ${PHASES.map((p) => `${p.name} (${p.defaultMinutes} min)`).join(' → ')}. Durations take s, m, h or d; a bare number is minutes.`),
+      context(`Phases: ${PHASES.map((p, i) => `${phaseName(i)} (${p.defaultMinutes} min)`).join(' → ')}. Durations take s, m, h or d; a bare number is minutes.`),
     ],
   };
 }
@@ -41,12 +41,12 @@ export function renderStatus(session: Session, noteCount: number, now: number): 
   if (session.status === 'paused' && session.pausedAt !== null) {
     const i = currentPhaseIndex(session.phases, session.pausedAt);
     const left = phaseEnd(session.phases, i) - session.pausedAt;
-    const text = `⏸️ *${topic}* is paused in phase ${i + 1} of ${PHASE_COUNT}, *${PHASES[i]?.name}*, with ${formatDuration(left)} left. ${notes}.`;
+    const text = `⏸️ *${topic}* is paused in phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, with ${formatDuration(left)} left. ${notes}.`;
     return { text, blocks: [section(text), context('`/mockdesign resume` starts the clock again.')] };
   }
   const i = currentPhaseIndex(session.phases, now);
   const end = phaseEnd(session.phases, i);
-  const text = `▶️ *${topic}*: phase ${i + 1} of ${PHASE_COUNT}, *${PHASES[i]?.name}*, ${formatDuration(end - now)} left (until ${slackWhen(end, now)}). ${notes}.`;
+  const text = `▶️ *${topic}*: phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, ${formatDuration(end - now)} left (until ${slackWhen(end, now)}). ${notes}.`;
   const plan = formatPlan(session.phases.map((p) => p.plannedMs));
   return { text, blocks: [section(text), context(`Plan ${plan} · host ${mention(session.hostId)} · ends ${slackWhen(session.endsAt, now)}`)] };
 }
@@ -79,7 +79,7 @@ export function renderRefusal(reason: SteerRefusal, session?: Session): SlackMes
 }
 
 export function renderNoteSaved(phaseIndex: number): SlackMessage {
-  const text = `📝 Note saved under *${PHASES[phaseIndex]?.name ?? 'the current phase'}*. It will be in the summary.`;
+  const text = `📝 Note saved under *${phaseName(phaseIndex)}*. It will be in the summary.`;
   return { text, blocks: [section(text)] };
 }
 

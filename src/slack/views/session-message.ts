@@ -2,10 +2,9 @@
 import type { ActionsBlock } from '@slack/types';
 import type { SessionSnapshot } from '../../app/ports.ts';
 import { formatDuration } from '../../domain/duration.ts';
-import { PHASES } from '../../domain/phases.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
-import { escapeMrkdwn, mention, slackWhen, truncate } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, slackWhen, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
 
 export function renderSessionMessage({ session, notes }: SessionSnapshot, now: number): SlackMessage {
@@ -19,7 +18,7 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
   if (session.interviewers.length > 0) people.push(`Interviewer${session.interviewers.length > 1 ? 's' : ''} ${session.interviewers.map(mention).join(', ')}`);
 
   const lines = session.phases.map((slot) => {
-    const name = PHASES[slot.index]?.name ?? `Phase ${slot.index + 1}`;
+    const name = phaseName(slot.index);
     let marker: string;
     if (ended) marker = slot.startsAt < endedAt ? '✅' : '⏭️';
     else if (slot.index < current) marker = '✅';
@@ -33,7 +32,7 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
   if (ended) state = `Ended ${slackWhen(endedAt, now)} · the summary is in the thread`;
   else if (session.status === 'paused') state = `⏸️ Paused · \`/mockdesign resume\` carries on where you stopped`;
   else {
-    const name = PHASES[current]?.name ?? '';
+    const name = phaseName(current);
     state = `Now: *${name}* until ${slackWhen(phaseEnd(session.phases, current), now)} · ends ${slackWhen(session.endsAt, now)}`;
   }
   const noteCount = `${notes.length} note${notes.length === 1 ? '' : 's'}`;

@@ -29,13 +29,13 @@ export function renderSummary(summary: Summary): SlackMessage[] {
   );
   const timing = summary.phases.map((p) => {
     const actual = p.actualMs === null ? 'not reached' : formatDuration(p.actualMs);
-    return `${p.index + 1}. *${p.name}*: planned ${formatDuration(p.plannedMs)}, actual ${actual}`;
+    return `${p.index + 1}. *${escapeMrkdwn(p.name)}*: planned ${formatDuration(p.plannedMs)}, actual ${actual}`;
   });
   blocks.push(section(timing.join('\n')), { type: 'divider' });
 
   for (const phase of summary.phases) {
     const count = phase.notes.length;
-    const lines = [`*${phase.name}* · ${count === 0 ? 'no notes' : `${count} note${count === 1 ? '' : 's'}`}`];
+    const lines = [`*${escapeMrkdwn(phase.name)}* · ${count === 0 ? 'no notes' : `${count} note${count === 1 ? '' : 's'}`}`];
     for (const note of phase.notes) {
       lines.push(`• ${mention(note.authorId)} · _${noteKindLabel(note.kind)}_ · ${escapeMrkdwn(note.text)}`);
     }
