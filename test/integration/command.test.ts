@@ -1,0 +1,194 @@
+/** `/mockdesign` through the real Bolt router: answers, what is stored, what is posted. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const sessionCount = () => Number(h.db.prepare('SELECT count(*) FROM sessions').pluck().get());
+const noteCount = () => Number(h.db.prepare('SELECT count(*) FROM notes').pluck().get());
+type Ack = { response_type: string; text: string; blocks: unknown[] };
+
+describe('/mockdesign start', () => {
+  it('posts the root message in the channel and phase 1 in its thread at once', async () => {
+    const ack = (await h.command('start Design a URL shortener')) as Ack;
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('Design a URL shortener');
+
+    const root = h.root();
+    expect(root).toBeDefined();
+    const rootText = allText(root ?? {});
+    expect(rootText).toContain('Design a URL shortener');
+    expect(rootText).toContain('Host <@U0ALICE>');
+    for (const name of ['Requirements &amp; scope', 'High-level design', 'Deep dive', 'Wrap-up']) expect(rootText).toContain(name);
+    // Start times go through Slack's date formatting so each reader sees their own zone.
+    expect(rootText).toMatch(/<!date\^\d+\^\{time\}\|\d\d:\d\d UTC>/);
+    const actions = (root?.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: { action_id: string }[] };
+    const buttons = actions.elements.map((e) => e.action_id);
+    expect(buttons).toEqual(['mockdesign_add_note', 'mockdesign_next_phase', 'mockdesign_end_session']);
+
+    const thread = h.thread();
+    expect(thread).toHaveLength(1);
+    const phase1 = allText(thread[0] ?? {});
+    expect(phase1).toContain('Phase 1 of 4');
+    expect(phase1).toContain('Why are we building this');
+    expect(phase1).toContain('rough scale estimate');
+    expect(thread[0]?.metadata).toMatchObject({ event_type: 'mockdesign_step' });
+  });
+
+  it('accepts a plan with units and shows it', async () => {
+    await h.command('start Design Dropbox --plan 1d/3d/2d/1d');
+    const session = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    expect(session?.phases.map((p) => p.plannedMs)).toEqual([1, 3, 2, 1].map((d) => d * 86_400_000));
+    expect(allText(h.root() ?? {})).toContain('3 d');
+  });
+
+  it('answers a second start in the same channel with a link to the running session', async () => {
+    await h.command('start Design a URL shortener');
+    const ack = (await h.command('start Design Twitter', { user: GUEST })) as Ack;
+    expect(ack.text).toContain('already running');
+    expect(ack.text).toContain(`${h.slack.url}/archives/${CHANNEL}/p`);
+    expect(sessionCount()).toBe(1);
+    expect(h.slack.messages(CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+  });
+
+  it('runs separate sessions in separate channels and separate workspaces', async () => {
+    await h.command('start One');
+    await h.command('start Two', { channel: 'C0PREP' });
+    // Same channel id in another workspace is another channel.
+    const other = (await h.command('start Three', { team: 'T0OTHER' })) as Ack;
+    expect(other.text).toContain('Starting');
+    expect(sessionCount()).toBe(3);
+  });
+
+  it('never lets a topic ping the channel or inject a mention or link', async () => {
+    await h.command('start <!channel> <!here> <@U0BOB|bob> <#C0PREP|prep> <https://evil.example|click> & co');
+    const posted = h.slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
+    expect(posted.length).toBeGreaterThan(0);
+    for (const call of posted) {
+      const text = allText(call.params as { text?: string; blocks?: unknown[] });
+      expect(text).not.toMatch(/<!channel>|<!here>|<@U0BOB|<#C0PREP|<https:\/\/evil/);
+    }
+    expect(allText(h.root() ?? {})).toContain('@channel @here @bob #prep click (https://evil.example) &amp; co');
+  });
+
+  it.each([
+    ['start Design X --plan 5x/abc', 'A plan has 4 phases'],
+    ['start Design X --plan 5x/20/15/5', '`5x` is not a duration'],
+    ['start Design X --plan 5/20/15', 'has 3'],
+    ['start Design X --plan 0/20/15/5', 'not longer than zero'],
+    ['start Design X --plan -5/20/15/5', 'not a duration'],
+    ['start Design X --plan 10d/10d/10d/1d', 'at most 30 days'],
+    ['start --plan 5/5/5/5', 'Give the session a topic'],
+    ['start Design X --colour blue', "don't know the option"],
+  ])('refuses %s with a message and an example, storing nothing', async (text, message) => {
+    const ack = (await h.command(text)) as Ack;
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain(message);
+    if (text.includes('--plan') && !text.startsWith('start --plan')) expect(ack.text).toContain('--plan 5/20/15/5');
+    expect(sessionCount()).toBe(0);
+    expect(h.slack.calls).toHaveLength(0);
+  });
+});
+
+describe('/mockdesign help', () => {
+  it.each(['', 'help', 'dance'])('answers %j with usage and examples, ephemeral, posting nothing', async (text) => {
+    const ack = (await h.command(text)) as Ack;
+    expect(ack.response_type).toBe('ephemeral');
+    const body = allText(ack);
+    for (const verb of ['start', 'status', 'note', 'next', 'end']) expect(body).toContain(`/mockdesign ${verb}`);
+    expect(body).toContain('--plan 10/25/20/5');
+    if (text === 'dance') expect(body).toContain("I don't know `dance`");
+    expect(h.slack.calls).toHaveLength(0);
+    expect(sessionCount()).toBe(0);
+  });
+});
+
+describe('/mockdesign status, note, next, end', () => {
+  it('says there is no session when none runs', async () => {
+    for (const verb of ['status', 'next', 'end', 'note hi']) {
+      const ack = (await h.command(verb)) as Ack;
+      expect(ack.text).toContain('No session is running');
+    }
+  });
+
+  it('status shows the phase, the time left and the notes so far', async () => {
+    await h.command('start Design a URL shortener');
+    await h.advance(2 * 60_000, 60_000);
+    await h.command('note Reads outnumber writes 100:1', { user: GUEST });
+    const ack = (await h.command('status')) as Ack;
+    expect(ack.text).toContain('phase 1 of 4');
+    expect(ack.text).toContain('Requirements &amp; scope');
+    expect(ack.text).toContain('3 min left');
+    expect(ack.text).toContain('1 note so far');
+  });
+
+  it('note stores a note on the current phase and it shows in the summary', async () => {
+    await h.command('start Design a URL shortener');
+    const ack = (await h.command('note Cache the redirects <b>hot</b>', { user: GUEST })) as Ack;
+    expect(ack.text).toContain('Note saved under *Requirements &amp; scope*');
+    expect(noteCount()).toBe(1);
+    await h.command('end');
+    const summary = h.thread().map((m) => allText(m)).join('\n');
+    expect(summary).toContain('Cache the redirects &lt;b&gt;hot&lt;/b&gt;');
+    expect(summary).toContain('<@U0BOB>');
+  });
+
+  it('next ends the current phase now; later phases keep their planned lengths', async () => {
+    await h.command('start Design a URL shortener');
+    const before = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    await h.advance(60_000, 60_000);
+    const ack = (await h.command('next')) as Ack;
+    expect(ack.text).toContain('On to phase 2');
+    const after = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    const now = h.clock.now();
+    expect(after?.phases[1]?.startsAt).toBe(now);
+    expect(after?.phases[2]?.startsAt).toBe(now + 20 * 60_000);
+    expect(after?.phases.map((p) => p.plannedMs)).toEqual(before?.phases.map((p) => p.plannedMs));
+    expect(allText(h.thread().at(-1) ?? {})).toContain('Phase 2 of 4');
+  });
+
+  it('only the host and interviewers may steer; others are told why, and nothing changes', async () => {
+    await h.command('start Design a feed --interviewer <@U0CAROL|carol>');
+    const refused = (await h.command('next', { user: GUEST })) as Ack;
+    expect(refused.text).toContain('Only the host and the interviewers');
+    expect(h.thread()).toHaveLength(1);
+    const allowed = (await h.command('next', { user: 'U0CAROL' })) as Ack;
+    expect(allowed.text).toContain('On to phase 2');
+    // Anyone may add notes.
+    expect(((await h.command('note fine by me', { user: GUEST })) as Ack).text).toContain('Note saved');
+  });
+
+  it('end posts the summary and takes the buttons off the root message', async () => {
+    await h.command('start Design a URL shortener');
+    const ack = (await h.command('end')) as Ack;
+    expect(ack.text).toContain('Session ended');
+    const last = allText(h.thread().at(-1) ?? {});
+    expect(last).toContain('Summary');
+    expect(last).toContain('not reached');
+    const root = h.root();
+    expect(root?.edited).toBeDefined();
+    expect(JSON.stringify(root?.blocks)).not.toContain('mockdesign_next_phase');
+    expect(allText(root ?? {})).toContain('Ended');
+    // The channel is free again.
+    expect(((await h.command('start Another one')) as Ack).text).toContain('Starting');
+  });
+
+  it('pause stops the clock and resume moves the schedule by the paused span', async () => {
+    await h.command('start Design a URL shortener');
+    await h.advance(60_000, 60_000);
+    expect(((await h.command('pause')) as Ack).text).toContain('Paused');
+    await h.advance(30 * 60_000, 60_000);
+    expect(h.thread()).toHaveLength(1); // nothing posted while paused
+    expect(((await h.command('resume')) as Ack).text).toContain('Resumed');
+    const session = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    expect(session?.phases[1]?.startsAt).toBe(h.clock.now() + 4 * 60_000);
+    await h.advance(4 * 60_000, 60_000);
+    expect(allText(h.thread().at(-1) ?? {})).toContain('Phase 2 of 4');
+  });
+});

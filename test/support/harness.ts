@@ -1,0 +1,191 @@
+/**
+ * The real app wired as in production (composition root, real Bolt router, real SQLite with the real
+ * migrations), with Slack's Web API played by the local stand-in over HTTP and a clock the test moves.
+ */
+import { composeMockdesign, type Mockdesign } from '../../src/compose.ts';
+import type { Db } from '../../src/db/open-database.ts';
+import { createLogger } from '../../src/logger.ts';
+import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, COMMAND } from '../../src/slack/ids.ts';
+import { createSlackStandIn, type SlackStandIn, type StandInOptions, type StoredMessage } from '../../sandbox/stand-in/server.ts';
+import { fixedClock, type FixedClock } from './fixed-clock.ts';
+import { openTestDb } from './test-db.ts';
+import { TestReceiver } from './test-receiver.ts';
+
+export const TEAM = 'T0SANDBOX';
+export const CHANNEL = 'C0GENERAL';
+export const HOST = 'U0ALICE';
+export const GUEST = 'U0BOB';
+
+export interface Harness {
+  readonly db: Db;
+  readonly clock: FixedClock;
+  readonly slack: SlackStandIn;
+  readonly md: Mockdesign;
+  readonly receiver: TestReceiver;
+  readonly logs: Record<string, unknown>[];
+  command(text: string, opts?: { user?: string; channel?: string; team?: string; enterprise?: string }): Promise<unknown>;
+  click(actionId: string, value: string, opts?: { user?: string; channel?: string; team?: string; messageTs?: string }): Promise<unknown>;
+  submitNote(view: { id: string; private_metadata: string }, fields: { text: string | null; phase?: string; kind?: string }, opts?: { user?: string; team?: string }): Promise<unknown>;
+  event(event: Record<string, unknown>, opts?: { eventId?: string; team?: string }): Promise<unknown>;
+  /** Runs one tick at the current clock and waits for every post it started. */
+  tick(): Promise<number>;
+  /** Moves the clock and ticks once per `stepMs` on the way, as the cron would. */
+  advance(ms: number, stepMs?: number): Promise<void>;
+  root(channel?: string): StoredMessage | undefined;
+  thread(channel?: string): StoredMessage[];
+  close(): Promise<void>;
+}
+
+export async function createHarness(options: { db?: Db; clock?: FixedClock; slack?: SlackStandIn; standIn?: StandInOptions } = {}): Promise<Harness> {
+  const clock = options.clock ?? fixedClock();
+  const db = options.db ?? openTestDb();
+  const slack = options.slack ?? createSlackStandIn({ now: clock.now, ...options.standIn });
+  if (!options.slack) await slack.start();
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+  const receiver = new TestReceiver();
+  const md = composeMockdesign({ db, botToken: slack.botToken, slackApiUrl: slack.apiUrl, logger, clock: clock.now, bolt: { kind: 'receiver', receiver } });
+  let triggerSeq = 0;
+
+  const h: Harness = {
+    db,
+    clock,
+    slack,
+    md,
+    receiver,
+    logs,
+    async command(text, opts = {}) {
+      const user = opts.user ?? HOST;
+      const channel = opts.channel ?? CHANNEL;
+      const result = await receiver.send({
+        token: 'verification',
+        command: COMMAND,
+        text,
+        user_id: user,
+        user_name: user.toLowerCase(),
+        channel_id: channel,
+        channel_name: 'general',
+        team_id: opts.team ?? TEAM,
+        team_domain: 'sandbox',
+        ...(opts.enterprise ? { enterprise_id: opts.enterprise } : {}),
+        api_app_id: 'A0SANDBOX',
+        trigger_id: slack.issueTriggerId(user) || `t${++triggerSeq}`,
+        response_url: slack.newResponseUrl({ channel, user }),
+        is_enterprise_install: 'false',
+      });
+      await md.dispatcher.drain();
+      return result.response;
+    },
+    async click(actionId, value, opts = {}) {
+      const user = opts.user ?? HOST;
+      const channel = opts.channel ?? CHANNEL;
+      const messageTs = opts.messageTs ?? h.root(channel)?.ts ?? '1.1';
+      const result = await receiver.send({
+        type: 'block_actions',
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: opts.team ?? TEAM },
+        api_app_id: 'A0SANDBOX',
+        token: 'verification',
+        container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+        trigger_id: slack.issueTriggerId(user),
+        team: { id: opts.team ?? TEAM, domain: 'sandbox' },
+        enterprise: null,
+        is_enterprise_install: false,
+        channel: { id: channel, name: 'general' },
+        message: { type: 'message', ts: messageTs, text: '', blocks: [] },
+        state: { values: {} },
+        response_url: slack.newResponseUrl({ channel, user, messageTs }),
+        actions: [{ action_id: actionId, block_id: BLOCK_IDS.controls, type: 'button', value, text: { type: 'plain_text', text: 'x' }, action_ts: String(clock.now() / 1000) }],
+      });
+      await md.dispatcher.drain();
+      return result.response;
+    },
+    async submitNote(view, fields, opts = {}) {
+      const user = opts.user ?? HOST;
+      const values: Record<string, Record<string, unknown>> = {
+        [BLOCK_IDS.noteText]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: fields.text } },
+        [BLOCK_IDS.notePhase]: { [ACTION_IDS.notePhase]: { type: 'static_select', selected_option: fields.phase === undefined ? null : { text: { type: 'plain_text', text: 'p' }, value: fields.phase } } },
+        [BLOCK_IDS.noteKind]: { [ACTION_IDS.noteKind]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'k' }, value: fields.kind ?? 'requirement' } } },
+      };
+      const result = await receiver.send({
+        type: 'view_submission',
+        team: { id: opts.team ?? TEAM, domain: 'sandbox' },
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: opts.team ?? TEAM },
+        api_app_id: 'A0SANDBOX',
+        token: 'verification',
+        trigger_id: slack.issueTriggerId(user),
+        view: {
+          id: view.id,
+          team_id: opts.team ?? TEAM,
+          type: 'modal',
+          callback_id: CALLBACK_IDS.noteModal,
+          private_metadata: view.private_metadata,
+          hash: 'h',
+          blocks: [],
+          state: { values },
+          title: { type: 'plain_text', text: 'Add a note' },
+          root_view_id: view.id,
+          previous_view_id: null,
+          app_id: 'A0SANDBOX',
+          bot_id: 'B0BOT',
+        },
+        response_urls: [],
+      });
+      await md.dispatcher.drain();
+      return result.response;
+    },
+    async event(event, opts = {}) {
+      const result = await receiver.send({
+        token: 'verification',
+        team_id: opts.team ?? TEAM,
+        api_app_id: 'A0SANDBOX',
+        event,
+        type: 'event_callback',
+        event_id: opts.eventId ?? `Ev${Math.random().toString(36).slice(2)}`,
+        event_time: Math.floor(clock.now() / 1000),
+      });
+      await md.dispatcher.drain();
+      return result.response;
+    },
+    async tick() {
+      const claimed = md.dispatcher.tick(clock.now());
+      await md.dispatcher.drain();
+      return claimed;
+    },
+    async advance(ms, stepMs = 1000) {
+      const end = clock.now() + ms;
+      while (clock.now() < end) {
+        clock.set(Math.min(end, clock.now() + stepMs));
+        await h.tick();
+      }
+    },
+    root(channel = CHANNEL) {
+      return slack.messages(channel).find((m) => m.metadata?.event_type === 'mockdesign_step' && !m.thread_ts);
+    },
+    thread(channel = CHANNEL) {
+      const root = h.root(channel);
+      return root ? slack.messages(channel, { threadTs: root.ts }).filter((m) => m.ts !== root.ts) : [];
+    },
+    async close() {
+      await md.dispatcher.drain();
+      if (!options.slack) await slack.stop();
+      if (!options.db) db.close();
+    },
+  };
+  return h;
+}
+
+/** Every piece of text in a message: fallback text plus all text inside its blocks. */
+export function allText(message: { text?: string; blocks?: unknown[] }): string {
+  const texts: string[] = [message.text ?? ''];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'text' && typeof value === 'string') texts.push(value);
+        else walk(value);
+      }
+    }
+  };
+  walk(message.blocks ?? []);
+  return texts.join('\n');
+}
