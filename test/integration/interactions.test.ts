@@ -1,0 +1,142 @@
+/** The session message's buttons and the note modal, through the real Bolt router. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTION_IDS, BLOCK_IDS } from '../../src/slack/ids.ts';
+import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+  await h.command('start Design a URL shortener');
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const live = () => h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+const notes = () => h.db.prepare('SELECT phase_idx, kind, author_id, body FROM notes ORDER BY id').all();
+/** The value the root message's buttons carry right now. */
+function buttonValue(): string {
+  const actions = (h.root()?.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: { value: string }[] };
+  return actions.elements[0]?.value ?? '';
+}
+
+async function openNoteModal(user = GUEST) {
+  await h.click(ACTION_IDS.addNote, buttonValue(), { user });
+  const view = h.slack.openViews(user).at(-1);
+  if (!view) throw new Error('no modal opened');
+  return view;
+}
+
+describe('Add note', () => {
+  it('opens the modal at once, defaulting to the current phase', async () => {
+    await h.advance(6 * 60_000, 60_000); // into phase 2
+    const view = await openNoteModal();
+    expect(h.slack.calls.find((c) => c.method === 'views.open')?.ok).toBe(true);
+    expect(view.callback_id).toBe('mockdesign_note_modal');
+    const blocks = view.blocks as { block_id?: string; element?: { initial_option?: { value: string } } }[];
+    expect(blocks.find((b) => b.block_id === BLOCK_IDS.notePhase)?.element?.initial_option?.value).toBe('1');
+    expect(blocks.find((b) => b.block_id === BLOCK_IDS.noteKind)?.element?.initial_option?.value).toBe('component');
+  });
+
+  it('refuses empty text inline and stores nothing', async () => {
+    const view = await openNoteModal();
+    for (const text of [null, '', '   \n  ']) {
+      const ack = await h.submitNote(view, { text, phase: '0' });
+      expect(ack).toEqual({ response_action: 'errors', errors: { [BLOCK_IDS.noteText]: expect.stringContaining('cannot be empty') } });
+    }
+    expect(notes()).toEqual([]);
+  });
+
+  it('stores a note with its session, phase, kind, author and time, once even if submitted twice', async () => {
+    const view = await openNoteModal();
+    const fields = { text: '  Use a base62 id  ', phase: '1', kind: 'data_model' };
+    expect(await h.submitNote(view, fields, { user: GUEST })).toBeUndefined();
+    await h.submitNote(view, fields, { user: GUEST });
+    expect(notes()).toEqual([{ phase_idx: 1, kind: 'data_model', author_id: GUEST, body: 'Use a base62 id' }]);
+    const row = h.db.prepare('SELECT session_id, created_at FROM notes').get() as { session_id: string; created_at: number };
+    expect(row).toEqual({ session_id: live()?.id, created_at: h.clock.now() });
+    const confirmations = h.slack.ephemerals().filter((e) => e.user === GUEST && e.text.includes('Note saved'));
+    expect(confirmations).toHaveLength(1);
+  });
+
+  it('keeps the modal open with a clear error when the session ended meanwhile', async () => {
+    const view = await openNoteModal();
+    await h.command('end');
+    const ack = await h.submitNote(view, { text: 'too late', phase: '0' });
+    expect(ack).toEqual({ response_action: 'errors', errors: { [BLOCK_IDS.noteText]: expect.stringContaining('has ended') } });
+    expect(notes()).toEqual([]);
+  });
+
+  it('does not open a modal for a session of another workspace', async () => {
+    await h.click(ACTION_IDS.addNote, buttonValue(), { user: GUEST, team: 'T0OTHER' });
+    expect(h.slack.calls.some((c) => c.method === 'views.open')).toBe(false);
+    expect(h.slack.ephemerals().at(-1)?.text).toContain('no longer exists');
+  });
+
+  it('refuses a submission that claims a session of another workspace', async () => {
+    const view = await openNoteModal();
+    const ack = await h.submitNote(view, { text: 'sneaky', phase: '0' }, { team: 'T0OTHER' });
+    expect(ack).toMatchObject({ response_action: 'errors' });
+    expect(notes()).toEqual([]);
+  });
+});
+
+describe('Next phase and End session buttons', () => {
+  it('lets the host move on, and a double click moves on only once', async () => {
+    const value = buttonValue();
+    await h.click(ACTION_IDS.nextPhase, value);
+    await h.click(ACTION_IDS.nextPhase, value);
+    const phases = h.thread().map((m) => m.text).filter((t) => t.startsWith('Phase'));
+    expect(phases).toEqual([expect.stringContaining('Phase 1 of 4'), expect.stringContaining('Phase 2 of 4')]);
+    expect(h.slack.ephemerals().at(-1)?.text).toContain('already moved on');
+    // The root message now carries the new phase, so the next click works again.
+    await h.click(ACTION_IDS.nextPhase, buttonValue());
+    expect(h.thread().at(-1)?.text).toContain('Phase 3 of 4');
+  });
+
+  it('tells someone who is not host or interviewer why nothing happened', async () => {
+    await h.click(ACTION_IDS.nextPhase, buttonValue(), { user: GUEST });
+    await h.click(ACTION_IDS.endSession, buttonValue(), { user: GUEST });
+    expect(h.thread()).toHaveLength(1);
+    expect(live()?.status).toBe('running');
+    const told = h.slack.ephemerals().filter((e) => e.user === GUEST);
+    expect(told).toHaveLength(2);
+    expect(told[0]?.text).toContain('Only the host and the interviewers');
+  });
+
+  it('ends the session once even when End is clicked twice', async () => {
+    const value = buttonValue();
+    await h.click(ACTION_IDS.endSession, value);
+    await h.click(ACTION_IDS.endSession, value);
+    const summaries = h.thread().filter((m) => m.text.startsWith('Summary'));
+    expect(summaries).toHaveLength(1);
+    expect(h.slack.ephemerals().at(-1)?.text).toContain('already ended');
+  });
+});
+
+describe('Events', () => {
+  it('ends live sessions when the app is uninstalled, once even when Slack retries the event', async () => {
+    await h.event({ type: 'app_uninstalled' }, { eventId: 'Ev1' });
+    await h.event({ type: 'app_uninstalled' }, { eventId: 'Ev1' });
+    const row = h.db.prepare('SELECT status, end_reason FROM sessions').get();
+    expect(row).toEqual({ status: 'ended', end_reason: 'app_uninstalled' });
+    const warnings = h.logs.filter((l) => l.msg === 'access revoked; live sessions ended');
+    expect(warnings).toHaveLength(1);
+    await h.advance(60 * 60_000, 5 * 60_000);
+    expect(h.thread()).toHaveLength(1); // nothing more is posted
+  });
+
+  it('leaves other workspaces alone when one revokes its tokens', async () => {
+    await h.command('start Elsewhere', { team: 'T0OTHER' });
+    await h.event({ type: 'tokens_revoked', tokens: { bot: ['B0'] } }, { team: 'T0OTHER' });
+    expect(live()?.status).toBe('running');
+  });
+});
+
+it('shows the host in the root message and keeps it current at each transition', async () => {
+  await h.advance(5 * 60_000, 60_000);
+  const root = allText(h.root() ?? {});
+  expect(root).toContain(`<@${HOST}>`);
+  expect(root).toMatch(/✅ 1\. \*Requirements &amp; scope\*/);
+  expect(root).toMatch(/▶️ 2\. \*High-level design\*/);
+});

@@ -1,0 +1,151 @@
+/** One whole session driven by a fixed clock, and a restart in the middle of one on the same database file. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION_IDS } from '../../src/slack/ids.ts';
+import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
+import { fixedClock } from '../support/fixed-clock.ts';
+import { allText, CHANNEL, createHarness, GUEST, type Harness } from '../support/harness.ts';
+import { openTestDb } from '../support/test-db.ts';
+
+const MIN = 60_000;
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+async function harness(options: Parameters<typeof createHarness>[0] = {}): Promise<Harness> {
+  const h = await createHarness(options);
+  cleanups.push(() => h.close());
+  return h;
+}
+
+/** The kinds of thread posts in order: 'phase 1', 'time check', …, 'summary'. */
+function timeline(h: Harness): string[] {
+  return h.thread().map((m) => {
+    if (m.text.startsWith('Phase')) return `phase ${m.text.charAt(6)}`;
+    if (m.text.includes('left in')) return 'time check';
+    if (m.text.startsWith('Summary')) return 'summary';
+    return m.text;
+  });
+}
+
+const FULL = ['phase 1', 'time check', 'phase 2', 'time check', 'phase 3', 'time check', 'phase 4', 'time check', 'summary'];
+
+describe('a whole session', () => {
+  it('walks start → notes → every transition on time → summary, each post once and in order', async () => {
+    const h = await harness();
+    const start = h.clock.now();
+    await h.command('start Design a URL shortener --interviewer <@U0CAROL>');
+    await h.command('note Shorten and redirect; custom aliases are out', { user: GUEST });
+
+    await h.advance(4 * MIN - 1000);
+    expect(timeline(h)).toEqual(['phase 1']);
+    await h.advance(1000);
+    expect(timeline(h)).toEqual(['phase 1', 'time check']);
+    expect(h.thread().at(-1)?.text).toContain('1 min left in Requirements &amp; scope');
+
+    await h.advance(1 * MIN);
+    expect(timeline(h)).toEqual(['phase 1', 'time check', 'phase 2']);
+    const value = (h.root()?.blocks?.find((b) => (b as { type: string }).type === 'actions') as { elements: { value: string }[] }).elements[0]?.value ?? '';
+    await h.click(ACTION_IDS.addNote, value, { user: 'U0CAROL' });
+    const view = h.slack.openViews('U0CAROL').at(-1);
+    if (!view) throw new Error('no modal');
+    await h.submitNote(view, { text: 'POST /urls → {short}; GET /{short} → 301', phase: '1', kind: 'api' }, { user: 'U0CAROL' });
+
+    await h.advance(45 * MIN, 30_000);
+    expect(timeline(h)).toEqual(FULL);
+    // Phase starts were exactly on schedule: each phase message was posted when its phase began.
+    const posted = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok);
+    const phaseTimes = posted.filter((c) => String(c.params.text).startsWith('Phase')).map((c) => c.at - start);
+    expect(phaseTimes).toEqual([0, 5 * MIN, 25 * MIN, 40 * MIN]);
+    const summaryCall = posted.find((c) => String(c.params.text).startsWith('Summary'));
+    expect(summaryCall?.at).toBe(start + 45 * MIN);
+
+    const summary = allText(h.thread().at(-1) ?? {});
+    expect(summary).toContain('*Topic:* Design a URL shortener');
+    expect(summary).toContain('<@U0ALICE>, <@U0CAROL>, <@U0BOB>');
+    expect(summary).toContain('45 min planned, 45 min taken');
+    expect(summary).toContain('1. *Requirements &amp; scope*: planned 5 min, actual 5 min');
+    expect(summary).toContain('<@U0BOB> · _Requirement_ · Shorten and redirect');
+    expect(summary).toContain('<@U0CAROL> · _API_ · POST /urls → {short}; GET /{short} → 301');
+    expect(summary).toContain('Wrap-up reminder');
+
+    // Nothing more happens after the end, and the channel is free.
+    await h.advance(60 * MIN, 10 * MIN);
+    expect(timeline(h)).toEqual(FULL);
+    expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('ended');
+    expect(h.db.prepare("SELECT count(*) FROM steps WHERE state <> 'done'").pluck().get()).toBe(0);
+  });
+
+  it('an async study group: phases that span days, each announced on its day', async () => {
+    const h = await harness();
+    await h.command('start Design Dropbox --plan 1d/3d/2d/1d');
+    await h.advance(7 * 24 * 60 * MIN, 60 * MIN);
+    expect(timeline(h)).toEqual(FULL);
+    const checks = h.thread().filter((m) => m.text.includes('left in')).map((m) => m.text);
+    expect(checks[1]).toContain('14 h left in High-level design');
+    // Start times far ahead show a date, in the reader's zone.
+    expect(allText(h.root() ?? {})).toContain('{date_short_pretty} {time}');
+  });
+});
+
+describe('a restart in the middle of a session', () => {
+  it('posts what fell due while the app was down, says how late, and posts nothing twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-restart-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'mockdesign.db');
+    const clock = fixedClock();
+    const slack = createSlackStandIn({ now: clock.now });
+    await slack.start();
+    cleanups.push(() => slack.stop());
+
+    const dbA = openTestDb(file);
+    const a = await createHarness({ db: dbA, clock, slack });
+    await a.command('start Design a URL shortener');
+    await a.command('note before the crash', { user: GUEST });
+    await a.advance(6 * MIN, MIN);
+    expect(timeline(a)).toEqual(['phase 1', 'time check', 'phase 2']);
+    // The process dies: no shutdown, the connection is simply dropped.
+    dbA.close();
+
+    clock.advance(22 * MIN); // down for 22 minutes: phase 2's time check and phase 3 fell due meanwhile
+    const dbB = openTestDb(file);
+    cleanups.push(() => dbB.close());
+    const b = await createHarness({ db: dbB, clock, slack });
+    b.md.deps.steps.releaseAllLeases();
+    await b.tick();
+    expect(timeline(b)).toEqual(['phase 1', 'time check', 'phase 2', 'time check', 'phase 3']);
+    expect(b.thread().at(-2)?.blocks && allText(b.thread().at(-2) ?? {})).toContain('late: the app was offline');
+    expect(allText(b.thread().at(-1) ?? {})).toContain('Posted 3 min late');
+
+    await b.advance(30 * MIN, MIN);
+    expect(timeline(b)).toEqual(FULL);
+    expect(allText(b.thread().at(-1) ?? {})).toContain('before the crash');
+  });
+
+  it('adopts a post that reached Slack just before the process died instead of posting it again', async () => {
+    const h = await harness();
+    await h.command('start Design a URL shortener');
+    h.clock.advance(4 * MIN);
+    // Claim the time check and post it, then "die" before recording it: the row stays `sending`.
+    const [step] = h.md.deps.steps.claimDue(h.clock.now(), 30_000, 10);
+    if (!step) throw new Error('nothing due');
+    expect(step.key).toBe('warning:0');
+    const session = h.md.deps.sessions.find(step.sessionId);
+    if (!session) throw new Error('no session');
+    const messenger = (await import('../../src/slack/messenger.ts')).createSlackMessenger(h.md.app.client);
+    await messenger.post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
+    expect(timeline(h)).toEqual(['phase 1', 'time check']);
+
+    // On restart every `sending` row is treated as possibly posted and looked for in the thread.
+    h.md.deps.steps.releaseAllLeases();
+    await h.tick();
+    expect(timeline(h)).toEqual(['phase 1', 'time check']);
+    expect(h.md.deps.steps.find(step.id)).toMatchObject({ state: 'done', uncertain: false });
+    expect(h.slack.calls.some((c) => c.method === 'conversations.replies' && c.params.include_all_metadata)).toBe(true);
+    await h.advance(MIN, MIN);
+    expect(timeline(h)).toEqual(['phase 1', 'time check', 'phase 2']);
+  });
+});
