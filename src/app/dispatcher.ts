@@ -7,7 +7,7 @@ import type { SessionRepository } from '../db/session-repository.ts';
 import type { Step, StepRepository } from '../db/step-repository.ts';
 import { MINUTE, SECOND } from '../domain/duration.ts';
 import type { Session } from '../domain/session.ts';
-import { DeliveryError, type Logger, type Messenger, type SessionSnapshot } from './ports.ts';
+import { DeliveryError, type HostNotice, type Logger, type Messenger, type SessionSnapshot } from './ports.ts';
 
 export interface DispatcherDeps {
   readonly sessions: SessionRepository;
@@ -104,7 +104,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log.info('posted', { ...ctx, late_ms: late > MINUTE ? late : undefined });
       await afterPost(step, session.id, firstTs);
     } catch (error) {
-      handleFailure(step, session, error, ctx);
+      await handleFailure(step, session, error, ctx);
     }
   }
 
@@ -135,7 +135,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  function handleFailure(step: Step, session: Session, error: unknown, ctx: Record<string, string | number>): void {
+  async function handleFailure(step: Step, session: Session, error: unknown, ctx: Record<string, string | number>): Promise<void> {
     const now = deps.clock();
     if (!(error instanceof DeliveryError)) {
       log.error('unexpected error while posting', ctx, error);
@@ -154,12 +154,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         retryOrGiveUp(step, now, error.code, error.options.maybeDelivered ?? true);
         return;
       case 'not_in_channel':
-        void handleNotInChannel(step, session, ctx);
+        await handleNotInChannel(step, session, ctx);
         return;
       case 'channel_gone':
         log.warn('the channel is gone; ending the session', { ...ctx, reason: error.code });
         stopSession(session, step, now, error.code);
-        void deps.messenger.tellHost(session, { kind: 'channel_gone', code: error.code }).catch(() => undefined);
+        await tellHost(session, { kind: 'channel_gone', code: error.code });
         return;
       case 'auth_revoked':
         log.error('Slack no longer accepts our token; ending the session', { ...ctx, reason: error.code });
@@ -203,7 +203,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       deps.steps.retryLater(step.id, now, 'not_in_channel', false);
       deps.sessions.pause(session.id, now);
     });
-    await deps.messenger.tellHost(session, { kind: 'not_in_channel' }).catch(() => undefined);
+    await tellHost(session, { kind: 'not_in_channel' });
+  }
+
+  async function tellHost(session: Session, notice: HostNotice): Promise<void> {
+    try {
+      await deps.messenger.tellHost(session, notice);
+    } catch (error) {
+      log.warn('could not tell the host', { session: session.id, host: session.hostId, reason: describe(error) });
+    }
   }
 
   function launch(step: Step): void {

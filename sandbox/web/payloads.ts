@@ -1,0 +1,207 @@
+/** Builds the request bodies Slack sends to an app (slash commands, block_actions, view_submission, events), shaped like Slack's. */
+import { randomBytes } from 'node:crypto';
+import type { SlashCommandFields } from '../signed-client.ts';
+import type { StoredView } from '../stand-in/server.ts';
+
+/** Who and where, as every payload names them. */
+export interface PayloadContext {
+  teamId: string;
+  teamDomain: string;
+  appId: string;
+  botUserId: string;
+}
+
+export interface PayloadUser {
+  id: string;
+  name: string;
+}
+
+export interface PayloadChannel {
+  id: string;
+  /** Slack sends 'directmessage' for IMs; callers pass what Slack would. */
+  name: string;
+}
+
+/** Slack still sends the legacy verification token in every payload; Bolt ignores it when signatures are checked. */
+export const VERIFICATION_TOKEN = 'deprecated-verification-token';
+
+/** A Slack-style `action_ts` / `event_ts`: seconds with a microsecond suffix. */
+export function slackTimestamp(nowMs: number): string {
+  return (nowMs / 1000).toFixed(6);
+}
+
+function userJson(ctx: PayloadContext, user: PayloadUser): Record<string, unknown> {
+  return { id: user.id, username: user.name, name: user.name, team_id: ctx.teamId };
+}
+
+function teamJson(ctx: PayloadContext): Record<string, unknown> {
+  return { id: ctx.teamId, domain: ctx.teamDomain };
+}
+
+export function slashCommandFields(
+  ctx: PayloadContext,
+  input: { command: string; text: string; user: PayloadUser; channel: PayloadChannel; triggerId: string; responseUrl: string },
+): SlashCommandFields {
+  return {
+    command: input.command,
+    text: input.text,
+    user_id: input.user.id,
+    user_name: input.user.name,
+    channel_id: input.channel.id,
+    channel_name: input.channel.name,
+    team_id: ctx.teamId,
+    api_app_id: ctx.appId,
+    trigger_id: input.triggerId,
+    response_url: input.responseUrl,
+  };
+}
+
+/** What a clicked button reports; `text`, `value`, `style`, `url` are copied from the rendered element. */
+export interface ClickedButton {
+  actionId: string;
+  blockId: string;
+  element: Record<string, unknown>;
+}
+
+function buttonAction(button: ClickedButton, nowMs: number): Record<string, unknown> {
+  const e = button.element;
+  const action: Record<string, unknown> = {
+    action_id: button.actionId,
+    block_id: button.blockId,
+    text: e.text,
+    type: 'button',
+    action_ts: slackTimestamp(nowMs),
+  };
+  if (typeof e.value === 'string') action.value = e.value;
+  if (typeof e.style === 'string') action.style = e.style;
+  if (typeof e.url === 'string') action.url = e.url;
+  return action;
+}
+
+export function messageBlockActions(
+  ctx: PayloadContext,
+  input: {
+    user: PayloadUser;
+    channel: PayloadChannel;
+    /** The message as Slack serialises it; omitted for ephemeral messages, as Slack does. */
+    message: Record<string, unknown> | undefined;
+    messageTs: string;
+    threadTs?: string;
+    isEphemeral: boolean;
+    triggerId: string;
+    responseUrl: string;
+    button: ClickedButton;
+    nowMs: number;
+  },
+): Record<string, unknown> {
+  const container: Record<string, unknown> = {
+    type: 'message',
+    message_ts: input.messageTs,
+    channel_id: input.channel.id,
+    is_ephemeral: input.isEphemeral,
+  };
+  if (input.threadTs) container.thread_ts = input.threadTs;
+  const payload: Record<string, unknown> = {
+    type: 'block_actions',
+    user: userJson(ctx, input.user),
+    api_app_id: ctx.appId,
+    token: VERIFICATION_TOKEN,
+    container,
+    trigger_id: input.triggerId,
+    team: teamJson(ctx),
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: input.channel.id, name: input.channel.name },
+    state: { values: {} },
+    response_url: input.responseUrl,
+    actions: [buttonAction(input.button, input.nowMs)],
+  };
+  if (input.message) payload.message = input.message;
+  return payload;
+}
+
+/** A button in a modal or on the Home tab: the container is the view, and the view travels with its state. */
+export function viewBlockActions(
+  ctx: PayloadContext,
+  input: { user: PayloadUser; view: StoredView; triggerId: string; button: ClickedButton; nowMs: number },
+): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: userJson(ctx, input.user),
+    api_app_id: ctx.appId,
+    token: VERIFICATION_TOKEN,
+    container: { type: 'view', view_id: input.view.id },
+    trigger_id: input.triggerId,
+    team: teamJson(ctx),
+    enterprise: null,
+    is_enterprise_install: false,
+    view: input.view,
+    actions: [buttonAction(input.button, input.nowMs)],
+  };
+}
+
+export function viewSubmission(
+  ctx: PayloadContext,
+  input: { user: PayloadUser; view: StoredView; values: Record<string, Record<string, unknown>>; triggerId: string },
+): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    team: teamJson(ctx),
+    user: userJson(ctx, input.user),
+    api_app_id: ctx.appId,
+    token: VERIFICATION_TOKEN,
+    trigger_id: input.triggerId,
+    view: { ...input.view, state: { values: input.values } },
+    response_urls: [],
+    enterprise: null,
+    is_enterprise_install: false,
+  };
+}
+
+export function viewClosed(ctx: PayloadContext, input: { user: PayloadUser; view: StoredView; isCleared: boolean }): Record<string, unknown> {
+  return {
+    type: 'view_closed',
+    team: teamJson(ctx),
+    user: userJson(ctx, input.user),
+    api_app_id: ctx.appId,
+    token: VERIFICATION_TOKEN,
+    view: input.view,
+    is_cleared: input.isCleared,
+    enterprise: null,
+    is_enterprise_install: false,
+  };
+}
+
+/** The Events API envelope around one event, with a fresh event_id (the app dedupes on it). */
+export function eventEnvelope(ctx: PayloadContext, event: Record<string, unknown>, nowMs: number): Record<string, unknown> {
+  return {
+    token: VERIFICATION_TOKEN,
+    team_id: ctx.teamId,
+    context_team_id: ctx.teamId,
+    context_enterprise_id: null,
+    api_app_id: ctx.appId,
+    event,
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(6).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(nowMs / 1000),
+    authorizations: [{ enterprise_id: null, team_id: ctx.teamId, user_id: ctx.botUserId, is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+    event_context: `4-${randomBytes(12).toString('base64url')}`,
+  };
+}
+
+export function appHomeOpened(
+  ctx: PayloadContext,
+  input: { userId: string; channelId: string; tab: 'home' | 'messages'; view: StoredView | undefined; nowMs: number },
+): Record<string, unknown> {
+  const event: Record<string, unknown> = {
+    type: 'app_home_opened',
+    user: input.userId,
+    channel: input.channelId,
+    tab: input.tab,
+    event_ts: slackTimestamp(input.nowMs),
+  };
+  // Slack includes the current Home view only once the app has published one.
+  if (input.tab === 'home' && input.view) event.view = input.view;
+  return eventEnvelope(ctx, event, input.nowMs);
+}

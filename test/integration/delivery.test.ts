@@ -1,0 +1,138 @@
+/** How posts survive Slack's refusals: rate limits, outages, lost channels, revoked tokens. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { backoffMs } from '../../src/app/dispatcher.ts';
+import { allText, CHANNEL, createHarness, type Harness, HOST, TEAM } from '../support/harness.ts';
+
+const MIN = 60_000;
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+const stepRows = () => h.db.prepare('SELECT step_key, state, attempts, last_error, run_at FROM steps ORDER BY seq').all() as {
+  step_key: string;
+  state: string;
+  attempts: number;
+  last_error: string | null;
+  run_at: number;
+}[];
+const session = () => h.db.prepare('SELECT status, end_reason FROM sessions').get() as { status: string; end_reason: string | null };
+
+describe('rate limits', () => {
+  it('honours Retry-After for one channel without holding up another, and loses nothing', async () => {
+    h = await createHarness();
+    h.slack.fail('chat.postMessage', { status: 429, retryAfter: 7 }, 1);
+    await h.command('start Limited');
+    expect(h.root()).toBeUndefined();
+    const root = stepRows()[0];
+    expect(root).toMatchObject({ step_key: 'root', state: 'pending', last_error: 'ratelimited', run_at: h.clock.now() + 7000 });
+
+    // Another channel is not made to wait.
+    await h.command('start Unaffected', { channel: 'C0PREP' });
+    expect(h.root('C0PREP')).toBeDefined();
+
+    await h.advance(6000);
+    expect(h.root()).toBeUndefined();
+    await h.advance(1000);
+    expect(h.root()).toBeDefined();
+    expect(h.thread().map((m) => m.text)).toEqual([expect.stringContaining('Phase 1 of 4')]);
+  });
+
+  it('posts sessions that fall due in the same second concurrently, with a bound', async () => {
+    h = await createHarness({
+      standIn: {
+        channels: Array.from({ length: 12 }, (_, i) => ({ id: `C${i}X`, name: `c${i}`, members: ['U0ALICE'], botIsMember: true })),
+      },
+    });
+    for (let i = 0; i < 12; i++) await h.command(`start Topic ${i} --plan 1m/1m/1m/1m`, { channel: `C${i}X` });
+    h.slack.fail('chat.postMessage', { delayMs: 50 }, 100);
+    h.clock.advance(MIN);
+    const claimed = h.md.dispatcher.tick(h.clock.now());
+    // The default bound is 8 sessions at a time; the rest wait for the next tick.
+    expect(claimed).toBe(8);
+    expect(h.md.dispatcher.busySessions).toBe(8);
+    await h.md.dispatcher.drain();
+    await h.tick();
+    for (let i = 0; i < 12; i++) expect(h.thread(`C${i}X`).map((m) => m.text.slice(0, 7))).toEqual(['Phase 1', 'Phase 2']);
+  });
+});
+
+describe('transient failures', () => {
+  it('retries a 5xx with capped backoff and looks before posting again', async () => {
+    h = await createHarness();
+    await h.command('start Flaky');
+    h.slack.fail('chat.postMessage', { status: 503 }, 3);
+    await h.advance(4 * MIN, MIN); // the time check falls due and fails three times
+    const check = stepRows().find((r) => r.step_key === 'warning:0');
+    expect(check?.state).toBe('pending');
+    await h.advance(10_000);
+    expect(stepRows().find((r) => r.step_key === 'warning:0')?.state).toBe('done');
+    expect(h.thread().filter((m) => m.text.includes('left in'))).toHaveLength(1);
+    // A failed attempt may have reached Slack, so the retry read the thread first.
+    expect(h.slack.calls.some((c) => c.method === 'conversations.replies')).toBe(true);
+    expect(backoffMs(1)).toBe(1000);
+    expect(backoffMs(3)).toBe(4000);
+    expect(backoffMs(30)).toBe(5 * MIN);
+  });
+});
+
+describe('permanent failures', () => {
+  it.each(['channel_not_found', 'is_archived'])('%s ends the session with a reason, tells the host, and stops retrying', async (error) => {
+    h = await createHarness();
+    await h.command('start Doomed');
+    h.slack.fail('chat.postMessage', { error }, 1);
+    await h.advance(4 * MIN, MIN);
+    expect(session()).toEqual({ status: 'ended', end_reason: error });
+    expect(stepRows().filter((r) => r.state === 'pending')).toEqual([]);
+    const dm = h.slack.messages(`D${HOST}`);
+    expect(dm.at(-1)?.text).toContain('Doomed');
+    const before = h.slack.calls.length;
+    await h.advance(60 * MIN, 5 * MIN);
+    expect(h.slack.calls.length).toBe(before);
+  });
+
+  it('a revoked token ends the session instead of retrying forever', async () => {
+    h = await createHarness();
+    await h.command('start Revoked');
+    h.slack.fail('chat.postMessage', { error: 'token_revoked' }, 1);
+    await h.advance(4 * MIN, MIN);
+    expect(session()).toEqual({ status: 'ended', end_reason: 'token_revoked' });
+    expect(h.logs.filter((l) => l.level === 'error' && String(l.msg).includes('no longer accepts'))).toHaveLength(1);
+  });
+
+  it('a message Slack rejects is skipped and logged; the session goes on', async () => {
+    h = await createHarness();
+    await h.command('start Rejected');
+    h.slack.fail('chat.postMessage', { error: 'invalid_blocks' }, 1);
+    await h.advance(5 * MIN, MIN);
+    expect(stepRows().find((r) => r.step_key === 'warning:0')).toMatchObject({ state: 'failed', last_error: 'invalid_blocks' });
+    expect(h.thread().at(-1)?.text).toContain('Phase 2 of 4');
+  });
+});
+
+describe('not in the channel', () => {
+  it('joins a public channel and posts', async () => {
+    h = await createHarness({
+      standIn: { channels: [{ id: CHANNEL, name: 'general', members: [HOST], botIsMember: false, isPrivate: false }] },
+    });
+    h.slack.fail('chat.postMessage', { error: 'not_in_channel' }, 1);
+    await h.command('start Public');
+    await h.tick();
+    expect(h.slack.calls.some((c) => c.method === 'conversations.join' && c.ok)).toBe(true);
+    expect(h.root()).toBeDefined();
+  });
+
+  it('pauses in a private channel, tells the host how to invite the bot, and carries on after resume', async () => {
+    h = await createHarness();
+    await h.command('start Private', { channel: 'G0PRIVATE' });
+    expect(session().status).toBe('paused');
+    expect(h.slack.messages(`D${HOST}`).at(-1)?.text).toContain('/invite @mockdesign');
+    // Someone invites the bot; the host resumes.
+    h.slack.workspace.channels.get('G0PRIVATE')!.botIsMember = true;
+    await h.command('resume', { channel: 'G0PRIVATE' });
+    expect(h.root('G0PRIVATE')).toBeDefined();
+    expect(allText(h.thread('G0PRIVATE')[0] ?? {})).toContain('Phase 1 of 4');
+    expect(session().status).toBe('running');
+    expect(h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, 'G0PRIVATE')).toBeDefined();
+  });
+});
