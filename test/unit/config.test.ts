@@ -1,0 +1,70 @@
+/** Configuration: every variable validated at start-up with a message that says what it should look like. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, databasePathFrom, loadConfig } from '../../src/config.ts';
+
+const base = { SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefgh', SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef' };
+
+describe('loadConfig', () => {
+  it('uses HTTP mode with defaults when the bot token and signing secret are set', () => {
+    const config = loadConfig(base);
+    expect(config).toMatchObject({
+      mode: 'http',
+      port: 3000,
+      slackApiUrl: 'https://slack.com/api/',
+      tickCron: '* * * * * *',
+      logLevel: 'info',
+      postConcurrency: 8,
+    });
+    expect(config.databasePath).toMatch(/data\/mockdesign\.db$/);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('uses Socket Mode when an app token is set, without a signing secret', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: base.SLACK_BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-1-A111-222-abcdef' });
+    expect(config.mode).toBe('socket');
+  });
+
+  it('adds the trailing slash the Web API client expects', () => {
+    expect(loadConfig({ ...base, SLACK_API_URL: 'http://127.0.0.1:9/api' }).slackApiUrl).toBe('http://127.0.0.1:9/api/');
+  });
+
+  it.each([
+    [{}, 'SLACK_BOT_TOKEN'],
+    [{ ...base, SLACK_BOT_TOKEN: 'xoxp-user-token-123' }, 'SLACK_BOT_TOKEN must look like xoxb-'],
+    [{ SLACK_BOT_TOKEN: base.SLACK_BOT_TOKEN }, 'SLACK_SIGNING_SECRET is required for HTTP mode'],
+    [{ ...base, SLACK_SIGNING_SECRET: 'not hex!' }, 'SLACK_SIGNING_SECRET must be the hex Signing Secret'],
+    [{ ...base, SLACK_APP_TOKEN: 'xoxb-wrong-kind-1234' }, 'SLACK_APP_TOKEN must look like xapp-'],
+    [{ ...base, PORT: 'eighty' }, 'PORT must be a port number'],
+    [{ ...base, PORT: '70000' }, 'PORT'],
+    [{ ...base, SLACK_API_URL: 'slack dot com' }, 'SLACK_API_URL must be a URL'],
+    [{ ...base, TICK_CRON: 'every second' }, 'TICK_CRON must be a cron expression'],
+    [{ ...base, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ ...base, POST_CONCURRENCY: '0' }, 'POST_CONCURRENCY'],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a secret in its message', () => {
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefgh', SLACK_SIGNING_SECRET: 'zz-super-secret-zz' });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).not.toContain('zz-super-secret-zz');
+    }
+  });
+});
+
+describe('databasePathFrom', () => {
+  it.each([
+    ['./data/x.db', /\/data\/x\.db$/],
+    ['/var/lib/mockdesign/x.db', /^\/var\/lib\/mockdesign\/x\.db$/],
+    ['sqlite:./x.db', /\/x\.db$/],
+    ['sqlite:///var/x.db', /^\/var\/x\.db$/],
+    ['file:///var/x.db', /^\/var\/x\.db$/],
+    ['file:x.db', /\/x\.db$/],
+    [':memory:', /^:memory:$/],
+  ])('%s', (url, expected) => {
+    expect(databasePathFrom(url)).toMatch(expected);
+  });
+});
