@@ -1,0 +1,535 @@
+/** What Slack itself does between a person and the app: turns typing and clicks into signed requests, and acks into what people see. */
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { COMMAND } from '../../src/slack/ids.ts';
+import type { AppResponse, SignedClient } from '../signed-client.ts';
+import type { Change, SlackStandIn, StoredEphemeral, StoredMessage, StoredView } from '../stand-in/server.ts';
+import { messageJson } from '../stand-in/web-api.ts';
+import type { Channel, User } from '../stand-in/workspace.ts';
+import {
+  appHomeOpened,
+  messageBlockActions,
+  slashCommandFields,
+  viewBlockActions,
+  viewClosed,
+  viewSubmission,
+} from './payloads.ts';
+import type { ClickedButton, PayloadChannel, PayloadContext, PayloadUser } from './payloads.ts';
+
+export interface PlatformOptions {
+  standIn: SlackStandIn;
+  client: SignedClient;
+  /** Slash commands the app's manifest declares; anything else gets Slack's "not a valid command". */
+  commands?: readonly string[];
+  /** Slack gives up on an app that has not answered within 3 seconds. */
+  ackTimeoutMs?: number;
+  now?: () => number;
+}
+
+/** A bad request from the page: unknown user, channel, message or view. */
+export class PlatformError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface UserInfo {
+  id: string;
+  name: string;
+  tz: string;
+  isBot: boolean;
+}
+
+export interface ChannelInfo {
+  id: string;
+  name: string;
+  isPrivate: boolean;
+  isIm: boolean;
+  isArchived: boolean;
+  botIsMember: boolean;
+  members: string[];
+  imUser?: string;
+}
+
+export interface WorkspaceInfo {
+  team: { id: string; name: string; domain: string };
+  bot: { userId: string; name: string; appId: string };
+  commands: string[];
+  users: UserInfo[];
+  channels: ChannelInfo[];
+}
+
+/** An ephemeral as the viewer sees it: from the app, or from Slackbot when Slack itself reports a problem. */
+export interface EphemeralInfo {
+  ts: string;
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  from: 'app' | 'slackbot';
+}
+
+export interface ViewerState {
+  user: string;
+  channel: { info: ChannelInfo; messages: Record<string, unknown>[]; ephemerals: EphemeralInfo[] } | null;
+  thread: { parent: Record<string, unknown>; replies: Record<string, unknown>[]; ephemerals: EphemeralInfo[] } | null;
+  modals: StoredView[];
+  home: StoredView | null;
+}
+
+export type Delivery =
+  | { kind: 'answered'; response: AppResponse }
+  | { kind: 'timeout' }
+  | { kind: 'unreachable'; error: string };
+
+export interface CommandOutcome {
+  ok: boolean;
+  /** Slack's error code when the command did not reach the app or the app failed. */
+  error?: string;
+  status?: number;
+  /** What the app answered in its ack, as Slack received it. */
+  ack?: unknown;
+}
+
+export interface ActionOutcome {
+  ok: boolean;
+  error?: string;
+  status?: number;
+}
+
+export type SubmitOutcome =
+  | { outcome: 'closed' }
+  | { outcome: 'errors'; source: 'slack' | 'app'; errors: Record<string, string> }
+  | { outcome: 'failed'; message: string };
+
+/** What the page sends for a modal: the raw value of each input, by block id and action id (option value for selects). */
+export type FormFields = Record<string, Record<string, string | null>>;
+
+export interface ButtonRef {
+  user: string;
+  blockIndex: number;
+  /** Index in an actions block, or -1 for a section's accessory. */
+  elementIndex: number;
+  channel?: string;
+  messageTs?: string;
+  isEphemeral?: boolean;
+  viewId?: string;
+}
+
+export interface Platform {
+  /** 'change' events: the stand-in's changes plus Slackbot notices. */
+  readonly events: EventEmitter;
+  workspaceInfo(): WorkspaceInfo;
+  stateFor(query: { user: string; channel?: string; thread?: string }): ViewerState;
+  runCommand(user: string, channel: string, text: string, opts?: { threadTs?: string }): Promise<CommandOutcome>;
+  postMessage(user: string, channel: string, text: string, opts?: { threadTs?: string }): StoredMessage;
+  clickButton(ref: ButtonRef): Promise<ActionOutcome>;
+  submitView(user: string, viewId: string, fields: FormFields): Promise<SubmitOutcome>;
+  closeView(user: string, viewId: string): Promise<void>;
+  openAppHome(user: string, tab: 'home' | 'messages'): Promise<{ ok: boolean; error?: string; channel: string }>;
+}
+
+const TEAM_NAME = 'Sandbox';
+const TEAM_DOMAIN = 'sandbox';
+const REQUIRED_FIELD = 'Please complete this required field.';
+const TROUBLE = 'We had some trouble connecting. Try again?';
+
+interface Notice extends EphemeralInfo {
+  channel: string;
+  user: string;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Slack gives blocks and elements without ids a generated one; ours is stable so a re-render does not change it. */
+function generatedId(...parts: Array<string | number>): string {
+  return createHash('sha1').update(parts.join(':')).digest('base64').slice(0, 5);
+}
+
+/**
+ * What Slack's composer stores: `&`, `<`, `>` escaped, known `@name` and `#channel` turned into references, links
+ * wrapped. Slash commands use the `<@U…|name>` form Slack sends when "escape channels, users, and links" is on.
+ */
+export function encodeComposerText(
+  text: string,
+  lookup: { userByName(name: string): User | undefined; channelByName(name: string): Channel | undefined },
+  mode: 'message' | 'command',
+): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return escaped.replace(
+    /(^|[\s(])(?:@(here|channel|everyone)\b|@([A-Za-z0-9._-]+)|#([a-z0-9_-]+)|(https?:\/\/[^\s<>]+[^\s<>.,;:!?)]))/g,
+    (whole, lead: string, special?: string, userName?: string, channelName?: string, url?: string) => {
+      if (special) return `${lead}<!${special}>`;
+      if (userName) {
+        const user = lookup.userByName(userName.replace(/[._-]+$/, ''));
+        if (!user) return whole;
+        const rest = userName.slice(user.name.length);
+        return `${lead}${mode === 'command' ? `<@${user.id}|${user.name}>` : `<@${user.id}>`}${rest}`;
+      }
+      if (channelName) {
+        const ch = lookup.channelByName(channelName);
+        return ch ? `${lead}<#${ch.id}|${ch.name}>` : whole;
+      }
+      if (url) return `${lead}<${url}>`;
+      return whole;
+    },
+  );
+}
+
+export function createPlatform(options: PlatformOptions): Platform {
+  const { standIn, client } = options;
+  const ws = standIn.workspace;
+  const now = options.now ?? Date.now;
+  const commands = [...(options.commands ?? [COMMAND])];
+  const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+  const events = new EventEmitter();
+  const notices: Notice[] = [];
+  const ctx: PayloadContext = { teamId: ws.config.teamId, teamDomain: TEAM_DOMAIN, appId: ws.config.appId, botUserId: ws.config.botUserId };
+
+  standIn.events.on('change', (change: Change) => events.emit('change', change));
+
+  function user(id: string): User {
+    const u = ws.users.get(id);
+    if (!u || u.isBot) throw new PlatformError(404, `unknown user ${id}`);
+    return u;
+  }
+
+  function payloadUser(u: User): PayloadUser {
+    return { id: u.id, name: u.name };
+  }
+
+  /** The channel, if the viewer may see it: a member of it, or the other party of the bot's DM. */
+  function channelFor(viewer: User, id: string): Channel {
+    const ch = id === `D${viewer.id}` ? ws.openIm(viewer.id) : ws.channels.get(id);
+    if (!ch || ch.isMpim) throw new PlatformError(404, `unknown channel ${id}`);
+    if (ch.isIm ? ch.imUser !== viewer.id : !ch.members.has(viewer.id)) throw new PlatformError(403, `${viewer.id} is not in ${id}`);
+    return ch;
+  }
+
+  function payloadChannel(ch: Channel): PayloadChannel {
+    return { id: ch.id, name: ch.isIm ? 'directmessage' : ch.name };
+  }
+
+  function channelInfo(ch: Channel): ChannelInfo {
+    const info: ChannelInfo = {
+      id: ch.id, name: ch.isIm ? (ws.users.get(ws.config.botUserId)?.name ?? 'app') : ch.name, isPrivate: ch.isPrivate, isIm: ch.isIm,
+      isArchived: ch.isArchived, botIsMember: ch.botIsMember, members: [...ch.members],
+    };
+    if (ch.imUser) info.imUser = ch.imUser;
+    return info;
+  }
+
+  const lookup = {
+    userByName: (name: string) => [...ws.users.values()].find((u) => u.name.toLowerCase() === name.toLowerCase()),
+    channelByName: (name: string) => [...ws.channels.values()].find((c) => !c.isIm && c.name === name),
+  };
+
+  function notify(n: Omit<Notice, 'ts' | 'from'>): void {
+    const notice: Notice = { ...n, ts: ws.nextTs(), from: 'slackbot' };
+    notices.push(notice);
+    events.emit('change', { kind: 'ephemeral', channel: n.channel, user: n.user, ts: notice.ts } satisfies Change);
+  }
+
+  function ephemeralInfo(e: StoredEphemeral | Notice): EphemeralInfo {
+    const info: EphemeralInfo = { ts: e.ts, text: e.text, from: 'from' in e ? e.from : 'app' };
+    if (e.blocks) info.blocks = e.blocks;
+    if (e.thread_ts) info.thread_ts = e.thread_ts;
+    return info;
+  }
+
+  function ephemeralsFor(viewer: string, channel: string, threadTs: string | undefined): EphemeralInfo[] {
+    const mine = (e: { user: string; channel: string; thread_ts?: string }) =>
+      e.user === viewer && e.channel === channel && (threadTs === undefined ? !e.thread_ts : e.thread_ts === threadTs);
+    return [...ws.ephemerals.filter(mine), ...notices.filter(mine)].map(ephemeralInfo).sort((a, b) => Number(a.ts) - Number(b.ts));
+  }
+
+  /** Posts to the app and waits as long as Slack would; a late answer is ignored, as Slack ignores it. */
+  async function deliver(send: () => Promise<AppResponse>): Promise<Delivery> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Delivery>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'timeout' }), ackTimeoutMs);
+    });
+    const answered = send().then(
+      (response): Delivery => ({ kind: 'answered', response }),
+      (error: unknown): Delivery => ({ kind: 'unreachable', error: error instanceof Error ? error.message : String(error) }),
+    );
+    try {
+      return await Promise.race([answered, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Slack's name for a failed delivery, as it shows it to the person who typed the command. */
+  function failureCode(d: Delivery): string | undefined {
+    if (d.kind === 'timeout') return 'operation_timeout';
+    if (d.kind === 'unreachable') return 'dispatch_failed';
+    if (d.response.status >= 500) return 'http_service_error';
+    if (d.response.status !== 200) return 'http_client_error';
+    return undefined;
+  }
+
+  function findButton(blocks: unknown, blockIndex: number, elementIndex: number, idSeed: string): ClickedButton {
+    const block = Array.isArray(blocks) ? blocks[blockIndex] : undefined;
+    if (!isObject(block)) throw new PlatformError(404, `no block ${blockIndex}`);
+    const element =
+      elementIndex === -1 ? block.accessory : Array.isArray(block.elements) ? (block.elements as unknown[])[elementIndex] : undefined;
+    if (!isObject(element) || element.type !== 'button') throw new PlatformError(404, `no button at ${blockIndex}/${elementIndex}`);
+    return {
+      blockId: typeof block.block_id === 'string' ? block.block_id : generatedId(idSeed, blockIndex),
+      actionId: typeof element.action_id === 'string' ? element.action_id : generatedId(idSeed, blockIndex, elementIndex),
+      element,
+    };
+  }
+
+  function openView(viewer: string, viewId: string): StoredView {
+    const view = standIn.openViews(viewer).find((v) => v.id === viewId);
+    if (!view) throw new PlatformError(404, `no open view ${viewId}`);
+    return view;
+  }
+
+  /** The state Slack would send for the view's inputs, plus the errors Slack's own client shows before sending anything. */
+  function formState(view: StoredView, fields: FormFields): { values: Record<string, Record<string, unknown>>; errors: Record<string, string> } {
+    const values: Record<string, Record<string, unknown>> = {};
+    const errors: Record<string, string> = {};
+    view.blocks.forEach((block, index) => {
+      if (!isObject(block) || block.type !== 'input' || !isObject(block.element)) return;
+      const element = block.element;
+      const blockId = typeof block.block_id === 'string' ? block.block_id : generatedId(view.id, index);
+      const actionId = typeof element.action_id === 'string' ? element.action_id : generatedId(view.id, index, 'element');
+      const raw = fields[blockId]?.[actionId];
+      const optional = block.optional === true;
+      if (element.type === 'plain_text_input') {
+        const initial = typeof element.initial_value === 'string' ? element.initial_value : null;
+        const value = raw === undefined ? initial : raw === '' ? null : raw;
+        values[blockId] = { [actionId]: { type: 'plain_text_input', value } };
+        const min = typeof element.min_length === 'number' ? element.min_length : 0;
+        const max = typeof element.max_length === 'number' ? element.max_length : 3000;
+        if (value === null && !optional) errors[blockId] = REQUIRED_FIELD;
+        else if (value !== null && value.length < min) errors[blockId] = `Please enter at least ${min} characters.`;
+        else if (value !== null && value.length > max) errors[blockId] = `Please enter no more than ${max} characters.`;
+      } else if (element.type === 'static_select') {
+        const options = [
+          ...(Array.isArray(element.options) ? element.options : []),
+          ...(Array.isArray(element.option_groups) ? element.option_groups.flatMap((g: unknown) => (isObject(g) && Array.isArray(g.options) ? g.options : [])) : []),
+        ].filter(isObject);
+        const initial = isObject(element.initial_option) ? element.initial_option : null;
+        const chosen = raw === undefined ? initial : (options.find((o) => o.value === raw) ?? null);
+        values[blockId] = { [actionId]: { type: 'static_select', selected_option: chosen ? { text: chosen.text, value: chosen.value } : null } };
+        if (chosen === null && !optional) errors[blockId] = REQUIRED_FIELD;
+      }
+      // Other input elements are not rendered by the sandbox page yet, so they send no state (see sandbox/README.md).
+    });
+    return { values, errors };
+  }
+
+  function inputBlockIds(view: StoredView): Set<string> {
+    const ids = new Set<string>();
+    view.blocks.forEach((b, index) => {
+      if (isObject(b) && b.type === 'input') ids.add(typeof b.block_id === 'string' ? b.block_id : generatedId(view.id, index));
+    });
+    return ids;
+  }
+
+  return {
+    events,
+
+    workspaceInfo() {
+      const bot = ws.users.get(ws.config.botUserId);
+      return {
+        team: { id: ws.config.teamId, name: TEAM_NAME, domain: TEAM_DOMAIN },
+        bot: { userId: ws.config.botUserId, name: bot?.name ?? 'app', appId: ws.config.appId },
+        commands: [...commands],
+        users: [...ws.users.values()].map((u) => ({ id: u.id, name: u.name, tz: u.tz, isBot: u.isBot })),
+        channels: [...ws.channels.values()].filter((c) => !c.isMpim).map(channelInfo),
+      };
+    },
+
+    stateFor(query) {
+      const viewer = user(query.user);
+      const state: ViewerState = { user: viewer.id, channel: null, thread: null, modals: standIn.openViews(viewer.id), home: standIn.homeView(viewer.id) ?? null };
+      if (!query.channel) return state;
+      const ch = channelFor(viewer, query.channel);
+      state.channel = {
+        info: channelInfo(ch),
+        messages: ws.topLevel(ch.id).map((m) => ({ ...messageJson(ws, m, false), channel: ch.id })),
+        ephemerals: ephemeralsFor(viewer.id, ch.id, undefined),
+      };
+      if (query.thread) {
+        const parent = ws.findMessage(ch.id, query.thread);
+        if (parent && ws.isTopLevel(parent)) {
+          state.thread = {
+            parent: { ...messageJson(ws, parent, false), channel: ch.id },
+            replies: ws.replies(ch.id, parent.ts).map((m) => ({ ...messageJson(ws, m, false), channel: ch.id })),
+            ephemerals: ephemeralsFor(viewer.id, ch.id, parent.ts),
+          };
+        }
+      }
+      return state;
+    },
+
+    async runCommand(userId, channelId, input, opts = {}) {
+      const viewer = user(userId);
+      const ch = channelFor(viewer, channelId);
+      const match = /^(\/[^\s]+)(?:\s+([\s\S]*))?$/.exec(input.trim());
+      if (!match?.[1]) throw new PlatformError(400, 'a slash command starts with /');
+      const command = match[1].toLowerCase();
+      const where = { channel: ch.id, user: viewer.id, ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}) };
+      if (!commands.includes(command)) {
+        notify({ ...where, text: `\`${command}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.` });
+        return { ok: false, error: 'invalid_command' };
+      }
+      if (opts.threadTs) {
+        // Slack does not send slash commands typed in a thread to the app.
+        notify({ ...where, text: `\`${command}\` is not supported in threads. Sorry!` });
+        return { ok: false, error: 'not_supported_in_threads' };
+      }
+      const text = encodeComposerText(match[2] ?? '', lookup, 'command');
+      const responseUrl = standIn.newResponseUrl({ channel: ch.id, user: viewer.id });
+      const fields = slashCommandFields(ctx, {
+        command, text, user: payloadUser(viewer), channel: payloadChannel(ch), triggerId: standIn.issueTriggerId(viewer.id), responseUrl,
+      });
+      const delivery = await deliver(() => client.slashCommand(fields));
+      const error = failureCode(delivery);
+      if (error || delivery.kind !== 'answered') {
+        notify({ channel: ch.id, user: viewer.id, text: `${command} failed with the error "${error ?? 'dispatch_failed'}"` });
+        return { ok: false, error: error ?? 'dispatch_failed', ...(delivery.kind === 'answered' ? { status: delivery.response.status } : {}) };
+      }
+      const { response } = delivery;
+      // The ack body is Slack's "immediate response": shown like a message sent to the command's response_url.
+      const body: Record<string, unknown> | undefined = isObject(response.json)
+        ? response.json
+        : response.text.trim() !== ''
+          ? { text: response.text }
+          : undefined;
+      const replyText = typeof body?.text === 'string' ? body.text : '';
+      const blocks = Array.isArray(body?.blocks) && body.blocks.length > 0 ? (body.blocks as unknown[]) : undefined;
+      if (body && (replyText !== '' || blocks)) {
+        if (body.response_type === 'in_channel') {
+          // In Slack the command line itself is shared in the channel too when the answer is in_channel.
+          ws.addMessage({ channel: ch.id, ts: ws.nextTs(), user: viewer.id, text: `${command} ${text}`.trim() });
+          ws.addMessage({
+            channel: ch.id, ts: ws.nextTs(), user: ws.config.botUserId, bot_id: ws.config.botId, app_id: ws.config.appId, text: replyText, blocks,
+          });
+        } else {
+          ws.addEphemeral({
+            channel: ch.id, user: viewer.id, ts: ws.nextTs(), text: replyText, blocks, source: 'response_url',
+            responseUrlId: new URL(responseUrl).pathname.split('/').at(-1) ?? '',
+          });
+        }
+      }
+      return { ok: true, status: response.status, ack: response.json ?? (response.text === '' ? undefined : response.text) };
+    },
+
+    postMessage(userId, channelId, text, opts = {}) {
+      const viewer = user(userId);
+      const ch = channelFor(viewer, channelId);
+      if (text.trim() === '') throw new PlatformError(400, 'empty message');
+      return standIn.postAsUser(viewer.id, ch.id, encodeComposerText(text, lookup, 'message'), opts.threadTs ? { threadTs: opts.threadTs } : {});
+    },
+
+    async clickButton(ref) {
+      const viewer = user(ref.user);
+      const nowMs = now();
+      let payload: Record<string, unknown>;
+      if (ref.viewId) {
+        const view = ref.viewId === standIn.homeView(viewer.id)?.id ? standIn.homeView(viewer.id) : openView(viewer.id, ref.viewId);
+        if (!view) throw new PlatformError(404, `no view ${ref.viewId}`);
+        const button = findButton(view.blocks, ref.blockIndex, ref.elementIndex, view.id);
+        payload = viewBlockActions(ctx, { user: payloadUser(viewer), view, triggerId: standIn.issueTriggerId(viewer.id), button, nowMs });
+      } else {
+        const ch = channelFor(viewer, ref.channel ?? '');
+        const ts = ref.messageTs ?? '';
+        let blocks: unknown;
+        let threadTs: string | undefined;
+        let message: Record<string, unknown> | undefined;
+        if (ref.isEphemeral) {
+          const e = ws.ephemerals.find((x) => x.channel === ch.id && x.user === viewer.id && x.ts === ts);
+          if (!e) throw new PlatformError(404, `no ephemeral ${ts}`);
+          blocks = e.blocks;
+          threadTs = e.thread_ts;
+        } else {
+          const m = ws.findMessage(ch.id, ts);
+          if (!m) throw new PlatformError(404, `no message ${ts}`);
+          blocks = m.blocks;
+          threadTs = ws.isTopLevel(m) ? undefined : m.thread_ts;
+          message = messageJson(ws, m, false);
+        }
+        const button = findButton(blocks, ref.blockIndex, ref.elementIndex, ts);
+        const responseUrl = standIn.newResponseUrl({
+          channel: ch.id, user: viewer.id, ...(threadTs ? { threadTs } : {}), ...(ref.isEphemeral ? {} : { messageTs: ts }),
+        });
+        payload = messageBlockActions(ctx, {
+          user: payloadUser(viewer), channel: payloadChannel(ch), message, messageTs: ts, ...(threadTs ? { threadTs } : {}),
+          isEphemeral: ref.isEphemeral === true, triggerId: standIn.issueTriggerId(viewer.id), responseUrl, button, nowMs,
+        });
+      }
+      const delivery = await deliver(() => client.interactive(payload));
+      const error = failureCode(delivery);
+      if (error) return { ok: false, error, ...(delivery.kind === 'answered' ? { status: delivery.response.status } : {}) };
+      return { ok: true, status: delivery.kind === 'answered' ? delivery.response.status : 0 };
+    },
+
+    async submitView(userId, viewId, fields) {
+      const viewer = user(userId);
+      const stack = standIn.openViews(viewer.id);
+      const view = openView(viewer.id, viewId);
+      if (stack.at(-1)?.id !== view.id) throw new PlatformError(409, 'only the top view of the stack can be submitted');
+      const form = formState(view, fields);
+      if (Object.keys(form.errors).length > 0) return { outcome: 'errors', source: 'slack', errors: form.errors };
+      const payload = viewSubmission(ctx, { user: payloadUser(viewer), view, values: form.values, triggerId: standIn.issueTriggerId(viewer.id) });
+      const delivery = await deliver(() => client.interactive(payload));
+      if (failureCode(delivery) || delivery.kind !== 'answered') return { outcome: 'failed', message: TROUBLE };
+      const body = isObject(delivery.response.json) ? delivery.response.json : {};
+      switch (body.response_action) {
+        case undefined:
+          standIn.takeView(viewer.id, view.id);
+          return { outcome: 'closed' };
+        case 'clear': {
+          const root = standIn.openViews(viewer.id)[0];
+          if (root) standIn.closeView(viewer.id, root.id);
+          return { outcome: 'closed' };
+        }
+        case 'errors': {
+          const errors = isObject(body.errors) ? body.errors : {};
+          const known = inputBlockIds(view);
+          const unknown = Object.keys(errors).filter((id) => !known.has(id));
+          if (unknown.length > 0 || Object.values(errors).some((m) => typeof m !== 'string')) {
+            // Slack refuses the whole answer when an error names a block that is not an input block.
+            return { outcome: 'failed', message: `${TROUBLE} (The app answered errors for ${unknown.join(', ') || 'a non-text message'}, which is not an input block.)` };
+          }
+          return { outcome: 'errors', source: 'app', errors: errors as Record<string, string> };
+        }
+        default:
+          return {
+            outcome: 'failed',
+            message: `The sandbox does not support response_action "${String(body.response_action)}" yet; see sandbox/README.md.`,
+          };
+      }
+    },
+
+    async closeView(userId, viewId) {
+      const viewer = user(userId);
+      const view = openView(viewer.id, viewId);
+      const root = standIn.openViews(viewer.id)[0];
+      const isCleared = root?.id === view.id || view.clear_on_close === true;
+      standIn.closeView(viewer.id, view.id);
+      if (view.notify_on_close === true) {
+        const payload = viewClosed(ctx, { user: payloadUser(viewer), view, isCleared });
+        await deliver(() => client.interactive(payload));
+      }
+    },
+
+    async openAppHome(userId, tab) {
+      const viewer = user(userId);
+      const im = ws.openIm(viewer.id);
+      const payload = appHomeOpened(ctx, { userId: viewer.id, channelId: im.id, tab, view: standIn.homeView(viewer.id), nowMs: now() });
+      const delivery = await deliver(() => client.event(payload));
+      const error = failureCode(delivery);
+      return error ? { ok: false, error, channel: im.id } : { ok: true, channel: im.id };
+    },
+  };
+}

@@ -1,0 +1,239 @@
+/** The sandbox page's HTTP server (node:http only): static assets, a small JSON API over the platform, and Server-Sent Events. */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BadRequest, readBody, sendJson, sendText } from '../stand-in/http.ts';
+import type { Change } from '../stand-in/server.ts';
+import { PlatformError } from './platform.ts';
+import type { FormFields, Platform } from './platform.ts';
+
+export interface WebServerOptions {
+  platform: Platform;
+  port?: number;
+  /** Loopback by default: the sandbox has no authentication. */
+  host?: string;
+  /** Keeps SSE connections alive through proxies and lets the page notice a dead server. */
+  heartbeatMs?: number;
+}
+
+export interface WebServer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly url: string;
+  readonly port: number;
+}
+
+const WEB_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** The only files served: a fixed list, so no request path ever reaches the file system. */
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/render.js': { file: 'render.js', type: 'text/javascript; charset=utf-8' },
+  '/styles.css': { file: 'styles.css', type: 'text/css; charset=utf-8' },
+};
+
+/** The page builds its DOM from data only; this policy backs that up should a bug ever let markup through. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req);
+  let parsed: unknown;
+  try {
+    parsed = raw === '' ? {} : JSON.parse(raw);
+  } catch {
+    throw new PlatformError(400, 'body must be JSON');
+  }
+  if (!isObject(parsed)) throw new PlatformError(400, 'body must be a JSON object');
+  return parsed;
+}
+
+function str(body: Record<string, unknown>, key: string, required = true): string {
+  const value = body[key];
+  if (typeof value === 'string' && value !== '') return value;
+  if (!required && (value === undefined || value === null || value === '')) return '';
+  throw new PlatformError(400, `${key} must be a non-empty string`);
+}
+
+function int(body: Record<string, unknown>, key: string): number {
+  const value = body[key];
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new PlatformError(400, `${key} must be an integer`);
+  return value;
+}
+
+function formFields(value: unknown): FormFields {
+  if (value === undefined) return {};
+  if (!isObject(value)) throw new PlatformError(400, 'values must be an object');
+  const fields: FormFields = {};
+  for (const [blockId, actions] of Object.entries(value)) {
+    if (!isObject(actions)) throw new PlatformError(400, `values.${blockId} must be an object`);
+    const entry: Record<string, string | null> = {};
+    for (const [actionId, v] of Object.entries(actions)) {
+      if (typeof v !== 'string' && v !== null) throw new PlatformError(400, `values.${blockId}.${actionId} must be a string or null`);
+      entry[actionId] = v;
+    }
+    fields[blockId] = entry;
+  }
+  return fields;
+}
+
+export function createWebServer(options: WebServerOptions): WebServer {
+  const { platform } = options;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const streams = new Set<ServerResponse>();
+  let server: Server | undefined;
+  let port = 0;
+  let heartbeat: NodeJS.Timeout | undefined;
+
+  function broadcast(change: Change): void {
+    const line = `event: change\ndata: ${JSON.stringify(change)}\n\n`;
+    for (const res of streams) res.write(line);
+  }
+
+  function openStream(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', ...SECURITY_HEADERS });
+    // The page reconnects after this many ms if the stream drops (for example while the sandbox restarts).
+    res.write('retry: 1000\n\n');
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  }
+
+  async function serveAsset(res: ServerResponse, asset: { file: string; type: string }): Promise<void> {
+    const body = await readFile(join(WEB_DIR, asset.file));
+    res.writeHead(200, { 'Content-Type': asset.type, 'Content-Length': body.length, ...SECURITY_HEADERS });
+    res.end(body);
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    if (req.method === 'GET') {
+      switch (path) {
+        case '/api/workspace':
+          return sendJson(res, 200, platform.workspaceInfo());
+        case '/api/users':
+          return sendJson(res, 200, platform.workspaceInfo().users);
+        case '/api/channels':
+          return sendJson(res, 200, platform.workspaceInfo().channels);
+        case '/api/state': {
+          const channel = query.get('channel') ?? undefined;
+          const thread = query.get('thread') ?? undefined;
+          return sendJson(res, 200, platform.stateFor({ user: query.get('user') ?? '', ...(channel ? { channel } : {}), ...(thread ? { thread } : {}) }));
+        }
+        default:
+          throw new PlatformError(404, `no such endpoint: GET ${path}`);
+      }
+    }
+    if (req.method !== 'POST') throw new PlatformError(405, 'method not allowed');
+    const body = await readJson(req);
+    const threadTs = str(body, 'threadTs', false);
+    switch (path) {
+      case '/api/command':
+        return sendJson(res, 200, await platform.runCommand(str(body, 'user'), str(body, 'channel'), str(body, 'text'), threadTs ? { threadTs } : {}));
+      case '/api/message': {
+        const m = platform.postMessage(str(body, 'user'), str(body, 'channel'), str(body, 'text'), threadTs ? { threadTs } : {});
+        return sendJson(res, 200, { ok: true, ts: m.ts });
+      }
+      case '/api/action': {
+        const viewId = str(body, 'viewId', false);
+        const channel = str(body, 'channel', false);
+        const messageTs = str(body, 'messageTs', false);
+        if (!viewId && !(channel && messageTs)) throw new PlatformError(400, 'give viewId, or channel and messageTs');
+        return sendJson(
+          res,
+          200,
+          await platform.clickButton({
+            user: str(body, 'user'), blockIndex: int(body, 'blockIndex'), elementIndex: int(body, 'elementIndex'),
+            ...(viewId ? { viewId } : { channel, messageTs, isEphemeral: body.isEphemeral === true }),
+          }),
+        );
+      }
+      case '/api/view/submit':
+        return sendJson(res, 200, await platform.submitView(str(body, 'user'), str(body, 'viewId'), formFields(body.values)));
+      case '/api/view/close':
+        await platform.closeView(str(body, 'user'), str(body, 'viewId'));
+        return sendJson(res, 200, { ok: true });
+      case '/api/home/open': {
+        const tab = body.tab === 'messages' ? 'messages' : 'home';
+        return sendJson(res, 200, await platform.openAppHome(str(body, 'user'), tab));
+      }
+      default:
+        throw new PlatformError(404, `no such endpoint: POST ${path}`);
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const asset = ASSETS[url.pathname];
+    if (asset && req.method === 'GET') return serveAsset(res, asset);
+    if (url.pathname === '/events' && req.method === 'GET') return openStream(req, res);
+    if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname, url.searchParams);
+    sendText(res, 404, 'not found');
+  }
+
+  const onChange = (change: Change) => broadcast(change);
+
+  return {
+    async start() {
+      if (server) return;
+      const s = createServer((req, res) => {
+        handle(req, res).catch((err: unknown) => {
+          if (res.headersSent) {
+            res.end();
+            return;
+          }
+          if (err instanceof PlatformError) sendJson(res, err.status, { ok: false, error: err.message });
+          else if (err instanceof BadRequest) sendJson(res, 413, { ok: false, error: err.message });
+          else {
+            console.error('sandbox web: request failed', err);
+            sendJson(res, 500, { ok: false, error: err instanceof Error ? err.message : String(err) });
+          }
+        });
+      });
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+          s.off('error', reject);
+          resolve();
+        });
+      });
+      server = s;
+      port = (s.address() as AddressInfo).port;
+      platform.events.on('change', onChange);
+      heartbeat = setInterval(() => {
+        for (const res of streams) res.write(': keep-alive\n\n');
+      }, heartbeatMs);
+      heartbeat.unref();
+    },
+    async stop() {
+      const s = server;
+      if (!s) return;
+      server = undefined;
+      platform.events.off('change', onChange);
+      clearInterval(heartbeat);
+      for (const res of streams) res.end();
+      streams.clear();
+      // Browsers keep connections alive; without this close() would wait for them to time out.
+      s.closeAllConnections();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    },
+    get url() {
+      if (!port) throw new Error('sandbox web: call start() before reading url');
+      return `http://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/** Online backups of a database another connection is writing to. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import { backupDatabase } from '../../../src/db/backup.ts';
+import { openTestDb } from '../../support/test-db.ts';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function live() {
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-backup-'));
+  dirs.push(dir);
+  const db = openTestDb(join(dir, 'live.db'));
+  const insert = db.prepare('INSERT INTO processed_requests (request_key, seen_at) VALUES (?, ?)');
+  for (let i = 0; i < 500; i++) insert.run(`k${i}`, i);
+  return { dir, db, insert };
+}
+
+it('copies a consistent snapshot while the app keeps its connection open and writing', async () => {
+  const { dir, db, insert } = live();
+  const pending = backupDatabase(join(dir, 'live.db'), join(dir, 'copy.db'));
+  insert.run('written-during-backup', 1);
+  await pending;
+  db.close();
+  const copy = new Database(join(dir, 'copy.db'), { readonly: true });
+  expect(Number(copy.prepare('SELECT count(*) FROM processed_requests').pluck().get())).toBeGreaterThanOrEqual(500);
+  expect(copy.pragma('user_version', { simple: true })).toBeGreaterThan(0);
+  expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+  copy.close();
+});
+
+it('refuses to overwrite an existing file or to back up a missing database', async () => {
+  const { dir, db } = live();
+  await expect(backupDatabase(join(dir, 'live.db'), join(dir, 'live.db'))).rejects.toThrow('already exists');
+  await expect(backupDatabase(join(dir, 'missing.db'), join(dir, 'x.db'))).rejects.toThrow('No database at');
+  db.close();
+});
+
+it('npm run backup -- <file> backs up the database named by DATABASE_URL', () => {
+  const { dir, db } = live();
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', join(dir, 'cli.db')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'live.db')}` },
+    encoding: 'utf8',
+  });
+  expect(out).toContain('Backed up');
+  db.close();
+  const copy = new Database(join(dir, 'cli.db'), { readonly: true });
+  expect(Number(copy.prepare('SELECT count(*) FROM processed_requests').pluck().get())).toBe(500);
+  copy.close();
+}, 30_000);

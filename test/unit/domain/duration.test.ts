@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DAY, formatDuration, formatPlanDuration, HOUR, MINUTE, parseDuration, SECOND } from '../../../src/domain/duration.ts';
+
+function value(text: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new Error(`expected ${text} to parse, got: ${parsed.error}`);
+  return parsed.value;
+}
+
+function error(text: string): string {
+  const parsed = parseDuration(text);
+  if (parsed.ok) throw new Error(`expected ${text} to be refused, got ${parsed.value}`);
+  return parsed.error;
+}
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90 * SECOND],
+    ['5m', 5 * MINUTE],
+    ['2h', 2 * HOUR],
+    ['3d', 3 * DAY],
+    ['1.5h', 90 * MINUTE],
+    ['0.5m', 30 * SECOND],
+    ['2.25d', 54 * HOUR],
+    ['5', 5 * MINUTE],
+    ['20', 20 * MINUTE],
+    ['1.5', 90 * SECOND],
+    ['0.001s', 1],
+  ])('reads %s as %d ms', (text, ms) => {
+    expect(value(text)).toBe(ms);
+  });
+
+  it('accepts upper-case units and surrounding spaces', () => {
+    expect(value('2H')).toBe(2 * HOUR);
+    expect(value('15M')).toBe(15 * MINUTE);
+    expect(value('  7d ')).toBe(7 * DAY);
+  });
+
+  it('rounds fractions of a millisecond to the nearest millisecond', () => {
+    expect(value('0.001m')).toBe(60);
+    expect(value('0.333s')).toBe(333);
+  });
+
+  it('refuses zero with a message naming the text', () => {
+    for (const zero of ['0', '0m', '0.0s', '0.000d']) {
+      expect(error(zero)).toBe(`\`${zero}\` is not longer than zero`);
+    }
+  });
+
+  it('refuses a negative duration as "not a duration"', () => {
+    expect(error('-5')).toBe('`-5` is not a duration');
+    expect(error('-5m')).toBe('`-5m` is not a duration');
+  });
+
+  it.each(['', '   ', 'abc', '5x', 'm', '5 m', '5mm', '1e3', '1.', '.5', '1.2345h', '1,5h', '1234567', '5ms', 'Infinity', 'NaN'])(
+    'refuses %j with a message that quotes it',
+    (text) => {
+      expect(error(text)).toBe(`\`${text}\` is not a duration`);
+    },
+  );
+
+  it('never throws, and accepts only positive whole milliseconds', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (text) => {
+        const parsed = parseDuration(text);
+        if (parsed.ok) {
+          expect(Number.isInteger(parsed.value)).toBe(true);
+          expect(parsed.value).toBeGreaterThan(0);
+        } else {
+          expect(parsed.error).toContain(`\`${text}\``);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0 s'],
+    [-5 * MINUTE, '0 s'],
+    [400, '0 s'],
+    [500, '1 s'],
+    [45 * SECOND, '45 s'],
+    [59_500, '1 min'],
+    [90 * SECOND, '1 min 30 s'],
+    [20 * MINUTE, '20 min'],
+    [90 * MINUTE, '1 h 30 min'],
+    [HOUR + 30 * MINUTE + 15 * SECOND, '1 h 30 min'],
+    [DAY, '1 d'],
+    [DAY + 4 * HOUR + 30 * MINUTE, '1 d 4 h'],
+    [7 * DAY, '7 d'],
+    [30 * DAY, '30 d'],
+    [2 * HOUR + 5 * SECOND, '2 h 5 s'],
+  ])('formats %d ms as %j', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+
+  it('shows at most two units, the largest first', () => {
+    const order = ['d', 'h', 'min', 's'];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 * DAY }), (ms) => {
+        const parts = formatDuration(ms).split(' ');
+        expect(parts.length === 2 || parts.length === 4).toBe(true);
+        const units = parts.filter((_, i) => i % 2 === 1);
+        const indexes = units.map((u) => order.indexOf(u));
+        expect(indexes.every((i) => i >= 0)).toBe(true);
+        expect([...indexes].sort((a, b) => a - b)).toEqual(indexes);
+        // the first unit shown is the largest non-zero one
+        const total = Math.round(ms / SECOND);
+        const largest = total >= 86400 ? 'd' : total >= 3600 ? 'h' : total >= 60 ? 'min' : 's';
+        expect(units[0]).toBe(largest);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('formatPlanDuration', () => {
+  it.each([
+    [5 * MINUTE, '5m'],
+    [20 * MINUTE, '20m'],
+    [90 * SECOND, '90s'],
+    [90 * MINUTE, '90m'],
+    [2 * HOUR, '2h'],
+    [36 * HOUR, '36h'],
+    [2 * DAY, '2d'],
+    [30 * SECOND, '30s'],
+  ])('writes %d ms as %j', (ms, text) => {
+    expect(formatPlanDuration(ms)).toBe(text);
+  });
+
+  it('gives back the same duration when parsed again, for whole seconds up to 999,999 s', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999 }), (seconds) => {
+        const ms = seconds * SECOND;
+        expect(value(formatPlanDuration(ms))).toBe(ms);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  // BUG: formatPlanDuration promises "the shortest exact form" but falls back to rounded seconds:
+  // parseDuration('1.5s') is 1500 ms and formatPlanDuration(1500) gives "2s" (not exact).
+  it.fails('writes 1500 ms (from "1.5s") in a form that parses back to 1500 ms', () => {
+    expect(value(formatPlanDuration(value('1.5s')))).toBe(1500);
+  });
+
+  // BUG: 1 ms (parseDuration('0.001s')) is written "0s", which parseDuration refuses as not longer than zero.
+  it.fails('writes 1 ms as something parseDuration accepts', () => {
+    expect(parseDuration(formatPlanDuration(1)).ok).toBe(true);
+  });
+
+  // BUG: a valid plan part of 12 d 3 s (parseDuration('17280.05m') = 1,036,803,000 ms) is written "1036803s",
+  // which has 7 digits and is refused by parseDuration (at most 6), so formatPlan output cannot be typed back.
+  it.fails('writes long durations that are not whole minutes in a form parseDuration accepts', () => {
+    const ms = value('17280.05m');
+    expect(ms).toBe(12 * DAY + 3 * SECOND);
+    expect(parseDuration(formatPlanDuration(ms))).toEqual({ ok: true, value: ms });
+  });
+});

@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR, MINUTE, SECOND } from '../../../src/domain/duration.ts';
+import { DEFAULT_PLAN, formatPlan, MAX_PLAN_MS, parsePlan, PLAN_EXAMPLE } from '../../../src/domain/plan.ts';
+
+function planError(text: string): string {
+  const parsed = parsePlan(text);
+  if (parsed.ok) throw new Error(`expected ${text} to be refused, got ${JSON.stringify(parsed.value)}`);
+  return parsed.error;
+}
+
+describe('parsePlan', () => {
+  it('has a default of 5/20/15/5 minutes', () => {
+    expect(DEFAULT_PLAN).toEqual([5 * MINUTE, 20 * MINUTE, 15 * MINUTE, 5 * MINUTE]);
+    expect(parsePlan('5/20/15/5')).toEqual({ ok: true, value: DEFAULT_PLAN });
+  });
+
+  it('reads a study-group plan in days', () => {
+    expect(parsePlan('1d/3d/2d/1d')).toEqual({ ok: true, value: [DAY, 3 * DAY, 2 * DAY, DAY] });
+  });
+
+  it('mixes units per phase', () => {
+    expect(parsePlan('90s/1.5h/15m/2')).toEqual({ ok: true, value: [90 * SECOND, 90 * MINUTE, 15 * MINUTE, 2 * MINUTE] });
+  });
+
+  it.each([
+    ['5/20/15', 3],
+    ['5/20/15/5/5', 5],
+    ['45', 1],
+    ['', 1],
+    ['5//20/15/5', 5],
+  ])('refuses %j for its number of phases (%d)', (text, count) => {
+    const message = planError(text);
+    expect(message).toContain('A plan has 4 phases');
+    expect(message).toContain(`\`${text}\` has ${count}.`);
+  });
+
+  it('refuses a unit it does not know, naming the bad part', () => {
+    expect(planError('5x/20/15/5')).toContain('`5x` is not a duration');
+    expect(planError('5/abc/15/5')).toContain('`abc` is not a duration');
+  });
+
+  it('refuses text that is not a plan at all', () => {
+    expect(planError('5x/abc')).toContain('A plan has 4 phases');
+  });
+
+  it('refuses a zero-length phase', () => {
+    expect(planError('5/0/15/5')).toContain('`0` is not longer than zero');
+  });
+
+  it('refuses a negative phase as not a duration', () => {
+    expect(planError('-5/20/15/5')).toContain('`-5` is not a duration');
+  });
+
+  it('accepts exactly 30 days in all and refuses anything longer', () => {
+    expect(parsePlan('27d/1d/1d/1d')).toEqual({ ok: true, value: [27 * DAY, DAY, DAY, DAY] });
+    expect(parsePlan('7.5d/7.5d/7.5d/7.5d')).toEqual({ ok: true, value: [7.5 * DAY, 7.5 * DAY, 7.5 * DAY, 7.5 * DAY] });
+    expect(parsePlan('720h/1s/1s/1s').ok).toBe(false);
+    expect(planError('27d/1d/1d/1.001d')).toContain('at most 30 days in all');
+    expect(planError('10d/10d/10d/1m')).toContain('`10d/10d/10d/1m` is longer');
+  });
+
+  it('puts a correct, working example in every error message', () => {
+    const bad = ['5/20/15', '5x/20/15/5', '5/abc/15/5', '5x/abc', '5/0/15/5', '-5/20/15/5', '10d/10d/10d/1d', '', '////'];
+    for (const text of bad) {
+      const message = planError(text);
+      expect(message).toContain('`--plan 5/20/15/5`');
+      expect(message).toContain(PLAN_EXAMPLE);
+    }
+    // the examples the messages give are themselves valid plans
+    for (const example of PLAN_EXAMPLE.matchAll(/`--plan ([^`]+)`/g)) {
+      expect(parsePlan(example[1] ?? '').ok).toBe(true);
+    }
+  });
+
+  it('always returns four positive durations totalling at most 30 days, or an error with the example', () => {
+    const part = fc.oneof(
+      fc.string({ maxLength: 6 }),
+      fc.tuple(fc.integer({ min: -5, max: 999_999 }), fc.constantFrom('', 's', 'm', 'h', 'd', 'x')).map(([n, u]) => `${n}${u}`),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
+        const parsed = parsePlan(parts.join('/'));
+        if (parsed.ok) {
+          expect(parsed.value).toHaveLength(4);
+          for (const ms of parsed.value) expect(ms).toBeGreaterThan(0);
+          expect(parsed.value.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MAX_PLAN_MS);
+        } else {
+          expect(parsed.error).toContain('`--plan 5/20/15/5`');
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('formatPlan', () => {
+  it('writes a plan back in the notation it was typed in', () => {
+    expect(formatPlan(DEFAULT_PLAN)).toBe('5m/20m/15m/5m');
+    expect(formatPlan([DAY, 3 * DAY, 2 * DAY, DAY])).toBe('1d/3d/2d/1d');
+    expect(formatPlan([90 * SECOND, 2 * HOUR, 90 * MINUTE, 36 * HOUR])).toBe('90s/2h/90m/36h');
+  });
+
+  it('round-trips through parsePlan for whole-minute plans', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 4, maxLength: 4 }), (mins) => {
+        const plan = mins.map((m) => m * MINUTE);
+        expect(parsePlan(formatPlan(plan))).toEqual({ ok: true, value: plan });
+      }),
+    );
+  });
+});
