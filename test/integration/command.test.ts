@@ -1,6 +1,6 @@
 /** `/mockdesign` through the real Bolt router: answers, what is stored, what is posted. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
+import { allText, CHANNEL, createHarness, GUEST, type Harness, TEAM } from '../support/harness.ts';
 
 let h: Harness;
 beforeEach(async () => {

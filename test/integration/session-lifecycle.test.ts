@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/slack/ids.ts';
 import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
-import { allText, CHANNEL, createHarness, GUEST, type Harness } from '../support/harness.ts';
+import { allText, createHarness, GUEST, type Harness } from '../support/harness.ts';
 import { openTestDb } from '../support/test-db.ts';
 
 const MIN = 60_000;
@@ -112,7 +112,9 @@ describe('a restart in the middle of a session', () => {
 
     clock.advance(22 * MIN); // down for 22 minutes: phase 2's time check and phase 3 fell due meanwhile
     const dbB = openTestDb(file);
-    cleanups.push(() => dbB.close());
+    cleanups.push(() => {
+      dbB.close();
+    });
     const b = await createHarness({ db: dbB, clock, slack });
     b.md.deps.steps.releaseAllLeases();
     await b.tick();

@@ -89,9 +89,10 @@ export function parseNoteForm(values: unknown): NoteFormResult {
   const text = (state[BLOCK_IDS.noteText]?.[ACTION_IDS.noteText]?.value ?? '').trim();
   if (text === '') errors[BLOCK_IDS.noteText] = 'Write something first: a note cannot be empty.';
   else if (text.length > MAX_NOTE_LENGTH) errors[BLOCK_IDS.noteText] = `Keep it under ${MAX_NOTE_LENGTH} characters (this is ${text.length}).`;
-  const phaseRaw = state[BLOCK_IDS.notePhase]?.[ACTION_IDS.notePhase]?.selected_option?.value;
-  const phaseIndex = Number(phaseRaw);
-  if (!(Number.isInteger(phaseIndex) && phaseIndex >= 0 && phaseIndex < PHASES.length)) errors[BLOCK_IDS.notePhase] = 'Pick a phase.';
+  const phaseRaw = state[BLOCK_IDS.notePhase]?.[ACTION_IDS.notePhase]?.selected_option?.value ?? '';
+  // Only the option values we rendered ("0".."3"): Number('') would be 0, so parse strictly.
+  const phaseIndex = /^\d$/.test(phaseRaw) ? Number(phaseRaw) : -1;
+  if (phaseIndex < 0 || phaseIndex >= PHASES.length) errors[BLOCK_IDS.notePhase] = 'Pick a phase.';
   const kind = state[BLOCK_IDS.noteKind]?.[ACTION_IDS.noteKind]?.selected_option?.value ?? '';
   if (!isNoteKind(kind)) errors[BLOCK_IDS.noteKind] = 'Pick a kind.';
   if (Object.keys(errors).length > 0 || !isNoteKind(kind)) return { ok: false, errors };

@@ -23,7 +23,7 @@ export function renderPhaseMessage(session: Session, index: number, dueAt: numbe
       section(`*${length}*, until ${until}\n_${phase.goal}_`),
       section(checklist),
       context(...notes),
-      context('Capture decisions with *Add note* on the session message, or `/mockdesign note <text>`.'),
+      context('Capture decisions with *Add note* on the session message, or `/mockdesign note &lt;text&gt;`.'),
     ],
   };
 }

@@ -11,13 +11,13 @@ import { context, section, type SlackMessage } from './message.ts';
 export function renderHelp(unknown?: string): SlackMessage {
   const intro = unknown ? `I don't know \`${escapeMrkdwn(unknown)}\`. Here is what I can do:` : '*mockdesign* runs a mock system-design interview in this channel.';
   const usage = [
-    '`/mockdesign start <topic>` opens a session: a message here, with the phases in its thread',
+    '`/mockdesign start &lt;topic&gt;` opens a session: a message here, with the phases in its thread',
     '    `/mockdesign start Design a URL shortener`',
     '    `/mockdesign start Design a chat app --plan 10/25/20/5` (minutes per phase)',
     '    `/mockdesign start Design Dropbox --plan 1d/3d/2d/1d` (a study group over a week)',
     '    `/mockdesign start Design a feed --interviewer @alex` (interviewers may steer too)',
     '`/mockdesign status` where the session is and how long is left',
-    '`/mockdesign note <text>` adds a note to the current phase',
+    '`/mockdesign note &lt;text&gt;` adds a note to the current phase',
     '`/mockdesign next` ends the current phase now and starts the next',
     '`/mockdesign pause` and `/mockdesign resume` stop and restart the clock',
     '`/mockdesign end` ends the session and posts the summary',
@@ -59,7 +59,7 @@ export function renderBusy(existing: Session): SlackMessage {
 }
 
 export function renderNoSession(): SlackMessage {
-  const text = 'No session is running in this channel. Start one with `/mockdesign start <topic>`.';
+  const text = 'No session is running in this channel. Start one with `/mockdesign start &lt;topic&gt;`.';
   return { text, blocks: [section(text)] };
 }
 
