@@ -98,6 +98,10 @@ export function createSessionRepository(db: Db) {
   const resumeStmt = db.prepare(
     "UPDATE sessions SET status = 'running', paused_at = NULL, updated_at = @at WHERE id = @id AND status = 'paused'",
   );
+  const selectLiveForUser = db.prepare(`
+    SELECT s.* FROM sessions s JOIN session_people p ON p.session_id = s.id
+     WHERE s.enterprise_id = ? AND s.team_id = ? AND p.user_id = ? AND s.status <> 'ended'
+     ORDER BY s.created_at DESC LIMIT ?`);
   const endForTeam = db.prepare(`
     UPDATE sessions SET status = 'ended', ended_at = @at, end_reason = @reason, updated_at = @at
     WHERE team_id = @teamId AND enterprise_id = @enterpriseId AND status <> 'ended' RETURNING id`);
@@ -158,6 +162,11 @@ export function createSessionRepository(db: Db) {
     findLive(workspace: Workspace, channelId: string): Session | undefined {
       const row = selectLive.get(workspace.enterpriseId, workspace.teamId, channelId);
       return row ? toSession(row) : undefined;
+    },
+
+    /** Live sessions a person hosts, interviews in or took part in, newest first (for the Home tab). */
+    liveForUser(workspace: Workspace, userId: string, limit = 20): Session[] {
+      return selectLiveForUser.all(workspace.enterpriseId, workspace.teamId, userId, limit).map(toSession);
     },
 
     findLatest(workspace: Workspace, channelId: string): Session | undefined {

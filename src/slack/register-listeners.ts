@@ -4,7 +4,7 @@ import type { ListenerDeps } from './deps.ts';
 import { ACTION_IDS, CALLBACK_IDS, COMMAND } from './ids.ts';
 import { makeAddNoteAction, makeSteerAction } from './listeners/actions.ts';
 import { makeCommandListener } from './listeners/command.ts';
-import { makeAccessRevokedListener } from './listeners/events.ts';
+import { makeAccessRevokedListener, makeAppHomeListener } from './listeners/events.ts';
 import { makeNoteModalSubmit } from './listeners/note-modal-submit.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -19,6 +19,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_IDS.nextPhase, makeSteerAction(deps, 'next'));
   app.action(ACTION_IDS.endSession, makeSteerAction(deps, 'end'));
   app.view(CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps));
+  app.event('app_home_opened', makeAppHomeListener(deps));
   app.event('app_uninstalled', makeAccessRevokedListener(deps, 'app_uninstalled'));
   app.event('tokens_revoked', makeAccessRevokedListener(deps, 'tokens_revoked'));
 }

@@ -140,3 +140,26 @@ it('shows the host in the root message and keeps it current at each transition',
   expect(root).toMatch(/✅ 1\. \*Requirements &amp; scope\*/);
   expect(root).toMatch(/▶️ 2\. \*High-level design\*/);
 });
+
+describe('App Home', () => {
+  it('lists the live sessions a person is part of, in their workspace only', async () => {
+    await h.command('start Design <!here> chat', { channel: 'C0PREP', user: GUEST });
+    await h.command('start Not mine', { team: 'T0OTHER', user: HOST });
+    await h.event({ type: 'app_home_opened', user: HOST, channel: 'D0HOME', tab: 'home', event_ts: '1.1' });
+    const home = h.slack.homeView(HOST);
+    const text = allText(home ?? {});
+    expect(text).toContain('Design a URL shortener');
+    expect(text).toContain('you host');
+    expect(text).not.toContain('Not mine');
+    expect(text).not.toContain('Design @here chat');
+    await h.event({ type: 'app_home_opened', user: GUEST, channel: 'D0HOME2', tab: 'home', event_ts: '1.2' });
+    const guestHome = allText(h.slack.homeView(GUEST) ?? {});
+    expect(guestHome).toContain('Design @here chat');
+    expect(guestHome).not.toContain('<!here>');
+  });
+
+  it('ignores the Messages tab', async () => {
+    await h.event({ type: 'app_home_opened', user: HOST, channel: 'D0HOME', tab: 'messages', event_ts: '1.3' });
+    expect(h.slack.calls.some((c) => c.method === 'views.publish')).toBe(false);
+  });
+});
