@@ -19,6 +19,8 @@ export interface ComposeOptions {
   readonly logger: Logger & { level: Level };
   readonly clock: () => number;
   readonly postConcurrency?: number;
+  /** Who the bot is, from auth.test at start-up; Bolt then needs no auth.test of its own. */
+  readonly identity: { readonly botId: string; readonly botUserId: string };
   /** HTTP or Socket Mode settings for Bolt; tests pass a receiver of their own. */
   readonly bolt:
     | { kind: 'http'; signingSecret: string; port: number; healthy: () => boolean }
@@ -59,13 +61,13 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     // We retry posts ourselves, durably and per channel; the client must neither retry nor pause its whole
     // queue on a 429 (that would hold up every other channel).
     clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 },
-    // Answering url_verification and acks needs no auth.test round trip at start-up.
-    tokenVerificationEnabled: false,
+    botId: options.identity.botId,
+    botUserId: options.identity.botUserId,
   };
   const bolt = options.bolt;
   const app =
     bolt.kind === 'receiver'
-      ? new App({ ...common, receiver: bolt.receiver, botId: 'B0', botUserId: 'U0' })
+      ? new App({ ...common, receiver: bolt.receiver })
       : bolt.kind === 'http'
         ? new App({ ...common, signingSecret: bolt.signingSecret, port: bolt.port, customRoutes: [healthRoute(bolt.healthy)] })
         : new App({

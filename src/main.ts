@@ -1,6 +1,7 @@
 /** The composition root: configuration → database → Bolt app → tick; and a clean shutdown on SIGTERM/SIGINT. */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WebClient } from '@slack/web-api';
 import { composeMockdesign } from './compose.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
   const version = migrate(db, MIGRATIONS_DIR);
   logger.info('database ready', { path: config.databasePath, schema_version: version });
 
+  const identity = await verifyBotToken(config.botToken, config.slackApiUrl);
+  logger.info('connected to Slack', { team: identity.teamId, bot_user: identity.botUserId });
+
   let ready = false;
   const { app, dispatcher, deps } = composeMockdesign({
     db,
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
     logger,
     clock,
     postConcurrency: config.postConcurrency,
+    identity,
     bolt:
       config.mode === 'socket'
         ? { kind: 'socket', appToken: config.appToken ?? '', port: config.port, healthy: () => ready }
@@ -70,8 +75,28 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+class SlackUnavailableError extends Error {}
+
+/** auth.test once at start-up: a wrong token stops the app with a clear message instead of failing every request. */
+async function verifyBotToken(token: string, slackApiUrl: string): Promise<{ botId: string; botUserId: string; teamId: string }> {
+  const client = new WebClient(token, { slackApiUrl, retryConfig: { retries: 2 }, timeout: 10_000 });
+  try {
+    const result = await client.auth.test();
+    if (!result.bot_id || !result.user_id) throw new SlackUnavailableError('SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id).');
+    return { botId: result.bot_id, botUserId: result.user_id, teamId: result.team_id ?? '' };
+  } catch (error) {
+    if (error instanceof SlackUnavailableError) throw error;
+    const code = (error as { data?: { error?: string } }).data?.error;
+    throw new SlackUnavailableError(
+      code
+        ? `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from OAuth & Permissions.`
+        : `Cannot reach Slack at ${slackApiUrl}: ${error instanceof Error ? error.message : String(error)}. Check the network or SLACK_API_URL.`,
+    );
+  }
+}
+
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DatabaseUnusableError) {
+  if (error instanceof ConfigError || error instanceof DatabaseUnusableError || error instanceof SlackUnavailableError) {
     process.stderr.write(`mockdesign cannot start.\n${error.message}\n`);
   } else {
     process.stderr.write(`mockdesign cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -44,7 +44,7 @@ export async function createHarness(options: { db?: Db; clock?: FixedClock; slac
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   const receiver = new TestReceiver();
-  const md = composeMockdesign({ db, botToken: slack.botToken, slackApiUrl: slack.apiUrl, logger, clock: clock.now, bolt: { kind: 'receiver', receiver } });
+  const md = composeMockdesign({ db, botToken: slack.botToken, slackApiUrl: slack.apiUrl, logger, clock: clock.now, identity: { botId: 'B0BOT', botUserId: 'U0BOT' }, bolt: { kind: 'receiver', receiver } });
   let triggerSeq = 0;
 
   const h: Harness = {
