@@ -1,5 +1,6 @@
 /** The `/mockdesign` grammar: turns the command text into what the user asked for, or says what is wrong. */
 import { DEFAULT_PLAN, parsePlan, type Plan } from './plan.ts';
+import { clip } from './text.ts';
 
 export const MAX_TOPIC_LENGTH = 200;
 export const MAX_NOTE_LENGTH = 3000;
@@ -43,7 +44,7 @@ export function parseCommand(text: string): Command {
     case 'help':
       return { kind: 'help' };
     default:
-      return { kind: 'help', unknown: first.slice(0, 40) };
+      return { kind: 'help', unknown: clip(first) };
   }
 }
 
@@ -75,17 +76,17 @@ function parseStart(tokens: string[]): Command {
       plan = parsed.value;
     } else if (name === 'interviewer' || name === 'interviewers' || name === 'with') {
       const values = inline ? [inline] : [];
-      while (inline === undefined && i + 1 < tokens.length && USER_REF.test(tokens[i + 1] ?? '')) values.push(tokens[++i] ?? '');
+      while (i + 1 < tokens.length && USER_REF.test(tokens[i + 1] ?? '')) values.push(tokens[++i] ?? '');
       if (values.length === 0) {
         return { kind: 'invalid', message: 'Name interviewers with mentions, e.g. `--interviewer @alex @sam`.' };
       }
       for (const value of values) {
         const id = USER_REF.exec(value)?.[1];
-        if (!id) return { kind: 'invalid', message: `\`${value.slice(0, 40)}\` is not a person: mention them, e.g. \`--interviewer @alex\`.` };
+        if (!id) return { kind: 'invalid', message: `\`${clip(value)}\` is not a person: mention them, e.g. \`--interviewer @alex\`.` };
         if (!interviewers.includes(id)) interviewers.push(id);
       }
     } else {
-      return { kind: 'invalid', message: `I don't know the option \`--${flag.slice(0, 30)}\`. Options are \`--plan\` and \`--interviewer\`.` };
+      return { kind: 'invalid', message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--plan\` and \`--interviewer\`.` };
     }
   }
   const title = topic.join(' ');

@@ -1,5 +1,6 @@
 /** Durations as people type them ("90s", "5", "1.5h", "2d") and as we show them back. */
 import { err, ok, type Result } from './result.ts';
+import { clip } from './text.ts';
 
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -7,16 +8,17 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 const UNIT_MS = { s: SECOND, m: MINUTE, h: HOUR, d: DAY } as const;
-const DURATION = /^(\d{1,6}(?:\.\d{1,3})?)([smhd]?)$/i;
+// Up to 9 digits: any length a 30-day plan can hold, in any unit; up to 3 decimals (1 ms in seconds).
+const DURATION = /^(\d{1,9}(?:\.\d{1,3})?)([smhd]?)$/i;
 
 /** A bare number is minutes. Returns an error message naming the bad text. */
 export function parseDuration(text: string): Result<number> {
   const match = DURATION.exec(text.trim());
-  if (!match) return err(`\`${text}\` is not a duration`);
+  if (!match) return err(`\`${clip(text)}\` is not a duration`);
   const amount = Number(match[1]);
   const unit = (match[2] || 'm').toLowerCase() as keyof typeof UNIT_MS;
   const ms = Math.round(amount * UNIT_MS[unit]);
-  if (ms <= 0) return err(`\`${text}\` is not longer than zero`);
+  if (ms <= 0) return err(`\`${clip(text)}\` is not longer than zero`);
   return ok(ms);
 }
 
@@ -36,14 +38,15 @@ export function formatDuration(ms: number): string {
   return parts.slice(0, 2).join(' ');
 }
 
-/** Plan notation for one phase: the shortest exact form ("5m", "90s", "2d"). */
+/** Plan notation for one phase: the largest unit that is exact ("5m", "90s", "2d", "1.5s"); parseDuration reads it back. */
 export function formatPlanDuration(ms: number): string {
   for (const [unit, size] of [
     ['d', DAY],
     ['h', HOUR],
     ['m', MINUTE],
+    ['s', SECOND],
   ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
-  return `${Math.round(ms / SECOND)}s`;
+  return `${(ms / SECOND).toFixed(3).replace(/0+$/, '')}s`;
 }

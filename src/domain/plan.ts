@@ -2,6 +2,7 @@
 import { DAY, formatPlanDuration, parseDuration } from './duration.ts';
 import { PHASE_COUNT, PHASES } from './phases.ts';
 import { err, ok, type Result } from './result.ts';
+import { clip } from './text.ts';
 
 export type Plan = readonly number[];
 
@@ -14,7 +15,7 @@ export function parsePlan(text: string): Result<Plan> {
   const parts = text.split('/');
   if (parts.length !== PHASE_COUNT) {
     return err(
-      `A plan has ${PHASE_COUNT} phases separated by \`/\`; \`${text}\` has ${parts.length}. Try ${PLAN_EXAMPLE}.`,
+      `A plan has ${PHASE_COUNT} phases separated by \`/\`; \`${clip(text)}\` has ${parts.length}. Try ${PLAN_EXAMPLE}.`,
     );
   }
   const plan: number[] = [];
@@ -24,7 +25,7 @@ export function parsePlan(text: string): Result<Plan> {
     plan.push(parsed.value);
   }
   const total = plan.reduce((a, b) => a + b, 0);
-  if (total > MAX_PLAN_MS) return err(`A session can last at most 30 days in all; \`${text}\` is longer. Try ${PLAN_EXAMPLE}.`);
+  if (total > MAX_PLAN_MS) return err(`A session can last at most 30 days in all; \`${clip(text)}\` is longer. Try ${PLAN_EXAMPLE}.`);
   return ok(plan);
 }
 

@@ -62,7 +62,7 @@ export function buildSummary(input: SummaryInput): Summary {
     endedEarly: input.endedAt < plannedEnd,
     endReason: input.endReason,
     phases,
-    noteCount: input.notes.length,
+    noteCount: phases.reduce((n, p) => n + p.notes.length, 0),
     reminder: WRAP_UP_REMINDER,
   };
 }

@@ -34,17 +34,20 @@ export function schedulePhases(plan: Plan, startAt: number): PhaseSlot[] {
   });
 }
 
-/** When the phase ends: the next phase's start, or for the last phase its start plus its length. */
-export function phaseEnd(phases: readonly PhaseSlot[], index: number): number {
+/**
+ * When the phase ends: the next phase's start; for the last phase, the session's end when known (a pause
+ * in the last phase moves it), otherwise the phase's start plus its length.
+ */
+export function phaseEnd(phases: readonly PhaseSlot[], index: number, endsAt?: number): number {
   const next = phases[index + 1];
   if (next) return next.startsAt;
   const slot = phases[index];
   if (!slot) throw new RangeError(`No phase ${index}`);
-  return slot.startsAt + slot.plannedMs;
+  return endsAt ?? slot.startsAt + slot.plannedMs;
 }
 
-export function sessionEnd(phases: readonly PhaseSlot[]): number {
-  return phaseEnd(phases, phases.length - 1);
+export function sessionEnd(phases: readonly PhaseSlot[], endsAt?: number): number {
+  return phaseEnd(phases, phases.length - 1, endsAt);
 }
 
 /**
@@ -102,17 +105,27 @@ export function advance(phases: readonly PhaseSlot[], now: number): Advance {
   return { from, to, shiftMs, boundary, phases: moved };
 }
 
-/** Resume after a pause: everything still ahead of the pause moves by the paused span. */
-export function resume(phases: readonly PhaseSlot[], pausedAt: number, now: number): { shiftMs: number; phases: PhaseSlot[] } {
+/** Resume after a pause: everything still ahead of the pause, the session's end included, moves by the paused span. */
+export function resume(
+  phases: readonly PhaseSlot[],
+  pausedAt: number,
+  now: number,
+  endsAt?: number,
+): { shiftMs: number; phases: PhaseSlot[]; endsAt: number } {
   const shiftMs = Math.max(0, now - pausedAt);
-  return { shiftMs, phases: phases.map((p) => (p.startsAt > pausedAt ? { ...p, startsAt: p.startsAt + shiftMs } : p)) };
+  return {
+    shiftMs,
+    phases: phases.map((p) => (p.startsAt > pausedAt ? { ...p, startsAt: p.startsAt + shiftMs } : p)),
+    endsAt: sessionEnd(phases, endsAt) + shiftMs,
+  };
 }
 
 /** How long each phase really ran, given when the session ended; null for phases it never reached. */
 export function actualDurations(phases: readonly PhaseSlot[], endedAt: number): (number | null)[] {
   return phases.map((p) => {
     if (p.startsAt >= endedAt) return null;
-    return Math.min(phaseEnd(phases, p.index), endedAt) - p.startsAt;
+    // The last phase runs until the session ends, however long that was.
+    return Math.min(phaseEnd(phases, p.index, endedAt), endedAt) - p.startsAt;
   });
 }
 

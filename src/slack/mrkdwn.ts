@@ -23,7 +23,8 @@ export function decodeEntities(text: string): string {
  * so nothing in it can ping or link.
  */
 export function slackToPlain(text: string): string {
-  return text.replace(/<([^<>]*)>/g, (_whole, inner: string) => {
+  // Only Slack's own markup is rewritten; other angle brackets ("p99 < 10 ms for > 1M users") are kept as typed.
+  return text.replace(/<([@#!][^<>\s|]*(?:\|[^<>]*)?|[a-z][a-z0-9+.-]*:[^<>\s|]+(?:\|[^<>]*)?)>/gi, (_whole, inner: string) => {
     const [target = '', label] = inner.split('|', 2);
     if (target.startsWith('@')) return label ? `@${label}` : target;
     if (target.startsWith('#')) return label ? `#${label}` : target;

@@ -27,7 +27,7 @@ export function renderHome(userId: string, sessions: readonly Session[], now: nu
     if (s.status === 'paused') state = '⏸️ paused';
     else {
       const i = currentPhaseIndex(s.phases, now);
-      state = `phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, until ${slackWhen(phaseEnd(s.phases, i), now)}`;
+      state = `phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, until ${slackWhen(phaseEnd(s.phases, i, s.endsAt), now)}`;
     }
     blocks.push(section(`${title} in <#${s.channelId}> · ${role}\n${state}`));
   }

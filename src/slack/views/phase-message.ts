@@ -10,7 +10,7 @@ export function renderPhaseMessage(session: Session, index: number, dueAt: numbe
   const phase = phaseAt(index);
   const slot = session.phases[index];
   const length = slot ? formatDuration(slot.plannedMs) : '';
-  const until = slackWhen(phaseEnd(session.phases, index), now);
+  const until = slackWhen(phaseEnd(session.phases, index, session.endsAt), now);
   const title = `Phase ${index + 1} of ${PHASE_COUNT} · ${phase.name}`;
   const checklist = phase.checklist.map((item) => `☐ ${item}`).join('\n');
   const notes: string[] = [`*Outcome:* ${phase.outcome}`];
@@ -29,7 +29,7 @@ export function renderPhaseMessage(session: Session, index: number, dueAt: numbe
 }
 
 export function renderWarningMessage(session: Session, index: number, dueAt: number, now: number): SlackMessage {
-  const left = Math.max(0, phaseEnd(session.phases, index) - now);
+  const left = Math.max(0, phaseEnd(session.phases, index, session.endsAt) - now);
   const next = index + 1 < PHASE_COUNT ? `Next up: *${phaseName(index + 1)}*.` : 'Next up: the summary.';
   const lines = [`⏳ *${formatDuration(left)} left* in *${phaseName(index)}*. ${next}`];
   const late = latenessWorthMentioning(dueAt, now);

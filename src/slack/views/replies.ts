@@ -6,7 +6,7 @@ import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
 import type { Session } from '../../domain/session.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen } from '../mrkdwn.ts';
-import { context, section, type SlackMessage } from './message.ts';
+import { context, fallback, section, type SlackMessage } from './message.ts';
 
 export function renderHelp(unknown?: string): SlackMessage {
   const intro = unknown ? `I don't know \`${escapeMrkdwn(unknown)}\`. Here is what I can do:` : '*mockdesign* runs a mock system-design interview in this channel.';
@@ -21,6 +21,7 @@ export function renderHelp(unknown?: string): SlackMessage {
     '`/mockdesign next` ends the current phase now and starts the next',
     '`/mockdesign pause` and `/mockdesign resume` stop and restart the clock',
     '`/mockdesign end` ends the session and posts the summary',
+    '`/mockdesign help` shows this',
   ];
   return {
     text: 'How to use /mockdesign',
@@ -31,8 +32,10 @@ export function renderHelp(unknown?: string): SlackMessage {
   };
 }
 
+/** A refusal from the command grammar. Its message may quote what the user typed, so it is escaped whole. */
 export function renderInvalid(message: string): SlackMessage {
-  return { text: message, blocks: [section(`⚠️ ${message}`), context('`/mockdesign help` shows every command with examples.')] };
+  const safe = escapeMrkdwn(message);
+  return { text: fallback(safe), blocks: [section(`⚠️ ${safe}`), context('`/mockdesign help` shows every command with examples.')] };
 }
 
 export function renderStatus(session: Session, noteCount: number, now: number): SlackMessage {
@@ -40,12 +43,12 @@ export function renderStatus(session: Session, noteCount: number, now: number): 
   const notes = `${noteCount} note${noteCount === 1 ? '' : 's'} so far`;
   if (session.status === 'paused' && session.pausedAt !== null) {
     const i = currentPhaseIndex(session.phases, session.pausedAt);
-    const left = phaseEnd(session.phases, i) - session.pausedAt;
+    const left = phaseEnd(session.phases, i, session.endsAt) - session.pausedAt;
     const text = `⏸️ *${topic}* is paused in phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, with ${formatDuration(left)} left. ${notes}.`;
     return { text, blocks: [section(text), context('`/mockdesign resume` starts the clock again.')] };
   }
   const i = currentPhaseIndex(session.phases, now);
-  const end = phaseEnd(session.phases, i);
+  const end = phaseEnd(session.phases, i, session.endsAt);
   const text = `▶️ *${topic}*: phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, ${formatDuration(end - now)} left (until ${slackWhen(end, now)}). ${notes}.`;
   const plan = formatPlan(session.phases.map((p) => p.plannedMs));
   return { text, blocks: [section(text), context(`Plan ${plan} · host ${mention(session.hostId)} · ends ${slackWhen(session.endsAt, now)}`)] };

@@ -33,7 +33,7 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
   else if (session.status === 'paused') state = `⏸️ Paused · \`/mockdesign resume\` carries on where you stopped`;
   else {
     const name = phaseName(current);
-    state = `Now: *${name}* until ${slackWhen(phaseEnd(session.phases, current), now)} · ends ${slackWhen(session.endsAt, now)}`;
+    state = `Now: *${name}* until ${slackWhen(phaseEnd(session.phases, current, session.endsAt), now)} · ends ${slackWhen(session.endsAt, now)}`;
   }
   const noteCount = `${notes.length} note${notes.length === 1 ? '' : 's'}`;
 

@@ -17,16 +17,14 @@ export function renderSummary(summary: Summary): SlackMessage[] {
   const topic = escapeMrkdwn(summary.topic);
   const blocks: KnownBlock[] = [header('Summary')];
   const how = summary.endedEarly ? ` (${END_REASONS[summary.endReason ?? ''] ?? 'ended early'})` : '';
-  blocks.push(
-    section(
-      [
-        `*Topic:* ${topic}`,
-        `*Took part:* ${summary.participants.map(mention).join(', ')}`,
-        `*Time:* ${formatDuration(summary.totalPlannedMs)} planned, ${formatDuration(summary.totalActualMs)} taken${how}`,
-        `*Notes:* ${summary.noteCount}`,
-      ].join('\n'),
-    ),
-  );
+  // A study group can be large: the overview is packed like the notes, so no participant is dropped.
+  const overview = [
+    `*Topic:* ${topic}`,
+    `*Took part:* ${summary.participants.map(mention).join(', ')}`,
+    `*Time:* ${formatDuration(summary.totalPlannedMs)} planned, ${formatDuration(summary.totalActualMs)} taken${how}`,
+    `*Notes:* ${summary.noteCount}`,
+  ];
+  for (const text of packLines(overview)) blocks.push(section(text));
   const timing = summary.phases.map((p) => {
     const actual = p.actualMs === null ? 'not reached' : formatDuration(p.actualMs);
     return `${p.index + 1}. *${escapeMrkdwn(p.name)}*: planned ${formatDuration(p.plannedMs)}, actual ${actual}`;

@@ -53,7 +53,7 @@ describe('parseDuration', () => {
     expect(error('-5m')).toBe('`-5m` is not a duration');
   });
 
-  it.each(['', '   ', 'abc', '5x', 'm', '5 m', '5mm', '1e3', '1.', '.5', '1.2345h', '1,5h', '1234567', '5ms', 'Infinity', 'NaN'])(
+  it.each(['', '   ', 'abc', '5x', 'm', '5 m', '5mm', '1e3', '1.', '.5', '1.2345h', '1,5h', '1234567890', '5ms', 'Infinity', 'NaN'])(
     'refuses %j with a message that quotes it',
     (text) => {
       expect(error(text)).toBe(`\`${text}\` is not a duration`);
@@ -141,20 +141,18 @@ describe('formatPlanDuration', () => {
     );
   });
 
-  // BUG: formatPlanDuration promises "the shortest exact form" but falls back to rounded seconds:
-  // parseDuration('1.5s') is 1500 ms and formatPlanDuration(1500) gives "2s" (not exact).
-  it.fails('writes 1500 ms (from "1.5s") in a form that parses back to 1500 ms', () => {
+  // parseDuration('1.5s') is 1500 ms; it must not come back rounded to "2s".
+  it('writes 1500 ms (from "1.5s") in a form that parses back to 1500 ms', () => {
     expect(value(formatPlanDuration(value('1.5s')))).toBe(1500);
   });
 
-  // BUG: 1 ms (parseDuration('0.001s')) is written "0s", which parseDuration refuses as not longer than zero.
-  it.fails('writes 1 ms as something parseDuration accepts', () => {
+  // 1 ms (parseDuration('0.001s')) must not be written "0s", which parseDuration refuses.
+  it('writes 1 ms as something parseDuration accepts', () => {
     expect(parseDuration(formatPlanDuration(1)).ok).toBe(true);
   });
 
-  // BUG: a valid plan part of 12 d 3 s (parseDuration('17280.05m') = 1,036,803,000 ms) is written "1036803s",
-  // which has 7 digits and is refused by parseDuration (at most 6), so formatPlan output cannot be typed back.
-  it.fails('writes long durations that are not whole minutes in a form parseDuration accepts', () => {
+  // A valid plan part of 12 d 3 s (parseDuration('17280.05m')) is written "1036803s": 7 digits must parse back.
+  it('writes long durations that are not whole minutes in a form parseDuration accepts', () => {
     const ms = value('17280.05m');
     expect(ms).toBe(12 * DAY + 3 * SECOND);
     expect(parseDuration(formatPlanDuration(ms))).toEqual({ ok: true, value: ms });

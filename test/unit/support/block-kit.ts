@@ -87,7 +87,7 @@ export function expectModalWithinLimits(view: ModalView): void {
   for (const button of [view.submit, view.close]) if (button) expect(button.text.length).toBeLessThanOrEqual(24);
   expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.modalBlocks);
   expect((view.private_metadata ?? '').length).toBeLessThanOrEqual(LIMITS.privateMetadata);
-  for (const block of view.blocks) {
+  for (const block of view.blocks as KnownBlock[]) {
     if (block.type === 'input' && 'options' in block.element) {
       for (const option of block.element.options ?? []) {
         expect(option.text.text.length).toBeLessThanOrEqual(LIMITS.optionText);

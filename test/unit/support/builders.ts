@@ -13,7 +13,6 @@ export const MIN = 60 * SEC;
 export const HR = 60 * MIN;
 export const DY = 24 * HR;
 
-export const minutes = (...values: number[]): Plan => values.map((m) => m * MIN);
 
 /** A running session created at `createdAt` (T0 by default) with the default 5/20/15/5 plan. */
 export function aSession(overrides: Partial<Session> & { plan?: Plan } = {}): Session {

@@ -1,0 +1,253 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Command, MAX_INTERVIEWERS, MAX_NOTE_LENGTH, MAX_TOPIC_LENGTH, parseCommand } from '../../../src/domain/command.ts';
+import { DAY, MINUTE } from '../../../src/domain/duration.ts';
+import { DEFAULT_PLAN } from '../../../src/domain/plan.ts';
+
+function start(text: string): Extract<Command, { kind: 'start' }> {
+  const command = parseCommand(text);
+  if (command.kind !== 'start') throw new Error(`expected start, got ${JSON.stringify(command)}`);
+  return command;
+}
+
+function invalid(text: string): string {
+  const command = parseCommand(text);
+  if (command.kind !== 'invalid') throw new Error(`expected invalid, got ${JSON.stringify(command)}`);
+  return command.message;
+}
+
+describe('parseCommand: verbs', () => {
+  it.each(['status', 'next', 'end', 'pause', 'resume'] as const)('reads %s', (verb) => {
+    expect(parseCommand(verb)).toEqual({ kind: verb });
+    expect(parseCommand(`  ${verb.toUpperCase()}  `)).toEqual({ kind: verb });
+    expect(parseCommand(`${verb} with some words after`)).toEqual({ kind: verb });
+  });
+
+  it('shows help for empty text, whitespace and "help"', () => {
+    expect(parseCommand('')).toEqual({ kind: 'help' });
+    expect(parseCommand('   \n\t ')).toEqual({ kind: 'help' });
+    expect(parseCommand('help')).toEqual({ kind: 'help' });
+    expect(parseCommand('HELP me')).toEqual({ kind: 'help' });
+  });
+
+  it('shows help naming an unknown verb as typed', () => {
+    expect(parseCommand('Stat')).toEqual({ kind: 'help', unknown: 'Stat' });
+    expect(parseCommand('  begin Design X ')).toEqual({ kind: 'help', unknown: 'begin' });
+  });
+
+  it('cuts a very long unknown verb to 40 characters, marking the cut', () => {
+    expect(parseCommand('x'.repeat(100))).toEqual({ kind: 'help', unknown: `${'x'.repeat(39)}…` });
+  });
+
+  // For the verb 'x' × 39 + '😀', cutting by UTF-16 units would leave a lone surrogate for renderHelp to send.
+  it('never cuts an unknown verb in the middle of a character', () => {
+    const command = parseCommand(`${'x'.repeat(39)}😀`);
+    expect(command.kind).toBe('help');
+    const unknown = command.kind === 'help' ? (command.unknown ?? '') : '';
+    expect(unknown).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe('parseCommand: start', () => {
+  it('reads a topic with the default plan and no interviewers', () => {
+    expect(parseCommand('start Design a URL shortener')).toEqual({
+      kind: 'start',
+      topic: 'Design a URL shortener',
+      plan: DEFAULT_PLAN,
+      interviewers: [],
+    });
+  });
+
+  it('is case-insensitive for the verb and the options', () => {
+    const command = start('START Design X --PLAN 10/25/20/5');
+    expect(command.topic).toBe('Design X');
+    expect(command.plan).toEqual([10, 25, 20, 5].map((m) => m * MINUTE));
+  });
+
+  it('collapses runs of whitespace (including line breaks) in the topic to single spaces', () => {
+    expect(start('start   Design\n\na   chat\tapp ').topic).toBe('Design a chat app');
+  });
+
+  it.each([
+    ['start Design a chat app --plan 10/25/20/5', 'Design a chat app'],
+    ['start --plan 10/25/20/5 Design a chat app', 'Design a chat app'],
+    ['start Design --plan 10/25/20/5 a chat app', 'Design a chat app'],
+    ['start Design a chat app --plan=10/25/20/5', 'Design a chat app'],
+    ['start --plan=10/25/20/5 Design a chat app', 'Design a chat app'],
+  ])('reads the plan anywhere in %j', (text, topic) => {
+    const command = start(text);
+    expect(command.topic).toBe(topic);
+    expect(command.plan).toEqual([10, 25, 20, 5].map((m) => m * MINUTE));
+  });
+
+  it('reads a plan in days', () => {
+    expect(start('start Design Dropbox --plan 1d/3d/2d/1d').plan).toEqual([DAY, 3 * DAY, 2 * DAY, DAY]);
+  });
+
+  it('uses the last --plan when given twice', () => {
+    expect(start('start X --plan 1/1/1/1 --plan 2/2/2/2').plan).toEqual([2, 2, 2, 2].map((m) => m * MINUTE));
+  });
+
+  it('passes a bad plan on as an invalid command with the plan error and the example', () => {
+    const message = invalid('start Design X --plan 5x/abc');
+    expect(message).toContain('A plan has 4 phases');
+    expect(message).toContain('`--plan 5/20/15/5`');
+    expect(invalid('start X --plan 5/0/15/5')).toContain('`0` is not longer than zero');
+    expect(invalid('start X --plan -5/20/15/5')).toContain('`-5` is not a duration');
+    expect(invalid('start X --plan 10d/10d/10d/1d')).toContain('at most 30 days');
+  });
+
+  it('asks for a value when --plan has none', () => {
+    for (const text of ['start Design X --plan', 'start Design X --plan=']) {
+      expect(invalid(text)).toBe('Give `--plan` a value, e.g. `--plan 5/20/15/5`.');
+    }
+  });
+
+  it('reads interviewers as mentions, with or without a name, and drops duplicates', () => {
+    const command = start('start Design a feed --interviewer <@U123|alex> <@U456> <@U123>');
+    expect(command.interviewers).toEqual(['U123', 'U456']);
+    expect(command.topic).toBe('Design a feed');
+  });
+
+  it('reads the topic after the interviewer mentions', () => {
+    const command = start('start --interviewers <@U123> <@W456|sam> Design a feed');
+    expect(command.interviewers).toEqual(['U123', 'W456']);
+    expect(command.topic).toBe('Design a feed');
+  });
+
+  it('accepts --with and --interviewer=<@U…>', () => {
+    expect(start('start X --with <@U123>').interviewers).toEqual(['U123']);
+    expect(start('start X --interviewer=<@U123|alex>').interviewers).toEqual(['U123']);
+  });
+
+  it('combines plan and interviewers', () => {
+    const command = start('start Design Dropbox --plan 1d/3d/2d/1d --interviewer <@U123> --with <@U456>');
+    expect(command).toEqual({ kind: 'start', topic: 'Design Dropbox', plan: [DAY, 3 * DAY, 2 * DAY, DAY], interviewers: ['U123', 'U456'] });
+  });
+
+  it('refuses an interviewer that is not a mention', () => {
+    expect(invalid('start X --interviewer alex')).toBe('Name interviewers with mentions, e.g. `--interviewer @alex @sam`.');
+    expect(invalid('start X --interviewer')).toBe('Name interviewers with mentions, e.g. `--interviewer @alex @sam`.');
+    expect(invalid('start X --interviewer=')).toBe('Name interviewers with mentions, e.g. `--interviewer @alex @sam`.');
+    expect(invalid('start X --interviewer=alex')).toBe('`alex` is not a person: mention them, e.g. `--interviewer @alex`.');
+    expect(invalid('start X --interviewer=<#C123|general>')).toContain('is not a person');
+    expect(invalid('start X --interviewer=<!channel>')).toContain('is not a person');
+  });
+
+  it(`refuses more than ${MAX_INTERVIEWERS} interviewers`, () => {
+    const ten = Array.from({ length: 10 }, (_, i) => `<@U10${i}>`).join(' ');
+    expect(start(`start X --interviewer ${ten}`).interviewers).toHaveLength(10);
+    const eleven = Array.from({ length: 11 }, (_, i) => `<@U10${i}>`).join(' ');
+    expect(invalid(`start X --interviewer ${eleven}`)).toBe(`At most ${MAX_INTERVIEWERS} interviewers per session.`);
+  });
+
+  it('refuses an option it does not know, naming it', () => {
+    expect(invalid('start X --length 45')).toBe("I don't know the option `--length`. Options are `--plan` and `--interviewer`.");
+    expect(invalid('start X --Foo=bar')).toContain('`--Foo`');
+    expect(invalid('start X --')).toContain('`--`');
+  });
+
+  it('asks for a topic when there is none', () => {
+    const message = 'Give the session a topic, e.g. `/mockdesign start Design a URL shortener`.';
+    expect(invalid('start')).toBe(message);
+    expect(invalid('start   ')).toBe(message);
+    expect(invalid('start --plan 1/2/3/4')).toBe(message);
+    expect(invalid('start --interviewer <@U123>')).toBe(message);
+  });
+
+  it(`accepts a topic of ${MAX_TOPIC_LENGTH} characters and refuses one longer`, () => {
+    expect(start(`start ${'a'.repeat(MAX_TOPIC_LENGTH)}`).topic).toHaveLength(MAX_TOPIC_LENGTH);
+    expect(invalid(`start ${'a'.repeat(MAX_TOPIC_LENGTH + 1)}`)).toBe(
+      `A topic can be at most ${MAX_TOPIC_LENGTH} characters; this one has ${MAX_TOPIC_LENGTH + 1}.`,
+    );
+    // the length counted is the joined topic, words and single spaces
+    expect(invalid(`start ${'a'.repeat(100)} ${'b'.repeat(100)}`)).toContain('this one has 201');
+  });
+});
+
+describe('parseCommand: note', () => {
+  it('keeps the text as typed, line breaks and inner spacing included', () => {
+    expect(parseCommand('note Reads outnumber writes 100:1')).toEqual({ kind: 'note', text: 'Reads outnumber writes 100:1' });
+    expect(parseCommand('NOTE  first line\n  second   line\n\nthird ')).toEqual({
+      kind: 'note',
+      text: 'first line\n  second   line\n\nthird',
+    });
+    expect(parseCommand('note\nstarts on the next line')).toEqual({ kind: 'note', text: 'starts on the next line' });
+  });
+
+  it('refuses a note without text', () => {
+    for (const text of ['note', 'note   ', 'note \n\t ']) {
+      expect(invalid(text)).toBe('A note needs some text, e.g. `/mockdesign note Reads outnumber writes 100:1`.');
+    }
+  });
+
+  it(`accepts ${MAX_NOTE_LENGTH} characters and refuses more`, () => {
+    const longest = 'n'.repeat(MAX_NOTE_LENGTH);
+    expect(parseCommand(`note ${longest}`)).toEqual({ kind: 'note', text: longest });
+    expect(invalid(`note ${longest}x`)).toBe(`A note can be at most ${MAX_NOTE_LENGTH} characters; this one has ${MAX_NOTE_LENGTH + 1}.`);
+  });
+});
+
+describe('parseCommand: any input', () => {
+  const KINDS = ['start', 'status', 'next', 'end', 'pause', 'resume', 'note', 'help', 'invalid'];
+  const fragment = fc.oneof(
+    fc.constantFrom(
+      'start', 'START', 'note', 'status', 'next', 'end', 'pause', 'resume', 'help',
+      '--plan', '--plan=', '--PLAN', '--interviewer', '--interviewer=', '--with', '--', '-', '=',
+      '5/20/15/5', '1d/3d/2d/1d', '0/0/0/0', '-5/1/1/1', '30d/1s/1s/1s', '7.5d/7.5d/7.5d/7.5d', '999999d/1/1/1', '/', '//',
+      '<!channel>', '<!here>', '<@U123>', '<@U123|alex>', '<@W9ZZ>', '<#C1|general>', '<https://evil.example|click>', '&amp;', '&lt;',
+      ' ', '  ', '\n', '\t', '\u00a0', '\u2028', '😀', '\uD83D', 'é', 'ｓｔａｒｔ',
+    ),
+    fc.string({ maxLength: 12 }),
+    fc.string({ unit: 'grapheme', maxLength: 8 }),
+    fc.string({ unit: 'binary', maxLength: 8 }),
+  );
+  const text = fc.oneof(
+    fc.array(fragment, { maxLength: 12 }).map((parts) => parts.join(' ')),
+    fc.array(fragment, { maxLength: 12 }).map((parts) => parts.join('')),
+    fc.tuple(fc.constantFrom('start ', 'note ', 'start x --plan ', 'start x --interviewer '), fc.array(fragment, { maxLength: 10 })).map(
+      ([head, parts]) => head + parts.join(' '),
+    ),
+    fc.string({ unit: 'binary', maxLength: 300 }),
+  );
+
+  it('never throws and always returns one of the documented kinds', () => {
+    fc.assert(
+      fc.property(text, (input) => {
+        const command = parseCommand(input);
+        expect(KINDS).toContain(command.kind);
+        switch (command.kind) {
+          case 'start':
+            expect(command.plan).toHaveLength(4);
+            for (const ms of command.plan) {
+              expect(Number.isFinite(ms)).toBe(true);
+              expect(ms).toBeGreaterThan(0);
+            }
+            expect(command.plan.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(30 * DAY);
+            expect(command.topic.length).toBeGreaterThanOrEqual(1);
+            expect(command.topic.length).toBeLessThanOrEqual(MAX_TOPIC_LENGTH);
+            expect(command.topic).toBe(command.topic.trim());
+            expect(command.interviewers.length).toBeLessThanOrEqual(MAX_INTERVIEWERS);
+            expect(new Set(command.interviewers).size).toBe(command.interviewers.length);
+            for (const id of command.interviewers) expect(id).toMatch(/^[UW][A-Z0-9]{2,}$/);
+            break;
+          case 'note':
+            expect(command.text.length).toBeGreaterThanOrEqual(1);
+            expect(command.text.length).toBeLessThanOrEqual(MAX_NOTE_LENGTH);
+            expect(command.text).toBe(command.text.trim());
+            break;
+          case 'invalid':
+            expect(command.message.length).toBeGreaterThan(0);
+            break;
+          case 'help':
+            if (command.unknown !== undefined) {
+              expect(command.unknown.length).toBeGreaterThan(0);
+              expect(command.unknown.length).toBeLessThanOrEqual(40);
+            }
+            break;
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

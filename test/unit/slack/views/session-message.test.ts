@@ -1,0 +1,133 @@
+import type { ActionsBlock } from '@slack/types';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DAY } from '../../../../src/domain/duration.ts';
+import { ACTION_IDS, BLOCK_IDS } from '../../../../src/slack/ids.ts';
+import { escapeMrkdwn, slackDate, slackWhen } from '../../../../src/slack/mrkdwn.ts';
+import { decodeButtonValue, encodeButtonValue, renderSessionMessage } from '../../../../src/slack/views/session-message.ts';
+import { expectEscaped, expectWithinBlockKitLimits, HOSTILE, mrkdwnTexts, sectionTexts } from '../../support/block-kit.ts';
+import { aNote, aSession, aSnapshot, MIN, T0 } from '../../support/builders.ts';
+
+function controlsOf(blocks: readonly { type: string }[]): ActionsBlock | undefined {
+  return blocks.find((b): b is ActionsBlock => b.type === 'actions');
+}
+
+const phaseLines = (blocks: Parameters<typeof sectionTexts>[0]) => (sectionTexts(blocks)[1] ?? '').split('\n');
+
+describe('renderSessionMessage', () => {
+  it('shows topic, host, the plan with start times, where the session is and its buttons', () => {
+    const session = aSession({ topic: 'Design a URL shortener', hostId: 'UHOST' });
+    const now = T0 + 12 * MIN;
+    const message = renderSessionMessage(aSnapshot(session, [aNote(), aNote(), aNote()]), now);
+    expectWithinBlockKitLimits(message);
+    expect(message.text).toBe('Mock system design interview: Design a URL shortener');
+    expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Mock system design: Design a URL shortener', emoji: true } });
+    expect(sectionTexts(message.blocks)[0]).toBe('*Design a URL shortener*\nHost <@UHOST>');
+    expect(phaseLines(message.blocks)).toEqual([
+      `✅ 1. *Requirements &amp; scope* · 5 min · starts ${slackDate(T0)}`,
+      `▶️ 2. *High-level design* · 20 min · starts ${slackDate(T0 + 5 * MIN)}`,
+      `◻️ 3. *Deep dive* · 15 min · starts ${slackDate(T0 + 25 * MIN)}`,
+      `◻️ 4. *Wrap-up* · 5 min · starts ${slackDate(T0 + 40 * MIN)}`,
+    ]);
+    const context = mrkdwnTexts(message.blocks[3]);
+    expect(context).toEqual([
+      `Now: *High-level design* until ${slackDate(T0 + 25 * MIN)} · ends ${slackDate(T0 + 45 * MIN)}`,
+      '3 notes',
+      'Phases and checklists go in the thread 🧵',
+    ]);
+  });
+
+  it('carries the session and the current phase in all three buttons', () => {
+    const session = aSession({ id: 'abc_DEF-123' });
+    const controls = controlsOf(renderSessionMessage(aSnapshot(session), T0 + 30 * MIN).blocks);
+    expect(controls?.block_id).toBe(BLOCK_IDS.controls);
+    const buttons = controls?.elements ?? [];
+    expect(buttons.map((b) => (b.type === 'button' ? [b.action_id, b.text.text, b.value] : []))).toEqual([
+      [ACTION_IDS.addNote, 'Add note', 'abc_DEF-123:2'],
+      [ACTION_IDS.nextPhase, 'Next phase', 'abc_DEF-123:2'],
+      [ACTION_IDS.endSession, 'End session', 'abc_DEF-123:2'],
+    ]);
+    const end = buttons[2];
+    expect(end?.type === 'button' && end.confirm?.confirm?.text).toBe('End it');
+  });
+
+  it('names one interviewer or several', () => {
+    const one = renderSessionMessage(aSnapshot(aSession({ interviewers: ['UINT1'] }), [aNote()]), T0);
+    expect(sectionTexts(one.blocks)[0]).toBe('*Design a URL shortener*\nHost <@UHOST> · Interviewer <@UINT1>');
+    expect(mrkdwnTexts(one.blocks[3])[1]).toBe('1 note');
+    const two = renderSessionMessage(aSnapshot(aSession({ interviewers: ['UINT1', 'UINT2'] })), T0);
+    expect(sectionTexts(two.blocks)[0]).toBe('*Design a URL shortener*\nHost <@UHOST> · Interviewers <@UINT1>, <@UINT2>');
+    expect(mrkdwnTexts(two.blocks[3])[1]).toBe('0 notes');
+  });
+
+  it('shows a paused session where it was paused, whatever the time now', () => {
+    const session = aSession({ status: 'paused', pausedAt: T0 + 6 * MIN });
+    const message = renderSessionMessage(aSnapshot(session), T0 + 50 * MIN);
+    expect(phaseLines(message.blocks).map((l) => l.split(' ')[0])).toEqual(['✅', '⏸️', '◻️', '◻️']);
+    expect(mrkdwnTexts(message.blocks[3])[0]).toBe('⏸️ Paused · `/mockdesign resume` carries on where you stopped');
+    expect(controlsOf(message.blocks)?.elements[0]).toMatchObject({ value: `${session.id}:1` });
+  });
+
+  it('shows an ended session without buttons, with phases never reached marked so', () => {
+    const session = aSession({ status: 'ended', endedAt: T0 + 25 * MIN, endReason: 'ended_by_host' });
+    const message = renderSessionMessage(aSnapshot(session), T0 + 26 * MIN);
+    expectWithinBlockKitLimits(message);
+    expect(controlsOf(message.blocks)).toBeUndefined();
+    expect(phaseLines(message.blocks)).toEqual([
+      `✅ 1. *Requirements &amp; scope* · 5 min · starts ${slackDate(T0)}`,
+      `✅ 2. *High-level design* · 20 min · starts ${slackDate(T0 + 5 * MIN)}`,
+      '⏭️ 3. *Deep dive* · 15 min · not reached',
+      '⏭️ 4. *Wrap-up* · 5 min · not reached',
+    ]);
+    expect(mrkdwnTexts(message.blocks[3])[0]).toBe(`Ended ${slackDate(T0 + 25 * MIN)} · the summary is in the thread`);
+  });
+
+  it('shows dates for a study group that runs over days', () => {
+    const session = aSession({ plan: [DAY, 3 * DAY, 2 * DAY, DAY] });
+    const lines = phaseLines(renderSessionMessage(aSnapshot(session), T0).blocks);
+    expect(lines[1]).toBe(`◻️ 2. *High-level design* · 3 d · starts ${slackWhen(T0 + DAY, T0)}`);
+    expect(lines[1]).toContain('{date_short_pretty}');
+  });
+
+  it('escapes a hostile topic in every mrkdwn text and the fallback, and keeps the header within limits', () => {
+    const topic = `${HOSTILE} ${'&'.repeat(200 - HOSTILE.length - 1)}`;
+    for (const session of [aSession({ topic }), aSession({ topic, status: 'ended', endedAt: T0 + MIN }), aSession({ topic, status: 'paused', pausedAt: T0 + MIN })]) {
+      const message = renderSessionMessage(aSnapshot(session), T0 + 2 * MIN);
+      expectWithinBlockKitLimits(message);
+      expectEscaped(message.text);
+      for (const text of mrkdwnTexts(message.blocks)) expectEscaped(text, ['UHOST']);
+      expect(sectionTexts(message.blocks)[0]).toContain(`*${escapeMrkdwn(topic)}*`);
+      expect(message.text).toBe(`Mock system design interview: ${escapeMrkdwn(topic)}`);
+    }
+  });
+
+  it('escapes an interviewer id that is not a user id', () => {
+    const message = renderSessionMessage(aSnapshot(aSession({ interviewers: ['<!channel>'] })), T0);
+    expect(sectionTexts(message.blocks)[0]).toContain('Interviewer &lt;!channel&gt;');
+  });
+});
+
+describe('encodeButtonValue / decodeButtonValue', () => {
+  it('round-trips a session id and a phase', () => {
+    expect(encodeButtonValue('abc_DEF-123', 2)).toBe('abc_DEF-123:2');
+    expect(decodeButtonValue('abc_DEF-123:2')).toEqual({ sessionId: 'abc_DEF-123', phaseIndex: 2 });
+  });
+
+  it('reads a value without a phase', () => {
+    const decoded = decodeButtonValue('abc');
+    expect(decoded).toEqual({ sessionId: 'abc' });
+    expect(decoded && 'phaseIndex' in decoded).toBe(false);
+  });
+
+  it.each([undefined, '', ':1', 'abc:', 'abc:x', 'abc:12', 'abc:-1', 'a b', 'a:1:2', 'x'.repeat(65), 'abc/def', 'é'])('refuses %j', (value) => {
+    expect(decodeButtonValue(value)).toBeUndefined();
+  });
+
+  it('round-trips every id the app makes (base64url, up to 64) and every phase', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.integer({ min: 0, max: 3 }), (id, phase) => {
+        expect(decodeButtonValue(encodeButtonValue(id, phase))).toEqual({ sessionId: id, phaseIndex: phase });
+      }),
+    );
+  });
+});
