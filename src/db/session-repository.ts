@@ -45,13 +45,7 @@ export interface NewSession extends Workspace {
   readonly steps: readonly PlannedStep[];
 }
 
-export interface NewNote {
-  readonly sessionId: string;
-  readonly phaseIndex: number;
-  readonly kind: NoteKind;
-  readonly authorId: string;
-  readonly text: string;
-  readonly createdAt: number;
+export interface NewNote extends Omit<Note, 'id'> {
   readonly dedupeKey: string | null;
 }
 
