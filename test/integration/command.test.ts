@@ -179,6 +179,19 @@ describe('/mockdesign status, note, next, end', () => {
     expect(((await h.command('start Another one')) as Ack).text).toContain('Starting');
   });
 
+  it('a pause in the wrap-up gives its time back', async () => {
+    await h.command('start Design a URL shortener --plan 1m/1m/1m/5m');
+    await h.advance(4 * 60_000, 60_000); // one minute into the wrap-up
+    await h.command('pause');
+    await h.advance(10 * 60_000, 60_000);
+    await h.command('resume');
+    expect(((await h.command('status')) as Ack).text).toContain('4 min left');
+    await h.advance(4 * 60_000 - 1000, 60_000);
+    expect(h.thread().some((m) => m.text.startsWith('Summary'))).toBe(false);
+    await h.advance(1000);
+    expect(h.thread().at(-1)?.text).toContain('Summary');
+  });
+
   it('pause stops the clock and resume moves the schedule by the paused span', async () => {
     await h.command('start Design a URL shortener');
     await h.advance(60_000, 60_000);
