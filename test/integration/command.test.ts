@@ -139,6 +139,14 @@ describe('/mockdesign status, note, next, end', () => {
     expect(summary).toContain('<@U0BOB>');
   });
 
+  it('note turns Slack references into plain words, like the topic', async () => {
+    await h.command('start Design a URL shortener');
+    await h.command('note ask <@U0BOB|bob> about 3 &lt; 4 &amp; see <https://example.com/a?b=1&amp;c=2> and <#C0GENERAL|general>');
+    expect(h.db.prepare('SELECT body FROM notes').pluck().get()).toBe('ask @bob about 3 < 4 & see https://example.com/a?b=1&c=2 and #general');
+    await h.command('end');
+    expect(allText(h.thread().at(-1) ?? {})).toContain('ask @bob about 3 &lt; 4 &amp; see https://example.com/a?b=1&amp;c=2 and #general');
+  });
+
   it('next ends the current phase now; later phases keep their planned lengths', async () => {
     await h.command('start Design a URL shortener');
     const before = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);

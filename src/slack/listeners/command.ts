@@ -73,7 +73,7 @@ export function makeCommandListener(deps: ListenerDeps) {
             authorId: user,
             phaseIndex,
             kind: DEFAULT_KIND_BY_PHASE[phaseIndex] ?? 'requirement',
-            text: parsed.text,
+            text: slackToPlain(parsed.text),
             dedupeKey: `command:${command.trigger_id}`,
           },
           now,

@@ -21,7 +21,7 @@ export function renderHome(userId: string, sessions: readonly Session[], now: nu
   if (sessions.length === 0) blocks.push(context('None right now. Start one in a channel with `/mockdesign start &lt;topic&gt;`.'));
   for (const s of sessions.slice(0, 20)) {
     const topic = escapeMrkdwn(s.topic);
-    const title = s.permalink ? `<${s.permalink}|*${topic}*>` : `*${topic}*`;
+    const title = s.permalink ? `*<${s.permalink}|${topic}>*` : `*${topic}*`;
     const role = s.hostId === userId ? 'you host' : s.interviewers.includes(userId) ? 'you interview' : 'you took part';
     let state: string;
     if (s.status === 'paused') state = '⏸️ paused';

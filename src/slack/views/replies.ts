@@ -56,7 +56,7 @@ export function renderStatus(session: Session, noteCount: number, now: number): 
 
 export function renderBusy(existing: Session): SlackMessage {
   const topic = escapeMrkdwn(existing.topic);
-  const where = existing.permalink ? `<${existing.permalink}|*${topic}*>` : `*${topic}*`;
+  const where = existing.permalink ? `*<${existing.permalink}|${topic}>*` : `*${topic}*`;
   const text = `A session is already running in this channel: ${where}, hosted by ${mention(existing.hostId)}. End it with \`/mockdesign end\` before starting another, or start yours in another channel.`;
   return { text, blocks: [section(text)] };
 }
