@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -11,9 +12,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createSignedClient } from './signed-client.ts';
 import { createSlackStandIn } from './stand-in/server.ts';
 import type { SlackStandIn } from './stand-in/server.ts';
+import { DEFAULT_MANIFEST, readManifest } from './web/manifest.ts';
 import { createPlatform } from './web/platform.ts';
 import type { Platform } from './web/platform.ts';
 import { createWebServer } from './web/server.ts';
+import type { WebServer } from './web/server.ts';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,6 +34,8 @@ export interface SandboxOptions {
   /** How long to wait for the app to exit after SIGTERM before killing it. */
   appStopTimeoutMs?: number;
   projectRoot?: string;
+  /** The app manifest the sandbox mirrors (commands, events, App Home). Default: manifest.yml in the project root. */
+  manifestPath?: string;
 }
 
 export interface Sandbox {
@@ -96,9 +101,17 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>, timeoutM
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const root = options.projectRoot ?? PROJECT_ROOT;
+  const manifestPath = options.manifestPath ?? resolve(root, 'manifest.yml');
+  const manifest = readManifest(manifestPath);
+  if (!manifest) log(`[sandbox] no manifest at ${manifestPath}: assuming ${DEFAULT_MANIFEST.commands[0]?.command} and App Home`);
   const standIn = createSlackStandIn();
   await standIn.start();
 
+  const databaseUrl = options.databaseUrl ?? './data/sandbox.db';
+  if (existsSync(resolve(root, databaseUrl))) {
+    // The stand-in keeps everything in memory: sessions left in the database refer to messages it never saw.
+    log(`[sandbox] ${databaseUrl} is from an earlier run; sessions still live in it will fail to post into their threads (thread_not_found). Delete it for a clean start.`);
+  }
   const appPort = await freePort();
   const signingSecret = randomBytes(16).toString('hex');
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -108,7 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: standIn.apiUrl,
     PORT: String(appPort),
-    DATABASE_URL: options.databaseUrl ?? './data/sandbox.db',
+    DATABASE_URL: databaseUrl,
   });
   // node itself, not npx: npx does not pass SIGTERM on, and the app must get it to shut down cleanly.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -121,11 +134,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const appBase = `http://127.0.0.1:${appPort}`;
   const appUrl = `${appBase}/slack/events`;
   const stopTimeout = options.appStopTimeoutMs ?? 15_000;
-  let web: ReturnType<typeof createWebServer> | undefined;
+  let web: WebServer | undefined;
   try {
     await waitForHealth(`${appBase}/healthz`, child, options.appStartTimeoutMs ?? 20_000);
     const client = createSignedClient({ appUrl, signingSecret });
-    const platform = createPlatform({ standIn, client });
+    const platform = createPlatform({ standIn, client, manifest: manifest ?? DEFAULT_MANIFEST });
     web = createWebServer({ platform, port: options.port ?? Number(process.env.SANDBOX_PORT ?? 3000) });
     await web.start();
     const server = web;

@@ -1,11 +1,12 @@
 /** What Slack itself does between a person and the app: turns typing and clicks into signed requests, and acks into what people see. */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { COMMAND } from '../../src/slack/ids.ts';
 import type { AppResponse, SignedClient } from '../signed-client.ts';
 import type { Change, SlackStandIn, StoredEphemeral, StoredMessage, StoredView } from '../stand-in/server.ts';
 import { messageJson } from '../stand-in/web-api.ts';
 import type { Channel, User } from '../stand-in/workspace.ts';
+import { DEFAULT_MANIFEST } from './manifest.ts';
+import type { ManifestSettings } from './manifest.ts';
 import {
   appHomeOpened,
   messageBlockActions,
@@ -19,8 +20,8 @@ import type { ClickedButton, PayloadChannel, PayloadContext, PayloadUser } from 
 export interface PlatformOptions {
   standIn: SlackStandIn;
   client: SignedClient;
-  /** Slash commands the app's manifest declares; anything else gets Slack's "not a valid command". */
-  commands?: readonly string[];
+  /** What the app's manifest declares: its slash commands (anything else gets Slack's "not a valid command"), events, App Home tabs. */
+  manifest?: ManifestSettings;
   /** Slack gives up on an app that has not answered within 3 seconds. */
   ackTimeoutMs?: number;
   now?: () => number;
@@ -56,7 +57,8 @@ export interface ChannelInfo {
 export interface WorkspaceInfo {
   team: { id: string; name: string; domain: string };
   bot: { userId: string; name: string; appId: string };
-  commands: string[];
+  commands: Array<{ command: string; description: string; usageHint: string }>;
+  app: { homeTab: boolean; messagesTab: boolean; messagesTabReadOnly: boolean };
   users: UserInfo[];
   channels: ChannelInfo[];
 }
@@ -127,11 +129,13 @@ export interface Platform {
   clickButton(ref: ButtonRef): Promise<ActionOutcome>;
   submitView(user: string, viewId: string, fields: FormFields): Promise<SubmitOutcome>;
   closeView(user: string, viewId: string): Promise<void>;
-  openAppHome(user: string, tab: 'home' | 'messages'): Promise<{ ok: boolean; error?: string; channel: string }>;
+  /** `sent` is false when the app does not subscribe to app_home_opened. */
+  openAppHome(user: string, tab: 'home' | 'messages'): Promise<{ ok: boolean; sent: boolean; error?: string; channel: string }>;
 }
 
 const TEAM_NAME = 'Sandbox';
 const TEAM_DOMAIN = 'sandbox';
+const READ_ONLY_MESSAGES = 'Sending messages to this app has been turned off.';
 const REQUIRED_FIELD = 'Please complete this required field.';
 const TROUBLE = 'We had some trouble connecting. Try again?';
 
@@ -156,9 +160,11 @@ function generatedId(...parts: Array<string | number>): string {
 export function encodeComposerText(
   text: string,
   lookup: { userByName(name: string): User | undefined; channelByName(name: string): Channel | undefined },
-  mode: 'message' | 'command',
+  mode: 'message' | 'command' | 'command-unescaped',
 ): string {
   const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // Without should_escape Slack sends names as typed; entities are escaped either way.
+  if (mode === 'command-unescaped') return escaped;
   return escaped.replace(
     /(^|[\s(])(?:@(here|channel|everyone)\b|@([A-Za-z0-9._-]+)|#([a-z0-9_-]+)|(https?:\/\/[^\s<>]+[^\s<>.,;:!?)]))/g,
     (whole, lead: string, special?: string, userName?: string, channelName?: string, url?: string) => {
@@ -183,7 +189,8 @@ export function createPlatform(options: PlatformOptions): Platform {
   const { standIn, client } = options;
   const ws = standIn.workspace;
   const now = options.now ?? Date.now;
-  const commands = [...(options.commands ?? [COMMAND])];
+  const manifest = options.manifest ?? DEFAULT_MANIFEST;
+  const commands = manifest.commands;
   const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
   const events = new EventEmitter();
   const notices: Notice[] = [];
@@ -326,6 +333,31 @@ export function createPlatform(options: PlatformOptions): Platform {
     return { values, errors };
   }
 
+  /** Slack's built-in `/invite @someone`: the way to add the bot to a private channel, as the app's own messages ask. */
+  function invite(viewer: User, ch: Channel, rawText: string): CommandOutcome {
+    const refs = [...encodeComposerText(rawText, lookup, 'message').matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1] ?? '');
+    const say = (text: string) => notify({ channel: ch.id, user: viewer.id, text });
+    if (ch.isIm) {
+      say('You can’t invite people to a direct message.');
+      return { ok: false, error: 'cant_invite' };
+    }
+    if (refs.length === 0) {
+      say('Name who to invite, e.g. `/invite @' + (ws.users.get(ws.config.botUserId)?.name ?? 'app') + '`.');
+      return { ok: false, error: 'no_user' };
+    }
+    for (const id of refs) {
+      if (ws.isMember(id, ch)) {
+        say(`<@${id}> is already in this channel.`);
+        continue;
+      }
+      if (id === ws.config.botUserId) ch.botIsMember = true;
+      else ch.members.add(id);
+      ws.addMessage({ channel: ch.id, ts: ws.nextTs(), user: id, subtype: 'channel_join', text: `<@${id}> has joined the channel` });
+      ws.changed({ kind: 'channel', channel: ch.id });
+    }
+    return { ok: true };
+  }
+
   function inputBlockIds(view: StoredView): Set<string> {
     const ids = new Set<string>();
     view.blocks.forEach((b, index) => {
@@ -342,7 +374,8 @@ export function createPlatform(options: PlatformOptions): Platform {
       return {
         team: { id: ws.config.teamId, name: TEAM_NAME, domain: TEAM_DOMAIN },
         bot: { userId: ws.config.botUserId, name: bot?.name ?? 'app', appId: ws.config.appId },
-        commands: [...commands],
+        commands: commands.map(({ command, description, usageHint }) => ({ command, description, usageHint })),
+        app: { homeTab: manifest.homeTabEnabled, messagesTab: manifest.messagesTabEnabled, messagesTabReadOnly: manifest.messagesTabReadOnly },
         users: [...ws.users.values()].map((u) => ({ id: u.id, name: u.name, tz: u.tz, isBot: u.isBot })),
         channels: [...ws.channels.values()].filter((c) => !c.isMpim).map(channelInfo),
       };
@@ -377,8 +410,10 @@ export function createPlatform(options: PlatformOptions): Platform {
       const match = /^(\/[^\s]+)(?:\s+([\s\S]*))?$/.exec(input.trim());
       if (!match?.[1]) throw new PlatformError(400, 'a slash command starts with /');
       const command = match[1].toLowerCase();
+      const declared = commands.find((c) => c.command === command);
       const where = { channel: ch.id, user: viewer.id, ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}) };
-      if (!commands.includes(command)) {
+      if (!declared && command === '/invite') return invite(viewer, ch, match[2] ?? '');
+      if (!declared) {
         notify({ ...where, text: `\`${command}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.` });
         return { ok: false, error: 'invalid_command' };
       }
@@ -387,7 +422,7 @@ export function createPlatform(options: PlatformOptions): Platform {
         notify({ ...where, text: `\`${command}\` is not supported in threads. Sorry!` });
         return { ok: false, error: 'not_supported_in_threads' };
       }
-      const text = encodeComposerText(match[2] ?? '', lookup, 'command');
+      const text = encodeComposerText(match[2] ?? '', lookup, declared.shouldEscape ? 'command' : 'command-unescaped');
       const responseUrl = standIn.newResponseUrl({ channel: ch.id, user: viewer.id });
       const fields = slashCommandFields(ctx, {
         command, text, user: payloadUser(viewer), channel: payloadChannel(ch), triggerId: standIn.issueTriggerId(viewer.id), responseUrl,
@@ -428,6 +463,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       const viewer = user(userId);
       const ch = channelFor(viewer, channelId);
       if (text.trim() === '') throw new PlatformError(400, 'empty message');
+      if (ch.isIm && manifest.messagesTabReadOnly) throw new PlatformError(403, READ_ONLY_MESSAGES);
       return standIn.postAsUser(viewer.id, ch.id, encodeComposerText(text, lookup, 'message'), opts.threadTs ? { threadTs: opts.threadTs } : {});
     },
 
@@ -526,10 +562,11 @@ export function createPlatform(options: PlatformOptions): Platform {
     async openAppHome(userId, tab) {
       const viewer = user(userId);
       const im = ws.openIm(viewer.id);
+      if (!manifest.botEvents.includes('app_home_opened')) return { ok: true, sent: false, channel: im.id };
       const payload = appHomeOpened(ctx, { userId: viewer.id, channelId: im.id, tab, view: standIn.homeView(viewer.id), nowMs: now() });
       const delivery = await deliver(() => client.event(payload));
       const error = failureCode(delivery);
-      return error ? { ok: false, error, channel: im.id } : { ok: true, channel: im.id };
+      return error ? { ok: false, sent: true, error, channel: im.id } : { ok: true, sent: true, channel: im.id };
     },
   };
 }

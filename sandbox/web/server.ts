@@ -230,7 +230,10 @@ export function createWebServer(options: WebServerOptions): WebServer {
     },
     get url() {
       if (!port) throw new Error('sandbox web: call start() before reading url');
-      return `http://127.0.0.1:${port}`;
+      const host = options.host ?? '127.0.0.1';
+      // A wildcard address is not something to browse to; loopback reaches it.
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      return `http://${shown}:${port}`;
     },
     get port() {
       return port;

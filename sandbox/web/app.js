@@ -1,0 +1,779 @@
+/** The sandbox page: a Slack-like workspace over the sandbox's JSON API and its event stream. No markup is built from message text. */
+import { formatSlackDate, formatTime, h, isSafeUrl, renderBlocks, renderMessageContent, textObject, toDom, zonedParts } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+const dom = (node) => toDom(node, document);
+
+const state = {
+  workspace: null,
+  users: new Map(),
+  channels: new Map(),
+  user: '',
+  /** { kind: 'channel', channel } or { kind: 'app', tab: 'home' | 'messages' } */
+  view: { kind: 'channel', channel: '' },
+  thread: null,
+  data: null,
+  /** Ephemerals the viewer dismissed; like Slack, dismissing only hides them on this page. */
+  dismissed: new Set(),
+  /** Which view the open modal shows; the modal is rebuilt only when this changes. */
+  modalKey: '',
+};
+
+const storage = {
+  get(key) {
+    try {
+      return localStorage.getItem(`mockdesign-sandbox.${key}`) ?? '';
+    } catch {
+      return '';
+    }
+  },
+  set(key, value) {
+    try {
+      localStorage.setItem(`mockdesign-sandbox.${key}`, value);
+    } catch {
+      // private mode: the page just forgets the choice
+    }
+  },
+};
+
+async function api(path, body) {
+  const init = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+  const res = await fetch(path, init);
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(json.error ?? `HTTP ${res.status}`);
+  return json;
+}
+
+function toast(text, kind = 'error') {
+  const node = dom(h('div', { class: `toast toast-${kind}`, role: 'status' }, text));
+  $('toast-root').append(node);
+  setTimeout(() => node.remove(), 6000);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who is looking, and where
+
+function viewer() {
+  return state.users.get(state.user) ?? { id: state.user, name: state.user, tz: 'UTC' };
+}
+
+function currentChannelId() {
+  if (state.view.kind === 'channel') return state.view.channel;
+  return state.view.tab === 'messages' ? `D${state.user}` : null;
+}
+
+function visibleChannels() {
+  return [...state.channels.values()].filter((c) => !c.isIm && c.members.includes(state.user));
+}
+
+function renderContext(extra = {}) {
+  return {
+    users: state.users,
+    channels: state.channels,
+    viewer: { id: state.user, tz: viewer().tz },
+    now: Date.now(),
+    ...extra,
+  };
+}
+
+function userName(id) {
+  return state.users.get(id)?.name ?? id;
+}
+
+function avatar(id, small = false) {
+  const user = state.users.get(id);
+  const isBot = user?.isBot ?? false;
+  let hash = 0;
+  for (const ch of id) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  const cls = `avatar${small ? ' avatar-small' : ''} ${isBot ? 'avatar-bot' : `avatar-${hash % 6}`}`;
+  const letter = isBot ? 'md' : (user?.name ?? id).slice(0, 1).toUpperCase();
+  return h('div', { class: cls, 'aria-hidden': 'true' }, letter);
+}
+
+async function loadWorkspace() {
+  const ws = await api('/api/workspace');
+  state.workspace = ws;
+  state.users = new Map(ws.users.map((u) => [u.id, u]));
+  state.channels = new Map(ws.channels.map((c) => [c.id, c]));
+  const humans = ws.users.filter((u) => !u.isBot);
+  if (!state.users.has(state.user) || state.users.get(state.user).isBot) state.user = storage.get('user') || humans[0]?.id || '';
+  if (!humans.some((u) => u.id === state.user)) state.user = humans[0]?.id ?? '';
+  if (state.view.kind === 'channel' && !visibleChannels().some((c) => c.id === state.view.channel)) {
+    const saved = storage.get('channel');
+    const first = visibleChannels().find((c) => c.id === saved) ?? visibleChannels()[0];
+    state.view = { kind: 'channel', channel: first?.id ?? '' };
+  }
+  renderUserSwitcher();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Refresh: one state request, debounced, newest answer wins
+
+let refreshTimer = null;
+let refreshing = false;
+let refreshAgain = false;
+
+function scheduleRefresh(delay = 30) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(refresh, delay);
+}
+
+async function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return;
+  }
+  refreshing = true;
+  try {
+    const query = new URLSearchParams({ user: state.user });
+    const channel = currentChannelId();
+    if (channel) query.set('channel', channel);
+    if (state.thread && state.view.kind === 'channel') query.set('thread', state.thread);
+    state.data = await api(`/api/state?${query}`);
+    render();
+  } catch (err) {
+    toast(`Could not load the workspace: ${err.message}`);
+  } finally {
+    refreshing = false;
+    if (refreshAgain) {
+      refreshAgain = false;
+      scheduleRefresh(0);
+    }
+  }
+}
+
+function render() {
+  renderSidebar();
+  renderHeader();
+  renderMain();
+  renderThread();
+  renderModal();
+  renderClock();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Chrome: user switcher, sidebar, header
+
+function renderUserSwitcher() {
+  const select = $('user-select');
+  select.replaceChildren(
+    ...state.workspace.users.filter((u) => !u.isBot).map((u) => dom(h('option', { value: u.id, ...(u.id === state.user ? { selected: 'selected' } : {}) }, `${u.name} (${u.tz})`))),
+  );
+  select.value = state.user;
+}
+
+function renderClock() {
+  const v = viewer();
+  $('viewer-clock').textContent = `${formatTime(Date.now(), v.tz)} for ${v.name}`;
+}
+
+function sidebarItem(label, icon, active, onClick, extra = {}) {
+  return h(
+    'button',
+    { class: `sidebar-item${active ? ' active' : ''}`, type: 'button', ...(active ? { 'aria-current': 'page' } : {}), on: { click: onClick }, ...extra },
+    icon,
+    h('span', { class: 'sidebar-label' }, label),
+  );
+}
+
+function renderSidebar() {
+  const bot = state.workspace.bot;
+  const channels = visibleChannels().map((c) =>
+    sidebarItem(
+      c.name,
+      c.isPrivate ? h('span', { class: 'icon-lock', 'aria-hidden': 'true' }) : h('span', { class: 'icon-hash', 'aria-hidden': 'true' }, '#'),
+      state.view.kind === 'channel' && state.view.channel === c.id,
+      () => openChannel(c.id),
+      { 'data-channel': c.id },
+    ),
+  );
+  const app = sidebarItem(bot.name, avatar(bot.userId, true), state.view.kind === 'app', () => openApp(state.workspace.app.homeTab ? 'home' : 'messages'), { 'data-app': bot.appId });
+  $('sidebar').replaceChildren(
+    dom(h('div', { class: 'team-header' }, h('div', { class: 'team-name' }, state.workspace.team.name), h('div', { class: 'team-sub' }, 'local stand-in workspace'))),
+    dom(h('div', { class: 'sidebar-section' }, h('div', { class: 'sidebar-title' }, 'Channels'), channels)),
+    dom(h('div', { class: 'sidebar-section' }, h('div', { class: 'sidebar-title' }, 'Apps'), app)),
+    dom(h('div', { class: 'sidebar-footer' }, 'No Slack workspace involved: messages go to a local stand-in of Slack\u2019s Web API.')),
+  );
+}
+
+function renderHeader() {
+  const header = $('channel-header');
+  const tabs = $('tabs');
+  const info = state.data?.channel?.info;
+  if (state.view.kind === 'app') {
+    const bot = state.workspace.bot;
+    header.replaceChildren(dom(h('div', { class: 'channel-title' }, avatar(bot.userId, true), h('span', {}, bot.name), h('span', { class: 'app-badge' }, 'APP'))));
+    tabs.hidden = false;
+    const available = [state.workspace.app.homeTab ? 'home' : null, state.workspace.app.messagesTab ? 'messages' : null].filter(Boolean);
+    tabs.replaceChildren(
+      ...available.map((tab) =>
+        dom(h('button', { class: `tab${state.view.tab === tab ? ' active' : ''}`, type: 'button', role: 'tab', on: { click: () => openApp(tab) } }, tab === 'home' ? 'Home' : 'Messages')),
+      ),
+    );
+    return;
+  }
+  tabs.hidden = true;
+  if (!info) {
+    header.replaceChildren();
+    return;
+  }
+  const members = `${info.members.length + (info.botIsMember ? 1 : 0)} members`;
+  const bot = state.workspace.bot.name;
+  header.replaceChildren(
+    dom(
+      h(
+        'div',
+        { class: 'channel-title' },
+        info.isPrivate ? h('span', { class: 'icon-lock', 'aria-hidden': 'true' }) : h('span', { class: 'icon-hash' }, '#'),
+        h('span', {}, info.name),
+      ),
+    ),
+    dom(
+      h(
+        'div',
+        { class: 'channel-meta' },
+        members,
+        info.botIsMember || info.isIm
+          ? null
+          : h('span', { class: 'not-member', title: 'The app is not a member of this channel' }, ` · @${bot} is not in this channel (`, h('code', {}, `/invite @${bot}`), ' adds it)'),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Messages
+
+function tsMs(ts) {
+  return Math.round(Number(ts) * 1000);
+}
+
+function messageItems(messages, ephemerals) {
+  const items = [
+    ...messages.map((m) => ({ kind: 'message', ts: m.ts, m })),
+    ...ephemerals.filter((e) => !state.dismissed.has(e.ts)).map((e) => ({ kind: 'ephemeral', ts: e.ts, m: e })),
+  ];
+  return items.sort((a, b) => Number(a.ts) - Number(b.ts));
+}
+
+function threadSummary(m, channel) {
+  const count = m.reply_count ?? 0;
+  if (count === 0) return null;
+  const latest = m.latest_reply ? formatSlackDate(Math.floor(Number(m.latest_reply)), '{date_short_pretty} at {time}', { timeZone: viewer().tz }) : '';
+  return h(
+    'div',
+    { class: 'thread-summary' },
+    (m.reply_users ?? []).slice(0, 3).map((u) => avatar(u, true)),
+    h('button', { class: 'link-button replies', type: 'button', on: { click: () => openThread(channel, m.ts) } }, `${count} ${count === 1 ? 'reply' : 'replies'}`),
+    latest ? h('span', { class: 'last-reply' }, `Last reply ${latest}`) : null,
+  );
+}
+
+/** One message or ephemeral; `place` is 'channel' or 'thread' (only the channel shows reply counts and the hover menu). */
+function messageNode(item, channel, place) {
+  const m = item.m;
+  const ephemeral = item.kind === 'ephemeral';
+  const authorId = ephemeral ? (m.from === 'slackbot' ? null : state.workspace.bot.userId) : m.user;
+  const isBot = ephemeral ? true : Boolean(m.bot_id) || state.users.get(m.user)?.isBot;
+  const name = authorId === null ? 'Slackbot' : userName(authorId);
+  const ctx = renderContext({
+    onButton: (click) => onButton(click, { channel, messageTs: m.ts, isEphemeral: ephemeral }),
+  });
+  const time = formatTime(tsMs(m.ts), viewer().tz);
+  const content =
+    m.subtype === 'tombstone'
+      ? [h('div', { class: 'tombstone' }, 'This message was deleted.')]
+      : m.subtype === 'channel_join'
+        ? [h('div', { class: 'system-text' }, 'has joined the channel')]
+        : renderMessageContent(m, ctx);
+  return h(
+    'div',
+    { class: `message${ephemeral ? ' ephemeral' : ''}`, 'data-ts': m.ts, ...(ephemeral ? { 'data-ephemeral': 'true' } : {}) },
+    authorId === null ? h('div', { class: 'avatar avatar-slackbot', 'aria-hidden': 'true' }, 'S') : avatar(authorId),
+    h(
+      'div',
+      { class: 'message-body' },
+      ephemeral ? h('div', { class: 'ephemeral-note' }, h('span', { class: 'icon-eye', 'aria-hidden': 'true' }), 'Only visible to you') : null,
+      h(
+        'div',
+        { class: 'message-header' },
+        h('span', { class: 'author' }, name),
+        isBot ? h('span', { class: 'app-badge' }, 'APP') : null,
+        h('span', { class: 'timestamp', title: new Date(tsMs(m.ts)).toISOString() }, time),
+        m.edited ? h('span', { class: 'edited' }, '(edited)') : null,
+      ),
+      h('div', { class: 'message-content' }, content),
+      place === 'channel' && !ephemeral ? threadSummary(m, channel) : null,
+      ephemeral
+        ? h('button', { class: 'link-button dismiss', type: 'button', on: { click: () => dismiss(m.ts) } }, 'Dismiss')
+        : null,
+    ),
+    place === 'channel' && !ephemeral && m.subtype !== 'tombstone'
+      ? h(
+          'div',
+          { class: 'hover-menu', role: 'toolbar', 'aria-label': 'Message actions' },
+          h('button', { class: 'hover-button', type: 'button', title: 'Reply in thread', on: { click: () => openThread(channel, m.ts) } }, 'Reply in thread'),
+        )
+      : null,
+  );
+}
+
+function dayDivider(ts) {
+  const label = formatSlackDate(Math.floor(Number(ts)), '{date_long_pretty}', { timeZone: viewer().tz });
+  return h('div', { class: 'day-divider' }, h('span', {}, label.charAt(0).toUpperCase() + label.slice(1)));
+}
+
+function messageList(items, channel, place) {
+  const nodes = [];
+  let lastDay = '';
+  for (const item of items) {
+    const p = zonedParts(tsMs(item.ts), viewer().tz);
+    const day = `${p.year}-${p.month}-${p.day}`;
+    if (place === 'channel' && day !== lastDay) nodes.push(dayDivider(item.ts));
+    lastDay = day;
+    nodes.push(messageNode(item, channel, place));
+  }
+  return nodes;
+}
+
+/** Replaces a scrolling list's children, staying at the bottom if the reader was there. */
+function replaceList(container, nodes, key) {
+  const atBottom = container.scrollHeight - container.scrollTop - container.clientHeight < 60;
+  const previous = container.scrollTop;
+  container.replaceChildren(...nodes.map(dom));
+  const sameList = container.dataset.key === key;
+  container.dataset.key = key;
+  container.scrollTop = !sameList || atBottom ? container.scrollHeight : previous;
+}
+
+function renderMain() {
+  const list = $('message-list');
+  const home = $('home');
+  const composer = $('composer');
+  const isHome = state.view.kind === 'app' && state.view.tab === 'home';
+  const readOnly = state.view.kind === 'app' && state.view.tab === 'messages' && state.workspace.app.messagesTabReadOnly;
+  list.hidden = isHome;
+  composer.hidden = isHome || readOnly;
+  home.hidden = !isHome;
+  $('read-only').hidden = !readOnly;
+  if (isHome) {
+    renderHome();
+    return;
+  }
+  const channel = state.data?.channel;
+  if (!channel) {
+    list.replaceChildren(dom(h('div', { class: 'empty' }, 'Pick a channel.')));
+    return;
+  }
+  const items = messageItems(channel.messages, channel.ephemerals);
+  const nodes = items.length > 0 ? messageList(items, channel.info.id, 'channel') : [emptyChannel(channel.info)];
+  replaceList(list, nodes, `${state.user}:${channel.info.id}`);
+  const input = $('composer-input');
+  input.placeholder = channel.info.isIm ? `Message ${channel.info.name}` : `Message #${channel.info.name}`;
+}
+
+function emptyChannel(info) {
+  const command = state.workspace.commands[0]?.command ?? '/command';
+  if (info.isIm) {
+    return h('div', { class: 'empty' }, h('div', { class: 'empty-title' }, 'No messages from the app yet'), `Direct messages from ${state.workspace.bot.name} to you show up here.`);
+  }
+  return h(
+    'div',
+    { class: 'empty' },
+    h('div', { class: 'empty-title' }, `This is the very beginning of #${info.name}`),
+    'Try ',
+    h('code', {}, `${command} start Design a URL shortener --plan 1m/2m/2m/1m`),
+    ' in the composer below.',
+  );
+}
+
+function renderHome() {
+  const home = $('home');
+  const view = state.data?.home;
+  if (!view) {
+    home.replaceChildren(
+      dom(
+        h(
+          'div',
+          { class: 'empty home-empty' },
+          h('div', { class: 'empty-title' }, 'This app has no Home tab yet'),
+          `${state.workspace.bot.name} has not published a Home view for ${viewer().name}. The page sent app_home_opened; a Home tab appears here once the app calls views.publish.`,
+        ),
+      ),
+    );
+    return;
+  }
+  const ctx = renderContext({ onButton: (click) => onButton(click, { viewId: view.id }) });
+  home.replaceChildren(dom(h('div', { class: 'home-view' }, renderBlocks(view.blocks, ctx))));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Thread pane
+
+function renderThread() {
+  const pane = $('thread-pane');
+  const thread = state.data?.thread;
+  const open = Boolean(state.thread && thread && state.view.kind === 'channel');
+  pane.hidden = !open;
+  $('workspace').classList.toggle('with-thread', open);
+  if (!open) return;
+  const channel = state.data.channel.info;
+  $('thread-channel').textContent = `#${channel.name}`;
+  const parent = messageNode({ kind: 'message', ts: thread.parent.ts, m: thread.parent }, channel.id, 'thread');
+  const count = thread.replies.length;
+  const divider = h('div', { class: 'replies-divider' }, h('span', {}, `${count} ${count === 1 ? 'reply' : 'replies'}`));
+  const replies = messageList(messageItems(thread.replies, thread.ephemerals), channel.id, 'thread');
+  replaceList($('thread-list'), [parent, divider, ...replies], `${state.user}:${channel.id}:${thread.parent.ts}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Modals
+
+function renderModal() {
+  const root = $('modal-root');
+  const stack = state.data?.modals ?? [];
+  const top = stack.at(-1);
+  const key = top ? `${state.user}:${top.id}:${top.hash}:${stack.length}` : '';
+  // Re-rendering would wipe what the person typed: only a different view (or a views.update) replaces the modal.
+  if (key === state.modalKey) return;
+  state.modalKey = key;
+  if (!top) {
+    root.hidden = true;
+    root.replaceChildren();
+    return;
+  }
+  const ctx = renderContext({ onButton: (click) => onButton(click, { viewId: top.id }) });
+  const close = () => closeModal(top.id);
+  const modal = h(
+    'div',
+    { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-label': top.title?.text ?? 'Modal', 'data-view-id': top.id, 'data-callback-id': top.callback_id ?? '' },
+    h(
+      'div',
+      { class: 'modal-header' },
+      stack.length > 1 ? h('button', { class: 'icon-button back', type: 'button', 'aria-label': 'Back', on: { click: close } }, '‹') : null,
+      h('div', { class: 'modal-title' }, textObject(top.title, ctx)),
+      h('button', { class: 'icon-button', type: 'button', 'aria-label': 'Close', on: { click: close } }, '×'),
+    ),
+    h('div', { class: 'modal-body' }, h('div', { class: 'modal-banner', role: 'alert' }), renderBlocks(top.blocks, ctx)),
+    h(
+      'div',
+      { class: 'modal-footer' },
+      h('button', { class: 'btn', type: 'button', on: { click: close } }, top.close ? textObject(top.close, ctx) : 'Cancel'),
+      top.submit ? h('button', { class: 'btn btn-primary submit', type: 'button', on: { click: () => submitModal(top) } }, textObject(top.submit, ctx)) : null,
+    ),
+  );
+  root.replaceChildren(dom(h('div', { class: 'modal-overlay' }, modal)));
+  root.hidden = false;
+  root.querySelector('.modal-banner').hidden = true;
+  root.querySelector('textarea, input, select')?.focus();
+}
+
+function modalElement() {
+  return $('modal-root').querySelector('.modal');
+}
+
+function showFormErrors(errors) {
+  const modal = modalElement();
+  if (!modal) return;
+  for (const node of modal.querySelectorAll('[data-error-for]')) {
+    const message = errors[node.dataset.errorFor] ?? '';
+    node.textContent = message;
+    node.closest('.block')?.classList.toggle('has-error', message !== '');
+  }
+}
+
+function showBanner(message) {
+  const banner = modalElement()?.querySelector('.modal-banner');
+  if (!banner) return;
+  banner.textContent = message;
+  banner.hidden = message === '';
+}
+
+async function submitModal(view) {
+  const modal = modalElement();
+  if (!modal) return;
+  const values = {};
+  for (const field of modal.querySelectorAll('input[data-action-id], textarea[data-action-id], select[data-action-id]')) {
+    const blockId = field.dataset.blockId;
+    values[blockId] ??= {};
+    values[blockId][field.dataset.actionId] = field.value === '' ? null : field.value;
+  }
+  const submit = modal.querySelector('.submit');
+  submit.disabled = true;
+  submit.classList.add('busy');
+  try {
+    const result = await api('/api/view/submit', { user: state.user, viewId: view.id, values });
+    showFormErrors(result.outcome === 'errors' ? result.errors : {});
+    showBanner(result.outcome === 'failed' ? result.message : '');
+    if (result.outcome === 'closed') scheduleRefresh(0);
+  } catch (err) {
+    showBanner(err.message);
+  } finally {
+    submit.disabled = false;
+    submit.classList.remove('busy');
+  }
+}
+
+async function closeModal(viewId) {
+  try {
+    await api('/api/view/close', { user: state.user, viewId });
+  } catch (err) {
+    toast(err.message);
+  }
+  scheduleRefresh(0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Buttons and confirm dialogs
+
+function confirmDialog(confirm) {
+  const root = $('confirm-root');
+  const ctx = renderContext();
+  return new Promise((resolve) => {
+    const done = (answer) => {
+      root.hidden = true;
+      root.replaceChildren();
+      document.removeEventListener('keydown', onKey, true);
+      resolve(answer);
+    };
+    const onKey = (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        done(false);
+      }
+    };
+    const danger = confirm.style === 'danger';
+    root.replaceChildren(
+      dom(
+        h(
+          'div',
+          { class: 'modal-overlay confirm-overlay' },
+          h(
+            'div',
+            { class: 'modal confirm', role: 'alertdialog', 'aria-modal': 'true', 'aria-label': confirm.title?.text ?? 'Are you sure?' },
+            h('div', { class: 'modal-header' }, h('div', { class: 'modal-title' }, confirm.title ? textObject(confirm.title, ctx) : 'Are you sure?')),
+            h('div', { class: 'modal-body confirm-text' }, textObject(confirm.text, ctx)),
+            h(
+              'div',
+              { class: 'modal-footer' },
+              h('button', { class: 'btn deny', type: 'button', on: { click: () => done(false) } }, confirm.deny ? textObject(confirm.deny, ctx) : 'Cancel'),
+              h('button', { class: `btn ${danger ? 'btn-danger' : 'btn-primary'} accept`, type: 'button', on: { click: () => done(true) } }, confirm.confirm ? textObject(confirm.confirm, ctx) : 'Yes'),
+            ),
+          ),
+        ),
+      ),
+    );
+    root.hidden = false;
+    document.addEventListener('keydown', onKey, true);
+    root.querySelector('.accept')?.focus();
+  });
+}
+
+async function onButton(click, where) {
+  const { element, blockIndex, elementIndex, target } = click;
+  if (element.confirm && !(await confirmDialog(element.confirm))) return;
+  if (isSafeUrl(element.url)) window.open(element.url, '_blank', 'noopener,noreferrer');
+  target.disabled = true;
+  target.classList.add('busy');
+  try {
+    const result = await api('/api/action', { user: state.user, blockIndex, elementIndex, ...where });
+    if (!result.ok) {
+      target.classList.add('failed');
+      toast(`The app did not handle the click (${result.error}). Slack would show a warning on the button.`);
+    }
+  } catch (err) {
+    toast(err.message);
+  } finally {
+    target.disabled = false;
+    target.classList.remove('busy');
+  }
+}
+
+function dismiss(ts) {
+  state.dismissed.add(ts);
+  render();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Navigation
+
+function openChannel(id) {
+  state.view = { kind: 'channel', channel: id };
+  state.thread = null;
+  storage.set('channel', id);
+  scheduleRefresh(0);
+}
+
+async function openApp(tab) {
+  state.view = { kind: 'app', tab };
+  state.thread = null;
+  render();
+  try {
+    const result = await api('/api/home/open', { user: state.user, tab });
+    if (!result.ok) toast(`app_home_opened did not reach the app (${result.error})`);
+  } catch (err) {
+    toast(err.message);
+  }
+  scheduleRefresh(0);
+}
+
+function openThread(channel, ts) {
+  state.thread = ts;
+  if (state.view.kind !== 'channel' || state.view.channel !== channel) state.view = { kind: 'channel', channel };
+  scheduleRefresh(0);
+  setTimeout(() => $('thread-input').focus(), 50);
+}
+
+async function switchUser(id) {
+  state.user = id;
+  storage.set('user', id);
+  state.thread = null;
+  state.modalKey = '';
+  await loadWorkspace();
+  await refresh();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Composers
+
+async function send(text, threadTs) {
+  const channel = currentChannelId();
+  if (!channel) return true;
+  const body = { user: state.user, channel, text, ...(threadTs ? { threadTs } : {}) };
+  try {
+    if (text.trimStart().startsWith('/')) {
+      const result = await api('/api/command', { ...body, text: text.trim() });
+      if (!result.ok && result.error && !['invalid_command', 'not_supported_in_threads'].includes(result.error)) {
+        toast(`The command did not reach the app: ${result.error}`);
+      }
+    } else {
+      await api('/api/message', body);
+    }
+    return true;
+  } catch (err) {
+    toast(err.message);
+    return false;
+  }
+}
+
+function wireComposer(form, input, threadTs) {
+  const submit = async () => {
+    const text = input.value;
+    if (text.trim() === '') return;
+    input.disabled = true;
+    const sent = await send(text, threadTs());
+    input.disabled = false;
+    if (sent) input.value = '';
+    updateCommandHint();
+    autosize(input);
+    input.focus();
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void submit();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void submit();
+    }
+  });
+  input.addEventListener('input', () => autosize(input));
+}
+
+function autosize(input) {
+  input.style.height = 'auto';
+  input.style.height = `${Math.min(input.scrollHeight, 200)}px`;
+}
+
+function updateCommandHint() {
+  const hint = $('command-hint');
+  const input = $('composer-input');
+  const text = input.value;
+  const typed = text.startsWith('/') && !/\s/.test(text) ? text.toLowerCase() : null;
+  const matches = typed === null ? [] : state.workspace.commands.filter((c) => c.command.startsWith(typed));
+  hint.hidden = matches.length === 0;
+  const choose = (command) => {
+    input.value = `${command} `;
+    updateCommandHint();
+    input.focus();
+  };
+  hint.replaceChildren(
+    ...matches.map((c) =>
+      dom(
+        h(
+          'button',
+          { class: 'command-option', type: 'button', on: { click: () => choose(c.command) } },
+          h('span', { class: 'command-name' }, h('strong', {}, c.command), c.usageHint ? h('span', { class: 'command-usage' }, ` ${c.usageHint}`) : null),
+          c.description ? h('span', { class: 'command-description' }, c.description) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Live updates
+
+function connect() {
+  const live = $('live');
+  const source = new EventSource('/events');
+  source.addEventListener('open', () => {
+    live.textContent = 'live';
+    live.classList.add('on');
+    scheduleRefresh(0);
+  });
+  source.addEventListener('error', () => {
+    live.textContent = 'reconnecting…';
+    live.classList.remove('on');
+  });
+  source.addEventListener('change', (event) => {
+    let change = {};
+    try {
+      change = JSON.parse(event.data);
+    } catch {
+      // a malformed event still means something changed
+    }
+    if (change.kind === 'channel') void loadWorkspace().then(() => scheduleRefresh());
+    else scheduleRefresh();
+  });
+}
+
+async function start() {
+  state.user = storage.get('user');
+  await loadWorkspace();
+  $('user-select').addEventListener('change', (event) => void switchUser(event.target.value));
+  $('thread-close').addEventListener('click', () => {
+    state.thread = null;
+    scheduleRefresh(0);
+  });
+  wireComposer($('composer'), $('composer-input'), () => undefined);
+  wireComposer($('thread-composer'), $('thread-input'), () => state.thread ?? undefined);
+  $('composer-input').addEventListener('input', updateCommandHint);
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !$('confirm-root').hidden) return;
+    const top = state.data?.modals?.at(-1);
+    if (top) void closeModal(top.id);
+  });
+  // Permalinks point at the stand-in (…/archives/C…/p…): open the channel or thread here instead.
+  document.addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
+    const match = link ? /\/archives\/([A-Z0-9]+)\/p(\d+)(\d{6})(?:\?thread_ts=([\d.]+))?/.exec(link.getAttribute('href') ?? '') : null;
+    if (!match || !state.channels.has(match[1])) return;
+    event.preventDefault();
+    const ts = `${match[2]}.${match[3]}`;
+    if (match[4]) openThread(match[1], match[4]);
+    else if (state.channels.get(match[1])?.isIm) openApp('messages');
+    else {
+      openChannel(match[1]);
+      state.thread = null;
+      setTimeout(() => document.querySelector(`[data-ts="${ts}"]`)?.scrollIntoView({ block: 'center' }), 200);
+    }
+  });
+  setInterval(renderClock, 15_000);
+  await refresh();
+  connect();
+  $('composer-input').focus();
+}
+
+start().catch((err) => toast(`The sandbox page could not start: ${err.message}`));

@@ -1,0 +1,432 @@
+/** Slack mrkdwn, dates and Block Kit turned into a small element tree; pure, so it runs in the browser and in Node tests. */
+
+/**
+ * The tree is plain data: a string is a text node, an element is { tag, attrs, on, children }. Only toDom() touches a
+ * document, and it creates every node with createElement / createTextNode: message text never becomes markup.
+ */
+
+const TAGS = new Set([
+  'a', 'b', 'blockquote', 'button', 'code', 'del', 'div', 'em', 'hr', 'i', 'input', 'label', 'option', 'pre', 'select',
+  'small', 'span', 'strong', 'textarea',
+]);
+const ATTRS = new Set([
+  'class', 'href', 'title', 'type', 'placeholder', 'maxlength', 'minlength', 'rows', 'name', 'value', 'role', 'target', 'rel',
+  'id', 'for', 'tabindex', 'disabled', 'selected', 'aria-label', 'aria-hidden', 'aria-live', 'aria-modal', 'aria-current',
+]);
+const SAFE_URL = /^(https?:|mailto:)/i;
+
+/** An element of the tree; `on` holds event listeners (functions only), ignored by toHtml. */
+export function h(tag, attrs = {}, ...children) {
+  const { on, ...rest } = attrs;
+  return { tag, attrs: rest, on: on ?? {}, children: children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false) };
+}
+
+export function isSafeUrl(url) {
+  return typeof url === 'string' && SAFE_URL.test(url.trim());
+}
+
+/** Slack escapes exactly these three in mrkdwn; anything else that looks like an entity is shown as typed. */
+export function decodeEntities(text) {
+  return String(text).replace(/&(amp|lt|gt);/g, (_m, name) => (name === 'amp' ? '&' : name === 'lt' ? '<' : '>'));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dates: <!date^EPOCH^FORMAT^LINK|fallback>, shown in the reader's time zone.
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = { Sun: 'Sunday', Mon: 'Monday', Tue: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Fri: 'Friday', Sat: 'Saturday' };
+
+function ordinal(n) {
+  const rem100 = n % 100;
+  if (rem100 >= 11 && rem100 <= 13) return `${n}th`;
+  return `${n}${{ 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th'}`;
+}
+
+/** Calendar fields of a moment in a time zone; an unknown zone falls back to UTC rather than throwing. */
+export function zonedParts(epochMs, timeZone) {
+  let format;
+  try {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: timeZone || 'UTC', year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'short',
+      hour: 'numeric', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    });
+  } catch {
+    return zonedParts(epochMs, 'UTC');
+  }
+  const parts = {};
+  for (const p of format.formatToParts(new Date(epochMs))) parts[p.type] = p.value;
+  return {
+    year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), weekday: WEEKDAYS[parts.weekday] ?? parts.weekday,
+    hour: Number(parts.hour) % 24, minute: Number(parts.minute), second: Number(parts.second),
+  };
+}
+
+function dayNumber(p) {
+  return Math.floor(Date.UTC(p.year, p.month - 1, p.day) / 86_400_000);
+}
+
+function clock12(p, withSeconds) {
+  const hour = p.hour % 12 === 0 ? 12 : p.hour % 12;
+  const mm = String(p.minute).padStart(2, '0');
+  const ss = withSeconds ? `:${String(p.second).padStart(2, '0')}` : '';
+  return `${hour}:${mm}${ss} ${p.hour < 12 ? 'AM' : 'PM'}`;
+}
+
+function ago(epochMs, nowMs) {
+  const diff = Math.round((nowMs - epochMs) / 1000);
+  const abs = Math.abs(diff);
+  const [n, unit] =
+    abs < 60 ? [abs, 'second'] : abs < 3600 ? [Math.round(abs / 60), 'minute'] : abs < 86_400 ? [Math.round(abs / 3600), 'hour'] : [Math.round(abs / 86_400), 'day'];
+  if (abs < 5) return 'just now';
+  const phrase = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return diff >= 0 ? `${phrase} ago` : `in ${phrase}`;
+}
+
+/** Fills Slack's date tokens ({date_short_pretty}, {time}, …) for a reader in `timeZone`; unknown tokens stay as typed. */
+export function formatSlackDate(epochSec, format, { timeZone = 'UTC', now = Date.now() } = {}) {
+  const ms = epochSec * 1000;
+  const p = zonedParts(ms, timeZone);
+  const dayDiff = dayNumber(p) - dayNumber(zonedParts(now, timeZone));
+  const relative = dayDiff === 0 ? 'today' : dayDiff === -1 ? 'yesterday' : dayDiff === 1 ? 'tomorrow' : null;
+  const month = MONTHS[p.month - 1] ?? '';
+  const tokens = {
+    date_num: `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`,
+    date_slash: `${String(p.month).padStart(2, '0')}/${String(p.day).padStart(2, '0')}/${p.year}`,
+    date: `${month} ${ordinal(p.day)}, ${p.year}`,
+    date_short: `${month.slice(0, 3)} ${p.day}, ${p.year}`,
+    date_long: `${p.weekday}, ${month} ${ordinal(p.day)}, ${p.year}`,
+    date_long_full: `${month} ${ordinal(p.day)}, ${p.year}`,
+    time: clock12(p, false),
+    time_secs: clock12(p, true),
+    ago: ago(ms, now),
+  };
+  tokens.date_pretty = relative ?? tokens.date;
+  tokens.date_short_pretty = relative ?? tokens.date_short;
+  tokens.date_long_pretty = relative ?? tokens.date_long;
+  return format.replace(/\{([a-z_]+)\}/g, (whole, name) => tokens[name] ?? whole);
+}
+
+/** A message's time as Slack shows it next to the author, in the reader's zone. */
+export function formatTime(epochMs, timeZone) {
+  return clock12(zonedParts(epochMs, timeZone), false);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// mrkdwn
+
+function isWordChar(ch) {
+  return ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+}
+
+/** Where a `*`, `_` or `~` opened at `start` closes, or -1. References and code are skipped whole; spans stay on one line. */
+function closingIndex(s, start, marker) {
+  for (let k = start + 1; k < s.length; k++) {
+    const ch = s[k];
+    if (ch === '\n') return -1;
+    if (ch === '<') {
+      const end = s.indexOf('>', k);
+      if (end !== -1) k = end;
+      continue;
+    }
+    if (ch === '`') {
+      const end = s.indexOf('`', k + 1);
+      if (end !== -1 && !s.slice(k, end).includes('\n')) k = end;
+      continue;
+    }
+    if (ch === marker && k > start + 1 && !/\s/.test(s[k - 1]) && !isWordChar(s[k + 1])) return k;
+  }
+  return -1;
+}
+
+function renderRef(inner, ctx) {
+  const bar = inner.indexOf('|');
+  const target = bar === -1 ? inner : inner.slice(0, bar);
+  const label = bar === -1 ? undefined : decodeEntities(inner.slice(bar + 1));
+  if (target.startsWith('@')) {
+    const id = target.slice(1);
+    const name = ctx.users?.get(id)?.name ?? label ?? id;
+    return h('span', { class: id === ctx.viewer?.id ? 'mention mention-self' : 'mention', title: id }, `@${name}`);
+  }
+  if (target.startsWith('#')) {
+    const id = target.slice(1);
+    return h('span', { class: 'channel-ref', title: id }, `#${ctx.channels?.get(id)?.name ?? label ?? id}`);
+  }
+  if (target.startsWith('!')) {
+    const command = target.slice(1);
+    if (command === 'here' || command === 'channel' || command === 'everyone') {
+      return h('span', { class: 'mention mention-broadcast' }, `@${command}`);
+    }
+    if (command.startsWith('date^')) {
+      const [, epoch, format = '', link] = command.split('^');
+      const seconds = Number(epoch);
+      if (!/^-?\d+$/.test(epoch ?? '')) return label ?? '';
+      const text = formatSlackDate(seconds, decodeEntities(format), { timeZone: ctx.viewer?.tz, now: ctx.now });
+      const title = label ? `${label} (${new Date(seconds * 1000).toISOString()})` : new Date(seconds * 1000).toISOString();
+      const url = link ? decodeEntities(link) : '';
+      return isSafeUrl(url)
+        ? h('a', { class: 'date', href: url, title, target: '_blank', rel: 'noopener noreferrer' }, text)
+        : h('span', { class: 'date', title }, text);
+    }
+    if (command.startsWith('subteam^')) return h('span', { class: 'mention' }, label ?? '@group');
+    return label ?? '';
+  }
+  const url = decodeEntities(target);
+  // Slack's desktop client formats a link's label (`<url|*bold*>`); its Android client shows such links as plain text.
+  if (!isSafeUrl(url)) return bar === -1 ? url : h('span', {}, renderInline(inner.slice(bar + 1), ctx));
+  return h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, bar === -1 ? url : renderInline(inner.slice(bar + 1), ctx));
+}
+
+function renderInline(s, ctx) {
+  const out = [];
+  let text = '';
+  const flush = () => {
+    if (text) out.push(decodeEntities(text));
+    text = '';
+  };
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '<') {
+      const end = s.indexOf('>', i);
+      const inner = end === -1 ? null : s.slice(i + 1, end);
+      if (inner !== null && !inner.includes('<')) {
+        flush();
+        out.push(renderRef(inner, ctx));
+        i = end;
+        continue;
+      }
+    }
+    if (ch === '`') {
+      const end = s.indexOf('`', i + 1);
+      if (end > i + 1 && !s.slice(i, end).includes('\n')) {
+        flush();
+        out.push(h('code', {}, decodeEntities(s.slice(i + 1, end))));
+        i = end;
+        continue;
+      }
+    }
+    if ((ch === '*' || ch === '_' || ch === '~') && !isWordChar(s[i - 1]) && s[i - 1] !== ch && s[i + 1] !== undefined && !/\s/.test(s[i + 1])) {
+      const end = closingIndex(s, i, ch);
+      if (end !== -1) {
+        flush();
+        const tag = ch === '*' ? 'strong' : ch === '_' ? 'em' : 'del';
+        out.push(h(tag, {}, renderInline(s.slice(i + 1, end), ctx)));
+        i = end;
+        continue;
+      }
+    }
+    text += ch;
+  }
+  flush();
+  return out;
+}
+
+/** Lines starting with `>` (sent as `&gt;`) are a quote, as in Slack. */
+function renderLines(s, ctx) {
+  const out = [];
+  let plain = [];
+  let quote = [];
+  const flushPlain = () => {
+    if (plain.length) out.push(...renderInline(plain.join('\n'), ctx));
+    plain = [];
+  };
+  const flushQuote = () => {
+    if (quote.length) out.push(h('blockquote', {}, renderInline(quote.join('\n'), ctx)));
+    quote = [];
+  };
+  for (const line of s.split('\n')) {
+    const match = /^&gt;\s?(.*)$/.exec(line);
+    if (match) {
+      flushPlain();
+      quote.push(match[1]);
+    } else {
+      flushQuote();
+      plain.push(line);
+    }
+  }
+  flushPlain();
+  flushQuote();
+  return out;
+}
+
+/** mrkdwn text as nodes: bold, italic, strike, code, preformatted, quotes, links, mentions, dates; entities decoded. */
+export function mrkdwn(text, ctx = {}) {
+  const out = [];
+  const source = String(text ?? '');
+  const fence = /```([\s\S]*?)```/g;
+  let last = 0;
+  for (const match of source.matchAll(fence)) {
+    if (match.index > last) out.push(...renderLines(source.slice(last, match.index), ctx));
+    out.push(h('pre', {}, decodeEntities(match[1].replace(/^\n/, ''))));
+    last = match.index + match[0].length;
+  }
+  if (last < source.length) out.push(...renderLines(source.slice(last), ctx));
+  return out;
+}
+
+/** A text object: mrkdwn is parsed, plain_text is shown exactly as sent (Slack does not decode it). */
+export function textObject(obj, ctx = {}) {
+  if (!obj || typeof obj !== 'object') return [];
+  if (obj.type === 'mrkdwn') return mrkdwn(obj.text, ctx);
+  return [String(obj.text ?? '')];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Block Kit
+
+function unsupported(what) {
+  return h('div', { class: 'unsupported', title: 'The sandbox page does not render this yet' }, `[${what} is not shown in the sandbox]`);
+}
+
+function button(element, ctx, blockIndex, elementIndex) {
+  const style = element.style === 'primary' ? ' btn-primary' : element.style === 'danger' ? ' btn-danger' : '';
+  const attrs = { class: `btn${style}`, type: 'button', title: element.action_id ?? '' };
+  if (element.action_id) attrs['data-action-id'] = element.action_id;
+  if (ctx.onButton) attrs.on = { click: (event) => ctx.onButton({ element, blockIndex, elementIndex, target: event.currentTarget }) };
+  return h('button', attrs, textObject(element.text, ctx));
+}
+
+function element(el, ctx, blockIndex, elementIndex) {
+  if (!el || typeof el !== 'object') return null;
+  if (el.type === 'button') return button(el, ctx, blockIndex, elementIndex);
+  if (el.type === 'image') return h('span', { class: 'image-placeholder', title: el.image_url ?? '' }, el.alt_text ?? 'image');
+  return unsupported(`A ${el.type} element`);
+}
+
+function inputElement(block, ctx) {
+  const el = block.element ?? {};
+  const base = { 'data-block-id': block.block_id ?? '', 'data-action-id': el.action_id ?? '', id: `input-${block.block_id ?? ''}` };
+  if (el.type === 'plain_text_input') {
+    const attrs = { ...base, class: el.multiline ? 'input input-multiline' : 'input', placeholder: el.placeholder?.text ?? '' };
+    if (typeof el.max_length === 'number') attrs.maxlength = String(el.max_length);
+    if (typeof el.min_length === 'number') attrs.minlength = String(el.min_length);
+    if (el.multiline) return h('textarea', { ...attrs, rows: '4' }, el.initial_value ?? '');
+    return h('input', { ...attrs, type: 'text', value: el.initial_value ?? '' });
+  }
+  if (el.type === 'static_select') {
+    const initial = el.initial_option?.value;
+    const groups = Array.isArray(el.option_groups) ? el.option_groups.flatMap((g) => g.options ?? []) : [];
+    const options = [...(Array.isArray(el.options) ? el.options : []), ...groups];
+    const placeholder = h('option', { value: '', ...(initial === undefined ? { selected: 'selected' } : {}) }, el.placeholder?.text ?? 'Select an item');
+    return h(
+      'select',
+      { ...base, class: 'input select' },
+      placeholder,
+      options.map((o) => h('option', { value: o.value, ...(o.value === initial ? { selected: 'selected' } : {}) }, String(o.text?.text ?? o.value))),
+    );
+  }
+  return unsupported(`A ${el.type} input`);
+}
+
+/** One block; `index` addresses it when a button in it is clicked. */
+export function renderBlock(block, ctx = {}, index = 0) {
+  if (!block || typeof block !== 'object') return null;
+  const cls = `block block-${block.type}`;
+  switch (block.type) {
+    case 'header':
+      return h('div', { class: cls }, textObject(block.text, ctx));
+    case 'section': {
+      const main = [];
+      if (block.text) main.push(h('div', { class: 'section-text' }, textObject(block.text, ctx)));
+      if (Array.isArray(block.fields)) main.push(h('div', { class: 'section-fields' }, block.fields.map((f) => h('div', { class: 'section-field' }, textObject(f, ctx)))));
+      return h(
+        'div',
+        { class: cls },
+        h('div', { class: 'section-main' }, main),
+        block.accessory ? h('div', { class: 'section-accessory' }, element(block.accessory, ctx, index, -1)) : null,
+      );
+    }
+    case 'context':
+      return h(
+        'div',
+        { class: cls },
+        (block.elements ?? []).map((e) =>
+          e?.type === 'image'
+            ? h('span', { class: 'context-item image-placeholder', title: e.image_url ?? '' }, e.alt_text ?? 'image')
+            : h('span', { class: 'context-item' }, textObject(e, ctx)),
+        ),
+      );
+    case 'divider':
+      return h('hr', { class: cls });
+    case 'actions':
+      return h('div', { class: cls }, (block.elements ?? []).map((e, i) => element(e, ctx, index, i)));
+    case 'input':
+      return h(
+        'div',
+        { class: cls, 'data-block-id': block.block_id ?? '' },
+        h('label', { class: 'input-label', for: `input-${block.block_id ?? ''}` }, textObject(block.label, ctx), block.optional ? h('span', { class: 'optional' }, ' (optional)') : null),
+        inputElement(block, ctx),
+        block.hint ? h('div', { class: 'input-hint' }, textObject(block.hint, ctx)) : null,
+        h('div', { class: 'input-error', 'data-error-for': block.block_id ?? '', role: 'alert', 'aria-live': 'polite' }),
+      );
+    case 'image':
+      return h('div', { class: cls }, block.title ? h('div', { class: 'image-title' }, textObject(block.title, ctx)) : null, h('div', { class: 'image-placeholder' }, block.alt_text ?? 'image'));
+    case 'markdown':
+      return h('div', { class: `${cls} plain` }, String(block.text ?? ''));
+    default:
+      return unsupported(`A ${String(block.type)} block`);
+  }
+}
+
+export function renderBlocks(blocks, ctx = {}) {
+  return (Array.isArray(blocks) ? blocks : []).map((b, i) => renderBlock(b, ctx, i)).filter(Boolean);
+}
+
+/** A message body: its blocks when it has any (as Slack shows them), otherwise its text as mrkdwn. */
+export function renderMessageContent(message, ctx = {}) {
+  if (Array.isArray(message.blocks) && message.blocks.length > 0) return renderBlocks(message.blocks, ctx);
+  return [h('div', { class: 'message-text' }, mrkdwn(message.text ?? '', ctx))];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output
+
+function setAttribute(el, name, value) {
+  if (name.startsWith('data-') ? !/^data-[a-z0-9-]+$/.test(name) : !ATTRS.has(name)) return;
+  if (name === 'href' && !isSafeUrl(value)) return;
+  if (name === 'value' && 'value' in el) {
+    el.value = String(value);
+    return;
+  }
+  if (name === 'selected') {
+    el.selected = true;
+    return;
+  }
+  el.setAttribute(name, String(value));
+}
+
+/** Builds real DOM nodes with createElement/textContent only. */
+export function toDom(node, doc) {
+  if (typeof node === 'string' || typeof node === 'number') return doc.createTextNode(String(node));
+  const tag = TAGS.has(node.tag) ? node.tag : 'span';
+  const el = doc.createElement(tag);
+  for (const [name, value] of Object.entries(node.attrs ?? {})) if (value !== undefined && value !== null) setAttribute(el, name, value);
+  for (const [type, listener] of Object.entries(node.on ?? {})) if (typeof listener === 'function') el.addEventListener(type, listener);
+  if (tag === 'textarea') el.value = node.children.join('');
+  else for (const child of node.children) el.append(toDom(child, doc));
+  return el;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** Serialises the tree as escaped HTML, applying the same tag and attribute rules as toDom (used by tests). */
+export function toHtml(node) {
+  if (Array.isArray(node)) return node.map(toHtml).join('');
+  if (typeof node === 'string' || typeof node === 'number') return escapeHtml(node);
+  const tag = TAGS.has(node.tag) ? node.tag : 'span';
+  const attrs = Object.entries(node.attrs ?? {})
+    .filter(([name, value]) => value !== undefined && value !== null && (name.startsWith('data-') ? /^data-[a-z0-9-]+$/.test(name) : ATTRS.has(name)))
+    .filter(([name, value]) => name !== 'href' || isSafeUrl(value))
+    .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+    .join('');
+  if (tag === 'hr' || tag === 'input') return `<${tag}${attrs}>`;
+  return `<${tag}${attrs}>${node.children.map(toHtml).join('')}</${tag}>`;
+}
+
+/** The visible text of a tree, as a reader would copy it. */
+export function toText(node) {
+  if (Array.isArray(node)) return node.map(toText).join('');
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  return node.children.map(toText).join('');
+}

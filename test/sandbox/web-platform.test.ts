@@ -1,0 +1,340 @@
+/** The sandbox's Slack-side behaviour against a scripted fake app: payload shapes, acks, failures, modals, and the manifest. */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSignedClient, slackSignature } from '../../sandbox/signed-client.ts';
+import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
+import type { SlackStandIn, StoredView } from '../../sandbox/stand-in/server.ts';
+import { DEFAULT_MANIFEST, manifestSettings, parseYamlSubset } from '../../sandbox/web/manifest.ts';
+import { createPlatform, encodeComposerText } from '../../sandbox/web/platform.ts';
+import type { Platform } from '../../sandbox/web/platform.ts';
+
+const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+
+interface Received {
+  kind: 'command' | 'interactive' | 'event';
+  body: Record<string, unknown>;
+  signatureOk: boolean;
+}
+
+/** Answers each request with whatever the current test scripted: status, body and an optional delay. */
+type Answer = { status?: number; body?: unknown; delayMs?: number };
+
+let standIn: SlackStandIn;
+let app: Server;
+let platform: Platform;
+let received: Received[];
+let answer: (r: Received) => Answer;
+
+async function startFakeApp(): Promise<string> {
+  app = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const ts = Number(req.headers['x-slack-request-timestamp']);
+      const signatureOk = req.headers['x-slack-signature'] === slackSignature(SECRET, ts, raw);
+      let r: Received;
+      if (req.headers['content-type'] === 'application/json') r = { kind: 'event', body: JSON.parse(raw) as Record<string, unknown>, signatureOk };
+      else {
+        const form = new URLSearchParams(raw);
+        const payload = form.get('payload');
+        r = payload
+          ? { kind: 'interactive', body: JSON.parse(payload) as Record<string, unknown>, signatureOk }
+          : { kind: 'command', body: Object.fromEntries(form), signatureOk };
+      }
+      received.push(r);
+      const a = answer(r);
+      setTimeout(() => {
+        if (res.destroyed) return;
+        const text = a.body === undefined ? '' : typeof a.body === 'string' ? a.body : JSON.stringify(a.body);
+        res.writeHead(a.status ?? 200, { 'Content-Type': typeof a.body === 'object' ? 'application/json' : 'text/plain' });
+        res.end(text);
+      }, a.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', () => resolve()));
+  return `http://127.0.0.1:${(app.address() as AddressInfo).port}/slack/events`;
+}
+
+async function openModal(user: string, view: Record<string, unknown>): Promise<StoredView> {
+  const res = await fetch(`${standIn.apiUrl}views.open`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${standIn.botToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ trigger_id: standIn.issueTriggerId(user), view }),
+  });
+  const json = (await res.json()) as { ok: boolean; view: StoredView };
+  expect(json.ok).toBe(true);
+  return json.view;
+}
+
+const NOTE_VIEW = {
+  type: 'modal',
+  callback_id: 'note',
+  private_metadata: '{"s":"x"}',
+  title: { type: 'plain_text', text: 'Add a note' },
+  submit: { type: 'plain_text', text: 'Save' },
+  notify_on_close: true,
+  blocks: [
+    { type: 'context', elements: [{ type: 'plain_text', text: 'topic' }] },
+    {
+      type: 'input', block_id: 'kind_block', label: { type: 'plain_text', text: 'Kind' },
+      element: {
+        type: 'static_select', action_id: 'kind',
+        options: [{ text: { type: 'plain_text', text: 'API' }, value: 'api' }, { text: { type: 'plain_text', text: 'Question' }, value: 'question' }],
+        initial_option: { text: { type: 'plain_text', text: 'API' }, value: 'api' },
+      },
+    },
+    { type: 'input', block_id: 'text_block', label: { type: 'plain_text', text: 'Note' }, element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: 10 } },
+    { type: 'input', block_id: 'extra_block', optional: true, label: { type: 'plain_text', text: 'Extra' }, element: { type: 'plain_text_input', action_id: 'extra' } },
+  ],
+};
+
+beforeEach(async () => {
+  received = [];
+  answer = () => ({});
+  standIn = createSlackStandIn();
+  await standIn.start();
+  const appUrl = await startFakeApp();
+  platform = createPlatform({ standIn, client: createSignedClient({ appUrl, signingSecret: SECRET }), ackTimeoutMs: 300 });
+});
+
+afterEach(async () => {
+  app.closeAllConnections();
+  await new Promise<void>((resolve) => app.close(() => resolve()));
+  await standIn.stop();
+});
+
+describe('slash commands', () => {
+  it('sends a signed, Slack-shaped command with a live trigger_id and response_url', async () => {
+    await platform.runCommand('U0ALICE', 'C0GENERAL', '/mockdesign start Design <x> & y --interviewer @bob');
+    const [r] = received;
+    expect(r?.signatureOk).toBe(true);
+    expect(r?.body).toMatchObject({
+      command: '/mockdesign', text: 'start Design &lt;x&gt; &amp; y --interviewer <@U0BOB|bob>', user_id: 'U0ALICE', user_name: 'alice',
+      channel_id: 'C0GENERAL', channel_name: 'general', team_id: 'T0SANDBOX', team_domain: 'sandbox', api_app_id: 'A0SANDBOX',
+    });
+    expect(standIn.workspace.checkTrigger(String(r?.body.trigger_id))).toEqual({ userId: 'U0ALICE' });
+    const hook = await fetch(String(r?.body.response_url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"later"}' });
+    expect(hook.status).toBe(200);
+    expect(standIn.ephemerals().at(-1)).toMatchObject({ user: 'U0ALICE', channel: 'C0GENERAL', text: 'later' });
+  });
+
+  it('turns an in_channel ack into the command line plus the bot reply, and a plain-text ack into an ephemeral', async () => {
+    answer = () => ({ body: { response_type: 'in_channel', text: 'for everyone' } });
+    await platform.runCommand('U0BOB', 'C0GENERAL', '/mockdesign status');
+    expect(standIn.messages('C0GENERAL').map((m) => [m.user, m.text])).toEqual([['U0BOB', '/mockdesign status'], ['U0BOT', 'for everyone']]);
+    answer = () => ({ body: 'just text' });
+    await platform.runCommand('U0BOB', 'C0GENERAL', '/mockdesign status');
+    expect(standIn.ephemerals().at(-1)).toMatchObject({ user: 'U0BOB', text: 'just text', source: 'response_url' });
+  });
+
+  it('reports a slow or failing app the way Slack does, from Slackbot', async () => {
+    answer = () => ({ delayMs: 1000 });
+    expect(await platform.runCommand('U0ALICE', 'C0GENERAL', '/mockdesign status')).toEqual({ ok: false, error: 'operation_timeout' });
+    answer = () => ({ status: 500, body: 'boom' });
+    expect(await platform.runCommand('U0ALICE', 'C0GENERAL', '/mockdesign status')).toEqual({ ok: false, error: 'http_service_error', status: 500 });
+    const notices = platform.stateFor({ user: 'U0ALICE', channel: 'C0GENERAL' }).channel?.ephemerals.map((e) => [e.from, e.text]);
+    expect(notices).toEqual([
+      ['slackbot', '/mockdesign failed with the error "operation_timeout"'],
+      ['slackbot', '/mockdesign failed with the error "http_service_error"'],
+    ]);
+  });
+
+  it('handles Slack\u2019s built-in /invite: adds the bot or a person to the channel, with a join message', async () => {
+    expect(standIn.workspace.channels.get('G0PRIVATE')?.botIsMember).toBe(false);
+    expect(await platform.runCommand('U0ALICE', 'G0PRIVATE', '/invite @mockdesign @carol')).toEqual({ ok: true });
+    expect(standIn.workspace.channels.get('G0PRIVATE')?.botIsMember).toBe(true);
+    expect(standIn.workspace.channels.get('G0PRIVATE')?.members.has('U0CAROL')).toBe(true);
+    expect(standIn.messages('G0PRIVATE').map((m) => [m.subtype, m.text])).toEqual([
+      ['channel_join', '<@U0BOT> has joined the channel'],
+      ['channel_join', '<@U0CAROL> has joined the channel'],
+    ]);
+    await platform.runCommand('U0ALICE', 'G0PRIVATE', '/invite @carol');
+    expect(platform.stateFor({ user: 'U0ALICE', channel: 'G0PRIVATE' }).channel?.ephemerals.at(-1)?.text).toBe('<@U0CAROL> is already in this channel.');
+    expect(received).toEqual([]);
+  });
+
+  it('refuses channels the typer is not in', async () => {
+    await expect(platform.runCommand('U0CAROL', 'G0PRIVATE', '/mockdesign help')).rejects.toMatchObject({ status: 403 });
+    expect(received).toEqual([]);
+  });
+});
+
+describe('buttons', () => {
+  it('sends block_actions with the fields Slack sends, taken from the stored message', async () => {
+    const blocks = [
+      { type: 'section', text: { type: 'mrkdwn', text: 'hi' }, accessory: { type: 'button', action_id: 'acc', text: { type: 'plain_text', text: 'Acc' } } },
+      { type: 'actions', block_id: 'controls', elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' }, value: 'v1', style: 'primary' }] },
+    ];
+    const root = standIn.workspace.addMessage({ channel: 'C0GENERAL', ts: standIn.workspace.nextTs(), user: 'U0BOT', bot_id: 'B0BOT', text: 'root', blocks });
+    const reply = standIn.workspace.addMessage({ channel: 'C0GENERAL', ts: standIn.workspace.nextTs(), user: 'U0BOT', text: 'r', blocks, thread_ts: root.ts });
+
+    expect(await platform.clickButton({ user: 'U0BOB', channel: 'C0GENERAL', messageTs: root.ts, blockIndex: 1, elementIndex: 0 })).toEqual({ ok: true, status: 200 });
+    const payload = received[0]?.body ?? {};
+    expect(Object.keys(payload).sort()).toEqual(
+      ['actions', 'api_app_id', 'channel', 'container', 'enterprise', 'is_enterprise_install', 'message', 'response_url', 'state', 'team', 'token', 'trigger_id', 'type', 'user'].sort(),
+    );
+    expect(payload).toMatchObject({
+      type: 'block_actions',
+      user: { id: 'U0BOB', username: 'bob', name: 'bob', team_id: 'T0SANDBOX' },
+      api_app_id: 'A0SANDBOX',
+      container: { type: 'message', message_ts: root.ts, channel_id: 'C0GENERAL', is_ephemeral: false },
+      team: { id: 'T0SANDBOX', domain: 'sandbox' },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: 'C0GENERAL', name: 'general' },
+      message: { type: 'message', ts: root.ts, text: 'root', blocks, reply_count: 1 },
+      state: { values: {} },
+      actions: [{ action_id: 'go', block_id: 'controls', type: 'button', value: 'v1', style: 'primary', text: { type: 'plain_text', text: 'Go' } }],
+    });
+    expect((payload.actions as Array<{ action_ts: string }>)[0]?.action_ts).toMatch(/^\d{10}\.\d{6}$/);
+
+    await platform.clickButton({ user: 'U0BOB', channel: 'C0GENERAL', messageTs: reply.ts, blockIndex: 0, elementIndex: -1 });
+    expect(received[1]?.body).toMatchObject({
+      container: { thread_ts: root.ts, message_ts: reply.ts },
+      actions: [{ action_id: 'acc', type: 'button' }],
+    });
+    // Slack makes up a block_id for blocks without one; it must be stable so the app can rely on it.
+    const blockId = (received[1]?.body.actions as Array<{ block_id: string }>)[0]?.block_id;
+    await platform.clickButton({ user: 'U0BOB', channel: 'C0GENERAL', messageTs: reply.ts, blockIndex: 0, elementIndex: -1 });
+    expect((received[2]?.body.actions as Array<{ block_id: string }>)[0]?.block_id).toBe(blockId);
+  });
+
+  it('says when the app did not answer, and refuses buttons that are not there', async () => {
+    const m = standIn.workspace.addMessage({
+      channel: 'C0GENERAL', ts: standIn.workspace.nextTs(), user: 'U0BOT', text: 'x',
+      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' } }] }],
+    });
+    answer = () => ({ status: 404 });
+    expect(await platform.clickButton({ user: 'U0ALICE', channel: 'C0GENERAL', messageTs: m.ts, blockIndex: 0, elementIndex: 0 })).toEqual({
+      ok: false, error: 'http_client_error', status: 404,
+    });
+    await expect(platform.clickButton({ user: 'U0ALICE', channel: 'C0GENERAL', messageTs: m.ts, blockIndex: 0, elementIndex: 3 })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('modals', () => {
+  it('checks required inputs and max_length itself, as Slack\u2019s client does, before sending anything', async () => {
+    const view = await openModal('U0ALICE', NOTE_VIEW);
+    expect(await platform.submitView('U0ALICE', view.id, {})).toEqual({ outcome: 'errors', source: 'slack', errors: { text_block: 'Please complete this required field.' } });
+    expect(await platform.submitView('U0ALICE', view.id, { text_block: { text: 'x'.repeat(11) } })).toEqual({
+      outcome: 'errors', source: 'slack', errors: { text_block: 'Please enter no more than 10 characters.' },
+    });
+    expect(received).toEqual([]);
+  });
+
+  it('sends view_submission with typed state, and closes the modal on an empty ack', async () => {
+    const view = await openModal('U0ALICE', NOTE_VIEW);
+    expect(await platform.submitView('U0ALICE', view.id, { text_block: { text: 'note' }, kind_block: { kind: 'question' } })).toEqual({ outcome: 'closed' });
+    expect(received[0]?.body).toMatchObject({
+      type: 'view_submission',
+      user: { id: 'U0ALICE', username: 'alice' },
+      team: { id: 'T0SANDBOX' },
+      view: {
+        id: view.id, hash: view.hash, callback_id: 'note', private_metadata: '{"s":"x"}',
+        state: {
+          values: {
+            kind_block: { kind: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'Question' }, value: 'question' } } },
+            text_block: { text: { type: 'plain_text_input', value: 'note' } },
+            extra_block: { extra: { type: 'plain_text_input', value: null } },
+          },
+        },
+      },
+    });
+    expect(standIn.openViews('U0ALICE')).toEqual([]);
+  });
+
+  it('keeps the modal open with the app\u2019s inline errors, and refuses errors for blocks that are not inputs', async () => {
+    const view = await openModal('U0ALICE', NOTE_VIEW);
+    answer = () => ({ body: { response_action: 'errors', errors: { text_block: 'Too vague' } } });
+    expect(await platform.submitView('U0ALICE', view.id, { text_block: { text: 'hmm' } })).toEqual({ outcome: 'errors', source: 'app', errors: { text_block: 'Too vague' } });
+    answer = () => ({ body: { response_action: 'errors', errors: { nowhere: 'x' } } });
+    expect(await platform.submitView('U0ALICE', view.id, { text_block: { text: 'hmm' } })).toMatchObject({ outcome: 'failed', message: expect.stringContaining('nowhere') });
+    answer = () => ({ delayMs: 1000 });
+    expect(await platform.submitView('U0ALICE', view.id, { text_block: { text: 'hmm' } })).toEqual({ outcome: 'failed', message: 'We had some trouble connecting. Try again?' });
+    expect(standIn.openViews('U0ALICE').map((v) => v.id)).toEqual([view.id]);
+  });
+
+  it('sends view_closed when the view asks for it', async () => {
+    const view = await openModal('U0BOB', NOTE_VIEW);
+    await platform.closeView('U0BOB', view.id);
+    expect(standIn.openViews('U0BOB')).toEqual([]);
+    expect(received[0]?.body).toMatchObject({ type: 'view_closed', is_cleared: true, view: { id: view.id }, user: { id: 'U0BOB' } });
+  });
+});
+
+describe('App Home', () => {
+  it('sends app_home_opened in an Events API envelope, with a new event_id each time', async () => {
+    await platform.openAppHome('U0CAROL', 'home');
+    await platform.openAppHome('U0CAROL', 'messages');
+    expect(received.map((r) => r.kind)).toEqual(['event', 'event']);
+    expect(received[0]?.body).toMatchObject({
+      type: 'event_callback', team_id: 'T0SANDBOX', api_app_id: 'A0SANDBOX',
+      event: { type: 'app_home_opened', user: 'U0CAROL', channel: 'DU0CAROL', tab: 'home' },
+      authorizations: [{ team_id: 'T0SANDBOX', user_id: 'U0BOT', is_bot: true }],
+    });
+    expect(received[1]?.body.event).toMatchObject({ tab: 'messages' });
+    expect(received[0]?.body.event_id).not.toBe(received[1]?.body.event_id);
+  });
+
+  it('sends nothing when the manifest does not subscribe to app_home_opened', async () => {
+    const quiet = createPlatform({
+      standIn, client: createSignedClient({ appUrl: 'http://127.0.0.1:9/unused', signingSecret: SECRET }), manifest: { ...DEFAULT_MANIFEST, botEvents: [] },
+    });
+    expect(await quiet.openAppHome('U0CAROL', 'home')).toEqual({ ok: true, sent: false, channel: 'DU0CAROL' });
+  });
+});
+
+describe('composer text', () => {
+  const lookup = {
+    userByName: (name: string) => (name === 'bob' ? { id: 'U0BOB', name: 'bob', tz: 'UTC', isBot: false } : undefined),
+    channelByName: (name: string) => (name === 'general' ? { id: 'C0GENERAL', name: 'general' } as never : undefined),
+  };
+
+  it('escapes entities and encodes mentions, channels, broadcasts and links', () => {
+    expect(encodeComposerText('@bob, see #general & <x> @here https://a.b/c.', lookup, 'message')).toBe(
+      '<@U0BOB>, see <#C0GENERAL|general> &amp; &lt;x&gt; <!here> <https://a.b/c>.',
+    );
+    expect(encodeComposerText('--interviewer @bob @nobody a@bob.com', lookup, 'command')).toBe('--interviewer <@U0BOB|bob> @nobody a@bob.com');
+    expect(encodeComposerText('@bob & #general', lookup, 'command-unescaped')).toBe('@bob &amp; #general');
+  });
+});
+
+describe('manifest', () => {
+  it('reads commands, events and App Home settings from block-style YAML', () => {
+    const yaml = [
+      'display_information:',
+      '  name: x',
+      '  long_description: >-',
+      '    folded',
+      '    text # not a comment here',
+      'features:',
+      '  app_home:',
+      '    home_tab_enabled: false',
+      '    messages_tab_read_only_enabled: true # comment',
+      '  slash_commands:',
+      '    - command: /Mock',
+      '      description: "Runs #things"',
+      '      should_escape: false',
+      '    - command: /other',
+      'settings:',
+      '  event_subscriptions:',
+      '    bot_events:',
+      '    - app_mention',
+      '    - tokens_revoked',
+    ].join('\n');
+    expect(manifestSettings(yaml)).toEqual({
+      commands: [
+        { command: '/mock', shouldEscape: false, description: 'Runs #things', usageHint: '' },
+        { command: '/other', shouldEscape: false, description: '', usageHint: '' },
+      ],
+      botEvents: ['app_mention', 'tokens_revoked'],
+      homeTabEnabled: false,
+      messagesTabEnabled: true,
+      messagesTabReadOnly: true,
+    });
+    expect((parseYamlSubset(yaml) as { display_information: { long_description: string } }).display_information.long_description).toBe('folded text');
+  });
+});
