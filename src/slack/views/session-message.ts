@@ -37,9 +37,12 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
   }
   const noteCount = `${notes.length} note${notes.length === 1 ? '' : 's'}`;
 
+  // The topic is in the header; it is repeated in full below only when the header had to cut it.
+  const shown = truncate(session.topic, 120);
+  const intro = shown === session.topic ? people.join(' · ') : `*${topic}*\n${people.join(' · ')}`;
   const blocks: SlackMessage['blocks'] = [
-    header(`Mock system design: ${truncate(session.topic, 120)}`),
-    section(`*${topic}*\n${people.join(' · ')}`),
+    header(`Mock system design: ${shown}`),
+    section(intro),
     section(lines.join('\n')),
     context(state, noteCount, 'Phases and checklists go in the thread 🧵'),
   ];

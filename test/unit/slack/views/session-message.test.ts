@@ -22,7 +22,7 @@ describe('renderSessionMessage', () => {
     expectWithinBlockKitLimits(message);
     expect(message.text).toBe('Mock system design interview: Design a URL shortener');
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Mock system design: Design a URL shortener', emoji: true } });
-    expect(sectionTexts(message.blocks)[0]).toBe('*Design a URL shortener*\nHost <@UHOST>');
+    expect(sectionTexts(message.blocks)[0]).toBe('Host <@UHOST>');
     expect(phaseLines(message.blocks)).toEqual([
       `✅ 1. *Requirements &amp; scope* · 5 min · starts ${slackDate(T0)}`,
       `▶️ 2. *High-level design* · 20 min · starts ${slackDate(T0 + 5 * MIN)}`,
@@ -53,11 +53,17 @@ describe('renderSessionMessage', () => {
 
   it('names one interviewer or several', () => {
     const one = renderSessionMessage(aSnapshot(aSession({ interviewers: ['UINT1'] }), [aNote()]), T0);
-    expect(sectionTexts(one.blocks)[0]).toBe('*Design a URL shortener*\nHost <@UHOST> · Interviewer <@UINT1>');
+    expect(sectionTexts(one.blocks)[0]).toBe('Host <@UHOST> · Interviewer <@UINT1>');
     expect(mrkdwnTexts(one.blocks[3])[1]).toBe('1 note');
     const two = renderSessionMessage(aSnapshot(aSession({ interviewers: ['UINT1', 'UINT2'] })), T0);
-    expect(sectionTexts(two.blocks)[0]).toBe('*Design a URL shortener*\nHost <@UHOST> · Interviewers <@UINT1>, <@UINT2>');
+    expect(sectionTexts(two.blocks)[0]).toBe('Host <@UHOST> · Interviewers <@UINT1>, <@UINT2>');
     expect(mrkdwnTexts(two.blocks[3])[1]).toBe('0 notes');
+  });
+
+  it('repeats the topic in full, escaped, only when the header had to cut it', () => {
+    const long = `${'Design a very large & busy system '.repeat(5)}end`;
+    const message = renderSessionMessage(aSnapshot(aSession({ topic: long })), T0);
+    expect(sectionTexts(message.blocks)[0]).toBe(`*${escapeMrkdwn(long)}*\nHost <@UHOST>`);
   });
 
   it('shows a paused session where it was paused, whatever the time now', () => {
