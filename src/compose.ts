@@ -1,7 +1,7 @@
 /** Wires the parts together: repositories, dispatcher, Bolt app and listeners. Used by main.ts and by the tests. */
 import { randomBytes } from 'node:crypto';
 import { App, type Receiver } from '@slack/bolt';
-import { createDispatcher, type Dispatcher } from './app/dispatcher.ts';
+import { createDispatcher, type Dispatcher, REQUEST_TIMEOUT_MS } from './app/dispatcher.ts';
 import type { Logger } from './app/ports.ts';
 import { createRequestLog } from './db/request-log.ts';
 import type { Db } from './db/open-database.ts';
@@ -60,7 +60,7 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     logger: boltLogger(logger),
     // We retry posts ourselves, durably and per channel; the client must neither retry nor pause its whole
     // queue on a 429 (that would hold up every other channel).
-    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 },
+    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: REQUEST_TIMEOUT_MS },
     botId: options.identity.botId,
     botUserId: options.identity.botUserId,
   };

@@ -2,6 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
+import { DEFAULT_LEASE_MS, SETTLE_MS } from './app/dispatcher.ts';
 import { composeMockdesign } from './compose.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   });
 
   // Nothing of ours can be in flight at start: any `sending` row was left by a process that was killed.
-  const leftovers = deps.steps.releaseAllLeases();
+  const leftovers = deps.steps.releaseAllLeases(DEFAULT_LEASE_MS, SETTLE_MS);
   if (leftovers > 0) logger.warn('resuming posts interrupted by a restart', { steps: leftovers });
 
   await app.start(config.port);

@@ -22,6 +22,17 @@ export interface DispatcherDeps {
   readonly leaseMs?: number;
 }
 
+/** How long a claimed step is ours before another worker may take it over. */
+export const DEFAULT_LEASE_MS = 30 * SECOND;
+/** The Web API client gives up on a request after this long. */
+export const REQUEST_TIMEOUT_MS = 10 * SECOND;
+/**
+ * After a post began, how long until looking for it in the channel can be trusted: our request may still be
+ * in progress at Slack after we gave up on it. A post Slack accepts later than this after we sent it is the
+ * one case that can still be doubled (see the README's Reliability section).
+ */
+export const SETTLE_MS = REQUEST_TIMEOUT_MS + 10 * SECOND;
+
 /** Transient errors retry with exponential backoff capped here, and give up after MAX_ATTEMPTS. */
 export const MAX_BACKOFF_MS = 5 * MINUTE;
 export const MAX_ATTEMPTS = 60;
@@ -42,7 +53,7 @@ export interface Dispatcher {
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const concurrency = deps.concurrency ?? 8;
-  const leaseMs = deps.leaseMs ?? 30 * SECOND;
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const workers = new Map<string, Promise<void>>();
   const log = deps.logger;
 
@@ -66,6 +77,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return;
     }
     const ctx = { ...fields, team: session.teamId, channel: session.channelId };
+    let postStartedAt: number | null = null;
     if (session.status === 'ended' && (step.kind === 'phase' || step.kind === 'warning')) {
       deps.steps.fail(step.id, 'session already ended');
       return;
@@ -89,7 +101,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         }
       }
       while (done < parts) {
-        deps.steps.extendLease(step.id, deps.clock() + leaseMs);
+        postStartedAt = deps.clock();
+        deps.steps.extendLease(step.id, postStartedAt + leaseMs);
         const ts = await deps.messenger.post(current, step, done, now);
         firstTs ??= ts;
         done += 1;
@@ -104,7 +117,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log.info('posted', { ...ctx, late_ms: late > MINUTE ? late : undefined });
       await afterPost(step, session.id, firstTs);
     } catch (error) {
-      await handleFailure(step, session, error, ctx);
+      await handleFailure(step, session, error, ctx, postStartedAt);
     }
   }
 
@@ -135,11 +148,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  async function handleFailure(step: Step, session: Session, error: unknown, ctx: Record<string, string | number>): Promise<void> {
+  async function handleFailure(
+    step: Step,
+    session: Session,
+    error: unknown,
+    ctx: Record<string, string | number>,
+    postStartedAt: number | null,
+  ): Promise<void> {
     const now = deps.clock();
+    // When the post may have reached Slack, the next attempt (which looks for it first) waits until it has settled.
+    const settled = postStartedAt === null ? now : postStartedAt + SETTLE_MS;
     if (!(error instanceof DeliveryError)) {
       log.error('unexpected error while posting', ctx, error);
-      retryOrGiveUp(step, now, describe(error), true);
+      retryOrGiveUp(step, now, describe(error), true, settled);
       return;
     }
     switch (error.kind) {
@@ -151,7 +172,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       case 'transient':
         log.warn('Slack could not be reached; retrying with backoff', { ...ctx, reason: error.code });
-        retryOrGiveUp(step, now, error.code, error.options.maybeDelivered ?? true);
+        retryOrGiveUp(step, now, error.code, error.options.maybeDelivered ?? true, settled);
         return;
       case 'not_in_channel':
         await handleNotInChannel(step, session, ctx);
@@ -172,13 +193,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  function retryOrGiveUp(step: Step, now: number, reason: string, uncertain: boolean): void {
+  function retryOrGiveUp(step: Step, now: number, reason: string, uncertain: boolean, settled: number): void {
     if (step.attempts >= MAX_ATTEMPTS) {
       log.error('giving up on a post after repeated failures', { session: step.sessionId, step: step.key, reason });
       deps.steps.fail(step.id, reason);
       return;
     }
-    deps.steps.retryLater(step.id, now + backoffMs(step.attempts), reason, uncertain);
+    const runAt = now + backoffMs(step.attempts);
+    deps.steps.retryLater(step.id, uncertain ? Math.max(runAt, settled) : runAt, reason, uncertain);
   }
 
   function stopSession(session: Session, step: Step, now: number, reason: string): void {

@@ -15,9 +15,9 @@ export class DatabaseUnusableError extends Error {
  * commits. The busy timeout covers the backup command and other short-lived second connections.
  */
 export function openDatabase(path: string, options: { busyTimeoutMs?: number } = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Db | undefined;
   try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

@@ -119,7 +119,10 @@ export function createStepRepository(db: Db) {
   const bringSummaryForward = db.prepare(`
     UPDATE steps SET due_at = @at, run_at = @at
      WHERE session_id = @sessionId AND step_key = 'summary' AND state = 'pending'`);
-  const releaseAllLeases = db.prepare("UPDATE steps SET lease_until = 0 WHERE state = 'sending'");
+  // A `sending` row's lease ends `leaseMs` after its last post began; move it to `settleMs` after that instead.
+  const settleLeases = db.prepare(
+    "UPDATE steps SET lease_until = lease_until - @leaseMs + @settleMs WHERE state = 'sending' AND lease_until IS NOT NULL",
+  );
   const selectBySession = db.prepare('SELECT * FROM steps WHERE session_id = ? ORDER BY seq');
   const selectOne = db.prepare('SELECT * FROM steps WHERE id = ?');
   const nextDue = db.prepare("SELECT min(run_at) FROM steps WHERE state = 'pending'").pluck();
@@ -177,9 +180,13 @@ export function createStepRepository(db: Db) {
       bringSummaryForward.run({ sessionId, at });
     },
 
-    /** On start-up nothing of ours is in flight: every `sending` row is a leftover of a killed process. */
-    releaseAllLeases(): number {
-      return releaseAllLeases.run().changes;
+    /**
+     * On start-up nothing of ours is in flight: every `sending` row is a leftover of a killed process. It becomes
+     * claimable (and is looked for before being posted again) once its last post has settled at Slack, rather than
+     * when its full lease would have run out.
+     */
+    releaseAllLeases(leaseMs: number, settleMs: number): number {
+      return settleLeases.run({ leaseMs, settleMs }).changes;
     },
 
     ofSession(sessionId: string): Step[] {

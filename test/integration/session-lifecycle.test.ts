@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LEASE_MS, SETTLE_MS } from '../../src/app/dispatcher.ts';
 import { ACTION_IDS } from '../../src/slack/ids.ts';
 import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
@@ -116,7 +117,7 @@ describe('a restart in the middle of a session', () => {
       dbB.close();
     });
     const b = await createHarness({ db: dbB, clock, slack });
-    b.md.deps.steps.releaseAllLeases();
+    b.md.deps.steps.releaseAllLeases(DEFAULT_LEASE_MS, SETTLE_MS);
     await b.tick();
     expect(timeline(b)).toEqual(['phase 1', 'time check', 'phase 2', 'time check', 'phase 3']);
     expect(b.thread().at(-2)?.blocks && allText(b.thread().at(-2) ?? {})).toContain('late: the app was offline');
@@ -141,8 +142,12 @@ describe('a restart in the middle of a session', () => {
     await messenger.post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
     expect(timeline(h)).toEqual(['phase 1', 'time check']);
 
-    // On restart every `sending` row is treated as possibly posted and looked for in the thread.
-    h.md.deps.steps.releaseAllLeases();
+    // On restart every `sending` row is treated as possibly posted: once the post has had time to settle at
+    // Slack, it is looked for in the thread before anything is posted again.
+    h.md.deps.steps.releaseAllLeases(DEFAULT_LEASE_MS, SETTLE_MS);
+    await h.tick();
+    expect(h.md.deps.steps.find(step.id)?.state).toBe('sending'); // not yet: the post may still be landing
+    h.clock.advance(SETTLE_MS);
     await h.tick();
     expect(timeline(h)).toEqual(['phase 1', 'time check']);
     expect(h.md.deps.steps.find(step.id)).toMatchObject({ state: 'done', uncertain: false });

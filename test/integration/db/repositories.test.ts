@@ -110,10 +110,11 @@ describe('step repository', () => {
     expect(again).toMatchObject({ id: root?.id, attempts: 2, uncertain: true });
   });
 
-  it('releases every lease on start-up so leftovers are retried at once', () => {
+  it('on start-up, makes leftovers claimable once their last post has settled, not when the lease would end', () => {
     steps.claimDue(T0, 30_000, 10);
-    expect(steps.releaseAllLeases()).toBe(1);
-    expect(steps.claimDue(T0 + 1, 30_000, 10)[0]).toMatchObject({ key: 'root', uncertain: true });
+    expect(steps.releaseAllLeases(30_000, 20_000)).toBe(1);
+    expect(steps.claimDue(T0 + 19_999, 30_000, 10)).toEqual([]);
+    expect(steps.claimDue(T0 + 20_000, 30_000, 10)[0]).toMatchObject({ key: 'root', uncertain: true });
   });
 
   it('skips paused sessions and retries later without losing the step', () => {
