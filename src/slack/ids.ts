@@ -19,6 +19,8 @@ export const BLOCK_IDS = {
 
 export const CALLBACK_IDS = {
   noteModal: 'mockdesign_note_modal',
+  /** Message shortcut "Save as note" (declared in manifest.yml). */
+  saveAsNote: 'mockdesign_save_as_note',
 } as const;
 
 /** Slack message metadata type that tags every post with its session and step, so it can be found after a crash. */

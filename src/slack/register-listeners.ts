@@ -6,6 +6,7 @@ import { makeAddNoteAction, makeSteerAction } from './listeners/actions.ts';
 import { makeCommandListener } from './listeners/command.ts';
 import { makeAccessRevokedListener, makeAppHomeListener } from './listeners/events.ts';
 import { makeNoteModalSubmit } from './listeners/note-modal-submit.ts';
+import { makeSaveAsNoteShortcut } from './listeners/shortcuts.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Slack re-delivers an event it thinks we missed; the event id tells a retry from a new event.
@@ -19,6 +20,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_IDS.nextPhase, makeSteerAction(deps, 'next'));
   app.action(ACTION_IDS.endSession, makeSteerAction(deps, 'end'));
   app.view(CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps));
+  app.shortcut({ callback_id: CALLBACK_IDS.saveAsNote, type: 'message_action' }, makeSaveAsNoteShortcut(deps));
   app.event('app_home_opened', makeAppHomeListener(deps));
   app.event('app_uninstalled', makeAccessRevokedListener(deps, 'app_uninstalled'));
   app.event('tokens_revoked', makeAccessRevokedListener(deps, 'tokens_revoked'));

@@ -163,3 +163,21 @@ describe('App Home', () => {
     expect(h.slack.calls.some((c) => c.method === 'views.publish')).toBe(false);
   });
 });
+
+describe('Save as note (message shortcut)', () => {
+  it('opens the note form with the message as plain text, and saves it once submitted', async () => {
+    const { acked } = await h.shortcut('Use <@U0CAROL|carol>\'s idea: shard by &lt;user id&gt; &amp; cache hot keys', { user: GUEST });
+    expect(acked).toBe(true);
+    const view = h.slack.openViews(GUEST).at(-1);
+    const input = (view?.blocks as { block_id?: string; element?: { initial_value?: string } }[]).find((b) => b.block_id === BLOCK_IDS.noteText);
+    expect(input?.element?.initial_value).toBe("Use @carol's idea: shard by <user id> & cache hot keys");
+    await h.submitNote({ id: view?.id ?? '', private_metadata: view?.private_metadata ?? '' }, { text: input?.element?.initial_value ?? '', phase: '0', kind: 'trade_off' }, { user: GUEST });
+    expect(notes()).toEqual([{ phase_idx: 0, kind: 'trade_off', author_id: GUEST, body: "Use @carol's idea: shard by <user id> & cache hot keys" }]);
+  });
+
+  it('says so when no session runs in the channel', async () => {
+    await h.shortcut('anything', { channel: 'C0PREP' });
+    expect(h.slack.calls.some((c) => c.method === 'views.open')).toBe(false);
+    expect(h.slack.ephemerals().at(-1)?.text).toContain('No session is running');
+  });
+});

@@ -27,6 +27,8 @@ export interface Harness {
   click(actionId: string, value: string, opts?: { user?: string; channel?: string; team?: string; messageTs?: string }): Promise<unknown>;
   submitNote(view: { id: string; private_metadata: string }, fields: { text: string | null; phase?: string; kind?: string }, opts?: { user?: string; team?: string }): Promise<unknown>;
   event(event: Record<string, unknown>, opts?: { eventId?: string; team?: string }): Promise<unknown>;
+  /** The "Save as note" message shortcut used on a message with this text. */
+  shortcut(messageText: string, opts?: { user?: string; channel?: string; team?: string }): Promise<{ acked: boolean }>;
   /** Runs one tick at the current clock and waits for every post it started. */
   tick(): Promise<number>;
   /** Moves the clock and ticks once per `stepMs` on the way, as the cron would. */
@@ -145,6 +147,24 @@ export async function createHarness(options: { db?: Db; clock?: FixedClock; slac
       });
       await md.dispatcher.drain();
       return result.response;
+    },
+    async shortcut(messageText, opts = {}) {
+      const user = opts.user ?? HOST;
+      const result = await receiver.send({
+        type: 'message_action',
+        token: 'verification',
+        action_ts: String(clock.now() / 1000),
+        team: { id: opts.team ?? TEAM, domain: 'sandbox' },
+        user: { id: user, name: user.toLowerCase() },
+        channel: { id: opts.channel ?? CHANNEL, name: 'general' },
+        callback_id: CALLBACK_IDS.saveAsNote,
+        trigger_id: slack.issueTriggerId(user),
+        message_ts: '1.000001',
+        message: { type: 'message', text: messageText, user: GUEST, ts: '1.000001' },
+        response_url: slack.newResponseUrl({ channel: opts.channel ?? CHANNEL, user }),
+      });
+      await md.dispatcher.drain();
+      return { acked: result.acked };
     },
     async tick() {
       const claimed = md.dispatcher.tick(clock.now());

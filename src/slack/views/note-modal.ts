@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH } from '../../domain/command.ts';
 import { DEFAULT_KIND_BY_PHASE, isNoteKind, NOTE_KINDS, type NoteKind } from '../../domain/notes.ts';
 import { PHASES } from '../../domain/phases.ts';
+import { clip } from '../../domain/text.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.ts';
 import { truncate } from '../mrkdwn.ts';
 
@@ -30,7 +31,14 @@ function option(text: string, value: string): PlainTextOption {
 const phaseOptions = PHASES.map((p, i) => option(`${i + 1}. ${p.name}`, String(i)));
 const kindOptions = NOTE_KINDS.map((k) => option(k.label, k.value));
 
-export function renderNoteModal(input: { sessionId: string; channelId: string; topic: string; phaseIndex: number }): ModalView {
+export function renderNoteModal(input: {
+  sessionId: string;
+  channelId: string;
+  topic: string;
+  phaseIndex: number;
+  /** Prefilled text, e.g. the message a "Save as note" shortcut was used on. */
+  initialText?: string;
+}): ModalView {
   const phase = phaseOptions[input.phaseIndex] ?? phaseOptions[0];
   const kind = kindOptions.find((k) => k.value === DEFAULT_KIND_BY_PHASE[input.phaseIndex]) ?? kindOptions[0];
   return {
@@ -64,6 +72,7 @@ export function renderNoteModal(input: { sessionId: string; channelId: string; t
           action_id: ACTION_IDS.noteText,
           multiline: true,
           max_length: MAX_NOTE_LENGTH,
+          ...(input.initialText ? { initial_value: clip(input.initialText, MAX_NOTE_LENGTH) } : {}),
           placeholder: { type: 'plain_text', text: 'e.g. Reads outnumber writes 100:1, so cache the redirect lookups' },
         },
       },
