@@ -95,3 +95,34 @@ it('stores a note from the modal only when every field is valid', async () => {
     { numRuns: 400, seed: 7 },
   );
 }, 60_000);
+
+it('acks malformed payloads of every kind, stores nothing from them and posts nothing', async () => {
+  const before = counts();
+  const callsBefore = h.slack.calls.length;
+  const junk = fc.oneof(fc.anything(), fc.constantFrom('<!channel>', '', 'u0alice', null, 42, ['U0ALICE'], { id: '<@U1>' }));
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom('command', 'block_actions', 'view_submission', 'message_action'),
+      fc.constantFrom('team', 'user', 'channel', 'trigger', 'value'),
+      junk,
+      async (kind, field, value) => {
+        const team = field === 'team' ? value : 'T0SANDBOX';
+        const user = field === 'user' ? value : 'U0ALICE';
+        const channel = field === 'channel' ? value : 'C0GENERAL';
+        const trigger = field === 'trigger' ? value : '';
+        let body: Record<string, unknown>;
+        if (kind === 'command') body = { command: '/mockdesign', text: field === 'value' ? value : 'start Junk', team_id: team, user_id: user, channel_id: channel, trigger_id: trigger };
+        else if (kind === 'block_actions') body = { type: 'block_actions', team: { id: team }, user: { id: user }, channel: { id: channel }, trigger_id: trigger, actions: [{ action_id: ACTION_IDS.endSession, value: field === 'value' ? value : '' }] };
+        else if (kind === 'view_submission') body = { type: 'view_submission', team: { id: team }, user: { id: user }, view: { id: 'VJUNK', callback_id: 'mockdesign_note_modal', private_metadata: field === 'value' ? value : '', state: field === 'channel' ? value : { values: {} } } };
+        else body = { type: 'message_action', callback_id: 'mockdesign_save_as_note', team: { id: team }, user: { id: user }, channel: { id: channel }, trigger_id: trigger, message: { text: field === 'value' ? value : 'x' } };
+        const result = await h.receiver.send(body);
+        await h.md.dispatcher.drain();
+        expect(result.acked).toBe(true);
+      },
+    ),
+    { numRuns: 300, seed: 11 },
+  );
+  expect(counts()).toEqual(before);
+  const posted = h.slack.calls.slice(callsBefore).filter((c) => c.method !== 'chat.postEphemeral');
+  expect(posted.map((c) => [c.method, JSON.stringify(c.params).slice(0, 200)])).toEqual([]);
+}, 60_000);

@@ -1,45 +1,51 @@
 /** The session message's buttons: Add note opens the modal; Next phase and End session steer the session. */
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { endSession, nextPhase } from '../../app/sessions.ts';
 import { sameWorkspace } from '../../domain/session.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { type ButtonInput, readButton } from '../payloads.ts';
 import type { SlackMessage } from '../views/message.ts';
 import { renderNoteModal } from '../views/note-modal.ts';
 import { renderRefusal } from '../views/replies.ts';
 import { decodeButtonValue } from '../views/session-message.ts';
-import { workspaceOf } from './workspace.ts';
 
-type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs;
 
 /** Tells only the clicker; a failure to do so is logged, never thrown (the click itself was handled). */
-async function tellClicker({ client, body }: Args, deps: ListenerDeps, message: SlackMessage): Promise<void> {
-  const channel = body.channel?.id ?? body.container?.channel_id;
-  if (!channel) return;
+async function tellClicker({ client }: Args, input: ButtonInput, deps: ListenerDeps, message: SlackMessage): Promise<void> {
+  if (!input.channelId) return;
   try {
-    await client.chat.postEphemeral({ channel, user: body.user.id, text: message.text, blocks: message.blocks });
+    await client.chat.postEphemeral({ channel: input.channelId, user: input.userId, text: message.text, blocks: message.blocks });
   } catch (error) {
-    deps.logger.warn('could not send an ephemeral reply', { channel, reason: error instanceof Error ? error.message : String(error) });
+    deps.logger.warn('could not send an ephemeral reply', { channel: input.channelId, reason: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/** Acks, then reads the payload; a malformed one is logged and dropped. */
+async function accept(args: Args, deps: ListenerDeps): Promise<ButtonInput | undefined> {
+  await args.ack();
+  const input = readButton(args.body);
+  if (!input) deps.logger.warn('ignored a malformed button payload');
+  return input;
 }
 
 export function makeAddNoteAction(deps: ListenerDeps) {
   return async (args: Args): Promise<void> => {
-    const { ack, body, action, client } = args;
-    await ack();
-    const target = decodeButtonValue(action.value);
+    const input = await accept(args, deps);
+    if (!input) return;
+    const target = decodeButtonValue(input.value);
     const session = target ? deps.sessions.find(target.sessionId) : undefined;
-    if (!session || !sameWorkspace(session, workspaceOf(body))) return tellClicker(args, deps, renderRefusal('not_found'));
-    if (session.status === 'ended') return tellClicker(args, deps, renderRefusal('ended'));
-    const now = deps.clock();
+    if (!session || !sameWorkspace(session, input.workspace)) return tellClicker(args, input, deps, renderRefusal('not_found'));
+    if (session.status === 'ended') return tellClicker(args, input, deps, renderRefusal('ended'));
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
-    await client.views.open({
-      trigger_id: body.trigger_id,
+    await args.client.views.open({
+      trigger_id: input.triggerId,
       view: renderNoteModal({
         sessionId: session.id,
         channelId: session.channelId,
         topic: session.topic,
-        phaseIndex: currentPhaseIndex(session.phases, session.pausedAt ?? now),
+        phaseIndex: currentPhaseIndex(session.phases, session.pausedAt ?? deps.clock()),
       }),
     });
   };
@@ -47,18 +53,17 @@ export function makeAddNoteAction(deps: ListenerDeps) {
 
 export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end') {
   return async (args: Args): Promise<void> => {
-    const { ack, body, action } = args;
-    await ack();
-    const target = decodeButtonValue(action.value);
-    if (!target) return tellClicker(args, deps, renderRefusal('not_found'));
+    const input = await accept(args, deps);
+    if (!input) return;
+    const target = decodeButtonValue(input.value);
+    if (!target) return tellClicker(args, input, deps, renderRefusal('not_found'));
     const now = deps.clock();
-    const workspace = workspaceOf(body);
     const outcome =
       which === 'next'
-        ? nextPhase(deps, target.sessionId, workspace, body.user.id, now, target.phaseIndex)
-        : endSession(deps, target.sessionId, workspace, body.user.id, now);
-    if (!outcome.ok) return tellClicker(args, deps, renderRefusal(outcome.reason, outcome.session));
-    deps.logger.info(`session ${which} (button)`, { team: workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
+        ? nextPhase(deps, target.sessionId, input.workspace, input.userId, now, target.phaseIndex)
+        : endSession(deps, target.sessionId, input.workspace, input.userId, now);
+    if (!outcome.ok) return tellClicker(args, input, deps, renderRefusal(outcome.reason, outcome.session));
+    deps.logger.info(`session ${which} (button)`, { team: input.workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     deps.dispatcher.tick(now);
   };
 }

@@ -18,7 +18,7 @@ import {
   renderStarted,
   renderStatus,
 } from '../views/replies.ts';
-import { workspaceOf } from './workspace.ts';
+import { readCommand } from '../payloads.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -29,10 +29,14 @@ function ephemeral(message: SlackMessage) {
 export function makeCommandListener(deps: ListenerDeps) {
   return async ({ command, ack }: Args): Promise<void> => {
     const now = deps.clock();
-    const workspace = workspaceOf(command);
-    const user = command.user_id;
-    const parsed = parseCommand(decodeEntities(command.text ?? ''));
     const reply = (message: SlackMessage) => ack(ephemeral(message));
+    const input = readCommand(command);
+    if (!input) {
+      deps.logger.warn('ignored a malformed slash command payload');
+      return reply(renderPlain('Slack sent this command in a form I could not read. Please try again.'));
+    }
+    const { workspace, userId: user, channelId } = input;
+    const parsed = parseCommand(decodeEntities(input.text));
 
     switch (parsed.kind) {
       case 'help':
@@ -46,18 +50,18 @@ export function makeCommandListener(deps: ListenerDeps) {
         }
         const outcome = startSession(
           deps,
-          { ...workspace, channelId: command.channel_id, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
+          { ...workspace, channelId, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
           now,
         );
         if (outcome.kind === 'busy') return reply(renderBusy(outcome.existing));
         await reply(renderStarted(outcome.session));
-        deps.logger.info('session started', { team: workspace.teamId, channel: command.channel_id, session: outcome.session.id });
+        deps.logger.info('session started', { team: workspace.teamId, channel: channelId, session: outcome.session.id });
         deps.dispatcher.tick(now);
         return;
       }
     }
 
-    const session = deps.sessions.findLive(workspace, command.channel_id);
+    const session = deps.sessions.findLive(workspace, channelId);
     if (!session) return reply(renderNoSession());
 
     switch (parsed.kind) {
@@ -74,7 +78,7 @@ export function makeCommandListener(deps: ListenerDeps) {
             phaseIndex,
             kind: DEFAULT_KIND_BY_PHASE[phaseIndex] ?? 'requirement',
             text: slackToPlain(parsed.text),
-            dedupeKey: `command:${command.trigger_id}`,
+            dedupeKey: input.triggerId ? `command:${input.triggerId}` : null,
           },
           now,
         );
@@ -97,7 +101,7 @@ export function makeCommandListener(deps: ListenerDeps) {
     async function steer(outcome: SteerOutcome, success: (s: NonNullable<SteerOutcome['session']>) => string, refresh = false) {
       if (!outcome.ok) return reply(renderRefusal(outcome.reason, outcome.session));
       await reply(renderPlain(success(outcome.session)));
-      deps.logger.info(`session ${parsed.kind}`, { team: workspace.teamId, channel: command.channel_id, session: outcome.session.id });
+      deps.logger.info(`session ${parsed.kind}`, { team: workspace.teamId, channel: channelId, session: outcome.session.id });
       deps.dispatcher.tick(now);
       if (refresh) await deps.dispatcher.refreshRoot(outcome.session.id);
     }

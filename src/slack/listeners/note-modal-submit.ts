@@ -3,36 +3,40 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { addNote } from '../../app/sessions.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { BLOCK_IDS } from '../ids.ts';
+import { readViewSubmission } from '../payloads.ts';
 import { decodeNoteModalMetadata, parseNoteForm } from '../views/note-modal.ts';
 import { renderNoteSaved } from '../views/replies.ts';
-import { workspaceOf } from './workspace.ts';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs;
 
 export function makeNoteModalSubmit(deps: ListenerDeps) {
-  return async ({ ack, body, view, client }: Args): Promise<void> => {
-    const form = parseNoteForm(view.state.values);
+  return async ({ ack, body, client }: Args): Promise<void> => {
+    const problem = (text: string) => ack({ response_action: 'errors', errors: { [BLOCK_IDS.noteText]: text } });
+    const input = readViewSubmission(body);
+    if (!input) {
+      deps.logger.warn('ignored a malformed view submission');
+      return problem('Slack sent this form in a way I could not read. Copy your note and try again.');
+    }
+    const form = parseNoteForm(input.values);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
     }
-    const meta = decodeNoteModalMetadata(view.private_metadata);
-    const problem = (text: string) => ack({ response_action: 'errors', errors: { [BLOCK_IDS.noteText]: text } });
+    const meta = decodeNoteModalMetadata(input.privateMetadata);
     if (!meta) return problem('This form is out of date. Copy your note, close the form and open it again.');
-    const now = deps.clock();
     const outcome = addNote(
       deps,
       {
-        ...workspaceOf(body),
+        ...input.workspace,
         sessionId: meta.s,
-        authorId: body.user.id,
+        authorId: input.userId,
         phaseIndex: form.phaseIndex,
         kind: form.kind,
         text: form.text,
         // One modal is one note: a second delivery of the same submission stores nothing.
-        dedupeKey: `view:${view.id}`,
+        dedupeKey: `view:${input.viewId}`,
       },
-      now,
+      deps.clock(),
     );
     if (!outcome.ok) {
       return problem(
@@ -46,7 +50,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
     deps.logger.info('note added', { team: outcome.session.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     const saved = renderNoteSaved(outcome.phaseIndex);
     try {
-      await client.chat.postEphemeral({ channel: meta.c, user: body.user.id, text: saved.text, blocks: saved.blocks });
+      await client.chat.postEphemeral({ channel: meta.c, user: input.userId, text: saved.text, blocks: saved.blocks });
     } catch (error) {
       deps.logger.warn('could not confirm a saved note', { channel: meta.c, reason: error instanceof Error ? error.message : String(error) });
     }

@@ -1,0 +1,162 @@
+/**
+ * zod at the edge: every payload Slack sends is checked for the fields we use before a listener acts on it.
+ * A payload that does not fit is answered (acked) and otherwise ignored: nothing is stored from it.
+ */
+import { z } from 'zod';
+import type { Workspace } from '../domain/session.ts';
+
+/** Slack ids: team T…, enterprise E…, user U…/W…/B…, channel C…/G…/D… (upper-case letters and digits). */
+const SlackId = z.string().regex(/^[A-Z0-9]{2,32}$/);
+/** Slack's trigger ids look like `132456.7890123.abcdef`; anything else cannot open a modal. */
+const Trigger = z.string().max(255).regex(/^\d+\.\d+\.[0-9a-zA-Z]+$/);
+
+const Team = z.object({ id: SlackId, enterprise_id: SlackId.nullish() });
+const Enterprise = z.object({ id: SlackId }).nullish();
+
+function workspace(team: { id: string; enterprise_id?: string | null | undefined } | null | undefined, enterprise: { id: string } | null | undefined, userTeam?: string): Workspace {
+  return { teamId: team?.id ?? userTeam ?? '', enterpriseId: team?.enterprise_id ?? enterprise?.id ?? '' };
+}
+
+const CommandPayload = z.object({
+  team_id: SlackId,
+  enterprise_id: SlackId.nullish(),
+  channel_id: SlackId,
+  user_id: SlackId,
+  text: z.string().max(40_000).default(''),
+  // A command's trigger only tells one delivery from another here (it opens no modal), so any string will do.
+  trigger_id: z.string().max(255).default(''),
+});
+
+export interface CommandInput {
+  readonly workspace: Workspace;
+  readonly channelId: string;
+  readonly userId: string;
+  readonly text: string;
+  /** Empty when Slack sent none. */
+  readonly triggerId: string;
+}
+
+export function readCommand(body: unknown): CommandInput | undefined {
+  const p = CommandPayload.safeParse(body);
+  if (!p.success) return undefined;
+  const c = p.data;
+  return { workspace: { teamId: c.team_id, enterpriseId: c.enterprise_id ?? '' }, channelId: c.channel_id, userId: c.user_id, text: c.text, triggerId: c.trigger_id };
+}
+
+const User = z.object({ id: SlackId, team_id: SlackId.nullish() });
+
+const ButtonPayload = z.object({
+  type: z.literal('block_actions'),
+  user: User,
+  team: Team.nullish(),
+  enterprise: Enterprise,
+  trigger_id: Trigger,
+  channel: z.object({ id: SlackId }).nullish(),
+  container: z.object({ channel_id: SlackId.nullish() }).nullish(),
+  actions: z.array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).nullish() })).min(1),
+});
+
+export interface ButtonInput {
+  readonly workspace: Workspace;
+  readonly userId: string;
+  readonly channelId: string | undefined;
+  readonly triggerId: string;
+  readonly value: string | undefined;
+}
+
+export function readButton(body: unknown): ButtonInput | undefined {
+  const p = ButtonPayload.safeParse(body);
+  if (!p.success) return undefined;
+  const b = p.data;
+  return {
+    workspace: workspace(b.team, b.enterprise, b.user.team_id ?? undefined),
+    userId: b.user.id,
+    channelId: b.channel?.id ?? b.container?.channel_id ?? undefined,
+    triggerId: b.trigger_id,
+    value: b.actions[0]?.value ?? undefined,
+  };
+}
+
+const ViewSubmissionPayload = z.object({
+  type: z.literal('view_submission'),
+  user: User,
+  team: Team.nullish(),
+  enterprise: Enterprise,
+  view: z.object({
+    id: z.string().min(1).max(64),
+    private_metadata: z.string().max(3000).default(''),
+    state: z.object({ values: z.record(z.string(), z.unknown()) }),
+  }),
+});
+
+export interface ViewSubmissionInput {
+  readonly workspace: Workspace;
+  readonly userId: string;
+  readonly viewId: string;
+  readonly privateMetadata: string;
+  readonly values: Record<string, unknown>;
+}
+
+export function readViewSubmission(body: unknown): ViewSubmissionInput | undefined {
+  const p = ViewSubmissionPayload.safeParse(body);
+  if (!p.success) return undefined;
+  const v = p.data;
+  return {
+    workspace: workspace(v.team, v.enterprise, v.user.team_id ?? undefined),
+    userId: v.user.id,
+    viewId: v.view.id,
+    privateMetadata: v.view.private_metadata,
+    values: v.view.state.values,
+  };
+}
+
+const MessageShortcutPayload = z.object({
+  type: z.literal('message_action'),
+  user: User,
+  team: Team.nullish(),
+  enterprise: Enterprise,
+  channel: z.object({ id: SlackId }),
+  trigger_id: Trigger,
+  message: z.object({ text: z.string().max(40_000).nullish() }),
+});
+
+export interface MessageShortcutInput {
+  readonly workspace: Workspace;
+  readonly userId: string;
+  readonly channelId: string;
+  readonly triggerId: string;
+  readonly messageText: string;
+}
+
+export function readMessageShortcut(body: unknown): MessageShortcutInput | undefined {
+  const p = MessageShortcutPayload.safeParse(body);
+  if (!p.success) return undefined;
+  const s = p.data;
+  return {
+    workspace: workspace(s.team, s.enterprise, s.user.team_id ?? undefined),
+    userId: s.user.id,
+    channelId: s.channel.id,
+    triggerId: s.trigger_id,
+    messageText: s.message.text ?? '',
+  };
+}
+
+const EventEnvelope = z.object({
+  team_id: SlackId,
+  enterprise_id: SlackId.nullish(),
+  event: z.object({ type: z.string(), user: SlackId.optional(), tab: z.string().optional() }),
+});
+
+export interface EventInput {
+  readonly workspace: Workspace;
+  readonly type: string;
+  readonly userId: string | undefined;
+  readonly tab: string | undefined;
+}
+
+export function readEvent(body: unknown): EventInput | undefined {
+  const p = EventEnvelope.safeParse(body);
+  if (!p.success) return undefined;
+  const e = p.data;
+  return { workspace: { teamId: e.team_id, enterpriseId: e.enterprise_id ?? '' }, type: e.event.type, userId: e.event.user, tab: e.event.tab };
+}
