@@ -36,6 +36,14 @@ export function slackToPlain(text: string): string {
   });
 }
 
+/**
+ * What a person typed, from Slack's formatted text: markup first (`<@U1|ana>` → `@ana`), then the entities
+ * (`&lt;` → `<`), so that brackets they typed are never mistaken for markup.
+ */
+export function plainFromSlack(text: string): string {
+  return decodeEntities(slackToPlain(text));
+}
+
 /** Cuts text to `max` characters, marking the cut, without splitting a surrogate pair or a trailing entity. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;

@@ -175,6 +175,19 @@ describe('Save as note (message shortcut)', () => {
     expect(notes()).toEqual([{ phase_idx: 0, kind: 'trade_off', author_id: GUEST, body: "Use @carol's idea: shard by <user id> & cache hot keys" }]);
   });
 
+  it('keeps brackets the person typed as they typed them', async () => {
+    await h.shortcut('p99 &lt; 10 ms &amp; &lt;!here&gt; x', { user: GUEST });
+    const view = h.slack.openViews(GUEST).at(-1);
+    const input = (view?.blocks as { block_id?: string; element?: { initial_value?: string } }[]).find((b) => b.block_id === BLOCK_IDS.noteText);
+    expect(input?.element?.initial_value).toBe('p99 < 10 ms & <!here> x');
+  });
+
+  it('answers through the response URL in a private channel the bot is not in', async () => {
+    await h.shortcut('anything', { channel: 'G0PRIVATE', user: GUEST });
+    expect(h.slack.calls.some((c) => c.method === 'chat.postEphemeral')).toBe(false);
+    expect(h.slack.ephemerals().at(-1)).toMatchObject({ channel: 'G0PRIVATE', user: GUEST, source: 'response_url' });
+  });
+
   it('says so when no session runs in the channel', async () => {
     await h.shortcut('anything', { channel: 'C0PREP' });
     expect(h.slack.calls.some((c) => c.method === 'views.open')).toBe(false);

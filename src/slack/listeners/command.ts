@@ -5,7 +5,7 @@ import { MAX_TOPIC_LENGTH, parseCommand } from '../../domain/command.ts';
 import { DEFAULT_KIND_BY_PHASE } from '../../domain/notes.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { decodeEntities, phaseName, slackToPlain } from '../mrkdwn.ts';
+import { decodeEntities, phaseName, plainFromSlack } from '../mrkdwn.ts';
 import type { SlackMessage } from '../views/message.ts';
 import {
   renderBusy,
@@ -36,15 +36,16 @@ export function makeCommandListener(deps: ListenerDeps) {
       return reply(renderPlain('Slack sent this command in a form I could not read. Please try again.'));
     }
     const { workspace, userId: user, channelId } = input;
-    const parsed = parseCommand(decodeEntities(input.text));
+    // Parsed as Slack sent it (mentions as <@U…> refs, typed brackets as entities); free text is made plain after.
+    const parsed = parseCommand(input.text);
 
     switch (parsed.kind) {
       case 'help':
-        return reply(renderHelp(parsed.unknown));
+        return reply(renderHelp(parsed.unknown === undefined ? undefined : decodeEntities(parsed.unknown)));
       case 'invalid':
-        return reply(renderInvalid(parsed.message));
+        return reply(renderInvalid(decodeEntities(parsed.message)));
       case 'start': {
-        const topic = slackToPlain(parsed.topic).trim();
+        const topic = plainFromSlack(parsed.topic).trim();
         if (topic === '' || topic.length > MAX_TOPIC_LENGTH) {
           return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
         }
@@ -77,7 +78,7 @@ export function makeCommandListener(deps: ListenerDeps) {
             authorId: user,
             phaseIndex,
             kind: DEFAULT_KIND_BY_PHASE[phaseIndex] ?? 'requirement',
-            text: slackToPlain(parsed.text),
+            text: plainFromSlack(parsed.text),
             dedupeKey: input.triggerId ? `command:${input.triggerId}` : null,
           },
           now,

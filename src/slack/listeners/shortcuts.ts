@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
 import type { ListenerDeps } from '../deps.ts';
-import { decodeEntities, slackToPlain } from '../mrkdwn.ts';
+import { plainFromSlack } from '../mrkdwn.ts';
 import { readMessageShortcut } from '../payloads.ts';
 import { renderNoteModal } from '../views/note-modal.ts';
 import { renderNoSession } from '../views/replies.ts';
@@ -10,7 +10,7 @@ import { renderNoSession } from '../views/replies.ts';
 type Args = AllMiddlewareArgs & SlackShortcutMiddlewareArgs;
 
 export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
-  return async ({ ack, body, client }: Args): Promise<void> => {
+  return async ({ ack, body, client, respond }: Args): Promise<void> => {
     await ack();
     const input = readMessageShortcut(body);
     if (!input) {
@@ -19,8 +19,10 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
     }
     const session = deps.sessions.findLive(input.workspace, input.channelId);
     if (!session) {
+      // Through the shortcut's response_url: it reaches the person even where the bot is not a member, in the thread
+      // the message was in.
       const reply = renderNoSession();
-      await client.chat.postEphemeral({ channel: input.channelId, user: input.userId, text: reply.text, blocks: reply.blocks });
+      await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
       return;
     }
     // The person reviews (and may edit) the text before it is saved: the modal is the same as Add note.
@@ -31,7 +33,7 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
         channelId: session.channelId,
         topic: session.topic,
         phaseIndex: currentPhaseIndex(session.phases, session.pausedAt ?? deps.clock()),
-        initialText: slackToPlain(decodeEntities(input.messageText)).trim(),
+        initialText: plainFromSlack(input.messageText).trim(),
       }),
     });
   };
