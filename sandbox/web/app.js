@@ -17,6 +17,8 @@ const state = {
   dismissed: new Set(),
   /** Which view the open modal shows; the modal is rebuilt only when this changes. */
   modalKey: '',
+  /** The open "More actions" menu: { channel, ts, place }, or null. It lives outside the lists, so refreshes keep it. */
+  menu: null,
 };
 
 const storage = {
@@ -149,6 +151,8 @@ function render() {
   renderThread();
   renderModal();
   renderClock();
+  // The message the menu was opened on may have been deleted, or the pane holding it closed.
+  if (state.menu && !document.querySelector('.message.menu-open')) closeMenu();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -269,7 +273,29 @@ function threadSummary(m, channel) {
   );
 }
 
-/** One message or ephemeral; `place` is 'channel' or 'thread' (only the channel shows reply counts and the hover menu). */
+/** The hover menu of a message: "Reply in thread" in the channel, and "More actions" wherever the app has message shortcuts. */
+function hoverMenu(m, channel, place) {
+  const open = menuIsOn(channel, m.ts, place);
+  const reply =
+    place === 'channel'
+      ? h('button', { class: 'hover-button', type: 'button', title: 'Reply in thread', on: { click: () => openThread(channel, m.ts) } }, 'Reply in thread')
+      : null;
+  const more =
+    state.workspace.messageShortcuts.length > 0
+      ? h(
+          'button',
+          {
+            class: 'hover-button more-actions', type: 'button', title: 'More actions', 'aria-label': 'More actions', 'aria-haspopup': 'menu',
+            'aria-expanded': open ? 'true' : 'false', on: { click: (event) => openMenu(event.currentTarget, { channel, ts: m.ts, place }) },
+          },
+          '\u22ee',
+        )
+      : null;
+  if (!reply && !more) return null;
+  return h('div', { class: 'hover-menu', role: 'toolbar', 'aria-label': 'Message actions' }, reply, more);
+}
+
+/** One message or ephemeral; `place` is 'channel' or 'thread' (only the channel shows reply counts and "Reply in thread"). */
 function messageNode(item, channel, place) {
   const m = item.m;
   const ephemeral = item.kind === 'ephemeral';
@@ -286,9 +312,10 @@ function messageNode(item, channel, place) {
       : m.subtype === 'channel_join'
         ? [h('div', { class: 'system-text' }, 'has joined the channel')]
         : renderMessageContent(m, ctx);
+  const menuOpen = !ephemeral && menuIsOn(channel, m.ts, place);
   return h(
     'div',
-    { class: `message${ephemeral ? ' ephemeral' : ''}`, 'data-ts': m.ts, ...(ephemeral ? { 'data-ephemeral': 'true' } : {}) },
+    { class: `message${ephemeral ? ' ephemeral' : ''}${menuOpen ? ' menu-open' : ''}`, 'data-ts': m.ts, ...(ephemeral ? { 'data-ephemeral': 'true' } : {}) },
     authorId === null ? h('div', { class: 'avatar avatar-slackbot', 'aria-hidden': 'true' }, 'S') : avatar(authorId),
     h(
       'div',
@@ -308,13 +335,8 @@ function messageNode(item, channel, place) {
         ? h('button', { class: 'link-button dismiss', type: 'button', on: { click: () => dismiss(m.ts) } }, 'Dismiss')
         : null,
     ),
-    place === 'channel' && !ephemeral && m.subtype !== 'tombstone'
-      ? h(
-          'div',
-          { class: 'hover-menu', role: 'toolbar', 'aria-label': 'Message actions' },
-          h('button', { class: 'hover-button', type: 'button', title: 'Reply in thread', on: { click: () => openThread(channel, m.ts) } }, 'Reply in thread'),
-        )
-      : null,
+    // Slack offers no actions on ephemerals or on what is left of a deleted message.
+    !ephemeral && m.subtype !== 'tombstone' ? hoverMenu(m, channel, place) : null,
   );
 }
 
@@ -524,6 +546,86 @@ async function closeModal(viewId) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// "More actions": the app's message shortcuts
+
+function menuIsOn(channel, ts, place) {
+  const menu = state.menu;
+  return Boolean(menu && menu.channel === channel && menu.ts === ts && menu.place === place);
+}
+
+function closeMenu() {
+  if (!state.menu) return;
+  state.menu = null;
+  const root = $('menu-root');
+  root.hidden = true;
+  root.replaceChildren();
+  for (const node of document.querySelectorAll('.message.menu-open')) node.classList.remove('menu-open');
+  for (const node of document.querySelectorAll('.more-actions[aria-expanded="true"]')) node.setAttribute('aria-expanded', 'false');
+}
+
+/** Like Slack's menu: the app's message shortcuts by name, with the app's name beside each. */
+function openMenu(button, where) {
+  closeMenu();
+  state.menu = where;
+  button.setAttribute('aria-expanded', 'true');
+  button.closest('.message')?.classList.add('menu-open');
+  const bot = state.workspace.bot.name;
+  const items = state.workspace.messageShortcuts.map((shortcut) =>
+    h(
+      'button',
+      { class: 'menu-item', type: 'button', role: 'menuitem', title: shortcut.description, 'data-callback-id': shortcut.callbackId, on: { click: () => void useShortcut(shortcut, where) } },
+      h('span', { class: 'menu-item-name' }, shortcut.name),
+      h('span', { class: 'menu-item-app' }, bot),
+    ),
+  );
+  const menu = dom(
+    h(
+      'div',
+      { class: 'shortcut-menu', role: 'menu', 'aria-label': 'More actions', on: { keydown: onMenuKey, click: (event) => event.stopPropagation() } },
+      h('div', { class: 'menu-title' }, 'Message shortcuts'),
+      items,
+    ),
+  );
+  const root = $('menu-root');
+  root.replaceChildren(menu);
+  root.hidden = false;
+  // Below the button, right-aligned with it; above it when there is no room underneath.
+  const anchor = button.getBoundingClientRect();
+  const { offsetWidth: width, offsetHeight: height } = menu;
+  const top = anchor.bottom + 4 + height > window.innerHeight - 8 ? Math.max(8, anchor.top - height - 4) : anchor.bottom + 4;
+  const left = Math.max(8, Math.min(anchor.right - width, window.innerWidth - width - 8));
+  menu.style.top = `${top}px`;
+  menu.style.left = `${left}px`;
+  menu.querySelector('.menu-item')?.focus();
+}
+
+function onMenuKey(event) {
+  const items = [...$('menu-root').querySelectorAll('.menu-item')];
+  const index = items.indexOf(document.activeElement);
+  if (event.key === 'Escape' || event.key === 'Tab') {
+    event.preventDefault();
+    event.stopPropagation();
+    closeMenu();
+  } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    event.preventDefault();
+    const step = event.key === 'ArrowDown' ? 1 : -1;
+    items[(index + step + items.length) % items.length]?.focus();
+  }
+}
+
+async function useShortcut(shortcut, where) {
+  closeMenu();
+  try {
+    const result = await api('/api/shortcut', { user: state.user, channel: where.channel, messageTs: where.ts, callbackId: shortcut.callbackId });
+    if (!result.ok) toast(`${shortcut.name} did not reach the app (${result.error}). Slack would show an error and open nothing.`);
+  } catch (err) {
+    toast(err.message);
+  }
+  // A modal the app opens arrives with the next change event; this covers an app that only acked.
+  scheduleRefresh(0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Buttons and confirm dialogs
 
 function confirmDialog(confirm) {
@@ -598,6 +700,7 @@ function dismiss(ts) {
 // Navigation
 
 function openChannel(id) {
+  closeMenu();
   state.view = { kind: 'channel', channel: id };
   state.thread = null;
   storage.set('channel', id);
@@ -605,6 +708,7 @@ function openChannel(id) {
 }
 
 async function openApp(tab) {
+  closeMenu();
   state.view = { kind: 'app', tab };
   state.thread = null;
   render();
@@ -625,6 +729,7 @@ function openThread(channel, ts) {
 }
 
 async function switchUser(id) {
+  closeMenu();
   state.user = id;
   storage.set('user', id);
   state.thread = null;
@@ -750,8 +855,15 @@ async function start() {
   wireComposer($('composer'), $('composer-input'), () => undefined);
   wireComposer($('thread-composer'), $('thread-input'), () => state.thread ?? undefined);
   $('composer-input').addEventListener('input', updateCommandHint);
+  // Clicks outside the menu land on its full-page root, which closes it as Slack does.
+  $('menu-root').addEventListener('click', closeMenu);
+  window.addEventListener('resize', closeMenu);
   document.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape' || !$('confirm-root').hidden) return;
+    if (state.menu) {
+      closeMenu();
+      return;
+    }
     const top = state.data?.modals?.at(-1);
     if (top) void closeModal(top.id);
   });

@@ -1,9 +1,18 @@
-/** The few app-manifest settings the sandbox mirrors (slash commands, events, App Home tabs), read from manifest.yml. */
+/** The few app-manifest settings the sandbox mirrors (slash commands, message shortcuts, events, App Home tabs), read from manifest.yml. */
 import { readFileSync } from 'node:fs';
-import { COMMAND } from '../../src/slack/ids.ts';
+import { CALLBACK_IDS, COMMAND } from '../../src/slack/ids.ts';
+
+/** A shortcut people find under "More actions" on a message. */
+export interface MessageShortcutSetting {
+  name: string;
+  callbackId: string;
+  description: string;
+}
 
 export interface ManifestSettings {
   commands: Array<{ command: string; shouldEscape: boolean; description: string; usageHint: string }>;
+  /** Only these are offered on messages, so a callback_id the manifest does not declare never reaches the app. */
+  messageShortcuts: MessageShortcutSetting[];
   /** Events the app subscribes to: Slack sends no others. */
   botEvents: string[];
   homeTabEnabled: boolean;
@@ -12,9 +21,10 @@ export interface ManifestSettings {
   messagesTabReadOnly: boolean;
 }
 
-/** Used when there is no manifest: the command the code registers, and App Home fully on. */
+/** Used when there is no manifest: the command and message shortcut the code registers, and App Home fully on. */
 export const DEFAULT_MANIFEST: ManifestSettings = {
   commands: [{ command: COMMAND, shouldEscape: true, description: '', usageHint: '' }],
+  messageShortcuts: [{ name: 'Save as note', callbackId: CALLBACK_IDS.saveAsNote, description: '' }],
   botEvents: ['app_home_opened'],
   homeTabEnabled: true,
   messagesTabEnabled: true,
@@ -141,9 +151,14 @@ function at(root: unknown, ...path: string[]): unknown {
   return node;
 }
 
+function list(root: unknown, ...path: string[]): unknown[] {
+  const node = at(root, ...path);
+  return Array.isArray(node) ? node : [];
+}
+
 export function manifestSettings(yaml: string): ManifestSettings {
   const root = parseYamlSubset(yaml);
-  const commands = (Array.isArray(at(root, 'features', 'slash_commands')) ? (at(root, 'features', 'slash_commands') as unknown[]) : [])
+  const commands = list(root, 'features', 'slash_commands')
     .filter(isObject)
     .filter((c) => typeof c.command === 'string')
     .map((c) => ({
@@ -152,10 +167,16 @@ export function manifestSettings(yaml: string): ManifestSettings {
       description: typeof c.description === 'string' ? c.description : '',
       usageHint: typeof c.usage_hint === 'string' ? c.usage_hint : '',
     }));
+  // Global shortcuts (type: global) live in the composer's shortcut menu, which the page does not have.
+  const messageShortcuts = list(root, 'features', 'shortcuts')
+    .filter(isObject)
+    .filter((s) => s.type === 'message' && typeof s.callback_id === 'string' && s.callback_id !== '' && typeof s.name === 'string')
+    .map((s) => ({ name: String(s.name), callbackId: String(s.callback_id), description: typeof s.description === 'string' ? s.description : '' }));
   const events = at(root, 'settings', 'event_subscriptions', 'bot_events');
   const home = at(root, 'features', 'app_home');
   return {
     commands,
+    messageShortcuts,
     botEvents: Array.isArray(events) ? events.filter((e): e is string => typeof e === 'string') : [],
     homeTabEnabled: isObject(home) && home.home_tab_enabled === true,
     messagesTabEnabled: !isObject(home) || home.messages_tab_enabled !== false,

@@ -1,4 +1,4 @@
-/** Builds the request bodies Slack sends to an app (slash commands, block_actions, view_submission, events), shaped like Slack's. */
+/** Builds the request bodies Slack sends to an app (slash commands, block_actions, message_action, view_submission, events), shaped like Slack's. */
 import { randomBytes } from 'node:crypto';
 import type { SlashCommandFields } from '../signed-client.ts';
 import type { StoredView } from '../stand-in/server.ts';
@@ -118,6 +118,39 @@ export function messageBlockActions(
   };
   if (input.message) payload.message = input.message;
   return payload;
+}
+
+/**
+ * A message shortcut used on a message. Slack sends fewer fields here than for block_actions: `user` is only id and
+ * name, and there is no api_app_id, container or enterprise. The ack carries nothing back to the person.
+ */
+export function messageAction(
+  ctx: PayloadContext,
+  input: {
+    user: PayloadUser;
+    channel: PayloadChannel;
+    callbackId: string;
+    /** The message as Slack serialises it (a reply carries its thread_ts). */
+    message: Record<string, unknown>;
+    messageTs: string;
+    triggerId: string;
+    responseUrl: string;
+    nowMs: number;
+  },
+): Record<string, unknown> {
+  return {
+    type: 'message_action',
+    token: VERIFICATION_TOKEN,
+    action_ts: slackTimestamp(input.nowMs),
+    team: teamJson(ctx),
+    user: { id: input.user.id, name: input.user.name },
+    channel: { id: input.channel.id, name: input.channel.name },
+    callback_id: input.callbackId,
+    trigger_id: input.triggerId,
+    message_ts: input.messageTs,
+    message: input.message,
+    response_url: input.responseUrl,
+  };
 }
 
 /** A button in a modal or on the Home tab: the container is the view, and the view travels with its state. */

@@ -9,6 +9,7 @@ import { DEFAULT_MANIFEST } from './manifest.ts';
 import type { ManifestSettings } from './manifest.ts';
 import {
   appHomeOpened,
+  messageAction,
   messageBlockActions,
   slashCommandFields,
   viewBlockActions,
@@ -20,7 +21,10 @@ import type { ClickedButton, PayloadChannel, PayloadContext, PayloadUser } from 
 export interface PlatformOptions {
   standIn: SlackStandIn;
   client: SignedClient;
-  /** What the app's manifest declares: its slash commands (anything else gets Slack's "not a valid command"), events, App Home tabs. */
+  /**
+   * What the app's manifest declares: its slash commands (anything else gets Slack's "not a valid command"), message
+   * shortcuts, events, App Home tabs.
+   */
   manifest?: ManifestSettings;
   /** Slack gives up on an app that has not answered within 3 seconds. */
   ackTimeoutMs?: number;
@@ -58,6 +62,8 @@ export interface WorkspaceInfo {
   team: { id: string; name: string; domain: string };
   bot: { userId: string; name: string; appId: string };
   commands: Array<{ command: string; description: string; usageHint: string }>;
+  /** Listed, by name, under "More actions" on every message. */
+  messageShortcuts: Array<{ name: string; callbackId: string; description: string }>;
   app: { homeTab: boolean; messagesTab: boolean; messagesTabReadOnly: boolean };
   users: UserInfo[];
   channels: ChannelInfo[];
@@ -119,6 +125,14 @@ export interface ButtonRef {
   viewId?: string;
 }
 
+/** A message shortcut used on a message (top-level or reply; Slack offers none on ephemerals). */
+export interface ShortcutRef {
+  user: string;
+  channel: string;
+  messageTs: string;
+  callbackId: string;
+}
+
 export interface Platform {
   /** 'change' events: the stand-in's changes plus Slackbot notices. */
   readonly events: EventEmitter;
@@ -127,6 +141,7 @@ export interface Platform {
   runCommand(user: string, channel: string, text: string, opts?: { threadTs?: string }): Promise<CommandOutcome>;
   postMessage(user: string, channel: string, text: string, opts?: { threadTs?: string }): StoredMessage;
   clickButton(ref: ButtonRef): Promise<ActionOutcome>;
+  useMessageShortcut(ref: ShortcutRef): Promise<ActionOutcome>;
   submitView(user: string, viewId: string, fields: FormFields): Promise<SubmitOutcome>;
   closeView(user: string, viewId: string): Promise<void>;
   /** `sent` is false when the app does not subscribe to app_home_opened. */
@@ -375,6 +390,7 @@ export function createPlatform(options: PlatformOptions): Platform {
         team: { id: ws.config.teamId, name: TEAM_NAME, domain: TEAM_DOMAIN },
         bot: { userId: ws.config.botUserId, name: bot?.name ?? 'app', appId: ws.config.appId },
         commands: commands.map(({ command, description, usageHint }) => ({ command, description, usageHint })),
+        messageShortcuts: manifest.messageShortcuts.map(({ name, callbackId, description }) => ({ name, callbackId, description })),
         app: { homeTab: manifest.homeTabEnabled, messagesTab: manifest.messagesTabEnabled, messagesTabReadOnly: manifest.messagesTabReadOnly },
         users: [...ws.users.values()].map((u) => ({ id: u.id, name: u.name, tz: u.tz, isBot: u.isBot })),
         channels: [...ws.channels.values()].filter((c) => !c.isMpim).map(channelInfo),
@@ -503,6 +519,27 @@ export function createPlatform(options: PlatformOptions): Platform {
           isEphemeral: ref.isEphemeral === true, triggerId: standIn.issueTriggerId(viewer.id), responseUrl, button, nowMs,
         });
       }
+      const delivery = await deliver(() => client.interactive(payload));
+      const error = failureCode(delivery);
+      if (error) return { ok: false, error, ...(delivery.kind === 'answered' ? { status: delivery.response.status } : {}) };
+      return { ok: true, status: delivery.kind === 'answered' ? delivery.response.status : 0 };
+    },
+
+    async useMessageShortcut(ref) {
+      const viewer = user(ref.user);
+      const declared = manifest.messageShortcuts.find((s) => s.callbackId === ref.callbackId);
+      if (!declared) throw new PlatformError(404, `the manifest declares no message shortcut ${ref.callbackId}`);
+      const ch = channelFor(viewer, ref.channel);
+      const m = ws.findMessage(ch.id, ref.messageTs);
+      if (!m) throw new PlatformError(404, `no message ${ref.messageTs}`);
+      if (m.subtype === 'tombstone') throw new PlatformError(409, 'a deleted message has no shortcuts');
+      const threadTs = ws.isTopLevel(m) ? undefined : m.thread_ts;
+      // Unlike a button's, this response_url is not tied to the message: the app may not replace someone else's post.
+      const responseUrl = standIn.newResponseUrl({ channel: ch.id, user: viewer.id, ...(threadTs ? { threadTs } : {}) });
+      const payload = messageAction(ctx, {
+        user: payloadUser(viewer), channel: payloadChannel(ch), callbackId: declared.callbackId, message: messageJson(ws, m, false),
+        messageTs: m.ts, triggerId: standIn.issueTriggerId(viewer.id), responseUrl, nowMs: now(),
+      });
       const delivery = await deliver(() => client.interactive(payload));
       const error = failureCode(delivery);
       if (error) return { ok: false, error, ...(delivery.kind === 'answered' ? { status: delivery.response.status } : {}) };

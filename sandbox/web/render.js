@@ -12,6 +12,7 @@ const TAGS = new Set([
 const ATTRS = new Set([
   'class', 'href', 'title', 'type', 'placeholder', 'maxlength', 'minlength', 'rows', 'name', 'value', 'role', 'target', 'rel',
   'id', 'for', 'tabindex', 'disabled', 'selected', 'aria-label', 'aria-hidden', 'aria-live', 'aria-modal', 'aria-current',
+  'aria-haspopup', 'aria-expanded',
 ]);
 const SAFE_URL = /^(https?:|mailto:)/i;
 

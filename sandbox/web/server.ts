@@ -159,6 +159,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
           }),
         );
       }
+      case '/api/shortcut':
+        return sendJson(
+          res,
+          200,
+          await platform.useMessageShortcut({
+            user: str(body, 'user'), channel: str(body, 'channel'), messageTs: str(body, 'messageTs'), callbackId: str(body, 'callbackId'),
+          }),
+        );
       case '/api/view/submit':
         return sendJson(res, 200, await platform.submitView(str(body, 'user'), str(body, 'viewId'), formFields(body.values)));
       case '/api/view/close':

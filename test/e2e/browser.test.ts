@@ -10,6 +10,8 @@ import { PROJECT_ROOT, startSandbox } from '../../sandbox/main.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const NOTE = 'Reads outnumber writes 100:1 <so> cache the redirect lookups & use 301s';
+/** Typed in the channel, then saved with the "Save as note" message shortcut: it must come back exactly as typed. */
+const SAID = 'Shard by short code & keep hot codes <in memory>';
 const SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox.png');
 
 const hasChromium = existsSync(CHROMIUM);
@@ -17,7 +19,7 @@ const hasChromium = existsSync(CHROMIUM);
 const skip = !hasChromium && !process.env.CI;
 const title = skip
   ? `runs a session in the browser (skipped: ${CHROMIUM} not found; install it with apt-get install chromium)`
-  : 'runs a session in the browser: command, confirm dialog, note modal with inline error, every phase and the summary in the thread';
+  : 'runs a session in the browser: command, confirm dialog, note modal with inline error, Save as note from a message\u2019s menu, every phase and the summary in the thread';
 
 async function typeInComposer(page: Page, text: string): Promise<void> {
   const composer = page.locator('#composer-input');
@@ -46,7 +48,8 @@ describe('the sandbox page in Chromium', () => {
         await page.locator('.live.on').waitFor();
         await page.locator('[data-channel="C0GENERAL"]').click();
         await expect.poll(() => page.locator('#user-select').inputValue()).toBe('U0ALICE');
-        await typeInComposer(page, '/mockdesign start Design a URL shortener --plan 3s/3s/3s/3s');
+        // Long enough for the steps below to happen while phase 1 or 2 runs.
+        await typeInComposer(page, '/mockdesign start Design a URL shortener --plan 4s/4s/4s/4s');
 
         // The ack is an ephemeral only alice sees; the root message follows with its buttons.
         await page.locator('.message.ephemeral', { hasText: 'Starting Design a URL shortener' }).getByText('Only visible to you').waitFor();
@@ -72,6 +75,21 @@ describe('the sandbox page in Chromium', () => {
         await modal.waitFor({ state: 'detached' });
         await page.locator('.message.ephemeral', { hasText: 'Note saved under' }).waitFor();
 
+        // "Save as note" from the message's "More actions" menu: the modal opens with the message's text in it.
+        await typeInComposer(page, SAID);
+        const said = page.locator('#message-list .message', { hasText: SAID });
+        await said.hover();
+        await said.getByRole('button', { name: 'More actions' }).click();
+        const menu = page.getByRole('menu', { name: 'More actions' });
+        await menu.getByRole('menuitem', { name: /Save as note/ }).click();
+        await menu.waitFor({ state: 'detached' });
+        const fromMessage = page.getByRole('dialog', { name: 'Add a note' });
+        await fromMessage.waitFor();
+        expect(await fromMessage.locator('textarea').inputValue()).toBe(SAID);
+        await fromMessage.getByRole('button', { name: 'Save' }).click();
+        await fromMessage.waitFor({ state: 'detached' });
+        await expect.poll(() => page.locator('.message.ephemeral', { hasText: 'Note saved under' }).count()).toBe(2);
+
         await root.locator('.replies').click();
         const thread = page.locator('#thread-list');
         await thread.locator('.block-header', { hasText: /^Summary$/ }).waitFor({ timeout: 25_000 });
@@ -87,7 +105,18 @@ describe('the sandbox page in Chromium', () => {
         ]);
         const summary = thread.locator('.message').filter({ has: page.locator('.block-header', { hasText: /^Summary$/ }) });
         expect(await summary.innerText()).toContain(NOTE);
+        expect(await summary.innerText()).toContain(SAID);
         await root.getByRole('button', { name: 'Add note' }).waitFor({ state: 'detached' });
+
+        // Replies in the thread pane have the menu too; Escape closes it without sending anything.
+        await summary.hover();
+        await summary.getByRole('button', { name: 'More actions' }).click();
+        await page.getByRole('menu', { name: 'More actions' }).getByRole('menuitem', { name: /Save as note/ }).waitFor();
+        await page.keyboard.press('Escape');
+        await page.getByRole('menu').waitFor({ state: 'detached' });
+        expect(await page.getByRole('dialog').count()).toBe(0);
+        // The screenshot shows the page at rest, not the hover toolbar.
+        await page.mouse.move(0, 0);
 
         mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
         await page.screenshot({ path: SCREENSHOT });

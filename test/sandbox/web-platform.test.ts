@@ -1,14 +1,17 @@
-/** The sandbox's Slack-side behaviour against a scripted fake app: payload shapes, acks, failures, modals, and the manifest. */
+/** The sandbox's Slack-side behaviour against a scripted fake app: payload shapes, acks, failures, shortcuts, modals, and the manifest. */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../sandbox/main.ts';
 import { createSignedClient, slackSignature } from '../../sandbox/signed-client.ts';
 import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
 import type { SlackStandIn, StoredView } from '../../sandbox/stand-in/server.ts';
-import { DEFAULT_MANIFEST, manifestSettings, parseYamlSubset } from '../../sandbox/web/manifest.ts';
+import { DEFAULT_MANIFEST, manifestSettings, parseYamlSubset, readManifest } from '../../sandbox/web/manifest.ts';
 import { createPlatform, encodeComposerText } from '../../sandbox/web/platform.ts';
 import type { Platform } from '../../sandbox/web/platform.ts';
+import { CALLBACK_IDS } from '../../src/slack/ids.ts';
 
 const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
@@ -215,6 +218,84 @@ describe('buttons', () => {
   });
 });
 
+describe('message shortcuts', () => {
+  it('sends message_action with exactly the fields Slack sends, a live trigger_id and a response_url', async () => {
+    const m = standIn.postAsUser('U0CAROL', 'C0GENERAL', 'Shard by key &amp; cache &lt;hot&gt; keys');
+    expect(await platform.useMessageShortcut({ user: 'U0BOB', channel: 'C0GENERAL', messageTs: m.ts, callbackId: 'mockdesign_save_as_note' })).toEqual({
+      ok: true, status: 200,
+    });
+    const [r] = received;
+    expect(r?.kind).toBe('interactive');
+    expect(r?.signatureOk).toBe(true);
+    const payload = r?.body ?? {};
+    expect(Object.keys(payload).sort()).toEqual(
+      ['action_ts', 'callback_id', 'channel', 'message', 'message_ts', 'response_url', 'team', 'token', 'trigger_id', 'type', 'user'].sort(),
+    );
+    expect(payload).toMatchObject({
+      type: 'message_action',
+      token: 'deprecated-verification-token',
+      team: { id: 'T0SANDBOX', domain: 'sandbox' },
+      user: { id: 'U0BOB', name: 'bob' },
+      channel: { id: 'C0GENERAL', name: 'general' },
+      callback_id: 'mockdesign_save_as_note',
+      message_ts: m.ts,
+    });
+    expect(payload.user).toEqual({ id: 'U0BOB', name: 'bob' });
+    // The message is sent as stored, entities and all: decoding it is the app's job.
+    expect(payload.message).toEqual({ type: 'message', user: 'U0CAROL', text: 'Shard by key &amp; cache &lt;hot&gt; keys', ts: m.ts, team: 'T0SANDBOX' });
+    expect(payload.action_ts).toMatch(/^\d{10}\.\d{6}$/);
+    expect(standIn.workspace.checkTrigger(String(payload.trigger_id))).toEqual({ userId: 'U0BOB' });
+
+    // The trigger opens a modal on the stack of the person who used the shortcut, as a button's does.
+    const view = await fetch(`${standIn.apiUrl}views.open`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${standIn.botToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ trigger_id: payload.trigger_id, view: NOTE_VIEW }),
+    }).then((res) => res.json() as Promise<{ ok: boolean; view: StoredView }>);
+    expect(view.ok).toBe(true);
+    expect(platform.stateFor({ user: 'U0BOB' }).modals.map((v) => v.id)).toEqual([view.view.id]);
+    expect(platform.stateFor({ user: 'U0CAROL' }).modals).toEqual([]);
+
+    // The response_url answers the person in the channel; it is not tied to the message, which is not the app's.
+    const hook = await fetch(String(payload.response_url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"noted","replace_original":true}' });
+    expect(hook.status).toBe(200);
+    expect(standIn.ephemerals().at(-1)).toMatchObject({ user: 'U0BOB', channel: 'C0GENERAL', text: 'noted' });
+    expect(standIn.workspace.findMessage('C0GENERAL', m.ts)?.text).toBe('Shard by key &amp; cache &lt;hot&gt; keys');
+  });
+
+  it('works on a thread reply: the message carries its thread, and the response_url answers in the thread', async () => {
+    const root = standIn.postAsUser('U0ALICE', 'C0GENERAL', 'root');
+    const reply = standIn.postAsUser('U0BOB', 'C0GENERAL', 'a reply', { threadTs: root.ts });
+    await platform.useMessageShortcut({ user: 'U0ALICE', channel: 'C0GENERAL', messageTs: reply.ts, callbackId: 'mockdesign_save_as_note' });
+    const payload = received[0]?.body ?? {};
+    expect(payload).toMatchObject({ message_ts: reply.ts, message: { ts: reply.ts, text: 'a reply', user: 'U0BOB', thread_ts: root.ts, parent_user_id: 'U0ALICE' } });
+    await fetch(String(payload.response_url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"text":"in the thread"}' });
+    expect(standIn.ephemerals().at(-1)).toMatchObject({ user: 'U0ALICE', text: 'in the thread', thread_ts: root.ts });
+  });
+
+  it('reports a slow or failing app, and sends nothing for shortcuts the manifest does not declare', async () => {
+    const m = standIn.postAsUser('U0ALICE', 'C0GENERAL', 'hello');
+    const ref = { user: 'U0ALICE', channel: 'C0GENERAL', messageTs: m.ts, callbackId: 'mockdesign_save_as_note' };
+    answer = () => ({ delayMs: 1000 });
+    expect(await platform.useMessageShortcut(ref)).toEqual({ ok: false, error: 'operation_timeout' });
+    answer = () => ({ status: 500 });
+    expect(await platform.useMessageShortcut(ref)).toEqual({ ok: false, error: 'http_service_error', status: 500 });
+    // Unlike a failed slash command, a failed shortcut leaves no Slackbot message behind.
+    expect(platform.stateFor({ user: 'U0ALICE', channel: 'C0GENERAL' }).channel?.ephemerals).toEqual([]);
+    received = [];
+
+    await expect(platform.useMessageShortcut({ ...ref, callbackId: 'something_else' })).rejects.toMatchObject({ status: 404 });
+    await expect(platform.useMessageShortcut({ ...ref, messageTs: '1.000000' })).rejects.toMatchObject({ status: 404 });
+    await expect(platform.useMessageShortcut({ ...ref, user: 'U0CAROL', channel: 'G0PRIVATE' })).rejects.toMatchObject({ status: 403 });
+    const none = createPlatform({
+      standIn, client: createSignedClient({ appUrl: 'http://127.0.0.1:9/unused', signingSecret: SECRET }), manifest: { ...DEFAULT_MANIFEST, messageShortcuts: [] },
+    });
+    await expect(none.useMessageShortcut(ref)).rejects.toMatchObject({ status: 404 });
+    expect(none.workspaceInfo().messageShortcuts).toEqual([]);
+    expect(received).toEqual([]);
+  });
+});
+
 describe('modals', () => {
   it('checks required inputs and max_length itself, as Slack\u2019s client does, before sending anything', async () => {
     const view = await openModal('U0ALICE', NOTE_VIEW);
@@ -330,11 +411,46 @@ describe('manifest', () => {
         { command: '/mock', shouldEscape: false, description: 'Runs #things', usageHint: '' },
         { command: '/other', shouldEscape: false, description: '', usageHint: '' },
       ],
+      messageShortcuts: [],
       botEvents: ['app_mention', 'tokens_revoked'],
       homeTabEnabled: false,
       messagesTabEnabled: true,
       messagesTabReadOnly: true,
     });
     expect((parseYamlSubset(yaml) as { display_information: { long_description: string } }).display_information.long_description).toBe('folded text');
+  });
+
+  it('reads message shortcuts, and leaves out global shortcuts and entries without a callback_id', () => {
+    const yaml = [
+      'features:',
+      '  shortcuts:',
+      '    - name: Save as note',
+      '      type: message',
+      '      callback_id: save_note',
+      '      description: "Save this message: #notes"',
+      '    - name: Start a mock',
+      '      type: global',
+      '      callback_id: start_mock',
+      '      description: Starts one',
+      '    - name: Broken',
+      '      type: message',
+      '      description: no callback id',
+      '    - callback_id: quote',
+      '      type: message',
+      '      name: Quote it',
+    ].join('\n');
+    expect(manifestSettings(yaml).messageShortcuts).toEqual([
+      { name: 'Save as note', callbackId: 'save_note', description: 'Save this message: #notes' },
+      { name: 'Quote it', callbackId: 'quote', description: '' },
+    ]);
+  });
+
+  it('mirrors the message shortcut manifest.yml declares for the code\u2019s callback_id', () => {
+    const settings = readManifest(resolve(PROJECT_ROOT, 'manifest.yml'));
+    expect(settings?.messageShortcuts).toEqual([
+      { name: 'Save as note', callbackId: CALLBACK_IDS.saveAsNote, description: expect.stringContaining('note') },
+    ]);
+    // Without a manifest the sandbox offers what the code registers.
+    expect(DEFAULT_MANIFEST.messageShortcuts.map((s) => s.callbackId)).toEqual([CALLBACK_IDS.saveAsNote]);
   });
 });

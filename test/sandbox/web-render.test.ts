@@ -169,6 +169,19 @@ describe('Block Kit', () => {
     expect(out).toContain('<div class="input-error" data-error-for="text_block" role="alert" aria-live="polite"></div>');
   });
 
+  it('fills plain_text_input with its initial_value, as text: single-line as the value, multiline as the textarea\u2019s content', () => {
+    const input = (multiline: boolean) => ({
+      type: 'input', block_id: `b${multiline ? 'm' : 's'}`, label: { type: 'plain_text', text: 'Note' },
+      element: { type: 'plain_text_input', action_id: 'text', multiline, initial_value: 'Keep <hot> keys & 301s' },
+    });
+    expect(toHtml(renderBlocks([input(false)], ctx))).toContain('type="text" value="Keep &lt;hot&gt; keys &amp; 301s"');
+    expect(toHtml(renderBlocks([input(true)], ctx))).toContain('rows="4">Keep &lt;hot&gt; keys &amp; 301s</textarea>');
+    // In the page the textarea gets it as its value, never as markup.
+    const textarea = renderBlocks([input(true)], ctx)[0]?.children[1] as VNode;
+    const el = toDom(textarea, { createElement: (tag) => ({ tag, setAttribute() {}, addEventListener() {}, append() {} }), createTextNode: (text) => ({ text }) });
+    expect(el).toMatchObject({ tag: 'textarea', value: 'Keep <hot> keys & 301s' });
+  });
+
   it('marks what it does not render instead of dropping it', () => {
     expect(toText(renderBlocks([{ type: 'rich_text', elements: [] }, { type: 'section', text: { type: 'mrkdwn', text: 'x' }, accessory: { type: 'overflow' } }]))).toBe(
       '[A rich_text block is not shown in the sandbox]x[A overflow element is not shown in the sandbox]',
