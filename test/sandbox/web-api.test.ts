@@ -1,85 +1,20 @@
 /** The sandbox end to end over its JSON API: the real app as a child process, the Slack stand-in, and the web server. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../sandbox/main.ts';
 import type { Sandbox } from '../../sandbox/main.ts';
-import { renderBlocks, renderMessageContent, toText } from '../../sandbox/web/render.js';
+import { renderBlocks, toText } from '../../sandbox/web/render.js';
+import { headerOf, type Message, type SandboxApi, startSandboxApi } from '../support/sandbox-api.ts';
 
-interface Message {
-  ts: string;
-  user: string;
-  text: string;
-  blocks?: Array<Record<string, unknown>>;
-  reply_count?: number;
-}
-interface Ephemeral {
-  ts: string;
-  text: string;
-  blocks?: unknown[];
-  from: 'app' | 'slackbot';
-  thread_ts?: string;
-}
-interface View {
-  id: string;
-  hash: string;
-  callback_id: string;
-  blocks: Array<Record<string, unknown>>;
-}
-interface State {
-  channel: { messages: Message[]; ephemerals: Ephemeral[] } | null;
-  thread: { parent: Message; replies: Message[]; ephemerals: Ephemeral[] } | null;
-  modals: View[];
-  home: (View & { type: string }) | null;
-}
 
 const NOTE = 'Cache redirects & keep 301s <fast>';
 
+let api: SandboxApi;
 let sandbox: Sandbox;
-let dir: string;
-const output: string[] = [];
-const users = new Map<string, { name: string }>();
-const channels = new Map<string, { name: string }>();
+const get = <T>(path: string) => api.get<T>(path);
+const post = <T>(path: string, body: unknown) => api.post<T>(path, body);
+const state = (user: string, channel: string, thread?: string) => api.state(user, channel, thread);
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number) => api.waitFor(what, probe, timeoutMs);
+const seen = (m: { text: string; blocks?: unknown[] }) => api.seen(m);
 
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(`${sandbox.url}${path}`);
-  expect(res.status, `GET ${path}`).toBe(200);
-  return (await res.json()) as T;
-}
-
-async function post<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await res.json()) as T;
-  expect(res.status, `POST ${path}: ${JSON.stringify(json)}`).toBe(200);
-  return json;
-}
-
-function state(user: string, channel: string, thread?: string): Promise<State> {
-  const q = new URLSearchParams({ user, channel, ...(thread ? { thread } : {}) });
-  return get<State>(`/api/state?${q}`);
-}
-
-/** Polls until `probe` returns something, or fails with what it was waiting for and the app's last lines. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output.slice(-15).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** What a reader sees: the message rendered by the page's own renderer, as text. */
-function seen(m: { text: string; blocks?: unknown[] }): string {
-  return toText(renderMessageContent(m, { users, channels, viewer: { id: 'U0ALICE', tz: 'Europe/London' } }));
-}
-
-function headerOf(m: Message): string {
-  const header = m.blocks?.find((b) => b.type === 'header') as { text?: { text?: string } } | undefined;
-  return header?.text?.text ?? '';
-}
 
 function buttonIndex(m: Message, actionId: string): { blockIndex: number; elementIndex: number } {
   const blockIndex = m.blocks?.findIndex((b) => b.type === 'actions') ?? -1;
@@ -91,15 +26,12 @@ function buttonIndex(m: Message, actionId: string): { blockIndex: number; elemen
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mockdesign-sandbox-'));
-  sandbox = await startSandbox({ port: 0, databaseUrl: join(dir, 'sandbox.db'), log: (line) => output.push(line) });
-  for (const u of sandbox.platform.workspaceInfo().users) users.set(u.id, u);
-  for (const c of sandbox.platform.workspaceInfo().channels) channels.set(c.id, c);
+  api = await startSandboxApi('mockdesign-sandbox-');
+  sandbox = api.sandbox;
 }, 30_000);
 
 afterAll(async () => {
-  await sandbox?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await api?.stop();
 }, 30_000);
 
 describe('the sandbox web server', () => {
@@ -183,7 +115,7 @@ describe('the sandbox web server', () => {
     // The app publishes after its ack, so the view can arrive a moment later.
     const home = await waitFor('the Home view', async () => (await state('U0DAVE', 'DU0DAVE')).home ?? undefined);
     expect(home).toMatchObject({ type: 'home' });
-    expect(toText(renderBlocks(home.blocks, { users }))).toContain('Your live sessions');
+    expect(toText(renderBlocks(home.blocks, { users: api.users }))).toContain('Your live sessions');
     expect((await state('U0CAROL', 'DU0CAROL')).home).toBeNull();
   });
 

@@ -1,87 +1,28 @@
 /** The "Save as note" message shortcut against the real app, through the sandbox page's JSON API. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../sandbox/main.ts';
 import type { Sandbox } from '../../sandbox/main.ts';
-import { renderBlocks, renderMessageContent, toText } from '../../sandbox/web/render.js';
+import { renderBlocks, toText } from '../../sandbox/web/render.js';
+import { headerOf, type SandboxApi, startSandboxApi, type View } from '../support/sandbox-api.ts';
 
-interface Message {
-  ts: string;
-  user: string;
-  text: string;
-  blocks?: Array<Record<string, unknown>>;
-}
-interface Ephemeral {
-  ts: string;
-  text: string;
-  blocks?: unknown[];
-  from: 'app' | 'slackbot';
-  thread_ts?: string;
-}
-interface View {
-  id: string;
-  callback_id: string;
-  blocks: Array<{ type: string; block_id?: string; element?: { type: string; initial_value?: string } }>;
-}
-interface State {
-  channel: { messages: Message[]; ephemerals: Ephemeral[] } | null;
-  thread: { parent: Message; replies: Message[]; ephemerals: Ephemeral[] } | null;
-  modals: View[];
-}
 
 const SAVE_AS_NOTE = 'mockdesign_save_as_note';
 /** Typed on the page: the composer stores `&`, `<`, `>` as entities, and the note must get them back as typed. */
 const SAID = 'Shard rooms by id & keep <hot> rooms on their own nodes';
 const REPLIED = 'Fan out on write for rooms under 1k members';
 
+let api: SandboxApi;
 let sandbox: Sandbox;
-let dir: string;
-const output: string[] = [];
-const users = new Map<string, { name: string }>();
+const get = <T>(path: string) => api.get<T>(path);
+const post = <T>(path: string, body: unknown) => api.post<T>(path, body);
+const state = (user: string, channel: string, thread?: string) => api.state(user, channel, thread);
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number) => api.waitFor(what, probe, timeoutMs);
+const seen = (m: { text: string; blocks?: unknown[] }) => api.seen(m);
 
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(`${sandbox.url}${path}`);
-  expect(res.status, `GET ${path}`).toBe(200);
-  return (await res.json()) as T;
-}
-
-async function post<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await res.json()) as T;
-  expect(res.status, `POST ${path}: ${JSON.stringify(json)}`).toBe(200);
-  return json;
-}
-
-function state(user: string, channel: string, thread?: string): Promise<State> {
-  const q = new URLSearchParams({ user, channel, ...(thread ? { thread } : {}) });
-  return get<State>(`/api/state?${q}`);
-}
-
-/** Polls until `probe` returns something, or fails with what it was waiting for and the app's last lines. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output.slice(-15).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function seen(m: { text: string; blocks?: unknown[] }): string {
-  return toText(renderMessageContent(m, { users, viewer: { id: 'U0ALICE', tz: 'Europe/London' } }));
-}
-
-function headerOf(m: Message): string {
-  const header = m.blocks?.find((b) => b.type === 'header') as { text?: { text?: string } } | undefined;
-  return header?.text?.text ?? '';
-}
 
 /** What the note input of the modal shows before anyone types. */
 function prefilled(view: View): string | undefined {
-  return view.blocks.find((b) => b.block_id === 'note_text_block')?.element?.initial_value;
+  const input = view.blocks.find((b) => b.block_id === 'note_text_block') as { element?: { initial_value?: string } } | undefined;
+  return input?.element?.initial_value;
 }
 
 /** `/mockdesign status`, as the note count the person sees in its answer. */
@@ -92,14 +33,12 @@ async function noteCount(user: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mockdesign-shortcut-'));
-  sandbox = await startSandbox({ port: 0, databaseUrl: join(dir, 'sandbox.db'), log: (line) => output.push(line) });
-  for (const u of sandbox.platform.workspaceInfo().users) users.set(u.id, u);
+  api = await startSandboxApi('mockdesign-shortcut-');
+  sandbox = api.sandbox;
 }, 30_000);
 
 afterAll(async () => {
-  await sandbox?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await api?.stop();
 }, 30_000);
 
 describe('the Save as note message shortcut', () => {

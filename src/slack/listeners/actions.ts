@@ -2,11 +2,10 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { endSession, nextPhase } from '../../app/sessions.ts';
 import { sameWorkspace } from '../../domain/session.ts';
-import { currentPhaseIndex } from '../../domain/timeline.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { type ButtonInput, readButton } from '../payloads.ts';
 import type { SlackMessage } from '../views/message.ts';
-import { renderNoteModal } from '../views/note-modal.ts';
+import { renderNoteModalFor } from '../views/note-modal.ts';
 import { renderRefusal } from '../views/replies.ts';
 import { decodeButtonValue } from '../views/session-message.ts';
 
@@ -39,15 +38,7 @@ export function makeAddNoteAction(deps: ListenerDeps) {
     if (!session || !sameWorkspace(session, input.workspace)) return tellClicker(args, input, deps, renderRefusal('not_found'));
     if (session.status === 'ended') return tellClicker(args, input, deps, renderRefusal('ended'));
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
-    await args.client.views.open({
-      trigger_id: input.triggerId,
-      view: renderNoteModal({
-        sessionId: session.id,
-        channelId: session.channelId,
-        topic: session.topic,
-        phaseIndex: currentPhaseIndex(session.phases, session.pausedAt ?? deps.clock()),
-      }),
-    });
+    await args.client.views.open({ trigger_id: input.triggerId, view: renderNoteModalFor(session, deps.clock()) });
   };
 }
 

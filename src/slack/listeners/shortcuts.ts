@@ -1,10 +1,9 @@
 /** "Save as note": a message shortcut that turns a message of the discussion into a note, through the note modal. */
 import type { AllMiddlewareArgs, SlackShortcutMiddlewareArgs } from '@slack/bolt';
-import { currentPhaseIndex } from '../../domain/timeline.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { plainFromSlack } from '../mrkdwn.ts';
 import { readMessageShortcut } from '../payloads.ts';
-import { renderNoteModal } from '../views/note-modal.ts';
+import { renderNoteModalFor } from '../views/note-modal.ts';
 import { renderNoSession } from '../views/replies.ts';
 
 type Args = AllMiddlewareArgs & SlackShortcutMiddlewareArgs;
@@ -28,13 +27,7 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
     // The person reviews (and may edit) the text before it is saved: the modal is the same as Add note.
     await client.views.open({
       trigger_id: input.triggerId,
-      view: renderNoteModal({
-        sessionId: session.id,
-        channelId: session.channelId,
-        topic: session.topic,
-        phaseIndex: currentPhaseIndex(session.phases, session.pausedAt ?? deps.clock()),
-        initialText: plainFromSlack(input.messageText).trim(),
-      }),
+      view: renderNoteModalFor(session, deps.clock(), plainFromSlack(input.messageText).trim()),
     });
   };
 }

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { MAX_NOTE_LENGTH } from '../../domain/command.ts';
 import { DEFAULT_KIND_BY_PHASE, isNoteKind, NOTE_KINDS, type NoteKind } from '../../domain/notes.ts';
 import { PHASES } from '../../domain/phases.ts';
+import type { Session } from '../../domain/session.ts';
 import { clip } from '../../domain/text.ts';
+import { currentPhaseIndex } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.ts';
 import { truncate } from '../mrkdwn.ts';
 
@@ -78,6 +80,17 @@ export function renderNoteModal(input: {
       },
     ],
   };
+}
+
+/** The note modal for a session, opening on the phase under way (where it was paused, if it is). */
+export function renderNoteModalFor(session: Session, now: number, initialText?: string): ModalView {
+  return renderNoteModal({
+    sessionId: session.id,
+    channelId: session.channelId,
+    topic: session.topic,
+    phaseIndex: currentPhaseIndex(session.phases, session.pausedAt ?? now),
+    ...(initialText ? { initialText } : {}),
+  });
 }
 
 const StateValue = z.object({
