@@ -66,9 +66,6 @@ export function createSessionRepository(db: Db) {
   const selectLive = db.prepare(
     "SELECT * FROM sessions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND status <> 'ended'",
   );
-  const selectLatest = db.prepare(
-    'SELECT * FROM sessions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? ORDER BY created_at DESC LIMIT 1',
-  );
   const selectPhases = db.prepare('SELECT idx, planned_ms, starts_at FROM session_phases WHERE session_id = ? ORDER BY idx');
   const selectPeople = db.prepare('SELECT user_id, role FROM session_people WHERE session_id = ? ORDER BY first_seen_at, rowid');
   const selectNotes = db.prepare('SELECT * FROM notes WHERE session_id = ? ORDER BY created_at, id');
@@ -161,11 +158,6 @@ export function createSessionRepository(db: Db) {
     /** Live sessions a person hosts, interviews in or took part in, newest first (for the Home tab). */
     liveForUser(workspace: Workspace, userId: string, limit = 20): Session[] {
       return selectLiveForUser.all(workspace.enterpriseId, workspace.teamId, userId, limit).map(toSession);
-    },
-
-    findLatest(workspace: Workspace, channelId: string): Session | undefined {
-      const row = selectLatest.get(workspace.enterpriseId, workspace.teamId, channelId);
-      return row ? toSession(row) : undefined;
     },
 
     participants(sessionId: string): string[] {

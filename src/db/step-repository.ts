@@ -125,7 +125,6 @@ export function createStepRepository(db: Db) {
   );
   const selectBySession = db.prepare('SELECT * FROM steps WHERE session_id = ? ORDER BY seq');
   const selectOne = db.prepare('SELECT * FROM steps WHERE id = ?');
-  const nextDue = db.prepare("SELECT min(run_at) FROM steps WHERE state = 'pending'").pluck();
 
   return {
     claimDue(now: number, leaseMs: number, limit: number): Step[] {
@@ -196,11 +195,6 @@ export function createStepRepository(db: Db) {
     find(id: number): Step | undefined {
       const row = selectOne.get(id);
       return row ? toStep(row) : undefined;
-    },
-
-    nextRunAt(): number | null {
-      const value = nextDue.get();
-      return typeof value === 'number' ? value : null;
     },
   };
 }

@@ -2,7 +2,7 @@
  * The phase timeline of a session and the steps it schedules. Pure: every function takes the times it
  * needs; nothing here reads a clock.
  */
-import { DAY, HOUR, MINUTE } from './duration.ts';
+import { HOUR, MINUTE } from './duration.ts';
 import { PHASE_COUNT } from './phases.ts';
 import type { Plan } from './plan.ts';
 
@@ -134,5 +134,3 @@ export function latenessWorthMentioning(dueAt: number, now: number): number | nu
   const late = now - dueAt;
   return late > MINUTE ? late : null;
 }
-
-export const MAX_SESSION_MS = 30 * DAY;

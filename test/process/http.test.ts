@@ -221,6 +221,16 @@ describe('requests over HTTP to the running process', () => {
   }, 30_000);
 });
 
+/** Starts the app again on the same database, waits until the session has finished, and stops it cleanly. */
+async function restartAndFinish(slack: Awaited<ReturnType<typeof newStandIn>>, dbPath: string) {
+  const second = await start(slack, { dbPath });
+  await waitUntil('the summary', 40_000, () => threadLabels(slack).includes('Summary'));
+  await waitUntil('every step finished', 10_000, () => count(dbPath, "SELECT count(*) FROM steps WHERE state <> 'done'") === 0);
+  await sleep(300);
+  expect(await second.stop()).toBe(0);
+  return second;
+}
+
 describe('SIGTERM in the middle of a session', () => {
   it('exits 0, and a restarted app carries on with the next phase without doubling anything', async () => {
     const slack = await newStandIn();
@@ -235,11 +245,7 @@ describe('SIGTERM in the middle of a session', () => {
       expect(count(first.dbPath, "SELECT count(*) FROM steps WHERE state = 'sending'")).toBe(0);
       expect(stepRow(first.dbPath, 'phase:1')?.state).toBe('pending');
 
-      const second = await start(slack, { dbPath: first.dbPath });
-      await waitUntil('the summary', 40_000, () => threadLabels(slack).includes('Summary'));
-      await waitUntil('every step finished', 10_000, () => count(first.dbPath, "SELECT count(*) FROM steps WHERE state <> 'done'") === 0);
-      await sleep(300);
-      expect(await second.stop()).toBe(0);
+      const second = await restartAndFinish(slack, first.dbPath);
 
       expect(threadLabels(slack)).toEqual(WHOLE_THREAD);
       expect(slack.messages(CHANNEL)).toHaveLength(1);
@@ -268,11 +274,7 @@ describe('SIGTERM in the middle of a session', () => {
       const phase2 = stepRow(first.dbPath, 'phase:1');
       expect(phase2?.state).toBe('done');
 
-      const second = await start(slack, { dbPath: first.dbPath });
-      await waitUntil('the summary', 40_000, () => threadLabels(slack).includes('Summary'));
-      await waitUntil('every step finished', 10_000, () => count(first.dbPath, "SELECT count(*) FROM steps WHERE state <> 'done'") === 0);
-      await sleep(300);
-      expect(await second.stop()).toBe(0);
+      await restartAndFinish(slack, first.dbPath);
 
       expect(threadLabels(slack)).toEqual(WHOLE_THREAD);
       expect(postsOfStep(slack, phase2?.id ?? -1)).toBe(1);
