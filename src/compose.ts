@@ -2,23 +2,25 @@
 import { randomBytes } from 'node:crypto';
 import { App, type Receiver } from '@slack/bolt';
 import { createDispatcher, type Dispatcher, REQUEST_TIMEOUT_MS } from './app/dispatcher.ts';
-import type { Logger } from './app/ports.ts';
-import { createRequestLog } from './db/request-log.ts';
-import type { Db } from './db/open-database.ts';
-import { createSessionRepository } from './db/session-repository.ts';
-import { createStepRepository } from './db/step-repository.ts';
+import type { Logger, Store } from './app/ports.ts';
 import { boltLogger, type Level } from './logger.ts';
 import type { ListenerDeps } from './slack/deps.ts';
 import { createSlackMessenger } from './slack/messenger.ts';
 import { registerListeners } from './slack/register-listeners.ts';
 
 export interface ComposeOptions {
-  readonly db: Db;
+  readonly store: Store;
   readonly botToken: string;
   readonly slackApiUrl: string;
   readonly logger: Logger & { level: Level };
   readonly clock: () => number;
   readonly postConcurrency?: number;
+  /** Names this process's leases on steps; unique per process. */
+  readonly instanceId?: string;
+  /** Least time between two posts to one channel; 0 in tests that move a fixed clock. */
+  readonly channelIntervalMs?: number;
+  /** Wake the dispatcher at the next due time, not only at the tick (off in tests that move a fixed clock). */
+  readonly wakeAtNextDue?: boolean;
   /** Who the bot is, from auth.test at start-up; Bolt then needs no auth.test of its own. */
   readonly identity: { readonly botId: string; readonly botUserId: string };
   /** HTTP or Socket Mode settings for Bolt; tests pass a receiver of their own. */
@@ -39,11 +41,13 @@ export function newSessionId(): string {
   return randomBytes(9).toString('base64url');
 }
 
+/** Names one process among the instances sharing a database: host, pid and a random part. */
+export function newInstanceId(): string {
+  return `${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
 export function composeMockdesign(options: ComposeOptions): Mockdesign {
-  const { db, logger, clock } = options;
-  const sessions = createSessionRepository(db);
-  const steps = createStepRepository(db);
-  const transaction = <T>(fn: () => T): T => db.transaction(fn)();
+  const { store, logger, clock } = options;
 
   const healthRoute = (healthy: () => boolean) => ({
     path: '/healthz',
@@ -75,27 +79,30 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
             socketMode: true,
             appToken: bolt.appToken,
             customRoutes: [healthRoute(bolt.healthy)],
-            installerOptions: { port: bolt.port },
+            // Bolt hands `installerOptions.clientOptions` (by default our `clientOptions`) to the Socket Mode client,
+            // whose `apps.connections.open` would then get `retries: 0`: one 503 while reconnecting after Slack drops
+            // the socket, and the client throws and the process dies. Only the API URL here, so the Socket Mode client
+            // keeps its own retries (100, backoff factor 1.3). The Web API client (`app.client`) is unaffected.
+            installerOptions: { port: bolt.port, clientOptions: { slackApiUrl: options.slackApiUrl } },
           });
 
   const dispatcher = createDispatcher({
-    sessions,
-    steps,
-    transaction,
+    store,
     messenger: createSlackMessenger(app.client),
     logger,
     clock,
-    concurrency: options.postConcurrency ?? 8,
+    instanceId: options.instanceId ?? newInstanceId(),
+    ...(options.postConcurrency === undefined ? {} : { concurrency: options.postConcurrency }),
+    ...(options.channelIntervalMs === undefined ? {} : { channelIntervalMs: options.channelIntervalMs, monotonic: clock }),
+    wakeAtNextDue: options.wakeAtNextDue ?? true,
   });
   const deps: ListenerDeps = {
-    sessions,
-    steps,
-    transaction,
+    store,
     newId: newSessionId,
     dispatcher,
-    requests: createRequestLog(db),
     logger,
     clock,
+    botUserId: options.identity.botUserId,
   };
   registerListeners(app, deps);
   app.error(async (error) => {

@@ -4,6 +4,11 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
 
+export type DatabaseTarget = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
+
+export const ACCEPTED_DATABASES =
+  'a SQLite file (./data/mockdesign.db, /abs/path.db, sqlite:./x.db, file:///abs/x.db, :memory:) or PostgreSQL (postgres://user:password@host:5432/db or postgresql://…)';
+
 const token = (prefix: string, example: string) =>
   z
     .string()
@@ -24,14 +29,21 @@ const Env = z
       .default('https://slack.com/api/')
       .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
     PORT: z.coerce.number({ message: 'must be a port number such as 3000' }).int().min(0).max(65535).default(3000),
-    DATABASE_URL: z.string().trim().min(1).default('./data/mockdesign.db'),
+    DATABASE_URL: z
+      .string()
+      .trim()
+      .min(1)
+      .default('./data/mockdesign.db')
+      .refine((v) => databaseFrom(v) !== undefined, {
+        message: `is not a database this app can use. Accepted: ${ACCEPTED_DATABASES}`,
+      }),
     TICK_CRON: z
       .string()
       .trim()
       .default('* * * * * *')
       .refine((v) => cron.validate(v), { message: "must be a cron expression; '* * * * * *' ticks every second" }),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' }).default('info'),
-    POST_CONCURRENCY: z.coerce.number({ message: 'must be a whole number such as 8' }).int().min(1).max(100).default(8),
+    POST_CONCURRENCY: z.coerce.number({ message: 'must be a whole number such as 100' }).int().min(1).max(1000).default(100),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -50,7 +62,7 @@ export interface Config {
   readonly appToken: string | undefined;
   readonly slackApiUrl: string;
   readonly port: number;
-  readonly databasePath: string;
+  readonly database: DatabaseTarget;
   readonly tickCron: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly postConcurrency: number;
@@ -60,14 +72,27 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** `./x.db`, `/abs/x.db`, `sqlite:./x.db`, `sqlite:///abs/x.db`, `file:x.db`, `file:///abs/x.db`, `:memory:`. */
-export function databasePathFrom(url: string): string {
-  if (url === ':memory:' || url === 'sqlite::memory:') return ':memory:';
+/**
+ * Reads DATABASE_URL. A URL with a scheme we do not know is refused rather than taken for a file name, which
+ * would quietly create a folder such as `postgres:` in the working directory.
+ */
+export function databaseFrom(url: string): DatabaseTarget | undefined {
+  if (/^postgres(ql)?:\/\/./i.test(url)) return { kind: 'postgres', url };
+  if (url === ':memory:' || url === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
   if (url.startsWith('file://') || url.startsWith('sqlite://')) {
-    return fileURLToPath(`file://${url.slice(url.indexOf('://') + 3)}`);
+    return { kind: 'sqlite', path: fileURLToPath(`file://${url.slice(url.indexOf('://') + 3)}`) };
   }
-  const bare = url.replace(/^(sqlite|file):/, '');
-  return resolve(bare);
+  if (/^(sqlite|file):/.test(url)) return { kind: 'sqlite', path: resolve(url.replace(/^(sqlite|file):/, '')) };
+  // Any other `scheme:` (mysql://, postgres:/x, redis:…) is a mistake, not a path. A Windows drive (C:\) is a path.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url)) return undefined;
+  return { kind: 'sqlite', path: resolve(url) };
+}
+
+/** The SQLite path for a DATABASE_URL that names one (tests and scripts). */
+export function databasePathFrom(url: string): string {
+  const target = databaseFrom(url);
+  if (target?.kind !== 'sqlite') throw new ConfigError(`DATABASE_URL ${url} is not a SQLite file. Accepted: ${ACCEPTED_DATABASES}`);
+  return target.path;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
@@ -84,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     appToken: e.SLACK_APP_TOKEN,
     slackApiUrl: e.SLACK_API_URL,
     port: e.PORT,
-    databasePath: databasePathFrom(e.DATABASE_URL),
+    database: databaseFrom(e.DATABASE_URL) ?? { kind: 'sqlite', path: resolve(e.DATABASE_URL) },
     tickCron: e.TICK_CRON,
     logLevel: e.LOG_LEVEL,
     postConcurrency: e.POST_CONCURRENCY,

@@ -2,31 +2,68 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
-import { DEFAULT_LEASE_MS, SETTLE_MS } from './app/dispatcher.ts';
-import { composeMockdesign } from './compose.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { SETTLE_MS } from './app/dispatcher.ts';
+import type { Logger, Store } from './app/ports.ts';
+import { composeMockdesign, newInstanceId } from './compose.ts';
+import { ConfigError, type DatabaseTarget, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
+import { migratePostgres, openPostgres } from './db/postgres-database.ts';
+import { createSqliteDatabase, DatabaseLockedError, lockDatabaseFile } from './db/sqlite-database.ts';
+import { createStore } from './db/store.ts';
 import { createLogger } from './logger.ts';
 import { startTicker } from './scheduler/ticker.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 const PRUNE_EVERY_MS = 3600_000;
 
+/** Opens and migrates the configured database; returns the store and what closing it must also release. */
+async function openStore(target: DatabaseTarget, clock: () => number, logger: Logger): Promise<{ store: Store; release: () => void }> {
+  if (target.kind === 'postgres') {
+    const db = await openPostgres(target.url);
+    const version = await migratePostgres(db, join(MIGRATIONS_DIR, 'postgres'));
+    logger.info('database ready', { kind: 'postgres', schema_version: version });
+    // Several instances share this database: leases and retries follow its clock, not this host's.
+    return { store: createStore(db, null), release: () => undefined };
+  }
+  // Opening creates the folder and refuses a broken file; the lock comes before anything is written.
+  const raw = openDatabase(target.path);
+  let unlock: () => void;
+  try {
+    unlock = target.path === ':memory:' ? () => undefined : lockDatabaseFile(target.path);
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+  try {
+    const version = migrate(raw, join(MIGRATIONS_DIR, 'sqlite'));
+    logger.info('database ready', { kind: 'sqlite', path: target.path, schema_version: version });
+    const store = createStore(createSqliteDatabase(raw), clock);
+    // One process per file (the lock above): any `sending` row was left by a process that was killed.
+    const leftovers = await store.steps.settleOrphans(SETTLE_MS);
+    if (leftovers > 0) logger.warn('resuming posts interrupted by a restart', { steps: leftovers });
+    return { store, release: unlock };
+  } catch (error) {
+    raw.close();
+    unlock();
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const clock = () => Date.now();
-  const db = openDatabase(config.databasePath);
-  const version = migrate(db, MIGRATIONS_DIR);
-  logger.info('database ready', { path: config.databasePath, schema_version: version });
+  const { store, release } = await openStore(config.database, clock, logger);
 
   const identity = await verifyBotToken(config.botToken, config.slackApiUrl);
   logger.info('connected to Slack', { team: identity.teamId, bot_user: identity.botUserId });
 
   let ready = false;
-  const { app, dispatcher, deps } = composeMockdesign({
-    db,
+  const instanceId = newInstanceId();
+  const { app, dispatcher } = composeMockdesign({
+    store,
+    instanceId,
     botToken: config.botToken,
     slackApiUrl: config.slackApiUrl,
     logger,
@@ -39,25 +76,21 @@ async function main(): Promise<void> {
         : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, healthy: () => ready },
   });
 
-  // Nothing of ours can be in flight at start: any `sending` row was left by a process that was killed.
-  const leftovers = deps.steps.releaseAllLeases(DEFAULT_LEASE_MS, SETTLE_MS);
-  if (leftovers > 0) logger.warn('resuming posts interrupted by a restart', { steps: leftovers });
-
   await app.start(config.port);
   ready = true;
-  logger.info('mockdesign is running', { mode: config.mode, port: config.port });
+  logger.info('mockdesign is running', { mode: config.mode, port: config.port, instance: instanceId, database: store.kind });
 
   let lastPrune = 0;
-  const ticker = startTicker(config.tickCron, () => {
+  const ticker = startTicker(config.tickCron, async () => {
     const now = clock();
-    dispatcher.tick(now);
+    await dispatcher.tick();
     if (now - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = now;
-      deps.requests.prune(now - 24 * PRUNE_EVERY_MS);
+      await store.requests.prune(now - 24 * PRUNE_EVERY_MS).catch((error: unknown) => logger.warn('could not prune old request ids', { reason: String(error) }));
     }
   });
   // Posts that fell due while the app was down go out now rather than at the first tick.
-  dispatcher.tick(clock());
+  void dispatcher.tick();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -66,9 +99,11 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     ready = false;
     await ticker.stop();
+    dispatcher.stop();
     await app.stop().catch((error: unknown) => logger.warn('stopping the receiver failed', { reason: String(error) }));
     await Promise.race([dispatcher.drain(), new Promise((r) => setTimeout(r, 10_000))]);
-    db.close();
+    await store.close().catch((error: unknown) => logger.warn('closing the database failed', { reason: String(error) }));
+    release();
     logger.info('stopped');
     process.exit(0);
   };
@@ -97,7 +132,7 @@ async function verifyBotToken(token: string, slackApiUrl: string): Promise<{ bot
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DatabaseUnusableError || error instanceof SlackUnavailableError) {
+  if (error instanceof ConfigError || error instanceof DatabaseUnusableError || error instanceof DatabaseLockedError || error instanceof SlackUnavailableError) {
     process.stderr.write(`mockdesign cannot start.\n${error.message}\n`);
   } else {
     process.stderr.write(`mockdesign cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,29 +1,34 @@
 /**
- * Delivers due steps: claims them under a lease, posts them through the Messenger, records the result.
- * The tick only claims and hands out work; posts run in the background with bounded concurrency, one
- * worker per session so a session's messages keep their order while other channels go on.
+ * Delivers due steps. A pool of workers claims due steps under a lease owned by this instance, posts them
+ * through the Messenger and records the result. A worker that finishes takes the next due step at once; the
+ * tick (and a timer set to the next due time) only wakes the pool. A session's steps go out in order because
+ * the claim hands out only the earliest unfinished step of a session, whichever instance asks.
  */
-import type { SessionRepository } from '../db/session-repository.ts';
-import type { Step, StepRepository } from '../db/step-repository.ts';
 import { MINUTE, SECOND } from '../domain/duration.ts';
 import type { Session } from '../domain/session.ts';
-import { DeliveryError, type HostNotice, type Logger, type Messenger, type SessionSnapshot } from './ports.ts';
+import { finish, holdSession, releaseSession } from './sessions.ts';
+import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, type SessionSnapshot, type Step, type Store } from './ports.ts';
+import { createPacer, type Pacer } from './pacer.ts';
 
 export interface DispatcherDeps {
-  readonly sessions: SessionRepository;
-  readonly steps: StepRepository;
-  readonly transaction: <T>(fn: () => T) => T;
+  readonly store: Store;
   readonly messenger: Messenger;
   readonly logger: Logger;
   readonly clock: () => number;
-  /** Sessions posted to at the same time. */
+  /** Names this process's leases; unique per process. */
+  readonly instanceId: string;
+  /** Posts in flight at once. Slack answers in 100–300 ms, so throughput needs many. */
   readonly concurrency?: number;
-  /** How long a claimed step is ours before another worker may take it over. */
+  /** How long a claimed step is ours without news before another instance may take it over. */
   readonly leaseMs?: number;
+  /** Least time between two posts to the same channel (Slack allows about one a second). */
+  readonly channelIntervalMs?: number;
+  /** Wake at the next due time instead of waiting for the tick (off in tests that move a fixed clock). */
+  readonly wakeAtNextDue?: boolean;
+  /** Real elapsed time for pacing; tests that move a fixed clock pass it here. */
+  readonly monotonic?: () => number;
 }
 
-/** How long a claimed step is ours before another worker may take it over. */
-export const DEFAULT_LEASE_MS = 30 * SECOND;
 /** The Web API client gives up on a request after this long. */
 export const REQUEST_TIMEOUT_MS = 10 * SECOND;
 /**
@@ -32,8 +37,11 @@ export const REQUEST_TIMEOUT_MS = 10 * SECOND;
  * one case that can still be doubled (see the README's Reliability section).
  */
 export const SETTLE_MS = REQUEST_TIMEOUT_MS + 10 * SECOND;
+/** Longer than the settle time, so a step taken over from a dead instance can be looked for at once. */
+export const DEFAULT_LEASE_MS = 30 * SECOND;
+export const DEFAULT_CONCURRENCY = 100;
 
-/** Transient errors retry with exponential backoff capped here, and give up after MAX_ATTEMPTS. */
+/** Failures retry with exponential backoff capped here, and give up after MAX_ATTEMPTS (429s do not count). */
 export const MAX_BACKOFF_MS = 5 * MINUTE;
 export const MAX_ATTEMPTS = 60;
 
@@ -41,228 +49,329 @@ export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, SECOND * 2 ** Math.max(0, attempts - 1));
 }
 
+/** How many steps one claim takes at most; a busy pool claims again as workers free up. */
+const CLAIM_BATCH = 200;
+/** The tick already wakes the pool every second; the timer matters only for what falls due sooner. */
+const WAKE_HORIZON_MS = 1500;
+
 export interface Dispatcher {
-  /** Claims what is due at `now` and starts posting it; returns how many steps it claimed. Never waits for posts. */
-  tick(now?: number): number;
-  /** Resolves once every post started so far has finished. */
+  /** Claims what is due and starts posting it; resolves with how many steps it claimed, not when they are posted. */
+  tick(): Promise<number>;
+  /** Resolves once every claim and post started so far has finished. */
   drain(): Promise<void>;
-  /** Re-renders a session's root message now (after pause, resume and the like). */
-  refreshRoot(sessionId: string): Promise<void>;
-  readonly busySessions: number;
+  /** Claims nothing more (shutdown); posts under way finish. */
+  stop(): void;
+  readonly inFlight: number;
 }
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
-  const concurrency = deps.concurrency ?? 8;
-  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-  const workers = new Map<string, Promise<void>>();
-  const log = deps.logger;
+  const { store, messenger, logger: log, clock } = deps;
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  const lease: Lease = { owner: deps.instanceId, leaseMs: Math.max(deps.leaseMs ?? DEFAULT_LEASE_MS, SETTLE_MS + SECOND) };
+  const owner = lease.owner;
+  const pacer: Pacer = createPacer(deps.channelIntervalMs ?? SECOND, deps.monotonic);
+  const workers = new Set<Promise<void>>();
+  let pumping: Promise<number> | null = null;
+  let again = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = Number.POSITIVE_INFINITY;
 
-  function snapshot(session: Session): SessionSnapshot {
-    return { session, notes: deps.sessions.notes(session.id), participants: deps.sessions.participants(session.id) };
+  function pump(): Promise<number> {
+    if (stopped) return Promise.resolve(0);
+    if (pumping) {
+      again = true;
+      return pumping;
+    }
+    const run = (async () => {
+      let claimed = 0;
+      do {
+        again = false;
+        const room = concurrency - workers.size;
+        if (room <= 0) break;
+        const batch = Math.min(room, CLAIM_BATCH);
+        const steps = await store.steps.claimDue(lease, batch);
+        for (const step of steps) launch(step);
+        claimed += steps.length;
+        // A full batch means more may be due right now.
+        if (steps.length === batch) again = true;
+      } while (again && !stopped);
+      return claimed;
+    })();
+    pumping = run
+      .catch((error: unknown) => {
+        log.error('could not claim due posts', {}, error);
+        return 0;
+      })
+      .finally(() => {
+        pumping = null;
+        if (deps.wakeAtNextDue) void armTimer();
+      });
+    return pumping;
   }
 
-  async function work(first: Step): Promise<void> {
-    let step: Step | undefined = first;
-    while (step) {
-      await deliver(step);
-      step = deps.steps.claimNextOfSession(first.sessionId, deps.clock(), leaseMs);
-    }
+  /** Sets a timer for the next step that falls due before the next tick would notice it. */
+  async function armTimer(): Promise<void> {
+    if (stopped) return;
+    const next = await store.steps.nextRunAt().catch(() => undefined);
+    if (next === undefined) return;
+    const delay = next - clock();
+    // Already due but not claimable (waiting its turn, or the pool is full): finishing work will pump again.
+    if (delay <= 0 || delay > WAKE_HORIZON_MS || next >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = next;
+    timer = setTimeout(() => {
+      timer = null;
+      timerAt = Number.POSITIVE_INFINITY;
+      void pump();
+    }, delay);
+    timer.unref();
+  }
+
+  function launch(first: Step): void {
+    const run = (async () => {
+      let step: Step | undefined = first;
+      while (step) {
+        await deliver(step);
+        if (stopped || step.seq < 0) break;
+        step = await store.steps.claimNextOfSession(step.sessionId, lease);
+      }
+    })()
+      .catch((error: unknown) => log.error('a delivery worker failed', { session: first.sessionId, step: first.key }, error))
+      .finally(() => {
+        workers.delete(run);
+        void pump();
+      });
+    workers.add(run);
+  }
+
+  async function snapshotOf(sessionId: string): Promise<SessionSnapshot> {
+    const session = await store.sessions.find(sessionId);
+    if (!session) throw new Error(`session ${sessionId} vanished`);
+    const [notes, participants] = await Promise.all([store.sessions.notes(sessionId), store.sessions.participants(sessionId)]);
+    return { session, notes, participants };
   }
 
   async function deliver(step: Step): Promise<void> {
-    const fields = { session: step.sessionId, step: step.key, attempt: step.attempts };
-    const session = deps.sessions.find(step.sessionId);
+    const session = await store.sessions.find(step.sessionId);
     if (!session) {
-      deps.steps.fail(step.id, 'session missing');
+      await store.steps.fail(step, owner, 'session missing');
       return;
     }
-    const ctx = { ...fields, team: session.teamId, channel: session.channelId };
-    let postStartedAt: number | null = null;
+    const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, team: session.teamId, channel: session.channelId };
+    if (step.kind === 'expire') return expire(step, session);
+    if (step.kind === 'refresh') return refresh(step, session, ctx);
     if (session.status === 'ended' && (step.kind === 'phase' || step.kind === 'warning')) {
-      deps.steps.fail(step.id, 'session already ended');
+      await store.steps.fail(step, owner, 'session already ended');
       return;
     }
+    let began = false;
     try {
-      if (step.kind === 'summary' && session.status !== 'ended') deps.sessions.end(session.id, step.dueAt, null);
-      const current = snapshotFor(session.id);
-      const now = deps.clock();
-      const parts = deps.messenger.partsOf(current, step, now);
+      if (step.kind === 'summary' && session.status !== 'ended') {
+        // The plan ran its course: the session ends as its summary falls due.
+        await store.transaction(async (tx) => {
+          await tx.sessions.end(session.id, step.dueAt, null);
+          await tx.steps.cancelPending(session.id, ['expire'], 'session ended');
+        });
+      }
+      const snapshot = await snapshotOf(session.id);
+      const now = clock();
+      const parts = messenger.partsOf(snapshot, step, now);
       let done = step.progress;
       let firstTs = step.postedTs;
       if (step.uncertain) {
         // An earlier attempt may have reached Slack: adopt what is already there instead of posting it again.
         while (done < parts) {
-          const ts = await deps.messenger.find(current, step, done);
+          const ts = await messenger.find(snapshot, step, done);
           if (!ts) break;
           firstTs ??= ts;
           done += 1;
-          deps.steps.recordProgress(step.id, done, firstTs);
-          log.info('adopted a message posted before a restart', { ...ctx, part: done - 1 });
+          if (!(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(ctx);
+          log.info('adopted a message an earlier attempt had posted', { ...ctx, part: done - 1 });
         }
       }
       while (done < parts) {
-        postStartedAt = deps.clock();
-        deps.steps.extendLease(step.id, postStartedAt + leaseMs);
-        const ts = await deps.messenger.post(current, step, done, now);
+        await pacer.wait(session.channelId);
+        if (!(await store.steps.beginPost(step, lease))) return lostLease(ctx);
+        began = true;
+        const ts = await messenger.post(snapshot, step, done, now);
         firstTs ??= ts;
         done += 1;
-        deps.steps.recordProgress(step.id, done, firstTs);
+        if (!(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(ctx);
       }
-      const at = deps.clock();
-      deps.transaction(() => {
-        deps.steps.complete(step.id, firstTs, at);
-        if (step.kind === 'root' && firstTs) deps.sessions.setRoot(session.id, firstTs, null, at);
+      const completed = await store.transaction(async (tx) => {
+        if (!(await tx.steps.complete(step, owner, firstTs))) return false;
+        if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(session.id, firstTs, clock());
+        if (step.kind === 'phase' || step.kind === 'summary') await tx.steps.upsert(session.id, 'refresh', 'refresh', clock());
+        return true;
       });
-      const late = at - step.dueAt;
+      if (!completed) return lostLease(ctx);
+      const late = clock() - step.dueAt;
       log.info('posted', { ...ctx, late_ms: late > MINUTE ? late : undefined });
-      await afterPost(step, session.id, firstTs);
+      await afterPost(step, session, firstTs);
     } catch (error) {
-      await handleFailure(step, session, error, ctx, postStartedAt);
+      await handleFailure(step, session, error, ctx, began);
     }
   }
 
-  function snapshotFor(sessionId: string): SessionSnapshot {
-    const session = deps.sessions.find(sessionId);
-    if (!session) throw new Error(`session ${sessionId} vanished`);
-    return snapshot(session);
+  function lostLease(ctx: Record<string, string | number>): void {
+    // Our lease ran out while we were slow, and another instance took the step over: it is theirs now.
+    log.warn('gave up a step another instance took over', ctx);
   }
 
-  async function afterPost(step: Step, sessionId: string, ts: string | null): Promise<void> {
+  async function afterPost(step: Step, session: Session, ts: string | null): Promise<void> {
+    if (session.status === 'paused' && session.pauseReason === 'not_in_channel') {
+      // Someone invited the bot and a retry went through: the session carries on by itself.
+      await store.transaction(async (tx) => {
+        const current = await tx.sessions.findForUpdate(session.id);
+        if (current?.status === 'paused' && current.pauseReason === 'not_in_channel') await releaseSession(tx, current, clock());
+      });
+      log.info('posting works again; the session carries on', { session: session.id, channel: session.channelId });
+    }
     if (step.kind === 'root' && ts) {
-      const session = deps.sessions.find(sessionId);
-      const link = session ? await deps.messenger.permalink(session.channelId, ts).catch(() => undefined) : undefined;
-      if (link) deps.sessions.setPermalink(sessionId, link);
-      return;
+      const link = await messenger.permalink(session.channelId, ts).catch(() => undefined);
+      if (link) await store.sessions.setPermalink(session.id, link);
     }
-    if (step.kind === 'phase' || step.kind === 'summary') await refreshRoot(sessionId);
   }
 
-  async function refreshRoot(sessionId: string): Promise<void> {
-    const session = deps.sessions.find(sessionId);
-    if (!session?.rootTs) return;
+  /** Re-renders the session message from current state: idempotent, so a missed update heals at the next one. */
+  async function refresh(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
     try {
-      await deps.messenger.updateRoot(snapshot(session), deps.clock());
+      if (session.rootTs) await messenger.updateRoot(await snapshotOf(session.id), clock());
+      await store.steps.complete(step, owner, null);
     } catch (error) {
-      // The root message is re-rendered from state at every transition, so a missed update heals itself.
-      log.warn('could not update the session message', { session: sessionId, channel: session.channelId, reason: describe(error) });
+      const e = error instanceof DeliveryError ? error : undefined;
+      if (e?.kind === 'rate_limited') {
+        pacer.block(session.channelId, e.options.retryAfterMs ?? SECOND);
+        await store.steps.retry(step, owner, { delayMs: e.options.retryAfterMs ?? SECOND, error: e.code, uncertain: false, countAttempt: false });
+      } else if ((e?.kind === 'transient' || !e) && step.attempts < 5) {
+        await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error: e?.code ?? describe(error), uncertain: false, countAttempt: true });
+      } else {
+        log.warn('could not update the session message', { ...ctx, reason: e?.code ?? describe(error) });
+        await store.steps.fail(step, owner, e?.code ?? describe(error));
+      }
     }
   }
 
-  async function handleFailure(
-    step: Step,
-    session: Session,
-    error: unknown,
-    ctx: Record<string, string | number>,
-    postStartedAt: number | null,
-  ): Promise<void> {
-    const now = deps.clock();
-    // When the post may have reached Slack, the next attempt (which looks for it first) waits until it has settled.
-    const settled = postStartedAt === null ? now : postStartedAt + SETTLE_MS;
+  /** A session paused longer than its limit ends itself; its summary follows as the next step. */
+  async function expire(step: Step, session: Session): Promise<void> {
+    const ended = await store.transaction(async (tx) => {
+      const current = await tx.sessions.findForUpdate(session.id);
+      if (!(await tx.steps.complete(step, owner, null))) return false;
+      if (current?.status !== 'paused') return false;
+      await finish(tx, current, clock(), 'paused_too_long');
+      return true;
+    });
+    if (ended) log.info('a session paused past its limit ended itself', { session: session.id, channel: session.channelId });
+  }
+
+  async function handleFailure(step: Step, session: Session, error: unknown, ctx: Record<string, string | number>, began: boolean): Promise<void> {
     if (!(error instanceof DeliveryError)) {
       log.error('unexpected error while posting', ctx, error);
-      retryOrGiveUp(step, now, describe(error), true, settled);
+      await retryOrGiveUp(step, session, describe(error), began);
       return;
     }
     switch (error.kind) {
       case 'rate_limited': {
         const wait = error.options.retryAfterMs ?? SECOND;
+        // Nothing was posted, and waiting is not failing: the attempt is given back.
+        pacer.block(session.channelId, wait);
         log.warn('rate limited by Slack; retrying later', { ...ctx, retry_after_ms: wait });
-        deps.steps.retryLater(step.id, now + wait, error.code, false);
+        await store.steps.retry(step, owner, { delayMs: wait, error: error.code, uncertain: false, countAttempt: false });
         return;
       }
       case 'transient':
-        log.warn('Slack could not be reached; retrying with backoff', { ...ctx, reason: error.code });
-        retryOrGiveUp(step, now, error.code, error.options.maybeDelivered ?? true, settled);
+        log.warn('Slack did not take the post; retrying with backoff', { ...ctx, reason: error.code });
+        await retryOrGiveUp(step, session, error.code, began && (error.options.maybeDelivered ?? true));
         return;
       case 'not_in_channel':
         await handleNotInChannel(step, session, ctx);
         return;
       case 'channel_gone':
         log.warn('the channel is gone; ending the session', { ...ctx, reason: error.code });
-        stopSession(session, step, now, error.code);
-        await tellHost(session, { kind: 'channel_gone', code: error.code });
+        await stopSession(step, session, error.code);
+        await tellHostOnce(session, { kind: 'channel_gone', code: error.code });
         return;
       case 'auth_revoked':
         log.error('Slack no longer accepts our token; ending the session', { ...ctx, reason: error.code });
-        stopSession(session, step, now, error.code);
+        await stopSession(step, session, error.code);
         return;
       case 'rejected':
         log.error('Slack rejected a post; skipping it', { ...ctx, reason: error.code });
-        deps.steps.fail(step.id, error.code);
+        await store.steps.fail(step, owner, error.code);
+        await tellHostOnce(session, { kind: 'lost', step: step.key, reason: error.code });
         return;
     }
   }
 
-  function retryOrGiveUp(step: Step, now: number, reason: string, uncertain: boolean, settled: number): void {
+  async function retryOrGiveUp(step: Step, session: Session, reason: string, uncertain: boolean): Promise<void> {
     if (step.attempts >= MAX_ATTEMPTS) {
-      log.error('giving up on a post after repeated failures', { session: step.sessionId, step: step.key, reason });
-      deps.steps.fail(step.id, reason);
+      log.error('giving up on a post after repeated failures', { session: step.sessionId, step: step.key, attempts: step.attempts, reason });
+      if (await store.steps.fail(step, owner, reason)) await tellHostOnce(session, { kind: 'lost', step: step.key, reason });
       return;
     }
-    const runAt = now + backoffMs(step.attempts);
-    deps.steps.retryLater(step.id, uncertain ? Math.max(runAt, settled) : runAt, reason, uncertain);
+    // When the post may have reached Slack, the next attempt (which looks for it first) waits until it has settled.
+    await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), settleMs: uncertain ? SETTLE_MS : 0, error: reason, uncertain, countAttempt: true });
   }
 
-  function stopSession(session: Session, step: Step, now: number, reason: string): void {
-    deps.transaction(() => {
-      deps.steps.fail(step.id, reason);
-      deps.sessions.end(session.id, now, reason);
-      deps.steps.cancelPending(session.id, ['root', 'phase', 'warning', 'summary'], reason);
+  async function stopSession(step: Step, session: Session, reason: string): Promise<void> {
+    await store.transaction(async (tx) => {
+      await tx.steps.fail(step, owner, reason);
+      await tx.sessions.end(session.id, clock(), reason);
+      await tx.steps.cancelPending(session.id, ['root', 'phase', 'warning', 'summary', 'refresh', 'expire'], reason);
     });
   }
 
+  /**
+   * The bot is not in the channel. A public channel it joins by itself. A private one needs a member to invite
+   * it: a running session pauses (nothing is lost), the host is told once, and the post is retried with backoff
+   * until the invitation (or `member_joined_channel`) lets it through, or given up on and reported.
+   */
   async function handleNotInChannel(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
-    const now = deps.clock();
-    const joined = await deps.messenger.join(session.channelId).catch(() => false);
+    const joined = await messenger.join(session.channelId).catch(() => false);
     if (joined) {
       log.info('joined the channel to post', ctx);
-      deps.steps.retryLater(step.id, now, 'not_in_channel', false);
+      await store.steps.retry(step, owner, { delayMs: 0, error: 'not_in_channel', uncertain: false, countAttempt: false });
       return;
     }
-    // Private channel: only a member can invite us. Pause so nothing is lost, and tell the host what to do.
-    log.warn('not in the channel; pausing the session until the bot is invited', ctx);
-    deps.transaction(() => {
-      deps.steps.retryLater(step.id, now, 'not_in_channel', false);
-      deps.sessions.pause(session.id, now);
-    });
-    await tellHost(session, { kind: 'not_in_channel' });
-  }
-
-  async function tellHost(session: Session, notice: HostNotice): Promise<void> {
-    try {
-      await deps.messenger.tellHost(session, notice);
-    } catch (error) {
-      log.warn('could not tell the host', { session: session.id, host: session.hostId, reason: describe(error) });
+    if (step.attempts >= MAX_ATTEMPTS) {
+      log.error('giving up: the bot was never invited to the channel', ctx);
+      await stopSession(step, session, 'not_in_channel');
+      await tellHostOnce(session, { kind: 'lost', step: step.key, reason: 'not_in_channel' });
+      return;
     }
+    const paused = await store.transaction(async (tx) => {
+      const current = await tx.sessions.findForUpdate(session.id);
+      // Hold the session's other steps first: this one stays pending, retried with backoff.
+      const held = current?.status === 'running' && (await holdSession(tx, current, clock(), 'not_in_channel'));
+      await tx.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error: 'not_in_channel', uncertain: false, countAttempt: true });
+      return held;
+    });
+    if (paused) log.warn('not in the channel; the session waits until the bot is invited', ctx);
+    await tellHostOnce(session, { kind: 'not_in_channel' });
   }
 
-  function launch(step: Step): void {
-    const run = work(step)
-      .catch((error: unknown) => log.error('worker crashed', { session: step.sessionId }, error))
-      .finally(() => workers.delete(step.sessionId));
-    workers.set(step.sessionId, run);
+  /** Tells the host about a problem once per session and kind, however often the problem repeats. */
+  async function tellHostOnce(session: Session, notice: HostNotice): Promise<void> {
+    const kind = notice.kind === 'lost' ? `lost:${notice.step}` : notice.kind;
+    try {
+      if (!(await store.sessions.firstNotice(session.id, kind, clock()))) return;
+      await messenger.tellHost(session, notice);
+    } catch (error) {
+      log.warn('could not tell the host', { session: session.id, host: session.hostId, notice: kind, reason: describe(error) });
+    }
   }
 
   return {
-    tick(now = deps.clock()): number {
-      const room = concurrency - workers.size;
-      if (room <= 0) return 0;
-      const claimed = deps.steps.claimDue(now, leaseMs, room);
-      for (const step of claimed) {
-        if (workers.has(step.sessionId)) {
-          // The session's own worker will reach this step; hand it back without counting an attempt.
-          deps.steps.release(step.id);
-          continue;
-        }
-        launch(step);
-      }
-      return claimed.length;
+    tick: () => pump(),
+    async drain() {
+      while (workers.size > 0 || pumping) await Promise.allSettled([...workers, pumping]);
     },
-    async drain(): Promise<void> {
-      while (workers.size > 0) await Promise.allSettled([...workers.values()]);
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
     },
-    refreshRoot,
-    get busySessions() {
+    get inFlight() {
       return workers.size;
     },
   };

@@ -1,7 +1,157 @@
-/** What the use cases need from the outside world, as interfaces: Slack, the log, and the database's transaction. */
-import type { Step } from '../db/step-repository.ts';
+/** What the use cases need from the outside world, as interfaces: Slack, the log, and the storage. */
 import type { Note } from '../domain/notes.ts';
-import type { Session } from '../domain/session.ts';
+import type { Session, Workspace } from '../domain/session.ts';
+import type { PhaseSlot, PlannedStep, StepKind } from '../domain/timeline.ts';
+
+export type { StepKind } from '../domain/timeline.ts';
+export type StepState = 'pending' | 'held' | 'sending' | 'done' | 'failed' | 'cancelled';
+
+/** One row of the durable schedule: something to post (or do) for a session at a time. */
+export interface Step {
+  readonly id: number;
+  readonly sessionId: string;
+  readonly key: string;
+  readonly kind: StepKind;
+  readonly phaseIndex: number | null;
+  /** Posting order within the session; negative for steps outside the order (root refresh, pause limit). */
+  readonly seq: number;
+  readonly dueAt: number;
+  readonly runAt: number;
+  readonly state: StepState;
+  /** Failed attempts that count towards giving up (a 429 does not). */
+  readonly attempts: number;
+  readonly owner: string | null;
+  readonly leaseUntil: number | null;
+  /** When the latest post of this step began; a post in doubt is looked for only once it has settled. */
+  readonly sentAt: number | null;
+  readonly postedTs: string | null;
+  /** Parts of a multi-message step already posted. */
+  readonly progress: number;
+  /** An earlier attempt may have posted without being recorded: look before posting again. */
+  readonly uncertain: boolean;
+  readonly lastError: string | null;
+}
+
+/** Who holds a claimed step, and for how long it is theirs without news. */
+export interface Lease {
+  readonly owner: string;
+  readonly leaseMs: number;
+}
+
+export interface NewSession extends Workspace {
+  readonly id: string;
+  readonly channelId: string;
+  readonly hostId: string;
+  readonly topic: string;
+  readonly createdAt: number;
+  readonly phases: readonly PhaseSlot[];
+  readonly interviewers: readonly string[];
+  readonly steps: readonly PlannedStep[];
+}
+
+export interface NewNote extends Omit<Note, 'id'> {
+  readonly dedupeKey: string | null;
+}
+
+export interface SessionRepository {
+  /** Creates the session with its whole schedule; false if the channel already has a live one. Call inside a transaction. */
+  create(s: NewSession): Promise<boolean>;
+  find(id: string): Promise<Session | undefined>;
+  /** Reads the session and keeps other writers of it waiting until the transaction ends (PostgreSQL row lock). */
+  findForUpdate(id: string): Promise<Session | undefined>;
+  /** The live (running or paused) session of a channel, scoped to its workspace. */
+  findLive(workspace: Workspace, channelId: string): Promise<Session | undefined>;
+  /** Live sessions a person hosts, interviews in or took part in, newest first (for the Home tab). */
+  liveForUser(workspace: Workspace, userId: string, limit?: number): Promise<Session[]>;
+  /** Live sessions of a channel in any state that the bot could not post to (for when it is invited). */
+  liveInChannel(workspace: Workspace, channelId: string): Promise<Session[]>;
+  participants(sessionId: string): Promise<string[]>;
+  /** Remembers that someone took part (clicked, wrote a note); the first role recorded wins. */
+  addParticipant(sessionId: string, userId: string, at: number): Promise<void>;
+  notes(sessionId: string): Promise<Note[]>;
+  noteCount(sessionId: string): Promise<number>;
+  /** Stores a note; false when the same submission was stored before. */
+  addNote(note: NewNote): Promise<boolean>;
+  setRoot(sessionId: string, rootTs: string, at: number): Promise<void>;
+  setPermalink(sessionId: string, permalink: string): Promise<void>;
+  /** Moves every phase after `afterIndex` that starts at or after `from` by `shift`, and the session's end with them. */
+  shiftPhases(sessionId: string, afterIndex: number, from: number, shift: number, at: number): Promise<void>;
+  /** Remembers when `next` last moved the session on. */
+  markMoved(sessionId: string, at: number): Promise<void>;
+  /** Marks the session ended; false if it already was. */
+  end(sessionId: string, at: number, reason: string | null): Promise<boolean>;
+  pause(sessionId: string, at: number, reason: string | null): Promise<boolean>;
+  resume(sessionId: string, at: number): Promise<boolean>;
+  /** Ends every live session of a workspace (the app was uninstalled or its tokens revoked); returns their ids. */
+  endAllForWorkspace(workspace: Workspace, at: number, reason: string): Promise<string[]>;
+  /** Records that the host was told `kind` about this session; false if they already were (tell once). */
+  firstNotice(sessionId: string, kind: string, at: number): Promise<boolean>;
+}
+
+export interface StepRepository {
+  /**
+   * Claims due steps for `lease.owner`: pending ones whose time has come, and `sending` ones whose lease ran
+   * out (their owner died; they come back marked uncertain). Only the earliest unfinished ordered step of a
+   * session is claimable, so a session's posts go out in order whichever instance posts them.
+   */
+  claimDue(lease: Lease, limit: number): Promise<Step[]>;
+  /** The session's next step if it is due: a worker keeps going through a session's backlog in order. */
+  claimNextOfSession(sessionId: string, lease: Lease): Promise<Step | undefined>;
+  /** A post of this step begins now: renews the lease and remembers when, for the settle wait. False if no longer ours. */
+  beginPost(step: Step, lease: Lease): Promise<boolean>;
+  recordProgress(step: Step, owner: string, done: number, ts: string | null): Promise<boolean>;
+  complete(step: Step, owner: string, ts: string | null): Promise<boolean>;
+  /**
+   * Back to pending, to run again after `delayMs`, and not before `settleMs` after its latest post began when
+   * that post may still land at Slack. `countAttempt: false` for waits that are not failures (429s). False if
+   * the step is no longer ours.
+   */
+  retry(step: Step, owner: string, retry: { delayMs: number; settleMs?: number; error: string; uncertain: boolean; countAttempt: boolean }): Promise<boolean>;
+  fail(step: Step, owner: string, error: string): Promise<boolean>;
+  /** Pending and held steps of these kinds will never run. */
+  cancelPending(sessionId: string, kinds: readonly StepKind[], reason: string): Promise<void>;
+  cancel(sessionId: string, key: string, reason: string): Promise<void>;
+  /** Moves pending steps planned at or after `from` by `shift`; none is made due before `floor`. */
+  shiftPending(sessionId: string, from: number, shift: number, floor: number): Promise<void>;
+  /** The summary falls due now (and is released if the session was paused). */
+  summaryNow(sessionId: string, at: number): Promise<void>;
+  /** A paused session's pending steps wait, costing the tick nothing. */
+  hold(sessionId: string): Promise<void>;
+  release(sessionId: string): Promise<void>;
+  /** Plans (or re-plans) an unordered step such as a root refresh; a pending one keeps its earlier time. */
+  upsert(sessionId: string, key: string, kind: StepKind, dueAt: number): Promise<void>;
+  /** Steps waiting because the bot was not in the channel are tried again now. Returns how many. */
+  retryNotInChannel(sessionId: string, at: number): Promise<number>;
+  /** After a restart on one machine nothing of ours is in flight: leases of posts in doubt end once they settle. */
+  settleOrphans(settleMs: number): Promise<number>;
+  /** When the next pending step is due, if any: the dispatcher sleeps until then. */
+  nextRunAt(): Promise<number | undefined>;
+  ofSession(sessionId: string): Promise<Step[]>;
+  find(id: number): Promise<Step | undefined>;
+}
+
+export interface RequestLog {
+  /** True when the request is new (or an earlier handling of it died): handle it, then `finish` or `abandon`. */
+  begin(key: string, at: number): Promise<boolean>;
+  finish(key: string, at: number): Promise<void>;
+  /** The handler failed: forget the key, so Slack's retry is handled. */
+  abandon(key: string): Promise<void>;
+  /** Slack stops retrying after about 5 minutes; a day of memory is plenty. */
+  prune(olderThan: number): Promise<number>;
+}
+
+export interface Repositories {
+  readonly sessions: SessionRepository;
+  readonly steps: StepRepository;
+  readonly requests: RequestLog;
+}
+
+/** The storage port: repositories, and a transaction over them. SQLite and PostgreSQL both implement it. */
+export interface Store extends Repositories {
+  readonly kind: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
 
 /** Everything needed to render a session's messages, loaded once per post. */
 export interface SessionSnapshot {
@@ -13,7 +163,7 @@ export interface SessionSnapshot {
 export type DeliveryErrorKind =
   /** Slack said 429: wait `retryAfterMs`, nothing was posted. */
   | 'rate_limited'
-  /** 5xx, timeout or network: try again later; the post may or may not have happened. */
+  /** 5xx, timeout, network, or an error we do not know: try again later with backoff; `maybeDelivered` when the post may have happened. */
   | 'transient'
   /** The bot is not in the (private) channel. */
   | 'not_in_channel'
@@ -21,7 +171,7 @@ export type DeliveryErrorKind =
   | 'channel_gone'
   /** The token no longer works (revoked, uninstalled, deactivated): nothing can be posted anywhere. */
   | 'auth_revoked'
-  /** Slack refused the request itself: a bug on our side; retrying will not help. */
+  /** Slack refused the message itself (bad blocks, too long): retrying the same message will not help. */
   | 'rejected';
 
 export class DeliveryError extends Error {
@@ -54,7 +204,11 @@ export interface Messenger {
   tellHost(session: Session, notice: HostNotice): Promise<void>;
 }
 
-export type HostNotice = { kind: 'not_in_channel' } | { kind: 'channel_gone'; code: string };
+export type HostNotice =
+  | { kind: 'not_in_channel' }
+  | { kind: 'channel_gone'; code: string }
+  /** A post was given up on: `step` is its key ('root', 'phase:1', 'summary', …). */
+  | { kind: 'lost'; step: string; reason: string };
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 

@@ -1,21 +1,23 @@
 /**
  * Use cases on sessions: start, next, end, pause, resume, notes. Each runs in one database transaction and
- * takes `now`; posting is left to the dispatcher, which the caller kicks afterwards.
+ * takes `now`; posting is left to the dispatcher, which the caller wakes afterwards.
  */
-import type { SessionRepository } from '../db/session-repository.ts';
-import type { StepRepository } from '../db/step-repository.ts';
 import type { NoteKind } from '../domain/notes.ts';
 import { PHASE_COUNT } from '../domain/phases.ts';
 import type { Plan } from '../domain/plan.ts';
 import { canSteer, sameWorkspace, type Session, type Workspace } from '../domain/session.ts';
-import { advance, currentPhaseIndex, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
+import { advance, currentPhaseIndex, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
+import type { Repositories, Store } from './ports.ts';
 
 export interface SessionDeps {
-  readonly sessions: SessionRepository;
-  readonly steps: StepRepository;
-  readonly transaction: <T>(fn: () => T) => T;
+  readonly store: Store;
   readonly newId: () => string;
 }
+
+/** A root refresh waits this long so that a burst of changes (notes, clicks) makes one `chat.update`. */
+export const REFRESH_DELAY_MS = 2000;
+/** A `next` typed within this long after the session last moved on is taken as the same request. */
+export const REPEAT_WINDOW_MS = 15_000;
 
 export interface StartInput extends Workspace {
   readonly channelId: string;
@@ -27,13 +29,13 @@ export interface StartInput extends Workspace {
 
 export type StartOutcome = { kind: 'started'; session: Session } | { kind: 'busy'; existing: Session };
 
-export function startSession(deps: SessionDeps, input: StartInput, now: number): StartOutcome {
-  return deps.transaction(() => {
-    const existing = deps.sessions.findLive(input, input.channelId);
+export function startSession(deps: SessionDeps, input: StartInput, now: number): Promise<StartOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const existing = await tx.sessions.findLive(input, input.channelId);
     if (existing) return { kind: 'busy', existing };
     const phases = schedulePhases(input.plan, now);
     const id = deps.newId();
-    const created = deps.sessions.create({
+    const created = await tx.sessions.create({
       ...input,
       id,
       createdAt: now,
@@ -41,7 +43,7 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
       interviewers: input.interviewers.filter((u) => u !== input.hostId),
       steps: planSteps(phases, now),
     });
-    const session = created ? deps.sessions.find(id) : deps.sessions.findLive(input, input.channelId);
+    const session = created ? await tx.sessions.find(id) : await tx.sessions.findLive(input, input.channelId);
     if (!session) throw new Error('session vanished inside its own transaction');
     return created ? { kind: 'started', session } : { kind: 'busy', existing: session };
   });
@@ -50,8 +52,9 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
 export type SteerRefusal = 'not_found' | 'not_allowed' | 'ended' | 'paused' | 'not_paused' | 'stale';
 export type SteerOutcome = { ok: true; session: Session; detail?: string } | { ok: false; reason: SteerRefusal; session?: Session };
 
-function loadForSteering(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string): SteerOutcome {
-  const session = deps.sessions.find(sessionId);
+async function loadForSteering(tx: Repositories, sessionId: string, workspace: Workspace, userId: string): Promise<SteerOutcome> {
+  // Locked for the transaction: two instances steering the same session take turns.
+  const session = await tx.sessions.findForUpdate(sessionId);
   // A session of another workspace is treated exactly like one that does not exist.
   if (!session || !sameWorkspace(session, workspace)) return { ok: false, reason: 'not_found' };
   if (session.status === 'ended') return { ok: false, reason: 'ended', session };
@@ -60,8 +63,9 @@ function loadForSteering(deps: SessionDeps, sessionId: string, workspace: Worksp
 }
 
 /**
- * Ends the current phase now and starts the next; on the last phase it ends the session. `expectedFrom`
- * (the phase a button was rendered for) makes a double click move on once, not twice.
+ * Ends the current phase now and starts the next; on the last phase it ends the session. A button carries the
+ * phase it was rendered for (`expected.from`), so a double click moves on once; a typed command carries nothing,
+ * so one that comes within `REPEAT_WINDOW_MS` of the last move is taken as a repeat of it.
  */
 export function nextPhase(
   deps: SessionDeps,
@@ -69,59 +73,88 @@ export function nextPhase(
   workspace: Workspace,
   userId: string,
   now: number,
-  expectedFrom?: number,
-): SteerOutcome {
-  return deps.transaction(() => {
-    const loaded = loadForSteering(deps, sessionId, workspace, userId);
+  expected: { from: number } | 'typed',
+): Promise<SteerOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
-    if (loaded.session.status === 'paused') return { ok: false, reason: 'paused', session: loaded.session };
-    const step = advance(loaded.session.phases, now);
-    if (expectedFrom !== undefined && expectedFrom !== step.from) return { ok: false, reason: 'stale', session: loaded.session };
-    if (step.to === null) return finish(deps, loaded.session, now, 'ended_by_host');
-    deps.steps.cancel(sessionId, `warning:${step.from}`, 'phase ended early');
-    deps.sessions.shiftPhases(sessionId, step.from, step.boundary, step.shiftMs, now);
-    deps.steps.shiftPending(sessionId, step.boundary, step.shiftMs, now);
-    deps.sessions.touch(sessionId, userId, now);
-    return { ok: true, session: mustFind(deps, sessionId) };
+    const session = loaded.session;
+    if (session.status === 'paused') return { ok: false, reason: 'paused', session };
+    const step = advance(session.phases, now);
+    if (expected === 'typed' ? session.movedAt !== null && now - session.movedAt < REPEAT_WINDOW_MS : expected.from !== step.from) {
+      return { ok: false, reason: 'stale', session };
+    }
+    await tx.sessions.addParticipant(sessionId, userId, now);
+    if (step.to === null) return finish(tx, session, now, 'ended_by_host');
+    await tx.steps.cancel(sessionId, `warning:${step.from}`, 'phase ended early');
+    await tx.sessions.shiftPhases(sessionId, step.from, step.boundary, step.shiftMs, now);
+    await tx.steps.shiftPending(sessionId, step.boundary, step.shiftMs, now);
+    await tx.sessions.markMoved(sessionId, now);
+    return { ok: true, session: await mustFind(tx, sessionId) };
   });
 }
 
-export function endSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): SteerOutcome {
-  return deps.transaction(() => {
-    const loaded = loadForSteering(deps, sessionId, workspace, userId);
+export function endSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): Promise<SteerOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
-    deps.sessions.touch(sessionId, userId, now);
-    return finish(deps, loaded.session, now, 'ended_by_host');
+    await tx.sessions.addParticipant(sessionId, userId, now);
+    return finish(tx, loaded.session, now, 'ended_by_host');
   });
 }
 
-function finish(deps: SessionDeps, session: Session, now: number, reason: string): SteerOutcome {
-  deps.sessions.end(session.id, now, reason);
-  deps.steps.cancelPending(session.id, ['phase', 'warning'], 'session ended');
-  deps.steps.summaryNow(session.id, now);
-  return { ok: true, session: mustFind(deps, session.id) };
+/** Ends a session: no more phases or time checks; the summary goes now, even if the session was paused. */
+export async function finish(tx: Repositories, session: Session, now: number, reason: string): Promise<SteerOutcome> {
+  await tx.sessions.end(session.id, now, reason);
+  await tx.steps.cancelPending(session.id, ['phase', 'warning', 'expire'], 'session ended');
+  await tx.steps.summaryNow(session.id, now);
+  await tx.steps.upsert(session.id, 'refresh', 'refresh', now);
+  return { ok: true, session: await mustFind(tx, session.id) };
 }
 
-export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): SteerOutcome {
-  return deps.transaction(() => {
-    const loaded = loadForSteering(deps, sessionId, workspace, userId);
+/**
+ * Pauses a running session: its pending posts are held (costing the tick nothing) and a limit is set after
+ * which it ends itself with its summary. `reason` is null when a person paused it.
+ */
+export async function holdSession(tx: Repositories, session: Session, now: number, reason: string | null): Promise<boolean> {
+  if (!(await tx.sessions.pause(session.id, now, reason))) return false;
+  await tx.steps.hold(session.id);
+  await tx.steps.upsert(session.id, 'expire', 'expire', now + pauseLimit(session.phases));
+  await tx.steps.upsert(session.id, 'refresh', 'refresh', now);
+  return true;
+}
+
+/** Resumes a paused session: everything still ahead of the pause moves by the paused span. */
+export async function releaseSession(tx: Repositories, session: Session, now: number): Promise<boolean> {
+  const pausedAt = session.pausedAt;
+  if (session.status !== 'paused' || pausedAt === null) return false;
+  const moved = resume(session.phases, pausedAt, now);
+  await tx.steps.release(session.id);
+  await tx.sessions.shiftPhases(session.id, -1, pausedAt + 1, moved.shiftMs, now);
+  await tx.steps.shiftPending(session.id, pausedAt + 1, moved.shiftMs, now);
+  await tx.steps.cancel(session.id, 'expire', 'resumed');
+  await tx.sessions.resume(session.id, now);
+  await tx.steps.upsert(session.id, 'refresh', 'refresh', now);
+  return true;
+}
+
+export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): Promise<SteerOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
-    if (!deps.sessions.pause(sessionId, now)) return { ok: false, reason: 'paused', session: loaded.session };
-    return { ok: true, session: mustFind(deps, sessionId) };
+    if (!(await holdSession(tx, loaded.session, now, null))) return { ok: false, reason: 'paused', session: loaded.session };
+    return { ok: true, session: await mustFind(tx, sessionId) };
   });
 }
 
-export function resumeSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): SteerOutcome {
-  return deps.transaction(() => {
-    const loaded = loadForSteering(deps, sessionId, workspace, userId);
+export function resumeSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): Promise<SteerOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
-    const pausedAt = loaded.session.pausedAt;
-    if (loaded.session.status !== 'paused' || pausedAt === null) return { ok: false, reason: 'not_paused', session: loaded.session };
-    const moved = resume(loaded.session.phases, pausedAt, now);
-    deps.sessions.shiftPhases(sessionId, -1, pausedAt + 1, moved.shiftMs, now);
-    deps.steps.shiftPending(sessionId, pausedAt + 1, moved.shiftMs, now);
-    deps.sessions.resume(sessionId, now);
-    return { ok: true, session: mustFind(deps, sessionId) };
+    if (!(await releaseSession(tx, loaded.session, now))) return { ok: false, reason: 'not_paused', session: loaded.session };
+    // Whoever resumes may just have invited the bot: a post that was waiting for that goes now.
+    await tx.steps.retryNotInChannel(sessionId, now);
+    return { ok: true, session: await mustFind(tx, sessionId) };
   });
 }
 
@@ -140,14 +173,14 @@ export type NoteOutcome =
   | { ok: true; stored: boolean; session: Session; phaseIndex: number }
   | { ok: false; reason: 'not_found' | 'ended' | 'bad_phase' };
 
-export function addNote(deps: SessionDeps, input: NoteInput, now: number): NoteOutcome {
-  return deps.transaction(() => {
-    const session = deps.sessions.find(input.sessionId);
+export function addNote(deps: SessionDeps, input: NoteInput, now: number): Promise<NoteOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const session = await tx.sessions.find(input.sessionId);
     if (!session || !sameWorkspace(session, input)) return { ok: false, reason: 'not_found' };
     if (session.status === 'ended') return { ok: false, reason: 'ended' };
     const phaseIndex = input.phaseIndex ?? currentPhaseIndex(session.phases, now);
     if (!Number.isInteger(phaseIndex) || phaseIndex < 0 || phaseIndex >= PHASE_COUNT) return { ok: false, reason: 'bad_phase' };
-    const stored = deps.sessions.addNote({
+    const stored = await tx.sessions.addNote({
       sessionId: session.id,
       phaseIndex,
       kind: input.kind,
@@ -156,12 +189,35 @@ export function addNote(deps: SessionDeps, input: NoteInput, now: number): NoteO
       createdAt: now,
       dedupeKey: input.dedupeKey,
     });
+    // The session message shows the notes count: refresh it soon, once for a burst of notes.
+    if (stored) await tx.steps.upsert(session.id, 'refresh', 'refresh', now + REFRESH_DELAY_MS);
     return { ok: true, stored, session, phaseIndex };
   });
 }
 
-function mustFind(deps: SessionDeps, id: string): Session {
-  const session = deps.sessions.find(id);
+/** The bot was invited to a channel: posts that waited for it go now, and sessions it paused carry on. */
+export function botJoinedChannel(deps: SessionDeps, workspace: Workspace, channelId: string, now: number): Promise<number> {
+  return deps.store.transaction(async (tx) => {
+    let woken = 0;
+    for (const session of await tx.sessions.liveInChannel(workspace, channelId)) {
+      if (session.status === 'paused' && session.pauseReason === 'not_in_channel') await releaseSession(tx, session, now);
+      woken += await tx.steps.retryNotInChannel(session.id, now);
+    }
+    return woken;
+  });
+}
+
+/** Slack took our access to a workspace away: its live sessions end at once, and nothing more is posted for them. */
+export function endWorkspace(deps: SessionDeps, workspace: Workspace, now: number, reason: string): Promise<string[]> {
+  return deps.store.transaction(async (tx) => {
+    const ids = await tx.sessions.endAllForWorkspace(workspace, now, reason);
+    for (const id of ids) await tx.steps.cancelPending(id, ['root', 'phase', 'warning', 'summary', 'refresh', 'expire'], reason);
+    return ids;
+  });
+}
+
+async function mustFind(tx: Repositories, id: string): Promise<Session> {
+  const session = await tx.sessions.find(id);
   if (!session) throw new Error(`session ${id} vanished`);
   return session;
 }

@@ -1,9 +1,12 @@
-/** Sessions, their phases, people and notes, over plain SQL. Rows are checked with zod on the way out. */
+/** Sessions, their phases, people, notes and notices, over plain SQL shared by SQLite and PostgreSQL. Rows are checked with zod on the way out. */
 import { z } from 'zod';
+import type { NewNote, NewSession, SessionRepository } from '../app/ports.ts';
 import { isNoteKind, type Note, type NoteKind } from '../domain/notes.ts';
 import type { Session, Workspace } from '../domain/session.ts';
-import type { PhaseSlot, PlannedStep } from '../domain/timeline.ts';
-import type { Db } from './open-database.ts';
+import { type SqlExecutor, type Row, num, placeholders } from './sql.ts';
+
+const int = z.preprocess(num, z.number().int());
+const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
 
 const SessionRow = z.object({
   id: z.string(),
@@ -13,100 +16,46 @@ const SessionRow = z.object({
   host_id: z.string(),
   topic: z.string(),
   status: z.enum(['running', 'paused', 'ended']),
-  created_at: z.number().int(),
-  ends_at: z.number().int(),
-  ended_at: z.number().int().nullable(),
+  created_at: int,
+  ends_at: int,
+  ended_at: intOrNull,
   end_reason: z.string().nullable(),
-  paused_at: z.number().int().nullable(),
+  paused_at: intOrNull,
+  pause_reason: z.string().nullable(),
+  moved_at: intOrNull,
   root_ts: z.string().nullable(),
   permalink: z.string().nullable(),
 });
 
-const PhaseRow = z.object({ idx: z.number().int(), planned_ms: z.number().int(), starts_at: z.number().int() });
+const PhaseRow = z.object({ session_id: z.string(), idx: int, planned_ms: int, starts_at: int });
+const PersonRow = z.object({ session_id: z.string(), user_id: z.string(), role: z.string() });
 
 const NoteRow = z.object({
-  id: z.number().int(),
+  id: int,
   session_id: z.string(),
-  phase_idx: z.number().int(),
+  phase_idx: int,
   kind: z.string().refine(isNoteKind),
   author_id: z.string(),
   body: z.string(),
-  created_at: z.number().int(),
+  created_at: int,
 });
 
-export interface NewSession extends Workspace {
-  readonly id: string;
-  readonly channelId: string;
-  readonly hostId: string;
-  readonly topic: string;
-  readonly createdAt: number;
-  readonly phases: readonly PhaseSlot[];
-  readonly interviewers: readonly string[];
-  readonly steps: readonly PlannedStep[];
-}
+const SESSION_COLUMNS = `id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, ended_at,
+  end_reason, paused_at, pause_reason, moved_at, root_ts, permalink`;
 
-export interface NewNote extends Omit<Note, 'id'> {
-  readonly dedupeKey: string | null;
-}
+export function createSessionRepository(db: SqlExecutor): SessionRepository {
+  // People keep the order they first appeared in: SQLite's rowid, PostgreSQL's serial column.
+  const arrival = db.dialect === 'postgres' ? 'seen_order' : 'rowid';
 
-export type SessionRepository = ReturnType<typeof createSessionRepository>;
-
-export function createSessionRepository(db: Db) {
-  const insertSession = db.prepare(`
-    INSERT INTO sessions (id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, updated_at)
-    VALUES (@id, @teamId, @enterpriseId, @channelId, @hostId, @topic, 'running', @createdAt, @endsAt, @createdAt)`);
-  const insertPhase = db.prepare('INSERT INTO session_phases (session_id, idx, planned_ms, starts_at) VALUES (?, ?, ?, ?)');
-  const insertPerson = db.prepare(
-    'INSERT OR IGNORE INTO session_people (session_id, user_id, role, first_seen_at) VALUES (?, ?, ?, ?)',
-  );
-  const insertStep = db.prepare(`
-    INSERT INTO steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)
-    VALUES (@sessionId, @key, @kind, @phaseIndex, @seq, @dueAt, @dueAt, 'pending')`);
-  const selectById = db.prepare('SELECT * FROM sessions WHERE id = ?');
-  const selectLive = db.prepare(
-    "SELECT * FROM sessions WHERE enterprise_id = ? AND team_id = ? AND channel_id = ? AND status <> 'ended'",
-  );
-  const selectPhases = db.prepare('SELECT idx, planned_ms, starts_at FROM session_phases WHERE session_id = ? ORDER BY idx');
-  const selectPeople = db.prepare('SELECT user_id, role FROM session_people WHERE session_id = ? ORDER BY first_seen_at, rowid');
-  const selectNotes = db.prepare('SELECT * FROM notes WHERE session_id = ? ORDER BY created_at, id');
-  const countNotes = db.prepare('SELECT count(*) FROM notes WHERE session_id = ?').pluck();
-  const insertNote = db.prepare(`
-    INSERT INTO notes (session_id, phase_idx, kind, author_id, body, created_at, dedupe_key)
-    VALUES (@sessionId, @phaseIndex, @kind, @authorId, @text, @createdAt, @dedupeKey)
-    ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`);
-  const updateRoot = db.prepare('UPDATE sessions SET root_ts = ?, permalink = coalesce(?, permalink), updated_at = ? WHERE id = ?');
-  const updatePermalink = db.prepare('UPDATE sessions SET permalink = ? WHERE id = ?');
-  const shiftPhases = db.prepare(
-    'UPDATE session_phases SET starts_at = starts_at + @shift WHERE session_id = @id AND starts_at >= @from AND idx > @after',
-  );
-  const endSessionStmt = db.prepare(`
-    UPDATE sessions SET status = 'ended', ended_at = @at, end_reason = @reason, paused_at = NULL, updated_at = @at
-    WHERE id = @id AND status <> 'ended'`);
-  const setEndsAt = db.prepare('UPDATE sessions SET ends_at = ends_at + @shift, updated_at = @at WHERE id = @id');
-  const pauseStmt = db.prepare(
-    "UPDATE sessions SET status = 'paused', paused_at = @at, updated_at = @at WHERE id = @id AND status = 'running'",
-  );
-  const resumeStmt = db.prepare(
-    "UPDATE sessions SET status = 'running', paused_at = NULL, updated_at = @at WHERE id = @id AND status = 'paused'",
-  );
-  const selectLiveForUser = db.prepare(`
-    SELECT s.* FROM sessions s JOIN session_people p ON p.session_id = s.id
-     WHERE s.enterprise_id = ? AND s.team_id = ? AND p.user_id = ? AND s.status <> 'ended'
-     ORDER BY s.created_at DESC LIMIT ?`);
-  const endForTeam = db.prepare(`
-    UPDATE sessions SET status = 'ended', ended_at = @at, end_reason = @reason, updated_at = @at
-    WHERE team_id = @teamId AND enterprise_id = @enterpriseId AND status <> 'ended' RETURNING id`);
-
-  function toSession(row: unknown): Session {
-    const r = SessionRow.parse(row);
-    const phases = selectPhases.all(r.id).map((p) => {
-      const phase = PhaseRow.parse(p);
-      return { index: phase.idx, plannedMs: phase.planned_ms, startsAt: phase.starts_at };
-    });
-    const interviewers = (selectPeople.all(r.id) as { user_id: string; role: string }[])
-      .filter((p) => p.role === 'interviewer')
-      .map((p) => p.user_id);
-    return {
+  /** Loads sessions with their phases and interviewers in three queries, however many there are. */
+  async function load(rows: Row[]): Promise<Session[]> {
+    if (rows.length === 0) return [];
+    const parsed = rows.map((row) => SessionRow.parse(row));
+    const ids = parsed.map((r) => r.id);
+    const list = placeholders(1, ids.length);
+    const phaseRows = (await db.all(`SELECT session_id, idx, planned_ms, starts_at FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`, ids)).map((p) => PhaseRow.parse(p));
+    const people = (await db.all(`SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`, ids)).map((p) => PersonRow.parse(p));
+    return parsed.map((r) => ({
       id: r.id,
       teamId: r.team_id,
       enterpriseId: r.enterprise_id,
@@ -119,112 +68,171 @@ export function createSessionRepository(db: Db) {
       endedAt: r.ended_at,
       endReason: r.end_reason,
       pausedAt: r.paused_at,
+      pauseReason: r.pause_reason,
+      movedAt: r.moved_at,
       rootTs: r.root_ts,
       permalink: r.permalink,
-      phases,
-      interviewers,
-    };
+      phases: phaseRows.filter((p) => p.session_id === r.id).map((p) => ({ index: p.idx, plannedMs: p.planned_ms, startsAt: p.starts_at })),
+      interviewers: people.filter((p) => p.session_id === r.id && p.role === 'interviewer').map((p) => p.user_id),
+    }));
   }
 
+  async function one(sql: string, params: (string | number)[]): Promise<Session | undefined> {
+    const row = await db.get(sql, params);
+    return row ? (await load([row]))[0] : undefined;
+  }
+
+  const insertPerson = (sessionId: string, userId: string, role: string, at: number) =>
+    db.run('INSERT INTO session_people (session_id, user_id, role, first_seen_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [sessionId, userId, role, at]);
+
   return {
-    /** Creates the session with its whole schedule in one transaction; returns false if the channel already has a live one. */
-    create: db.transaction((s: NewSession): boolean => {
+    async create(s: NewSession): Promise<boolean> {
       const last = s.phases[s.phases.length - 1];
       const endsAt = last ? last.startsAt + last.plannedMs : s.createdAt;
-      try {
-        insertSession.run({ ...s, endsAt });
-      } catch (error) {
-        if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') return false;
-        throw error;
+      // The partial unique index allows one live session per channel; a second start inserts nothing.
+      const inserted = await db.get(
+        `INSERT INTO sessions (id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $7) ON CONFLICT DO NOTHING RETURNING id`,
+        [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt],
+      );
+      if (!inserted) return false;
+      for (const p of s.phases) {
+        await db.run('INSERT INTO session_phases (session_id, idx, planned_ms, starts_at) VALUES ($1, $2, $3, $4)', [s.id, p.index, p.plannedMs, p.startsAt]);
       }
-      for (const p of s.phases) insertPhase.run(s.id, p.index, p.plannedMs, p.startsAt);
-      insertPerson.run(s.id, s.hostId, 'host', s.createdAt);
-      for (const id of s.interviewers) insertPerson.run(s.id, id, 'interviewer', s.createdAt);
-      for (const step of s.steps) insertStep.run({ ...step, sessionId: s.id });
+      await insertPerson(s.id, s.hostId, 'host', s.createdAt);
+      for (const id of s.interviewers) await insertPerson(s.id, id, 'interviewer', s.createdAt);
+      for (const step of s.steps) {
+        await db.run(
+          `INSERT INTO steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)
+           VALUES ($1, $2, $3, $4, $5, $6, $6, 'pending')`,
+          [s.id, step.key, step.kind, step.phaseIndex, step.seq, step.dueAt],
+        );
+      }
       return true;
-    }),
-
-    find(id: string): Session | undefined {
-      const row = selectById.get(id);
-      return row ? toSession(row) : undefined;
     },
 
-    /** The live (running or paused) session of a channel, scoped to its workspace. */
-    findLive(workspace: Workspace, channelId: string): Session | undefined {
-      const row = selectLive.get(workspace.enterpriseId, workspace.teamId, channelId);
-      return row ? toSession(row) : undefined;
+    find(id) {
+      return one(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1`, [id]);
     },
 
-    /** Live sessions a person hosts, interviews in or took part in, newest first (for the Home tab). */
-    liveForUser(workspace: Workspace, userId: string, limit = 20): Session[] {
-      return selectLiveForUser.all(workspace.enterpriseId, workspace.teamId, userId, limit).map(toSession);
+    findForUpdate(id) {
+      return one(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
     },
 
-    participants(sessionId: string): string[] {
-      return (selectPeople.all(sessionId) as { user_id: string }[]).map((p) => p.user_id);
+    findLive(workspace, channelId) {
+      return one(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE enterprise_id = $1 AND team_id = $2 AND channel_id = $3 AND status <> 'ended'`,
+        [workspace.enterpriseId, workspace.teamId, channelId],
+      );
     },
 
-    /** Remembers that someone took part (clicked, wrote a note); the first role recorded wins. */
-    touch(sessionId: string, userId: string, at: number): void {
-      insertPerson.run(sessionId, userId, 'participant', at);
+    async liveForUser(workspace, userId, limit = 20) {
+      const rows = await db.all(
+        `SELECT ${SESSION_COLUMNS.split(',').map((c) => `s.${c.trim()}`).join(', ')} FROM sessions s JOIN session_people p ON p.session_id = s.id
+          WHERE s.enterprise_id = $1 AND s.team_id = $2 AND p.user_id = $3 AND s.status <> 'ended'
+          ORDER BY s.created_at DESC LIMIT $4`,
+        [workspace.enterpriseId, workspace.teamId, userId, limit],
+      );
+      return load(rows);
     },
 
-    notes(sessionId: string): Note[] {
-      return selectNotes.all(sessionId).map((row) => {
+    async liveInChannel(workspace: Workspace, channelId: string) {
+      // Ended sessions count too while they still have a summary waiting to be posted.
+      const rows = await db.all(
+        `SELECT ${SESSION_COLUMNS} FROM sessions s
+          WHERE enterprise_id = $1 AND team_id = $2 AND channel_id = $3
+            AND (status <> 'ended' OR EXISTS (SELECT 1 FROM steps t WHERE t.session_id = s.id AND t.state = 'pending'))`,
+        [workspace.enterpriseId, workspace.teamId, channelId],
+      );
+      return load(rows);
+    },
+
+    async participants(sessionId) {
+      const rows = await db.all(`SELECT user_id FROM session_people WHERE session_id = $1 ORDER BY first_seen_at, ${arrival}`, [sessionId]);
+      return rows.map((r) => String(r.user_id));
+    },
+
+    async addParticipant(sessionId, userId, at) {
+      await insertPerson(sessionId, userId, 'participant', at);
+    },
+
+    async notes(sessionId): Promise<Note[]> {
+      const rows = await db.all('SELECT id, session_id, phase_idx, kind, author_id, body, created_at FROM notes WHERE session_id = $1 ORDER BY created_at, id', [sessionId]);
+      return rows.map((row) => {
         const r = NoteRow.parse(row);
-        return {
-          id: r.id,
-          sessionId: r.session_id,
-          phaseIndex: r.phase_idx,
-          kind: r.kind as NoteKind,
-          authorId: r.author_id,
-          text: r.body,
-          createdAt: r.created_at,
-        };
+        return { id: r.id, sessionId: r.session_id, phaseIndex: r.phase_idx, kind: r.kind as NoteKind, authorId: r.author_id, text: r.body, createdAt: r.created_at };
       });
     },
 
-    noteCount(sessionId: string): number {
-      return Number(countNotes.get(sessionId));
+    async noteCount(sessionId) {
+      const row = await db.get('SELECT count(*) AS n FROM notes WHERE session_id = $1', [sessionId]);
+      return num(row?.n ?? 0);
     },
 
-    /** Stores a note; returns false when the same submission was stored before. */
-    addNote: db.transaction((note: NewNote): boolean => {
-      const inserted = insertNote.get(note);
-      if (inserted) insertPerson.run(note.sessionId, note.authorId, 'participant', note.createdAt);
+    async addNote(note: NewNote) {
+      const inserted = await db.get(
+        `INSERT INTO notes (session_id, phase_idx, kind, author_id, body, created_at, dedupe_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+        [note.sessionId, note.phaseIndex, note.kind, note.authorId, note.text, note.createdAt, note.dedupeKey],
+      );
+      if (inserted) await insertPerson(note.sessionId, note.authorId, 'participant', note.createdAt);
       return inserted !== undefined;
-    }),
-
-    setRoot(sessionId: string, rootTs: string, permalink: string | null, at: number): void {
-      updateRoot.run(rootTs, permalink, at, sessionId);
     },
 
-    setPermalink(sessionId: string, permalink: string): void {
-      updatePermalink.run(permalink, sessionId);
+    async setRoot(sessionId, rootTs, at) {
+      await db.run('UPDATE sessions SET root_ts = $1, updated_at = $2 WHERE id = $3', [rootTs, at, sessionId]);
     },
 
-    /** Moves every phase after `afterIndex` that starts at or after `from` by `shift`, and the session's end with them. */
-    shiftPhases(sessionId: string, afterIndex: number, from: number, shift: number, at: number): void {
-      shiftPhases.run({ id: sessionId, after: afterIndex, from, shift });
-      setEndsAt.run({ id: sessionId, shift, at });
+    async setPermalink(sessionId, permalink) {
+      await db.run('UPDATE sessions SET permalink = $1 WHERE id = $2', [permalink, sessionId]);
     },
 
-    /** Marks the session ended; returns false if it already was. */
-    end(sessionId: string, at: number, reason: string | null): boolean {
-      return endSessionStmt.run({ id: sessionId, at, reason }).changes === 1;
+    async shiftPhases(sessionId, afterIndex, from, shift, at) {
+      await db.run('UPDATE session_phases SET starts_at = starts_at + $1 WHERE session_id = $2 AND starts_at >= $3 AND idx > $4', [shift, sessionId, from, afterIndex]);
+      await db.run('UPDATE sessions SET ends_at = ends_at + $1, updated_at = $2 WHERE id = $3', [shift, at, sessionId]);
     },
 
-    pause(sessionId: string, at: number): boolean {
-      return pauseStmt.run({ id: sessionId, at }).changes === 1;
+    async markMoved(sessionId, at) {
+      await db.run('UPDATE sessions SET moved_at = $1, updated_at = $1 WHERE id = $2', [at, sessionId]);
     },
 
-    resume(sessionId: string, at: number): boolean {
-      return resumeStmt.run({ id: sessionId, at }).changes === 1;
+    async end(sessionId, at, reason) {
+      const changed = await db.run(
+        `UPDATE sessions SET status = 'ended', ended_at = $1, end_reason = $2, paused_at = NULL, pause_reason = NULL, updated_at = $1
+          WHERE id = $3 AND status <> 'ended'`,
+        [at, reason, sessionId],
+      );
+      return changed === 1;
     },
 
-    /** Ends every live session of a workspace (the app was uninstalled or its tokens revoked). */
-    endAllForWorkspace(workspace: Workspace, at: number, reason: string): string[] {
-      return (endForTeam.all({ ...workspace, at, reason }) as { id: string }[]).map((r) => r.id);
+    async pause(sessionId, at, reason) {
+      const changed = await db.run(
+        "UPDATE sessions SET status = 'paused', paused_at = $1, pause_reason = $2, updated_at = $1 WHERE id = $3 AND status = 'running'",
+        [at, reason, sessionId],
+      );
+      return changed === 1;
+    },
+
+    async resume(sessionId, at) {
+      const changed = await db.run(
+        "UPDATE sessions SET status = 'running', paused_at = NULL, pause_reason = NULL, updated_at = $1 WHERE id = $2 AND status = 'paused'",
+        [at, sessionId],
+      );
+      return changed === 1;
+    },
+
+    async endAllForWorkspace(workspace, at, reason) {
+      const rows = await db.all(
+        `UPDATE sessions SET status = 'ended', ended_at = $1, end_reason = $2, paused_at = NULL, pause_reason = NULL, updated_at = $1
+          WHERE team_id = $3 AND enterprise_id = $4 AND status <> 'ended' RETURNING id`,
+        [at, reason, workspace.teamId, workspace.enterpriseId],
+      );
+      return rows.map((r) => String(r.id));
+    },
+
+    async firstNotice(sessionId, kind, at) {
+      const row = await db.get('INSERT INTO notices (session_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING kind', [sessionId, kind, at]);
+      return row !== undefined;
     },
   };
 }

@@ -1,43 +1,35 @@
-/** The durable schedule: claiming due steps under a lease, and recording what became of each post. */
+/**
+ * The durable schedule: claiming due steps under a lease that names its owner, and recording what became of
+ * each post. Every change to a claimed step names the owner and the state it expects, so an instance whose
+ * lease ran out (it hung, or died and came back) can never overwrite the work of the one that took over.
+ * Lease and retry times use the store's clock: the database's in PostgreSQL, shared by every instance.
+ */
 import { z } from 'zod';
-import type { Db } from './open-database.ts';
+import type { Lease, Step, StepKind, StepRepository } from '../app/ports.ts';
+import { nowMs, num, placeholders, type SqlExecutor } from './sql.ts';
+
+const int = z.preprocess(num, z.number().int());
+const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
 
 const StepRow = z.object({
-  id: z.number().int(),
+  id: int,
   session_id: z.string(),
   step_key: z.string(),
-  kind: z.enum(['root', 'phase', 'warning', 'summary']),
-  phase_idx: z.number().int().nullable(),
-  seq: z.number().int(),
-  due_at: z.number().int(),
-  run_at: z.number().int(),
-  state: z.enum(['pending', 'sending', 'done', 'failed', 'cancelled']),
-  attempts: z.number().int(),
-  lease_until: z.number().int().nullable(),
+  kind: z.enum(['root', 'phase', 'warning', 'summary', 'refresh', 'expire']),
+  phase_idx: intOrNull,
+  seq: int,
+  due_at: int,
+  run_at: int,
+  state: z.enum(['pending', 'held', 'sending', 'done', 'failed', 'cancelled']),
+  attempts: int,
+  owner: z.string().nullable(),
+  lease_until: intOrNull,
+  sent_at: intOrNull,
   posted_ts: z.string().nullable(),
-  progress: z.number().int(),
-  uncertain: z.number().int(),
+  progress: int,
+  uncertain: int,
   last_error: z.string().nullable(),
 });
-
-export interface Step {
-  readonly id: number;
-  readonly sessionId: string;
-  readonly key: string;
-  readonly kind: 'root' | 'phase' | 'warning' | 'summary';
-  readonly phaseIndex: number | null;
-  readonly seq: number;
-  readonly dueAt: number;
-  readonly runAt: number;
-  readonly state: 'pending' | 'sending' | 'done' | 'failed' | 'cancelled';
-  readonly attempts: number;
-  readonly postedTs: string | null;
-  /** Parts of a multi-message step already posted. */
-  readonly progress: number;
-  /** An earlier attempt may have posted without being recorded: look before posting again. */
-  readonly uncertain: boolean;
-  readonly lastError: string | null;
-}
 
 function toStep(row: unknown): Step {
   const r = StepRow.parse(row);
@@ -52,6 +44,9 @@ function toStep(row: unknown): Step {
     runAt: r.run_at,
     state: r.state,
     attempts: r.attempts,
+    owner: r.owner,
+    leaseUntil: r.lease_until,
+    sentAt: r.sent_at,
     postedTs: r.posted_ts,
     progress: r.progress,
     uncertain: r.uncertain === 1,
@@ -59,141 +54,173 @@ function toStep(row: unknown): Step {
   };
 }
 
-export type StepRepository = ReturnType<typeof createStepRepository>;
+const COLUMNS = `id, session_id, step_key, kind, phase_idx, seq, due_at, run_at, state, attempts, owner, lease_until, sent_at,
+  posted_ts, progress, uncertain, last_error`;
 
-export function createStepRepository(db: Db) {
-  // A step is claimable when it is due, its session is not paused, and every earlier step of the same session
-  // is finished: so a session's posts go out in order, one at a time, while sessions proceed independently.
-  // A `sending` row whose lease ran out belonged to a process that died (or hung) mid-post: it is claimed
-  // again and marked uncertain, so the next attempt looks for the message before posting.
-  const claimDue = db.prepare(`
-    UPDATE steps
-       SET uncertain = CASE WHEN state = 'sending' THEN 1 ELSE uncertain END,
-           state = 'sending', lease_until = @leaseUntil, attempts = attempts + 1
-     WHERE id IN (
-       SELECT s.id FROM steps s JOIN sessions x ON x.id = s.session_id
-        WHERE ((s.state = 'pending' AND s.run_at <= @now) OR (s.state = 'sending' AND s.lease_until <= @now))
-          AND x.status <> 'paused'
-          AND NOT EXISTS (SELECT 1 FROM steps e
-                           WHERE e.session_id = s.session_id AND e.seq < s.seq AND e.state IN ('pending', 'sending'))
-        ORDER BY s.run_at, s.seq
-        LIMIT @limit)
-    RETURNING *`);
-  const claimNextOfSession = db.prepare(`
-    UPDATE steps
-       SET uncertain = CASE WHEN state = 'sending' THEN 1 ELSE uncertain END,
-           state = 'sending', lease_until = @leaseUntil, attempts = attempts + 1
-     WHERE id = (
-       SELECT s.id FROM steps s JOIN sessions x ON x.id = s.session_id
-        WHERE s.session_id = @sessionId AND x.status <> 'paused'
-          AND ((s.state = 'pending' AND s.run_at <= @now) OR (s.state = 'sending' AND s.lease_until <= @now))
-          AND NOT EXISTS (SELECT 1 FROM steps e
-                           WHERE e.session_id = s.session_id AND e.seq < s.seq AND e.state IN ('pending', 'sending'))
-        ORDER BY s.seq LIMIT 1)
-    RETURNING *`);
-  const complete = db.prepare(`
-    UPDATE steps SET state = 'done', posted_ts = coalesce(@ts, posted_ts), lease_until = NULL, last_error = NULL,
-                     uncertain = 0, done_at = @at
-     WHERE id = @id`);
-  const progress = db.prepare('UPDATE steps SET progress = @progress, posted_ts = coalesce(posted_ts, @ts) WHERE id = @id');
-  const retryLater = db.prepare(`
-    UPDATE steps SET state = 'pending', run_at = @runAt, lease_until = NULL, last_error = @error,
-                     uncertain = CASE WHEN @uncertain THEN 1 ELSE uncertain END
-     WHERE id = @id AND state = 'sending'`);
-  const release = db.prepare(
-    "UPDATE steps SET state = 'pending', lease_until = NULL, attempts = attempts - 1 WHERE id = @id AND state = 'sending'",
-  );
-  const extendLease = db.prepare("UPDATE steps SET lease_until = @leaseUntil WHERE id = @id AND state = 'sending'");
-  const fail = db.prepare(
-    "UPDATE steps SET state = 'failed', lease_until = NULL, last_error = @error WHERE id = @id AND state <> 'done'",
-  );
-  const cancelPending = db.prepare(`
-    UPDATE steps SET state = 'cancelled', lease_until = NULL, last_error = @reason
-     WHERE session_id = @sessionId AND state IN ('pending', 'sending') AND kind IN (SELECT value FROM json_each(@kinds))`);
-  const cancelKey = db.prepare(
-    "UPDATE steps SET state = 'cancelled', last_error = @reason WHERE session_id = @sessionId AND step_key = @key AND state = 'pending'",
-  );
-  const shiftPending = db.prepare(`
-    UPDATE steps SET due_at = due_at + @shift, run_at = max(run_at + @shift, @floor)
-     WHERE session_id = @sessionId AND state = 'pending' AND due_at >= @from AND kind <> 'root'`);
-  const bringSummaryForward = db.prepare(`
-    UPDATE steps SET due_at = @at, run_at = @at
-     WHERE session_id = @sessionId AND step_key = 'summary' AND state = 'pending'`);
-  // A `sending` row's lease ends `leaseMs` after its last post began; move it to `settleMs` after that instead.
-  const settleLeases = db.prepare(
-    "UPDATE steps SET lease_until = lease_until - @leaseMs + @settleMs WHERE state = 'sending' AND lease_until IS NOT NULL",
-  );
-  const selectBySession = db.prepare('SELECT * FROM steps WHERE session_id = ? ORDER BY seq');
-  const selectOne = db.prepare('SELECT * FROM steps WHERE id = ?');
+/**
+ * A step may go when no earlier ordered step of its session is unfinished: a session's posts go out in order,
+ * one at a time, whichever instance claims them. Steps with a negative seq (root refresh, pause limit) stand
+ * outside that order.
+ */
+const IN_TURN = `(s.seq < 0 OR NOT EXISTS (SELECT 1 FROM steps e
+  WHERE e.session_id = s.session_id AND e.seq >= 0 AND e.seq < s.seq AND e.state IN ('pending', 'held', 'sending')))`;
+
+/** The app's clock when it has one to give (SQLite, tests); null lets the database use its own. */
+export type StoreClock = (() => number) | null;
+
+export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRepository {
+  const d = db.dialect;
+  const now = () => (clock ? clock() : null);
+  const skipLocked = d === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+
+  // Due pending steps, soonest first, through the partial index on pending rows.
+  const claimPendingSql = `
+    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1
+     WHERE id IN (SELECT s.id FROM steps s
+                   WHERE s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND ${IN_TURN}
+                   ORDER BY s.run_at LIMIT $4 ${skipLocked})
+    RETURNING ${COLUMNS}`;
+  // Steps whose owner stopped renewing its lease: died or hung mid-post. They come back uncertain, so the next
+  // attempt looks for the message before posting it again. The lease outlasts the settle time of the last post.
+  const claimOrphansSql = `
+    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, uncertain = 1
+     WHERE id IN (SELECT s.id FROM steps s
+                   WHERE s.state = 'sending' AND s.lease_until <= ${nowMs(d, 1)}
+                   ORDER BY s.lease_until LIMIT $4 ${skipLocked})
+    RETURNING ${COLUMNS}`;
+  const claimNextSql = `
+    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1
+     WHERE id = (SELECT s.id FROM steps s
+                  WHERE s.session_id = $4 AND s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.seq >= 0 AND ${IN_TURN}
+                  ORDER BY s.seq LIMIT 1 ${skipLocked})
+    RETURNING ${COLUMNS}`;
+  const mine = `id = $1 AND owner = $2 AND state = 'sending'`;
 
   return {
-    claimDue(now: number, leaseMs: number, limit: number): Step[] {
-      return claimDue.all({ now, leaseUntil: now + leaseMs, limit }).map(toStep);
+    async claimDue(lease: Lease, limit: number) {
+      const orphans = await db.all(claimOrphansSql, [now(), lease.owner, lease.leaseMs, limit]);
+      const room = limit - orphans.length;
+      const due = room > 0 ? await db.all(claimPendingSql, [now(), lease.owner, lease.leaseMs, room]) : [];
+      return [...orphans, ...due].map(toStep);
     },
 
-    /** The session's next step if it is due: a worker keeps going through a session's backlog in order. */
-    claimNextOfSession(sessionId: string, now: number, leaseMs: number): Step | undefined {
-      const row = claimNextOfSession.get({ sessionId, now, leaseUntil: now + leaseMs });
+    async claimNextOfSession(sessionId, lease) {
+      const row = await db.get(claimNextSql, [now(), lease.owner, lease.leaseMs, sessionId]);
       return row ? toStep(row) : undefined;
     },
 
-    complete(id: number, ts: string | null, at: number): void {
-      complete.run({ id, ts, at });
+    async beginPost(step, lease) {
+      const changed = await db.run(
+        `UPDATE steps SET sent_at = ${nowMs(d, 3)}, lease_until = ${nowMs(d, 3)} + $4 WHERE ${mine}`,
+        [step.id, lease.owner, now(), lease.leaseMs],
+      );
+      return changed === 1;
     },
 
-    recordProgress(id: number, done: number, ts: string | null): void {
-      progress.run({ id, progress: done, ts });
+    async recordProgress(step, owner, done, ts) {
+      const changed = await db.run(`UPDATE steps SET progress = $3, posted_ts = coalesce(posted_ts, $4) WHERE ${mine}`, [step.id, owner, done, ts]);
+      return changed === 1;
     },
 
-    retryLater(id: number, runAt: number, error: string, uncertain: boolean): void {
-      retryLater.run({ id, runAt, error, uncertain: uncertain ? 1 : 0 });
+    async complete(step, owner, ts) {
+      const changed = await db.run(
+        `UPDATE steps SET state = 'done', posted_ts = coalesce($3, posted_ts), owner = NULL, lease_until = NULL, last_error = NULL,
+                          uncertain = 0, done_at = ${nowMs(d, 4)}
+          WHERE ${mine}`,
+        [step.id, owner, ts, now()],
+      );
+      return changed === 1;
     },
 
-    /** Hands a claimed step back untouched, as if it had never been claimed. */
-    release(id: number): void {
-      release.run({ id });
+    async retry(step, owner, r) {
+      // The claim counted an attempt; a wait that is not a failure gives it back.
+      const changed = await db.run(
+        `UPDATE steps SET state = 'pending', owner = NULL, lease_until = NULL, last_error = $3,
+                          run_at = CASE WHEN sent_at IS NOT NULL AND sent_at + $5 > ${nowMs(d, 7)} + $4 THEN sent_at + $5
+                                        ELSE ${nowMs(d, 7)} + $4 END,
+                          uncertain = CASE WHEN $6 = 1 THEN 1 ELSE uncertain END,
+                          attempts = attempts - $8
+          WHERE ${mine}`,
+        [step.id, owner, r.error, Math.max(0, Math.round(r.delayMs)), r.settleMs ?? 0, r.uncertain ? 1 : 0, now(), r.countAttempt ? 0 : 1],
+      );
+      return changed === 1;
     },
 
-    extendLease(id: number, leaseUntil: number): void {
-      extendLease.run({ id, leaseUntil });
+    async fail(step, owner, error) {
+      const changed = await db.run(`UPDATE steps SET state = 'failed', owner = NULL, lease_until = NULL, last_error = $3 WHERE ${mine}`, [step.id, owner, error]);
+      return changed === 1;
     },
 
-    fail(id: number, error: string): void {
-      fail.run({ id, error });
+    async cancelPending(sessionId, kinds: readonly StepKind[], reason) {
+      if (kinds.length === 0) return;
+      await db.run(
+        `UPDATE steps SET state = 'cancelled', owner = NULL, lease_until = NULL, last_error = $2
+          WHERE session_id = $1 AND state IN ('pending', 'held', 'sending') AND kind IN (${placeholders(3, kinds.length)})`,
+        [sessionId, reason, ...kinds],
+      );
     },
 
-    cancelPending(sessionId: string, kinds: readonly Step['kind'][], reason: string): void {
-      cancelPending.run({ sessionId, kinds: JSON.stringify(kinds), reason });
+    async cancel(sessionId, key, reason) {
+      await db.run("UPDATE steps SET state = 'cancelled', last_error = $3 WHERE session_id = $1 AND step_key = $2 AND state IN ('pending', 'held')", [sessionId, key, reason]);
     },
 
-    cancel(sessionId: string, key: string, reason: string): void {
-      cancelKey.run({ sessionId, key, reason });
+    async shiftPending(sessionId, from, shift, floor) {
+      await db.run(
+        `UPDATE steps SET due_at = due_at + $2, run_at = CASE WHEN run_at + $2 < $3 THEN $3 ELSE run_at + $2 END
+          WHERE session_id = $1 AND state IN ('pending', 'held') AND due_at >= $4 AND seq > 0`,
+        [sessionId, shift, floor, from],
+      );
     },
 
-    /** Moves pending steps planned at or after `from` by `shift`; none is made due before `floor`. */
-    shiftPending(sessionId: string, from: number, shift: number, floor: number): void {
-      shiftPending.run({ sessionId, from, shift, floor });
+    async summaryNow(sessionId, at) {
+      await db.run(
+        "UPDATE steps SET due_at = $2, run_at = $2, state = 'pending' WHERE session_id = $1 AND step_key = 'summary' AND state IN ('pending', 'held')",
+        [sessionId, at],
+      );
     },
 
-    summaryNow(sessionId: string, at: number): void {
-      bringSummaryForward.run({ sessionId, at });
+    async hold(sessionId) {
+      await db.run("UPDATE steps SET state = 'held' WHERE session_id = $1 AND state = 'pending' AND seq >= 0", [sessionId]);
     },
 
-    /**
-     * On start-up nothing of ours is in flight: every `sending` row is a leftover of a killed process. It becomes
-     * claimable (and is looked for before being posted again) once its last post has settled at Slack, rather than
-     * when its full lease would have run out.
-     */
-    releaseAllLeases(leaseMs: number, settleMs: number): number {
-      return settleLeases.run({ leaseMs, settleMs }).changes;
+    async release(sessionId) {
+      await db.run("UPDATE steps SET state = 'pending' WHERE session_id = $1 AND state = 'held'", [sessionId]);
     },
 
-    ofSession(sessionId: string): Step[] {
-      return selectBySession.all(sessionId).map(toStep);
+    async upsert(sessionId, key, kind, dueAt) {
+      await db.run(
+        `INSERT INTO steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)
+         VALUES ($1, $2, $3, NULL, -1, $4, $4, 'pending')
+         ON CONFLICT (session_id, step_key) DO UPDATE
+            SET state = 'pending', due_at = excluded.due_at, run_at = excluded.run_at, attempts = 0, owner = NULL,
+                lease_until = NULL, last_error = NULL, uncertain = 0, progress = 0
+          WHERE steps.state <> 'pending'`,
+        [sessionId, key, kind, dueAt],
+      );
     },
 
-    find(id: number): Step | undefined {
-      const row = selectOne.get(id);
+    retryNotInChannel(sessionId, at) {
+      return db.run("UPDATE steps SET run_at = $2 WHERE session_id = $1 AND state = 'pending' AND last_error = 'not_in_channel'", [sessionId, at]);
+    },
+
+    settleOrphans(settleMs) {
+      return db.run(
+        "UPDATE steps SET lease_until = CASE WHEN sent_at IS NULL THEN lease_until ELSE sent_at + $1 END WHERE state = 'sending'",
+        [settleMs],
+      );
+    },
+
+    async nextRunAt() {
+      const row = await db.get("SELECT min(run_at) AS t FROM steps WHERE state = 'pending'");
+      return row?.t === null || row?.t === undefined ? undefined : num(row.t);
+    },
+
+    async ofSession(sessionId) {
+      return (await db.all(`SELECT ${COLUMNS} FROM steps WHERE session_id = $1 ORDER BY seq, id`, [sessionId])).map(toStep);
+    },
+
+    async find(id) {
+      const row = await db.get(`SELECT ${COLUMNS} FROM steps WHERE id = $1`, [id]);
       return row ? toStep(row) : undefined;
     },
   };

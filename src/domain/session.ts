@@ -20,6 +20,10 @@ export interface Session extends Workspace {
   readonly endedAt: number | null;
   readonly endReason: string | null;
   readonly pausedAt: number | null;
+  /** Why it is paused: null when a person paused it; 'not_in_channel' when the bot could not post. */
+  readonly pauseReason: string | null;
+  /** When `next` last moved the session on (a second `next` typed a moment later is the same request). */
+  readonly movedAt: number | null;
   readonly rootTs: string | null;
   readonly permalink: string | null;
   readonly phases: readonly PhaseSlot[];

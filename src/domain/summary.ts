@@ -59,7 +59,8 @@ export function buildSummary(input: SummaryInput): Summary {
     participants,
     totalPlannedMs: input.phases.reduce((sum, p) => sum + p.plannedMs, 0),
     totalActualMs: Math.max(0, input.endedAt - input.startedAt),
-    endedEarly: input.endedAt < plannedEnd,
+    // A session that ended itself after a long pause ran past its plan, yet did not finish it.
+    endedEarly: input.endedAt < plannedEnd || input.endReason === 'paused_too_long',
     endReason: input.endReason,
     phases,
     noteCount: phases.reduce((n, p) => n + p.notes.length, 0),

@@ -2,7 +2,7 @@
  * The phase timeline of a session and the steps it schedules. Pure: every function takes the times it
  * needs; nothing here reads a clock.
  */
-import { HOUR, MINUTE } from './duration.ts';
+import { DAY, HOUR, MINUTE } from './duration.ts';
 import { PHASE_COUNT } from './phases.ts';
 import type { Plan } from './plan.ts';
 
@@ -13,7 +13,11 @@ export interface PhaseSlot {
   readonly startsAt: number;
 }
 
-export type StepKind = 'root' | 'phase' | 'warning' | 'summary';
+/**
+ * What a step does: posts the session message, a phase, a time check or the summary (in that order), or,
+ * outside that order, refreshes the session message (`refresh`) or ends a session paused too long (`expire`).
+ */
+export type StepKind = 'root' | 'phase' | 'warning' | 'summary' | 'refresh' | 'expire';
 
 export interface PlannedStep {
   /** Unique within a session: 'root', 'phase:0', 'warning:0', 'summary'. */
@@ -127,6 +131,15 @@ export function actualDurations(phases: readonly PhaseSlot[], endedAt: number): 
     // The last phase runs until the session ends, however long that was.
     return Math.min(phaseEnd(phases, p.index, endedAt), endedAt) - p.startsAt;
   });
+}
+
+/**
+ * How long a session may stay paused before it ends itself with its summary: as long as its whole plan, at
+ * least an hour (a live mock can wait out a short interruption), at most a week.
+ */
+export function pauseLimit(phases: readonly PhaseSlot[]): number {
+  const planned = phases.reduce((sum, p) => sum + p.plannedMs, 0);
+  return Math.min(7 * DAY, Math.max(HOUR, planned));
 }
 
 /** Lateness worth telling people about: only when a post is more than a minute behind its schedule. */

@@ -1,7 +1,6 @@
 /** The Messenger port over Slack's Web API: renders each step, posts it tagged with metadata, classifies failures. */
 import type { WebClient } from '@slack/web-api';
-import { DeliveryError, type HostNotice, type Messenger, type SessionSnapshot } from '../app/ports.ts';
-import type { Step } from '../db/step-repository.ts';
+import { DeliveryError, type HostNotice, type Messenger, type SessionSnapshot, type Step } from '../app/ports.ts';
 import type { Session } from '../domain/session.ts';
 import { buildSummary } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
@@ -13,11 +12,20 @@ import { renderSummary } from './views/summary-message.ts';
 
 const PERMANENT_CHANNEL = new Set(['channel_not_found', 'is_archived']);
 const AUTH_GONE = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'team_access_not_granted']);
-const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+/** Slack refuses the message itself: posting the same message again can only fail again. */
+const MESSAGE_REFUSED = new Set([
+  'invalid_blocks', 'invalid_blocks_format', 'msg_too_long', 'no_text', 'too_many_attachments', 'invalid_attachments',
+  'invalid_metadata_format', 'invalid_metadata_schema', 'metadata_too_large', 'metadata_must_be_sent_from_app',
+  'invalid_arguments', 'invalid_arg_name', 'invalid_array_arg', 'invalid_charset', 'invalid_form_data', 'invalid_post_type',
+  'missing_post_type', 'restricted_action', 'cant_update_message', 'message_not_found', 'edit_window_closed',
+]);
 /** Without a history scope we cannot look for an earlier post: delivery falls back to at-least-once. */
 const NO_LOOKUP = new Set(['missing_scope', 'not_allowed_token_type', 'method_not_supported_for_channel_type']);
 
-/** Maps anything the WebClient throws to what the dispatcher should do about it. */
+/**
+ * Maps anything the WebClient throws to what the dispatcher should do about it. An error we do not know is
+ * retried with backoff and, if it never clears, reported to the host: it is never dropped in silence.
+ */
 export function classifySlackError(error: unknown): DeliveryError {
   const e = error as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number };
   switch (e?.code) {
@@ -29,19 +37,29 @@ export function classifySlackError(error: unknown): DeliveryError {
       if (PERMANENT_CHANNEL.has(code)) return new DeliveryError('channel_gone', code);
       if (AUTH_GONE.has(code)) return new DeliveryError('auth_revoked', code);
       if (code === 'ratelimited') return new DeliveryError('rate_limited', code, { retryAfterMs: 1000 });
-      if (TRANSIENT.has(code)) return new DeliveryError('transient', code, { maybeDelivered: true });
-      return new DeliveryError('rejected', code);
+      if (MESSAGE_REFUSED.has(code)) return new DeliveryError('rejected', code);
+      // Slack answered with an error of its own (`internal_error`, or one we do not know): it may have taken the post.
+      return new DeliveryError('transient', code, { maybeDelivered: true });
     }
     case 'slack_webapi_http_error': {
       const status = e.statusCode ?? 0;
-      if (status >= 500) return new DeliveryError('transient', `http_${status}`, { maybeDelivered: true });
-      return new DeliveryError('rejected', `http_${status}`);
+      if (status === 429) return new DeliveryError('rate_limited', 'http_429', { retryAfterMs: 1000 });
+      // A 4xx other than 429 means the request was refused before Slack acted on it.
+      return new DeliveryError('transient', `http_${status}`, { maybeDelivered: status >= 500 });
     }
     default:
       // Network failures and timeouts: the request may have reached Slack before the connection broke.
       return new DeliveryError('transient', e?.code ?? (error instanceof Error ? error.message : 'unknown'), { maybeDelivered: true });
   }
 }
+
+/**
+ * How far back (and forward) of our own clock a post in doubt is looked for in a channel's history: hosts'
+ * clocks drift from Slack's, and a wrong guess here would post a message twice.
+ */
+export const LOOKUP_SKEW_S = 3600;
+/** Pages of history read at most when looking for a post in doubt (200 messages each). */
+export const LOOKUP_MAX_PAGES = 5;
 
 /** Renders one part of a step. Pure apart from the clock value passed in. */
 export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): SlackMessage[] {
@@ -67,6 +85,10 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
           notes: snapshot.notes,
         }),
       );
+    case 'refresh':
+    case 'expire':
+      // Not posts: a refresh updates the session message, an expiry only ends the session.
+      return [];
   }
 }
 
@@ -84,18 +106,20 @@ export function createSlackMessenger(client: WebClient): Messenger {
     }
   }
 
-  function isOurs(message: TaggedMessage, step: Step, part: number): boolean {
+  /** Ours when the metadata names this session, step and part: step keys repeat across sessions, session ids do not. */
+  function isOurs(message: TaggedMessage, session: Session, step: Step, part: number): boolean {
     const payload = message.metadata?.event_type === METADATA_EVENT_TYPE ? message.metadata.event_payload : undefined;
-    return payload?.step_id === step.id && payload?.part === part;
+    return payload?.session_id === session.id && payload?.step === step.key && payload?.part === part;
   }
 
   async function lookup(session: Session, step: Step, part: number): Promise<string | undefined> {
     let cursor: string | undefined;
-    do {
-      const page = (await (step.kind === 'root' || !session.rootTs
+    for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+      const result = (await (step.kind === 'root' || !session.rootTs
         ? client.conversations.history({
             channel: session.channelId,
-            oldest: String(Math.floor(session.createdAt / 1000) - 60),
+            // Bounded by our clock, with room for it to be wrong by an hour either way.
+            oldest: String(Math.floor(session.createdAt / 1000) - LOOKUP_SKEW_S),
             include_all_metadata: true,
             limit: 200,
             ...(cursor ? { cursor } : {}),
@@ -107,10 +131,11 @@ export function createSlackMessenger(client: WebClient): Messenger {
             limit: 200,
             ...(cursor ? { cursor } : {}),
           }))) as { messages?: TaggedMessage[]; response_metadata?: { next_cursor?: string } };
-      const found = page.messages?.find((m) => isOurs(m, step, part));
+      const found = result.messages?.find((m) => isOurs(m, session, step, part));
       if (found?.ts) return found.ts;
-      cursor = page.response_metadata?.next_cursor || undefined;
-    } while (cursor);
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
     return undefined;
   }
 
@@ -132,7 +157,7 @@ export function createSlackMessenger(client: WebClient): Messenger {
           ...thread,
           unfurl_links: false,
           unfurl_media: false,
-          metadata: { event_type: METADATA_EVENT_TYPE, event_payload: { session_id: session.id, step_id: step.id, part } },
+          metadata: { event_type: METADATA_EVENT_TYPE, event_payload: { session_id: session.id, step: step.key, part } },
         }),
       );
       if (!result.ts) throw new DeliveryError('transient', 'no_ts', { maybeDelivered: true });
@@ -171,12 +196,31 @@ export function createSlackMessenger(client: WebClient): Messenger {
     },
 
     async tellHost(session: Session, notice: HostNotice) {
-      const topic = escapeMrkdwn(session.topic);
-      const text =
-        notice.kind === 'not_in_channel'
-          ? `Your mock interview *${topic}* is paused: I can't post in <#${session.channelId}> because I'm not a member. Invite me there with \`/invite @mockdesign\`, then run \`/mockdesign resume\` in that channel.`
-          : `Your mock interview *${topic}* stopped: its channel is ${notice.code === 'is_archived' ? 'archived' : 'no longer available'}. Notes taken so far are kept.`;
+      const text = renderHostNotice(session, notice);
       await call(() => client.chat.postMessage({ channel: session.hostId, text }));
     },
   };
+}
+
+/** What a step posts, in words a host understands. */
+function describeStep(key: string): string {
+  if (key === 'root') return 'the session message';
+  if (key === 'summary') return 'the summary';
+  const [kind, index] = key.split(':');
+  const phase = Number(index) + 1;
+  return kind === 'warning' ? `the time check of phase ${phase}` : `the phase ${phase} message`;
+}
+
+export function renderHostNotice(session: Session, notice: HostNotice): string {
+  const topic = escapeMrkdwn(session.topic);
+  switch (notice.kind) {
+    case 'not_in_channel':
+      return `Your mock interview *${topic}* is waiting: I can't post in <#${session.channelId}> because I'm not a member. Invite me there with \`/invite @mockdesign\` and it carries on by itself.`;
+    case 'channel_gone':
+      return `Your mock interview *${topic}* stopped: its channel is ${notice.code === 'is_archived' ? 'archived' : 'no longer available'}. Notes taken so far are kept.`;
+    case 'lost': {
+      const why = notice.reason === 'not_in_channel' ? `I was never invited to <#${session.channelId}>` : `Slack kept refusing it (\`${escapeMrkdwn(notice.reason)}\`)`;
+      return `I gave up posting ${describeStep(notice.step)} of your mock interview *${topic}* in <#${session.channelId}>: ${why}. Notes taken so far are kept.`;
+    }
+  }
 }

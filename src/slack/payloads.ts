@@ -144,7 +144,7 @@ export function readMessageShortcut(body: unknown): MessageShortcutInput | undef
 const EventEnvelope = z.object({
   team_id: SlackId,
   enterprise_id: SlackId.nullish(),
-  event: z.object({ type: z.string(), user: SlackId.optional(), tab: z.string().optional() }),
+  event: z.object({ type: z.string(), user: SlackId.optional(), tab: z.string().optional(), channel: SlackId.optional() }),
 });
 
 export interface EventInput {
@@ -152,11 +152,13 @@ export interface EventInput {
   readonly type: string;
   readonly userId: string | undefined;
   readonly tab: string | undefined;
+  /** For member_joined_channel: the channel joined. */
+  readonly channelId: string | undefined;
 }
 
 export function readEvent(body: unknown): EventInput | undefined {
   const p = EventEnvelope.safeParse(body);
   if (!p.success) return undefined;
   const e = p.data;
-  return { workspace: { teamId: e.team_id, enterpriseId: e.enterprise_id ?? '' }, type: e.event.type, userId: e.event.user, tab: e.event.tab };
+  return { workspace: { teamId: e.team_id, enterpriseId: e.enterprise_id ?? '' }, type: e.event.type, userId: e.event.user, tab: e.event.tab, channelId: e.event.channel };
 }

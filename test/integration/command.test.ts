@@ -43,7 +43,7 @@ describe('/mockdesign start', () => {
 
   it('accepts a plan with units and shows it', async () => {
     await h.command('start Design Dropbox --plan 1d/3d/2d/1d');
-    const session = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    const session = (await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL));
     expect(session?.phases.map((p) => p.plannedMs)).toEqual([1, 3, 2, 1].map((d) => d * 86_400_000));
     expect(allText(h.root() ?? {})).toContain('3 d');
   });
@@ -149,11 +149,11 @@ describe('/mockdesign status, note, next, end', () => {
 
   it('next ends the current phase now; later phases keep their planned lengths', async () => {
     await h.command('start Design a URL shortener');
-    const before = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    const before = (await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL));
     await h.advance(60_000, 60_000);
     const ack = (await h.command('next')) as Ack;
     expect(ack.text).toContain('On to phase 2');
-    const after = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    const after = (await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL));
     const now = h.clock.now();
     expect(after?.phases[1]?.startsAt).toBe(now);
     expect(after?.phases[2]?.startsAt).toBe(now + 20 * 60_000);
@@ -207,7 +207,7 @@ describe('/mockdesign status, note, next, end', () => {
     await h.advance(30 * 60_000, 60_000);
     expect(h.thread()).toHaveLength(1); // nothing posted while paused
     expect(((await h.command('resume')) as Ack).text).toContain('Resumed');
-    const session = h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    const session = (await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL));
     expect(session?.phases[1]?.startsAt).toBe(h.clock.now() + 4 * 60_000);
     await h.advance(4 * 60_000, 60_000);
     expect(allText(h.thread().at(-1) ?? {})).toContain('Phase 2 of 4');

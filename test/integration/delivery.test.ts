@@ -38,8 +38,9 @@ describe('rate limits', () => {
     expect(h.thread().map((m) => m.text)).toEqual([expect.stringContaining('Phase 1 of 4')]);
   });
 
-  it('posts sessions that fall due in the same second concurrently, with a bound', async () => {
+  it('posts sessions that fall due in the same second concurrently, with a bound, and refills the pool at once', async () => {
     h = await createHarness({
+      postConcurrency: 4,
       standIn: {
         channels: Array.from({ length: 12 }, (_, i) => ({ id: `C${i}X`, name: `c${i}`, members: ['U0ALICE'], botIsMember: true })),
       },
@@ -47,12 +48,16 @@ describe('rate limits', () => {
     for (let i = 0; i < 12; i++) await h.command(`start Topic ${i} --plan 1m/1m/1m/1m`, { channel: `C${i}X` });
     h.slack.fail('chat.postMessage', { delayMs: 50 }, 100);
     h.clock.advance(MIN);
-    const claimed = h.md.dispatcher.tick(h.clock.now());
-    // The default bound is 8 sessions at a time; the rest wait for the next tick.
-    expect(claimed).toBe(8);
-    expect(h.md.dispatcher.busySessions).toBe(8);
+    let most = 0;
+    const watch = setInterval(() => {
+      most = Math.max(most, h.md.dispatcher.inFlight);
+    }, 5);
+    const claimed = await h.md.dispatcher.tick();
+    // The pool holds 4 posts at a time; as each finishes the next due one is taken, without waiting for a tick.
+    expect(claimed).toBe(4);
     await h.md.dispatcher.drain();
-    await h.tick();
+    clearInterval(watch);
+    expect(most).toBe(4);
     for (let i = 0; i < 12; i++) expect(h.thread(`C${i}X`).map((m) => m.text.slice(0, 7))).toEqual(['Phase 1', 'Phase 2']);
   });
 });
@@ -136,6 +141,6 @@ describe('not in the channel', () => {
     expect(h.root('G0PRIVATE')).toBeDefined();
     expect(allText(h.thread('G0PRIVATE')[0] ?? {})).toContain('Phase 1 of 4');
     expect(session().status).toBe('running');
-    expect(h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, 'G0PRIVATE')).toBeDefined();
+    expect(await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, 'G0PRIVATE')).toBeDefined();
   });
 });

@@ -12,7 +12,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const live = () => h.md.deps.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+const live = () => h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
 const notes = () => h.db.prepare('SELECT phase_idx, kind, author_id, body FROM notes ORDER BY id').all();
 /** The value the root message's buttons carry right now. */
 function buttonValue(): string {
@@ -54,7 +54,7 @@ describe('Add note', () => {
     await h.submitNote(view, fields, { user: GUEST });
     expect(notes()).toEqual([{ phase_idx: 1, kind: 'data_model', author_id: GUEST, body: 'Use a base62 id' }]);
     const row = h.db.prepare('SELECT session_id, created_at FROM notes').get() as { session_id: string; created_at: number };
-    expect(row).toEqual({ session_id: live()?.id, created_at: h.clock.now() });
+    expect(row).toEqual({ session_id: (await live())?.id, created_at: h.clock.now() });
     const confirmations = h.slack.ephemerals().filter((e) => e.user === GUEST && e.text.includes('Note saved'));
     expect(confirmations).toHaveLength(1);
   });
@@ -98,7 +98,7 @@ describe('Next phase and End session buttons', () => {
     await h.click(ACTION_IDS.nextPhase, buttonValue(), { user: GUEST });
     await h.click(ACTION_IDS.endSession, buttonValue(), { user: GUEST });
     expect(h.thread()).toHaveLength(1);
-    expect(live()?.status).toBe('running');
+    expect((await live())?.status).toBe('running');
     const told = h.slack.ephemerals().filter((e) => e.user === GUEST);
     expect(told).toHaveLength(2);
     expect(told[0]?.text).toContain('Only the host and the interviewers');
@@ -129,7 +129,7 @@ describe('Events', () => {
   it('leaves other workspaces alone when one revokes its tokens', async () => {
     await h.command('start Elsewhere', { team: 'T0OTHER' });
     await h.event({ type: 'tokens_revoked', tokens: { bot: ['B0'] } }, { team: 'T0OTHER' });
-    expect(live()?.status).toBe('running');
+    expect((await live())?.status).toBe('running');
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LEASE_MS, SETTLE_MS } from '../../src/app/dispatcher.ts';
+import { SETTLE_MS } from '../../src/app/dispatcher.ts';
 import { ACTION_IDS } from '../../src/slack/ids.ts';
 import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
@@ -117,7 +117,7 @@ describe('a restart in the middle of a session', () => {
       dbB.close();
     });
     const b = await createHarness({ db: dbB, clock, slack });
-    b.md.deps.steps.releaseAllLeases(DEFAULT_LEASE_MS, SETTLE_MS);
+    await b.store.steps.settleOrphans(SETTLE_MS);
     await b.tick();
     expect(timeline(b)).toEqual(['phase 1', 'time check', 'phase 2', 'time check', 'phase 3']);
     expect(b.thread().at(-2)?.blocks && allText(b.thread().at(-2) ?? {})).toContain('late: the app was offline');
@@ -133,10 +133,12 @@ describe('a restart in the middle of a session', () => {
     await h.command('start Design a URL shortener');
     h.clock.advance(4 * MIN);
     // Claim the time check and post it, then "die" before recording it: the row stays `sending`.
-    const [step] = h.md.deps.steps.claimDue(h.clock.now(), 30_000, 10);
+    const dead = { owner: 'a-process-that-dies', leaseMs: 30_000 };
+    const [step] = await h.store.steps.claimDue(dead, 10);
     if (!step) throw new Error('nothing due');
     expect(step.key).toBe('warning:0');
-    const session = h.md.deps.sessions.find(step.sessionId);
+    expect(await h.store.steps.beginPost(step, dead)).toBe(true);
+    const session = await h.store.sessions.find(step.sessionId);
     if (!session) throw new Error('no session');
     const messenger = (await import('../../src/slack/messenger.ts')).createSlackMessenger(h.md.app.client);
     await messenger.post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
@@ -144,13 +146,13 @@ describe('a restart in the middle of a session', () => {
 
     // On restart every `sending` row is treated as possibly posted: once the post has had time to settle at
     // Slack, it is looked for in the thread before anything is posted again.
-    h.md.deps.steps.releaseAllLeases(DEFAULT_LEASE_MS, SETTLE_MS);
+    await h.store.steps.settleOrphans(SETTLE_MS);
     await h.tick();
-    expect(h.md.deps.steps.find(step.id)?.state).toBe('sending'); // not yet: the post may still be landing
+    expect((await h.store.steps.find(step.id))?.state).toBe('sending'); // not yet: the post may still be landing
     h.clock.advance(SETTLE_MS);
     await h.tick();
     expect(timeline(h)).toEqual(['phase 1', 'time check']);
-    expect(h.md.deps.steps.find(step.id)).toMatchObject({ state: 'done', uncertain: false });
+    expect(await h.store.steps.find(step.id)).toMatchObject({ state: 'done', uncertain: false });
     expect(h.slack.calls.some((c) => c.method === 'conversations.replies' && c.params.include_all_metadata)).toBe(true);
     await h.advance(MIN, MIN);
     expect(timeline(h)).toEqual(['phase 1', 'time check', 'phase 2']);

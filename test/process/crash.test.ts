@@ -149,18 +149,19 @@ function matches(expected: Trial['expected'], labels: readonly string[]): boolea
   return typeof expected === 'function' ? expected(labels) : JSON.stringify(labels) === JSON.stringify(expected);
 }
 
-function payloadOf(params: Record<string, unknown>): { step_id?: unknown; part?: unknown } | undefined {
-  const metadata = params.metadata as { event_payload?: { step_id?: unknown; part?: unknown } } | undefined;
+function payloadOf(params: Record<string, unknown>): { step?: unknown; part?: unknown } | undefined {
+  const metadata = params.metadata as { event_payload?: { step?: unknown; part?: unknown } } | undefined;
   return metadata?.event_payload;
 }
 
-function isPostOf(call: RecordedCall, id: number, part: number): boolean {
+/** Each trial has one session, so a step's key names its post. */
+function isPostOf(call: RecordedCall, key: string, part: number): boolean {
   const payload = payloadOf(call.params);
-  return call.method === 'chat.postMessage' && call.ok && payload?.step_id === id && payload.part === part;
+  return call.method === 'chat.postMessage' && call.ok && payload?.step === key && payload.part === part;
 }
 
-function hasMessage(messages: readonly StoredMessage[], id: number, part: number): boolean {
-  return messages.some((m) => m.metadata?.event_payload?.step_id === id && m.metadata.event_payload.part === part);
+function hasMessage(messages: readonly StoredMessage[], key: string, part: number): boolean {
+  return messages.some((m) => m.metadata?.event_payload?.step === key && m.metadata.event_payload.part === part);
 }
 
 async function waitUntil(what: string, deadlineMs: number, check: () => boolean, everyMs = 25): Promise<void> {
@@ -230,7 +231,7 @@ async function runTrial(trial: Trial): Promise<TrialReport> {
               };
               const onCall = (call: RecordedCall) => {
                 const target = row(kill.target);
-                if (!target || !isPostOf(call, target.id, kill.part ?? target.progress)) return;
+                if (!target || !isPostOf(call, target.step_key, kill.part ?? target.progress)) return;
                 // The stand-in has stored the message and has not answered yet: SIGKILL goes out now.
                 stopWatching();
                 resolve(fire());
@@ -310,11 +311,11 @@ async function runTrial(trial: Trial): Promise<TrialReport> {
       // Decided once the stand-in has answered every call it held.
       settleLater.push(() => {
         for (const s of sending) {
-          const accepted = slack.calls.some((c) => isPostOf(c, s.id, s.part) && c.at >= windowStart && c.at <= killAt);
+          const accepted = slack.calls.some((c) => isPostOf(c, s.key, s.part) && c.at >= windowStart && c.at <= killAt);
           if (!accepted) continue;
           killReport.acceptedUnrecorded = true;
-          killReport.storedAfterKill ||= !hasMessage(snapshot, s.id, s.part);
-          killReport.landedBeforeRestart ||= hasMessage(readyMessages, s.id, s.part);
+          killReport.storedAfterKill ||= !hasMessage(snapshot, s.key, s.part);
+          killReport.landedBeforeRestart ||= hasMessage(readyMessages, s.key, s.part);
         }
       });
     }
@@ -337,10 +338,10 @@ async function runTrial(trial: Trial): Promise<TrialReport> {
     const root = roots[0];
     report.thread = root ? slack.messages(CHANNEL, { threadTs: root.ts }).map((m) => label(m.text)) : [];
     if (!matches(trial.expected, report.thread)) report.problems.push(`thread was ${JSON.stringify(report.thread)}`);
-    report.adopted = processes.flatMap((p) => p.logs()).filter((l) => l.msg === 'adopted a message posted before a restart').length;
+    report.adopted = processes.flatMap((p) => p.logs()).filter((l) => l.msg === 'adopted a message an earlier attempt had posted').length;
     for (const k of report.kills) {
       for (const s of k.sending) {
-        const posts = slack.calls.filter((c) => isPostOf(c, s.id, s.part)).length;
+        const posts = slack.calls.filter((c) => isPostOf(c, s.key, s.part)).length;
         if (k.acceptedUnrecorded && posts !== 1) report.problems.push(`${s.key} part ${s.part} was accepted ${posts} times`);
       }
     }
@@ -524,10 +525,9 @@ describe.concurrent('a post still landing at Slack when the app restarts', () =>
         const killedAt = Date.now();
 
         second = await startApp(options);
-        const phase2 = step('phase:1')?.id ?? -1;
         await waitUntil('every step to be finished', 60_000, () => db.prepare("SELECT count(*) FROM steps WHERE state <> 'done'").pluck().get() === 0);
         // The held request is recorded when the stand-in finally stores it.
-        await waitUntil('the held post to land', 30_000, () => slack.calls.some((c) => isPostOf(c, phase2, 0) && c.at < killedAt));
+        await waitUntil('the held post to land', 30_000, () => slack.calls.some((c) => isPostOf(c, 'phase:1', 0) && c.at < killedAt));
         expect(await second.stop()).toBe(0);
         const root = slack.messages(CHANNEL)[0];
         const thread = root ? slack.messages(CHANNEL, { threadTs: root.ts }).map((m) => label(m.text)) : [];

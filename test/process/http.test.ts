@@ -3,7 +3,7 @@
  * start-up refusals (newer schema, missing token, corrupt file) that end with one clear message and no stack.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -15,6 +15,7 @@ import {
   type AppProcess,
   type AppProcessOptions,
   freePort,
+  PROJECT_ROOT,
   randomBotToken,
   randomSigningSecret,
   spawnApp,
@@ -92,10 +93,10 @@ function threadLabels(slack: SlackStandIn): string[] {
 
 const WHOLE_THREAD = ['Phase 1 of 4', 'Phase 2 of 4', 'Phase 3 of 4', 'Phase 4 of 4', 'Summary'];
 
-function postsOfStep(slack: SlackStandIn, stepId: number): number {
+function postsOfStep(slack: SlackStandIn, stepKey: string): number {
   return slack.calls.filter((c) => {
-    const payload = (c.params.metadata as { event_payload?: { step_id?: unknown } } | undefined)?.event_payload;
-    return c.method === 'chat.postMessage' && c.ok && payload?.step_id === stepId;
+    const payload = (c.params.metadata as { event_payload?: { step?: unknown } } | undefined)?.event_payload;
+    return c.method === 'chat.postMessage' && c.ok && payload?.step === stepKey;
   }).length;
 }
 
@@ -277,7 +278,7 @@ describe('SIGTERM in the middle of a session', () => {
       await restartAndFinish(slack, first.dbPath);
 
       expect(threadLabels(slack)).toEqual(WHOLE_THREAD);
-      expect(postsOfStep(slack, phase2?.id ?? -1)).toBe(1);
+      expect(postsOfStep(slack, 'phase:1')).toBe(1);
     } finally {
       await slack.stop();
     }
@@ -341,6 +342,49 @@ describe('refusing to start', () => {
     const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, dbPath: join(blocker, 'data', 'mockdesign.db') });
     await expectOneClearRefusal(proc, /Cannot use the database/);
   }, 60_000);
+});
+
+describe('refusing a database it cannot use', () => {
+  let slack: SlackStandIn;
+  beforeAll(async () => {
+    slack = await newStandIn();
+  });
+  afterAll(async () => {
+    await slack.stop();
+  });
+
+  it.each([
+    ['a scheme it does not know', 'mysql://root@127.0.0.1:3306/mockdesign', 'mysql:'],
+    ['postgres without its slashes', 'postgres:mockdesign', 'postgres:mockdesign'],
+  ])('%s: exit non-zero naming DATABASE_URL and the accepted forms, creating nothing on disk', async (_, url, wouldCreate) => {
+    const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, env: { DATABASE_URL: url } });
+    await expectOneClearRefusal(proc, /DATABASE_URL/, /postgres:\/\//, /SQLite/);
+    expect(existsSync(join(PROJECT_ROOT, wouldCreate))).toBe(false);
+    expect(slack.calls.filter((c) => c.method === 'auth.test')).toHaveLength(0);
+  }, 60_000);
+
+  it('a PostgreSQL server that does not answer: exit at once naming DATABASE_URL, without the password', async () => {
+    const port = await freePort();
+    secretsUsed.add('s3cret-pw');
+    const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, env: { DATABASE_URL: `postgres://app:s3cret-pw@127.0.0.1:${port}/mockdesign` } });
+    await expectOneClearRefusal(proc, /DATABASE_URL/);
+    expect(proc.stderr.join('\n')).not.toContain('s3cret-pw');
+  }, 60_000);
+
+  it('a second process on the same SQLite file is refused with a clear message; the first runs on', async () => {
+    const first = await start(slack);
+    try {
+      const second = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, dbPath: first.dbPath });
+      await expectOneClearRefusal(second, /Another mockdesign process is already using/, /PostgreSQL/);
+      expect(first.hasExited).toBe(false);
+      expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    // Once the first has stopped, the file is free again.
+    const third = await start(slack, { dbPath: first.dbPath });
+    expect(await third.stop()).toBe(0);
+  }, 90_000);
 });
 
 describe('the output of every process started above', () => {

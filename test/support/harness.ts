@@ -2,8 +2,11 @@
  * The real app wired as in production (composition root, real Bolt router, real SQLite with the real
  * migrations), with Slack's Web API played by the local stand-in over HTTP and a clock the test moves.
  */
+import type { Store } from '../../src/app/ports.ts';
 import { composeMockdesign, type Mockdesign } from '../../src/compose.ts';
 import type { Db } from '../../src/db/open-database.ts';
+import { createSqliteDatabase } from '../../src/db/sqlite-database.ts';
+import { createStore } from '../../src/db/store.ts';
 import { createLogger } from '../../src/logger.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, COMMAND } from '../../src/slack/ids.ts';
 import { createSlackStandIn, type SlackStandIn, type StandInOptions, type StoredMessage } from '../../sandbox/stand-in/server.ts';
@@ -17,7 +20,9 @@ export const HOST = 'U0ALICE';
 export const GUEST = 'U0BOB';
 
 export interface Harness {
+  /** The raw SQLite handle, for tests that read rows directly. */
   readonly db: Db;
+  readonly store: Store;
   readonly clock: FixedClock;
   readonly slack: SlackStandIn;
   readonly md: Mockdesign;
@@ -29,7 +34,7 @@ export interface Harness {
   event(event: Record<string, unknown>, opts?: { eventId?: string; team?: string }): Promise<unknown>;
   /** The "Save as note" message shortcut used on a message with this text. */
   shortcut(messageText: string, opts?: { user?: string; channel?: string; team?: string }): Promise<{ acked: boolean }>;
-  /** Runs one tick at the current clock and waits for every post it started. */
+  /** Runs one tick at the current clock and waits for every post it started (and every post those made due). */
   tick(): Promise<number>;
   /** Moves the clock and ticks once per `stepMs` on the way, as the cron would. */
   advance(ms: number, stepMs?: number): Promise<void>;
@@ -38,7 +43,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { db?: Db; clock?: FixedClock; slack?: SlackStandIn; standIn?: StandInOptions } = {}): Promise<Harness> {
+export async function createHarness(
+  options: { db?: Db; clock?: FixedClock; slack?: SlackStandIn; standIn?: StandInOptions; postConcurrency?: number } = {},
+): Promise<Harness> {
   const clock = options.clock ?? fixedClock();
   const db = options.db ?? openTestDb();
   const slack = options.slack ?? createSlackStandIn({ now: clock.now, ...options.standIn });
@@ -46,11 +53,25 @@ export async function createHarness(options: { db?: Db; clock?: FixedClock; slac
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   const receiver = new TestReceiver();
-  const md = composeMockdesign({ db, botToken: slack.botToken, slackApiUrl: slack.apiUrl, logger, clock: clock.now, identity: { botId: 'B0BOT', botUserId: 'U0BOT' }, bolt: { kind: 'receiver', receiver } });
+  const store = createStore(createSqliteDatabase(db), clock.now);
+  const md = composeMockdesign({
+    store,
+    botToken: slack.botToken,
+    slackApiUrl: slack.apiUrl,
+    logger,
+    clock: clock.now,
+    identity: { botId: 'B0BOT', botUserId: 'U0BOT' },
+    bolt: { kind: 'receiver', receiver },
+    ...(options.postConcurrency === undefined ? {} : { postConcurrency: options.postConcurrency }),
+    // The test moves the clock: no pacing in real time, no timers of our own.
+    channelIntervalMs: 0,
+    wakeAtNextDue: false,
+  });
   let triggerSeq = 0;
 
   const h: Harness = {
     db,
+    store,
     clock,
     slack,
     md,
@@ -167,7 +188,7 @@ export async function createHarness(options: { db?: Db; clock?: FixedClock; slac
       return { acked: result.acked };
     },
     async tick() {
-      const claimed = md.dispatcher.tick(clock.now());
+      const claimed = await md.dispatcher.tick();
       await md.dispatcher.drain();
       return claimed;
     },

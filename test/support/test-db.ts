@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { migrate } from '../../src/db/migrate.ts';
 import { type Db, openDatabase } from '../../src/db/open-database.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/sqlite', import.meta.url));
 
 export function openTestDb(path = ':memory:'): Db {
   const db = openDatabase(path);

@@ -13,9 +13,9 @@ describe('loadConfig', () => {
       slackApiUrl: 'https://slack.com/api/',
       tickCron: '* * * * * *',
       logLevel: 'info',
-      postConcurrency: 8,
+      postConcurrency: 100,
     });
-    expect(config.databasePath).toMatch(/data\/mockdesign\.db$/);
+    expect(config.database).toMatchObject({ kind: 'sqlite', path: expect.stringMatching(/data\/mockdesign\.db$/) });
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -34,7 +34,7 @@ export function makeAddNoteAction(deps: ListenerDeps) {
     const input = await accept(args, deps);
     if (!input) return;
     const target = decodeButtonValue(input.value);
-    const session = target ? deps.sessions.find(target.sessionId) : undefined;
+    const session = target ? await deps.store.sessions.find(target.sessionId) : undefined;
     if (!session || !sameWorkspace(session, input.workspace)) return tellClicker(args, input, deps, renderRefusal('not_found'));
     if (session.status === 'ended') return tellClicker(args, input, deps, renderRefusal('ended'));
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
@@ -51,10 +51,10 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end') {
     const now = deps.clock();
     const outcome =
       which === 'next'
-        ? nextPhase(deps, target.sessionId, input.workspace, input.userId, now, target.phaseIndex)
-        : endSession(deps, target.sessionId, input.workspace, input.userId, now);
+        ? await nextPhase(deps, target.sessionId, input.workspace, input.userId, now, target.phaseIndex === undefined ? 'typed' : { from: target.phaseIndex })
+        : await endSession(deps, target.sessionId, input.workspace, input.userId, now);
     if (!outcome.ok) return tellClicker(args, input, deps, renderRefusal(outcome.reason, outcome.session));
     deps.logger.info(`session ${which} (button)`, { team: input.workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
-    deps.dispatcher.tick(now);
+    void deps.dispatcher.tick();
   };
 }

@@ -49,7 +49,7 @@ export function makeCommandListener(deps: ListenerDeps) {
         if (topic === '' || topic.length > MAX_TOPIC_LENGTH) {
           return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
         }
-        const outcome = startSession(
+        const outcome = await startSession(
           deps,
           { ...workspace, channelId, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
           now,
@@ -57,20 +57,20 @@ export function makeCommandListener(deps: ListenerDeps) {
         if (outcome.kind === 'busy') return reply(renderBusy(outcome.existing));
         await reply(renderStarted(outcome.session));
         deps.logger.info('session started', { team: workspace.teamId, channel: channelId, session: outcome.session.id });
-        deps.dispatcher.tick(now);
+        void deps.dispatcher.tick();
         return;
       }
     }
 
-    const session = deps.sessions.findLive(workspace, channelId);
+    const session = await deps.store.sessions.findLive(workspace, channelId);
     if (!session) return reply(renderNoSession());
 
     switch (parsed.kind) {
       case 'status':
-        return reply(renderStatus(session, deps.sessions.noteCount(session.id), now));
+        return reply(renderStatus(session, await deps.store.sessions.noteCount(session.id), now));
       case 'note': {
         const phaseIndex = currentPhaseIndex(session.phases, session.pausedAt ?? now);
-        const outcome = addNote(
+        const outcome = await addNote(
           deps,
           {
             ...workspace,
@@ -87,24 +87,23 @@ export function makeCommandListener(deps: ListenerDeps) {
         return reply(renderNoteSaved(outcome.phaseIndex));
       }
       case 'next':
-        return steer(nextPhase(deps, session.id, workspace, user, now), (s) => {
+        return steer(await nextPhase(deps, session.id, workspace, user, now, 'typed'), (s) => {
           const i = s.status === 'ended' ? null : currentPhaseIndex(s.phases, now);
           return i === null ? 'That was the last phase: the summary is on its way.' : `⏭️ On to phase ${i + 1}, *${phaseName(i)}*.`;
         });
       case 'end':
-        return steer(endSession(deps, session.id, workspace, user, now), () => '🏁 Session ended. The summary is on its way to the thread.');
+        return steer(await endSession(deps, session.id, workspace, user, now), () => '🏁 Session ended. The summary is on its way to the thread.');
       case 'pause':
-        return steer(pauseSession(deps, session.id, workspace, user, now), () => '⏸️ Paused. `/mockdesign resume` starts the clock again.', true);
+        return steer(await pauseSession(deps, session.id, workspace, user, now), () => '⏸️ Paused. `/mockdesign resume` starts the clock again.');
       case 'resume':
-        return steer(resumeSession(deps, session.id, workspace, user, now), () => '▶️ Resumed: the schedule moved by the time you were paused.', true);
+        return steer(await resumeSession(deps, session.id, workspace, user, now), () => '▶️ Resumed: the schedule moved by the time you were paused.');
     }
 
-    async function steer(outcome: SteerOutcome, success: (s: NonNullable<SteerOutcome['session']>) => string, refresh = false) {
+    async function steer(outcome: SteerOutcome, success: (s: NonNullable<SteerOutcome['session']>) => string) {
       if (!outcome.ok) return reply(renderRefusal(outcome.reason, outcome.session));
       await reply(renderPlain(success(outcome.session)));
       deps.logger.info(`session ${parsed.kind}`, { team: workspace.teamId, channel: channelId, session: outcome.session.id });
-      deps.dispatcher.tick(now);
-      if (refresh) await deps.dispatcher.refreshRoot(outcome.session.id);
+      void deps.dispatcher.tick();
     }
   };
 }

@@ -24,7 +24,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
     }
     const meta = decodeNoteModalMetadata(input.privateMetadata);
     if (!meta) return problem('This form is out of date. Copy your note, close the form and open it again.');
-    const outcome = addNote(
+    const outcome = await addNote(
       deps,
       {
         ...input.workspace,
@@ -47,6 +47,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
     }
     await ack();
     if (!outcome.stored) return;
+    void deps.dispatcher.tick();
     deps.logger.info('note added', { team: outcome.session.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     const saved = renderNoteSaved(outcome.phaseIndex);
     try {

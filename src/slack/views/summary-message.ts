@@ -11,6 +11,7 @@ const END_REASONS: Record<string, string> = {
   ended_by_host: 'ended early by the host',
   channel_not_found: 'stopped: the channel is gone',
   is_archived: 'stopped: the channel was archived',
+  paused_too_long: 'ended by itself after a long pause',
 };
 
 export function renderSummary(summary: Summary): SlackMessage[] {

@@ -32,6 +32,8 @@ export function aSession(overrides: Partial<Session> & { plan?: Plan } = {}): Se
     endedAt: null,
     endReason: null,
     pausedAt: null,
+    pauseReason: null,
+    movedAt: null,
     rootTs: '1893488400.000100',
     permalink: null,
     interviewers: [],

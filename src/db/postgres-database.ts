@@ -1,0 +1,273 @@
+/**
+ * PostgreSQL behind the async storage port, over a `pg` connection pool: the store several instances share.
+ * Statements outside a transaction run on any pooled connection; a transaction checks one connection out and
+ * runs its whole body on it. Migrations run under an advisory lock, so instances starting together apply
+ * each file once.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { listMigrations } from './migrate.ts';
+import { DatabaseUnusableError } from './open-database.ts';
+import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './sql.ts';
+
+export type PostgresDatabase = SqlDatabase & { readonly pool: Pool };
+
+export interface PostgresOptions {
+  /** Runs every statement in this schema (tests give each suite its own). Set at connect time, before any query. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+  /** How long to wait for the server when opening a connection (default 5 s). */
+  readonly connectTimeoutMs?: number;
+  /** How long a statement or transaction waits for a free pooled connection when all are busy (default 30 s). */
+  readonly acquireTimeoutMs?: number;
+  /** A pooled idle connection failed (the server restarted, the network dropped); the pool replaces it. */
+  readonly onError?: (error: Error) => void;
+}
+
+const INT8_OID = 20;
+
+/**
+ * BIGINT arrives as a string by default because it may exceed 2^53. Ours are epoch milliseconds, ids and
+ * counts, all far below that (2^53 ms is 285,000 years), so they are read as numbers. Set on this pool's own
+ * type table, not pg's global one: other users of `pg` in the process keep the default.
+ */
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`BIGINT ${value} does not fit a JavaScript number`);
+  return n;
+}
+
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && (format ?? 'text') === 'text' ? parseInt8 : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Lower case only: an unquoted name in search_path is folded to lower case. */
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The URL without its password (in either place pg reads one), for messages and logs. Not a URL: nothing of it is shown. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.searchParams.delete('password');
+    u.searchParams.delete('sslpassword');
+    return u.toString();
+  } catch {
+    return '(not a valid URL)';
+  }
+}
+
+/** Adds `-c search_path=…` to the connection's startup options: in force before the first statement runs. */
+function withSearchPath(url: string, schema: string): string {
+  if (!IDENTIFIER.test(schema)) throw new DatabaseUnusableError(`Invalid PostgreSQL schema name "${schema}".`);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new DatabaseUnusableError('DATABASE_URL is not a valid postgres:// URL.');
+  }
+  const options = u.searchParams.get('options');
+  u.searchParams.set('options', `${options ? `${options} ` : ''}-c search_path=${schema}`);
+  return u.toString();
+}
+
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  // Node reports a refused connection to a name with several addresses (localhost) as an AggregateError without a message.
+  const inner = error instanceof AggregateError ? error.errors.find((e): e is Error => e instanceof Error) : undefined;
+  const message = error.message || inner?.message || '';
+  if (typeof code === 'string' && !message.includes(code)) return message ? `${code}: ${message}` : code;
+  return message || error.name;
+}
+
+function unreachable(url: string, error: unknown, timeoutMs?: number): DatabaseUnusableError {
+  let reason = reasonOf(error);
+  if (timeoutMs !== undefined && /timeout/i.test(reason)) reason = `${reason} after ${timeoutMs} ms`;
+  try {
+    const u = new URL(url);
+    for (const secret of [decodeURIComponent(u.password), u.searchParams.get('password'), u.searchParams.get('sslpassword')]) {
+      if (secret) reason = reason.split(secret).join('***');
+    }
+  } catch {
+    // not a URL: nothing to hide beyond what is already left out
+  }
+  return new DatabaseUnusableError(
+    `Cannot use the PostgreSQL database in DATABASE_URL (${redactUrl(url)}): the server could not be reached or refused the connection (${reason}). Check that PostgreSQL is running at that address and that the user, password and database in DATABASE_URL are right.`,
+  );
+}
+
+interface Queryable {
+  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+}
+
+function executor(target: Queryable, isOpen: () => boolean = () => true): SqlExecutor {
+  const query = (sql: string, params: readonly SqlValue[] = []) => {
+    // A connection given back to the pool may already run someone else's transaction.
+    if (!isOpen()) return Promise.reject(new Error('A transaction executor was used after its transaction ended'));
+    return target.query(sql, [...params]);
+  };
+  return {
+    dialect: 'postgres',
+    async all(sql, params) {
+      return (await query(sql, params)).rows as Row[];
+    },
+    async get(sql, params) {
+      return (await query(sql, params)).rows[0] as Row | undefined;
+    },
+    async run(sql, params) {
+      return (await query(sql, params)).rowCount ?? 0;
+    },
+  };
+}
+
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresDatabase> {
+  const connectionString = options.schema === undefined ? url : withSearchPath(url, options.schema);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  // pg-pool uses one setting both for opening a connection and for waiting for a free one: a busy moment would
+  // fail after the short connect timeout. Connections get their own timeout through the client class.
+  class TimedClient extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      super({ ...config, password: config.password, connectionTimeoutMillis: connectTimeoutMs });
+    }
+  }
+  let pool: Pool;
+  try {
+    pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.acquireTimeoutMs ?? 30_000,
+      Client: TimedClient as unknown as new () => pg.ClientBase,
+      application_name: 'mockdesign',
+      types,
+    });
+  } catch (error) {
+    throw unreachable(url, error);
+  }
+  // Without a listener an idle connection's error would crash the process; the pool drops that connection.
+  pool.on('error', (error) => options.onError?.(error));
+
+  // Fail fast, at startup, with a message that says what to fix.
+  try {
+    const row = (await pool.query<{ schema: string | null }>('SELECT current_schema() AS schema')).rows[0];
+    if (options.schema !== undefined && row?.schema !== options.schema) {
+      throw new DatabaseUnusableError(`The PostgreSQL schema "${options.schema}" does not exist in the database in DATABASE_URL (${redactUrl(url)}).`);
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error instanceof DatabaseUnusableError ? error : unreachable(url, error, connectTimeoutMs);
+  }
+
+  let closing: Promise<void> | undefined;
+  const direct = executor(pool);
+  return {
+    ...direct,
+    pool,
+    async transaction(fn) {
+      const client: PoolClient = await pool.connect();
+      let open = true;
+      // Set when the connection may be unusable: it is then closed instead of going back to the pool.
+      let broken: Error | undefined;
+      const control = async (sql: string) => {
+        try {
+          return await client.query(sql);
+        } catch (error) {
+          if (isConnectionError(error)) broken = error as Error;
+          throw error;
+        }
+      };
+      try {
+        await control('BEGIN');
+        let result;
+        try {
+          result = await fn(executor(client, () => open));
+        } catch (error) {
+          // A failed ROLLBACK leaves the connection in a state nobody knows: it is not reused.
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+          throw error;
+        }
+        const commit = await control('COMMIT');
+        // A statement that failed inside `fn` (and was caught there) aborted the transaction: COMMIT then rolls back.
+        if (commit.command === 'ROLLBACK') throw new Error('The transaction was rolled back: a statement in it failed');
+        return result;
+      } finally {
+        open = false;
+        client.release(broken ?? false);
+      }
+    },
+    close() {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}
+
+/** Errors that leave a connection unusable (as opposed to a statement the server refused). */
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  // Server errors carry a SQLSTATE (5 characters); class 08 is a connection exception, 57P0x a shutdown.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith('08') || code.startsWith('57P');
+  return true;
+}
+
+/** Fixed key of the migration lock: any 64-bit number that nothing else in the database uses ("mockdsgn"). */
+const MIGRATION_LOCK_KEY = '7887336657655424622';
+
+/**
+ * Applies the missing `NNNN_name.sql` files of `dir` in order, each in its own transaction with its row in
+ * `schema_migrations`, and returns the schema version. The whole run holds an advisory lock on one dedicated
+ * connection: a second instance starting at the same moment waits, then finds nothing left to do. Refuses a
+ * database written by a newer version of the app.
+ */
+export async function migratePostgres(db: { readonly pool: Pool }, dir: string): Promise<number> {
+  const migrations = listMigrations(dir);
+  const latest = migrations.at(-1)?.version ?? 0;
+  const client = await db.pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+      const current = Number((await client.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
+      if (current > latest) {
+        throw new DatabaseUnusableError(
+          `The database is at schema version ${current}, but this version of mockdesign knows only up to ${latest}. It was written by a newer mockdesign: upgrade the app, or point DATABASE_URL at another database.`,
+        );
+      }
+      for (const { file, version } of migrations) {
+        if (version <= current) continue;
+        const sql = readFileSync(join(dir, file), 'utf8');
+        await client.query('BEGIN');
+        try {
+          await client.query(sql);
+          await client.query(
+            'INSERT INTO schema_migrations (version, applied_at) VALUES ($1, (extract(epoch from clock_timestamp()) * 1000)::bigint)',
+            [version],
+          );
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+          throw new DatabaseUnusableError(`Migration ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+      return Number((await client.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
+    } finally {
+      if (!broken) {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch((unlockError: Error) => {
+          broken = unlockError;
+        });
+      }
+    }
+  } finally {
+    // A broken connection is closed, which also ends its session and with it the advisory lock.
+    client.release(broken ?? false);
+  }
+}

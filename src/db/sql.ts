@@ -1,0 +1,42 @@
+/**
+ * The one seam between the repositories and a database: run a statement with positional `$1…` parameters.
+ * The repositories are written once in the SQL both databases share; the few places where SQLite and
+ * PostgreSQL differ are the fragments below, chosen by the executor's dialect.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+export type SqlValue = string | number | null;
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  readonly dialect: Dialect;
+  all(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  get(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>;
+  /** Returns how many rows the statement changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+export interface SqlDatabase extends SqlExecutor {
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * The time to compare leases and due times with: the value passed as parameter `n` when the app supplies a
+ * clock (one machine, or a test's fixed clock), else the database's own clock, which every instance shares.
+ */
+export function nowMs(dialect: Dialect, n: number): string {
+  return dialect === 'postgres'
+    ? `coalesce($${n}::bigint, (extract(epoch from clock_timestamp()) * 1000)::bigint)`
+    : `coalesce($${n}, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`;
+}
+
+/** `$1, $2, …` starting at `from`, for an IN list of `count` values. */
+export function placeholders(from: number, count: number): string {
+  return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+}
+
+/** Reads a number column: PostgreSQL's BIGINT arrives as a string unless a type parser is set, SQLite's as a number. */
+export function num(value: unknown): number {
+  return typeof value === 'string' ? Number(value) : (value as number);
+}

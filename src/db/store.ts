@@ -1,0 +1,23 @@
+/** The storage port over any SQL database: the same repositories for SQLite and PostgreSQL, and a transaction over them. */
+import type { Repositories, Store } from '../app/ports.ts';
+import { createRequestLog } from './request-log.ts';
+import { createSessionRepository } from './session-repository.ts';
+import type { SqlDatabase, SqlExecutor } from './sql.ts';
+import { createStepRepository, type StoreClock } from './step-repository.ts';
+
+function repositories(db: SqlExecutor, clock: StoreClock): Repositories {
+  return { sessions: createSessionRepository(db), steps: createStepRepository(db, clock), requests: createRequestLog(db) };
+}
+
+/**
+ * `clock`: the app's clock for leases and retries where all instances share it (one machine, tests); null to
+ * use the database's clock, which is what several instances on PostgreSQL must agree on.
+ */
+export function createStore(db: SqlDatabase, clock: StoreClock): Store {
+  return {
+    kind: db.dialect,
+    ...repositories(db, clock),
+    transaction: (fn) => db.transaction((tx) => fn(repositories(tx, clock))),
+    close: () => db.close(),
+  };
+}

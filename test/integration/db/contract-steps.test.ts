@@ -1,0 +1,291 @@
+/**
+ * The durable schedule's contract on SQLite and PostgreSQL: claims in order under leases, guarded changes,
+ * re-planning. Then what only PostgreSQL has to show: several instances claiming at once, and migrations
+ * racing. Through the Store, on a fixed clock, no sleeps.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Lease, Step, Store } from '../../../src/app/ports.ts';
+import { DatabaseUnusableError } from '../../../src/db/open-database.ts';
+import { migratePostgres, openPostgres } from '../../../src/db/postgres-database.ts';
+import { createStore } from '../../../src/db/store.ts';
+import { fixedClock } from '../../support/fixed-clock.ts';
+import { describePg, PG_MIGRATIONS_DIR, type PgSchema, withPgSchema } from '../../support/pg.ts';
+import { MIN, newSession, SEC, seed, STORES, T0, useStore } from './stores.ts';
+
+const A: Lease = { owner: 'A', leaseMs: 30 * SEC };
+const B: Lease = { owner: 'B', leaseMs: 30 * SEC };
+const keys = (steps: readonly Step[]) => steps.map((s) => `${s.sessionId}/${s.key}`);
+
+describe.each(STORES)('$name store: steps', (factory) => {
+  const h = useStore(factory);
+  const step = async (store: Store, key: string, sessionId = 's1') => {
+    const found = (await store.steps.ofSession(sessionId)).find((s) => s.key === key);
+    if (!found) throw new Error(`no step ${key}`);
+    return found;
+  };
+  /** Claims the one step expected to be due, and checks it is that one. */
+  const claim = async (store: Store, key: string, lease = A) => {
+    const claimed = await store.steps.claimDue(lease, 10);
+    expect(keys(claimed)).toEqual([`s1/${key}`]);
+    return claimed[0]!;
+  };
+
+  it('claims due steps only, one at a time per session, in order', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2', createdAt: T0 + 10 * MIN }));
+    const root = await claim(store, 'root');
+    expect(root).toMatchObject({ state: 'sending', owner: 'A', leaseUntil: T0 + 30 * SEC, attempts: 1, uncertain: false });
+    // phase:0 is due too, but waits while the root is sending (and was not claimable while it was pending).
+    expect(await store.steps.claimDue(A, 10)).toEqual([]);
+    expect(await store.steps.complete(root, 'A', '1.1')).toBe(true);
+    expect(await store.steps.claimNextOfSession('s1', A)).toMatchObject({ key: 'phase:0', owner: 'A' });
+    expect(await store.steps.claimDue(A, 10)).toEqual([]);
+    expect(await store.steps.complete(await step(store, 'phase:0'), 'A', '1.2')).toBe(true);
+    expect(await store.steps.claimDue(A, 10)).toEqual([]);
+    expect(await store.steps.claimNextOfSession('s1', A)).toBeUndefined();
+    expect(await store.steps.nextRunAt()).toBe(T0 + 4 * MIN);
+    clock.set(T0 + 4 * MIN);
+    await claim(store, 'warning:0');
+  });
+
+  it('never claims a held step, nor one after it; unordered steps go regardless', async () => {
+    const { store, sql } = h();
+    await seed(store, newSession());
+    await sql.run("UPDATE steps SET state = 'held' WHERE step_key = 'root'");
+    expect(await store.steps.claimDue(A, 10)).toEqual([]);
+    await store.steps.release('s1');
+    await store.steps.hold('s1');
+    expect(await store.steps.nextRunAt()).toBeUndefined();
+    expect(await store.steps.claimDue(A, 10)).toEqual([]);
+    await store.steps.upsert('s1', 'refresh', 'refresh', T0);
+    const refresh = await claim(store, 'refresh');
+    expect(refresh).toMatchObject({ seq: -1, kind: 'refresh', phaseIndex: null });
+    await store.steps.release('s1');
+    expect(await store.steps.nextRunAt()).toBe(T0);
+    await claim(store, 'root');
+    expect(await store.steps.complete(refresh, 'A', null)).toBe(true);
+    // Re-armed while the root is still sending: it is outside the order, so it goes.
+    await store.steps.upsert('s1', 'refresh', 'refresh', T0);
+    await claim(store, 'refresh', B);
+  });
+
+  it('takes over a step whose lease ran out: another owner, marked uncertain; the old owner can change nothing', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession());
+    const mine = await claim(store, 'root');
+    clock.set(T0 + 30 * SEC - 1);
+    expect(await store.steps.claimDue(B, 10)).toEqual([]);
+    clock.set(T0 + 30 * SEC);
+    const theirs = await claim(store, 'root', B);
+    expect(theirs).toMatchObject({ id: mine.id, owner: 'B', uncertain: true, attempts: 2, leaseUntil: T0 + 60 * SEC, state: 'sending' });
+    expect(await store.steps.beginPost(mine, A)).toBe(false);
+    expect(await store.steps.recordProgress(mine, 'A', 1, 'x')).toBe(false);
+    expect(await store.steps.complete(mine, 'A', 'x')).toBe(false);
+    expect(await store.steps.retry(mine, 'A', { delayMs: 0, error: 'x', uncertain: false, countAttempt: true })).toBe(false);
+    expect(await store.steps.fail(mine, 'A', 'x')).toBe(false);
+    expect(await store.steps.find(mine.id)).toEqual(theirs);
+    expect(await store.steps.complete(theirs, 'B', '1.1')).toBe(true);
+    expect(await store.steps.find(mine.id)).toMatchObject({ state: 'done', owner: null, leaseUntil: null, uncertain: false, postedTs: '1.1' });
+  });
+
+  it('lets only the owner of a sending step change it', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession());
+    const root = await claim(store, 'root');
+    const guarded = (s: Step, owner: string) =>
+      Promise.all([
+        store.steps.beginPost(s, { owner, leaseMs: 30 * SEC }),
+        store.steps.recordProgress(s, owner, 1, 'x'),
+        store.steps.complete(s, owner, 'x'),
+        store.steps.retry(s, owner, { delayMs: 0, error: 'x', uncertain: true, countAttempt: false }),
+        store.steps.fail(s, owner, 'x'),
+      ]);
+    expect(await guarded(root, 'B')).toEqual([false, false, false, false, false]);
+    expect(await store.steps.find(root.id)).toEqual(root);
+
+    clock.set(T0 + 10 * SEC);
+    expect(await store.steps.beginPost(root, A)).toBe(true);
+    expect(await store.steps.find(root.id)).toMatchObject({ sentAt: T0 + 10 * SEC, leaseUntil: T0 + 40 * SEC });
+    expect(await store.steps.recordProgress(root, 'A', 1, '1.1')).toBe(true);
+    expect(await store.steps.recordProgress(root, 'A', 2, '1.2')).toBe(true);
+    expect(await store.steps.find(root.id)).toMatchObject({ progress: 2, postedTs: '1.1' });
+    expect(await store.steps.complete(root, 'A', null)).toBe(true);
+    const done = await store.steps.find(root.id);
+    expect(done).toMatchObject({ state: 'done', postedTs: '1.1', owner: null });
+    expect(await guarded(root, 'A')).toEqual([false, false, false, false, false]);
+    expect(await store.steps.find(root.id)).toEqual(done);
+
+    const phase = await claim(store, 'phase:0');
+    expect(await store.steps.fail(phase, 'A', 'rejected: invalid_blocks')).toBe(true);
+    expect(await store.steps.find(phase.id)).toMatchObject({ state: 'failed', lastError: 'rejected: invalid_blocks', owner: null });
+    expect(await store.steps.fail(phase, 'A', 'again')).toBe(false);
+  });
+
+  it('retries later, giving back the attempt of a wait that is not a failure, and not before a post in doubt settles', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession());
+    let root = await claim(store, 'root');
+    expect(await store.steps.retry(root, 'A', { delayMs: 5 * SEC, settleMs: MIN, error: 'rate_limited', uncertain: false, countAttempt: false })).toBe(true);
+    // Nothing was posted yet (no sentAt): the settle time does not apply.
+    expect(await store.steps.find(root.id)).toMatchObject({ state: 'pending', runAt: T0 + 5 * SEC, attempts: 0, owner: null, leaseUntil: null, lastError: 'rate_limited', uncertain: false });
+    expect(await store.steps.claimDue(A, 10)).toEqual([]);
+    clock.set(T0 + 5 * SEC);
+    root = await claim(store, 'root');
+    expect(root.attempts).toBe(1);
+    expect(await store.steps.beginPost(root, A)).toBe(true);
+    expect(await store.steps.retry(root, 'A', { delayMs: SEC, settleMs: 2 * MIN, error: 'transient: timeout', uncertain: true, countAttempt: true })).toBe(true);
+    const settled = T0 + 5 * SEC + 2 * MIN;
+    expect(await store.steps.find(root.id)).toMatchObject({ runAt: settled, attempts: 1, uncertain: true, sentAt: T0 + 5 * SEC });
+    clock.set(settled);
+    root = await claim(store, 'root');
+    expect(root).toMatchObject({ attempts: 2, uncertain: true });
+    expect(await store.steps.retry(root, 'A', { delayMs: 10 * SEC, settleMs: SEC, error: 'transient', uncertain: false, countAttempt: true })).toBe(true);
+    // An uncertain step stays uncertain until it completes.
+    expect(await store.steps.find(root.id)).toMatchObject({ runAt: settled + 10 * SEC, attempts: 2, uncertain: true });
+  });
+
+  it('plans an unordered step once: a pending one keeps its time, a finished one is re-armed', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession());
+    await store.steps.upsert('s1', 'refresh', 'refresh', T0 + 5 * MIN);
+    await store.steps.upsert('s1', 'refresh', 'refresh', T0 + 9 * MIN);
+    expect(await step(store, 'refresh')).toMatchObject({ state: 'pending', dueAt: T0 + 5 * MIN, runAt: T0 + 5 * MIN, seq: -1 });
+    await store.steps.complete(await claim(store, 'root'), 'A', null);
+    clock.set(T0 + 5 * MIN);
+    const claimed = await store.steps.claimDue(A, 10);
+    expect(keys(claimed).sort()).toEqual(['s1/phase:0', 's1/refresh']);
+    const refresh = claimed.find((s) => s.key === 'refresh')!;
+    await store.steps.retry(refresh, 'A', { delayMs: 0, error: 'transient', uncertain: true, countAttempt: true });
+    await store.steps.fail(await claim(store, 'refresh'), 'A', 'rejected');
+    await store.steps.upsert('s1', 'refresh', 'refresh', T0 + 20 * MIN);
+    expect(await step(store, 'refresh')).toMatchObject({
+      state: 'pending', dueAt: T0 + 20 * MIN, runAt: T0 + 20 * MIN, attempts: 0, owner: null, leaseUntil: null, lastError: null, uncertain: false, progress: 0,
+    });
+  });
+
+  it('makes the summary due now, releasing it from a pause', async () => {
+    const { store } = h();
+    await seed(store, newSession());
+    await store.steps.hold('s1');
+    await store.steps.summaryNow('s1', T0 + 10 * MIN);
+    expect(await step(store, 'summary')).toMatchObject({ state: 'pending', dueAt: T0 + 10 * MIN, runAt: T0 + 10 * MIN });
+    expect(await step(store, 'warning:3')).toMatchObject({ state: 'held' });
+    await store.steps.cancelPending('s1', ['root', 'phase', 'warning'], 'session ended');
+    expect(await step(store, 'phase:1')).toMatchObject({ state: 'cancelled', lastError: 'session ended' });
+    await store.steps.cancel('s1', 'summary', 'gone');
+    expect(await step(store, 'summary')).toMatchObject({ state: 'cancelled', lastError: 'gone' });
+  });
+
+  it('moves pending and held steps planned from a time on, but not the root, never before the floor', async () => {
+    const { store } = h();
+    await seed(store, newSession());
+    await store.steps.upsert('s1', 'refresh', 'refresh', T0 + 30 * MIN);
+    await store.steps.shiftPending('s1', T0, 2 * MIN, T0);
+    const due = async () => Object.fromEntries((await store.steps.ofSession('s1')).map((s) => [s.key, [(s.dueAt - T0) / MIN, (s.runAt - T0) / MIN, s.state]]));
+    expect(await due()).toMatchObject({ root: [0, 0, 'pending'], 'phase:0': [2, 2, 'pending'], 'warning:0': [6, 6, 'pending'], summary: [47, 47, 'pending'], refresh: [30, 30, 'pending'] });
+    await store.steps.hold('s1');
+    await store.steps.shiftPending('s1', T0 + 7 * MIN, -10 * MIN, T0 + MIN);
+    expect(await due()).toMatchObject({ 'phase:0': [2, 2, 'held'], 'warning:0': [6, 6, 'held'], 'phase:1': [-3, 1, 'held'], 'warning:1': [13, 13, 'held'], summary: [37, 37, 'held'] });
+  });
+
+  it('wakes the steps that waited for the bot to join the channel', async () => {
+    const { store } = h();
+    await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2' }));
+    for (const root of await store.steps.claimDue(A, 10)) {
+      await store.steps.retry(root, 'A', { delayMs: 60 * MIN, error: 'not_in_channel', uncertain: false, countAttempt: false });
+    }
+    expect(await store.steps.retryNotInChannel('s1', T0 + MIN)).toBe(1);
+    expect(await step(store, 'root')).toMatchObject({ runAt: T0 + MIN, state: 'pending' });
+    expect(await step(store, 'root', 's2')).toMatchObject({ runAt: T0 + 60 * MIN });
+    expect(await store.steps.retryNotInChannel('s1', T0 + MIN)).toBe(1);
+    expect(await store.steps.retryNotInChannel('nope', T0 + MIN)).toBe(0);
+  });
+
+  it('after a restart, ends the leases of posts in doubt once they have settled', async () => {
+    const { store } = h();
+    await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2' }));
+    const [first, second] = await store.steps.claimDue({ owner: 'A', leaseMs: 10 * MIN }, 10);
+    expect(await store.steps.beginPost(first!, { owner: 'A', leaseMs: 10 * MIN })).toBe(true);
+    expect(await store.steps.settleOrphans(15 * SEC)).toBe(2);
+    expect(await store.steps.find(first!.id)).toMatchObject({ state: 'sending', leaseUntil: T0 + 15 * SEC });
+    expect(await store.steps.find(second!.id)).toMatchObject({ state: 'sending', leaseUntil: T0 + 10 * MIN });
+  });
+
+  it('claims the soonest due steps first, up to the limit, taken-over ones before new ones', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession({ id: 'a', channelId: 'C1', createdAt: T0 }), newSession({ id: 'b', channelId: 'C2', createdAt: T0 - 2 * MIN }), newSession({ id: 'c', channelId: 'C3', createdAt: T0 - MIN }));
+    expect(keys(await store.steps.claimDue(A, 1))).toEqual(['b/root']);
+    clock.set(T0 + 30 * SEC);
+    expect(keys(await store.steps.claimDue(B, 2))).toEqual(['b/root', 'c/root']);
+    // Due steps waiting their turn count too: b's and c's first phases.
+    expect(await store.steps.nextRunAt()).toBe(T0 - 2 * MIN);
+  });
+});
+
+describePg('postgres: several instances', () => {
+  let schema: PgSchema | undefined;
+  afterEach(async () => {
+    await schema?.drop();
+    schema = undefined;
+  });
+
+  it('two stores claiming at once never claim the same step twice, and claim them all', async () => {
+    schema = await withPgSchema();
+    const clock = fixedClock(T0);
+    const one = createStore(schema.db, clock.now);
+    const two = createStore(await schema.open(), clock.now);
+    const phases = [{ index: 0, plannedMs: 5 * MIN, startsAt: T0 }];
+    const sessions = Array.from({ length: 200 }, (_, i) =>
+      newSession({
+        id: `s${i}`, channelId: `C${i}`, phases, createdAt: T0 - i,
+        steps: [{ key: 'root', kind: 'root', phaseIndex: null, dueAt: T0 - i, seq: 0 }, { key: 'phase:0', kind: 'phase', phaseIndex: 0, dueAt: T0 - i, seq: 1 }],
+      }),
+    );
+    await seed(one, ...sessions);
+    const drain = async (store: Store, owner: string) => {
+      const got: Step[] = [];
+      for (let batch = await store.steps.claimDue({ owner, leaseMs: MIN }, 50); batch.length > 0; batch = await store.steps.claimDue({ owner, leaseMs: MIN }, 50)) got.push(...batch);
+      return got;
+    };
+    const claimed = (await Promise.all([drain(one, 'A1'), drain(two, 'B1'), drain(one, 'A2'), drain(two, 'B2')])).flat();
+    expect(claimed.every((s) => s.key === 'root')).toBe(true);
+    expect(new Set(claimed.map((s) => s.id)).size).toBe(claimed.length);
+    expect(claimed).toHaveLength(200);
+    const rows = await schema.db.all("SELECT id, owner FROM steps WHERE state = 'sending'");
+    expect(new Map(rows.map((r) => [r.id, r.owner]))).toEqual(new Map(claimed.map((s) => [s.id, s.owner])));
+  });
+
+  it('applies each migration once when two instances migrate a fresh schema at once', async () => {
+    schema = await withPgSchema({ migrate: false });
+    const other = await schema.open();
+    expect(await Promise.all([migratePostgres(schema.db, PG_MIGRATIONS_DIR), migratePostgres(other, PG_MIGRATIONS_DIR)])).toEqual([1, 1]);
+    expect(await schema.db.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    expect(await migratePostgres(other, PG_MIGRATIONS_DIR)).toBe(1);
+    await schema.db.run('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)');
+    await expect(migratePostgres(other, PG_MIGRATIONS_DIR)).rejects.toThrow(/schema version 99.*knows only up to 1/);
+  });
+
+  it('rolls back a transaction in which a statement failed, even if the error was caught', async () => {
+    schema = await withPgSchema();
+    const db = schema.db;
+    let leaked: Parameters<Parameters<typeof db.transaction>[0]>[0] | undefined;
+    await expect(
+      db.transaction(async (tx) => {
+        leaked = tx;
+        await tx.run("INSERT INTO processed_requests (request_key, seen_at) VALUES ('k', 1)");
+        await tx.run('SELECT no_such_column FROM processed_requests').catch(() => undefined);
+      }),
+    ).rejects.toThrow(/rolled back/);
+    expect(await db.all('SELECT * FROM processed_requests')).toEqual([]);
+    await expect(leaked!.all('SELECT 1')).rejects.toThrow(/after its transaction ended/);
+  });
+});
+
+describe('postgres: an unusable DATABASE_URL', () => {
+  it('fails fast, naming DATABASE_URL and the reason, without the password', async () => {
+    const error = await openPostgres('postgres://mock:s3cr3t-pw@127.0.0.1:1/mockdesign', { connectTimeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseUnusableError);
+    expect((error as Error).message).toMatch(/DATABASE_URL .*postgres:\/\/mock@127\.0\.0\.1:1\/mockdesign.*could not be reached.*ECONNREFUSED/);
+    expect((error as Error).message).not.toContain('s3cr3t');
+  });
+});

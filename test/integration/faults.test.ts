@@ -1,0 +1,252 @@
+/**
+ * The delivery engine under faults: each case here once stormed, doubled, dropped or lost a post. Real Bolt
+ * router, real SQLite with the real migrations, Slack played by the stand-in, a clock the test moves.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_ATTEMPTS, SETTLE_MS } from '../../src/app/dispatcher.ts';
+import { REPEAT_WINDOW_MS } from '../../src/app/sessions.ts';
+import { createSlackMessenger } from '../../src/slack/messenger.ts';
+import { fixedClock } from '../support/fixed-clock.ts';
+import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST } from '../support/harness.ts';
+
+const SEC = 1000;
+const MIN = 60 * SEC;
+const PRIVATE = 'G0PRIVATE';
+let h: Harness;
+afterEach(async () => {
+  await h.close();
+});
+
+type Ack = { text: string };
+const steps = () =>
+  h.db.prepare('SELECT step_key, state, attempts, last_error FROM steps WHERE seq >= 0 ORDER BY session_id, seq').all() as {
+    step_key: string;
+    state: string;
+    attempts: number;
+    last_error: string | null;
+  }[];
+const sessionRow = () => h.db.prepare('SELECT status, end_reason, pause_reason FROM sessions ORDER BY created_at DESC').get() as { status: string; end_reason: string | null; pause_reason: string | null };
+const calls = (method: string) => h.slack.calls.filter((c) => c.method === method);
+const dmsToHost = () => h.slack.messages(`D${HOST}`);
+const invite = async (channel: string) => {
+  h.slack.workspace.channels.get(channel)!.botIsMember = true;
+  await h.event({ type: 'member_joined_channel', user: 'U0BOT', channel, channel_type: 'G', event_ts: '1.1' });
+};
+
+describe('a private channel the bot is not in', () => {
+  it('backs off after `end` instead of storming, tells the host once, and posts once after the invitation', async () => {
+    h = await createHarness();
+    await h.command('start Storm check --plan 1m/1m/1m/1m', { channel: PRIVATE });
+    expect(sessionRow()).toMatchObject({ status: 'paused', pause_reason: 'not_in_channel' });
+    await h.command('end', { channel: PRIVATE });
+    expect(sessionRow().status).toBe('ended');
+
+    await h.advance(100 * SEC, SEC);
+    // Backoff 1, 2, 4, 8, 16, 32 s: a handful of tries in 100 s, not tens of thousands.
+    expect(calls('chat.postMessage').filter((c) => c.params.channel === PRIVATE).length).toBeLessThanOrEqual(8);
+    expect(calls('conversations.join').length).toBeLessThanOrEqual(8);
+    expect(dmsToHost()).toHaveLength(1);
+    expect(dmsToHost()[0]?.text).toContain('/invite @mockdesign');
+
+    await invite(PRIVATE);
+    const root = h.root(PRIVATE);
+    expect(root).toBeDefined();
+    expect(h.thread(PRIVATE).map((m) => m.text.slice(0, 7))).toEqual(['Summary']);
+    await h.advance(10 * MIN, MIN);
+    expect(h.slack.messages(PRIVATE).filter((m) => !m.thread_ts || m.thread_ts === m.ts)).toHaveLength(1);
+    expect(dmsToHost()).toHaveLength(1);
+  });
+
+  it('a running session waits while the bot is out and carries on by itself once invited', async () => {
+    h = await createHarness();
+    await h.command('start Waits --plan 5m/5m/5m/5m', { channel: PRIVATE });
+    expect(sessionRow().status).toBe('paused');
+    // Its later steps are held: nothing of this session is due while it waits.
+    expect(steps().filter((s) => s.state === 'held').map((s) => s.step_key)).toContain('phase:0');
+    await h.advance(3 * MIN, 30 * SEC);
+    await invite(PRIVATE);
+    expect(sessionRow()).toMatchObject({ status: 'running', pause_reason: null });
+    expect(allText(h.thread(PRIVATE)[0] ?? {})).toContain('Phase 1 of 4');
+    // The schedule moved by the time it waited: phase 1 still gets its full five minutes.
+    await h.advance(4 * MIN, MIN);
+    expect(h.thread(PRIVATE).map((m) => m.text)).toEqual([expect.stringContaining('Phase 1 of 4'), expect.stringContaining('left in')]);
+    expect(dmsToHost()).toHaveLength(1);
+  });
+
+  it('a summary whose channel the bot was removed from backs off, is reported once, and goes out after an invitation', async () => {
+    h = await createHarness({ standIn: { channels: [{ id: PRIVATE, name: 'private-prep', members: [HOST, GUEST], botIsMember: true, isPrivate: true }] } });
+    await h.command('start Removed --plan 1m/1m/1m/1m', { channel: PRIVATE });
+    await h.advance(3 * MIN, 30 * SEC);
+    h.slack.workspace.channels.get(PRIVATE)!.botIsMember = false;
+    await h.advance(5 * MIN, SEC);
+    expect(sessionRow().status).toBe('ended');
+    expect(steps().find((s) => s.step_key === 'summary')).toMatchObject({ state: 'pending', last_error: 'not_in_channel' });
+    expect(calls('chat.postMessage').filter((c) => c.params.channel === PRIVATE && !c.ok).length).toBeLessThanOrEqual(12);
+    expect(dmsToHost()).toHaveLength(1);
+    await invite(PRIVATE);
+    expect(h.thread(PRIVATE).filter((m) => m.text.startsWith('Summary'))).toHaveLength(1);
+  });
+
+  it('gives up after its attempts, ends the session and tells the host once what was lost', async () => {
+    h = await createHarness();
+    await h.command('start Never invited --plan 1m/1m/1m/1m', { channel: PRIVATE });
+    await h.advance(6 * 60 * MIN, 5 * MIN);
+    // It ended itself after its pause limit (an hour) and went on trying the session message for hours.
+    expect(sessionRow()).toMatchObject({ status: 'ended', end_reason: 'paused_too_long' });
+    expect(steps().find((s) => s.step_key === 'root')).toMatchObject({ state: 'failed', attempts: MAX_ATTEMPTS });
+    expect(dmsToHost().map((m) => m.text)).toEqual([expect.stringContaining('/invite'), expect.stringContaining('gave up posting the session message')]);
+    const before = h.slack.calls.length;
+    await h.advance(60 * MIN, 5 * MIN);
+    expect(h.slack.calls.length).toBe(before);
+  });
+});
+
+describe('posts in doubt', () => {
+  /** Claims a due step as an instance that then dies mid-post: the message reached Slack, the row says `sending`. */
+  async function dieAfterPosting(): Promise<number> {
+    const dead = { owner: 'dead-instance', leaseMs: 30 * SEC };
+    const [step] = await h.store.steps.claimDue(dead, 1);
+    if (!step) throw new Error('nothing due');
+    await h.store.steps.beginPost(step, dead);
+    const session = await h.store.sessions.find(step.sessionId);
+    if (!session) throw new Error('no session');
+    await createSlackMessenger(h.md.app.client).post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
+    return step.id;
+  }
+
+  it('finds a post in doubt even when the app clock runs minutes ahead of Slack', async () => {
+    const clock = fixedClock();
+    h = await createHarness({ clock, standIn: { now: () => clock.now() - 10 * MIN } });
+    h.slack.fail('chat.postMessage', { error: 'internal_error' }, 1);
+    await h.command('start Skewed');
+    // The root post failed before reaching Slack; now an instance posts it and dies before recording it.
+    h.clock.advance(SETTLE_MS);
+    const stepId = await dieAfterPosting();
+    h.clock.advance(30 * SEC);
+    await h.tick();
+    expect(await h.store.steps.find(stepId)).toMatchObject({ key: 'root', state: 'done' });
+    expect(h.slack.messages(CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(calls('conversations.history').at(-1)?.params.oldest).toBe(String(Math.floor((await h.store.sessions.find((await h.store.steps.find(stepId))!.sessionId))!.createdAt / 1000) - 3600));
+  });
+
+  it('does not adopt a message of an earlier session that carries the same step and part', async () => {
+    h = await createHarness();
+    await h.command('start First --plan 1m/1m/1m/1m');
+    await h.advance(5 * MIN, 30 * SEC);
+    expect(h.thread().at(-1)?.text).toContain('Summary');
+    // The second session's root post fails in a way that leaves it in doubt; nothing reached Slack.
+    h.slack.fail('chat.postMessage', { status: 503 }, 1);
+    await h.command('start Second --plan 1m/1m/1m/1m');
+    await h.advance(SETTLE_MS + SEC, SEC);
+    const roots = h.slack.messages(CHANNEL).filter((m) => !m.thread_ts && m.metadata?.event_type === 'mockdesign_step');
+    expect(roots.map((m) => allText(m)).filter((t) => t.includes('Second'))).toHaveLength(1);
+    expect(roots).toHaveLength(2);
+  });
+
+  it('takes over the step of an instance that died mid-post only after its lease, and looks before posting', async () => {
+    h = await createHarness();
+    await h.command('start Takeover');
+    h.clock.advance(4 * MIN);
+    const stepId = await dieAfterPosting();
+    await h.tick();
+    expect((await h.store.steps.find(stepId))?.state).toBe('sending');
+    h.clock.advance(30 * SEC);
+    await h.tick();
+    expect(await h.store.steps.find(stepId)).toMatchObject({ state: 'done', uncertain: false });
+    expect(h.thread().filter((m) => m.text.includes('left in'))).toHaveLength(1);
+  });
+});
+
+describe('errors Slack may answer', () => {
+  it('retries an error it does not know, with backoff, instead of dropping the post', async () => {
+    h = await createHarness();
+    await h.command('start Unknown error');
+    h.slack.fail('chat.postMessage', { error: 'brand_new_error' }, 3);
+    await h.advance(4 * MIN, MIN);
+    expect(steps().find((s) => s.step_key === 'warning:0')).toMatchObject({ state: 'pending', last_error: 'brand_new_error' });
+    await h.advance(MIN, SEC);
+    expect(h.thread().filter((m) => m.text.includes('left in'))).toHaveLength(1);
+    expect(dmsToHost()).toHaveLength(0);
+  });
+
+  it('a post given up on is reported to the host once, with what was lost', async () => {
+    h = await createHarness();
+    await h.command('start Given up --plan 5m/5m/5m/5m');
+    h.slack.fail('chat.postMessage', { error: 'brand_new_error' }, MAX_ATTEMPTS);
+    await h.advance(6 * 60 * MIN, 5 * MIN);
+    expect(steps().find((s) => s.step_key === 'warning:0')).toMatchObject({ state: 'failed', attempts: MAX_ATTEMPTS });
+    expect(dmsToHost().map((m) => m.text)).toEqual([expect.stringContaining('gave up posting the time check of phase 1')]);
+    // The session went on without it.
+    expect(h.thread().at(-1)?.text).toContain('Summary');
+  });
+
+  it('429s do not use up attempts: a long rate-limited stretch and then one 5xx still delivers', async () => {
+    h = await createHarness();
+    await h.command('start Rate limited');
+    h.slack.fail('chat.postMessage', { status: 429, retryAfter: 1 }, MAX_ATTEMPTS + 20);
+    await h.advance(4 * MIN, SEC);
+    expect(steps().find((s) => s.step_key === 'warning:0')).toMatchObject({ state: 'pending', attempts: 0, last_error: 'ratelimited' });
+    await h.advance(2 * MIN, SEC);
+    h.slack.fail('chat.postMessage', { status: 503 }, 1);
+    await h.advance(SETTLE_MS + 2 * SEC, SEC);
+    expect(h.thread().filter((m) => m.text.includes('left in'))).toHaveLength(1);
+  });
+});
+
+describe('requests Slack sends twice', () => {
+  it('an event whose handler failed is handled again when Slack retries it; a handled one is not', async () => {
+    h = await createHarness();
+    h.slack.fail('views.publish', { status: 503 }, 1);
+    const open = { type: 'app_home_opened', user: HOST, channel: 'D0HOME', tab: 'home', event_ts: '1.1' };
+    await h.event(open, { eventId: 'EvRetry' });
+    expect(h.slack.homeView(HOST)).toBeUndefined();
+    await h.event(open, { eventId: 'EvRetry' });
+    expect(h.slack.homeView(HOST)).toBeDefined();
+    const published = calls('views.publish').length;
+    await h.event(open, { eventId: 'EvRetry' });
+    expect(calls('views.publish').length).toBe(published);
+  });
+
+  it('`next` typed twice moves on once; typed again later it moves on again', async () => {
+    h = await createHarness();
+    await h.command('start Twice');
+    await h.advance(MIN, MIN);
+    expect(((await h.command('next')) as Ack).text).toContain('On to phase 2');
+    h.clock.advance(2 * SEC);
+    expect(((await h.command('next', { user: HOST })) as Ack).text).toContain('already moved on');
+    expect(h.thread().filter((m) => m.text.startsWith('Phase'))).toHaveLength(2);
+    h.clock.advance(REPEAT_WINDOW_MS);
+    expect(((await h.command('next')) as Ack).text).toContain('On to phase 3');
+  });
+});
+
+describe('paused sessions', () => {
+  it('hold their steps (the tick never sees them) and end themselves with a summary after their limit', async () => {
+    h = await createHarness();
+    await h.command('start Forgotten --plan 5m/20m/15m/5m');
+    await h.advance(MIN, MIN);
+    await h.command('pause');
+    expect(steps().filter((s) => s.state === 'pending')).toEqual([]);
+    const claimedWhilePaused = await h.md.dispatcher.tick();
+    expect(claimedWhilePaused).toBe(0);
+    await h.advance(59 * MIN, 5 * MIN);
+    expect(sessionRow().status).toBe('paused');
+    await h.advance(2 * MIN, MIN);
+    expect(sessionRow()).toMatchObject({ status: 'ended', end_reason: 'paused_too_long' });
+    expect(h.thread().at(-1)?.text).toContain('Summary');
+    expect(allText(h.thread().at(-1) ?? {})).toContain('after a long pause');
+  });
+});
+
+describe('the session message stays true', () => {
+  it('shows a burst of notes within seconds, with one update', async () => {
+    h = await createHarness();
+    await h.command('start Counting');
+    const updates = () => calls('chat.update').length;
+    const before = updates();
+    for (let i = 0; i < 5; i++) await h.command(`note idea ${i}`, { user: GUEST });
+    await h.advance(3 * SEC, SEC);
+    expect(updates()).toBe(before + 1);
+    expect(allText(h.root() ?? {})).toMatch(/5 notes/);
+  });
+});
