@@ -30,6 +30,9 @@ export interface ComposeOptions {
     | { kind: 'receiver'; receiver: Receiver };
 }
 
+/** The Socket Mode client's own retries of `apps.connections.open`: its defaults, with the wait between tries capped. */
+const SOCKET_RETRIES = { retries: 100, factor: 1.3, maxTimeout: 30_000 };
+
 export interface Mockdesign {
   readonly app: App;
   readonly dispatcher: Dispatcher;
@@ -83,7 +86,7 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
             // whose `apps.connections.open` would then get `retries: 0`: one 503 while reconnecting after Slack drops
             // the socket, and the client throws and the process dies. Only the API URL here, so the Socket Mode client
             // keeps its own retries (100, backoff factor 1.3). The Web API client (`app.client`) is unaffected.
-            installerOptions: { port: bolt.port, clientOptions: { slackApiUrl: options.slackApiUrl } },
+            installerOptions: { port: bolt.port, clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: SOCKET_RETRIES } },
           });
 
   const dispatcher = createDispatcher({

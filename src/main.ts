@@ -13,6 +13,7 @@ import { createSqliteDatabase, DatabaseLockedError, lockDatabaseFile } from './d
 import { createStore } from './db/store.ts';
 import { createLogger } from './logger.ts';
 import { startTicker } from './scheduler/ticker.ts';
+import { superviseSocketMode } from './slack/socket-mode.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 const PRUNE_EVERY_MS = 3600_000;
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
   });
 
   await app.start(config.port);
+  // Slack drops Socket Mode connections routinely; a failed reconnection must not end the process.
+  superviseSocketMode(app, logger);
   ready = true;
   logger.info('mockdesign is running', { mode: config.mode, port: config.port, instance: instanceId, database: store.kind });
 

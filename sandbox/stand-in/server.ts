@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BadRequest, mediaType, param, parseParams, readBody, sendJson, sendText } from './http.ts';
 import type { Params } from './http.ts';
 import { answerResponseUrl } from './response-url.ts';
+import { createSocketModeEndpoint } from './socket-mode.ts';
+import type { SocketModeStandIn } from './socket-mode.ts';
 import { callMethod, isKnownMethod } from './web-api.ts';
 import type { ApiAnswer } from './web-api.ts';
 import { DEFAULT_USERS, defaultChannels, Workspace } from './workspace.ts';
@@ -14,6 +16,7 @@ import type { ChannelSpec, ResponseUrlContext, StoredEphemeral, StoredMessage, S
 
 export type { Change, ChannelSpec, ResponseUrlContext, StoredEphemeral, StoredMessage, StoredView, UserSpec } from './workspace.ts';
 export type { Workspace } from './workspace.ts';
+export type { EnvelopeType, SendOptions, SocketModeAck, SocketModeEvent, SocketModeStandIn } from './socket-mode.ts';
 
 export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string } | { delayMs: number };
 
@@ -32,12 +35,16 @@ export interface RecordedCall {
 export interface StandInOptions {
   port?: number;
   botToken?: string;
+  /** The app-level token `apps.connections.open` accepts (Socket Mode). */
+  appToken?: string;
   teamId?: string;
   botUserId?: string;
   botId?: string;
   users?: UserSpec[];
   channels?: ChannelSpec[];
   now?: () => number;
+  /** Every Web API call is answered this much later (benchmarks: Slack's own latency); 0 by default. */
+  latencyMs?: number;
 }
 
 export interface SlackStandIn {
@@ -46,9 +53,12 @@ export interface SlackStandIn {
   readonly url: string;
   readonly apiUrl: string;
   readonly botToken: string;
+  readonly appToken: string;
   readonly calls: RecordedCall[];
   readonly events: EventEmitter;
   readonly workspace: Workspace;
+  /** Socket Mode: connections made with the URL from `apps.connections.open`, envelopes to them and their acks. */
+  readonly socketMode: SocketModeStandIn;
   messages(channel: string, opts?: { threadTs?: string }): StoredMessage[];
   allMessages(): StoredMessage[];
   ephemerals(): StoredEphemeral[];
@@ -67,7 +77,9 @@ export interface SlackStandIn {
 
 export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
   const now = options.now ?? Date.now;
+  const latencyMs = options.latencyMs ?? 0;
   const botToken = options.botToken ?? 'xoxb-sandbox-token';
+  const appToken = options.appToken ?? 'xapp-1-sandbox-token';
   const users = options.users ?? DEFAULT_USERS;
   const events = new EventEmitter();
   const ws = new Workspace(
@@ -78,6 +90,7 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     (change) => events.emit('change', change),
   );
   const calls: RecordedCall[] = [];
+  const socketMode = createSocketModeEndpoint({ appId: ws.config.appId, now, events });
   const faults = new Map<string, Array<{ fault: Fault; remaining: number }>>();
   let server: Server | undefined;
   let baseUrl = '';
@@ -113,6 +126,7 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : bodyToken;
 
+    if (latencyMs > 0) await sleep(latencyMs);
     const fault = takeFault(method);
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
     if (fault && 'status' in fault) {
@@ -125,8 +139,12 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
 
     let answer: ApiAnswer;
     if (fault && 'error' in fault) answer = { ok: false, error: fault.error };
-    else if (!isKnownMethod(method)) answer = { ok: false, error: 'unknown_method' };
+    else if (method === 'apps.connections.open') {
+      // The one method that takes the app-level token, and only that token.
+      answer = !token ? { ok: false, error: 'not_authed' } : token !== appToken ? { ok: false, error: 'invalid_auth' } : socketMode.open(baseUrl);
+    } else if (!isKnownMethod(method)) answer = { ok: false, error: 'unknown_method' };
     else if (!token) answer = { ok: false, error: 'not_authed' };
+    else if (token === appToken) answer = { ok: false, error: 'not_allowed_token_type' };
     else if (token !== botToken) answer = { ok: false, error: 'invalid_auth' };
     else if (mediaType(req.headers['content-type']) === 'application/json' && !auth) {
       // Slack only reads the token from the Authorization header for JSON bodies.
@@ -186,6 +204,7 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
           else res.end();
         });
       });
+      s.on('upgrade', (req, socket, head) => socketMode.handleUpgrade(req, socket, head));
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
         s.listen(options.port ?? 0, '127.0.0.1', () => {
@@ -200,6 +219,8 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
       const s = server;
       if (!s) return;
       server = undefined;
+      // WebSockets are no longer the HTTP server's connections: closed here, or close() would wait for them.
+      await socketMode.close();
       // Clients keep connections alive; without this close() would wait for them to time out.
       s.closeAllConnections();
       await new Promise<void>((resolve) => s.close(() => resolve()));
@@ -212,9 +233,11 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
       return `${this.url}/api/`;
     },
     botToken,
+    appToken,
     calls,
     events,
     workspace: ws,
+    socketMode: socketMode.api,
     messages(channel, opts = {}) {
       return opts.threadTs ? ws.replies(channel, opts.threadTs) : ws.topLevel(channel);
     },
