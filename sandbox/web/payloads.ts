@@ -238,3 +238,19 @@ export function appHomeOpened(
   if (input.tab === 'home' && input.view) event.view = input.view;
   return eventEnvelope(ctx, event, input.nowMs);
 }
+
+/** `member_joined_channel`, as Slack sends it when someone is added to a channel (the app sees its own joins). */
+export function memberJoinedChannel(
+  ctx: PayloadContext,
+  input: { userId: string; channelId: string; channelType: 'C' | 'G'; inviterId: string; nowMs: number },
+): Record<string, unknown> {
+  const event = {
+    type: 'member_joined_channel',
+    user: input.userId,
+    channel: input.channelId,
+    channel_type: input.channelType,
+    inviter: input.inviterId,
+    event_ts: slackTimestamp(input.nowMs),
+  };
+  return eventEnvelope(ctx, event, input.nowMs);
+}

@@ -9,6 +9,7 @@ import { DEFAULT_MANIFEST } from './manifest.ts';
 import type { ManifestSettings } from './manifest.ts';
 import {
   appHomeOpened,
+  memberJoinedChannel,
   messageAction,
   messageBlockActions,
   slashCommandFields,
@@ -369,6 +370,11 @@ export function createPlatform(options: PlatformOptions): Platform {
       else ch.members.add(id);
       ws.addMessage({ channel: ch.id, ts: ws.nextTs(), user: id, subtype: 'channel_join', text: `<@${id}> has joined the channel` });
       ws.changed({ kind: 'channel', channel: ch.id });
+      // Slack tells the app about its own joins when it subscribes to member_joined_channel.
+      if (id === ws.config.botUserId && manifest.botEvents.includes('member_joined_channel')) {
+        const payload = memberJoinedChannel(ctx, { userId: id, channelId: ch.id, channelType: ch.isPrivate ? 'G' : 'C', inviterId: viewer.id, nowMs: now() });
+        void deliver(() => client.event(payload));
+      }
     }
     return { ok: true };
   }
