@@ -21,7 +21,12 @@ const PRUNE_EVERY_MS = 3600_000;
 /** Opens and migrates the configured database; returns the store and what closing it must also release. */
 async function openStore(target: DatabaseTarget, clock: () => number, logger: Logger): Promise<{ store: Store; release: () => void }> {
   if (target.kind === 'postgres') {
-    const db = await openPostgres(target.url);
+    const db = await openPostgres(target.url, {
+      // A pooled connection that fails while idle (a server restart) is replaced; say so once.
+      onError: (error) => logger.warn('a PostgreSQL connection failed; the pool replaces it', { reason: error.message }),
+      // Workers and listeners share it; most statements take a millisecond or two.
+      poolSize: 20,
+    });
     const version = await migratePostgres(db, join(MIGRATIONS_DIR, 'postgres'));
     logger.info('database ready', { kind: 'postgres', schema_version: version });
     // Several instances share this database: leases and retries follow its clock, not this host's.

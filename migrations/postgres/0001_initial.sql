@@ -41,6 +41,8 @@ CREATE TABLE session_people (
   PRIMARY KEY (session_id, user_id)
 );
 
+CREATE INDEX session_people_by_user ON session_people (user_id);
+
 CREATE TABLE notes (
   id          BIGSERIAL PRIMARY KEY,
   session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,

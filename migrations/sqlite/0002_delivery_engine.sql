@@ -44,6 +44,9 @@ ALTER TABLE sessions ADD COLUMN pause_reason TEXT;
 -- When `next` last moved the session on: a second `next` typed a moment later is the same request.
 ALTER TABLE sessions ADD COLUMN moved_at INTEGER;
 
+-- The Home tab lists a person's live sessions.
+CREATE INDEX session_people_by_user ON session_people (user_id);
+
 -- Things a person has been told about a session, so that a failure repeated a thousand times makes one message.
 CREATE TABLE notices (
   session_id  TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,

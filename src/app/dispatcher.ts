@@ -113,7 +113,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Sets a timer for the next step that falls due before the next tick would notice it. */
   async function armTimer(): Promise<void> {
     if (stopped) return;
-    const next = await store.steps.nextRunAt().catch(() => undefined);
+    const next = await store.steps.nextRunAt(clock()).catch(() => undefined);
     if (next === undefined) return;
     const delay = next - clock();
     // Already due but not claimable (waiting its turn, or the pool is full): finishing work will pump again.

@@ -124,8 +124,8 @@ export interface StepRepository {
   retryNotInChannel(sessionId: string, at: number): Promise<number>;
   /** After a restart on one machine nothing of ours is in flight: leases of posts in doubt end once they settle. */
   settleOrphans(settleMs: number): Promise<number>;
-  /** When the next pending step is due, if any: the dispatcher sleeps until then. */
-  nextRunAt(): Promise<number | undefined>;
+  /** When the next pending step falls due after `after`, if any: the dispatcher sleeps until then. */
+  nextRunAt(after: number): Promise<number | undefined>;
   ofSession(sessionId: string): Promise<Step[]>;
   find(id: number): Promise<Step | undefined>;
 }

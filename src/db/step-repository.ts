@@ -210,8 +210,9 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
       );
     },
 
-    async nextRunAt() {
-      const row = await db.get("SELECT min(run_at) AS t FROM steps WHERE state = 'pending'");
+    async nextRunAt(after) {
+      // Only future times: a step already due but waiting its turn must not hide the next one.
+      const row = await db.get("SELECT min(run_at) AS t FROM steps WHERE state = 'pending' AND run_at > $1", [after]);
       return row?.t === null || row?.t === undefined ? undefined : num(row.t);
     },
 
