@@ -76,6 +76,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
+  let claimFailingSince: number | null = null;
+  let lastClaimErrorLog = 0;
 
   function pump(): Promise<number> {
     if (stopped) return Promise.resolve(0);
@@ -99,8 +101,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return claimed;
     })();
     pumping = run
+      .then((claimed) => {
+        if (claimFailingSince !== null) log.info('claiming due posts works again', { failing_ms: clock() - claimFailingSince });
+        claimFailingSince = null;
+        return claimed;
+      })
       .catch((error: unknown) => {
-        log.error('could not claim due posts', {}, error);
+        // The database is unreachable, perhaps for a while: say so at once, then once a minute, not every tick.
+        const now = clock();
+        if (claimFailingSince === null || now - lastClaimErrorLog >= MINUTE) {
+          log.error('could not claim due posts', { failing_ms: claimFailingSince === null ? 0 : now - claimFailingSince }, error);
+          lastClaimErrorLog = now;
+        }
+        claimFailingSince ??= now;
         return 0;
       })
       .finally(() => {

@@ -250,3 +250,18 @@ describe('the session message stays true', () => {
     expect(allText(h.root() ?? {})).toMatch(/5 notes/);
   });
 });
+
+describe('a database that stops answering', () => {
+  it('is logged when it starts failing and then once a minute, not at every tick', async () => {
+    h = await createHarness();
+    await h.command('start Doomed database');
+    h.db.close();
+    for (let i = 0; i < 90; i++) {
+      h.clock.advance(SEC);
+      await h.tick();
+    }
+    const errors = h.logs.filter((l) => l.msg === 'could not claim due posts');
+    expect(errors).toHaveLength(2);
+    expect(errors.map((l) => l.failing_ms)).toEqual([0, 60 * SEC]);
+  });
+});
