@@ -69,7 +69,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
   const lease: Lease = { owner: deps.instanceId, leaseMs: Math.max(deps.leaseMs ?? DEFAULT_LEASE_MS, SETTLE_MS + SECOND) };
   const owner = lease.owner;
-  const pacer: Pacer = createPacer(deps.channelIntervalMs ?? SECOND, deps.monotonic);
+  const pacer: Pacer = createPacer(
+    deps.channelIntervalMs ?? SECOND,
+    deps.monotonic ? { now: deps.monotonic, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) } : undefined,
+  );
   const workers = new Set<Promise<void>>();
   let pumping: Promise<number> | null = null;
   let again = false;

@@ -1,7 +1,9 @@
 /**
- * Paces posts per channel: Slack allows about one message a second in a channel and answers bursts with 429s.
- * A burst (several steps of one session falling due together, a long summary) is smoothed here instead. Times
- * are the process's monotonic clock: pacing is about real elapsed time, never the app's (possibly fixed) clock.
+ * Paces posts per channel: Slack allows about one message a second in a channel, with short bursts, and
+ * answers more with 429s. Each channel has a small bucket of slots (BURST) that refills at one per interval: a
+ * session's root message and first phase, due together, both go at once, while a long burst is smoothed to
+ * the steady rate instead of being refused. Times are the process's monotonic clock: pacing is about real
+ * elapsed time, never the app's (possibly fixed) clock.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -12,31 +14,45 @@ export interface Pacer {
   block(channel: string, ms: number): void;
 }
 
+/** Posts a channel may take at once before the steady rate applies. */
+export const BURST = 3;
 /** Forgetting channels idle for this long keeps the map small with thousands of sessions. */
 const FORGET_AFTER_MS = 60_000;
 
-export function createPacer(intervalMs: number, monotonic: () => number = () => performance.now()): Pacer {
-  const nextSlot = new Map<string, number>();
+export interface PacerTime {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<unknown>;
+}
+
+const realTime: PacerTime = { now: () => performance.now(), sleep: (ms) => sleep(ms) };
+
+export function createPacer(intervalMs: number, time: PacerTime = realTime): Pacer {
+  const monotonic = time.now;
+  // The time at which the channel's bucket is full again: a slot is free when fewer than BURST intervals remain.
+  const fullAt = new Map<string, number>();
   let lastSweep = monotonic();
 
   function sweep(now: number): void {
     if (now - lastSweep < FORGET_AFTER_MS) return;
     lastSweep = now;
-    for (const [channel, at] of nextSlot) if (at < now - FORGET_AFTER_MS) nextSlot.delete(channel);
+    for (const [channel, at] of fullAt) if (at < now - FORGET_AFTER_MS) fullAt.delete(channel);
   }
 
   return {
     async wait(channel) {
-      if (intervalMs <= 0 && !nextSlot.has(channel)) return;
+      if (intervalMs <= 0 && !fullAt.has(channel)) return;
       const now = monotonic();
       sweep(now);
-      const slot = Math.max(now, nextSlot.get(channel) ?? now);
-      nextSlot.set(channel, slot + intervalMs);
-      if (slot > now) await sleep(slot - now);
+      const full = Math.max(now, fullAt.get(channel) ?? now);
+      // The slot we take is free once the bucket holds at most BURST - 1 booked intervals.
+      const at = Math.max(now, full - (BURST - 1) * intervalMs);
+      fullAt.set(channel, full + intervalMs);
+      if (at > now) await time.sleep(at - now);
     },
     block(channel, ms) {
-      const until = monotonic() + ms;
-      if ((nextSlot.get(channel) ?? 0) < until) nextSlot.set(channel, until);
+      // Nothing for `ms`, and then the steady rate: the bucket starts empty.
+      const until = monotonic() + ms + (BURST - 1) * intervalMs;
+      if ((fullAt.get(channel) ?? 0) < until) fullAt.set(channel, until);
     },
   };
 }
