@@ -65,7 +65,7 @@ CREATE TABLE steps (
   seq          INTEGER NOT NULL,
   due_at       BIGINT NOT NULL,
   run_at       BIGINT NOT NULL,
-  state        TEXT NOT NULL CHECK (state IN ('pending', 'held', 'sending', 'done', 'failed', 'cancelled')),
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'pending', 'held', 'sending', 'done', 'failed', 'cancelled')),
   attempts     INTEGER NOT NULL DEFAULT 0,
   owner        TEXT,
   lease_until  BIGINT,

@@ -9,9 +9,10 @@ CREATE TABLE steps_new (
   kind         TEXT NOT NULL CHECK (kind IN ('root', 'phase', 'warning', 'summary', 'refresh', 'expire')),
   phase_idx    INTEGER,
   seq          INTEGER NOT NULL,   -- posting order within the session; negative: not ordered (refresh, expire)
+  -- queued: waiting for the session's earlier steps; pending: its turn, due at run_at; held: its turn, session paused
   due_at       INTEGER NOT NULL,   -- when it is planned (moves with next/pause/resume)
   run_at       INTEGER NOT NULL,   -- when it may be tried next (due_at, or later after a retryable error)
-  state        TEXT NOT NULL CHECK (state IN ('pending', 'held', 'sending', 'done', 'failed', 'cancelled')),
+  state        TEXT NOT NULL CHECK (state IN ('queued', 'pending', 'held', 'sending', 'done', 'failed', 'cancelled')),
   attempts     INTEGER NOT NULL DEFAULT 0,  -- failed attempts that count towards giving up (429s do not)
   owner        TEXT,               -- the instance whose lease this is
   lease_until  INTEGER,
@@ -34,6 +35,13 @@ SELECT id, session_id, step_key, kind, phase_idx, seq, due_at, run_at,
 
 DROP TABLE steps;
 ALTER TABLE steps_new RENAME TO steps;
+
+-- Only the first unfinished step of a session is pending (or held); the ones behind it wait as 'queued', so
+-- the claim never has to read past steps that are not their session's turn.
+UPDATE steps SET state = 'queued'
+ WHERE state IN ('pending', 'held') AND seq >= 0
+   AND EXISTS (SELECT 1 FROM steps e WHERE e.session_id = steps.session_id AND e.seq >= 0 AND e.seq < steps.seq
+                  AND e.state IN ('pending', 'held', 'sending'));
 
 -- Due work is found through partial indexes: cost follows due rows, never held, done or idle ones.
 CREATE INDEX steps_due ON steps (run_at) WHERE state = 'pending';

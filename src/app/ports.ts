@@ -4,7 +4,11 @@ import type { Session, Workspace } from '../domain/session.ts';
 import type { PhaseSlot, PlannedStep, StepKind } from '../domain/timeline.ts';
 
 export type { StepKind } from '../domain/timeline.ts';
-export type StepState = 'pending' | 'held' | 'sending' | 'done' | 'failed' | 'cancelled';
+/**
+ * queued: waiting for the session's earlier steps; pending: its turn, due at `runAt`; held: its turn, but the
+ * session is paused; sending: claimed by an instance; then done, failed or cancelled.
+ */
+export type StepState = 'queued' | 'pending' | 'held' | 'sending' | 'done' | 'failed' | 'cancelled';
 
 /** One row of the durable schedule: something to post (or do) for a session at a time. */
 export interface Step {

@@ -104,8 +104,9 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       for (const step of s.steps) {
         await db.run(
           `INSERT INTO steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)
-           VALUES ($1, $2, $3, $4, $5, $6, $6, 'pending')`,
-          [s.id, step.key, step.kind, step.phaseIndex, step.seq, step.dueAt],
+           VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
+          // The first step is the session's turn; the others wait behind it.
+          [s.id, step.key, step.kind, step.phaseIndex, step.seq, step.dueAt, step === s.steps[0] ? 'pending' : 'queued'],
         );
       }
       return true;

@@ -20,7 +20,7 @@ const StepRow = z.object({
   seq: int,
   due_at: int,
   run_at: int,
-  state: z.enum(['pending', 'held', 'sending', 'done', 'failed', 'cancelled']),
+  state: z.enum(['queued', 'pending', 'held', 'sending', 'done', 'failed', 'cancelled']),
   attempts: int,
   owner: z.string().nullable(),
   lease_until: intOrNull,
@@ -60,7 +60,9 @@ const COLUMNS = `id, session_id, step_key, kind, phase_idx, seq, due_at, run_at,
 /**
  * A step may go when no earlier ordered step of its session is unfinished: a session's posts go out in order,
  * one at a time, whichever instance claims them. Steps with a negative seq (root refresh, pause limit) stand
- * outside that order.
+ * outside that order. Only a session's first unfinished step is ever `pending` (the rest are `queued` until
+ * `promote` moves the next one up), so this check is a guard against races, not a filter the claim has to
+ * read past: the cost of a claim follows the steps it takes, not the backlog behind them.
  */
 const IN_TURN = `(s.seq < 0 OR NOT EXISTS (SELECT 1 FROM steps e
   WHERE e.session_id = s.session_id AND e.seq >= 0 AND e.seq < s.seq AND e.state IN ('pending', 'held', 'sending')))`;
@@ -95,6 +97,13 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
                   ORDER BY s.seq LIMIT 1 ${skipLocked})
     RETURNING ${COLUMNS}`;
   const mine = `id = $1 AND owner = $2 AND state = 'sending'`;
+  // Moves the session's next queued step up when nothing of the session is pending, held or in flight; it is
+  // held rather than pending when the session is paused.
+  const promoteSql = `
+    UPDATE steps SET state = CASE WHEN EXISTS (SELECT 1 FROM sessions x WHERE x.id = $1 AND x.status = 'paused') THEN 'held' ELSE 'pending' END
+     WHERE id = (SELECT q.id FROM steps q WHERE q.session_id = $1 AND q.state = 'queued' ORDER BY q.seq LIMIT 1)
+       AND NOT EXISTS (SELECT 1 FROM steps e WHERE e.session_id = $1 AND e.seq >= 0 AND e.state IN ('pending', 'held', 'sending'))`;
+  const promote = (sessionId: string) => db.run(promoteSql, [sessionId]);
 
   return {
     async claimDue(lease: Lease, limit: number) {
@@ -129,6 +138,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
           WHERE ${mine}`,
         [step.id, owner, ts, now()],
       );
+      if (changed === 1) await promote(step.sessionId);
       return changed === 1;
     },
 
@@ -148,6 +158,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
 
     async fail(step, owner, error) {
       const changed = await db.run(`UPDATE steps SET state = 'failed', owner = NULL, lease_until = NULL, last_error = $3 WHERE ${mine}`, [step.id, owner, error]);
+      if (changed === 1) await promote(step.sessionId);
       return changed === 1;
     },
 
@@ -155,28 +166,31 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
       if (kinds.length === 0) return;
       await db.run(
         `UPDATE steps SET state = 'cancelled', owner = NULL, lease_until = NULL, last_error = $2
-          WHERE session_id = $1 AND state IN ('pending', 'held', 'sending') AND kind IN (${placeholders(3, kinds.length)})`,
+          WHERE session_id = $1 AND state IN ('queued', 'pending', 'held', 'sending') AND kind IN (${placeholders(3, kinds.length)})`,
         [sessionId, reason, ...kinds],
       );
+      await promote(sessionId);
     },
 
     async cancel(sessionId, key, reason) {
-      await db.run("UPDATE steps SET state = 'cancelled', last_error = $3 WHERE session_id = $1 AND step_key = $2 AND state IN ('pending', 'held')", [sessionId, key, reason]);
+      await db.run("UPDATE steps SET state = 'cancelled', last_error = $3 WHERE session_id = $1 AND step_key = $2 AND state IN ('queued', 'pending', 'held')", [sessionId, key, reason]);
+      await promote(sessionId);
     },
 
     async shiftPending(sessionId, from, shift, floor) {
       await db.run(
         `UPDATE steps SET due_at = due_at + $2, run_at = CASE WHEN run_at + $2 < $3 THEN $3 ELSE run_at + $2 END
-          WHERE session_id = $1 AND state IN ('pending', 'held') AND due_at >= $4 AND seq > 0`,
+          WHERE session_id = $1 AND state IN ('queued', 'pending', 'held') AND due_at >= $4 AND seq > 0`,
         [sessionId, shift, floor, from],
       );
     },
 
     async summaryNow(sessionId, at) {
       await db.run(
-        "UPDATE steps SET due_at = $2, run_at = $2, state = 'pending' WHERE session_id = $1 AND step_key = 'summary' AND state IN ('pending', 'held')",
+        "UPDATE steps SET due_at = $2, run_at = $2, state = CASE WHEN state = 'held' THEN 'pending' ELSE state END WHERE session_id = $1 AND step_key = 'summary' AND state IN ('queued', 'pending', 'held')",
         [sessionId, at],
       );
+      await promote(sessionId);
     },
 
     async hold(sessionId) {

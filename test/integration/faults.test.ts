@@ -61,8 +61,9 @@ describe('a private channel the bot is not in', () => {
     h = await createHarness();
     await h.command('start Waits --plan 5m/5m/5m/5m', { channel: PRIVATE });
     expect(sessionRow().status).toBe('paused');
-    // Its later steps are held: nothing of this session is due while it waits.
-    expect(steps().filter((s) => s.state === 'held').map((s) => s.step_key)).toContain('phase:0');
+    // Nothing but the root (retried with backoff) is due while it waits: the rest are queued behind it.
+    expect(steps().filter((s) => s.state === 'pending').map((s) => s.step_key)).toEqual(['root']);
+    expect(steps().find((s) => s.step_key === 'phase:0')?.state).toBe('queued');
     await h.advance(3 * MIN, 30 * SEC);
     await invite(PRIVATE);
     expect(sessionRow()).toMatchObject({ status: 'running', pause_reason: null });

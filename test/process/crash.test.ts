@@ -321,7 +321,7 @@ async function runTrial(trial: Trial): Promise<TrialReport> {
     }
 
     await waitUntil('every step to be finished', 90_000, () => {
-      const open = db?.prepare("SELECT count(*) FROM steps WHERE state IN ('pending', 'sending')").pluck().get() as number;
+      const open = db?.prepare("SELECT count(*) FROM steps WHERE state IN ('queued', 'pending', 'sending')").pluck().get() as number;
       return open === 0;
     });
     mark('done');

@@ -62,7 +62,7 @@ describePg('three instances on one PostgreSQL database', () => {
       await killed.kill();
 
       await waitUntil('every step of every session to be finished', 150_000, async () => {
-        const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM steps WHERE state IN ('pending', 'sending', 'held') AND kind <> 'refresh'");
+        const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM steps WHERE state IN ('queued', 'pending', 'sending', 'held') AND kind <> 'refresh'");
         return Number(rows[0]?.n) === 0;
       });
       const { rows: unfinished } = await db.query("SELECT session_id, step_key, state, last_error FROM steps WHERE state <> 'done' AND kind <> 'refresh'");

@@ -62,8 +62,9 @@ describe.each(STORES)('$name store: steps', (factory) => {
     expect(refresh).toMatchObject({ seq: -1, kind: 'refresh', phaseIndex: null });
     await store.steps.release('s1');
     expect(await store.steps.nextRunAt(T0 - 1)).toBe(T0);
-    // Only what falls due after the given time: a step already due is not a reason to wake up.
-    expect(await store.steps.nextRunAt(T0)).toBe(T0 + 4 * MIN);
+    // Only what falls due after the given time: a step already due is not a reason to wake up, and queued
+    // steps are not due until it is their turn.
+    expect(await store.steps.nextRunAt(T0)).toBeUndefined();
     await claim(store, 'root');
     expect(await store.steps.complete(refresh, 'A', null)).toBe(true);
     // Re-armed while the root is still sending: it is outside the order, so it goes.
@@ -165,15 +166,18 @@ describe.each(STORES)('$name store: steps', (factory) => {
     });
   });
 
-  it('makes the summary due now, releasing it from a pause', async () => {
+  it('makes the summary due now; it becomes the session\'s turn once what is before it is cancelled', async () => {
     const { store } = h();
     await seed(store, newSession());
     await store.steps.hold('s1');
+    // Only the session's first unfinished step is held; the rest wait their turn.
+    expect(await step(store, 'root')).toMatchObject({ state: 'held' });
+    expect(await step(store, 'warning:3')).toMatchObject({ state: 'queued' });
     await store.steps.summaryNow('s1', T0 + 10 * MIN);
-    expect(await step(store, 'summary')).toMatchObject({ state: 'pending', dueAt: T0 + 10 * MIN, runAt: T0 + 10 * MIN });
-    expect(await step(store, 'warning:3')).toMatchObject({ state: 'held' });
+    expect(await step(store, 'summary')).toMatchObject({ state: 'queued', dueAt: T0 + 10 * MIN, runAt: T0 + 10 * MIN });
     await store.steps.cancelPending('s1', ['root', 'phase', 'warning'], 'session ended');
     expect(await step(store, 'phase:1')).toMatchObject({ state: 'cancelled', lastError: 'session ended' });
+    expect(await step(store, 'summary')).toMatchObject({ state: 'pending', runAt: T0 + 10 * MIN });
     await store.steps.cancel('s1', 'summary', 'gone');
     expect(await step(store, 'summary')).toMatchObject({ state: 'cancelled', lastError: 'gone' });
   });
@@ -184,10 +188,10 @@ describe.each(STORES)('$name store: steps', (factory) => {
     await store.steps.upsert('s1', 'refresh', 'refresh', T0 + 30 * MIN);
     await store.steps.shiftPending('s1', T0, 2 * MIN, T0);
     const due = async () => Object.fromEntries((await store.steps.ofSession('s1')).map((s) => [s.key, [(s.dueAt - T0) / MIN, (s.runAt - T0) / MIN, s.state]]));
-    expect(await due()).toMatchObject({ root: [0, 0, 'pending'], 'phase:0': [2, 2, 'pending'], 'warning:0': [6, 6, 'pending'], summary: [47, 47, 'pending'], refresh: [30, 30, 'pending'] });
+    expect(await due()).toMatchObject({ root: [0, 0, 'pending'], 'phase:0': [2, 2, 'queued'], 'warning:0': [6, 6, 'queued'], summary: [47, 47, 'queued'], refresh: [30, 30, 'pending'] });
     await store.steps.hold('s1');
     await store.steps.shiftPending('s1', T0 + 7 * MIN, -10 * MIN, T0 + MIN);
-    expect(await due()).toMatchObject({ 'phase:0': [2, 2, 'held'], 'warning:0': [6, 6, 'held'], 'phase:1': [-3, 1, 'held'], 'warning:1': [13, 13, 'held'], summary: [37, 37, 'held'] });
+    expect(await due()).toMatchObject({ root: [0, 0, 'held'], 'phase:0': [2, 2, 'queued'], 'warning:0': [6, 6, 'queued'], 'phase:1': [-3, 1, 'queued'], 'warning:1': [13, 13, 'queued'], summary: [37, 37, 'queued'] });
   });
 
   it('wakes the steps that waited for the bot to join the channel', async () => {
@@ -219,8 +223,8 @@ describe.each(STORES)('$name store: steps', (factory) => {
     expect(keys(await store.steps.claimDue(A, 1))).toEqual(['b/root']);
     clock.set(T0 + 30 * SEC);
     expect(keys(await store.steps.claimDue(B, 2))).toEqual(['b/root', 'c/root']);
-    // Due steps waiting their turn count when asked from before them: b's first phase.
-    expect(await store.steps.nextRunAt(T0 - 3 * MIN)).toBe(T0 - 2 * MIN);
+    // Steps waiting their turn (b's and c's first phases) are queued: the next due is a's root.
+    expect(await store.steps.nextRunAt(T0 - 3 * MIN)).toBe(T0);
   });
 });
 
