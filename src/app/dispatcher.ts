@@ -168,6 +168,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return { session, notes, participants };
   }
 
+  /** What a step's messages are rendered from: a phase or a time check needs only the session. */
+  async function snapshotFor(step: Step, session: Session): Promise<SessionSnapshot> {
+    return step.kind === 'phase' || step.kind === 'warning' ? { session, notes: [], participants: [] } : snapshotOf(session.id);
+  }
+
   async function deliver(step: Step): Promise<void> {
     const session = await store.sessions.find(step.sessionId);
     if (!session) {
@@ -190,7 +195,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           await tx.steps.cancelPending(session.id, ['expire'], 'session ended');
         });
       }
-      const snapshot = await snapshotOf(session.id);
+      const snapshot = await snapshotFor(step, session);
       const now = clock();
       const parts = messenger.partsOf(snapshot, step, now);
       let done = step.progress;
