@@ -22,7 +22,7 @@ export interface ComposeOptions {
   /** Wake the dispatcher at the next due time, not only at the tick (off in tests that move a fixed clock). */
   readonly wakeAtNextDue?: boolean;
   /** Who the bot is, from auth.test at start-up; Bolt then needs no auth.test of its own. */
-  readonly identity: { readonly botId: string; readonly botUserId: string };
+  readonly identity: { readonly botId: string; readonly botUserId: string; readonly workspaceUrl?: string | undefined };
   /** HTTP or Socket Mode settings for Bolt; tests pass a receiver of their own. */
   readonly bolt:
     | { kind: 'http'; signingSecret: string; port: number; healthy: () => boolean }
@@ -91,7 +91,7 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
 
   const dispatcher = createDispatcher({
     store,
-    messenger: createSlackMessenger(app.client),
+    messenger: createSlackMessenger(app.client, { workspaceUrl: options.identity.workspaceUrl }),
     logger,
     clock,
     instanceId: options.instanceId ?? newInstanceId(),

@@ -122,12 +122,15 @@ async function main(): Promise<void> {
 class SlackUnavailableError extends Error {}
 
 /** auth.test once at start-up: a wrong token stops the app with a clear message instead of failing every request. */
-async function verifyBotToken(token: string, slackApiUrl: string): Promise<{ botId: string; botUserId: string; teamId: string }> {
+async function verifyBotToken(
+  token: string,
+  slackApiUrl: string,
+): Promise<{ botId: string; botUserId: string; teamId: string; workspaceUrl: string | undefined }> {
   const client = new WebClient(token, { slackApiUrl, retryConfig: { retries: 2 }, timeout: 10_000 });
   try {
     const result = await client.auth.test();
     if (!result.bot_id || !result.user_id) throw new SlackUnavailableError('SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id).');
-    return { botId: result.bot_id, botUserId: result.user_id, teamId: result.team_id ?? '' };
+    return { botId: result.bot_id, botUserId: result.user_id, teamId: result.team_id ?? '', workspaceUrl: result.url };
   } catch (error) {
     if (error instanceof SlackUnavailableError) throw error;
     const code = (error as { data?: { error?: string } }).data?.error;

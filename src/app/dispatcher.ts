@@ -223,7 +223,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const completed = await store.transaction(async (tx) => {
         if (!(await tx.steps.complete(step, owner, firstTs))) return false;
         if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(session.id, firstTs, clock());
-        if (step.kind === 'phase' || step.kind === 'summary') await tx.steps.upsert(session.id, 'refresh', 'refresh', clock());
+        // The session message shows the phase under way. Phase 1 starts with the session, so the message posted
+        // just before it already shows it: no update then (a burst of new sessions costs one call less each).
+        if ((step.kind === 'phase' && step.phaseIndex !== 0) || step.kind === 'summary') await tx.steps.upsert(session.id, 'refresh', 'refresh', clock());
         return true;
       });
       if (!completed) return lostLease(ctx);

@@ -97,7 +97,11 @@ interface TaggedMessage {
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
 }
 
-export function createSlackMessenger(client: WebClient): Messenger {
+/**
+ * `workspaceUrl` (auth.test's `url`, e.g. https://acme.slack.com/) lets a top-level message's permalink be
+ * written rather than asked for: one Web API call less for every session started.
+ */
+export function createSlackMessenger(client: WebClient, options: { workspaceUrl?: string | undefined } = {}): Messenger {
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -182,6 +186,8 @@ export function createSlackMessenger(client: WebClient): Messenger {
     },
 
     async permalink(channelId, ts) {
+      // Slack's documented form for a message outside a thread: /archives/<channel>/p<ts without its dot>.
+      if (options.workspaceUrl) return new URL(`archives/${channelId}/p${ts.replace('.', '')}`, options.workspaceUrl).toString();
       const result = await call(() => client.chat.getPermalink({ channel: channelId, message_ts: ts }));
       return result.permalink;
     },

@@ -144,3 +144,20 @@ describe('not in the channel', () => {
     expect(await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, 'G0PRIVATE')).toBeDefined();
   });
 });
+
+describe('the session message', () => {
+  it('gets its permalink written from the workspace URL auth.test gave, without a call per session', async () => {
+    h = await createHarness({ workspaceUrl: 'https://acme.slack.com/' });
+    await h.command('start Linked');
+    const root = h.root();
+    expect(h.slack.calls.filter((c) => c.method === 'chat.getPermalink')).toHaveLength(0);
+    const row = h.db.prepare('SELECT permalink FROM sessions').get() as { permalink: string };
+    expect(row.permalink).toBe(`https://acme.slack.com/archives/${CHANNEL}/p${root?.ts.replace('.', '')}`);
+  });
+
+  it('asks Slack for the permalink when the workspace URL is not known', async () => {
+    h = await createHarness();
+    await h.command('start Asked');
+    expect(h.slack.calls.filter((c) => c.method === 'chat.getPermalink' && c.ok)).toHaveLength(1);
+  });
+});

@@ -44,7 +44,7 @@ export interface Harness {
 }
 
 export async function createHarness(
-  options: { db?: Db; clock?: FixedClock; slack?: SlackStandIn; standIn?: StandInOptions; postConcurrency?: number } = {},
+  options: { db?: Db; clock?: FixedClock; slack?: SlackStandIn; standIn?: StandInOptions; postConcurrency?: number; workspaceUrl?: string } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? fixedClock();
   const db = options.db ?? openTestDb();
@@ -60,7 +60,7 @@ export async function createHarness(
     slackApiUrl: slack.apiUrl,
     logger,
     clock: clock.now,
-    identity: { botId: 'B0BOT', botUserId: 'U0BOT' },
+    identity: { botId: 'B0BOT', botUserId: 'U0BOT', workspaceUrl: options.workspaceUrl },
     bolt: { kind: 'receiver', receiver },
     ...(options.postConcurrency === undefined ? {} : { postConcurrency: options.postConcurrency }),
     // The test moves the clock: no pacing in real time, no timers of our own.
