@@ -52,10 +52,13 @@ export function createLogger(level: Level, write: (line: string) => void = (line
 export function boltLogger(logger: Logger & { level: Level }): BoltLogger {
   const join = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
   let name = 'bolt';
+  // Bolt and the WebClient log whole payloads at debug level on every request: turning them into text only
+  // when the line will be written keeps that cost off every command and every post.
+  const enabled = (at: Level) => LEVELS[at] >= LEVELS[logger.level];
   return {
-    debug: (...m) => logger.debug(join(m), { source: name }),
-    info: (...m) => logger.info(join(m), { source: name }),
-    warn: (...m) => logger.warn(join(m), { source: name }),
+    debug: (...m) => enabled('debug') && logger.debug(join(m), { source: name }),
+    info: (...m) => enabled('info') && logger.info(join(m), { source: name }),
+    warn: (...m) => enabled('warn') && logger.warn(join(m), { source: name }),
     error: (...m) => logger.error(join(m), { source: name }),
     setLevel: (l) => {
       logger.level = l === LogLevel.DEBUG ? 'debug' : l === LogLevel.WARN ? 'warn' : l === LogLevel.ERROR ? 'error' : 'info';

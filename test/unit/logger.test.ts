@@ -38,3 +38,24 @@ describe('logger', () => {
     expect(scrub('Design a URL shortener')).toBe('Design a URL shortener');
   });
 });
+
+describe('boltLogger', () => {
+  it('turns what Bolt and the WebClient log into text only when the line will be written', async () => {
+    const { boltLogger } = await import('../../src/logger.ts');
+    const { lines, logger } = capture('info');
+    const bolt = boltLogger(logger);
+    let stringified = 0;
+    const payload = {
+      toJSON() {
+        stringified += 1;
+        return { big: 'payload' };
+      },
+    };
+    bolt.debug('request body', payload);
+    expect(stringified).toBe(0);
+    expect(lines).toEqual([]);
+    bolt.warn('slow', payload);
+    expect(stringified).toBe(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ level: 'warn', msg: 'slow {"big":"payload"}', source: 'bolt' });
+  });
+});
