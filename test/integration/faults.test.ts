@@ -266,3 +266,14 @@ describe('a database that stops answering', () => {
     expect(errors.map((l) => l.failing_ms)).toEqual([0, 60 * SEC]);
   });
 });
+
+describe('two starts racing in one channel', () => {
+  it('start one session; the other person is told, through the command or right after it', async () => {
+    h = await createHarness();
+    const acks = (await Promise.all([h.command('start First racer'), h.command('start Second racer', { user: GUEST })])) as Ack[];
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
+    const told = [...acks.map((a) => a.text), ...h.slack.ephemerals().filter((e) => e.source === 'response_url').map((e) => e.text)];
+    expect(told.filter((t) => t.includes('already'))).toHaveLength(1);
+    expect(h.slack.messages(CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+  });
+});

@@ -27,7 +27,7 @@ function ephemeral(message: SlackMessage) {
 }
 
 export function makeCommandListener(deps: ListenerDeps) {
-  return async ({ command, ack }: Args): Promise<void> => {
+  return async ({ command, ack, respond }: Args): Promise<void> => {
     const now = deps.clock();
     const reply = (message: SlackMessage) => ack(ephemeral(message));
     const input = readCommand(command);
@@ -49,13 +49,24 @@ export function makeCommandListener(deps: ListenerDeps) {
         if (topic === '' || topic.length > MAX_TOPIC_LENGTH) {
           return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
         }
-        const outcome = await startSession(
-          deps,
-          { ...workspace, channelId, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
-          now,
-        );
-        if (outcome.kind === 'busy') return reply(renderBusy(outcome.existing));
-        await reply(renderStarted(outcome.session));
+        // Ack first: one read decides the answer, and the session is written after Slack has it.
+        const existing = await deps.store.sessions.findLive(workspace, channelId);
+        if (existing) return reply(renderBusy(existing));
+        await reply(renderStarted({ topic, createdAt: now, endsAt: now + parsed.plan.reduce((sum, ms) => sum + ms, 0) }));
+        const later = (message: SlackMessage) => respond(ephemeral(message)).catch((error: unknown) => deps.logger.warn('could not answer through the response URL', { channel: channelId, reason: String(error) }));
+        let outcome: Awaited<ReturnType<typeof startSession>>;
+        try {
+          outcome = await startSession(
+            deps,
+            { ...workspace, channelId, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
+            now,
+          );
+        } catch (error) {
+          await later(renderPlain('Something went wrong and the session was not started. Please try again in a moment.'));
+          throw error;
+        }
+        // Someone else started one in this channel between the read and the write.
+        if (outcome.kind === 'busy') return void (await later(renderBusy(outcome.existing)));
         deps.logger.info('session started', { team: workspace.teamId, channel: channelId, session: outcome.session.id });
         void deps.dispatcher.tick();
         return;

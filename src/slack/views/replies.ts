@@ -86,7 +86,7 @@ export function renderNoteSaved(phaseIndex: number): SlackMessage {
   return { text, blocks: [section(text)] };
 }
 
-export function renderStarted(session: Session): SlackMessage {
+export function renderStarted(session: Pick<Session, 'topic' | 'createdAt' | 'endsAt'>): SlackMessage {
   const text = `Starting *${escapeMrkdwn(session.topic)}*: ${PHASE_COUNT} phases, ${formatDuration(session.endsAt - session.createdAt)} in all. The plan is going up in this channel now.`;
   return { text, blocks: [section(text)] };
 }
