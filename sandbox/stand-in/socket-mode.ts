@@ -193,23 +193,14 @@ export function createSocketModeEndpoint(config: { appId: string; now: () => num
       });
     },
     async drop(options = {}) {
-      const open = [...sockets.keys()];
-      await Promise.all(
-        open.map(
-          (socket) =>
-            new Promise<void>((resolve) => {
-              closedByServer.add(socket);
-              if (socket.readyState === WebSocket.CLOSED) return resolve();
-              socket.once('close', () => resolve());
-              if (options.abrupt) socket.terminate();
-              else {
-                socket.close(options.code ?? 1001, options.reason ?? 'going away');
-                // A client that never answers the close frame is cut off, as a server would.
-                setTimeout(() => socket.terminate(), 2_000).unref();
-              }
-            }),
-        ),
-      );
+      await closeAll((socket) => {
+        if (options.abrupt) socket.terminate();
+        else {
+          socket.close(options.code ?? 1001, options.reason ?? 'going away');
+          // A client that never answers the close frame is cut off, as a server would.
+          setTimeout(() => socket.terminate(), 2_000).unref();
+        }
+      });
     },
     refresh(reason = 'refresh_requested') {
       for (const socket of sockets.keys()) {
@@ -217,6 +208,21 @@ export function createSocketModeEndpoint(config: { appId: string; now: () => num
       }
     },
   };
+
+  /** Closes every open socket from the server side, the way `close` says; resolves once all are closed. */
+  function closeAll(close: (socket: WebSocket) => void): Promise<void> {
+    return Promise.all(
+      [...sockets.keys()].map(
+        (socket) =>
+          new Promise<void>((resolve) => {
+            closedByServer.add(socket);
+            if (socket.readyState === WebSocket.CLOSED) return resolve();
+            socket.once('close', () => resolve());
+            close(socket);
+          }),
+      ),
+    ).then(() => undefined);
+  }
 
   return {
     api,
@@ -244,18 +250,7 @@ export function createSocketModeEndpoint(config: { appId: string; now: () => num
         waiting.reject(new Error(`slack stand-in: stopped before envelope ${id} was acked`));
       }
       pending.clear();
-      const open = [...sockets.keys()];
-      await Promise.all(
-        open.map(
-          (socket) =>
-            new Promise<void>((resolve) => {
-              closedByServer.add(socket);
-              if (socket.readyState === WebSocket.CLOSED) return resolve();
-              socket.once('close', () => resolve());
-              socket.terminate();
-            }),
-        ),
-      );
+      await closeAll((socket) => socket.terminate());
       // The WebSocketServer itself holds nothing (noServer): it stays usable if the stand-in is started again.
     },
   };
