@@ -1,0 +1,106 @@
+/**
+ * Keeps `npm run bench` working: a tiny run of scenario 1 (one instance on SQLite, plus the idle tick) and of
+ * scenario 2 (three instances on PostgreSQL, one SIGKILLed mid-run), through the same code as the benchmark,
+ * writing its report to a temporary file. It asserts that nothing was lost or doubled and that a report came
+ * out; it asserts no timings (this machine may be busy). The PostgreSQL part is skipped with a note when no
+ * server answers, unless CI is set.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BenchReport, deliveryConfig, describePostgres } from '../../bench/bench.ts';
+import { type DeliveryResult, runDelivery } from '../../bench/delivery.ts';
+import { runIdleTick } from '../../bench/idle-tick.ts';
+import { describeMachine } from '../../bench/machine.ts';
+import { DEFAULTS, parseOptions, QUICK } from '../../bench/options.ts';
+import { checkTargets, writeReport } from '../../bench/report.ts';
+import { killAllApps } from '../support/app-process.ts';
+import { PG_SKIP_REASON, PG_TESTS_RUN, TEST_DATABASE_URL, warnPgSkipped, withPgDatabase } from '../support/pg.ts';
+
+const options = { ...DEFAULTS, ...QUICK, quick: true, only: ['sqlite', 'idle', 'postgres'] as const };
+
+function expectAllDelivered(result: DeliveryResult): void {
+  // Named values first, so a failure says which posts are missing or doubled.
+  expect({ lost: result.lostSamples, doubled: result.doubledSamples, notDone: result.notDoneStates }).toEqual({ lost: [], doubled: [], notDone: {} });
+  expect(result.completed).toBe(true);
+  expect(result.posted).toBe(result.expectedPosts);
+  expect(result.expectedPosts).toBe(result.sessions * 6);
+}
+
+describe('npm run bench (quick)', () => {
+  afterAll(async () => {
+    await killAllApps();
+  });
+
+  it('reads its options', () => {
+    expect(parseOptions([], {})).toMatchObject({ latencyMs: 100, sessions: [1000, 10_000], pgSessions: 1000, out: 'BENCHMARKS.md' });
+    expect(parseOptions(['--quick', '--latency-ms', '5', '--sessions', '30,40', '--only', 'sqlite'], {})).toMatchObject({
+      quick: true,
+      latencyMs: 5,
+      sessions: [30, 40],
+      only: ['sqlite'],
+    });
+    expect(() => parseOptions(['--only', 'nonsense'], {})).toThrow(/--only/);
+  });
+
+  it(
+    'delivers every post exactly once, with one instance on SQLite and three on PostgreSQL (one killed), and writes a report',
+    async () => {
+      warnPgSkipped();
+      // Progress lines are shown only if the test fails.
+      const lines: string[] = [];
+      const progress = (line: string) => lines.push(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+      try {
+        await runQuick(progress);
+      } catch (error) {
+        console.log(lines.join('\n'));
+        throw error;
+      }
+    },
+    // Start-ups on a busy machine, and a takeover that waits out the killed instance's 30 s lease.
+    110_000,
+  );
+});
+
+async function runQuick(progress: (line: string) => void): Promise<void> {
+  const pg = { createDatabase: () => withPgDatabase() };
+  // The two scenarios have their own stand-in, database and ports: they run side by side to save time.
+  const [sqlite, postgres] = await Promise.all([
+    runDelivery(deliveryConfig(options, 20, 'sqlite', undefined, progress)),
+    PG_TESTS_RUN ? runDelivery(deliveryConfig(options, 20, 'postgres', pg, progress)) : Promise.resolve(undefined),
+  ]);
+  const idle = await runIdleTick({ database: 'sqlite', sizes: [10, 50], iterations: 100, rounds: 2, progress });
+
+  expectAllDelivered(sqlite);
+  expect(sqlite.instances).toHaveLength(1);
+  expect(sqlite.instances[0]?.peakRssBytes).toBeGreaterThan(0);
+  if (postgres) {
+    expectAllDelivered(postgres);
+    expect(postgres.instances).toHaveLength(3);
+    expect(postgres.instances.filter((i) => i.killed)).toHaveLength(1);
+    expect(postgres.kill).toBeDefined();
+  }
+  expect(idle[0]?.sizes.map((s) => s.sessions)).toEqual([10, 50]);
+
+  const report: BenchReport = {
+    machine: describeMachine(),
+    loadAtEnd: [0, 0, 0],
+    options,
+    durationMs: 0,
+    sqlite: [sqlite],
+    idle,
+    ...(postgres ? { postgres, postgresServer: await describePostgres(TEST_DATABASE_URL) } : { postgresSkipped: PG_SKIP_REASON }),
+  };
+  const out = join(mkdtempSync(join(tmpdir(), 'mockdesign-bench-report-')), 'BENCHMARKS.md');
+  writeReport(out, report);
+  expect(existsSync(out)).toBe(true);
+  const text = readFileSync(out, 'utf8');
+  expect(text).toContain('## Machine');
+  expect(text).toContain('## Targets');
+  expect(text).toContain('### SQLite, 1 instance, 20 sessions');
+  expect(text).toContain('Idle tick, SQLite');
+  expect(text).toContain(postgres ? '### PostgreSQL, 3 instances, 20 sessions' : 'Skipped: ');
+  // Every target gets a verdict line; whether it is met is not this test's business.
+  expect(checkTargets(report).length).toBeGreaterThanOrEqual(postgres ? 7 : 4);
+}
