@@ -80,14 +80,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Number.POSITIVE_INFINITY;
   let claimFailingSince: number | null = null;
+  let orphansWanted = false;
   let lastClaimErrorLog = 0;
 
-  function pump(): Promise<number> {
+  /** `orphans`: also take over steps whose owner died (the tick asks; the refill after each post does not). */
+  function pump(orphans = false): Promise<number> {
     if (stopped) return Promise.resolve(0);
     if (pumping) {
       again = true;
+      orphansWanted ||= orphans;
       return pumping;
     }
+    orphansWanted = orphans;
     const run = (async () => {
       let claimed = 0;
       do {
@@ -95,7 +99,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const room = concurrency - workers.size;
         if (room <= 0) break;
         const batch = Math.min(room, CLAIM_BATCH);
-        const steps = await store.steps.claimDue(lease, batch);
+        const steps = await store.steps.claimDue(lease, batch, { orphans: orphansWanted });
+        orphansWanted = false;
         for (const step of steps) launch(step);
         claimed += steps.length;
         // A full batch means more may be due right now.
@@ -386,7 +391,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   return {
-    tick: () => pump(),
+    tick: () => pump(true),
     async drain() {
       while (workers.size > 0 || pumping) await Promise.allSettled([...workers, pumping]);
     },

@@ -98,7 +98,7 @@ export interface StepRepository {
    * out (their owner died; they come back marked uncertain). Only the earliest unfinished ordered step of a
    * session is claimable, so a session's posts go out in order whichever instance posts them.
    */
-  claimDue(lease: Lease, limit: number): Promise<Step[]>;
+  claimDue(lease: Lease, limit: number, options?: { orphans?: boolean }): Promise<Step[]>;
   /** The session's next step if it is due: a worker keeps going through a session's backlog in order. */
   claimNextOfSession(sessionId: string, lease: Lease): Promise<Step | undefined>;
   /** A post of this step begins now: renews the lease and remembers when, for the settle wait. False if no longer ours. */

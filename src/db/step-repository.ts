@@ -106,8 +106,9 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
   const promote = (sessionId: string) => db.run(promoteSql, [sessionId]);
 
   return {
-    async claimDue(lease: Lease, limit: number) {
-      const orphans = await db.all(claimOrphansSql, [now(), lease.owner, lease.leaseMs, limit]);
+    async claimDue(lease: Lease, limit: number, options: { orphans?: boolean } = {}) {
+      // Orphans exist only after an instance died: the tick looks for them, the claims after each post do not.
+      const orphans = options.orphans === false ? [] : await db.all(claimOrphansSql, [now(), lease.owner, lease.leaseMs, limit]);
       const room = limit - orphans.length;
       const due = room > 0 ? await db.all(claimPendingSql, [now(), lease.owner, lease.leaseMs, room]) : [];
       return [...orphans, ...due].map(toStep);
