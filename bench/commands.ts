@@ -5,6 +5,8 @@
  * weighs on both alike. Latency is request sent → response read, at the client.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createSignedClient, type AppResponse, type SignedClient } from '../sandbox/signed-client.ts';
@@ -121,11 +123,12 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
   }, 5000);
   trimCalls.unref();
   const signingSecret = randomSigningSecret();
+  const dbPath = tempDbPath('mockdesign-bench-commands');
   let bare: BareApp | undefined;
   const app = await launchApp({
     slackApiUrl: slack.apiUrl,
     botToken: slack.botToken,
-    databaseUrl: tempDbPath('mockdesign-bench-commands'),
+    databaseUrl: dbPath,
     signingSecret,
     ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}),
   });
@@ -209,5 +212,6 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
     forgetChildOutput(app.proc);
     await bare?.stop();
     await slack.stop();
+    rmSync(dirname(dbPath), { recursive: true, force: true });
   }
 }

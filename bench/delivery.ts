@@ -4,9 +4,9 @@
  * (through the app's own `startSession`, with chosen start times); everything is measured from what the
  * stand-in received, checked against the database (read after the run, read-only).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -472,6 +472,7 @@ export async function runDelivery(config: DeliveryConfig): Promise<DeliveryResul
     await Promise.all(apps.map((a) => a.proc.kill().catch(() => undefined)));
     await slack.stop();
     await dropDatabase?.().catch((error: unknown) => say(`could not drop the benchmark database: ${String(error)}`));
+    if (database?.kind === 'sqlite') rmSync(dirname(database.path), { recursive: true, force: true });
   }
 }
 

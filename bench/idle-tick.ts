@@ -8,9 +8,9 @@
  * PostgreSQL is measured twice: as the churn of getting there left the table (dead row versions still in the
  * indexes, as between two autovacuum runs), and again after `VACUUM ANALYZE steps` (the steady state).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Lease, Store } from '../src/app/ports.ts';
@@ -141,7 +141,10 @@ export async function runIdleTick(config: IdleTickConfig): Promise<IdleTickResul
     for (const s of stores) await vacuum(s.db);
     return [churned, await measure(stores, config, 'after VACUUM ANALYZE')];
   } finally {
-    for (const s of stores) await s.store.close().catch(() => undefined);
+    for (const s of stores) {
+      await s.store.close().catch(() => undefined);
+      if (s.db.kind === 'sqlite') rmSync(dirname(s.db.path), { recursive: true, force: true });
+    }
     for (const drop of drops) await drop().catch(() => undefined);
   }
 }

@@ -2,7 +2,7 @@
  * Scenario 4: start-up time, process spawn → GET /healthz 200, with 10,000 live sessions in a SQLite database
  * (half of them paused, nothing due), against the same with an empty database. The two alternate, several times.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSlackStandIn } from '../sandbox/stand-in/server.ts';
@@ -60,6 +60,7 @@ export async function runStartup(config: StartupConfig): Promise<StartupResult> 
     }
   } finally {
     await slack.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
   const result = { config: { sessions: config.sessions, repetitions: config.repetitions, latencyMs: config.latencyMs }, stepRows, emptyMs, fullMs, emptyMedianMs: median(emptyMs), fullMedianMs: median(fullMs) };
   say(`start-up: empty ${Math.round(result.emptyMedianMs)} ms, ${config.sessions} sessions ${Math.round(result.fullMedianMs)} ms (medians)`);

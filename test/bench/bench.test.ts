@@ -5,7 +5,7 @@
  * out; it asserts no timings (this machine may be busy). The PostgreSQL part is skipped with a note when no
  * server answers, unless CI is set.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,10 +92,12 @@ async function runQuick(progress: (line: string) => void): Promise<void> {
     idle,
     ...(postgres ? { postgres, postgresServer: await describePostgres(TEST_DATABASE_URL) } : { postgresSkipped: PG_SKIP_REASON }),
   };
-  const out = join(mkdtempSync(join(tmpdir(), 'mockdesign-bench-report-')), 'BENCHMARKS.md');
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-bench-report-'));
+  const out = join(dir, 'BENCHMARKS.md');
   writeReport(out, report);
   expect(existsSync(out)).toBe(true);
   const text = readFileSync(out, 'utf8');
+  rmSync(dir, { recursive: true, force: true });
   expect(text).toContain('## Machine');
   expect(text).toContain('## Targets');
   expect(text).toContain('### SQLite, 1 instance, 20 sessions');
