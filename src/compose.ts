@@ -1,12 +1,13 @@
 /** Wires the parts together: repositories, dispatcher, Bolt app and listeners. Used by main.ts and by the tests. */
 import { randomBytes } from 'node:crypto';
 import { App, type Receiver } from '@slack/bolt';
-import { createDispatcher, type Dispatcher, REQUEST_TIMEOUT_MS } from './app/dispatcher.ts';
+import { createDispatcher, DEFAULT_CONCURRENCY, type Dispatcher, REQUEST_TIMEOUT_MS } from './app/dispatcher.ts';
 import type { Logger, Store } from './app/ports.ts';
 import { boltLogger, type Level } from './logger.ts';
 import type { ListenerDeps } from './slack/deps.ts';
 import { createSlackMessenger } from './slack/messenger.ts';
 import { registerListeners } from './slack/register-listeners.ts';
+import { createSlackApi, type SlackApi } from './slack/web-api.ts';
 
 export interface ComposeOptions {
   readonly store: Store;
@@ -37,6 +38,8 @@ export interface Mockdesign {
   readonly app: App;
   readonly dispatcher: Dispatcher;
   readonly deps: ListenerDeps;
+  /** The Web API client posts go through (closed by whoever stops the app, after the dispatcher drains). */
+  readonly api: SlackApi;
 }
 
 /** Session ids go into button values and metadata: short, URL-safe, unguessable. */
@@ -89,9 +92,16 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
             installerOptions: { port: bolt.port, clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: SOCKET_RETRIES } },
           });
 
+  const api = createSlackApi({
+    baseUrl: options.slackApiUrl,
+    token: options.botToken,
+    timeoutMs: REQUEST_TIMEOUT_MS,
+    // Every worker may hold a connection; more would only queue inside Slack's per-method limits.
+    maxSockets: options.postConcurrency ?? DEFAULT_CONCURRENCY,
+  });
   const dispatcher = createDispatcher({
     store,
-    messenger: createSlackMessenger(app.client, { workspaceUrl: options.identity.workspaceUrl }),
+    messenger: createSlackMessenger(api, { workspaceUrl: options.identity.workspaceUrl }),
     logger,
     clock,
     instanceId: options.instanceId ?? newInstanceId(),
@@ -113,5 +123,5 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     const err = error as { code?: string; original?: unknown };
     logger.error('listener failed', { code: err.code }, err.original ?? error);
   });
-  return { app, dispatcher, deps };
+  return { app, dispatcher, deps, api };
 }

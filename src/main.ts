@@ -67,7 +67,7 @@ async function main(): Promise<void> {
 
   let ready = false;
   const instanceId = newInstanceId();
-  const { app, dispatcher } = composeMockdesign({
+  const { app, dispatcher, api } = composeMockdesign({
     store,
     instanceId,
     botToken: config.botToken,
@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     dispatcher.stop();
     await app.stop().catch((error: unknown) => logger.warn('stopping the receiver failed', { reason: String(error) }));
     await Promise.race([dispatcher.drain(), new Promise((r) => setTimeout(r, 10_000))]);
+    api.close();
     await store.close().catch((error: unknown) => logger.warn('closing the database failed', { reason: String(error) }));
     release();
     logger.info('stopped');

@@ -1,10 +1,10 @@
 /** The Messenger port over Slack's Web API: renders each step, posts it tagged with metadata, classifies failures. */
-import type { WebClient } from '@slack/web-api';
 import { DeliveryError, type HostNotice, type Messenger, type SessionSnapshot, type Step } from '../app/ports.ts';
 import type { Session } from '../domain/session.ts';
 import { buildSummary } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
+import type { SlackApi } from './web-api.ts';
 import type { SlackMessage } from './views/message.ts';
 import { renderPhaseMessage, renderWarningMessage } from './views/phase-message.ts';
 import { renderSessionMessage } from './views/session-message.ts';
@@ -101,7 +101,7 @@ interface TaggedMessage {
  * `workspaceUrl` (auth.test's `url`, e.g. https://acme.slack.com/) lets a top-level message's permalink be
  * written rather than asked for: one Web API call less for every session started.
  */
-export function createSlackMessenger(client: WebClient, options: { workspaceUrl?: string | undefined } = {}): Messenger {
+export function createSlackMessenger(api: SlackApi, options: { workspaceUrl?: string | undefined } = {}): Messenger {
   async function call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -120,7 +120,7 @@ export function createSlackMessenger(client: WebClient, options: { workspaceUrl?
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       const result = (await (step.kind === 'root' || !session.rootTs
-        ? client.conversations.history({
+        ? api.call('conversations.history', {
             channel: session.channelId,
             // Bounded by our clock, with room for it to be wrong by an hour either way.
             oldest: String(Math.floor(session.createdAt / 1000) - LOOKUP_SKEW_S),
@@ -128,7 +128,7 @@ export function createSlackMessenger(client: WebClient, options: { workspaceUrl?
             limit: 200,
             ...(cursor ? { cursor } : {}),
           })
-        : client.conversations.replies({
+        : api.call('conversations.replies', {
             channel: session.channelId,
             ts: session.rootTs,
             include_all_metadata: true,
@@ -154,7 +154,7 @@ export function createSlackMessenger(client: WebClient, options: { workspaceUrl?
       const { session } = snapshot;
       const thread = step.kind === 'root' ? {} : session.rootTs ? { thread_ts: session.rootTs } : {};
       const result = await call(() =>
-        client.chat.postMessage({
+        api.call<{ ok: boolean; ts?: string }>('chat.postMessage', {
           channel: session.channelId,
           text: message.text,
           blocks: message.blocks,
@@ -182,19 +182,19 @@ export function createSlackMessenger(client: WebClient, options: { workspaceUrl?
       const { session } = snapshot;
       if (!session.rootTs) return;
       const message = renderSessionMessage(snapshot, now);
-      await call(() => client.chat.update({ channel: session.channelId, ts: session.rootTs ?? '', text: message.text, blocks: message.blocks }));
+      await call(() => api.call('chat.update', { channel: session.channelId, ts: session.rootTs ?? '', text: message.text, blocks: message.blocks }));
     },
 
     async permalink(channelId, ts) {
       // Slack's documented form for a message outside a thread: /archives/<channel>/p<ts without its dot>.
       if (options.workspaceUrl) return new URL(`archives/${channelId}/p${ts.replace('.', '')}`, options.workspaceUrl).toString();
-      const result = await call(() => client.chat.getPermalink({ channel: channelId, message_ts: ts }));
+      const result = await call(() => api.call<{ ok: boolean; permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: ts }));
       return result.permalink;
     },
 
     async join(channelId) {
       try {
-        await client.conversations.join({ channel: channelId });
+        await api.call('conversations.join', { channel: channelId });
         return true;
       } catch {
         return false;
@@ -203,7 +203,7 @@ export function createSlackMessenger(client: WebClient, options: { workspaceUrl?
 
     async tellHost(session: Session, notice: HostNotice) {
       const text = renderHostNotice(session, notice);
-      await call(() => client.chat.postMessage({ channel: session.hostId, text }));
+      await call(() => api.call('chat.postMessage', { channel: session.hostId, text }));
     },
   };
 }

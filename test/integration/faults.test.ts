@@ -111,7 +111,7 @@ describe('posts in doubt', () => {
     await h.store.steps.beginPost(step, dead);
     const session = await h.store.sessions.find(step.sessionId);
     if (!session) throw new Error('no session');
-    await createSlackMessenger(h.md.app.client).post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
+    await createSlackMessenger(h.md.api).post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
     return step.id;
   }
 

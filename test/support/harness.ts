@@ -208,6 +208,7 @@ export async function createHarness(
     },
     async close() {
       await md.dispatcher.drain();
+      md.api.close();
       if (!options.slack) await slack.stop();
       if (!options.db) db.close();
     },

@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classifySlackError } from '../../../src/slack/messenger.ts';
+import { createSlackApi, SlackApiError } from '../../../src/slack/web-api.ts';
+
+interface Seen {
+  method: string;
+  contentType: string | undefined;
+  authorization: string | undefined;
+  body: string;
+}
+
+let server: Server;
+let baseUrl: string;
+const seen: Seen[] = [];
+/** What the fake Slack answers next, by method. */
+const answers = new Map<string, (res: ServerResponse) => void>();
+
+beforeAll(async () => {
+  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const method = (req.url ?? '').replace('/api/', '');
+      seen.push({ method, contentType: req.headers['content-type'], authorization: req.headers.authorization, body: Buffer.concat(chunks).toString() });
+      const answer = answers.get(method);
+      if (answer) answer(res);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, ts: '1.000100' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+});
+
+function api(timeoutMs = 5000) {
+  return createSlackApi({ baseUrl, token: 'xoxb-default-token', timeoutMs, maxSockets: 4 });
+}
+
+async function failure(promise: Promise<unknown>): Promise<SlackApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SlackApiError);
+  return error as SlackApiError;
+}
+
+describe('the lean Web API client', () => {
+  it('posts write methods as JSON with the bearer token, and a per-call token wins', async () => {
+    seen.length = 0;
+    const client = api();
+    const result = await client.call<{ ok: boolean; ts?: string }>('chat.postMessage', { channel: 'C1', text: 'hi', blocks: [{ type: 'divider' }] });
+    await client.call('chat.update', { channel: 'C1', ts: '1.0', text: 'x' }, 'xoxb-other-workspace');
+    client.close();
+    expect(result.ts).toBe('1.000100');
+    expect(seen[0]).toMatchObject({ method: 'chat.postMessage', contentType: 'application/json; charset=utf-8', authorization: 'Bearer xoxb-default-token' });
+    expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ channel: 'C1', text: 'hi', blocks: [{ type: 'divider' }] });
+    expect(seen[1]?.authorization).toBe('Bearer xoxb-other-workspace');
+  });
+
+  it('posts read methods as a form, object arguments JSON-encoded in their field', async () => {
+    seen.length = 0;
+    const client = api();
+    await client.call('conversations.history', { channel: 'C1', include_all_metadata: true, limit: 200, cursor: undefined, extra: { a: 1 } });
+    client.close();
+    expect(seen[0]?.contentType).toBe('application/x-www-form-urlencoded');
+    const form = new URLSearchParams(seen[0]?.body);
+    expect(Object.fromEntries(form)).toEqual({ channel: 'C1', include_all_metadata: 'true', limit: '200', extra: '{"a":1}' });
+  });
+
+  it('turns ok:false into a platform error the messenger classifies like the WebClient’s', async () => {
+    answers.set('chat.postMessage', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":false,"error":"not_in_channel"}'));
+    const client = api();
+    const error = await failure(client.call('chat.postMessage', { channel: 'C1', text: 'x' }));
+    client.close();
+    answers.clear();
+    expect(error.code).toBe('slack_webapi_platform_error');
+    expect(error.data?.error).toBe('not_in_channel');
+    expect(classifySlackError(error).kind).toBe('not_in_channel');
+  });
+
+  it('reads Retry-After from a 429 and reports other statuses as HTTP errors', async () => {
+    answers.set('chat.postMessage', (res) => res.writeHead(429, { 'retry-after': '7' }).end());
+    answers.set('chat.update', (res) => res.writeHead(503).end('busy'));
+    const client = api();
+    const limited = await failure(client.call('chat.postMessage', { channel: 'C1' }));
+    const unavailable = await failure(client.call('chat.update', { channel: 'C1' }));
+    client.close();
+    answers.clear();
+    expect(limited.code).toBe('slack_webapi_rate_limited_error');
+    expect(classifySlackError(limited)).toMatchObject({ kind: 'rate_limited', options: { retryAfterMs: 7000 } });
+    expect(unavailable.statusCode).toBe(503);
+    expect(classifySlackError(unavailable)).toMatchObject({ kind: 'transient', options: { maybeDelivered: true } });
+  });
+
+  it('gives up on a call that hangs, as a post in doubt, and on an answer that is not JSON', async () => {
+    answers.set('chat.postMessage', () => undefined); // never answers
+    answers.set('chat.update', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>'));
+    const client = api(200);
+    const hung = await failure(client.call('chat.postMessage', { channel: 'C1' }));
+    const garbled = await failure(client.call('chat.update', { channel: 'C1' }));
+    client.close();
+    answers.clear();
+    expect(hung.code).toBe('slack_webapi_request_error');
+    expect(hung.message).toMatch(/timed out/);
+    expect(classifySlackError(hung)).toMatchObject({ kind: 'transient', options: { maybeDelivered: true } });
+    expect(garbled.code).toBe('slack_webapi_http_error');
+  });
+
+  it('never puts the token in an error message', async () => {
+    answers.set('chat.postMessage', (res) => res.writeHead(200).end('{"ok":false,"error":"invalid_auth"}'));
+    const client = api();
+    const error = await failure(client.call('chat.postMessage', { channel: 'C1' }, 'xoxb-secret-value'));
+    client.close();
+    answers.clear();
+    expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain('xoxb-secret-value');
+  });
+});
