@@ -2,10 +2,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -121,10 +122,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_API_URL: standIn.apiUrl,
     PORT: String(appPort),
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: /^[a-z][a-z0-9+.-]+:/i.test(databaseUrl) ? databaseUrl : resolve(root, databaseUrl),
   });
-  // node itself, not npx: npx does not pass SIGTERM on, and the app must get it to shut down cleanly.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself, not npx: npx does not pass SIGTERM on, and the app must get it to shut down cleanly. It runs in
+  // a folder of its own so that a developer's `.env` in the project cannot bring back the variables scrubbed above.
+  const appDir = mkdtempSync(join(tmpdir(), 'mockdesign-sandbox-app-'));
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src', 'main.ts')], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const appExited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
     child.once('exit', (code, signal) => res({ code, signal }));
   });

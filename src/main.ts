@@ -1,6 +1,5 @@
 /** The composition root: configuration → database → Bolt app → tick; and a clean shutdown on SIGTERM/SIGINT. */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
 import type { Logger, Store } from './app/ports.ts';
@@ -11,11 +10,13 @@ import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
 import { migratePostgres, openPostgres } from './db/postgres-database.ts';
 import { createSqliteDatabase, DatabaseLockedError, lockDatabaseFile } from './db/sqlite-database.ts';
 import { createStore } from './db/store.ts';
+import { loadEnvFileIfPresent } from './env-file.ts';
 import { createLogger } from './logger.ts';
+import { PACKAGE_ROOT } from './paths.ts';
 import { startTicker } from './scheduler/ticker.ts';
 import { superviseSocketMode } from './slack/socket-mode.ts';
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
 const PRUNE_EVERY_MS = 3600_000;
 
 /** Opens and migrates the configured database; returns the store and what closing it must also release. */
@@ -57,6 +58,8 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
 }
 
 async function main(): Promise<void> {
+  // `.env` in the working directory, when there is one, fills in what the environment leaves unset.
+  loadEnvFileIfPresent('.env');
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const clock = () => Date.now();

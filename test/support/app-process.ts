@@ -1,6 +1,7 @@
 /**
- * The real app as a child process (`node --import tsx src/main.ts`), the way it runs in production: its own
- * SQLite file, a free port, Slack's Web API played by a stand-in, and a signed client to talk to it.
+ * The real app as a child process (`node --import tsx src/main.ts`, or the compiled app through `nodeArgs`), the
+ * way it runs in production: its own SQLite file, a free port, Slack's Web API played by a stand-in, and a
+ * signed client to talk to it.
  * Every line the child writes is kept, here and in `allChildOutput`, so tests can check what the logs say.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -38,6 +39,10 @@ export interface AppProcessOptions {
   readonly readyTimeoutMs?: number;
   /** Called as soon as the process exists, before it is ready. */
   readonly onSpawn?: (proc: AppProcess) => void;
+  /** Arguments to node; defaults to the sources through tsx (`--import tsx src/main.ts`). */
+  readonly nodeArgs?: readonly string[];
+  /** The working directory; defaults to the project's root. */
+  readonly cwd?: string;
 }
 
 export interface ExitStatus {
@@ -123,8 +128,9 @@ export function spawnApp(options: AppProcessOptions & { port: number }): AppProc
     else env[key] = value;
   }
 
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: PROJECT_ROOT,
+  // By default the app runs in an empty folder of its own, where no developer's `.env` can fill in what a test leaves unset.
+  const child: ChildProcess = spawn(process.execPath, options.nodeArgs ?? ['--import', import.meta.resolve('tsx'), join(PROJECT_ROOT, 'src', 'main.ts')], {
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'mockdesign-app-cwd-')),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
