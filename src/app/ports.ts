@@ -144,10 +144,90 @@ export interface RequestLog {
   prune(olderThan: number): Promise<number>;
 }
 
+/**
+ * One installation of the app as stored: 'T:<team_id>' for a workspace install, 'E:<enterprise_id>' for an
+ * org-wide one. Every token and the installation JSON are sealed by the caller: the repository never sees a
+ * plaintext token.
+ */
+export interface InstallationRecord {
+  readonly installKey: string;
+  /** '' when the workspace belongs to no enterprise. */
+  readonly enterpriseId: string;
+  /** '' for an org-wide install. */
+  readonly teamId: string;
+  readonly isEnterpriseInstall: boolean;
+  readonly appId: string | null;
+  readonly botId: string | null;
+  readonly botUserId: string | null;
+  /** Comma-separated. */
+  readonly botScopes: string | null;
+  /** Sealed. */
+  readonly botToken: string;
+  /** Sealed; set when token rotation is on. */
+  readonly botRefreshToken: string | null;
+  /** Epoch ms; null when the token does not expire. */
+  readonly botTokenExpiresAt: number | null;
+  /** Sealed JSON of the rest of the installation (user token included). */
+  readonly installation: string;
+  readonly installerUserId: string | null;
+  readonly installedAt: number;
+  readonly updatedAt: number;
+}
+
+export interface StoredInstallation extends InstallationRecord {
+  /** Who holds the refresh lock, and until when (epoch ms); null when nobody does. */
+  readonly refreshOwner: string | null;
+  readonly refreshUntil: number | null;
+}
+
+/** A bot token after rotation, sealed. */
+export interface RotatedTokens {
+  readonly botToken: string;
+  readonly botRefreshToken: string | null;
+  readonly botTokenExpiresAt: number | null;
+}
+
+/** The workspace (team) or the whole enterprise whose data a purge removes. */
+export type WorkspaceTarget = { readonly teamId: string } | { readonly enterpriseId: string };
+
+/** Rows a purge removes (or would remove), by table. */
+export interface PurgeCounts {
+  readonly sessions: number;
+  readonly phases: number;
+  readonly people: number;
+  readonly notes: number;
+  readonly steps: number;
+  readonly notices: number;
+  readonly installations: number;
+}
+
+export interface InstallationRepository {
+  /** Stores an install; a re-install replaces the row (its tokens) and cancels any refresh in flight. */
+  save(record: InstallationRecord): Promise<void>;
+  findByKey(installKey: string): Promise<StoredInstallation | undefined>;
+  /** The team's own install, else the org-wide install of its enterprise. */
+  findForTeam(workspace: { readonly enterpriseId: string; readonly teamId: string }): Promise<StoredInstallation | undefined>;
+  /** Replaces only the sealed installation JSON (a user's token was revoked); the bot's tokens stay. */
+  updateInstallation(installKey: string, installation: string, at: number): Promise<boolean>;
+  delete(installKey: string): Promise<boolean>;
+  /** app_uninstalled / tokens_revoked: deletes the org-wide install when `isEnterpriseInstall`, else the team's own. */
+  deleteTeam(workspace: { readonly enterpriseId: string; readonly teamId: string; readonly isEnterpriseInstall: boolean }): Promise<number>;
+  /** Takes the refresh lock for `leaseMs` when nobody holds it or its holder's time ran out (the store's clock). */
+  tryLockRefresh(installKey: string, owner: string, leaseMs: number): Promise<boolean>;
+  unlockRefresh(installKey: string, owner: string): Promise<void>;
+  /** Stores rotated tokens; false (nothing written) unless `owner` still holds the refresh lock. */
+  replaceTokens(installKey: string, owner: string, tokens: RotatedTokens, at: number): Promise<boolean>;
+  /** What `purgeWorkspace` would delete. */
+  workspaceCounts(target: WorkspaceTarget): Promise<PurgeCounts>;
+  /** Deletes the workspace's sessions with everything hanging off them, and its installations. Call inside a transaction. */
+  purgeWorkspace(target: WorkspaceTarget): Promise<PurgeCounts>;
+}
+
 export interface Repositories {
   readonly sessions: SessionRepository;
   readonly steps: StepRepository;
   readonly requests: RequestLog;
+  readonly installations: InstallationRepository;
 }
 
 /** The storage port: repositories, and a transaction over them. SQLite and PostgreSQL both implement it. */

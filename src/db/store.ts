@@ -1,12 +1,18 @@
 /** The storage port over any SQL database: the same repositories for SQLite and PostgreSQL, and a transaction over them. */
 import type { Repositories, Store } from '../app/ports.ts';
+import { createInstallationRepository } from './installation-repository.ts';
 import { createRequestLog } from './request-log.ts';
 import { createSessionRepository } from './session-repository.ts';
 import type { SqlDatabase, SqlExecutor } from './sql.ts';
 import { createStepRepository, type StoreClock } from './step-repository.ts';
 
 function repositories(db: SqlExecutor, clock: StoreClock): Repositories {
-  return { sessions: createSessionRepository(db), steps: createStepRepository(db, clock), requests: createRequestLog(db) };
+  return {
+    sessions: createSessionRepository(db),
+    steps: createStepRepository(db, clock),
+    requests: createRequestLog(db),
+    installations: createInstallationRepository(db, clock),
+  };
 }
 
 /**

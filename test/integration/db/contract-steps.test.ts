@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lease, Step, Store } from '../../../src/app/ports.ts';
+import { listMigrations } from '../../../src/db/migrate.ts';
 import { DatabaseUnusableError } from '../../../src/db/open-database.ts';
 import { migratePostgres, openPostgres } from '../../../src/db/postgres-database.ts';
 import { createStore } from '../../../src/db/store.ts';
@@ -266,11 +267,13 @@ describePg('postgres: several instances', () => {
   it('applies each migration once when two instances migrate a fresh schema at once', async () => {
     schema = await withPgSchema({ migrate: false });
     const other = await schema.open();
-    expect(await Promise.all([migratePostgres(schema.db, PG_MIGRATIONS_DIR), migratePostgres(other, PG_MIGRATIONS_DIR)])).toEqual([1, 1]);
-    expect(await schema.db.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
-    expect(await migratePostgres(other, PG_MIGRATIONS_DIR)).toBe(1);
+    const versions = listMigrations(PG_MIGRATIONS_DIR).map((m) => m.version);
+    const latest = versions.at(-1);
+    expect(await Promise.all([migratePostgres(schema.db, PG_MIGRATIONS_DIR), migratePostgres(other, PG_MIGRATIONS_DIR)])).toEqual([latest, latest]);
+    expect(await schema.db.all('SELECT version FROM schema_migrations ORDER BY version')).toEqual(versions.map((version) => ({ version })));
+    expect(await migratePostgres(other, PG_MIGRATIONS_DIR)).toBe(latest);
     await schema.db.run('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)');
-    await expect(migratePostgres(other, PG_MIGRATIONS_DIR)).rejects.toThrow(/schema version 99.*knows only up to 1/);
+    await expect(migratePostgres(other, PG_MIGRATIONS_DIR)).rejects.toThrow(new RegExp(`schema version 99.*knows only up to ${latest}`));
   });
 
   it('rolls back a transaction in which a statement failed, even if the error was caught', async () => {

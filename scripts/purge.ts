@@ -1,0 +1,48 @@
+/**
+ * `npm run purge -- <team id T… | enterprise id E…> [--yes]`: deletes one workspace's sessions, notes and
+ * installation tokens from the database named by DATABASE_URL (default ./data/mockdesign.db), read like the app
+ * reads it: from the environment, then from `.env` in the working directory. Without --yes it prints what it
+ * would delete and deletes nothing. On SQLite, stop mockdesign first (one process per file).
+ */
+import { describeCounts, openForPurge, parsePurgeArgs, PURGE_USAGE, PurgeUsageError, runPurge, totalOf } from '../src/db/purge.ts';
+import { loadEnvFileIfPresent } from '../src/env-file.ts';
+
+async function main(): Promise<number> {
+  let request;
+  try {
+    request = parsePurgeArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof PurgeUsageError)) throw error;
+    process.stderr.write(`${error.message}\n${PURGE_USAGE}\n`);
+    return 2;
+  }
+  loadEnvFileIfPresent('.env');
+  const { store, where, close } = await openForPurge(process.env.DATABASE_URL || './data/mockdesign.db');
+  try {
+    const { counts, deleted } = await runPurge(store, request.target, { yes: request.yes });
+    if (deleted) {
+      process.stdout.write(`Deleted for ${request.label} from ${where}: ${describeCounts(counts)}.\n`);
+      process.stdout.write('Backups taken before now still hold this data: delete or expire them too.\n');
+      return 0;
+    }
+    if (totalOf(counts) === 0) {
+      process.stdout.write(`Nothing stored for ${request.label} in ${where}.\n`);
+      return 0;
+    }
+    process.stdout.write(`Would delete for ${request.label} from ${where}: ${describeCounts(counts)}.\n`);
+    process.stdout.write(`Nothing was deleted. To delete these rows, run: npm run purge -- ${'teamId' in request.target ? request.target.teamId : request.target.enterpriseId} --yes\n`);
+    return 1;
+  } finally {
+    await close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`Purge failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

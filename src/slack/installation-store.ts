@@ -1,0 +1,332 @@
+/**
+ * Bolt's installation store over the app's own database (SQLite or PostgreSQL), so that any instance can
+ * finish an install another one started and every instance sees every workspace.
+ *
+ * Keys: 'E:<enterprise_id>' for an org-wide install, 'T:<team_id>' otherwise; a team of an enterprise with no
+ * install of its own is served by the org-wide one. Every token is sealed before it is written (the bot token,
+ * its refresh token, and the installation JSON, which can hold a user token) and opened only when read; none
+ * is ever logged.
+ *
+ * Token rotation happens here, before a token expires, under the database lock of its installation: one
+ * instance refreshes while the others keep using the token they have (it is still valid) or, once it has
+ * expired, wait for the new one. When a refresher is configured, the installations handed to Bolt carry no
+ * refresh token, so that Bolt's own rotation (which takes no lock) never runs next to ours.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Installation, InstallationQuery, InstallationStore } from '@slack/bolt';
+import { WebClient, LogLevel } from '@slack/web-api';
+import type { Logger, StoredInstallation, Store } from '../app/ports.ts';
+import { installKeyOf } from '../db/installation-repository.ts';
+import type { TokenCipher } from '../security/token-cipher.ts';
+
+/** What posting as the bot in one workspace needs. Held in memory only. */
+export interface BotCredentials {
+  readonly token: string;
+  readonly botUserId: string | null;
+  readonly botId: string | null;
+  /** The team asked about (for an org-wide install, the workspace of the request). */
+  readonly teamId: string;
+  readonly enterpriseId: string;
+  /** Epoch ms; null when the token does not expire. */
+  readonly expiresAt: number | null;
+  readonly refreshToken: string | null;
+  readonly installKey: string;
+}
+
+/** Exchanges a refresh token for a new bot token (Slack's oauth.v2.access with grant_type=refresh_token). */
+export type TokenRefresher = (refreshToken: string) => Promise<{ token: string; refreshToken: string; expiresAt: number }>;
+
+export interface InstallationStoreOptions {
+  /** Names this instance as holder of a refresh lock (default: a random id). */
+  readonly owner?: string;
+  /** Turns rotation on: tokens are refreshed here, under the database lock. */
+  readonly refresh?: TokenRefresher;
+  /** Refresh a token this long before it expires (default 2 hours; Slack's rotating tokens live 12). */
+  readonly refreshBeforeMs?: number;
+  /** How long a refresh lock lasts; after a failed refresh no instance tries again sooner (default 30 s). */
+  readonly refreshLockMs?: number;
+  /** How long to wait for another instance's refresh when the token in hand has already expired (default 10 s). */
+  readonly refreshWaitMs?: number;
+  /** How long a workspace's bot token is kept in memory (default 60 s). */
+  readonly cacheTtlMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface WorkspaceRef {
+  readonly enterpriseId?: string | null | undefined;
+  readonly teamId?: string | null | undefined;
+}
+
+export interface MockdesignInstallationStore extends InstallationStore {
+  storeInstallation<AuthVersion extends 'v1' | 'v2'>(installation: Installation<AuthVersion, boolean>): Promise<void>;
+  fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v1' | 'v2', boolean>>;
+  deleteInstallation(query: InstallationQuery<boolean>): Promise<void>;
+  /** The bot token to post with in a workspace (its own install, else its enterprise's), refreshed if due; undefined when not installed. */
+  botFor(workspace: WorkspaceRef): Promise<BotCredentials | undefined>;
+  /** Drops what the cache holds for an installation (all of it when no key is given). */
+  forget(installKey?: string): void;
+}
+
+const HOUR = 3600_000;
+const CACHE_MAX = 10_000;
+
+/** Slack token shapes (xoxb-…, xoxp-…, xoxe-…, xoxe.xoxb-…): cut out of any text that might be logged. */
+export function redactTokens(text: string): string {
+  return text.replace(/\bxox[a-z]*[.-][\w.-]*/gi, 'xox…[redacted]');
+}
+
+const reasonOf = (error: unknown) => redactTokens(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+type AnyInstallation = Installation<'v1' | 'v2', boolean>;
+
+/** Sealing contexts: a sealed value opens only in the row and column it was written for. */
+const ctx = (installKey: string, column: 'bot_token' | 'bot_refresh_token' | 'installation') => `${installKey}/${column}`;
+
+export function createInstallationStore(store: Store, cipher: TokenCipher, clock: () => number, options: InstallationStoreOptions = {}): MockdesignInstallationStore {
+  const repo = store.installations;
+  const owner = options.owner ?? `installations-${randomUUID()}`;
+  const refreshBeforeMs = options.refreshBeforeMs ?? 2 * HOUR;
+  const refreshLockMs = options.refreshLockMs ?? 30_000;
+  const refreshWaitMs = options.refreshWaitMs ?? 10_000;
+  const cacheTtlMs = options.cacheTtlMs ?? 60_000;
+  const logger = options.logger;
+
+  const cache = new Map<string, { bot: BotCredentials; until: number }>();
+  const lookups = new Map<string, Promise<BotCredentials | undefined>>();
+  /** Installations this process is rotating right now (the lock in the database says which instance). */
+  const refreshing = new Set<string>();
+
+  function forget(installKey?: string): void {
+    if (installKey === undefined) {
+      cache.clear();
+      return;
+    }
+    for (const [k, v] of cache) if (v.bot.installKey === installKey) cache.delete(k);
+  }
+
+  const due = (row: StoredInstallation) =>
+    options.refresh !== undefined && row.botRefreshToken !== null && row.botTokenExpiresAt !== null && row.botTokenExpiresAt - clock() <= refreshBeforeMs;
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+  /** The row with a token that is not due for refresh, rotating it under the lock if needed. */
+  async function fresh(row: StoredInstallation, mayWait = true): Promise<StoredInstallation | undefined> {
+    if (!due(row) || !options.refresh) return row;
+    const key = row.installKey;
+    if (!(await repo.tryLockRefresh(key, owner, refreshLockMs))) return mayWait ? waitForOther(row) : row;
+    let current: StoredInstallation | undefined;
+    refreshing.add(key);
+    try {
+      // Read again under the lock: another instance may have rotated between our read and our lock.
+      current = await repo.findByKey(key);
+      if (!current || !due(current) || current.botRefreshToken === null) {
+        await repo.unlockRefresh(key, owner);
+        return current;
+      }
+      const next = await options.refresh(cipher.open(current.botRefreshToken, ctx(key, 'bot_refresh_token')));
+      const tokens = {
+        botToken: cipher.seal(next.token, ctx(key, 'bot_token')),
+        botRefreshToken: cipher.seal(next.refreshToken, ctx(key, 'bot_refresh_token')),
+        botTokenExpiresAt: next.expiresAt,
+      };
+      const stored = await repo.replaceTokens(key, owner, tokens, clock());
+      await repo.unlockRefresh(key, owner);
+      forget(key);
+      if (!stored) return repo.findByKey(key); // re-installed (or taken over) meanwhile: what is stored wins
+      logger?.info('bot token refreshed', { install_key: key, expires_at: next.expiresAt });
+      return { ...current, ...tokens, updatedAt: clock(), refreshOwner: null, refreshUntil: null };
+    } catch (error) {
+      // The lock is kept until it runs out, so no instance tries again sooner. The token in hand may still work.
+      logger?.warn('bot token refresh failed; it is tried again when the refresh lock runs out', { install_key: key, reason: reasonOf(error) });
+      return current ?? row;
+    } finally {
+      refreshing.delete(key);
+    }
+  }
+
+  /** Another instance (or an earlier failed attempt) holds the lock: use the token while it lasts, else wait for the new one. */
+  async function waitForOther(row: StoredInstallation): Promise<StoredInstallation | undefined> {
+    if (row.botTokenExpiresAt === null || row.botTokenExpiresAt > clock()) return row;
+    const until = Date.now() + refreshWaitMs;
+    let latest: StoredInstallation | undefined = row;
+    while (Date.now() < until) {
+      await sleep(Math.min(200, Math.max(10, refreshWaitMs / 20)));
+      latest = await repo.findByKey(row.installKey);
+      if (!latest || latest.botToken !== row.botToken) return latest;
+      // Our own failed attempt holds the lock until it runs out: there is nothing to wait for.
+      if (latest.refreshOwner === owner && !refreshing.has(row.installKey) && (latest.refreshUntil ?? 0) > clock()) return latest;
+      // The holder let go, or its time ran out: try to rotate here (once; no second wait).
+      if (latest.refreshOwner === null || (latest.refreshUntil ?? 0) <= clock()) return fresh(latest, false);
+    }
+    return latest;
+  }
+
+  function toBot(row: StoredInstallation, asked: WorkspaceRef): BotCredentials {
+    const key = row.installKey;
+    return {
+      token: cipher.open(row.botToken, ctx(key, 'bot_token')),
+      botUserId: row.botUserId,
+      botId: row.botId,
+      teamId: asked.teamId || row.teamId,
+      enterpriseId: row.enterpriseId || asked.enterpriseId || '',
+      expiresAt: row.botTokenExpiresAt,
+      refreshToken: row.botRefreshToken === null ? null : cipher.open(row.botRefreshToken, ctx(key, 'bot_refresh_token')),
+      installKey: key,
+    };
+  }
+
+  /** Bolt's Installation from a row: the stored JSON with the bot's tokens put back from their columns. */
+  function toInstallation(row: StoredInstallation): AnyInstallation {
+    const key = row.installKey;
+    const installation = JSON.parse(cipher.open(row.installation, ctx(key, 'installation'))) as AnyInstallation;
+    if (installation.bot) {
+      installation.bot.token = cipher.open(row.botToken, ctx(key, 'bot_token'));
+      if (row.botRefreshToken !== null) installation.bot.refreshToken = cipher.open(row.botRefreshToken, ctx(key, 'bot_refresh_token'));
+      // Bolt counts expiry in seconds; the column in milliseconds.
+      if (row.botTokenExpiresAt !== null) installation.bot.expiresAt = Math.floor(row.botTokenExpiresAt / 1000);
+    }
+    return installation;
+  }
+
+  const sealInstallation = (key: string, installation: AnyInstallation) => {
+    // The bot's tokens live in their own columns (rotation replaces them there); the rest goes in one sealed JSON.
+    const rest = installation.bot ? { ...installation, bot: { ...installation.bot, token: '', refreshToken: undefined, expiresAt: undefined } } : installation;
+    return cipher.seal(JSON.stringify(rest), ctx(key, 'installation'));
+  };
+
+  const describe = (q: { enterpriseId?: string | undefined; teamId?: string | undefined; isEnterpriseInstall?: boolean }) =>
+    `enterprise_id: ${q.enterpriseId ?? '-'}, team_id: ${q.teamId ?? '-'}, org-wide: ${q.isEnterpriseInstall === true}`;
+
+  async function rowFor(query: InstallationQuery<boolean>): Promise<StoredInstallation | undefined> {
+    if (query.isEnterpriseInstall) {
+      if (!query.enterpriseId) throw new Error('An org-wide installation is looked up by its enterprise id, and none was given');
+      return repo.findByKey(installKeyOf({ enterpriseId: query.enterpriseId, isEnterpriseInstall: true }));
+    }
+    return repo.findForTeam({ enterpriseId: query.enterpriseId ?? '', teamId: query.teamId ?? '' });
+  }
+
+  async function lookup(workspace: WorkspaceRef): Promise<BotCredentials | undefined> {
+    const found = await repo.findForTeam({ enterpriseId: workspace.enterpriseId ?? '', teamId: workspace.teamId ?? '' });
+    const row = found && (await fresh(found));
+    if (!row) return undefined;
+    return toBot(row, workspace);
+  }
+
+  return {
+    async storeInstallation(installation) {
+      const isEnterpriseInstall = installation.isEnterpriseInstall === true;
+      const enterpriseId = installation.enterprise?.id ?? '';
+      const teamId = installation.team?.id ?? '';
+      const key = installKeyOf({ enterpriseId, teamId, isEnterpriseInstall });
+      const bot = installation.bot;
+      if (!bot?.token) throw new Error(`The installation (${describe({ enterpriseId, teamId, isEnterpriseInstall })}) has no bot token: mockdesign posts as its bot and needs the bot scopes`);
+      const at = clock();
+      await repo.save({
+        installKey: key,
+        enterpriseId,
+        teamId: isEnterpriseInstall ? '' : teamId,
+        isEnterpriseInstall,
+        appId: installation.appId ?? null,
+        botId: bot.id ?? null,
+        botUserId: bot.userId ?? null,
+        botScopes: bot.scopes?.join(',') ?? null,
+        botToken: cipher.seal(bot.token, ctx(key, 'bot_token')),
+        botRefreshToken: bot.refreshToken ? cipher.seal(bot.refreshToken, ctx(key, 'bot_refresh_token')) : null,
+        botTokenExpiresAt: typeof bot.expiresAt === 'number' ? bot.expiresAt * 1000 : null,
+        installation: sealInstallation(key, installation as AnyInstallation),
+        installerUserId: installation.user?.id ?? null,
+        installedAt: at,
+        updatedAt: at,
+      });
+      forget(key);
+      logger?.info('installation stored', { install_key: key, app_id: installation.appId ?? null });
+    },
+
+    async fetchInstallation(query) {
+      const found = await rowFor(query);
+      const row = found && (await fresh(found));
+      if (!row) throw new Error(`No installation of mockdesign for ${describe(query)}`);
+      const installation = toInstallation(row);
+      if (query.userId && installation.user?.id !== query.userId) {
+        // Another person's user token is not handed out as if it were theirs.
+        installation.user = { ...installation.user, token: undefined, refreshToken: undefined, expiresAt: undefined, scopes: undefined } as AnyInstallation['user'];
+      }
+      if (options.refresh) {
+        // Rotation is ours, under the lock: Bolt must not refresh on its own.
+        if (installation.bot) installation.bot = { ...installation.bot, refreshToken: undefined, expiresAt: undefined };
+        if (installation.user) installation.user = { ...installation.user, refreshToken: undefined, expiresAt: undefined } as AnyInstallation['user'];
+      }
+      return installation;
+    },
+
+    async deleteInstallation(query) {
+      const key = query.isEnterpriseInstall
+        ? installKeyOf({ enterpriseId: query.enterpriseId, isEnterpriseInstall: true })
+        : installKeyOf({ teamId: query.teamId, isEnterpriseInstall: false });
+      forget(key);
+      if (query.userId === undefined) {
+        await repo.delete(key);
+        return;
+      }
+      // Only that person's user token goes; the bot keeps working.
+      const row = await repo.findByKey(key);
+      if (!row) return;
+      const installation = toInstallation(row);
+      if (installation.user?.id !== query.userId) return;
+      installation.user = { id: installation.user.id, token: undefined, refreshToken: undefined, expiresAt: undefined, scopes: undefined } as AnyInstallation['user'];
+      await repo.updateInstallation(key, sealInstallation(key, installation), clock());
+    },
+
+    async botFor(workspace) {
+      const lookupKey = `${workspace.enterpriseId ?? ''}/${workspace.teamId ?? ''}`;
+      const hit = cache.get(lookupKey);
+      if (hit && hit.until > clock()) return hit.bot;
+      cache.delete(lookupKey);
+      // Posts to a workspace whose entry just expired share one read.
+      let pending = lookups.get(lookupKey);
+      if (!pending) {
+        pending = lookup(workspace).finally(() => lookups.delete(lookupKey));
+        lookups.set(lookupKey, pending);
+      }
+      const bot = await pending;
+      if (bot) {
+        const now = clock();
+        // Never kept past the time it is due for refresh, so a cached token is read again (and rotated) in time.
+        const until = Math.min(now + cacheTtlMs, bot.expiresAt === null ? Infinity : bot.expiresAt - refreshBeforeMs);
+        if (until > now) {
+          if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+          cache.set(lookupKey, { bot, until });
+        }
+      }
+      return bot;
+    },
+
+    forget,
+  };
+}
+
+/** The refresher for Slack's token rotation: oauth.v2.access with grant_type=refresh_token. */
+export function slackTokenRefresher(o: { clientId: string; clientSecret: string; slackApiUrl?: string; clock?: () => number; timeoutMs?: number }): TokenRefresher {
+  const client = new WebClient(undefined, {
+    ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
+    // One attempt per lock: the caller keeps the lock after a failure, which paces the next try.
+    retryConfig: { retries: 0 },
+    timeout: o.timeoutMs ?? 10_000,
+    logLevel: LogLevel.ERROR,
+  });
+  const clock = o.clock ?? Date.now;
+  return async (refreshToken) => {
+    let response;
+    try {
+      response = await client.oauth.v2.access({ client_id: o.clientId, client_secret: o.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken });
+    } catch (error) {
+      // Only Slack's error code (invalid_refresh_token, …) leaves here: never the request, which holds the secrets.
+      const code = (error as { data?: { error?: unknown }; code?: unknown }).data?.error ?? (error as { code?: unknown }).code ?? 'unknown_error';
+      throw new Error(`Slack refused to refresh the bot token: ${redactTokens(String(code))}`);
+    }
+    if (!response.access_token || !response.refresh_token || typeof response.expires_in !== 'number') {
+      throw new Error('Slack answered the token refresh without access_token, refresh_token and expires_in');
+    }
+    return { token: response.access_token, refreshToken: response.refresh_token, expiresAt: clock() + response.expires_in * 1000 };
+  };
+}
