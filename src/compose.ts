@@ -1,17 +1,41 @@
 /** Wires the parts together: repositories, dispatcher, Bolt app and listeners. Used by main.ts and by the tests. */
 import { randomBytes } from 'node:crypto';
-import { App, type Receiver } from '@slack/bolt';
+import { App, type Authorize, type Receiver } from '@slack/bolt';
 import { createDispatcher, DEFAULT_CONCURRENCY, type Dispatcher, REQUEST_TIMEOUT_MS } from './app/dispatcher.ts';
-import type { Logger, Store } from './app/ports.ts';
+import type { Logger, Messenger, Store } from './app/ports.ts';
+import type { Session } from './domain/session.ts';
 import { boltLogger, type Level } from './logger.ts';
 import type { ListenerDeps } from './slack/deps.ts';
-import { createSlackMessenger } from './slack/messenger.ts';
+import type { MockdesignInstallationStore } from './slack/installation-store.ts';
+import { type Credentials, createSlackMessenger } from './slack/messenger.ts';
+import { INSTALL_PATH, installRoutes } from './slack/oauth.ts';
+import { cachedSharedCheck, createSessionFinder } from './slack/session-finder.ts';
 import { registerListeners } from './slack/register-listeners.ts';
 import { createSlackApi, type SlackApi } from './slack/web-api.ts';
 
+/**
+ * One workspace with one bot token (who the bot is comes from auth.test at start-up), or many workspaces
+ * installed through OAuth, each with its own token in the installation store.
+ */
+export type SlackAuthOptions =
+  | {
+      readonly kind: 'single';
+      readonly botToken: string;
+      readonly identity: { readonly botId: string; readonly botUserId: string; readonly workspaceUrl?: string | undefined };
+    }
+  | {
+      readonly kind: 'oauth';
+      readonly installations: MockdesignInstallationStore;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly stateSecret: string;
+      /** https://host where people and Slack reach the app; used for the redirect URL and install links. */
+      readonly publicUrl: string | undefined;
+    };
+
 export interface ComposeOptions {
   readonly store: Store;
-  readonly botToken: string;
+  readonly auth: SlackAuthOptions;
   readonly slackApiUrl: string;
   readonly logger: Logger & { level: Level };
   readonly clock: () => number;
@@ -22,8 +46,6 @@ export interface ComposeOptions {
   readonly channelIntervalMs?: number;
   /** Wake the dispatcher at the next due time, not only at the tick (off in tests that move a fixed clock). */
   readonly wakeAtNextDue?: boolean;
-  /** Who the bot is, from auth.test at start-up; Bolt then needs no auth.test of its own. */
-  readonly identity: { readonly botId: string; readonly botUserId: string; readonly workspaceUrl?: string | undefined };
   /** HTTP or Socket Mode settings for Bolt; tests pass a receiver of their own. */
   readonly bolt:
     | { kind: 'http'; signingSecret: string; port: number; healthy: () => boolean }
@@ -40,6 +62,7 @@ export interface Mockdesign {
   readonly deps: ListenerDeps;
   /** The Web API client posts go through (closed by whoever stops the app, after the dispatcher drains). */
   readonly api: SlackApi;
+  readonly messenger: Messenger;
 }
 
 /** Session ids go into button values and metadata: short, URL-safe, unguessable. */
@@ -50,6 +73,42 @@ export function newSessionId(): string {
 /** Names one process among the instances sharing a database: host, pid and a random part. */
 export function newInstanceId(): string {
   return `${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The token each post is made with: the one bot token, or the token of the installation that owns the session. */
+function credentialsFor(auth: SlackAuthOptions): (session: Session) => Promise<Credentials | undefined> {
+  if (auth.kind === 'single') {
+    const fixed: Credentials = { token: auth.botToken, workspaceUrl: auth.identity.workspaceUrl };
+    return async () => fixed;
+  }
+  return async (session) => {
+    const bot = await auth.installations.botFor({ teamId: session.teamId, enterpriseId: session.enterpriseId });
+    return bot ? { token: bot.token, workspaceUrl: undefined } : undefined;
+  };
+}
+
+/**
+ * Bolt's authorize over our installations: the workspace's own install, else its organisation's org-wide one,
+ * else (a channel shared with another organisation) the install that owns the session running in that channel.
+ * Nothing found is not an error here: the request goes on without a token and is answered with how to install.
+ */
+function authorizeFromInstallations(installations: MockdesignInstallationStore, store: Store): Authorize<boolean> {
+  return async (source) => {
+    let bot = await installations.botFor({ teamId: source.teamId, enterpriseId: source.enterpriseId });
+    if (!bot && source.conversationId) {
+      // Whether the channel really is shared is checked by the listener (session-finder.ts) before anything is shown.
+      const [session] = await store.sessions.liveByChannel(source.conversationId, 1);
+      if (session) bot = await installations.botFor({ teamId: session.teamId, enterpriseId: session.enterpriseId });
+    }
+    if (!bot) return { teamId: source.teamId, enterpriseId: source.enterpriseId };
+    return {
+      botToken: bot.token,
+      ...(bot.botId ? { botId: bot.botId } : {}),
+      ...(bot.botUserId ? { botUserId: bot.botUserId } : {}),
+      teamId: source.teamId ?? bot.teamId,
+      enterpriseId: source.enterpriseId ?? (bot.enterpriseId || undefined),
+    };
+  };
 }
 
 export function composeMockdesign(options: ComposeOptions): Mockdesign {
@@ -65,26 +124,43 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     },
   });
 
+  const auth = options.auth;
   const common = {
-    token: options.botToken,
+    ...(auth.kind === 'single'
+      ? // Who the bot is came from auth.test at start-up; Bolt then needs no auth.test of its own.
+        { token: auth.botToken, botId: auth.identity.botId, botUserId: auth.identity.botUserId }
+      : { authorize: authorizeFromInstallations(auth.installations, store) }),
     logger: boltLogger(logger),
     // We retry posts ourselves, durably and per channel; the client must neither retry nor pause its whole
     // queue on a 429 (that would hold up every other channel).
     clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: REQUEST_TIMEOUT_MS },
-    botId: options.identity.botId,
-    botUserId: options.identity.botUserId,
   };
+  const routes = (healthy: () => boolean) => [
+    healthRoute(healthy),
+    ...(auth.kind === 'oauth'
+      ? installRoutes({
+          clientId: auth.clientId,
+          clientSecret: auth.clientSecret,
+          stateSecret: auth.stateSecret,
+          installationStore: auth.installations,
+          slackApiUrl: options.slackApiUrl,
+          publicUrl: auth.publicUrl,
+          clock,
+          logger,
+        })
+      : []),
+  ];
   const bolt = options.bolt;
   const app =
     bolt.kind === 'receiver'
       ? new App({ ...common, receiver: bolt.receiver })
       : bolt.kind === 'http'
-        ? new App({ ...common, signingSecret: bolt.signingSecret, port: bolt.port, customRoutes: [healthRoute(bolt.healthy)] })
+        ? new App({ ...common, signingSecret: bolt.signingSecret, port: bolt.port, customRoutes: routes(bolt.healthy) })
         : new App({
             ...common,
             socketMode: true,
             appToken: bolt.appToken,
-            customRoutes: [healthRoute(bolt.healthy)],
+            customRoutes: routes(bolt.healthy),
             // Bolt hands `installerOptions.clientOptions` (by default our `clientOptions`) to the Socket Mode client,
             // whose `apps.connections.open` would then get `retries: 0`: one 503 while reconnecting after Slack drops
             // the socket, and the client throws and the process dies. Only the API URL here, so the Socket Mode client
@@ -94,14 +170,16 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
 
   const api = createSlackApi({
     baseUrl: options.slackApiUrl,
-    token: options.botToken,
+    token: auth.kind === 'single' ? auth.botToken : undefined,
     timeoutMs: REQUEST_TIMEOUT_MS,
     // Every worker may hold a connection; more would only queue inside Slack's per-method limits.
     maxSockets: options.postConcurrency ?? DEFAULT_CONCURRENCY,
   });
+  const credentials = credentialsFor(auth);
+  const messenger = createSlackMessenger(api, { credentials });
   const dispatcher = createDispatcher({
     store,
-    messenger: createSlackMessenger(api, { workspaceUrl: options.identity.workspaceUrl }),
+    messenger,
     logger,
     clock,
     instanceId: options.instanceId ?? newInstanceId(),
@@ -115,7 +193,21 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     dispatcher,
     logger,
     clock,
-    botUserId: options.identity.botUserId,
+    sessions: createSessionFinder(
+      store,
+      cachedSharedCheck(async (session) => {
+        const bot = await credentials(session);
+        if (!bot) return false;
+        const info = await api.call<{ ok: boolean; channel?: { is_shared?: boolean; is_ext_shared?: boolean; is_org_shared?: boolean } }>(
+          'conversations.info',
+          { channel: session.channelId },
+          bot.token,
+        );
+        return Boolean(info.channel?.is_shared || info.channel?.is_ext_shared || info.channel?.is_org_shared);
+      }, clock),
+    ),
+    installations: auth.kind === 'oauth' ? auth.installations : undefined,
+    installUrl: auth.kind === 'oauth' && auth.publicUrl ? `${auth.publicUrl}${INSTALL_PATH}` : undefined,
   };
   registerListeners(app, deps);
   app.error(async (error) => {
@@ -123,5 +215,5 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     const err = error as { code?: string; original?: unknown };
     logger.error('listener failed', { code: err.code }, err.original ?? error);
   });
-  return { app, dispatcher, deps, api };
+  return { app, dispatcher, deps, api, messenger };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { MAKE_TOKEN_KEY, parseTokenKey, parseTokenKeys, type TokenKey, TokenKeyError } from './security/token-cipher.ts';
 
 export type DatabaseTarget = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
@@ -17,7 +18,32 @@ const token = (prefix: string, example: string) =>
 
 const Env = z
   .object({
-    SLACK_BOT_TOKEN: token('xoxb-', 'xoxb-1234-5678-abcd (OAuth & Permissions → Bot User OAuth Token)'),
+    SLACK_BOT_TOKEN: token('xoxb-', 'xoxb-1234-5678-abcd (OAuth & Permissions → Bot User OAuth Token)').optional(),
+    SLACK_CLIENT_ID: z
+      .string()
+      .trim()
+      .regex(/^\d+\.\d+$/, { message: 'must be the Client ID from Basic Information → App Credentials, such as 1234567890.1234567890' })
+      .optional(),
+    SLACK_CLIENT_SECRET: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-f]{16,}$/i, { message: 'must be the hex Client Secret from Basic Information → App Credentials' })
+      .optional(),
+    SLACK_STATE_SECRET: z.string().trim().min(16, { message: 'must be a random string of at least 16 characters (it signs install links)' }).optional(),
+    SLACK_TOKEN_KEY: z
+      .string()
+      .trim()
+      .refine((v) => tryParseKey(v, 'SLACK_TOKEN_KEY') === undefined, { message: `must be 32 random bytes in base64 or hex; make one with ${MAKE_TOKEN_KEY}` })
+      .optional(),
+    SLACK_TOKEN_KEY_PREVIOUS: z
+      .string()
+      .trim()
+      .refine((v) => tryParseKeys(v) === undefined, { message: 'must be earlier SLACK_TOKEN_KEY values, comma-separated' })
+      .optional(),
+    PUBLIC_URL: z
+      .url({ message: 'must be the https:// address Slack reaches this app at, such as https://mockdesign.example.com' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
     SLACK_SIGNING_SECRET: z
       .string()
       .trim()
@@ -46,6 +72,25 @@ const Env = z
     POST_CONCURRENCY: z.coerce.number({ message: 'must be a whole number such as 100' }).int().min(1).max(1000).default(100),
   })
   .superRefine((env, ctx) => {
+    const oauthSet = OAUTH_VARIABLES.filter((name) => env[name] !== undefined);
+    if (env.SLACK_BOT_TOKEN && oauthSet.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_BOT_TOKEN'],
+        message: `is set together with ${oauthSet.join(', ')}: set SLACK_BOT_TOKEN for one workspace, or ${OAUTH_VARIABLES.join(', ')} (without SLACK_BOT_TOKEN) to install in many, not both`,
+      });
+    } else if (!env.SLACK_BOT_TOKEN) {
+      const missing = OAUTH_VARIABLES.filter((name) => env[name] === undefined);
+      if (oauthSet.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SLACK_BOT_TOKEN'],
+          message: `is required for one workspace (or set ${OAUTH_VARIABLES.join(', ')} to install in many workspaces)`,
+        });
+      } else if (missing.length > 0) {
+        ctx.addIssue({ code: 'custom', path: [missing.join(', ')], message: `${missing.length === 1 ? 'is' : 'are'} missing: installing in many workspaces needs ${OAUTH_VARIABLES.join(', ')}` });
+      }
+    }
     if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -55,9 +100,46 @@ const Env = z
     }
   });
 
+/** Install in many workspaces: all four, and no SLACK_BOT_TOKEN. */
+export const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_TOKEN_KEY'] as const;
+
+function tryParseKey(text: string, name: string): TokenKeyError | undefined {
+  try {
+    parseTokenKey(text, name);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TokenKeyError) return error;
+    throw error;
+  }
+}
+
+function tryParseKeys(text: string): TokenKeyError | undefined {
+  try {
+    parseTokenKeys(text);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TokenKeyError) return error;
+    throw error;
+  }
+}
+
+/** One workspace with a bot token, or many with OAuth installs (tokens per installation in the database). */
+export type SlackAuth =
+  | { readonly kind: 'single'; readonly botToken: string }
+  | {
+      readonly kind: 'oauth';
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly stateSecret: string;
+      readonly tokenKey: TokenKey;
+      readonly previousTokenKeys: readonly TokenKey[];
+    };
+
 export interface Config {
   readonly mode: 'http' | 'socket';
-  readonly botToken: string;
+  readonly auth: SlackAuth;
+  /** Where Slack and people reach this app (install links, the OAuth redirect); optional. */
+  readonly publicUrl: string | undefined;
   readonly signingSecret: string | undefined;
   readonly appToken: string | undefined;
   readonly slackApiUrl: string;
@@ -104,7 +186,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   const e = parsed.data;
   return Object.freeze({
     mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
-    botToken: e.SLACK_BOT_TOKEN,
+    auth: e.SLACK_BOT_TOKEN
+      ? { kind: 'single', botToken: e.SLACK_BOT_TOKEN }
+      : {
+          kind: 'oauth',
+          clientId: e.SLACK_CLIENT_ID ?? '',
+          clientSecret: e.SLACK_CLIENT_SECRET ?? '',
+          stateSecret: e.SLACK_STATE_SECRET ?? '',
+          tokenKey: parseTokenKey(e.SLACK_TOKEN_KEY ?? ''),
+          previousTokenKeys: e.SLACK_TOKEN_KEY_PREVIOUS ? parseTokenKeys(e.SLACK_TOKEN_KEY_PREVIOUS) : [],
+        },
+    publicUrl: e.PUBLIC_URL,
     signingSecret: e.SLACK_SIGNING_SECRET,
     appToken: e.SLACK_APP_TOKEN,
     slackApiUrl: e.SLACK_API_URL,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
 import type { Logger, Store } from './app/ports.ts';
-import { composeMockdesign, newInstanceId } from './compose.ts';
+import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
 import { ConfigError, type DatabaseTarget, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
@@ -14,6 +14,9 @@ import { loadEnvFileIfPresent } from './env-file.ts';
 import { createLogger } from './logger.ts';
 import { PACKAGE_ROOT } from './paths.ts';
 import { startTicker } from './scheduler/ticker.ts';
+import { createTokenCipher } from './security/token-cipher.ts';
+import { createInstallationStore, slackTokenRefresher } from './slack/installation-store.ts';
+import { INSTALL_PATH, REDIRECT_PATH } from './slack/oauth.ts';
 import { superviseSocketMode } from './slack/socket-mode.ts';
 
 const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
@@ -65,20 +68,36 @@ async function main(): Promise<void> {
   const clock = () => Date.now();
   const { store, release } = await openStore(config.database, clock, logger);
 
-  const identity = await verifyBotToken(config.botToken, config.slackApiUrl);
-  logger.info('connected to Slack', { team: identity.teamId, bot_user: identity.botUserId });
+  const instanceId = newInstanceId();
+  let auth: SlackAuthOptions;
+  if (config.auth.kind === 'single') {
+    const identity = await verifyBotToken(config.auth.botToken, config.slackApiUrl);
+    logger.info('connected to Slack', { team: identity.teamId, bot_user: identity.botUserId });
+    auth = { kind: 'single', botToken: config.auth.botToken, identity };
+  } else {
+    const { clientId, clientSecret, stateSecret, tokenKey, previousTokenKeys } = config.auth;
+    const installations = createInstallationStore(store, createTokenCipher(tokenKey, previousTokenKeys), clock, {
+      owner: instanceId,
+      // Used only for installations whose tokens rotate (Slack says so in the install's answer).
+      refresh: slackTokenRefresher({ clientId, clientSecret, slackApiUrl: config.slackApiUrl, clock }),
+      logger,
+    });
+    auth = { kind: 'oauth', installations, clientId, clientSecret, stateSecret, publicUrl: config.publicUrl };
+    logger.info('installing in many workspaces', {
+      install_page: config.publicUrl ? `${config.publicUrl}${INSTALL_PATH}` : INSTALL_PATH,
+      redirect: config.publicUrl ? `${config.publicUrl}${REDIRECT_PATH}` : "(the app's redirect URL in Slack)",
+    });
+  }
 
   let ready = false;
-  const instanceId = newInstanceId();
   const { app, dispatcher, api } = composeMockdesign({
     store,
     instanceId,
-    botToken: config.botToken,
+    auth,
     slackApiUrl: config.slackApiUrl,
     logger,
     clock,
     postConcurrency: config.postConcurrency,
-    identity,
     bolt:
       config.mode === 'socket'
         ? { kind: 'socket', appToken: config.appToken ?? '', port: config.port, healthy: () => ready }

@@ -257,7 +257,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       log.info('posting works again; the session carries on', { session: session.id, channel: session.channelId });
     }
     if (step.kind === 'root' && ts) {
-      const link = await messenger.permalink(session.channelId, ts).catch(() => undefined);
+      const link = await messenger.permalink(session, ts).catch(() => undefined);
       if (link) await store.sessions.setPermalink(session.id, link);
     }
   }
@@ -356,7 +356,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * until the invitation (or `member_joined_channel`) lets it through, or given up on and reported.
    */
   async function handleNotInChannel(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
-    const joined = await messenger.join(session.channelId).catch(() => false);
+    const joined = await messenger.join(session).catch(() => false);
     if (joined) {
       log.info('joined the channel to post', ctx);
       await store.steps.retry(step, owner, { delayMs: 0, error: 'not_in_channel', uncertain: false, countAttempt: false });

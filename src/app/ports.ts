@@ -65,6 +65,8 @@ export interface SessionRepository {
   findForUpdate(id: string): Promise<Session | undefined>;
   /** The live (running or paused) session of a channel, scoped to its workspace. */
   findLive(workspace: Workspace, channelId: string): Promise<Session | undefined>;
+  /** Live sessions in a channel id, of any workspace (a channel shared between organisations has one id on every side). */
+  liveByChannel(channelId: string, limit?: number): Promise<Session[]>;
   /** Live sessions a person hosts, interviews in or took part in, newest first (for the Home tab). */
   liveForUser(workspace: Workspace, userId: string, limit?: number): Promise<Session[]>;
   /** Live sessions of a channel in any state that the bot could not post to (for when it is invited). */
@@ -88,6 +90,8 @@ export interface SessionRepository {
   resume(sessionId: string, at: number): Promise<boolean>;
   /** Ends every live session of a workspace (the app was uninstalled or its tokens revoked); returns their ids. */
   endAllForWorkspace(workspace: Workspace, at: number, reason: string): Promise<string[]>;
+  /** Teams of an organisation that have live sessions (an org-wide uninstall ends theirs). */
+  teamsWithLiveSessions(enterpriseId: string): Promise<string[]>;
   /** Records that the host was told `kind` about this session; false if they already were (tell once). */
   firstNotice(sessionId: string, kind: string, at: number): Promise<boolean>;
 }
@@ -280,10 +284,10 @@ export interface Messenger {
   find(snapshot: SessionSnapshot, step: Step, part: number): Promise<string | undefined>;
   /** Re-renders the root message from current state (idempotent). */
   updateRoot(snapshot: SessionSnapshot, now: number): Promise<void>;
-  /** A permalink to the root message, if Slack gives one. */
-  permalink(channelId: string, ts: string): Promise<string | undefined>;
-  /** Tries to join a public channel; false when it cannot (private channel, no scope). */
-  join(channelId: string): Promise<boolean>;
+  /** A permalink to the session's root message, if Slack gives one. */
+  permalink(session: Session, ts: string): Promise<string | undefined>;
+  /** Tries to join the session's channel (public channels only); false when it cannot (private channel, no scope). */
+  join(session: Session): Promise<boolean>;
   /** A direct message to the host about a problem they can fix or should know of. */
   tellHost(session: Session, notice: HostNotice): Promise<void>;
 }

@@ -5,7 +5,7 @@
 import type { NoteKind } from '../domain/notes.ts';
 import { PHASE_COUNT } from '../domain/phases.ts';
 import type { Plan } from '../domain/plan.ts';
-import { canSteer, sameWorkspace, type Session, type Workspace } from '../domain/session.ts';
+import { type Access, canSteer, reaches, type Session, type Workspace } from '../domain/session.ts';
 import { advance, currentPhaseIndex, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
 import type { Repositories, Store } from './ports.ts';
 
@@ -52,11 +52,11 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
 export type SteerRefusal = 'not_found' | 'not_allowed' | 'ended' | 'paused' | 'not_paused' | 'stale';
 export type SteerOutcome = { ok: true; session: Session; detail?: string } | { ok: false; reason: SteerRefusal; session?: Session };
 
-async function loadForSteering(tx: Repositories, sessionId: string, workspace: Workspace, userId: string): Promise<SteerOutcome> {
+async function loadForSteering(tx: Repositories, sessionId: string, workspace: Access, userId: string): Promise<SteerOutcome> {
   // Locked for the transaction: two instances steering the same session take turns.
   const session = await tx.sessions.findForUpdate(sessionId);
   // A session of another workspace is treated exactly like one that does not exist.
-  if (!session || !sameWorkspace(session, workspace)) return { ok: false, reason: 'not_found' };
+  if (!session || !reaches(session, workspace)) return { ok: false, reason: 'not_found' };
   if (session.status === 'ended') return { ok: false, reason: 'ended', session };
   if (!canSteer(session, userId)) return { ok: false, reason: 'not_allowed', session };
   return { ok: true, session };
@@ -70,7 +70,7 @@ async function loadForSteering(tx: Repositories, sessionId: string, workspace: W
 export function nextPhase(
   deps: SessionDeps,
   sessionId: string,
-  workspace: Workspace,
+  workspace: Access,
   userId: string,
   now: number,
   expected: { from: number } | 'typed',
@@ -94,7 +94,7 @@ export function nextPhase(
   });
 }
 
-export function endSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): Promise<SteerOutcome> {
+export function endSession(deps: SessionDeps, sessionId: string, workspace: Access, userId: string, now: number): Promise<SteerOutcome> {
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
@@ -138,7 +138,7 @@ export async function releaseSession(tx: Repositories, session: Session, now: nu
   return true;
 }
 
-export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): Promise<SteerOutcome> {
+export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Access, userId: string, now: number): Promise<SteerOutcome> {
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
@@ -147,7 +147,7 @@ export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Wo
   });
 }
 
-export function resumeSession(deps: SessionDeps, sessionId: string, workspace: Workspace, userId: string, now: number): Promise<SteerOutcome> {
+export function resumeSession(deps: SessionDeps, sessionId: string, workspace: Access, userId: string, now: number): Promise<SteerOutcome> {
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
@@ -158,7 +158,7 @@ export function resumeSession(deps: SessionDeps, sessionId: string, workspace: W
   });
 }
 
-export interface NoteInput extends Workspace {
+export interface NoteInput extends Access {
   readonly sessionId: string;
   readonly authorId: string;
   /** Defaults to the phase under way. */
@@ -176,7 +176,7 @@ export type NoteOutcome =
 export function addNote(deps: SessionDeps, input: NoteInput, now: number): Promise<NoteOutcome> {
   return deps.store.transaction(async (tx) => {
     const session = await tx.sessions.find(input.sessionId);
-    if (!session || !sameWorkspace(session, input)) return { ok: false, reason: 'not_found' };
+    if (!session || !reaches(session, input)) return { ok: false, reason: 'not_found' };
     if (session.status === 'ended') return { ok: false, reason: 'ended' };
     const phaseIndex = input.phaseIndex ?? currentPhaseIndex(session.phases, now);
     if (!Number.isInteger(phaseIndex) || phaseIndex < 0 || phaseIndex >= PHASE_COUNT) return { ok: false, reason: 'bad_phase' };

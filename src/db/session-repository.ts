@@ -127,6 +127,10 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       );
     },
 
+    async liveByChannel(channelId, limit = 5) {
+      return load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND status <> 'ended' ORDER BY created_at LIMIT $2`, [channelId, limit]));
+    },
+
     async liveForUser(workspace, userId, limit = 20) {
       const rows = await db.all(
         `SELECT ${SESSION_COLUMNS.split(',').map((c) => `s.${c.trim()}`).join(', ')} FROM sessions s JOIN session_people p ON p.session_id = s.id
@@ -229,6 +233,11 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
         [at, reason, workspace.teamId, workspace.enterpriseId],
       );
       return rows.map((r) => String(r.id));
+    },
+
+    async teamsWithLiveSessions(enterpriseId) {
+      const rows = await db.all(`SELECT DISTINCT team_id FROM sessions WHERE enterprise_id = $1 AND status <> 'ended'`, [enterpriseId]);
+      return rows.map((r) => String(r.team_id));
     },
 
     async firstNotice(sessionId, kind, at) {

@@ -38,3 +38,17 @@ export function canSteer(session: Session, userId: string): boolean {
 export function sameWorkspace(session: Session, workspace: Workspace): boolean {
   return session.teamId === workspace.teamId && session.enterpriseId === workspace.enterpriseId;
 }
+
+/** Where a request comes from: its workspace and, when it has one, the channel it was made in. */
+export interface Access extends Workspace {
+  readonly channelId?: string | undefined;
+}
+
+/**
+ * A session is reachable from its own workspace, and from its channel: a channel shared between organisations
+ * (Slack Connect) or between workspaces of one organisation has one session, which people of every side see and,
+ * when named, steer. From anywhere else a session is treated as if it did not exist.
+ */
+export function reaches(session: Session, from: Access): boolean {
+  return sameWorkspace(session, from) || (from.channelId !== undefined && from.channelId === session.channelId);
+}

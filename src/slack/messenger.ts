@@ -4,7 +4,7 @@ import type { Session } from '../domain/session.ts';
 import { buildSummary } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
-import type { SlackApi } from './web-api.ts';
+import type { SlackApi, SlackArgs } from './web-api.ts';
 import type { SlackMessage } from './views/message.ts';
 import { renderPhaseMessage, renderWarningMessage } from './views/phase-message.ts';
 import { renderSessionMessage } from './views/session-message.ts';
@@ -98,13 +98,29 @@ interface TaggedMessage {
 }
 
 /**
- * `workspaceUrl` (auth.test's `url`, e.g. https://acme.slack.com/) lets a top-level message's permalink be
- * written rather than asked for: one Web API call less for every session started.
+ * What posting into a session's workspace needs. `workspaceUrl` (auth.test's `url`, e.g. https://acme.slack.com/)
+ * lets a top-level message's permalink be written rather than asked for: one Web API call less per session.
  */
-export function createSlackMessenger(api: SlackApi, options: { workspaceUrl?: string | undefined } = {}): Messenger {
-  async function call<T>(fn: () => Promise<T>): Promise<T> {
+export interface Credentials {
+  readonly token: string;
+  readonly workspaceUrl?: string | undefined;
+}
+
+/**
+ * `credentials`: the token of the installation that owns a session, looked up for every call (the lookup is
+ * cached); undefined when that workspace has uninstalled the app, which ends the session like a revoked token.
+ */
+export function createSlackMessenger(api: SlackApi, options: { credentials: (session: Session) => Promise<Credentials | undefined> }): Messenger {
+  async function credentialsOf(session: Session): Promise<Credentials> {
+    const found = await options.credentials(session);
+    if (!found) throw new DeliveryError('auth_revoked', 'not_installed');
+    return found;
+  }
+
+  async function call<T extends { ok: boolean }>(session: Session, method: string, args: SlackArgs): Promise<T> {
+    const { token } = await credentialsOf(session);
     try {
-      return await fn();
+      return await api.call<T>(method, args, token);
     } catch (error) {
       throw classifySlackError(error);
     }
@@ -117,6 +133,7 @@ export function createSlackMessenger(api: SlackApi, options: { workspaceUrl?: st
   }
 
   async function lookup(session: Session, step: Step, part: number): Promise<string | undefined> {
+    const { token } = await credentialsOf(session);
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       const result = (await (step.kind === 'root' || !session.rootTs
@@ -127,14 +144,14 @@ export function createSlackMessenger(api: SlackApi, options: { workspaceUrl?: st
             include_all_metadata: true,
             limit: 200,
             ...(cursor ? { cursor } : {}),
-          })
+          }, token)
         : api.call('conversations.replies', {
             channel: session.channelId,
             ts: session.rootTs,
             include_all_metadata: true,
             limit: 200,
             ...(cursor ? { cursor } : {}),
-          }))) as { messages?: TaggedMessage[]; response_metadata?: { next_cursor?: string } };
+          }, token))) as { messages?: TaggedMessage[]; response_metadata?: { next_cursor?: string } };
       const found = result.messages?.find((m) => isOurs(m, session, step, part));
       if (found?.ts) return found.ts;
       cursor = result.response_metadata?.next_cursor || undefined;
@@ -153,17 +170,15 @@ export function createSlackMessenger(api: SlackApi, options: { workspaceUrl?: st
       if (!message) throw new DeliveryError('rejected', `no part ${part}`);
       const { session } = snapshot;
       const thread = step.kind === 'root' ? {} : session.rootTs ? { thread_ts: session.rootTs } : {};
-      const result = await call(() =>
-        api.call<{ ok: boolean; ts?: string }>('chat.postMessage', {
-          channel: session.channelId,
-          text: message.text,
-          blocks: message.blocks,
-          ...thread,
-          unfurl_links: false,
-          unfurl_media: false,
-          metadata: { event_type: METADATA_EVENT_TYPE, event_payload: { session_id: session.id, step: step.key, part } },
-        }),
-      );
+      const result = await call<{ ok: boolean; ts?: string }>(session, 'chat.postMessage', {
+        channel: session.channelId,
+        text: message.text,
+        blocks: message.blocks,
+        ...thread,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: METADATA_EVENT_TYPE, event_payload: { session_id: session.id, step: step.key, part } },
+      });
       if (!result.ts) throw new DeliveryError('transient', 'no_ts', { maybeDelivered: true });
       return result.ts;
     },
@@ -182,19 +197,20 @@ export function createSlackMessenger(api: SlackApi, options: { workspaceUrl?: st
       const { session } = snapshot;
       if (!session.rootTs) return;
       const message = renderSessionMessage(snapshot, now);
-      await call(() => api.call('chat.update', { channel: session.channelId, ts: session.rootTs ?? '', text: message.text, blocks: message.blocks }));
+      await call(session, 'chat.update', { channel: session.channelId, ts: session.rootTs, text: message.text, blocks: message.blocks });
     },
 
-    async permalink(channelId, ts) {
+    async permalink(session, ts) {
+      const { workspaceUrl } = await credentialsOf(session);
       // Slack's documented form for a message outside a thread: /archives/<channel>/p<ts without its dot>.
-      if (options.workspaceUrl) return new URL(`archives/${channelId}/p${ts.replace('.', '')}`, options.workspaceUrl).toString();
-      const result = await call(() => api.call<{ ok: boolean; permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: ts }));
+      if (workspaceUrl) return new URL(`archives/${session.channelId}/p${ts.replace('.', '')}`, workspaceUrl).toString();
+      const result = await call<{ ok: boolean; permalink?: string }>(session, 'chat.getPermalink', { channel: session.channelId, message_ts: ts });
       return result.permalink;
     },
 
-    async join(channelId) {
+    async join(session) {
       try {
-        await api.call('conversations.join', { channel: channelId });
+        await call(session, 'conversations.join', { channel: session.channelId });
         return true;
       } catch {
         return false;
@@ -203,7 +219,7 @@ export function createSlackMessenger(api: SlackApi, options: { workspaceUrl?: st
 
     async tellHost(session: Session, notice: HostNotice) {
       const text = renderHostNotice(session, notice);
-      await call(() => api.call('chat.postMessage', { channel: session.hostId, text }));
+      await call(session, 'chat.postMessage', { channel: session.hostId, text });
     },
   };
 }

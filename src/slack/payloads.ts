@@ -144,7 +144,16 @@ export function readMessageShortcut(body: unknown): MessageShortcutInput | undef
 const EventEnvelope = z.object({
   team_id: SlackId,
   enterprise_id: SlackId.nullish(),
-  event: z.object({ type: z.string(), user: SlackId.optional(), tab: z.string().optional(), channel: SlackId.optional() }),
+  is_enterprise_install: z.boolean().optional(),
+  authorizations: z.array(z.object({ is_enterprise_install: z.boolean().optional() }).loose()).nullish(),
+  event: z.object({
+    type: z.string(),
+    user: SlackId.optional(),
+    tab: z.string().optional(),
+    channel: SlackId.optional(),
+    // tokens_revoked: which kinds of token went (user ids under `oauth`, bot user ids under `bot`).
+    tokens: z.object({ oauth: z.array(z.string()).nullish(), bot: z.array(z.string()).nullish() }).loose().optional(),
+  }),
 });
 
 export interface EventInput {
@@ -154,11 +163,23 @@ export interface EventInput {
   readonly tab: string | undefined;
   /** For member_joined_channel: the channel joined. */
   readonly channelId: string | undefined;
+  /** The event reached us through an org-wide (Enterprise Grid) install. */
+  readonly orgWide: boolean;
+  /** tokens_revoked: the bot's token is among those revoked (not only people's tokens). */
+  readonly botTokenRevoked: boolean;
 }
 
 export function readEvent(body: unknown): EventInput | undefined {
   const p = EventEnvelope.safeParse(body);
   if (!p.success) return undefined;
   const e = p.data;
-  return { workspace: { teamId: e.team_id, enterpriseId: e.enterprise_id ?? '' }, type: e.event.type, userId: e.event.user, tab: e.event.tab, channelId: e.event.channel };
+  return {
+    workspace: { teamId: e.team_id, enterpriseId: e.enterprise_id ?? '' },
+    type: e.event.type,
+    userId: e.event.user,
+    tab: e.event.tab,
+    channelId: e.event.channel,
+    orgWide: e.authorizations?.[0]?.is_enterprise_install ?? e.is_enterprise_install ?? false,
+    botTokenRevoked: (e.event.tokens?.bot?.length ?? 0) > 0,
+  };
 }

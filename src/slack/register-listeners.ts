@@ -7,6 +7,7 @@ import { makeCommandListener } from './listeners/command.ts';
 import { makeAccessRevokedListener, makeAppHomeListener, makeMemberJoinedListener } from './listeners/events.ts';
 import { makeNoteModalSubmit } from './listeners/note-modal-submit.ts';
 import { makeSaveAsNoteShortcut } from './listeners/shortcuts.ts';
+import { renderNotInstalled } from './views/replies.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Slack re-delivers an event it thinks we missed; the event id tells a retry from a new event. The id counts
@@ -24,6 +25,21 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
     await deps.store.requests.finish(key, deps.clock());
   });
+  // Installed in many workspaces: a request from one without an installation (uninstalled, or its tokens
+  // revoked) reaches no listener; a command gets a short answer saying how to install, the rest only an ack.
+  if (deps.installations) {
+    app.use(async (args) => {
+      if (args.context.botToken) return args.next();
+      const body = args.body as { command?: unknown; event?: { type?: unknown } };
+      if (body.event?.type === 'app_uninstalled' || body.event?.type === 'tokens_revoked') return args.next();
+      const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;
+      deps.logger.info('a request from a workspace without an installation', { team: args.context.teamId ?? '', enterprise: args.context.enterpriseId ?? '' });
+      if (typeof body.command === 'string') {
+        const reply = renderNotInstalled(deps.installUrl);
+        await ack?.({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
+      } else await ack?.();
+    });
+  }
   app.command(COMMAND, makeCommandListener(deps));
   app.action(ACTION_IDS.addNote, makeAddNoteAction(deps));
   app.action(ACTION_IDS.nextPhase, makeSteerAction(deps, 'next'));

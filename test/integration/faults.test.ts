@@ -5,7 +5,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, SETTLE_MS } from '../../src/app/dispatcher.ts';
 import { REPEAT_WINDOW_MS } from '../../src/app/sessions.ts';
-import { createSlackMessenger } from '../../src/slack/messenger.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
 import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST } from '../support/harness.ts';
 
@@ -111,7 +110,7 @@ describe('posts in doubt', () => {
     await h.store.steps.beginPost(step, dead);
     const session = await h.store.sessions.find(step.sessionId);
     if (!session) throw new Error('no session');
-    await createSlackMessenger(h.md.api).post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
+    await h.md.messenger.post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
     return step.id;
   }
 

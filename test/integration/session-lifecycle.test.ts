@@ -140,7 +140,7 @@ describe('a restart in the middle of a session', () => {
     expect(await h.store.steps.beginPost(step, dead)).toBe(true);
     const session = await h.store.sessions.find(step.sessionId);
     if (!session) throw new Error('no session');
-    const messenger = (await import('../../src/slack/messenger.ts')).createSlackMessenger(h.md.api);
+    const messenger = h.md.messenger;
     await messenger.post({ session, notes: [], participants: [] }, step, 0, h.clock.now());
     expect(timeline(h)).toEqual(['phase 1', 'time check']);
 

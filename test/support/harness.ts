@@ -56,11 +56,10 @@ export async function createHarness(
   const store = createStore(createSqliteDatabase(db), clock.now);
   const md = composeMockdesign({
     store,
-    botToken: slack.botToken,
+    auth: { kind: 'single', botToken: slack.botToken, identity: { botId: 'B0BOT', botUserId: 'U0BOT', workspaceUrl: options.workspaceUrl } },
     slackApiUrl: slack.apiUrl,
     logger,
     clock: clock.now,
-    identity: { botId: 'B0BOT', botUserId: 'U0BOT', workspaceUrl: options.workspaceUrl },
     bolt: { kind: 'receiver', receiver },
     ...(options.postConcurrency === undefined ? {} : { postConcurrency: options.postConcurrency }),
     // The test moves the clock: no pacing in real time, no timers of our own.

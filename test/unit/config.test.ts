@@ -1,4 +1,5 @@
 /** Configuration: every variable validated at start-up with a message that says what it should look like. */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, databasePathFrom, loadConfig } from '../../src/config.ts';
 
@@ -52,6 +53,58 @@ describe('loadConfig', () => {
     } catch (error) {
       expect(String(error)).not.toContain('zz-super-secret-zz');
     }
+  });
+});
+
+describe('one workspace or many', () => {
+  const key = randomBytes(32).toString('base64');
+  const oauth = {
+    SLACK_SIGNING_SECRET: base.SLACK_SIGNING_SECRET,
+    SLACK_CLIENT_ID: '1234567890.9876543210',
+    SLACK_CLIENT_SECRET: 'abcdef0123456789abcdef0123456789',
+    SLACK_STATE_SECRET: 'a-long-random-state-secret',
+    SLACK_TOKEN_KEY: key,
+  };
+  const problem = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return String((error as Error).message);
+    }
+    return expect.unreachable('the configuration was accepted') as never;
+  };
+
+  it('a bot token alone is one workspace', () => {
+    expect(loadConfig(base).auth).toEqual({ kind: 'single', botToken: base.SLACK_BOT_TOKEN });
+  });
+
+  it('client id, client secret, state secret and token key without a bot token install in many', () => {
+    const config = loadConfig({ ...oauth, PUBLIC_URL: 'https://mockdesign.example.com/' });
+    expect(config.auth).toMatchObject({ kind: 'oauth', clientId: oauth.SLACK_CLIENT_ID, clientSecret: oauth.SLACK_CLIENT_SECRET, stateSecret: oauth.SLACK_STATE_SECRET });
+    expect(config.auth.kind === 'oauth' && config.auth.tokenKey.id).toMatch(/^[0-9a-f]{8}$/);
+    expect(config.publicUrl).toBe('https://mockdesign.example.com');
+  });
+
+  it('names every missing OAuth variable', () => {
+    const message = problem({ SLACK_SIGNING_SECRET: base.SLACK_SIGNING_SECRET, SLACK_CLIENT_ID: oauth.SLACK_CLIENT_ID });
+    expect(message).toContain('SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_TOKEN_KEY are missing');
+  });
+
+  it('refuses a bot token mixed with OAuth variables, naming them', () => {
+    const message = problem({ ...oauth, SLACK_BOT_TOKEN: base.SLACK_BOT_TOKEN });
+    expect(message).toMatch(/SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_TOKEN_KEY/);
+  });
+
+  it('refuses a token key that is not 32 bytes, and says how to make one, without echoing it', () => {
+    const message = problem({ ...oauth, SLACK_TOKEN_KEY: 'short-and-secret-value' });
+    expect(message).toMatch(/SLACK_TOKEN_KEY must be 32 random bytes/);
+    expect(message).toContain('randomBytes(32)');
+    expect(message).not.toContain('short-and-secret-value');
+  });
+
+  it('refuses a client id that is not one', () => {
+    expect(problem({ ...oauth, SLACK_CLIENT_ID: 'my-app' })).toMatch(/SLACK_CLIENT_ID must be the Client ID/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** The session message's buttons: Add note opens the modal; Next phase and End session steer the session. */
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { endSession, nextPhase } from '../../app/sessions.ts';
-import { sameWorkspace } from '../../domain/session.ts';
+import { reaches } from '../../domain/session.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { type ButtonInput, readButton } from '../payloads.ts';
 import type { SlackMessage } from '../views/message.ts';
@@ -35,7 +35,9 @@ export function makeAddNoteAction(deps: ListenerDeps) {
     if (!input) return;
     const target = decodeButtonValue(input.value);
     const session = target ? await deps.store.sessions.find(target.sessionId) : undefined;
-    if (!session || !sameWorkspace(session, input.workspace)) return tellClicker(args, input, deps, renderRefusal('not_found'));
+    if (!session || !reaches(session, await deps.sessions.accessTo(session.id, { ...input.workspace, channelId: input.channelId }))) {
+      return tellClicker(args, input, deps, renderRefusal('not_found'));
+    }
     if (session.status === 'ended') return tellClicker(args, input, deps, renderRefusal('ended'));
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
     await args.client.views.open({ trigger_id: input.triggerId, view: renderNoteModalFor(session, deps.clock()) });
@@ -49,10 +51,11 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end') {
     const target = decodeButtonValue(input.value);
     if (!target) return tellClicker(args, input, deps, renderRefusal('not_found'));
     const now = deps.clock();
+    const access = await deps.sessions.accessTo(target.sessionId, { ...input.workspace, channelId: input.channelId });
     const outcome =
       which === 'next'
-        ? await nextPhase(deps, target.sessionId, input.workspace, input.userId, now, target.phaseIndex === undefined ? 'typed' : { from: target.phaseIndex })
-        : await endSession(deps, target.sessionId, input.workspace, input.userId, now);
+        ? await nextPhase(deps, target.sessionId, access, input.userId, now, target.phaseIndex === undefined ? 'typed' : { from: target.phaseIndex })
+        : await endSession(deps, target.sessionId, access, input.userId, now);
     if (!outcome.ok) return tellClicker(args, input, deps, renderRefusal(outcome.reason, outcome.session));
     deps.logger.info(`session ${which} (button)`, { team: input.workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     void deps.dispatcher.tick();

@@ -35,7 +35,9 @@ export function makeCommandListener(deps: ListenerDeps) {
       deps.logger.warn('ignored a malformed slash command payload');
       return reply(renderPlain('Slack sent this command in a form I could not read. Please try again.'));
     }
-    const { workspace, userId: user, channelId } = input;
+    const { userId: user, channelId } = input;
+    // The asking workspace and channel: in a channel shared between organisations, both sides reach its one session.
+    const workspace = { ...input.workspace, channelId };
     // Parsed as Slack sent it (mentions as <@U…> refs, typed brackets as entities); free text is made plain after.
     const parsed = parseCommand(input.text);
 
@@ -50,7 +52,7 @@ export function makeCommandListener(deps: ListenerDeps) {
           return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
         }
         // Ack first: one read decides the answer, and the session is written after Slack has it.
-        const existing = await deps.store.sessions.findLive(workspace, channelId);
+        const existing = await deps.sessions.liveHere(workspace);
         if (existing) return reply(renderBusy(existing));
         await reply(renderStarted({ topic, createdAt: now, endsAt: now + parsed.plan.reduce((sum, ms) => sum + ms, 0) }));
         const later = (message: SlackMessage) => respond(ephemeral(message)).catch((error: unknown) => deps.logger.warn('could not answer through the response URL', { channel: channelId, reason: String(error) }));
@@ -58,7 +60,7 @@ export function makeCommandListener(deps: ListenerDeps) {
         try {
           outcome = await startSession(
             deps,
-            { ...workspace, channelId, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
+            { ...input.workspace, channelId, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
             now,
           );
         } catch (error) {
@@ -73,7 +75,7 @@ export function makeCommandListener(deps: ListenerDeps) {
       }
     }
 
-    const session = await deps.store.sessions.findLive(workspace, channelId);
+    const session = await deps.sessions.liveHere(workspace);
     if (!session) return reply(renderNoSession());
 
     switch (parsed.kind) {

@@ -10,6 +10,11 @@ import { renderHome } from '../views/home.ts';
 
 type Args = AllMiddlewareArgs & SlackEventMiddlewareArgs;
 
+/**
+ * The app was uninstalled, or its bot token revoked: that installation's tokens are deleted (installed in many
+ * workspaces) and its live sessions end at once, without further posts. Other workspaces are untouched. People's
+ * own tokens being revoked changes nothing for us: we post only as the bot.
+ */
 export function makeAccessRevokedListener(deps: ListenerDeps, reason: 'app_uninstalled' | 'tokens_revoked') {
   return async ({ body }: Args): Promise<void> => {
     const input = readEvent(body);
@@ -17,16 +22,36 @@ export function makeAccessRevokedListener(deps: ListenerDeps, reason: 'app_unins
       deps.logger.warn('ignored a malformed event', { reason });
       return;
     }
-    const ended = await endWorkspace(deps, input.workspace, deps.clock(), reason);
-    deps.logger.warn('access revoked; live sessions ended', { team: input.workspace.teamId, reason, sessions: ended.length });
+    if (reason === 'tokens_revoked' && !input.botTokenRevoked) {
+      deps.logger.info('people revoked their own tokens; the bot is unaffected', { team: input.workspace.teamId });
+      return;
+    }
+    const { teamId, enterpriseId } = input.workspace;
+    const now = deps.clock();
+    let teams = [teamId];
+    if (input.orgWide && enterpriseId) {
+      // An org-wide install served every workspace of the organisation that has no install of its own.
+      const served: string[] = [];
+      for (const team of await deps.store.sessions.teamsWithLiveSessions(enterpriseId)) {
+        if (!(await deps.store.installations.findByKey(`T:${team}`))) served.push(team);
+      }
+      teams = served;
+    }
+    if (deps.installations) {
+      await deps.installations.deleteInstallation({ teamId, enterpriseId: enterpriseId || undefined, isEnterpriseInstall: input.orgWide });
+    }
+    let ended = 0;
+    for (const team of teams) ended += (await endWorkspace(deps, { teamId: team, enterpriseId }, now, reason)).length;
+    deps.logger.warn('access revoked; live sessions ended', { team: teamId, enterprise: enterpriseId, org_wide: input.orgWide, reason, sessions: ended });
   };
 }
 
 /** `member_joined_channel` for the bot itself: someone ran `/invite`. Anything that waited for that goes now. */
 export function makeMemberJoinedListener(deps: ListenerDeps) {
-  return async ({ body }: Args): Promise<void> => {
+  return async ({ body, context }: Args): Promise<void> => {
     const input = readEvent(body);
-    if (!input?.channelId || input.userId !== deps.botUserId) return;
+    // The bot user of the installation the event came through (one per workspace when installed in many).
+    if (!input?.channelId || !context.botUserId || input.userId !== context.botUserId) return;
     const woken = await botJoinedChannel(deps, input.workspace, input.channelId, deps.clock());
     if (woken === 0) return;
     deps.logger.info('invited to a channel; posting what waited for it', { team: input.workspace.teamId, channel: input.channelId, steps: woken });

@@ -24,10 +24,11 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
     }
     const meta = decodeNoteModalMetadata(input.privateMetadata);
     if (!meta) return problem('This form is out of date. Copy your note, close the form and open it again.');
+    const access = await deps.sessions.accessTo(meta.s, { ...input.workspace, channelId: meta.c || undefined });
     const outcome = await addNote(
       deps,
       {
-        ...input.workspace,
+        ...access,
         sessionId: meta.s,
         authorId: input.userId,
         phaseIndex: form.phaseIndex,

@@ -16,7 +16,7 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
       deps.logger.warn('ignored a malformed message shortcut payload');
       return;
     }
-    const session = await deps.store.sessions.findLive(input.workspace, input.channelId);
+    const session = await deps.sessions.liveHere({ ...input.workspace, channelId: input.channelId });
     if (!session) {
       // Through the shortcut's response_url: it reaches the person even where the bot is not a member, in the thread
       // the message was in.

@@ -94,3 +94,11 @@ export function renderStarted(session: Pick<Session, 'topic' | 'createdAt' | 'en
 export function renderPlain(text: string): SlackMessage {
   return { text, blocks: [section(text)] };
 }
+
+/** A request from a workspace where the app is not (or no longer) installed. */
+export function renderNotInstalled(installUrl: string | undefined): SlackMessage {
+  const text = installUrl
+    ? `mockdesign isn't installed in this workspace, or was removed from it. <${installUrl}|Add mockdesign to Slack> to run mock interviews here.`
+    : "mockdesign isn't installed in this workspace, or was removed from it. Ask whoever runs mockdesign for its install link.";
+  return { text, blocks: [section(text)] };
+}
