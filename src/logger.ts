@@ -6,7 +6,8 @@ const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type Level = keyof typeof LEVELS;
 
 const SECRET_KEY = /token|secret|authorization|password|signature/i;
-const SECRET_VALUE = /\b(xox[abposr]-|xapp-)[A-Za-z0-9-]+/g;
+// Bot, user, app and refresh tokens (xoxe-1-…, xoxe.xoxb-1-… for rotating ones).
+const SECRET_VALUE = /\b(xox[abposre]-|xoxe\.xox[bp]-|xapp-)[A-Za-z0-9.-]+/g;
 
 export function scrub(text: string): string {
   return text.replace(SECRET_VALUE, '$1[redacted]');

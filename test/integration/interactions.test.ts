@@ -126,9 +126,19 @@ describe('Events', () => {
     expect(h.thread()).toHaveLength(1); // nothing more is posted
   });
 
-  it('leaves other workspaces alone when one revokes its tokens', async () => {
+  it('ends the sessions of the workspace that revoked its bot token, and leaves other workspaces alone', async () => {
     await h.command('start Elsewhere', { team: 'T0OTHER' });
+    const other = () => h.db.prepare("SELECT status, end_reason FROM sessions WHERE team_id = 'T0OTHER'").get();
+    expect(other()).toEqual({ status: 'running', end_reason: null });
     await h.event({ type: 'tokens_revoked', tokens: { bot: ['B0'] } }, { team: 'T0OTHER' });
+    expect(other()).toEqual({ status: 'ended', end_reason: 'tokens_revoked' });
+    expect((await live())?.status).toBe('running');
+    await h.advance(10 * 60_000, 60_000);
+    expect(h.thread().length).toBeGreaterThan(1); // the untouched workspace's session carries on posting
+  });
+
+  it('ignores people revoking their own tokens: the bot is unaffected', async () => {
+    await h.event({ type: 'tokens_revoked', tokens: { oauth: ['U0ALICE'], bot: [] } });
     expect((await live())?.status).toBe('running');
   });
 });

@@ -34,6 +34,10 @@ describe('logger', () => {
     expect(JSON.parse(lines[1] ?? '')).toMatchObject({ level: 'error', channel: 'C1', error: 'bad auth for xoxb-[redacted]' });
   });
 
+  it('scrubs rotating tokens and refresh tokens too', () => {
+    expect(scrub('refresh xoxe-1-My0xLTE2-abc and xoxe.xoxb-1-MS0yLTEy-def')).toBe('refresh xoxe-[redacted] and xoxe.xoxb-[redacted]');
+  });
+
   it('scrub leaves ordinary text alone', () => {
     expect(scrub('Design a URL shortener')).toBe('Design a URL shortener');
   });
