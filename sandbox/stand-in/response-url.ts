@@ -14,7 +14,14 @@ function lastEphemeralFrom(ws: Workspace, id: string): StoredEphemeral | undefin
   return ws.ephemerals.filter((e) => e.responseUrlId === id).at(-1);
 }
 
-export function answerResponseUrl(ws: Workspace, id: string, body: unknown): ResponseUrlAnswer {
+/** The bot that posts for a response URL: the one installed for the workspace (default: the workspace's own bot). */
+export interface ResponseUrlPoster {
+  userId: string;
+  botId: string | null;
+  appId: string;
+}
+
+export function answerResponseUrl(ws: Workspace, id: string, body: unknown, poster?: ResponseUrlPoster): ResponseUrlAnswer {
   const entry = ws.responseUrls.get(id);
   if (!entry) return { status: 404, text: 'no_service' };
   if (ws.now() - entry.createdAt > RESPONSE_URL_TTL_MS) return { status: 404, text: 'expired_url' };
@@ -44,7 +51,7 @@ export function answerResponseUrl(ws: Workspace, id: string, body: unknown): Res
 
   if (b.replace_original === true) {
     if (original) {
-      ws.updateMessage(original, { text, blocks: blockList });
+      ws.updateMessage(original, { text, blocks: blockList }, poster?.userId);
       return { status: 200, text: 'ok', outcome: 'replaced' };
     }
     if (previous) {
@@ -57,8 +64,9 @@ export function answerResponseUrl(ws: Workspace, id: string, body: unknown): Res
   const threadTs = typeof b.thread_ts === 'string' && b.thread_ts !== '' ? b.thread_ts : entry.threadTs;
   if (b.response_type === 'in_channel') {
     ws.addMessage({
-      channel: entry.channel, ts: ws.nextTs(), user: ws.config.botUserId, bot_id: ws.config.botId, app_id: ws.config.appId,
-      text, blocks: blockList, thread_ts: threadTs,
+      channel: entry.channel, ts: ws.nextTs(), user: poster?.userId ?? ws.config.botUserId,
+      ...(ws.channels.get(entry.channel)?.teamId === ws.config.teamId ? {} : { team: ws.config.teamId }),
+      bot_id: (poster ? poster.botId : ws.config.botId) ?? undefined, app_id: poster?.appId ?? ws.config.appId, text, blocks: blockList, thread_ts: threadTs,
     });
     return { status: 200, text: 'ok', outcome: 'in_channel' };
   }

@@ -11,12 +11,78 @@ export interface ApiAnswer {
   [key: string]: unknown;
 }
 
-export interface ApiContext {
-  ws: Workspace;
-  baseUrl: string;
+/** Who a call acts as: the bot (or person) a token belongs to, and where the token was installed. */
+export interface Actor {
+  kind: 'bot' | 'user';
+  /** The bot user id (or the person's id for a user token). */
+  userId: string;
+  /** The bot id (B…); null for a user token. */
+  botId: string | null;
+  appId: string;
+  isEnterpriseInstall: boolean;
+  enterpriseId: string | null;
+  /** What auth.test reports as the token's home: its workspace, or its organization for an org-wide install. */
+  home: { id: string; name: string; url: string };
+  /** The token's scopes; null: not checked (the stand-in's own installs, or no token at all). */
+  scopes: string[] | null;
 }
 
-type Handler = (p: Params, ctx: ApiContext) => ApiAnswer;
+export interface ApiContext {
+  /** The workspace the call acts in (for an org-wide token: the one its arguments point at). */
+  ws: Workspace;
+  baseUrl: string;
+  /** Defaults to the workspace's own bot. */
+  actor?: Actor;
+  /** The workspace's URL (auth.test, permalinks); default `${baseUrl}/`. */
+  wsUrl?: string;
+}
+
+/** The workspace's own bot, installed in it: what a call acts as when nothing else is said. */
+export function workspaceActor(ws: Workspace, url: string): Actor {
+  return {
+    kind: 'bot', userId: ws.config.botUserId, botId: ws.config.botId, appId: ws.config.appId, isEnterpriseInstall: false,
+    enterpriseId: ws.enterpriseId, home: { id: ws.teamId, name: ws.teamName, url }, scopes: null,
+  };
+}
+
+/** The scopes a method needs (any one of them), given the conversation it names; undefined: none. */
+function neededScopes(method: string, p: Params, { ws }: Ctx): string[] | undefined {
+  const ch = ws.channels.get(param(p, 'channel') ?? '');
+  const byType = (kind: 'history' | 'read'): string[] | undefined => {
+    if (!ch) return undefined;
+    const type = ch.isIm ? 'im' : ch.isMpim ? 'mpim' : ch.isPrivate ? 'groups' : 'channels';
+    return [`${type}:${kind}`];
+  };
+  switch (method) {
+    case 'chat.postMessage':
+    case 'chat.update':
+    case 'chat.delete':
+    case 'chat.postEphemeral':
+      return ['chat:write'];
+    case 'conversations.history':
+    case 'conversations.replies':
+      return byType('history');
+    case 'conversations.info':
+      return byType('read');
+    case 'conversations.join':
+      return ['channels:join'];
+    case 'conversations.open':
+      return (param(p, 'users') ?? '').split(',').filter(Boolean).length > 1 ? ['mpim:write'] : ['im:write'];
+    case 'users.info':
+      return ['users:read'];
+    default:
+      return undefined;
+  }
+}
+
+interface Ctx {
+  ws: Workspace;
+  baseUrl: string;
+  actor: Actor;
+  wsUrl: string;
+}
+
+type Handler = (p: Params, ctx: Ctx) => ApiAnswer;
 
 const POST_MESSAGE_MAX_TEXT = 40_000;
 const UPDATE_MAX_TEXT = 4_000;
@@ -34,20 +100,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Channel checks shared by every method that writes into a channel as the bot. */
-function writableChannel(ws: Workspace, id: string | undefined): Channel | ApiAnswer {
-  const ch = id ? ws.resolveChannel(id) : undefined;
+function writableChannel({ ws, actor }: Ctx, id: string | undefined): Channel | ApiAnswer {
+  const ch = id ? ws.resolveChannel(id, actor.userId) : undefined;
   if (!ch) return refuse('channel_not_found');
   if (ch.isArchived) return refuse('is_archived');
   // Public channels accept posts without membership (chat:write.public); private ones do not.
-  if (ch.isPrivate && !ch.botIsMember) return refuse('not_in_channel');
+  const publicPosts = actor.scopes === null || actor.scopes.includes('chat:write.public');
+  if (!ch.bots.has(actor.userId) && (ch.isPrivate || (!publicPosts && !ch.isIm))) return refuse('not_in_channel');
   return ch;
 }
 
 /** Slack hides private conversations the bot is not in: they look nonexistent. */
-function visibleChannel(ws: Workspace, id: string | undefined): Channel | ApiAnswer {
+function visibleChannel({ ws, actor }: Ctx, id: string | undefined): Channel | ApiAnswer {
   const ch = id ? ws.channels.get(id) : undefined;
-  if (!ch || (ch.isPrivate && !ch.botIsMember)) return refuse('channel_not_found');
+  if (!ch || (ch.isPrivate && !ch.bots.has(actor.userId))) return refuse('channel_not_found');
   return ch;
+}
+
+/** A message records its author's workspace only when it is not the channel's own (a shared channel's other side). */
+export function authorTeam(ws: Workspace, ch: Channel): { team?: string } {
+  return ch.teamId === ws.config.teamId ? {} : { team: ws.config.teamId };
 }
 
 function isAnswer(value: Channel | ApiAnswer): value is ApiAnswer {
@@ -93,7 +165,10 @@ function isContent(value: Content | ApiAnswer): value is Content {
 
 /** A message as Slack serialises it; metadata only when asked for, thread fields computed from the replies. */
 export function messageJson(ws: Workspace, m: StoredMessage, includeMetadata: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { type: 'message', user: m.user, text: m.text, ts: m.ts, team: ws.config.teamId };
+  const team = m.team ?? ws.channels.get(m.channel)?.teamId ?? ws.config.teamId;
+  const out: Record<string, unknown> = { type: 'message', user: m.user, text: m.text, ts: m.ts, team };
+  // Messages in shared channels say whose workspace the author and the message come from.
+  if ((ws.channels.get(m.channel)?.sharedWith.size ?? 0) > 0) Object.assign(out, { user_team: team, source_team: team });
   if (m.subtype) out.subtype = m.subtype;
   if (m.bot_id) Object.assign(out, { bot_id: m.bot_id, app_id: m.app_id });
   if (m.blocks) out.blocks = m.blocks;
@@ -115,13 +190,21 @@ export function messageJson(ws: Workspace, m: StoredMessage, includeMetadata: bo
   return out;
 }
 
-export function channelJson(ws: Workspace, ch: Channel): Record<string, unknown> {
-  const base = { id: ch.id, created: ch.created, is_archived: ch.isArchived, is_org_shared: false, context_team_id: ws.config.teamId };
+export function channelJson(ws: Workspace, ch: Channel, viewerBotUserId: string = ws.config.botUserId): Record<string, unknown> {
+  const shared = ch.sharedWith.size > 0;
+  // Shared with another organization's workspace: Slack Connect (is_ext_shared); only within its own organization: is_org_shared.
+  const ext = shared && ch.extShared;
+  const org = shared && !ch.extShared;
+  const base: Record<string, unknown> = {
+    id: ch.id, created: ch.created, is_archived: ch.isArchived, is_org_shared: org, context_team_id: ws.config.teamId,
+  };
   if (ch.isIm) return { ...base, is_im: true, user: ch.imUser, is_open: true };
   return {
     ...base, name: ch.name, name_normalized: ch.name, is_channel: !ch.isPrivate, is_group: ch.isPrivate && !ch.isMpim,
-    is_im: false, is_mpim: ch.isMpim, is_private: ch.isPrivate, is_general: ch.name === 'general', is_member: ch.botIsMember,
-    num_members: ch.members.size + (ch.botIsMember ? 1 : 0),
+    is_im: false, is_mpim: ch.isMpim, is_private: ch.isPrivate, is_general: ch.name === 'general' && ch.teamId === ws.config.teamId,
+    is_member: ch.bots.has(viewerBotUserId), is_shared: shared, is_ext_shared: ext, is_pending_ext_shared: false,
+    ...(shared ? { shared_team_ids: [ch.teamId, ...ch.sharedWith], conversation_host_id: ch.teamId } : {}),
+    num_members: ch.members.size + ch.bots.size,
   };
 }
 
@@ -147,7 +230,7 @@ function inRange(ts: string, p: Params): boolean {
   return flag(p, 'inclusive') ? value >= oldest && value <= latest : value > oldest && value < latest;
 }
 
-function buildView(ws: Workspace, v: Record<string, unknown>, prior?: StoredView, previousViewId: string | null = null): StoredView {
+function buildView({ ws, actor }: Ctx, v: Record<string, unknown>, prior?: StoredView, previousViewId: string | null = null): StoredView {
   const id = prior?.id ?? ws.newViewId();
   return {
     ...v,
@@ -164,9 +247,9 @@ function buildView(ws: Workspace, v: Record<string, unknown>, prior?: StoredView
     notify_on_close: v.notify_on_close === true,
     root_view_id: prior?.root_view_id ?? id,
     previous_view_id: prior?.previous_view_id ?? previousViewId,
-    app_id: ws.config.appId,
-    app_installed_team_id: ws.config.teamId,
-    bot_id: ws.config.botId,
+    app_id: actor.appId,
+    app_installed_team_id: actor.isEnterpriseInstall ? actor.enterpriseId ?? actor.home.id : ws.config.teamId,
+    bot_id: actor.botId ?? ws.config.botId,
   };
 }
 
@@ -185,7 +268,8 @@ function viewArgument(ws: Workspace, p: Params, expected: 'modal' | 'home' | und
 }
 
 function openOrPush(push: boolean): Handler {
-  return (p, { ws }) => {
+  return (p, ctx) => {
+    const { ws } = ctx;
     const triggerId = param(p, 'trigger_id');
     const trigger = ws.checkTrigger(triggerId);
     if ('error' in trigger) return refuse(trigger.error);
@@ -195,7 +279,7 @@ function openOrPush(push: boolean): Handler {
     if (push && stack.length >= MAX_MODAL_STACK) return refuse('push_limit_reached');
     ws.useTrigger(triggerId ?? '');
     const below = push ? stack[stack.length - 1] : undefined;
-    const view = buildView(ws, v, undefined, below?.id ?? null);
+    const view = buildView(ctx, v, undefined, below?.id ?? null);
     if (below) view.root_view_id = below.root_view_id;
     // views.open starts a fresh stack: a user has at most one modal stack at a time.
     if (!push) stack.length = 0;
@@ -210,13 +294,16 @@ function isRefusal(value: unknown): value is ApiAnswer {
 }
 
 const methods: Record<string, Handler> = {
-  'auth.test': (_p, { ws, baseUrl }) => ({
-    ok: true, url: `${baseUrl}/`, team: 'Sandbox', team_id: ws.config.teamId, user: ws.users.get(ws.config.botUserId)?.name,
-    user_id: ws.config.botUserId, bot_id: ws.config.botId, is_enterprise_install: false,
+  // An org-wide token answers for its organization: team_id is the organization's id (E…), as Slack does.
+  'auth.test': (_p, { ws, actor }) => ({
+    ok: true, url: actor.home.url, team: actor.home.name, team_id: actor.home.id, user: ws.findUser(actor.userId)?.name,
+    user_id: actor.userId, ...(actor.botId ? { bot_id: actor.botId } : {}),
+    ...(actor.enterpriseId ? { enterprise_id: actor.enterpriseId } : {}), is_enterprise_install: actor.isEnterpriseInstall,
   }),
 
-  'chat.postMessage': (p, { ws }) => {
-    const ch = writableChannel(ws, param(p, 'channel'));
+  'chat.postMessage': (p, ctx) => {
+    const { ws, actor } = ctx;
+    const ch = writableChannel(ctx, param(p, 'channel'));
     if (isAnswer(ch)) return ch;
     const content = messageContent(p, POST_MESSAGE_MAX_TEXT, true);
     if (!isContent(content)) return content;
@@ -226,19 +313,20 @@ const methods: Record<string, Handler> = {
       if (!parent || !ws.isTopLevel(parent)) return refuse('thread_not_found');
     }
     const m = ws.addMessage({
-      channel: ch.id, ts: ws.nextTs(), user: ws.config.botUserId, bot_id: ws.config.botId, app_id: ws.config.appId,
+      channel: ch.id, ts: ws.nextTs(), user: actor.userId, ...authorTeam(ws, ch), bot_id: actor.botId ?? undefined, app_id: actor.appId,
       text: content.text ?? '', blocks: content.blocks, attachments: content.attachments, thread_ts: threadTs || undefined,
       metadata: content.metadata,
     });
     return { ok: true, channel: ch.id, ts: m.ts, message: messageJson(ws, m, true) };
   },
 
-  'chat.update': (p, { ws }) => {
-    const ch = ws.channels.get(param(p, 'channel') ?? '');
-    if (!ch || (ch.isPrivate && !ch.botIsMember)) return refuse('channel_not_found');
+  'chat.update': (p, ctx) => {
+    const { ws, actor } = ctx;
+    const ch = visibleChannel(ctx, param(p, 'channel'));
+    if (isAnswer(ch)) return ch;
     const m = ws.findMessage(ch.id, param(p, 'ts') ?? '');
     if (!m || m.subtype === 'tombstone') return refuse('message_not_found');
-    if (m.user !== ws.config.botUserId) return refuse('cant_update_message');
+    if (m.user !== actor.userId) return refuse('cant_update_message');
     if (ch.isArchived) return refuse('is_archived');
     const content = messageContent(p, UPDATE_MAX_TEXT, false);
     if (!isContent(content)) return content;
@@ -251,25 +339,27 @@ const methods: Record<string, Handler> = {
     if (content.blocks !== undefined) patch.blocks = content.blocks.length > 0 ? content.blocks : undefined;
     if (content.attachments !== undefined) patch.attachments = content.attachments;
     if (content.metadata) patch.metadata = content.metadata;
-    ws.updateMessage(m, patch);
+    ws.updateMessage(m, patch, actor.userId);
     return { ok: true, channel: ch.id, ts: m.ts, text: m.text, message: messageJson(ws, m, true) };
   },
 
-  'chat.delete': (p, { ws }) => {
-    const ch = visibleChannel(ws, param(p, 'channel'));
+  'chat.delete': (p, ctx) => {
+    const { ws, actor } = ctx;
+    const ch = visibleChannel(ctx, param(p, 'channel'));
     if (isAnswer(ch)) return ch;
     const m = ws.findMessage(ch.id, param(p, 'ts') ?? '');
     if (!m || m.subtype === 'tombstone') return refuse('message_not_found');
-    if (m.user !== ws.config.botUserId) return refuse('cant_delete_message');
+    if (m.user !== actor.userId) return refuse('cant_delete_message');
     ws.deleteMessage(m);
     return { ok: true, channel: ch.id, ts: m.ts };
   },
 
-  'chat.postEphemeral': (p, { ws }) => {
-    const ch = writableChannel(ws, param(p, 'channel'));
+  'chat.postEphemeral': (p, ctx) => {
+    const { ws } = ctx;
+    const ch = writableChannel(ctx, param(p, 'channel'));
     if (isAnswer(ch)) return ch;
     const user = param(p, 'user') ?? '';
-    if (!ws.users.has(user)) return refuse('user_not_found');
+    if (!ws.findUser(user)) return refuse('user_not_found');
     if (!ws.isMember(user, ch)) return refuse('user_not_in_channel');
     const content = messageContent(p, POST_MESSAGE_MAX_TEXT, true);
     if (!isContent(content)) return content;
@@ -280,18 +370,20 @@ const methods: Record<string, Handler> = {
     return { ok: true, message_ts: e.ts };
   },
 
-  'chat.getPermalink': (p, { ws, baseUrl }) => {
-    const ch = visibleChannel(ws, param(p, 'channel'));
+  'chat.getPermalink': (p, ctx) => {
+    const { ws, wsUrl } = ctx;
+    const ch = visibleChannel(ctx, param(p, 'channel'));
     if (isAnswer(ch)) return ch;
     const m = ws.findMessage(ch.id, param(p, 'message_ts') ?? '');
     if (!m) return refuse('message_not_found');
-    let permalink = `${baseUrl}/archives/${ch.id}/p${m.ts.replace('.', '')}`;
+    let permalink = `${wsUrl}archives/${ch.id}/p${m.ts.replace('.', '')}`;
     if (!ws.isTopLevel(m)) permalink += `?thread_ts=${m.thread_ts}&cid=${ch.id}`;
     return { ok: true, channel: ch.id, permalink };
   },
 
-  'conversations.replies': (p, { ws }) => {
-    const ch = visibleChannel(ws, param(p, 'channel'));
+  'conversations.replies': (p, ctx) => {
+    const { ws } = ctx;
+    const ch = visibleChannel(ctx, param(p, 'channel'));
     if (isAnswer(ch)) return ch;
     const m = ws.findMessage(ch.id, param(p, 'ts') ?? '');
     if (!m) return refuse('thread_not_found');
@@ -307,10 +399,11 @@ const methods: Record<string, Handler> = {
     };
   },
 
-  'conversations.history': (p, { ws }) => {
-    const ch = visibleChannel(ws, param(p, 'channel'));
+  'conversations.history': (p, ctx) => {
+    const { ws, actor } = ctx;
+    const ch = visibleChannel(ctx, param(p, 'channel'));
     if (isAnswer(ch)) return ch;
-    if (!ch.botIsMember) return refuse('not_in_channel');
+    if (!ch.bots.has(actor.userId)) return refuse('not_in_channel');
     const newestFirst = ws.topLevel(ch.id).filter((m) => inRange(m.ts, p)).reverse();
     const page = paginate(newestFirst, p);
     if (isRefusal(page)) return page;
@@ -321,26 +414,28 @@ const methods: Record<string, Handler> = {
     };
   },
 
-  'conversations.join': (p, { ws }) => {
+  'conversations.join': (p, { ws, actor }) => {
     const ch = ws.channels.get(param(p, 'channel') ?? '');
     if (!ch) return refuse('channel_not_found');
     if (ch.isPrivate || ch.isIm) return refuse('method_not_supported_for_channel_type');
     if (ch.isArchived) return refuse('is_archived');
-    if (ch.botIsMember) {
-      return { ok: true, channel: channelJson(ws, ch), warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } };
+    if (ch.bots.has(actor.userId)) {
+      return {
+        ok: true, channel: channelJson(ws, ch, actor.userId), warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] },
+      };
     }
-    ch.botIsMember = true;
+    ch.bots.add(actor.userId);
     ws.changed({ kind: 'channel', channel: ch.id });
-    return { ok: true, channel: channelJson(ws, ch) };
+    return { ok: true, channel: channelJson(ws, ch, actor.userId) };
   },
 
-  'conversations.info': (p, { ws }) => {
-    const ch = visibleChannel(ws, param(p, 'channel'));
+  'conversations.info': (p, ctx) => {
+    const ch = visibleChannel(ctx, param(p, 'channel'));
     if (isAnswer(ch)) return ch;
-    return { ok: true, channel: channelJson(ws, ch) };
+    return { ok: true, channel: channelJson(ctx.ws, ch, ctx.actor.userId) };
   },
 
-  'conversations.open': (p, { ws }) => {
+  'conversations.open': (p, { ws, actor }) => {
     const existing = param(p, 'channel');
     if (existing) {
       const ch = ws.channels.get(existing);
@@ -351,20 +446,20 @@ const methods: Record<string, Handler> = {
     if (users.length === 0) return refuse('users_list_not_supplied');
     if (users.length > 8) return refuse('too_many_users');
     if (users.some((u) => !ws.users.has(u) || ws.users.get(u)?.isBot)) return refuse('user_not_found');
-    const already = users.length === 1 && ws.channels.has(`D${users[0]}`);
-    const ch = users.length === 1 ? ws.openIm(users[0] ?? '') : ws.openMpim(users);
-    const channel = flag(p, 'return_im') ? channelJson(ws, ch) : { id: ch.id };
+    const already = users.length === 1 && [...ws.channels.values()].some((c) => c.isIm && c.imUser === users[0] && c.bots.has(actor.userId));
+    const ch = users.length === 1 ? ws.openIm(users[0] ?? '', actor.userId) : ws.openMpim(users, actor.userId);
+    const channel = flag(p, 'return_im') ? channelJson(ws, ch, actor.userId) : { id: ch.id };
     return already ? { ok: true, no_op: true, already_open: true, channel } : { ok: true, channel };
   },
 
   'users.info': (p, { ws }) => {
-    const user = ws.users.get(param(p, 'user') ?? '');
+    const user = ws.findUser(param(p, 'user') ?? '');
     if (!user) return refuse('user_not_found');
     const realName = user.name.charAt(0).toUpperCase() + user.name.slice(1);
     return {
       ok: true,
       user: {
-        id: user.id, team_id: ws.config.teamId, name: user.name, deleted: false, real_name: realName, tz: user.tz,
+        id: user.id, team_id: user.teamId ?? ws.config.teamId, name: user.name, deleted: false, real_name: realName, tz: user.tz,
         tz_label: user.tz, tz_offset: tzOffsetSeconds(user.tz, ws.now()), is_bot: user.isBot, is_app_user: false,
         profile: { display_name: user.name, real_name: realName, display_name_normalized: user.name, real_name_normalized: realName },
       },
@@ -374,7 +469,8 @@ const methods: Record<string, Handler> = {
   'views.open': openOrPush(false),
   'views.push': openOrPush(true),
 
-  'views.update': (p, { ws }) => {
+  'views.update': (p, ctx) => {
+    const { ws } = ctx;
     const viewId = param(p, 'view_id');
     const externalId = param(p, 'external_id');
     if (!viewId && !externalId) return refuse('invalid_arguments', { response_metadata: { messages: ['[ERROR] view_id or external_id is required'] } });
@@ -384,13 +480,14 @@ const methods: Record<string, Handler> = {
     if (hash && hash !== entry.view.hash) return refuse('hash_conflict');
     const v = viewArgument(ws, p, entry.view.type, entry.view);
     if (isRefusal(v)) return v;
-    const next = buildView(ws, v, entry.view);
+    const next = buildView(ctx, v, entry.view);
     entry.replace(next);
     ws.changed({ kind: entry.view.type === 'home' ? 'home' : 'views', user: entry.userId });
     return { ok: true, view: next };
   },
 
-  'views.publish': (p, { ws }) => {
+  'views.publish': (p, ctx) => {
+    const { ws } = ctx;
     const userId = param(p, 'user_id') ?? '';
     const user = ws.users.get(userId);
     if (!user || user.isBot) return refuse('user_not_found');
@@ -399,7 +496,7 @@ const methods: Record<string, Handler> = {
     if (hash && prior && hash !== prior.hash) return refuse('hash_conflict');
     const v = viewArgument(ws, p, 'home', prior);
     if (isRefusal(v)) return v;
-    const view = buildView(ws, v, prior);
+    const view = buildView(ctx, v, prior);
     ws.homeViews.set(userId, view);
     ws.changed({ kind: 'home', user: userId });
     return { ok: true, view };
@@ -425,5 +522,13 @@ export function isKnownMethod(method: string): boolean {
 
 export function callMethod(method: string, p: Params, ctx: ApiContext): ApiAnswer {
   const handler = methods[method];
-  return handler ? handler(p, ctx) : refuse('unknown_method');
+  if (!handler) return refuse('unknown_method');
+  const wsUrl = ctx.wsUrl ?? `${ctx.baseUrl}/`;
+  const full: Ctx = { ws: ctx.ws, baseUrl: ctx.baseUrl, wsUrl, actor: ctx.actor ?? workspaceActor(ctx.ws, wsUrl) };
+  const granted = full.actor.scopes;
+  const needed = granted === null ? undefined : neededScopes(method, p, full);
+  if (granted && needed && !needed.some((scope) => granted.includes(scope))) {
+    return refuse('missing_scope', { needed: needed.join(','), provided: granted.join(',') });
+  }
+  return handler(p, full);
 }

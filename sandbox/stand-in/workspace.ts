@@ -1,4 +1,8 @@
-/** In-memory state of the stand-in workspace: users, channels, messages, ephemerals, views, triggers, response URLs. */
+/**
+ * In-memory state of one stand-in workspace: users, channels, views, triggers, response URLs. Messages, ephemerals
+ * and the ts clock are shared by every workspace of a stand-in, so a channel shared between workspaces (Slack
+ * Connect) has one history seen from both sides.
+ */
 import { randomBytes } from 'node:crypto';
 
 export interface UserSpec {
@@ -13,7 +17,10 @@ export interface ChannelSpec {
   isPrivate?: boolean;
   isArchived?: boolean;
   members: string[];
+  /** Whether the workspace's own bot is in it (default: when `members` names it). */
   botIsMember?: boolean;
+  /** Other bot users in it, e.g. an organization-wide install's bot. */
+  bots?: string[];
 }
 
 export interface User {
@@ -21,6 +28,8 @@ export interface User {
   name: string;
   tz: string;
   isBot: boolean;
+  /** The user's own workspace (an organization's bot: the organization's id). Always set by the stand-in. */
+  teamId?: string;
 }
 
 export interface Channel {
@@ -30,9 +39,19 @@ export interface Channel {
   isArchived: boolean;
   isIm: boolean;
   isMpim: boolean;
+  /** People in the channel (bots are in `bots`), from any workspace it is shared with. */
   members: Set<string>;
+  /** Bot users in the channel: the workspace's own bot, an organization's bot, the bot of a workspace it is shared with. */
+  bots: Set<string>;
+  /** Whether the bot of the channel's own workspace is in it (reads and writes `bots`). */
   botIsMember: boolean;
   created: number;
+  /** The workspace that hosts the channel. */
+  teamId: string;
+  /** The other workspaces it is shared with (Slack Connect or within an organization); empty when not shared. */
+  sharedWith: Set<string>;
+  /** Shared with a workspace outside the host's organization (Slack Connect); otherwise shared within it, if at all. */
+  extShared: boolean;
   /** The other party of a direct message channel. */
   imUser?: string;
 }
@@ -46,6 +65,8 @@ export interface StoredMessage {
   channel: string;
   ts: string;
   user: string;
+  /** The author's workspace; absent means the channel's own workspace. */
+  team?: string;
   bot_id?: string;
   app_id?: string;
   text: string;
@@ -105,16 +126,58 @@ export interface Change {
   channel?: string;
   user?: string;
   ts?: string;
+  /** The workspace the change happened in. */
+  team?: string;
 }
 
 export interface WorkspaceConfig {
   teamId: string;
+  /** Shown by auth.test and the OAuth page. Default 'Sandbox'. */
+  teamName?: string;
+  /** The workspace's subdomain, as in https://<domain>.slack.com. Default: from the name. */
+  domain?: string;
+  /** The Enterprise organization the workspace belongs to, if any. */
+  enterpriseId?: string | null;
   botUserId: string;
   botId: string;
   appId: string;
   now: () => number;
   users: UserSpec[];
   channels: ChannelSpec[];
+}
+
+/** What every workspace of one stand-in shares: one message history, one ts clock, a directory of people elsewhere. */
+export interface SharedState {
+  messages: StoredMessage[];
+  ephemerals: StoredEphemeral[];
+  clock: { lastSec: number; seq: number };
+  /** A user of another workspace this one can see (through a shared channel or the same organization). */
+  lookupElsewhere: (ws: Workspace, userId: string) => User | undefined;
+}
+
+export function newSharedState(): SharedState {
+  return { messages: [], ephemerals: [], clock: { lastSec: 0, seq: 0 }, lookupElsewhere: () => undefined };
+}
+
+/** The bot user every workspace has: one per workspace, whatever the installs, like Slack's app bot user. */
+export const APP_BOT_NAME = 'mockdesign';
+
+/** A channel whose `botIsMember` reads and writes the host workspace's bot in `bots`. */
+export function newChannel(
+  fields: Omit<Channel, 'botIsMember' | 'bots' | 'sharedWith' | 'extShared'> & { bots?: Iterable<string> },
+  hostBotUserId: string,
+): Channel {
+  const { bots, ...rest } = fields;
+  const channel = { ...rest, bots: new Set(bots ?? []), sharedWith: new Set<string>(), extShared: false } as Omit<Channel, 'botIsMember'>;
+  Object.defineProperty(channel, 'botIsMember', {
+    enumerable: true,
+    get: () => channel.bots.has(hostBotUserId),
+    set: (value: boolean) => {
+      if (value) channel.bots.add(hostBotUserId);
+      else channel.bots.delete(hostBotUserId);
+    },
+  });
+  return channel as Channel;
 }
 
 export const DEFAULT_USERS: UserSpec[] = [
@@ -150,35 +213,65 @@ export class Workspace {
   readonly config: WorkspaceConfig;
   readonly users = new Map<string, User>();
   readonly channels = new Map<string, Channel>();
-  readonly messages: StoredMessage[] = [];
-  readonly ephemerals: StoredEphemeral[] = [];
+  /** Every message of the stand-in (shared by its workspaces; filter by channel). */
+  readonly messages: StoredMessage[];
+  readonly ephemerals: StoredEphemeral[];
   readonly modalStacks = new Map<string, StoredView[]>();
   readonly homeViews = new Map<string, StoredView>();
   readonly responseUrls = new Map<string, ResponseUrl>();
   private readonly triggers = new Map<string, { userId: string; issuedAt: number; used: boolean }>();
   private readonly onChange: (change: Change) => void;
-  private lastSec = 0;
-  private seq = 0;
+  private readonly shared: SharedState;
   private triggerSeq = 0;
 
-  constructor(config: WorkspaceConfig, onChange: (change: Change) => void) {
+  constructor(config: WorkspaceConfig, onChange: (change: Change) => void, shared: SharedState = newSharedState()) {
     this.config = config;
     this.onChange = onChange;
-    this.users.set(config.botUserId, { id: config.botUserId, name: 'mockdesign', tz: 'UTC', isBot: true });
-    for (const u of config.users) this.users.set(u.id, { id: u.id, name: u.name, tz: u.tz ?? 'UTC', isBot: false });
+    this.shared = shared;
+    this.messages = shared.messages;
+    this.ephemerals = shared.ephemerals;
+    this.addBotUser(config.botUserId, APP_BOT_NAME, config.teamId);
+    for (const u of config.users) this.users.set(u.id, { id: u.id, name: u.name, tz: u.tz ?? 'UTC', isBot: false, teamId: config.teamId });
     for (const c of config.channels) {
-      this.channels.set(c.id, {
-        id: c.id,
-        name: c.name,
-        isPrivate: c.isPrivate ?? false,
-        isArchived: c.isArchived ?? false,
-        isIm: false,
-        isMpim: false,
-        members: new Set(c.members),
-        botIsMember: c.botIsMember ?? c.members.includes(config.botUserId),
-        created: Math.floor(config.now() / 1000),
-      });
+      const botIsMember = c.botIsMember ?? c.members.includes(config.botUserId);
+      this.channels.set(
+        c.id,
+        newChannel(
+          {
+            id: c.id, name: c.name, isPrivate: c.isPrivate ?? false, isArchived: c.isArchived ?? false, isIm: false, isMpim: false,
+            members: new Set(c.members.filter((m) => m !== config.botUserId)), bots: [...(botIsMember ? [config.botUserId] : []), ...(c.bots ?? [])],
+            created: Math.floor(config.now() / 1000), teamId: config.teamId,
+          },
+          config.botUserId,
+        ),
+      );
     }
+  }
+
+  get teamId(): string {
+    return this.config.teamId;
+  }
+
+  get teamName(): string {
+    return this.config.teamName ?? 'Sandbox';
+  }
+
+  get domain(): string {
+    return this.config.domain ?? (this.teamName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || this.teamId.toLowerCase());
+  }
+
+  get enterpriseId(): string | null {
+    return this.config.enterpriseId ?? null;
+  }
+
+  /** A bot user known in this workspace (its own app bot, or an organization-wide install's bot). */
+  addBotUser(id: string, name: string, teamId: string): void {
+    if (!this.users.has(id)) this.users.set(id, { id, name, tz: 'UTC', isBot: true, teamId });
+  }
+
+  /** A user of this workspace, or of another one it shares a channel or an organization with (as Slack shows them). */
+  findUser(id: string): User | undefined {
+    return this.users.get(id) ?? this.shared.lookupElsewhere(this, id);
   }
 
   now(): number {
@@ -186,19 +279,20 @@ export class Workspace {
   }
 
   changed(change: Change): void {
-    this.onChange(change);
+    this.onChange(change.team === undefined ? { ...change, team: this.config.teamId } : change);
   }
 
   /** Slack-like ts: seconds from the clock plus a 6-digit suffix; strictly increasing even if the clock stalls or rewinds. */
   nextTs(): string {
-    let sec = Math.max(Math.floor(this.now() / 1000), this.lastSec);
-    this.seq += 1;
-    if (this.seq > 999_999) {
-      this.seq = 1;
-      sec = Math.max(sec, this.lastSec + 1);
+    const clock = this.shared.clock;
+    let sec = Math.max(Math.floor(this.now() / 1000), clock.lastSec);
+    clock.seq += 1;
+    if (clock.seq > 999_999) {
+      clock.seq = 1;
+      sec = Math.max(sec, clock.lastSec + 1);
     }
-    this.lastSec = sec;
-    return `${sec}.${String(this.seq).padStart(6, '0')}`;
+    clock.lastSec = sec;
+    return `${sec}.${String(clock.seq).padStart(6, '0')}`;
   }
 
   newViewId(): string {
@@ -213,41 +307,51 @@ export class Workspace {
     return /^[UW][A-Z0-9]+$/.test(id);
   }
 
-  /** Direct message channel with a user, created on first use like Slack's implicit IMs. */
-  openIm(userId: string): Channel {
-    const id = `D${userId}`;
+  /**
+   * Direct message channel between a bot and a user, created on first use like Slack's implicit IMs. The
+   * workspace's own bot has `D<user id>`; another bot (an organization's) has a DM of its own with the same person.
+   */
+  openIm(userId: string, botUserId: string = this.config.botUserId): Channel {
+    const id = botUserId === this.config.botUserId ? `D${userId}` : `D${userId}X${botUserId.replace(/[^A-Z0-9]/g, '')}`;
     let ch = this.channels.get(id);
     if (!ch) {
-      ch = {
-        id, name: id, isPrivate: true, isArchived: false, isIm: true, isMpim: false,
-        members: new Set([userId]), botIsMember: true, created: Math.floor(this.now() / 1000), imUser: userId,
-      };
+      ch = newChannel(
+        {
+          id, name: id, isPrivate: true, isArchived: false, isIm: true, isMpim: false, members: new Set([userId]), bots: [botUserId],
+          created: Math.floor(this.now() / 1000), imUser: userId, teamId: this.config.teamId,
+        },
+        this.config.botUserId,
+      );
       this.channels.set(id, ch);
       this.changed({ kind: 'channel', channel: id });
     }
     return ch;
   }
 
-  openMpim(userIds: string[]): Channel {
+  openMpim(userIds: string[], botUserId: string = this.config.botUserId): Channel {
     const sorted = [...new Set(userIds)].sort();
     const id = `G${sorted.join('').replace(/[^A-Z0-9]/g, '').slice(0, 20)}`;
     let ch = this.channels.get(id);
     if (!ch) {
-      ch = {
-        id, name: `mpdm-${sorted.map((u) => this.users.get(u)?.name ?? u).join('--')}-1`, isPrivate: true, isArchived: false,
-        isIm: false, isMpim: true, members: new Set(sorted), botIsMember: true, created: Math.floor(this.now() / 1000),
-      };
+      ch = newChannel(
+        {
+          id, name: `mpdm-${sorted.map((u) => this.users.get(u)?.name ?? u).join('--')}-1`, isPrivate: true, isArchived: false,
+          isIm: false, isMpim: true, members: new Set(sorted), bots: [botUserId], created: Math.floor(this.now() / 1000),
+          teamId: this.config.teamId,
+        },
+        this.config.botUserId,
+      );
       this.channels.set(id, ch);
       this.changed({ kind: 'channel', channel: id });
-    }
+    } else ch.bots.add(botUserId);
     return ch;
   }
 
   /** A channel id, or a user id standing for the DM with that user (as chat.postMessage allows). */
-  resolveChannel(idOrUser: string): Channel | undefined {
+  resolveChannel(idOrUser: string, botUserId: string = this.config.botUserId): Channel | undefined {
     if (this.isUserId(idOrUser)) {
       const user = this.users.get(idOrUser);
-      return user && !user.isBot ? this.openIm(user.id) : undefined;
+      return user && !user.isBot ? this.openIm(user.id, botUserId) : undefined;
     }
     return this.channels.get(idOrUser);
   }
@@ -274,8 +378,8 @@ export class Workspace {
     return m;
   }
 
-  updateMessage(m: StoredMessage, patch: Partial<StoredMessage>): StoredMessage {
-    Object.assign(m, patch, { edited: { user: this.config.botUserId, ts: this.nextTs() } });
+  updateMessage(m: StoredMessage, patch: Partial<StoredMessage>, editor: string = this.config.botUserId): StoredMessage {
+    Object.assign(m, patch, { edited: { user: editor, ts: this.nextTs() } });
     this.changed({ kind: 'message_changed', channel: m.channel, ts: m.ts });
     return m;
   }
@@ -297,7 +401,7 @@ export class Workspace {
   }
 
   isMember(userId: string, ch: Channel): boolean {
-    return userId === this.config.botUserId ? ch.botIsMember : ch.members.has(userId);
+    return ch.members.has(userId) || ch.bots.has(userId);
   }
 
   stack(userId: string): StoredView[] {
@@ -335,6 +439,10 @@ export class Workspace {
     if (t.used) return { error: 'exchanged_trigger_id' };
     if (this.now() - t.issuedAt > TRIGGER_TTL_MS) return { error: 'expired_trigger_id' };
     return { userId: t.userId };
+  }
+
+  hasTrigger(id: string): boolean {
+    return this.triggers.has(id);
   }
 
   useTrigger(id: string): void {

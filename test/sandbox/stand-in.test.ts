@@ -83,6 +83,9 @@ describe('auth and transport', () => {
       params: { channel: 'C0GENERAL', text: 'hi', blocks: [section('hi')], metadata: { event_type: 'e', event_payload: { a: 1 } } },
     });
     expect(standIn.calls[1]).toMatchObject({ method: 'users.info', ok: false, error: 'user_not_found' });
+    // Which token made the call, by its name: the default workspace's bot.
+    expect(standIn.calls[0]?.auth).toMatchObject({ tokenId: standIn.tokenInfo(TOKEN)?.id, tokenKind: 'bot', teamId: 'T0SANDBOX', userId: 'U0BOT' });
+    expect(standIn.callsWith(TOKEN)).toHaveLength(2);
     expect(JSON.stringify(standIn.calls)).not.toContain(TOKEN);
   });
 
