@@ -1,0 +1,228 @@
+/**
+ * Installed in many workspaces, end to end: the real app process in OAuth mode, the install pages over HTTP with
+ * their state cookie, the code exchanged against the stand-in's oauth.v2.access, sessions posted with each
+ * workspace's own token, an uninstall that ends one workspace's sessions and not another's, an org-wide install,
+ * and a channel shared between two organisations.
+ */
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackStandIn, type SlackStandIn } from '../../sandbox/stand-in/server.ts';
+import { type AppProcess, freePort, randomSigningSecret, startApp } from '../support/app-process.ts';
+
+const CLIENT_ID = '4444444444.5555555555';
+const CLIENT_SECRET = randomBytes(16).toString('hex');
+const TOKEN_KEY = randomBytes(32).toString('base64');
+
+let slack: SlackStandIn;
+let app: AppProcess;
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** What a browser does: open the install page, keep its cookie, follow Add to Slack to Slack's authorize page. */
+async function openInstallPage(): Promise<{ cookie: string; authorize: URL; html: string }> {
+  const res = await fetch(`${app.url}/slack/install`);
+  expect(res.status).toBe(200);
+  const html = await res.text();
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  expect(cookie).toMatch(/^slack-app-oauth-state=.+/);
+  const href = /id="add-to-slack" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+  if (!href) throw new Error('no Add to Slack link');
+  return { cookie, authorize: new URL(href), html };
+}
+
+/** Installs the app in a workspace (or an organisation) through the pages; returns the page the person lands on. */
+async function install(target: { teamId?: string; enterpriseId?: string; enterpriseInstall?: boolean }): Promise<{ status: number; html: string }> {
+  const { cookie, authorize } = await openInstallPage();
+  const back = slack.authorize({
+    clientId: authorize.searchParams.get('client_id') ?? '',
+    scopes: authorize.searchParams.get('scope') ?? '',
+    state: authorize.searchParams.get('state') ?? '',
+    redirectUri: authorize.searchParams.get('redirect_uri') ?? '',
+    ...target,
+  });
+  const res = await fetch(back, { headers: { cookie } });
+  return { status: res.status, html: await res.text() };
+}
+
+function command(team: string, user: string, channel: string, text: string, enterprise?: string) {
+  return app.client.slashCommand({
+    command: '/mockdesign',
+    text,
+    user_id: user,
+    channel_id: channel,
+    team_id: team,
+    ...(enterprise ? { enterprise_id: enterprise } : {}),
+  });
+}
+
+function ephemeralText(response: { json: unknown }): string {
+  return String((response.json as { text?: string } | undefined)?.text ?? '');
+}
+
+function rows<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(app.dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The team each chat.postMessage into a channel was made as, according to the token Slack saw. */
+function postersIn(channel: string): string[] {
+  return slack.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === channel && c.ok).map((c) => String(c.auth?.teamId));
+}
+
+beforeAll(async () => {
+  slack = createSlackStandIn();
+  await slack.start();
+  slack.addWorkspace({ teamId: 'T0ACME', teamName: 'Acme', installed: false, users: [{ id: 'U0ACMEANN', name: 'ann' }] });
+  slack.addWorkspace({ teamId: 'T0GLOBEX', teamName: 'Globex', installed: false, users: [{ id: 'U0GLOBEXBEA', name: 'bea' }] });
+  slack.addWorkspace({ teamId: 'T0INITECH', teamName: 'Initech', installed: false, users: [{ id: 'U0INITCAL', name: 'cal' }] });
+  slack.addEnterprise({ id: 'E0ORG', name: 'Umbrella' });
+  slack.addWorkspace({ teamId: 'T0ORGA', teamName: 'Umbrella East', enterpriseId: 'E0ORG', installed: false, users: [{ id: 'W0DEE', name: 'dee' }] });
+  slack.addWorkspace({ teamId: 'T0ORGB', teamName: 'Umbrella West', enterpriseId: 'E0ORG', installed: false, users: [{ id: 'W0EVE', name: 'eve' }] });
+
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  slack.oauthApp = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${publicUrl}/slack/oauth_redirect`] };
+  const signingSecret = randomSigningSecret();
+  app = await startApp({
+    port,
+    signingSecret,
+    slackApiUrl: slack.apiUrl,
+    logLevel: 'debug',
+    env: {
+      SLACK_CLIENT_ID: CLIENT_ID,
+      SLACK_CLIENT_SECRET: CLIENT_SECRET,
+      SLACK_STATE_SECRET: randomBytes(16).toString('hex'),
+      SLACK_TOKEN_KEY: TOKEN_KEY,
+      PUBLIC_URL: publicUrl,
+    },
+  });
+  slack.eventDelivery = { url: app.eventsUrl, signingSecret };
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await slack?.stop();
+});
+
+describe('installing from the Add to Slack page', () => {
+  it('asks Slack for the manifest’s scopes with a signed state and the redirect URL', async () => {
+    const { authorize, html } = await openInstallPage();
+    expect(html).toContain('Add mockdesign to Slack');
+    expect(authorize.origin + authorize.pathname).toBe(slack.authorizeUrl);
+    expect(authorize.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(authorize.searchParams.get('scope')?.split(',')).toEqual(expect.arrayContaining(['commands', 'chat:write', 'channels:history']));
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${app.url}/slack/oauth_redirect`);
+    expect(authorize.searchParams.get('state')).toMatch(/\./);
+  });
+
+  it('refuses a state this browser did not start, and a forged one, storing nothing', async () => {
+    const { authorize } = await openInstallPage();
+    const state = authorize.searchParams.get('state') ?? '';
+    const code = new URL(
+      slack.authorize({ clientId: CLIENT_ID, teamId: 'T0ACME', scopes: 'commands,chat:write', state, redirectUri: `${app.url}/slack/oauth_redirect` }),
+    ).searchParams.get('code');
+    // Another browser: the state is genuine but no cookie of this install goes with it.
+    const elsewhere = await fetch(`${app.url}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`);
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.text()).toContain('expired or was not started here');
+    // Forged: cookie and query agree, but the app never signed it.
+    const forged = 'eyJhdCI6MX0.forged-signature';
+    const faked = await fetch(`${app.url}/slack/oauth_redirect?code=${code}&state=${forged}`, { headers: { cookie: `slack-app-oauth-state=${forged}` } });
+    expect(faked.status).toBe(400);
+    expect(rows('SELECT install_key FROM installations')).toEqual([]);
+  });
+
+  it('installs a workspace: the page names it, and its token is stored sealed', async () => {
+    const landed = await install({ teamId: 'T0ACME' });
+    expect(landed.status).toBe(200);
+    expect(landed.html).toContain('mockdesign is installed in Acme');
+    expect(landed.html).toContain('slack://app?team=T0ACME');
+    const [row] = rows<{ install_key: string; bot_token: string; installation: string }>('SELECT install_key, bot_token, installation FROM installations');
+    expect(row?.install_key).toBe('T:T0ACME');
+    const token = slack.botTokenFor('T0ACME') ?? '';
+    expect(token).toMatch(/^xoxb-/);
+    expect(JSON.stringify(row)).not.toContain(token);
+    expect(app.stdout.join('\n')).not.toContain(token);
+  });
+
+  it('answers a command from a workspace without an installation with the install link', async () => {
+    const response = await command('T0GLOBEX', 'U0GLOBEXBEA', 'C0GLOBEXGENERAL', 'start Not installed yet');
+    expect(response.status).toBe(200);
+    expect(ephemeralText(response)).toContain("isn't installed in this workspace");
+    expect(ephemeralText(response)).toContain(`${app.url}/slack/install`);
+    expect(rows("SELECT id FROM sessions WHERE team_id = 'T0GLOBEX'")).toEqual([]);
+  });
+});
+
+describe('two workspaces', () => {
+  it('posts each session with its own workspace’s token, and an uninstall ends only that workspace’s session', async () => {
+    expect((await install({ teamId: 'T0GLOBEX' })).status).toBe(200);
+    expect(ephemeralText(await command('T0ACME', 'U0ACMEANN', 'C0ACMEGENERAL', 'start Design a URL shortener --plan 4s/4s/4s/4s'))).toMatch(/Starting/);
+    expect(ephemeralText(await command('T0GLOBEX', 'U0GLOBEXBEA', 'C0GLOBEXGENERAL', 'start Design a chat app --plan 1h/1h/1h/1h'))).toMatch(/Starting/);
+
+    await until('both roots and first phases', () => postersIn('C0ACMEGENERAL').length >= 2 && postersIn('C0GLOBEXGENERAL').length >= 2);
+    expect(new Set(postersIn('C0ACMEGENERAL'))).toEqual(new Set(['T0ACME']));
+    expect(new Set(postersIn('C0GLOBEXGENERAL'))).toEqual(new Set(['T0GLOBEX']));
+    const globexToken = slack.botTokenFor('T0GLOBEX') ?? '';
+    expect(slack.callsWith(globexToken).every((c) => c.params.channel !== 'C0ACMEGENERAL')).toBe(true);
+
+    const before = postersIn('C0GLOBEXGENERAL').length;
+    await slack.uninstall('T0GLOBEX');
+    await until('the Globex session to end', () => rows<{ status: string }>("SELECT status FROM sessions WHERE team_id = 'T0GLOBEX'")[0]?.status === 'ended');
+    expect(rows("SELECT install_key FROM installations WHERE install_key = 'T:T0GLOBEX'")).toEqual([]);
+    // Acme's session runs to its summary; Globex's posts nothing more.
+    await until(
+      'the Acme summary',
+      () => slack.allMessages().some((m) => m.channel === 'C0ACMEGENERAL' && m.text.startsWith('Summary')),
+      60_000,
+    );
+    expect(postersIn('C0GLOBEXGENERAL')).toHaveLength(before);
+    expect(rows<{ status: string }>("SELECT status FROM sessions WHERE team_id = 'T0ACME'")[0]?.status).toBe('ended');
+    expect(rows<{ end_reason: string | null }>("SELECT end_reason FROM sessions WHERE team_id = 'T0GLOBEX'")[0]?.end_reason).toBe('tokens_revoked');
+  }, 120_000);
+});
+
+describe('Enterprise Grid', () => {
+  it('an org-wide install serves every workspace of the organisation with one token', async () => {
+    const landed = await install({ enterpriseId: 'E0ORG', enterpriseInstall: true });
+    expect(landed.status).toBe(200);
+    expect(landed.html).toContain('installed in Umbrella');
+    expect(rows<{ install_key: string }>("SELECT install_key FROM installations WHERE install_key LIKE 'E:%'")).toEqual([{ install_key: 'E:E0ORG' }]);
+    expect(ephemeralText(await command('T0ORGB', 'W0EVE', 'C0ORGBGENERAL', 'start Design a rate limiter', 'E0ORG'))).toMatch(/Starting/);
+    await until('the root in the West workspace', () => postersIn('C0ORGBGENERAL').length >= 1);
+    const orgToken = slack.botTokenFor('E0ORG') ?? '';
+    expect(slack.callsWith(orgToken).some((c) => c.method === 'chat.postMessage' && c.params.channel === 'C0ORGBGENERAL')).toBe(true);
+  }, 60_000);
+});
+
+describe('Slack Connect', () => {
+  it('a channel shared between two organisations has one session, which both sides see and a named interviewer steers', async () => {
+    expect((await install({ teamId: 'T0INITECH' })).status).toBe(200);
+    slack.shareChannel('C0ACMEGENERAL', 'T0INITECH', { members: ['U0INITCAL'] });
+    const started = await command('T0ACME', 'U0ACMEANN', 'C0ACMEGENERAL', 'start Design a news feed --plan 1h/1h/1h/1h --interviewer <@U0INITCAL|cal>');
+    expect(ephemeralText(started)).toMatch(/Starting/);
+    await until('the shared session’s root', () => rows<{ root_ts: string | null }>("SELECT root_ts FROM sessions WHERE status <> 'ended' AND channel_id = 'C0ACMEGENERAL'")[0]?.root_ts);
+
+    // From the other organisation: the same session in status, no second one on start, and the interviewer moves it on.
+    expect(ephemeralText(await command('T0INITECH', 'U0INITCAL', 'C0ACMEGENERAL', 'status'))).toContain('Design a news feed');
+    expect(ephemeralText(await command('T0INITECH', 'U0INITCAL', 'C0ACMEGENERAL', 'start Another one'))).not.toMatch(/Starting/);
+    expect(ephemeralText(await command('T0INITECH', 'U0INITCAL', 'C0ACMEGENERAL', 'next'))).toMatch(/On to phase 2/);
+    expect(rows("SELECT id FROM sessions WHERE status <> 'ended' AND channel_id = 'C0ACMEGENERAL'")).toHaveLength(1);
+    // Posts into the shared channel are still made by the installation that owns the session.
+    await until('the phase 2 post', () => postersIn('C0ACMEGENERAL').length >= 1 && slack.allMessages().some((m) => m.channel === 'C0ACMEGENERAL' && /High-level design/.test(m.text) && m.thread_ts));
+    expect(postersIn('C0ACMEGENERAL').every((team) => team === 'T0ACME')).toBe(true);
+  }, 60_000);
+});
