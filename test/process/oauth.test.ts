@@ -94,7 +94,7 @@ beforeAll(async () => {
 
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  slack.oauthApp = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${publicUrl}/slack/oauth_redirect`] };
+  slack.oauthApp = { ...slack.oauthApp, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [`${publicUrl}/slack/oauth_redirect`] };
   const signingSecret = randomSigningSecret();
   app = await startApp({
     port,
