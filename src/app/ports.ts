@@ -1,4 +1,5 @@
 /** What the use cases need from the outside world, as interfaces: Slack, the log, and the storage. */
+import type { Level } from '../domain/levels.ts';
 import type { Note } from '../domain/notes.ts';
 import type { Session, Workspace } from '../domain/session.ts';
 import type { PhaseSlot, PlannedStep, StepKind } from '../domain/timeline.ts';
@@ -50,6 +51,10 @@ export interface NewSession extends Workspace {
   readonly createdAt: number;
   readonly phases: readonly PhaseSlot[];
   readonly interviewers: readonly string[];
+  readonly candidateId: string | null;
+  readonly observers: readonly string[];
+  readonly level: Level | null;
+  readonly promptId: string | null;
   readonly steps: readonly PlannedStep[];
 }
 
@@ -84,6 +89,12 @@ export interface SessionRepository {
   shiftPhases(sessionId: string, afterIndex: number, from: number, shift: number, at: number): Promise<void>;
   /** Remembers when `next` last moved the session on. */
   markMoved(sessionId: string, at: number): Promise<void>;
+  /** Adds time to one phase: it ends later and every later phase (and the session's end) moves with it. */
+  extendPhase(sessionId: string, index: number, ms: number, at: number): Promise<void>;
+  /** A new host; the former one stays on as an interviewer. */
+  setHost(sessionId: string, hostId: string, formerHostId: string, at: number): Promise<void>;
+  /** Prompt bank ids used by sessions in a channel, oldest first (`start --random` avoids them). */
+  promptsUsedIn(workspace: Workspace, channelId: string): Promise<string[]>;
   /** Marks the session ended; false if it already was. */
   end(sessionId: string, at: number, reason: string | null): Promise<boolean>;
   pause(sessionId: string, at: number, reason: string | null): Promise<boolean>;
