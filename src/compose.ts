@@ -44,6 +44,8 @@ export interface ComposeOptions {
   readonly instanceId?: string;
   /** Least time between two posts to one channel; 0 in tests that move a fixed clock. */
   readonly channelIntervalMs?: number;
+  /** Randomness for `start --random`; tests pass a fixed one. */
+  readonly random?: () => number;
   /** Wake the dispatcher at the next due time, not only at the tick (off in tests that move a fixed clock). */
   readonly wakeAtNextDue?: boolean;
   /** HTTP or Socket Mode settings for Bolt; tests pass a receiver of their own. */
@@ -207,6 +209,7 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
       }, clock),
     ),
     installations: auth.kind === 'oauth' ? auth.installations : undefined,
+    random: options.random,
     installUrl: auth.kind === 'oauth' && auth.publicUrl ? `${auth.publicUrl}${INSTALL_PATH}` : undefined,
   };
   registerListeners(app, deps);

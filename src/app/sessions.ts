@@ -5,6 +5,7 @@
 import type { NoteKind } from '../domain/notes.ts';
 import { PHASE_COUNT } from '../domain/phases.ts';
 import type { Plan } from '../domain/plan.ts';
+import type { Level } from '../domain/levels.ts';
 import { type Access, canSteer, reaches, type Session, type Workspace } from '../domain/session.ts';
 import { advance, currentPhaseIndex, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
 import type { Repositories, Store } from './ports.ts';
@@ -25,6 +26,10 @@ export interface StartInput extends Workspace {
   readonly topic: string;
   readonly plan: Plan;
   readonly interviewers: readonly string[];
+  readonly candidateId?: string | null | undefined;
+  readonly observers?: readonly string[] | undefined;
+  readonly level?: Level | null | undefined;
+  readonly promptId?: string | null | undefined;
 }
 
 export type StartOutcome = { kind: 'started'; session: Session } | { kind: 'busy'; existing: Session };
@@ -41,6 +46,10 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
       createdAt: now,
       phases,
       interviewers: input.interviewers.filter((u) => u !== input.hostId),
+      candidateId: input.candidateId ?? null,
+      observers: (input.observers ?? []).filter((u) => u !== input.hostId),
+      level: input.level ?? null,
+      promptId: input.promptId ?? null,
       steps: planSteps(phases, now),
     });
     const session = created ? await tx.sessions.find(id) : await tx.sessions.findLive(input, input.channelId);
@@ -154,6 +163,49 @@ export function resumeSession(deps: SessionDeps, sessionId: string, workspace: A
     if (!(await releaseSession(tx, loaded.session, now))) return { ok: false, reason: 'not_paused', session: loaded.session };
     // Whoever resumes may just have invited the bot: a post that was waiting for that goes now.
     await tx.steps.retryNotInChannel(sessionId, now);
+    return { ok: true, session: await mustFind(tx, sessionId) };
+  });
+}
+
+/**
+ * Gives the phase under way more time (`extend 10m`, the **+5 min** button): it ends later, and everything after
+ * it (later phases, their time checks, the summary) moves by the same amount.
+ */
+export function extendPhase(deps: SessionDeps, sessionId: string, workspace: Access, userId: string, ms: number, now: number): Promise<SteerOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const loaded = await loadForSteering(tx, sessionId, workspace, userId);
+    if (!loaded.ok) return loaded;
+    const session = loaded.session;
+    if (session.status === 'paused') return { ok: false, reason: 'paused', session };
+    const index = currentPhaseIndex(session.phases, now);
+    await tx.sessions.addParticipant(sessionId, userId, now);
+    await tx.sessions.extendPhase(sessionId, index, ms, now);
+    await tx.steps.shiftPending(sessionId, now, ms, now);
+    await tx.steps.upsert(sessionId, 'refresh', 'refresh', now);
+    return { ok: true, session: await mustFind(tx, sessionId), detail: `${index}` };
+  });
+}
+
+export type HandOverRefusal = SteerRefusal | 'not_host' | 'candidate' | 'same';
+
+/** The host hands the session to someone else; the former host stays on as an interviewer. */
+export function handOver(
+  deps: SessionDeps,
+  sessionId: string,
+  workspace: Access,
+  userId: string,
+  newHostId: string,
+  now: number,
+): Promise<{ ok: true; session: Session } | { ok: false; reason: HandOverRefusal; session?: Session }> {
+  return deps.store.transaction(async (tx) => {
+    const loaded = await loadForSteering(tx, sessionId, workspace, userId);
+    if (!loaded.ok) return loaded;
+    const session = loaded.session;
+    if (session.hostId !== userId) return { ok: false, reason: 'not_host', session };
+    if (newHostId === session.hostId) return { ok: false, reason: 'same', session };
+    if (newHostId === session.candidateId) return { ok: false, reason: 'candidate', session };
+    await tx.sessions.setHost(sessionId, newHostId, userId, now);
+    await tx.steps.upsert(sessionId, 'refresh', 'refresh', now);
     return { ok: true, session: await mustFind(tx, sessionId) };
   });
 }

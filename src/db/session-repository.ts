@@ -25,6 +25,8 @@ const SessionRow = z.object({
   moved_at: intOrNull,
   root_ts: z.string().nullable(),
   permalink: z.string().nullable(),
+  level: z.enum(['mid', 'senior', 'staff']).nullable(),
+  prompt_id: z.string().nullable(),
 });
 
 const PhaseRow = z.object({ session_id: z.string(), idx: int, planned_ms: int, starts_at: int });
@@ -41,7 +43,7 @@ const NoteRow = z.object({
 });
 
 const SESSION_COLUMNS = `id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, ended_at,
-  end_reason, paused_at, pause_reason, moved_at, root_ts, permalink`;
+  end_reason, paused_at, pause_reason, moved_at, root_ts, permalink, level, prompt_id`;
 
 export function createSessionRepository(db: SqlExecutor): SessionRepository {
   // People keep the order they first appeared in: SQLite's rowid, PostgreSQL's serial column.
@@ -74,6 +76,10 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       permalink: r.permalink,
       phases: phaseRows.filter((p) => p.session_id === r.id).map((p) => ({ index: p.idx, plannedMs: p.planned_ms, startsAt: p.starts_at })),
       interviewers: people.filter((p) => p.session_id === r.id && p.role === 'interviewer').map((p) => p.user_id),
+      candidateId: people.find((p) => p.session_id === r.id && p.role === 'candidate')?.user_id ?? null,
+      observers: people.filter((p) => p.session_id === r.id && p.role === 'observer').map((p) => p.user_id),
+      level: r.level,
+      promptId: r.prompt_id,
     }));
   }
 
@@ -91,16 +97,18 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       const endsAt = last ? last.startsAt + last.plannedMs : s.createdAt;
       // The partial unique index allows one live session per channel; a second start inserts nothing.
       const inserted = await db.get(
-        `INSERT INTO sessions (id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $7) ON CONFLICT DO NOTHING RETURNING id`,
-        [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt],
+        `INSERT INTO sessions (id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, updated_at, level, prompt_id)
+         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $7, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+        [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt, s.level, s.promptId],
       );
       if (!inserted) return false;
       for (const p of s.phases) {
         await db.run('INSERT INTO session_phases (session_id, idx, planned_ms, starts_at) VALUES ($1, $2, $3, $4)', [s.id, p.index, p.plannedMs, p.startsAt]);
       }
       await insertPerson(s.id, s.hostId, 'host', s.createdAt);
+      if (s.candidateId) await insertPerson(s.id, s.candidateId, 'candidate', s.createdAt);
       for (const id of s.interviewers) await insertPerson(s.id, id, 'interviewer', s.createdAt);
+      for (const id of s.observers) await insertPerson(s.id, id, 'observer', s.createdAt);
       for (const step of s.steps) {
         await db.run(
           `INSERT INTO steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)
@@ -195,6 +203,30 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     async shiftPhases(sessionId, afterIndex, from, shift, at) {
       await db.run('UPDATE session_phases SET starts_at = starts_at + $1 WHERE session_id = $2 AND starts_at >= $3 AND idx > $4', [shift, sessionId, from, afterIndex]);
       await db.run('UPDATE sessions SET ends_at = ends_at + $1, updated_at = $2 WHERE id = $3', [shift, at, sessionId]);
+    },
+
+    async extendPhase(sessionId, index, ms, at) {
+      await db.run('UPDATE session_phases SET planned_ms = planned_ms + $1 WHERE session_id = $2 AND idx = $3', [ms, sessionId, index]);
+      await db.run('UPDATE session_phases SET starts_at = starts_at + $1 WHERE session_id = $2 AND idx > $3', [ms, sessionId, index]);
+      await db.run('UPDATE sessions SET ends_at = ends_at + $1, updated_at = $2 WHERE id = $3', [ms, at, sessionId]);
+    },
+
+    async setHost(sessionId, hostId, formerHostId, at) {
+      await db.run('UPDATE sessions SET host_id = $1, updated_at = $2 WHERE id = $3', [hostId, at, sessionId]);
+      await db.run(
+        `INSERT INTO session_people (session_id, user_id, role, first_seen_at) VALUES ($1, $2, 'host', $3)
+           ON CONFLICT (session_id, user_id) DO UPDATE SET role = 'host'`,
+        [sessionId, hostId, at],
+      );
+      await db.run(`UPDATE session_people SET role = 'interviewer' WHERE session_id = $1 AND user_id = $2`, [sessionId, formerHostId]);
+    },
+
+    async promptsUsedIn(workspace, channelId) {
+      const rows = await db.all(
+        `SELECT prompt_id FROM sessions WHERE channel_id = $1 AND team_id = $2 AND enterprise_id = $3 AND prompt_id IS NOT NULL ORDER BY created_at`,
+        [channelId, workspace.teamId, workspace.enterpriseId],
+      );
+      return rows.map((r) => String(r.prompt_id));
     },
 
     async markMoved(sessionId, at) {

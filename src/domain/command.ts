@@ -1,19 +1,43 @@
 /** The `/mockdesign` grammar: turns the command text into what the user asked for, or says what is wrong. */
+import { parseDuration } from './duration.ts';
+import { type Level, LEVEL_EXAMPLE, parseLevel } from './levels.ts';
+import { isNoteKind, NOTE_KINDS, type NoteKind } from './notes.ts';
 import { DEFAULT_PLAN, parsePlan, type Plan } from './plan.ts';
 import { clip } from './text.ts';
 
 export const MAX_TOPIC_LENGTH = 200;
 export const MAX_NOTE_LENGTH = 3000;
 export const MAX_INTERVIEWERS = 10;
+export const MAX_OBSERVERS = 20;
+/** How much one `extend` may add to the phase under way. */
+export const MAX_EXTEND_MS = 7 * 24 * 3600_000;
+
+export interface StartRequest {
+  /** Empty with `random`: a prompt from the bank is picked. */
+  readonly topic: string;
+  readonly plan: Plan;
+  readonly interviewers: string[];
+  readonly candidate: string | undefined;
+  readonly observers: string[];
+  readonly level: Level | undefined;
+  /** `--random`: a prompt from the bank not yet used in this channel. */
+  readonly random: boolean;
+}
 
 export type Command =
-  | { kind: 'start'; topic: string; plan: Plan; interviewers: string[] }
+  | ({ kind: 'start' } & StartRequest)
+  /** `start` alone: the start form. */
+  | { kind: 'start_form' }
   | { kind: 'status' }
   | { kind: 'next' }
   | { kind: 'end' }
   | { kind: 'pause' }
   | { kind: 'resume' }
-  | { kind: 'note'; text: string }
+  /** Hand the session to someone else. */
+  | { kind: 'host'; userId: string }
+  /** Add time to the phase under way. */
+  | { kind: 'extend'; ms: number }
+  | { kind: 'note'; text: string; noteKind: NoteKind | undefined }
   | { kind: 'help'; unknown?: string }
   | { kind: 'invalid'; message: string };
 
@@ -32,7 +56,7 @@ export function parseCommand(text: string): Command {
   const rest = trimmed.slice(first.length).trim();
   switch (verb) {
     case 'start':
-      return parseStart(restParts);
+      return restParts.length === 0 ? { kind: 'start_form' } : parseStart(restParts);
     case 'status':
     case 'next':
     case 'end':
@@ -41,6 +65,11 @@ export function parseCommand(text: string): Command {
       return { kind: verb };
     case 'note':
       return parseNote(rest);
+    case 'host':
+      return parseHost(restParts);
+    case 'extend':
+    case '+5':
+      return verb === '+5' ? { kind: 'extend', ms: 5 * 60_000 } : parseExtend(rest);
     case 'help':
       return { kind: 'help' };
     default:
@@ -48,17 +77,85 @@ export function parseCommand(text: string): Command {
   }
 }
 
+const KIND_ALIASES: Record<string, NoteKind> = { tradeoff: 'trade_off', 'trade-off': 'trade_off', datamodel: 'data_model', 'data-model': 'data_model', req: 'requirement' };
+const KIND_LIST = NOTE_KINDS.map((k) => `\`${k.value.replace('_', '')}\``).join(', ');
+
+/** `note [--kind K] <text>`: the option comes first, the rest is the note, as typed. */
 function parseNote(text: string): Command {
-  if (text === '') return { kind: 'invalid', message: 'A note needs some text, e.g. `/mockdesign note Reads outnumber writes 100:1`.' };
-  if (text.length > MAX_NOTE_LENGTH) {
-    return { kind: 'invalid', message: `A note can be at most ${MAX_NOTE_LENGTH} characters; this one has ${text.length}.` };
+  let rest = text;
+  let noteKind: NoteKind | undefined;
+  for (;;) {
+    const option = /^--([a-z-]+)(?:=(\S+))?(?:\s+|$)/i.exec(rest);
+    if (!option) break;
+    const name = (option[1] ?? '').toLowerCase();
+    rest = rest.slice(option[0].length);
+    if (name === 'kind') {
+      let value = option[2];
+      if (value === undefined) {
+        const next = /^(\S+)\s*/.exec(rest);
+        value = next?.[1];
+        rest = rest.slice(next?.[0].length ?? 0);
+      }
+      const key = (value ?? '').toLowerCase();
+      const kind = KIND_ALIASES[key] ?? (isNoteKind(key) ? key : undefined);
+      if (!kind) return { kind: 'invalid', message: `\`${clip(value ?? '', 30)}\` is not a kind of note. Kinds: ${KIND_LIST}.` };
+      noteKind = kind;
+    } else {
+      return { kind: 'invalid', message: `I don't know the note option \`--${clip(name, 30)}\`. The option is \`--kind\`, e.g. \`--kind tradeoff\`.` };
+    }
   }
-  return { kind: 'note', text };
+  rest = rest.trim();
+  if (rest === '') return { kind: 'invalid', message: 'A note needs some text, e.g. `/mockdesign note Reads outnumber writes 100:1`.' };
+  if (rest.length > MAX_NOTE_LENGTH) {
+    return { kind: 'invalid', message: `A note can be at most ${MAX_NOTE_LENGTH} characters; this one has ${rest.length}.` };
+  }
+  return { kind: 'note', text: rest, noteKind };
+}
+
+function parseHost(tokens: string[]): Command {
+  const id = tokens.length === 1 ? USER_REF.exec(tokens[0] ?? '')?.[1] : undefined;
+  if (!id) return { kind: 'invalid', message: 'Name the new host with a mention, e.g. `/mockdesign host @sam`.' };
+  return { kind: 'host', userId: id };
+}
+
+function parseExtend(text: string): Command {
+  const value = text.replace(/^\+/, '').trim() || '5m';
+  const parsed = parseDuration(value);
+  if (!parsed.ok) return { kind: 'invalid', message: `${parsed.error}. Try \`/mockdesign extend 5m\` or \`/mockdesign extend 1d\`.` };
+  if (parsed.value > MAX_EXTEND_MS) return { kind: 'invalid', message: 'A phase can be extended by at most 7 days at a time.' };
+  return { kind: 'extend', ms: parsed.value };
+}
+
+/** Reads the mentions that follow a flag; a word there that is not a mention is a mistake, never part of the topic. */
+function mentionsAfter(flag: string, tokens: string[], at: number, inline: string | undefined): { ids: string[]; next: number } | { error: string } {
+  const values = inline ? [inline] : [];
+  let i = at;
+  while (i + 1 < tokens.length && USER_REF.test(tokens[i + 1] ?? '')) values.push(tokens[++i] ?? '');
+  if (values.length === 0) {
+    const word = tokens[i + 1];
+    return {
+      error:
+        word && !word.startsWith('--')
+          ? `\`${clip(word)}\` after \`--${flag}\` is not a person: mention them, e.g. \`--${flag} @alex\`.`
+          : `Name ${flag === 'candidate' ? 'the candidate' : `${flag}s`} with mentions, e.g. \`--${flag} @alex\`.`,
+    };
+  }
+  const ids: string[] = [];
+  for (const value of values) {
+    const id = USER_REF.exec(value)?.[1];
+    if (!id) return { error: `\`${clip(value)}\` is not a person: mention them, e.g. \`--${flag} @alex\`.` };
+    if (!ids.includes(id)) ids.push(id);
+  }
+  return { ids, next: i };
 }
 
 function parseStart(tokens: string[]): Command {
   let plan: Plan = DEFAULT_PLAN;
   const interviewers: string[] = [];
+  const observers: string[] = [];
+  let candidate: string | undefined;
+  let level: Level | undefined;
+  let random = false;
   const topic: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] ?? '';
@@ -74,24 +171,36 @@ function parseStart(tokens: string[]): Command {
       const parsed = parsePlan(value);
       if (!parsed.ok) return { kind: 'invalid', message: parsed.error };
       plan = parsed.value;
-    } else if (name === 'interviewer' || name === 'interviewers' || name === 'with') {
-      const values = inline ? [inline] : [];
-      while (i + 1 < tokens.length && USER_REF.test(tokens[i + 1] ?? '')) values.push(tokens[++i] ?? '');
-      if (values.length === 0) {
-        return { kind: 'invalid', message: 'Name interviewers with mentions, e.g. `--interviewer @alex @sam`.' };
+    } else if (name === 'interviewer' || name === 'interviewers' || name === 'with' || name === 'observer' || name === 'observers' || name === 'candidate') {
+      const role = name === 'candidate' ? 'candidate' : name.startsWith('observer') ? 'observer' : 'interviewer';
+      const read = mentionsAfter(role, tokens, i, inline);
+      if ('error' in read) return { kind: 'invalid', message: read.error };
+      i = read.next;
+      if (role === 'candidate') {
+        if (read.ids.length > 1 || (candidate !== undefined && candidate !== read.ids[0])) return { kind: 'invalid', message: 'A session has one candidate.' };
+        candidate = read.ids[0];
+      } else {
+        const into = role === 'observer' ? observers : interviewers;
+        for (const id of read.ids) if (!into.includes(id)) into.push(id);
       }
-      for (const value of values) {
-        const id = USER_REF.exec(value)?.[1];
-        if (!id) return { kind: 'invalid', message: `\`${clip(value)}\` is not a person: mention them, e.g. \`--interviewer @alex\`.` };
-        if (!interviewers.includes(id)) interviewers.push(id);
-      }
+    } else if (name === 'level') {
+      const value = inline ?? tokens[++i];
+      const parsed = parseLevel(value ?? '');
+      if (!parsed.ok) return { kind: 'invalid', message: value ? parsed.error : `Give \`--level\` a value: ${LEVEL_EXAMPLE}.` };
+      level = parsed.value;
+    } else if (name === 'random') {
+      random = true;
     } else {
-      return { kind: 'invalid', message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--plan\` and \`--interviewer\`.` };
+      return {
+        kind: 'invalid',
+        message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--plan\`, \`--candidate\`, \`--interviewer\`, \`--observer\`, \`--level\` and \`--random\`.`,
+      };
     }
   }
   const title = topic.join(' ');
-  if (title === '') {
-    return { kind: 'invalid', message: 'Give the session a topic, e.g. `/mockdesign start Design a URL shortener`.' };
+  if (random && title !== '') return { kind: 'invalid', message: 'Give a topic or `--random`, not both.' };
+  if (title === '' && !random) {
+    return { kind: 'invalid', message: 'Give the session a topic, e.g. `/mockdesign start Design a URL shortener`, or `--random` for one from the prompt bank.' };
   }
   if (title.length > MAX_TOPIC_LENGTH) {
     return { kind: 'invalid', message: `A topic can be at most ${MAX_TOPIC_LENGTH} characters; this one has ${title.length}.` };
@@ -99,5 +208,11 @@ function parseStart(tokens: string[]): Command {
   if (interviewers.length > MAX_INTERVIEWERS) {
     return { kind: 'invalid', message: `At most ${MAX_INTERVIEWERS} interviewers per session.` };
   }
-  return { kind: 'start', topic: title, plan, interviewers };
+  if (observers.length > MAX_OBSERVERS) return { kind: 'invalid', message: `At most ${MAX_OBSERVERS} observers per session.` };
+  if (candidate !== undefined && (interviewers.includes(candidate) || observers.includes(candidate))) {
+    return { kind: 'invalid', message: 'The candidate cannot also be an interviewer or an observer: nudges and scores must stay hidden from them.' };
+  }
+  const both = interviewers.find((id) => observers.includes(id));
+  if (both) return { kind: 'invalid', message: 'Someone is named both interviewer and observer: pick one.' };
+  return { kind: 'start', topic: title, plan, interviewers, candidate, observers, level, random };
 }

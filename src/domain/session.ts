@@ -1,4 +1,5 @@
 /** A session as the core sees it, and the rules about who may steer it. */
+import type { Level } from './levels.ts';
 import type { PhaseSlot } from './timeline.ts';
 
 export type SessionStatus = 'running' | 'paused' | 'ended';
@@ -28,6 +29,18 @@ export interface Session extends Workspace {
   readonly permalink: string | null;
   readonly phases: readonly PhaseSlot[];
   readonly interviewers: readonly string[];
+  /** The person being interviewed: never shown nudges, private notes or unrevealed scores. */
+  readonly candidateId: string | null;
+  /** Watch and score, but do not steer. */
+  readonly observers: readonly string[];
+  readonly level: Level | null;
+  /** The prompt bank entry the topic came from (src/domain/prompts.ts), if any. */
+  readonly promptId: string | null;
+}
+
+/** Who sees what interviewers see: nudges, notes for interviewers only, the scorecard before it is revealed. */
+export function isOnPanel(session: Session, userId: string): boolean {
+  return userId !== session.candidateId && (session.hostId === userId || session.interviewers.includes(userId) || session.observers.includes(userId));
 }
 
 /** Only the host and named interviewers advance, pause, end or change a session; anyone may add notes. */

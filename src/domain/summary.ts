@@ -1,5 +1,6 @@
 /** The end-of-session summary as data: who took part, planned vs actual time, notes by phase. */
 import type { Note } from './notes.ts';
+import type { Level } from './levels.ts';
 import { PHASES, WRAP_UP_REMINDER } from './phases.ts';
 import { actualDurations, type PhaseSlot } from './timeline.ts';
 
@@ -7,6 +8,9 @@ export interface SummaryInput {
   readonly topic: string;
   readonly hostId: string;
   readonly interviewers: readonly string[];
+  readonly candidateId?: string | null | undefined;
+  readonly observers?: readonly string[] | undefined;
+  readonly level?: Level | null | undefined;
   readonly participants: readonly string[];
   readonly phases: readonly PhaseSlot[];
   readonly startedAt: number;
@@ -27,6 +31,9 @@ export interface Summary {
   readonly topic: string;
   readonly hostId: string;
   readonly interviewers: readonly string[];
+  readonly candidateId: string | null;
+  readonly observers: readonly string[];
+  readonly level: Level | null;
   /** Host first, then interviewers, then everyone else in the order they joined in. */
   readonly participants: readonly string[];
   readonly totalPlannedMs: number;
@@ -40,7 +47,14 @@ export interface Summary {
 
 export function buildSummary(input: SummaryInput): Summary {
   const actual = actualDurations(input.phases, input.endedAt);
-  const people = [input.hostId, ...input.interviewers, ...input.participants, ...input.notes.map((n) => n.authorId)];
+  const people = [
+    input.hostId,
+    ...(input.candidateId ? [input.candidateId] : []),
+    ...input.interviewers,
+    ...(input.observers ?? []),
+    ...input.participants,
+    ...input.notes.map((n) => n.authorId),
+  ];
   const participants = [...new Set(people)];
   const byTime = [...input.notes].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
   const phases = input.phases.map((slot, i) => ({
@@ -56,6 +70,9 @@ export function buildSummary(input: SummaryInput): Summary {
     topic: input.topic,
     hostId: input.hostId,
     interviewers: input.interviewers,
+    candidateId: input.candidateId ?? null,
+    observers: input.observers ?? [],
+    level: input.level ?? null,
     participants,
     totalPlannedMs: input.phases.reduce((sum, p) => sum + p.plannedMs, 0),
     totalActualMs: Math.max(0, input.endedAt - input.startedAt),

@@ -13,6 +13,8 @@ export interface ListenerDeps extends SessionDeps {
   readonly sessions: SessionFinder;
   /** Installed in many workspaces (OAuth): uninstalls delete the workspace's tokens here. */
   readonly installations?: MockdesignInstallationStore | undefined;
+  /** Randomness for `start --random` (tests pass a fixed one). */
+  readonly random?: (() => number) | undefined;
   /** Where a workspace without an installation can install the app (OAuth with PUBLIC_URL). */
   readonly installUrl?: string | undefined;
 }

@@ -44,7 +44,7 @@ export interface Harness {
 }
 
 export async function createHarness(
-  options: { db?: Db; clock?: FixedClock; slack?: SlackStandIn; standIn?: StandInOptions; postConcurrency?: number; workspaceUrl?: string } = {},
+  options: { db?: Db; clock?: FixedClock; slack?: SlackStandIn; standIn?: StandInOptions; postConcurrency?: number; workspaceUrl?: string; random?: () => number } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? fixedClock();
   const db = options.db ?? openTestDb();
@@ -62,6 +62,7 @@ export async function createHarness(
     clock: clock.now,
     bolt: { kind: 'receiver', receiver },
     ...(options.postConcurrency === undefined ? {} : { postConcurrency: options.postConcurrency }),
+    ...(options.random === undefined ? {} : { random: options.random }),
     // The test moves the clock: no pacing in real time, no timers of our own.
     channelIntervalMs: 0,
     wakeAtNextDue: false,

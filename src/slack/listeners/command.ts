@@ -1,14 +1,17 @@
 /** `/mockdesign`: every answer is given in the ack (ephemeral), within Slack's 3 seconds; posting follows. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { addNote, endSession, nextPhase, pauseSession, resumeSession, startSession, type SteerOutcome } from '../../app/sessions.ts';
+import { addNote, endSession, extendPhase, handOver, nextPhase, pauseSession, resumeSession, startSession, type SteerOutcome } from '../../app/sessions.ts';
 import { MAX_TOPIC_LENGTH, parseCommand } from '../../domain/command.ts';
+import { formatDuration } from '../../domain/duration.ts';
 import { DEFAULT_KIND_BY_PHASE } from '../../domain/notes.ts';
+import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { decodeEntities, phaseName, plainFromSlack } from '../mrkdwn.ts';
 import type { SlackMessage } from '../views/message.ts';
 import {
   renderBusy,
+  renderHandOverRefusal,
   renderHelp,
   renderInvalid,
   renderNoSession,
@@ -46,21 +49,39 @@ export function makeCommandListener(deps: ListenerDeps) {
         return reply(renderHelp(parsed.unknown === undefined ? undefined : decodeEntities(parsed.unknown)));
       case 'invalid':
         return reply(renderInvalid(decodeEntities(parsed.message)));
+      case 'start_form':
+        return reply(renderInvalid('Give the session a topic, e.g. `/mockdesign start Design a URL shortener`, or `/mockdesign start --random` for one from the prompt bank.'));
       case 'start': {
-        const topic = plainFromSlack(parsed.topic).trim();
-        if (topic === '' || topic.length > MAX_TOPIC_LENGTH) {
-          return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
-        }
         // Ack first: one read decides the answer, and the session is written after Slack has it.
         const existing = await deps.sessions.liveHere(workspace);
         if (existing) return reply(renderBusy(existing));
+        // A prompt from the bank: picked at random among those this channel has not had yet, or named by its title.
+        const prompt = parsed.random
+          ? pickRandomPrompt(await deps.store.sessions.promptsUsedIn(input.workspace, channelId), deps.random ?? Math.random)
+          : findPrompt(plainFromSlack(parsed.topic).trim());
+        // The host's own words stay the topic; a prompt only lends its title when it was picked at random.
+        const topic = parsed.random && prompt ? prompt.title : plainFromSlack(parsed.topic).trim();
+        if (topic === '' || topic.length > MAX_TOPIC_LENGTH) {
+          return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
+        }
         await reply(renderStarted({ topic, createdAt: now, endsAt: now + parsed.plan.reduce((sum, ms) => sum + ms, 0) }));
         const later = (message: SlackMessage) => respond(ephemeral(message)).catch((error: unknown) => deps.logger.warn('could not answer through the response URL', { channel: channelId, reason: String(error) }));
         let outcome: Awaited<ReturnType<typeof startSession>>;
         try {
           outcome = await startSession(
             deps,
-            { ...input.workspace, channelId, hostId: user, topic, plan: parsed.plan, interviewers: parsed.interviewers },
+            {
+              ...input.workspace,
+              channelId,
+              hostId: user,
+              topic,
+              plan: parsed.plan,
+              interviewers: parsed.interviewers,
+              candidateId: parsed.candidate ?? null,
+              observers: parsed.observers,
+              level: parsed.level ?? null,
+              promptId: prompt?.id ?? null,
+            },
             now,
           );
         } catch (error) {
@@ -90,7 +111,7 @@ export function makeCommandListener(deps: ListenerDeps) {
             sessionId: session.id,
             authorId: user,
             phaseIndex,
-            kind: DEFAULT_KIND_BY_PHASE[phaseIndex] ?? 'requirement',
+            kind: parsed.noteKind ?? DEFAULT_KIND_BY_PHASE[phaseIndex] ?? 'requirement',
             text: plainFromSlack(parsed.text),
             dedupeKey: input.triggerId ? `command:${input.triggerId}` : null,
           },
@@ -110,6 +131,19 @@ export function makeCommandListener(deps: ListenerDeps) {
         return steer(await pauseSession(deps, session.id, workspace, user, now), () => '⏸️ Paused. `/mockdesign resume` starts the clock again.');
       case 'resume':
         return steer(await resumeSession(deps, session.id, workspace, user, now), () => '▶️ Resumed: the schedule moved by the time you were paused.');
+      case 'extend':
+        return steer(await extendPhase(deps, session.id, workspace, user, parsed.ms, now), (s) => {
+          const i = currentPhaseIndex(s.phases, now);
+          return `⏱️ *${phaseName(i)}* has ${formatDuration(parsed.ms)} more; everything after it moved too.`;
+        });
+      case 'host': {
+        const outcome = await handOver(deps, session.id, workspace, user, parsed.userId, now);
+        if (!outcome.ok) return reply(renderHandOverRefusal(outcome.reason, outcome.session));
+        await reply(renderPlain(`🤝 <@${parsed.userId}> is the host now; you stay on as an interviewer.`));
+        deps.logger.info('session host changed', { team: workspace.teamId, channel: channelId, session: outcome.session.id });
+        void deps.dispatcher.tick();
+        return;
+      }
     }
 
     async function steer(outcome: SteerOutcome, success: (s: NonNullable<SteerOutcome['session']>) => string) {

@@ -1,5 +1,5 @@
 /** Ephemeral answers to the command and buttons: help, status and every refusal, in friendly words. */
-import type { SteerRefusal } from '../../app/sessions.ts';
+import type { HandOverRefusal, SteerRefusal } from '../../app/sessions.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatPlan } from '../../domain/plan.ts';
 import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
@@ -15,11 +15,14 @@ export function renderHelp(unknown?: string): SlackMessage {
     '    `/mockdesign start Design a URL shortener`',
     '    `/mockdesign start Design a chat app --plan 10/25/20/5` (minutes per phase)',
     '    `/mockdesign start Design Dropbox --plan 1d/3d/2d/1d` (a study group over a week)',
-    '    `/mockdesign start Design a feed --interviewer @alex` (interviewers may steer too)',
+    '    `/mockdesign start Design a feed --candidate @sam --interviewer @alex --observer @kim --level senior`',
+    '    `/mockdesign start --random` (a prompt from the bank this channel has not had yet)',
     '`/mockdesign status` where the session is and how long is left',
-    '`/mockdesign note &lt;text&gt;` adds a note to the current phase',
+    '`/mockdesign note [--kind tradeoff] &lt;text&gt;` adds a note to the current phase',
     '`/mockdesign next` ends the current phase now and starts the next',
     '`/mockdesign pause` and `/mockdesign resume` stop and restart the clock',
+    '`/mockdesign extend 10m` (or `+5`) gives the current phase more time',
+    '`/mockdesign host @sam` hands the session to someone else',
     '`/mockdesign end` ends the session and posts the summary',
     '`/mockdesign help` shows this',
   ];
@@ -101,4 +104,18 @@ export function renderNotInstalled(installUrl: string | undefined): SlackMessage
     ? `mockdesign isn't installed in this workspace, or was removed from it. <${installUrl}|Add mockdesign to Slack> to run mock interviews here.`
     : "mockdesign isn't installed in this workspace, or was removed from it. Ask whoever runs mockdesign for its install link.";
   return { text, blocks: [section(text)] };
+}
+
+/** Why a hand-over did not happen. */
+export function renderHandOverRefusal(reason: HandOverRefusal, session?: Session): SlackMessage {
+  switch (reason) {
+    case 'not_host':
+      return renderPlain(`Only the host${session ? `, ${mention(session.hostId)},` : ''} can hand the session over.`);
+    case 'candidate':
+      return renderPlain("The candidate can't host their own interview: the host sees the interviewers' side.");
+    case 'same':
+      return renderPlain("They're the host already.");
+    default:
+      return renderRefusal(reason, session);
+  }
 }

@@ -2,6 +2,8 @@
 import type { ActionsBlock } from '@slack/types';
 import type { SessionSnapshot } from '../../app/ports.ts';
 import { formatDuration } from '../../domain/duration.ts';
+import { levelLabel } from '../../domain/levels.ts';
+import { findPrompt } from '../../domain/prompts.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen, truncate } from '../mrkdwn.ts';
@@ -15,7 +17,12 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
   const topic = escapeMrkdwn(session.topic);
 
   const people = [`Host ${mention(session.hostId)}`];
+  if (session.candidateId) people.push(`Candidate ${mention(session.candidateId)}`);
   if (session.interviewers.length > 0) people.push(`Interviewer${session.interviewers.length > 1 ? 's' : ''} ${session.interviewers.map(mention).join(', ')}`);
+  if (session.observers.length > 0) people.push(`Observer${session.observers.length > 1 ? 's' : ''} ${session.observers.map(mention).join(', ')}`);
+  if (session.level) people.push(`Level: ${levelLabel(session.level)}`);
+  // A prompt from the bank brings its brief and the scale to assume: what the candidate starts from.
+  const prompt = session.promptId ? findPrompt(session.promptId) : undefined;
 
   const lines = session.phases.map((slot) => {
     const name = phaseName(slot.index);
@@ -43,6 +50,7 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
   const blocks: SlackMessage['blocks'] = [
     header(`Mock system design: ${shown}`),
     section(intro),
+    ...(prompt ? [section(`${escapeMrkdwn(prompt.brief)}\n*Scale to assume:* ${escapeMrkdwn(prompt.scale)}`)] : []),
     section(lines.join('\n')),
     context(state, noteCount, 'Phases and checklists go in the thread 🧵'),
   ];

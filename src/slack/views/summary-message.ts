@@ -1,6 +1,7 @@
 /** The summary posted in the thread at the end, split over as many messages as Block Kit needs. */
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
+import { levelLabel } from '../../domain/levels.ts';
 import { noteKindLabel } from '../../domain/notes.ts';
 import type { Summary } from '../../domain/summary.ts';
 import { escapeMrkdwn, mention, truncate } from '../mrkdwn.ts';
@@ -19,8 +20,18 @@ export function renderSummary(summary: Summary): SlackMessage[] {
   const blocks: KnownBlock[] = [header('Summary')];
   const how = summary.endedEarly ? ` (${END_REASONS[summary.endReason ?? ''] ?? 'ended early'})` : '';
   // A study group can be large: the overview is packed like the notes, so no participant is dropped.
+  const roles = [
+    `host ${mention(summary.hostId)}`,
+    ...(summary.candidateId ? [`candidate ${mention(summary.candidateId)}`] : []),
+    ...(summary.interviewers.length > 0 ? [`interviewer${summary.interviewers.length > 1 ? 's' : ''} ${summary.interviewers.map(mention).join(', ')}`] : []),
+    ...(summary.observers.length > 0 ? [`observer${summary.observers.length > 1 ? 's' : ''} ${summary.observers.map(mention).join(', ')}`] : []),
+  ];
   const overview = [
     `*Topic:* ${topic}`,
+    // A live interview (a candidate, observers or a level) names who was who; a group session needs no roles.
+    ...(summary.candidateId || summary.observers.length > 0 || summary.level
+      ? [`*Roles:* ${roles.join(' · ')}${summary.level ? ` · level ${levelLabel(summary.level)}` : ''}`]
+      : []),
     `*Took part:* ${summary.participants.map(mention).join(', ')}`,
     `*Time:* ${formatDuration(summary.totalPlannedMs)} planned, ${formatDuration(summary.totalActualMs)} taken${how}`,
     `*Notes:* ${summary.noteCount}`,

@@ -48,6 +48,58 @@ describe('parseCommand: verbs', () => {
   });
 });
 
+describe('parseCommand: live interview options', () => {
+  it('reads the candidate, observers and level beside the interviewers', () => {
+    expect(start('start Design a feed --candidate <@U101|sam> --interviewer <@U102> <@U103> --observer <@U104> --level Senior')).toMatchObject({
+      topic: 'Design a feed',
+      candidate: 'U101',
+      interviewers: ['U102', 'U103'],
+      observers: ['U104'],
+      level: 'senior',
+      random: false,
+    });
+  });
+
+  it('takes --random instead of a topic, not both', () => {
+    expect(start('start --random --level staff')).toMatchObject({ topic: '', random: true, level: 'staff' });
+    expect(invalid('start Design X --random')).toBe('Give a topic or `--random`, not both.');
+  });
+
+  it('refuses a second candidate, a candidate on the panel, someone in two roles, and an unknown level', () => {
+    expect(invalid('start X --candidate <@U101> <@U102>')).toBe('A session has one candidate.');
+    expect(invalid('start X --candidate <@U101> --interviewer <@U101>')).toContain('cannot also be an interviewer');
+    expect(invalid('start X --interviewer <@U102> --observer <@U102>')).toContain('both interviewer and observer');
+    expect(invalid('start X --level principal')).toContain('--level');
+    expect(invalid('start X --level')).toContain('--level mid');
+    expect(invalid('start X --candidate sam')).toBe('`sam` after `--candidate` is not a person: mention them, e.g. `--candidate @alex`.');
+  });
+});
+
+describe('parseCommand: host, extend and note options', () => {
+  it('hands over to a mentioned person only', () => {
+    expect(parseCommand('host <@U109|kim>')).toEqual({ kind: 'host', userId: 'U109' });
+    expect(invalid('host kim')).toContain('mention');
+    expect(invalid('host <@U101> <@U102>')).toContain('mention');
+  });
+
+  it('extends by a duration, five minutes by default, within a week', () => {
+    expect(parseCommand('extend 10m')).toEqual({ kind: 'extend', ms: 10 * 60_000 });
+    expect(parseCommand('extend +2h')).toEqual({ kind: 'extend', ms: 2 * 3600_000 });
+    expect(parseCommand('extend')).toEqual({ kind: 'extend', ms: 5 * 60_000 });
+    expect(parseCommand('+5')).toEqual({ kind: 'extend', ms: 5 * 60_000 });
+    expect(invalid('extend soon')).toContain('`soon` is not a duration');
+    expect(invalid('extend 8d')).toContain('at most 7 days');
+  });
+
+  it('reads --kind before the note text, with friendly aliases', () => {
+    expect(parseCommand('note --kind tradeoff SQL vs NoSQL for the feed')).toEqual({ kind: 'note', text: 'SQL vs NoSQL for the feed', noteKind: 'trade_off' });
+    expect(parseCommand('note --kind=api POST /urls')).toEqual({ kind: 'note', text: 'POST /urls', noteKind: 'api' });
+    expect(parseCommand('note plain text --kind api')).toEqual({ kind: 'note', text: 'plain text --kind api', noteKind: undefined });
+    expect(invalid('note --kind vibes it works')).toContain('`vibes` is not a kind of note');
+    expect(invalid('note --kind api')).toContain('needs some text');
+  });
+});
+
 describe('parseCommand: start', () => {
   it('reads a topic with the default plan and no interviewers', () => {
     expect(parseCommand('start Design a URL shortener')).toEqual({
@@ -55,6 +107,10 @@ describe('parseCommand: start', () => {
       topic: 'Design a URL shortener',
       plan: DEFAULT_PLAN,
       interviewers: [],
+      candidate: undefined,
+      observers: [],
+      level: undefined,
+      random: false,
     });
   });
 
@@ -122,13 +178,14 @@ describe('parseCommand: start', () => {
 
   it('combines plan and interviewers', () => {
     const command = start('start Design Dropbox --plan 1d/3d/2d/1d --interviewer <@U123> --with <@U456>');
-    expect(command).toEqual({ kind: 'start', topic: 'Design Dropbox', plan: [DAY, 3 * DAY, 2 * DAY, DAY], interviewers: ['U123', 'U456'] });
+    expect(command).toMatchObject({ kind: 'start', topic: 'Design Dropbox', plan: [DAY, 3 * DAY, 2 * DAY, DAY], interviewers: ['U123', 'U456'] });
   });
 
   it('refuses an interviewer that is not a mention', () => {
-    expect(invalid('start X --interviewer alex')).toBe('Name interviewers with mentions, e.g. `--interviewer @alex @sam`.');
-    expect(invalid('start X --interviewer')).toBe('Name interviewers with mentions, e.g. `--interviewer @alex @sam`.');
-    expect(invalid('start X --interviewer=')).toBe('Name interviewers with mentions, e.g. `--interviewer @alex @sam`.');
+    // A word after the flag that is not a mention is a mistake, never part of the topic.
+    expect(invalid('start X --interviewer alex')).toBe('`alex` after `--interviewer` is not a person: mention them, e.g. `--interviewer @alex`.');
+    expect(invalid('start X --interviewer')).toBe('Name interviewers with mentions, e.g. `--interviewer @alex`.');
+    expect(invalid('start X --interviewer=')).toBe('Name interviewers with mentions, e.g. `--interviewer @alex`.');
     expect(invalid('start X --interviewer=alex')).toBe('`alex` is not a person: mention them, e.g. `--interviewer @alex`.');
     expect(invalid('start X --interviewer=<#C123|general>')).toContain('is not a person');
     expect(invalid('start X --interviewer=<!channel>')).toContain('is not a person');
@@ -142,15 +199,17 @@ describe('parseCommand: start', () => {
   });
 
   it('refuses an option it does not know, naming it', () => {
-    expect(invalid('start X --length 45')).toBe("I don't know the option `--length`. Options are `--plan` and `--interviewer`.");
+    expect(invalid('start X --length 45')).toBe(
+      "I don't know the option `--length`. Options are `--plan`, `--candidate`, `--interviewer`, `--observer`, `--level` and `--random`.",
+    );
     expect(invalid('start X --Foo=bar')).toContain('`--Foo`');
     expect(invalid('start X --')).toContain('`--`');
   });
 
-  it('asks for a topic when there is none', () => {
-    const message = 'Give the session a topic, e.g. `/mockdesign start Design a URL shortener`.';
-    expect(invalid('start')).toBe(message);
-    expect(invalid('start   ')).toBe(message);
+  it('asks for a topic when there is none (start alone is the start form)', () => {
+    const message = 'Give the session a topic, e.g. `/mockdesign start Design a URL shortener`, or `--random` for one from the prompt bank.';
+    expect(parseCommand('start').kind).toBe('start_form');
+    expect(parseCommand('start   ').kind).toBe('start_form');
     expect(invalid('start --plan 1/2/3/4')).toBe(message);
     expect(invalid('start --interviewer <@U123>')).toBe(message);
   });
@@ -189,7 +248,7 @@ describe('parseCommand: note', () => {
 });
 
 describe('parseCommand: any input', () => {
-  const KINDS = ['start', 'status', 'next', 'end', 'pause', 'resume', 'note', 'help', 'invalid'];
+  const KINDS = ['start', 'start_form', 'status', 'next', 'end', 'pause', 'resume', 'note', 'help', 'invalid', 'host', 'extend'];
   const fragment = fc.oneof(
     fc.constantFrom(
       'start', 'START', 'note', 'status', 'next', 'end', 'pause', 'resume', 'help',

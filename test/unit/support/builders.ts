@@ -37,6 +37,10 @@ export function aSession(overrides: Partial<Session> & { plan?: Plan } = {}): Se
     rootTs: '1893488400.000100',
     permalink: null,
     interviewers: [],
+    candidateId: null,
+    observers: [],
+    level: null,
+    promptId: null,
     ...rest,
     phases,
   };
