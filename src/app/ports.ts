@@ -91,6 +91,8 @@ export interface SessionRepository {
   markMoved(sessionId: string, at: number): Promise<void>;
   /** Adds time to one phase: it ends later and every later phase (and the session's end) moves with it. */
   extendPhase(sessionId: string, index: number, ms: number, at: number): Promise<void>;
+  /** Counts time the session spent paused in one phase (for the summary). */
+  addPausedTime(sessionId: string, index: number, ms: number): Promise<void>;
   /** A new host; the former one stays on as an interviewer. */
   setHost(sessionId: string, hostId: string, formerHostId: string, at: number): Promise<void>;
   /** Prompt bank ids used by sessions in a channel, oldest first (`start --random` avoids them). */

@@ -138,6 +138,7 @@ export async function releaseSession(tx: Repositories, session: Session, now: nu
   const pausedAt = session.pausedAt;
   if (session.status !== 'paused' || pausedAt === null) return false;
   const moved = resume(session.phases, pausedAt, now);
+  await tx.sessions.addPausedTime(session.id, currentPhaseIndex(session.phases, pausedAt), moved.shiftMs);
   await tx.steps.release(session.id);
   await tx.sessions.shiftPhases(session.id, -1, pausedAt + 1, moved.shiftMs, now);
   await tx.steps.shiftPending(session.id, pausedAt + 1, moved.shiftMs, now);

@@ -29,7 +29,7 @@ const SessionRow = z.object({
   prompt_id: z.string().nullable(),
 });
 
-const PhaseRow = z.object({ session_id: z.string(), idx: int, planned_ms: int, starts_at: int });
+const PhaseRow = z.object({ session_id: z.string(), idx: int, planned_ms: int, starts_at: int, paused_ms: int });
 const PersonRow = z.object({ session_id: z.string(), user_id: z.string(), role: z.string() });
 
 const NoteRow = z.object({
@@ -55,8 +55,11 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     const parsed = rows.map((row) => SessionRow.parse(row));
     const ids = parsed.map((r) => r.id);
     const list = placeholders(1, ids.length);
-    const phaseRows = (await db.all(`SELECT session_id, idx, planned_ms, starts_at FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`, ids)).map((p) => PhaseRow.parse(p));
-    const people = (await db.all(`SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`, ids)).map((p) => PersonRow.parse(p));
+    // Asked for together: on SQLite they run in the same turn of the queue.
+    const [phaseRows, people] = await Promise.all([
+      db.all(`SELECT session_id, idx, planned_ms, starts_at, paused_ms FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`, ids).then((rs) => rs.map((p) => PhaseRow.parse(p))),
+      db.all(`SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`, ids).then((rs) => rs.map((p) => PersonRow.parse(p))),
+    ]);
     return parsed.map((r) => ({
       id: r.id,
       teamId: r.team_id,
@@ -74,7 +77,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       movedAt: r.moved_at,
       rootTs: r.root_ts,
       permalink: r.permalink,
-      phases: phaseRows.filter((p) => p.session_id === r.id).map((p) => ({ index: p.idx, plannedMs: p.planned_ms, startsAt: p.starts_at })),
+      phases: phaseRows.filter((p) => p.session_id === r.id).map((p) => ({ index: p.idx, plannedMs: p.planned_ms, startsAt: p.starts_at, pausedMs: p.paused_ms })),
       interviewers: people.filter((p) => p.session_id === r.id && p.role === 'interviewer').map((p) => p.user_id),
       candidateId: people.find((p) => p.session_id === r.id && p.role === 'candidate')?.user_id ?? null,
       observers: people.filter((p) => p.session_id === r.id && p.role === 'observer').map((p) => p.user_id),
@@ -209,6 +212,10 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       await db.run('UPDATE session_phases SET planned_ms = planned_ms + $1 WHERE session_id = $2 AND idx = $3', [ms, sessionId, index]);
       await db.run('UPDATE session_phases SET starts_at = starts_at + $1 WHERE session_id = $2 AND idx > $3', [ms, sessionId, index]);
       await db.run('UPDATE sessions SET ends_at = ends_at + $1, updated_at = $2 WHERE id = $3', [ms, at, sessionId]);
+    },
+
+    async addPausedTime(sessionId, index, ms) {
+      await db.run('UPDATE session_phases SET paused_ms = paused_ms + $1 WHERE session_id = $2 AND idx = $3', [Math.max(0, Math.round(ms)), sessionId, index]);
     },
 
     async setHost(sessionId, hostId, formerHostId, at) {

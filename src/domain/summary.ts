@@ -24,6 +24,8 @@ export interface PhaseSummary {
   readonly name: string;
   readonly plannedMs: number;
   readonly actualMs: number | null;
+  /** Of the actual time, how long the session was paused. */
+  readonly pausedMs: number;
   readonly notes: readonly Note[];
 }
 
@@ -62,6 +64,7 @@ export function buildSummary(input: SummaryInput): Summary {
     name: PHASES[slot.index]?.name ?? `Phase ${slot.index + 1}`,
     plannedMs: slot.plannedMs,
     actualMs: actual[i] ?? null,
+    pausedMs: slot.pausedMs ?? 0,
     notes: byTime.filter((n) => n.phaseIndex === slot.index),
   }));
   const last = input.phases[input.phases.length - 1];

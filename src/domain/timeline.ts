@@ -11,6 +11,8 @@ export interface PhaseSlot {
   readonly plannedMs: number;
   /** When the phase starts (or started). Moved by `next`, pause and resume; never recomputed from the plan. */
   readonly startsAt: number;
+  /** Time the session spent paused during this phase (shown in the summary beside planned and actual). */
+  readonly pausedMs?: number;
 }
 
 /**
@@ -55,14 +57,15 @@ export function sessionEnd(phases: readonly PhaseSlot[], endsAt?: number): numbe
 }
 
 /**
- * How long before a phase ends its "time check" is posted: a fifth of the phase, in whole minutes (whole
- * hours for long async phases). Phases under two minutes get none: a warning would be noise.
+ * How long before a phase ends its "time check" is posted: a fifth of the phase, rounded down to a unit a
+ * person reads at a glance: whole hours for long async phases, whole minutes from a five-minute phase up, and
+ * whole seconds (at least one) for short ones, so that every phase, however short, gets its time check.
  */
 export function warningLead(plannedMs: number): number | null {
-  if (plannedMs < 2 * MINUTE) return null;
   const fifth = plannedMs / 5;
-  const unit = fifth >= 2 * HOUR ? HOUR : MINUTE;
-  return Math.max(MINUTE, Math.floor(fifth / unit) * unit);
+  if (fifth < 1000) return plannedMs >= 2000 ? 1000 : null;
+  const unit = fifth >= 2 * HOUR ? HOUR : fifth >= MINUTE ? MINUTE : 1000;
+  return Math.max(unit === 1000 ? 1000 : MINUTE, Math.floor(fifth / unit) * unit);
 }
 
 /** Every step of a new session, in posting order: root message, each phase with its time check, summary. */

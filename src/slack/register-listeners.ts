@@ -44,6 +44,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_IDS.addNote, makeAddNoteAction(deps));
   app.action(ACTION_IDS.nextPhase, makeSteerAction(deps, 'next'));
   app.action(ACTION_IDS.endSession, makeSteerAction(deps, 'end'));
+  app.action(ACTION_IDS.pause, makeSteerAction(deps, 'pause'));
+  app.action(ACTION_IDS.resume, makeSteerAction(deps, 'resume'));
+  app.action(ACTION_IDS.extend, makeSteerAction(deps, 'extend'));
   app.view(CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps));
   app.shortcut({ callback_id: CALLBACK_IDS.saveAsNote, type: 'message_action' }, makeSaveAsNoteShortcut(deps));
   app.event('app_home_opened', makeAppHomeListener(deps));

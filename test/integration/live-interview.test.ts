@@ -126,3 +126,40 @@ describe('note --kind', () => {
     expect(h.db.prepare('SELECT kind, body FROM notes').get()).toEqual({ kind: 'trade_off', body: 'Fan-out on write vs on read' });
   });
 });
+
+describe('controls on the session message', () => {
+  function buttons(): { action_id: string; value: string }[] {
+    const actions = (h.root()?.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: { action_id: string; value: string }[] } | undefined;
+    return actions?.elements ?? [];
+  }
+  const press = async (actionId: string, user = HOST) => {
+    const button = buttons().find((b) => b.action_id === actionId);
+    if (!button) throw new Error(`no ${actionId} button on the session message`);
+    await h.click(actionId, button.value, { user });
+    await h.tick();
+  };
+
+  it('pause, resume and +5 min from buttons; the summary shows the time paused per phase', async () => {
+    h = await createHarness();
+    await h.command('start Design X');
+    expect(buttons().map((b) => b.action_id)).toEqual(['mockdesign_add_note', 'mockdesign_next_phase', 'mockdesign_extend', 'mockdesign_pause', 'mockdesign_end_session']);
+    await h.advance(MIN, MIN);
+    await press('mockdesign_pause');
+    expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('paused');
+    // Paused: only Add note, Resume and End.
+    expect(buttons().map((b) => b.action_id)).toEqual(['mockdesign_add_note', 'mockdesign_resume', 'mockdesign_end_session']);
+    await h.advance(3 * MIN, MIN);
+    await press('mockdesign_resume');
+    expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('running');
+    await press('mockdesign_extend');
+    // Phase 1: 5 min planned + 5 more, and 3 min paused: phase 2 starts at 13 min.
+    expect(Number(h.db.prepare('SELECT starts_at FROM session_phases WHERE idx = 1').pluck().get()) - Number(h.db.prepare('SELECT created_at FROM sessions').pluck().get())).toBe(13 * MIN);
+    await press('mockdesign_extend', GUEST);
+    expect(h.slack.ephemerals().at(-1)?.text).toContain('Only the host and the interviewers');
+    await h.command('end');
+    await h.tick();
+    const summary = h.thread().map((m) => allText(m)).find((t) => t.includes('Summary')) ?? '';
+    expect(summary).toContain('*Requirements &amp; scope*: planned 10 min, actual');
+    expect(summary).toContain('of which paused 3 min');
+  });
+});

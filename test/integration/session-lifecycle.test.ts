@@ -26,7 +26,7 @@ async function harness(options: Parameters<typeof createHarness>[0] = {}): Promi
 function timeline(h: Harness): string[] {
   return h.thread().map((m) => {
     if (m.text.startsWith('Phase')) return `phase ${m.text.charAt(6)}`;
-    if (m.text.includes('left in')) return 'time check';
+    if (/left in|Time is up for/.test(m.text)) return 'time check';
     if (m.text.startsWith('Summary')) return 'summary';
     return m.text;
   });
@@ -85,7 +85,7 @@ describe('a whole session', () => {
     await h.command('start Design Dropbox --plan 1d/3d/2d/1d');
     await h.advance(7 * 24 * 60 * MIN, 60 * MIN);
     expect(timeline(h)).toEqual(FULL);
-    const checks = h.thread().filter((m) => m.text.includes('left in')).map((m) => m.text);
+    const checks = h.thread().filter((m) => /left in|Time is up for/.test(m.text)).map((m) => m.text);
     expect(checks[1]).toContain('14 h left in High-level design');
     // Start times far ahead show a date, in the reader's zone.
     expect(allText(h.root() ?? {})).toContain('{date_short_pretty} {time}');

@@ -1,6 +1,6 @@
 /** The session message's buttons: Add note opens the modal; Next phase and End session steer the session. */
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { endSession, nextPhase } from '../../app/sessions.ts';
+import { endSession, extendPhase, nextPhase, pauseSession, resumeSession } from '../../app/sessions.ts';
 import { reaches } from '../../domain/session.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { type ButtonInput, readButton } from '../payloads.ts';
@@ -44,7 +44,10 @@ export function makeAddNoteAction(deps: ListenerDeps) {
   };
 }
 
-export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end') {
+/** Buttons add this much to the phase under way. */
+export const EXTEND_BUTTON_MS = 5 * 60_000;
+
+export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end' | 'pause' | 'resume' | 'extend') {
   return async (args: Args): Promise<void> => {
     const input = await accept(args, deps);
     if (!input) return;
@@ -52,10 +55,21 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end') {
     if (!target) return tellClicker(args, input, deps, renderRefusal('not_found'));
     const now = deps.clock();
     const access = await deps.sessions.accessTo(target.sessionId, { ...input.workspace, channelId: input.channelId });
-    const outcome =
-      which === 'next'
-        ? await nextPhase(deps, target.sessionId, access, input.userId, now, target.phaseIndex === undefined ? 'typed' : { from: target.phaseIndex })
-        : await endSession(deps, target.sessionId, access, input.userId, now);
+    const expected = target.phaseIndex === undefined ? 'typed' : { from: target.phaseIndex };
+    const outcome = await (() => {
+      switch (which) {
+        case 'next':
+          return nextPhase(deps, target.sessionId, access, input.userId, now, expected);
+        case 'end':
+          return endSession(deps, target.sessionId, access, input.userId, now);
+        case 'pause':
+          return pauseSession(deps, target.sessionId, access, input.userId, now);
+        case 'resume':
+          return resumeSession(deps, target.sessionId, access, input.userId, now);
+        case 'extend':
+          return extendPhase(deps, target.sessionId, access, input.userId, EXTEND_BUTTON_MS, now);
+      }
+    })();
     if (!outcome.ok) return tellClicker(args, input, deps, renderRefusal(outcome.reason, outcome.session));
     deps.logger.info(`session ${which} (button)`, { team: input.workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     void deps.dispatcher.tick();

@@ -31,8 +31,13 @@ export function renderPhaseMessage(session: Session, index: number, dueAt: numbe
 export function renderWarningMessage(session: Session, index: number, dueAt: number, now: number): SlackMessage {
   const left = Math.max(0, phaseEnd(session.phases, index, session.endsAt) - now);
   const next = index + 1 < PHASE_COUNT ? `Next up: *${phaseName(index + 1)}*.` : 'Next up: the summary.';
-  const lines = [`⏳ *${formatDuration(left)} left* in *${phaseName(index)}*. ${next}`];
+  // Posted at or after the phase's end (a short phase, or a backlog): say time is up rather than "0 s left".
+  const headline = left > 0 ? `⏳ *${formatDuration(left)} left* in *${phaseName(index)}*.` : `⌛ *Time is up* for *${phaseName(index)}*.`;
+  const lines = [`${headline} ${next}`];
   const late = latenessWorthMentioning(dueAt, now);
   if (late !== null) lines.push(`_(This reminder is ${formatDuration(late)} late: the app was offline.)_`);
-  return { text: fallback(`${formatDuration(left)} left in ${phaseName(index)}`), blocks: [section(lines.join('\n'))] };
+  return {
+    text: fallback(left > 0 ? `${formatDuration(left)} left in ${phaseName(index)}` : `Time is up for ${phaseName(index)}`),
+    blocks: [section(lines.join('\n'))],
+  };
 }

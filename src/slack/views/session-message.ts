@@ -54,7 +54,7 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
     section(lines.join('\n')),
     context(state, noteCount, 'Phases and checklists go in the thread 🧵'),
   ];
-  if (!ended) blocks.push(controls(session.id, current));
+  if (!ended) blocks.push(controls(session.id, current, session.status === 'paused'));
   return { text: fallback(`Mock system design interview: ${topic}`), blocks };
 }
 
@@ -69,14 +69,22 @@ export function decodeButtonValue(value: string | undefined): { sessionId: strin
   return match[2] === undefined ? { sessionId: match[1] } : { sessionId: match[1], phaseIndex: Number(match[2]) };
 }
 
-function controls(sessionId: string, phaseIndex: number): ActionsBlock {
+/** The host's and interviewers' controls; anyone may add a note. A paused session offers Resume and nothing that moves the clock. */
+function controls(sessionId: string, phaseIndex: number, paused: boolean): ActionsBlock {
   const value = encodeButtonValue(sessionId, phaseIndex);
+  const clock: ActionsBlock['elements'] = paused
+    ? [{ type: 'button', action_id: ACTION_IDS.resume, text: { type: 'plain_text', text: 'Resume' }, value }]
+    : [
+        { type: 'button', action_id: ACTION_IDS.nextPhase, text: { type: 'plain_text', text: 'Next phase' }, value },
+        { type: 'button', action_id: ACTION_IDS.extend, text: { type: 'plain_text', text: '+5 min' }, value },
+        { type: 'button', action_id: ACTION_IDS.pause, text: { type: 'plain_text', text: 'Pause' }, value },
+      ];
   return {
     type: 'actions',
     block_id: BLOCK_IDS.controls,
     elements: [
       { type: 'button', action_id: ACTION_IDS.addNote, text: { type: 'plain_text', text: 'Add note' }, style: 'primary', value },
-      { type: 'button', action_id: ACTION_IDS.nextPhase, text: { type: 'plain_text', text: 'Next phase' }, value },
+      ...clock,
       {
         type: 'button',
         action_id: ACTION_IDS.endSession,

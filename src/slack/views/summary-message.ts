@@ -39,7 +39,8 @@ export function renderSummary(summary: Summary): SlackMessage[] {
   for (const text of packLines(overview)) blocks.push(section(text));
   const timing = summary.phases.map((p) => {
     const actual = p.actualMs === null ? 'not reached' : formatDuration(p.actualMs);
-    return `${p.index + 1}. *${escapeMrkdwn(p.name)}*: planned ${formatDuration(p.plannedMs)}, actual ${actual}`;
+    const paused = p.pausedMs > 0 ? `, of which paused ${formatDuration(p.pausedMs)}` : '';
+    return `${p.index + 1}. *${escapeMrkdwn(p.name)}*: planned ${formatDuration(p.plannedMs)}, actual ${actual}${paused}`;
   });
   blocks.push(section(timing.join('\n')), { type: 'divider' });
 

@@ -57,9 +57,13 @@ describe('phaseEnd and sessionEnd', () => {
 describe('warningLead', () => {
   it.each([
     [0, null],
-    [90 * SEC, null],
-    [2 * MIN - 1, null],
-    [2 * MIN, MIN],
+    [SEC, null],
+    [2 * SEC, SEC],
+    [10 * SEC, 2 * SEC],
+    [90 * SEC, 18 * SEC],
+    [2 * MIN - 1, 23 * SEC],
+    [2 * MIN, 24 * SEC],
+    [5 * MIN - 1, 59 * SEC],
     [5 * MIN, MIN],
     [7 * MIN, MIN],
     [10 * MIN, 2 * MIN],
@@ -75,9 +79,23 @@ describe('warningLead', () => {
     expect(warningLead(planned)).toBe(lead);
   });
 
+  it('scales down for short phases: whole seconds, at least one, never more than half the phase', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2 * SEC, max: 5 * MIN - 1 }), (planned) => {
+        const lead = warningLead(planned);
+        expect(lead).not.toBeNull();
+        if (lead === null) return;
+        expect(lead).toBeGreaterThanOrEqual(SEC);
+        expect(lead % SEC).toBe(0);
+        expect(lead).toBeLessThanOrEqual(planned / 2);
+        if (planned >= 5 * SEC) expect(lead).toBeLessThanOrEqual(planned / 5);
+      }),
+    );
+  });
+
   it('is whole minutes, at least one, never more than half the phase, whole hours from a fifth of two hours', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2 * MIN, max: 30 * DY }), (planned) => {
+      fc.property(fc.integer({ min: 5 * MIN, max: 30 * DY }), (planned) => {
         const lead = warningLead(planned);
         expect(lead).not.toBeNull();
         if (lead === null) return;
@@ -108,10 +126,13 @@ describe('planSteps', () => {
     ]);
   });
 
-  it('gives phases under two minutes no time check', () => {
+  it('gives every phase a time check, short ones included, scaled to their length', () => {
     const phases = schedulePhases([90 * SEC, 20 * MIN, MIN, 5 * MIN], T0);
-    expect(planSteps(phases, T0).map((s) => s.key)).toEqual(['root', 'phase:0', 'phase:1', 'warning:1', 'phase:2', 'phase:3', 'warning:3', 'summary']);
-    expect(planSteps(phases, T0).map((s) => s.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const steps = planSteps(phases, T0);
+    expect(steps.map((s) => s.key)).toEqual(['root', 'phase:0', 'warning:0', 'phase:1', 'warning:1', 'phase:2', 'warning:2', 'phase:3', 'warning:3', 'summary']);
+    expect(steps.map((s) => s.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(steps.find((s) => s.key === 'warning:0')?.dueAt).toBe(T0 + 90 * SEC - 18 * SEC);
+    expect(steps.find((s) => s.key === 'warning:2')?.dueAt).toBe(T0 + 90 * SEC + 20 * MIN + MIN - 12 * SEC);
   });
 
   it('uses whole hours for a study-group plan', () => {

@@ -75,14 +75,15 @@ describe('renderWarningMessage', () => {
     expect(renderWarningMessage(session, 0, T0, T0 + 4 * MIN).text).toBe('1 min left in Requirements &amp; scope');
   });
 
-  it('adds a note when more than a minute late and never counts below zero', () => {
+  it('adds a note when more than a minute late, and says time is up rather than counting below zero', () => {
     const late = renderWarningMessage(session, 1, T0 + 21 * MIN, T0 + 24 * MIN);
     expect(sectionTexts(late.blocks)[0]?.split('\n')).toEqual([
       '⏳ *1 min left* in *High-level design*. Next up: *Deep dive*.',
       '_(This reminder is 3 min late: the app was offline.)_',
     ]);
     const over = renderWarningMessage(session, 1, T0 + 21 * MIN, T0 + 2 * HOUR);
-    expect(over.text).toBe('0 s left in High-level design');
+    expect(over.text).toBe('Time is up for High-level design');
+    expect(sectionTexts(over.blocks)[0]).toMatch(/^⌛ \*Time is up\* for \*High-level design\*\. Next up: \*Deep dive\*\./);
     expect(sectionTexts(renderWarningMessage(session, 1, T0 + 21 * MIN, T0 + 22 * MIN).blocks)[0]).not.toContain('late');
   });
 });

@@ -37,7 +37,7 @@ describe('renderSessionMessage', () => {
     ]);
   });
 
-  it('carries the session and the current phase in all three buttons', () => {
+  it('carries the session and the current phase in every button', () => {
     const session = aSession({ id: 'abc_DEF-123' });
     const controls = controlsOf(renderSessionMessage(aSnapshot(session), T0 + 30 * MIN).blocks);
     expect(controls?.block_id).toBe(BLOCK_IDS.controls);
@@ -45,9 +45,11 @@ describe('renderSessionMessage', () => {
     expect(buttons.map((b) => (b.type === 'button' ? [b.action_id, b.text.text, b.value] : []))).toEqual([
       [ACTION_IDS.addNote, 'Add note', 'abc_DEF-123:2'],
       [ACTION_IDS.nextPhase, 'Next phase', 'abc_DEF-123:2'],
+      [ACTION_IDS.extend, '+5 min', 'abc_DEF-123:2'],
+      [ACTION_IDS.pause, 'Pause', 'abc_DEF-123:2'],
       [ACTION_IDS.endSession, 'End session', 'abc_DEF-123:2'],
     ]);
-    const end = buttons[2];
+    const end = buttons[4];
     expect(end?.type === 'button' && end.confirm?.confirm?.text).toBe('End it');
   });
 
