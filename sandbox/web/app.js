@@ -5,6 +5,10 @@ const $ = (id) => document.getElementById(id);
 const dom = (node) => toDom(node, document);
 
 const state = {
+  /** Every workspace, whether the app is installed in each, and the mode the app runs in (GET /api/workspaces). */
+  workspaces: null,
+  /** The workspace on screen; each has its own people, channels and "Viewing as". */
+  team: '',
   workspace: null,
   users: new Map(),
   channels: new Map(),
@@ -82,6 +86,23 @@ function userName(id) {
   return state.users.get(id)?.name ?? id;
 }
 
+function teamSummary(id = state.team) {
+  return state.workspaces?.workspaces.find((w) => w.team.id === id);
+}
+
+function teamName(id) {
+  return teamSummary(id)?.team.name ?? id;
+}
+
+/** Several workspaces: the page then says which one each post and installation belongs to. */
+function multiTeam() {
+  return (state.workspaces?.workspaces.length ?? 0) > 1;
+}
+
+function plain(text) {
+  return { type: 'plain_text', text };
+}
+
 function avatar(id, small = false) {
   const user = state.users.get(id);
   const isBot = user?.isBot ?? false;
@@ -92,20 +113,63 @@ function avatar(id, small = false) {
   return h('div', { class: cls, 'aria-hidden': 'true' }, letter);
 }
 
+/** The workspaces and their installs; keeps the one on screen unless it is gone. Says so when an install comes or goes. */
+async function loadWorkspaces() {
+  applyWorkspaces(await api('/api/workspaces'));
+  const teams = state.workspaces.workspaces.map((w) => w.team.id);
+  if (!teams.includes(state.team)) state.team = teams.includes(storage.get('team')) ? storage.get('team') : (teams[0] ?? '');
+  renderRail();
+}
+
+/** Takes a fresh list of workspaces; returns whether an installation came, went or was replaced. */
+function applyWorkspaces(list) {
+  const before = state.workspaces;
+  state.workspaces = list;
+  let changed = false;
+  for (const w of before ? list.workspaces : []) {
+    const was = before.workspaces.find((x) => x.team.id === w.team.id);
+    if (!was || was.installation?.id === w.installation?.id) continue;
+    changed = true;
+    if (was.installed !== w.installed) {
+      toast(w.installed ? `${w.team.name}: mockdesign is installed (${w.installation?.id ?? ''}).` : `${w.team.name}: mockdesign was uninstalled.`, 'info');
+    }
+  }
+  return changed;
+}
+
+/** The workspace on screen as its people see it: its people, channels, and people of other workspaces in shared ones. */
 async function loadWorkspace() {
-  const ws = await api('/api/workspace');
+  const team = state.team;
+  const ws = await api(`/api/workspace?${new URLSearchParams({ team })}`);
+  // Another workspace was picked while this one loaded.
+  if (team !== state.team) return;
   state.workspace = ws;
   state.users = new Map(ws.users.map((u) => [u.id, u]));
   state.channels = new Map(ws.channels.map((c) => [c.id, c]));
-  const humans = ws.users.filter((u) => !u.isBot);
-  if (!state.users.has(state.user) || state.users.get(state.user).isBot) state.user = storage.get('user') || humans[0]?.id || '';
-  if (!humans.some((u) => u.id === state.user)) state.user = humans[0]?.id ?? '';
+  const humans = ws.users.filter((u) => !u.isBot && u.teamId === ws.team.id);
+  if (!humans.some((u) => u.id === state.user)) {
+    const saved = storage.get(`user.${team}`);
+    state.user = humans.some((u) => u.id === saved) ? saved : (humans[0]?.id ?? '');
+  }
+  if (state.view.kind === 'app' && !ws.installed) state.view = { kind: 'channel', channel: '' };
   if (state.view.kind === 'channel' && !visibleChannels().some((c) => c.id === state.view.channel)) {
-    const saved = storage.get('channel');
+    const saved = storage.get(`channel.${team}`);
     const first = visibleChannels().find((c) => c.id === saved) ?? visibleChannels()[0];
     state.view = { kind: 'channel', channel: first?.id ?? '' };
+    state.thread = null;
   }
   renderUserSwitcher();
+}
+
+/** After an install or an uninstall: the rail, the workspace on screen, then its messages. */
+async function reloadWorkspaces() {
+  try {
+    await loadWorkspaces();
+    await loadWorkspace();
+  } catch (err) {
+    toast(`Could not load the workspaces: ${err.message}`);
+  }
+  scheduleRefresh(0);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -120,18 +184,33 @@ function scheduleRefresh(delay = 30) {
   refreshTimer = setTimeout(refresh, delay);
 }
 
+/** What the page is showing: an answer asked for another workspace, person, channel or thread is not shown. */
+function viewKey() {
+  return JSON.stringify([state.team, state.user, currentChannelId(), state.view.kind === 'channel' ? state.thread : null]);
+}
+
 async function refresh() {
   if (refreshing) {
     refreshAgain = true;
     return;
   }
+  if (!state.user) return;
   refreshing = true;
   try {
+    const key = viewKey();
     const query = new URLSearchParams({ user: state.user });
     const channel = currentChannelId();
     if (channel) query.set('channel', channel);
     if (state.thread && state.view.kind === 'channel') query.set('thread', state.thread);
-    state.data = await api(`/api/state?${query}`);
+    // The installations too: their token's call count moves with every post.
+    const [data, workspaces] = await Promise.all([api(`/api/state?${query}`), api('/api/workspaces')]);
+    if (applyWorkspaces(workspaces)) void reloadWorkspaces();
+    if (key !== viewKey()) {
+      // The viewer moved on while this loaded (another workspace, person or thread): ask again for what is shown now.
+      refreshAgain = true;
+      return;
+    }
+    state.data = data;
     render();
   } catch (err) {
     toast(`Could not load the workspace: ${err.message}`);
@@ -145,7 +224,9 @@ async function refresh() {
 }
 
 function render() {
+  renderRail();
   renderSidebar();
+  renderInstallBanner();
   renderHeader();
   renderMain();
   renderThread();
@@ -160,10 +241,101 @@ function render() {
 
 function renderUserSwitcher() {
   const select = $('user-select');
+  const people = state.workspace.users.filter((u) => !u.isBot && u.teamId === state.workspace.team.id);
   select.replaceChildren(
-    ...state.workspace.users.filter((u) => !u.isBot).map((u) => dom(h('option', { value: u.id, ...(u.id === state.user ? { selected: 'selected' } : {}) }, `${u.name} (${u.tz})`))),
+    ...people.map((u) => dom(h('option', { value: u.id, ...(u.id === state.user ? { selected: 'selected' } : {}) }, `${u.name} (${u.tz})`))),
   );
   select.value = state.user;
+  $('user-switcher-team').textContent = multiTeam() ? `${state.workspace.team.name} \u00b7 ` : '';
+}
+
+let railKey = '';
+
+/** Slack's workspace switcher: one button per workspace, shown when there is more than one. */
+function renderRail() {
+  const rail = $('team-rail');
+  const list = state.workspaces?.workspaces ?? [];
+  const show = list.length > 1;
+  rail.hidden = !show;
+  $('workspace').classList.toggle('with-rail', show);
+  // Rebuilt only when something on it changes, so a focused button keeps its focus through live refreshes.
+  const key = JSON.stringify([state.team, list.map((w) => [w.team.id, w.team.name, w.installed])]);
+  if (key === railKey) return;
+  railKey = key;
+  if (!show) {
+    rail.replaceChildren();
+    return;
+  }
+  rail.replaceChildren(
+    ...list.map((w, index) => {
+      const active = w.team.id === state.team;
+      const status = w.installed ? 'mockdesign installed' : 'mockdesign not installed';
+      return dom(
+        h(
+          'button',
+          {
+            class: `team-button${active ? ' active' : ''}`, type: 'button', 'data-team': w.team.id, title: `${w.team.name} (${status})`,
+            'aria-label': `${w.team.name} workspace, ${status}`, ...(active ? { 'aria-current': 'true' } : {}), on: { click: () => void switchTeam(w.team.id) },
+          },
+          h('span', { class: `team-icon team-icon-${index % 4}`, 'aria-hidden': 'true' }, w.team.name.slice(0, 1).toUpperCase()),
+          h('span', { class: 'team-button-name' }, w.team.name),
+          w.installed ? null : h('span', { class: 'team-not-installed', 'aria-hidden': 'true' }),
+        ),
+      );
+    }),
+  );
+}
+
+/** "Add to Slack": the app's own install page, in a new tab; Slack's authorize page (the stand-in) follows, then the app's. */
+function addToSlack(extraClass = '') {
+  return h('a', { class: `btn btn-primary add-to-slack ${extraClass}`.trim(), href: state.workspaces.installUrl, target: '_blank', rel: 'noopener' }, 'Add to Slack');
+}
+
+/** Where the app stands in this workspace: its installation (and the token it posts with), or how to install it. */
+function installPanel() {
+  const summary = teamSummary();
+  if (!summary || state.workspaces.mode !== 'workspaces') return null;
+  const inst = summary.installation;
+  if (!summary.installed || !inst) {
+    return h('div', { class: 'install-panel' }, h('div', { class: 'install-status' }, 'mockdesign is not installed'), addToSlack());
+  }
+  return h(
+    'div',
+    { class: 'install-panel installed' },
+    h('div', { class: 'install-status' }, 'mockdesign installed'),
+    h(
+      'div',
+      { class: 'install-details', title: 'The stand-in’s record of this installation: the app posts here with this bot token only' },
+      `${inst.id} \u00b7 bot ${userName(inst.botUserId)} (${inst.botUserId}) \u00b7 token ${inst.tokenId ?? 'none'} \u00b7 ${inst.calls} calls`,
+    ),
+    h('button', { class: 'btn btn-danger uninstall', type: 'button', on: { click: () => void uninstallApp() } }, 'Uninstall'),
+  );
+}
+
+function renderInstallBanner() {
+  const banner = $('install-banner');
+  const summary = teamSummary();
+  const show = Boolean(summary && !summary.installed);
+  banner.hidden = !show;
+  if (!show) {
+    banner.replaceChildren();
+    return;
+  }
+  const name = summary.team.name;
+  const canInstall = state.workspaces.mode === 'workspaces';
+  banner.replaceChildren(
+    dom(
+      h(
+        'div',
+        { class: 'install-text' },
+        h('strong', {}, `mockdesign is not installed in ${name}.`),
+        canInstall
+          ? ' Commands still reach the app, which answers with its install link. Add to Slack opens the app\u2019s install page in a new tab: Allow on Slack\u2019s page, then come back here.'
+          : ' The app has no token for it; restart the sandbox to start over.',
+      ),
+    ),
+    ...(canInstall ? [dom(addToSlack())] : []),
+  );
 }
 
 function renderClock() {
@@ -171,29 +343,36 @@ function renderClock() {
   $('viewer-clock').textContent = `${formatTime(Date.now(), v.tz)} for ${v.name}`;
 }
 
-function sidebarItem(label, icon, active, onClick, extra = {}) {
+function sidebarItem(label, icon, active, onClick, extra = {}, suffix = null) {
   return h(
     'button',
     { class: `sidebar-item${active ? ' active' : ''}`, type: 'button', ...(active ? { 'aria-current': 'page' } : {}), on: { click: onClick }, ...extra },
     icon,
     h('span', { class: 'sidebar-label' }, label),
+    suffix,
   );
 }
 
 function renderSidebar() {
   const bot = state.workspace.bot;
+  const installed = state.workspace.installed;
   const channels = visibleChannels().map((c) =>
     sidebarItem(
       c.name,
       c.isPrivate ? h('span', { class: 'icon-lock', 'aria-hidden': 'true' }) : h('span', { class: 'icon-hash', 'aria-hidden': 'true' }, '#'),
       state.view.kind === 'channel' && state.view.channel === c.id,
       () => openChannel(c.id),
-      { 'data-channel': c.id },
+      { 'data-channel': c.id, ...(c.sharedWith.length > 0 ? { title: `Shared with ${c.sharedWith.map(teamName).join(', ')}` } : {}) },
+      c.sharedWith.length > 0 ? h('span', { class: 'icon-shared', 'aria-label': 'shared channel' }, '\u21c4') : null,
     ),
   );
-  const app = sidebarItem(bot.name, avatar(bot.userId, true), state.view.kind === 'app', () => openApp(state.workspace.app.homeTab ? 'home' : 'messages'), { 'data-app': bot.appId });
+  // Slack lists an app in the sidebar only where it is installed.
+  const app = installed
+    ? sidebarItem(bot.name, avatar(bot.userId, true), state.view.kind === 'app', () => openApp(state.workspace.app.homeTab ? 'home' : 'messages'), { 'data-app': bot.appId })
+    : h('div', { class: 'sidebar-note' }, `${bot.name} is not installed here`);
+  const sub = multiTeam() ? `${state.workspace.team.domain}.slack.com \u00b7 local stand-in` : 'local stand-in workspace';
   $('sidebar').replaceChildren(
-    dom(h('div', { class: 'team-header' }, h('div', { class: 'team-name' }, state.workspace.team.name), h('div', { class: 'team-sub' }, 'local stand-in workspace'))),
+    dom(h('div', { class: 'team-header' }, h('div', { class: 'team-name' }, state.workspace.team.name), h('div', { class: 'team-sub' }, sub), installPanel())),
     dom(h('div', { class: 'sidebar-section' }, h('div', { class: 'sidebar-title' }, 'Channels'), channels)),
     dom(h('div', { class: 'sidebar-section' }, h('div', { class: 'sidebar-title' }, 'Apps'), app)),
     dom(h('div', { class: 'sidebar-footer' }, 'No Slack workspace involved: messages go to a local stand-in of Slack\u2019s Web API.')),
@@ -223,13 +402,18 @@ function renderHeader() {
   }
   const members = `${info.members.length + (info.botIsMember ? 1 : 0)} members`;
   const bot = state.workspace.bot.name;
+  const shared = info.sharedWith.length > 0
+    ? h('span', { class: 'shared-badge', title: 'Slack Connect: people and the app of each workspace take part' }, `Shared with ${info.sharedWith.map(teamName).join(', ')}`)
+    : null;
   header.replaceChildren(
     dom(
       h(
         'div',
         { class: 'channel-title' },
+        multiTeam() ? h('span', { class: 'channel-team' }, state.workspace.team.name) : null,
         info.isPrivate ? h('span', { class: 'icon-lock', 'aria-hidden': 'true' }) : h('span', { class: 'icon-hash' }, '#'),
         h('span', {}, info.name),
+        shared,
       ),
     ),
     dom(
@@ -306,6 +490,16 @@ function messageNode(item, channel, place) {
     onButton: (click) => onButton(click, { channel, messageTs: m.ts, isEphemeral: ephemeral }),
   });
   const time = formatTime(tsMs(m.ts), viewer().tz);
+  // Slack Connect: someone (or some app) from another workspace carries that workspace's name.
+  const fromTeam = ephemeral ? null : (m.user_team ?? m.team ?? null);
+  const external = fromTeam && fromTeam !== state.team ? h('span', { class: 'external-team', title: `From the ${teamName(fromTeam)} workspace` }, teamName(fromTeam)) : null;
+  const by = !ephemeral && m.postedBy && multiTeam()
+    ? h(
+        'span',
+        { class: 'posted-by', title: `Posted with ${m.postedBy.teamName}\u2019s installation ${m.postedBy.installationId} (bot token ${m.postedBy.tokenId}, bot ${m.postedBy.botUserId})` },
+        `via ${m.postedBy.teamName}\u2019s install`,
+      )
+    : null;
   const content =
     m.subtype === 'tombstone'
       ? [h('div', { class: 'tombstone' }, 'This message was deleted.')]
@@ -326,6 +520,8 @@ function messageNode(item, channel, place) {
         { class: 'message-header' },
         h('span', { class: 'author' }, name),
         isBot ? h('span', { class: 'app-badge' }, 'APP') : null,
+        external,
+        by,
         h('span', { class: 'timestamp', title: new Date(tsMs(m.ts)).toISOString() }, time),
         m.edited ? h('span', { class: 'edited' }, '(edited)') : null,
       ),
@@ -413,16 +609,10 @@ function renderHome() {
   const home = $('home');
   const view = state.data?.home;
   if (!view) {
-    home.replaceChildren(
-      dom(
-        h(
-          'div',
-          { class: 'empty home-empty' },
-          h('div', { class: 'empty-title' }, 'This app has no Home tab yet'),
-          `${state.workspace.bot.name} has not published a Home view for ${viewer().name}. The page sent app_home_opened; a Home tab appears here once the app calls views.publish.`,
-        ),
-      ),
-    );
+    const text = state.workspace.installed
+      ? `${state.workspace.bot.name} has not published a Home view for ${viewer().name}. The page sent app_home_opened; a Home tab appears here once the app calls views.publish.`
+      : `${state.workspace.bot.name} is not installed in ${state.workspace.team.name}, so Slack sends it no app_home_opened.`;
+    home.replaceChildren(dom(h('div', { class: 'empty home-empty' }, h('div', { class: 'empty-title' }, 'This app has no Home tab yet'), text)));
     return;
   }
   const ctx = renderContext({ onButton: (click) => onButton(click, { viewId: view.id }) });
@@ -440,7 +630,7 @@ function renderThread() {
   $('workspace').classList.toggle('with-thread', open);
   if (!open) return;
   const channel = state.data.channel.info;
-  $('thread-channel').textContent = `#${channel.name}`;
+  $('thread-channel').textContent = multiTeam() ? `#${channel.name} \u00b7 ${state.workspace.team.name}` : `#${channel.name}`;
   const parent = messageNode({ kind: 'message', ts: thread.parent.ts, m: thread.parent }, channel.id, 'thread');
   const count = thread.replies.length;
   const divider = h('div', { class: 'replies-divider' }, h('span', {}, `${count} ${count === 1 ? 'reply' : 'replies'}`));
@@ -703,7 +893,7 @@ function openChannel(id) {
   closeMenu();
   state.view = { kind: 'channel', channel: id };
   state.thread = null;
-  storage.set('channel', id);
+  storage.set(`channel.${state.team}`, id);
   scheduleRefresh(0);
 }
 
@@ -731,11 +921,60 @@ function openThread(channel, ts) {
 async function switchUser(id) {
   closeMenu();
   state.user = id;
-  storage.set('user', id);
+  storage.set(`user.${state.team}`, id);
+  // The thread pane belonged to the previous person's view, and so did the modal: neither stays on screen.
   state.thread = null;
   state.modalKey = '';
+  renderThread();
   await loadWorkspace();
   await refresh();
+}
+
+/** Another workspace: its own people ("Viewing as" remembered per workspace), channels and installation. */
+async function switchTeam(id) {
+  if (id === state.team) return;
+  closeMenu();
+  state.team = id;
+  storage.set('team', id);
+  state.user = '';
+  state.thread = null;
+  state.modalKey = '';
+  state.view = { kind: 'channel', channel: '' };
+  state.data = null;
+  renderRail();
+  try {
+    await loadWorkspace();
+  } catch (err) {
+    toast(`Could not load ${teamName(id)}: ${err.message}`);
+    return;
+  }
+  render();
+  await refresh();
+  $('composer-input').focus();
+}
+
+/** Uninstalls the app here, as a workspace admin would: Slack revokes its tokens and tells the app. */
+async function uninstallApp() {
+  const name = state.workspace.team.name;
+  const team = state.team;
+  const confirmed = await confirmDialog({
+    title: plain(`Uninstall mockdesign from ${name}?`),
+    text: plain(
+      `Slack revokes its tokens in ${name} and sends the app tokens_revoked and app_uninstalled; the app deletes the installation and ends the sessions running here. Other workspaces carry on. Add to Slack installs it again.`,
+    ),
+    confirm: plain('Uninstall'),
+    deny: plain('Cancel'),
+    style: 'danger',
+  });
+  if (!confirmed) return;
+  try {
+    const result = await api('/api/uninstall', { team });
+    const sent = result.events.map((e) => (e.delivered ? `${e.type} (answered ${e.status ?? 'ok'})` : `${e.type} (not delivered: ${e.error ?? 'no answer'})`));
+    toast(`Uninstalled from ${name}. Slack sent the app ${sent.join(' and ')}.`, result.ok ? 'info' : 'error');
+  } catch (err) {
+    toast(err.message);
+  }
+  await reloadWorkspaces();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -826,7 +1065,8 @@ function connect() {
   source.addEventListener('open', () => {
     live.textContent = 'live';
     live.classList.add('on');
-    scheduleRefresh(0);
+    // Installs or uninstalls may have happened while the stream was down.
+    void reloadWorkspaces();
   });
   source.addEventListener('error', () => {
     live.textContent = 'reconnecting…';
@@ -839,13 +1079,14 @@ function connect() {
     } catch {
       // a malformed event still means something changed
     }
-    if (change.kind === 'channel') void loadWorkspace().then(() => scheduleRefresh());
+    if (change.kind === 'workspaces') void reloadWorkspaces();
+    else if (change.kind === 'channel') void loadWorkspace().then(() => scheduleRefresh());
     else scheduleRefresh();
   });
 }
 
 async function start() {
-  state.user = storage.get('user');
+  await loadWorkspaces();
   await loadWorkspace();
   $('user-select').addEventListener('change', (event) => void switchUser(event.target.value));
   $('thread-close').addEventListener('click', () => {

@@ -41,7 +41,7 @@ function teamJson(ctx: PayloadContext): Record<string, unknown> {
 export function slashCommandFields(
   ctx: PayloadContext,
   input: { command: string; text: string; user: PayloadUser; channel: PayloadChannel; triggerId: string; responseUrl: string },
-): SlashCommandFields {
+): SlashCommandFields & { team_domain: string } {
   return {
     command: input.command,
     text: input.text,
@@ -50,6 +50,7 @@ export function slashCommandFields(
     channel_id: input.channel.id,
     channel_name: input.channel.name,
     team_id: ctx.teamId,
+    team_domain: ctx.teamDomain,
     api_app_id: ctx.appId,
     trigger_id: input.triggerId,
     response_url: input.responseUrl,

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AppResponse, SignedClient } from '../signed-client.ts';
-import type { Change, SlackStandIn, StoredEphemeral, StoredMessage, StoredView } from '../stand-in/server.ts';
+import type { Change, RecordedCall, SlackStandIn, StoredEphemeral, StoredMessage, StoredView, Workspace } from '../stand-in/server.ts';
 import { messageJson } from '../stand-in/web-api.ts';
 import type { Channel, User } from '../stand-in/workspace.ts';
 import { DEFAULT_MANIFEST } from './manifest.ts';
@@ -30,6 +30,11 @@ export interface PlatformOptions {
   /** Slack gives up on an app that has not answered within 3 seconds. */
   ackTimeoutMs?: number;
   now?: () => number;
+  /**
+   * The app's "Add to Slack" page (`<app>/slack/install`) when it installs in many workspaces through OAuth. Its
+   * presence turns on the page's install and uninstall actions; without it the app has one bot token (one workspace).
+   */
+  installUrl?: string;
 }
 
 /** A bad request from the page: unknown user, channel, message or view. */
@@ -46,6 +51,8 @@ export interface UserInfo {
   name: string;
   tz: string;
   isBot: boolean;
+  /** The person's own workspace (someone from another workspace shows up in a channel shared with it). */
+  teamId: string;
 }
 
 export interface ChannelInfo {
@@ -57,15 +64,75 @@ export interface ChannelInfo {
   botIsMember: boolean;
   members: string[];
   imUser?: string;
+  /** The workspace that hosts the channel. */
+  teamId: string;
+  /** The other workspaces it is shared with (Slack Connect); empty when it is not shared. */
+  sharedWith: string[];
 }
 
+export interface TeamRef {
+  id: string;
+  name: string;
+  domain: string;
+}
+
+/** The app's installation in a workspace, as the stand-in knows it: never a token, only its opaque name. */
+export interface InstallationInfo {
+  id: string;
+  botUserId: string;
+  botId: string;
+  installerUserId: string;
+  installedAt: number;
+  /** The current bot token's name (`tok-<n>`), as `calls[].auth.tokenId` records it. */
+  tokenId: string | null;
+  /** Web API calls made with that token so far. */
+  calls: number;
+}
+
+export interface WorkspaceSummary {
+  team: TeamRef;
+  /** The stand-in's view: Slack has an active installation of the app serving this workspace. */
+  installed: boolean;
+  installation: InstallationInfo | null;
+  people: UserInfo[];
+}
+
+export interface WorkspacesInfo {
+  /** `single`: the app runs with one bot token; `workspaces`: it installs through OAuth (`installUrl`). */
+  mode: 'single' | 'workspaces';
+  installUrl: string | null;
+  workspaces: WorkspaceSummary[];
+}
+
+/** Which installation's token made the Web API call that posted a message (the stand-in's recorded `auth`). */
+export interface PostedBy {
+  teamId: string | null;
+  teamName: string;
+  installationId: string;
+  tokenId: string;
+  botUserId: string;
+  isEnterpriseInstall: boolean;
+}
+
+export interface UninstallOutcome {
+  ok: boolean;
+  /** The events Slack sent the app (tokens_revoked, app_uninstalled) and whether it acknowledged them. */
+  events: Array<{ type: string; delivered: boolean; status?: number; error?: string }>;
+}
+
+/** What the page is told about: the stand-in's changes, Slackbot notices, and installs or uninstalls. */
+export type PlatformChange = Change | { kind: 'workspaces'; team?: string };
+
 export interface WorkspaceInfo {
-  team: { id: string; name: string; domain: string };
+  team: TeamRef;
+  /** Whether the app is installed here (see WorkspaceSummary). */
+  installed: boolean;
   bot: { userId: string; name: string; appId: string };
   commands: Array<{ command: string; description: string; usageHint: string }>;
   /** Listed, by name, under "More actions" on every message. */
   messageShortcuts: Array<{ name: string; callbackId: string; description: string }>;
   app: { homeTab: boolean; messagesTab: boolean; messagesTabReadOnly: boolean };
+  /** The workspace's people and bots, and those of other workspaces met in its shared channels. */
   users: UserInfo[];
   channels: ChannelInfo[];
 }
@@ -135,9 +202,14 @@ export interface ShortcutRef {
 }
 
 export interface Platform {
-  /** 'change' events: the stand-in's changes plus Slackbot notices. */
+  /** 'change' events (PlatformChange): the stand-in's changes, Slackbot notices, installs and uninstalls. */
   readonly events: EventEmitter;
-  workspaceInfo(): WorkspaceInfo;
+  /** Every workspace, whether the app is installed in it, and the mode the app runs in. */
+  workspaces(): WorkspacesInfo;
+  /** One workspace as its people see it; the default workspace when no team is given. */
+  workspaceInfo(teamId?: string): WorkspaceInfo;
+  /** Uninstalls the app from a workspace, as its admin would in Slack: tokens revoked, events sent to the app. */
+  uninstall(teamId: string): Promise<UninstallOutcome>;
   stateFor(query: { user: string; channel?: string; thread?: string }): ViewerState;
   runCommand(user: string, channel: string, text: string, opts?: { threadTs?: string }): Promise<CommandOutcome>;
   postMessage(user: string, channel: string, text: string, opts?: { threadTs?: string }): StoredMessage;
@@ -149,8 +221,6 @@ export interface Platform {
   openAppHome(user: string, tab: 'home' | 'messages'): Promise<{ ok: boolean; sent: boolean; error?: string; channel: string }>;
 }
 
-const TEAM_NAME = 'Sandbox';
-const TEAM_DOMAIN = 'sandbox';
 const READ_ONLY_MESSAGES = 'Sending messages to this app has been turned off.';
 const REQUIRED_FIELD = 'Please complete this required field.';
 const TROUBLE = 'We had some trouble connecting. Try again?';
@@ -203,21 +273,70 @@ export function encodeComposerText(
 
 export function createPlatform(options: PlatformOptions): Platform {
   const { standIn, client } = options;
-  const ws = standIn.workspace;
   const now = options.now ?? Date.now;
   const manifest = options.manifest ?? DEFAULT_MANIFEST;
   const commands = manifest.commands;
   const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+  const installUrl = options.installUrl ?? null;
   const events = new EventEmitter();
   const notices: Notice[] = [];
-  const ctx: PayloadContext = { teamId: ws.config.teamId, teamDomain: TEAM_DOMAIN, appId: ws.config.appId, botUserId: ws.config.botUserId };
+  /** Which installation posted each message the app wrote (`channel:ts`), from the call that wrote it. */
+  const postedBy = new Map<string, PostedBy>();
+  /** Messages written since the last Web API call was recorded: the stand-in records a call right after it writes. */
+  const written: Array<{ channel: string; ts: string }> = [];
 
-  standIn.events.on('change', (change: Change) => events.emit('change', change));
+  standIn.events.on('change', (change: Change) => {
+    if ((change.kind === 'message' || change.kind === 'ephemeral') && change.channel && change.ts) {
+      // The stand-in writes a message, then records the call that wrote it, in the same turn; anything still here
+      // afterwards was not written by a call (a person typing, a response URL) and is forgotten.
+      if (written.length === 0) queueMicrotask(() => (written.length = 0));
+      written.push({ channel: change.channel, ts: change.ts });
+    }
+    events.emit('change', change);
+  });
+  standIn.events.on('call', (call: RecordedCall) => {
+    const auth = call.auth;
+    if (auth && call.ok && auth.tokenKind === 'bot') {
+      const teamName = auth.isEnterpriseInstall
+        ? (standIn.enterprises.get(auth.enterpriseId ?? '')?.name ?? auth.enterpriseId ?? '')
+        : (standIn.workspaces.get(auth.teamId ?? '')?.teamName ?? auth.teamId ?? '');
+      for (const w of written) {
+        postedBy.set(`${w.channel}:${w.ts}`, {
+          teamId: auth.isEnterpriseInstall ? auth.enterpriseId : auth.teamId, teamName, installationId: auth.installationId, tokenId: auth.tokenId,
+          botUserId: auth.userId, isEnterpriseInstall: auth.isEnterpriseInstall,
+        });
+      }
+    }
+    written.length = 0;
+    // An install finished: the code was exchanged for tokens.
+    if (call.method === 'oauth.v2.access' && call.ok) events.emit('change', { kind: 'workspaces' } satisfies PlatformChange);
+  });
+  // Uninstalls and revocations, from the page or from a test calling the stand-in directly.
+  standIn.events.on('slack_event', () => events.emit('change', { kind: 'workspaces' } satisfies PlatformChange));
 
-  function user(id: string): User {
-    const u = ws.users.get(id);
-    if (!u || u.isBot) throw new PlatformError(404, `unknown user ${id}`);
-    return u;
+  /** A person and their workspace (people's ids are unique across the stand-in's workspaces). */
+  function user(id: string): { viewer: User; w: Workspace } {
+    for (const w of standIn.workspaces.values()) {
+      const u = w.users.get(id);
+      if (u && !u.isBot) return { viewer: u, w };
+    }
+    throw new PlatformError(404, `unknown user ${id}`);
+  }
+
+  function team(teamId: string | undefined): Workspace {
+    const w = teamId ? standIn.workspaces.get(teamId) : standIn.workspace;
+    if (!w) throw new PlatformError(404, `unknown workspace ${teamId ?? ''}`);
+    return w;
+  }
+
+  /** Who and where, as Slack names them in what it sends the app from this workspace. */
+  function ctxOf(w: Workspace): PayloadContext {
+    return { teamId: w.teamId, teamDomain: w.domain, appId: w.config.appId, botUserId: w.config.botUserId };
+  }
+
+  /** Slack sends events only to a workspace the app is installed in. */
+  function installed(w: Workspace): boolean {
+    return standIn.installation(w.teamId) !== undefined;
   }
 
   function payloadUser(u: User): PayloadUser {
@@ -225,8 +344,8 @@ export function createPlatform(options: PlatformOptions): Platform {
   }
 
   /** The channel, if the viewer may see it: a member of it, or the other party of the bot's DM. */
-  function channelFor(viewer: User, id: string): Channel {
-    const ch = id === `D${viewer.id}` ? ws.openIm(viewer.id) : ws.channels.get(id);
+  function channelFor(viewer: User, w: Workspace, id: string): Channel {
+    const ch = id === `D${viewer.id}` ? w.openIm(viewer.id) : w.channels.get(id);
     if (!ch || ch.isMpim) throw new PlatformError(404, `unknown channel ${id}`);
     if (ch.isIm ? ch.imUser !== viewer.id : !ch.members.has(viewer.id)) throw new PlatformError(403, `${viewer.id} is not in ${id}`);
     return ch;
@@ -236,24 +355,71 @@ export function createPlatform(options: PlatformOptions): Platform {
     return { id: ch.id, name: ch.isIm ? 'directmessage' : ch.name };
   }
 
-  function channelInfo(ch: Channel): ChannelInfo {
+  function channelInfo(w: Workspace, ch: Channel): ChannelInfo {
     const info: ChannelInfo = {
-      id: ch.id, name: ch.isIm ? (ws.users.get(ws.config.botUserId)?.name ?? 'app') : ch.name, isPrivate: ch.isPrivate, isIm: ch.isIm,
-      isArchived: ch.isArchived, botIsMember: ch.botIsMember, members: [...ch.members],
+      id: ch.id, name: ch.isIm ? (w.users.get(w.config.botUserId)?.name ?? 'app') : ch.name, isPrivate: ch.isPrivate, isIm: ch.isIm,
+      isArchived: ch.isArchived, botIsMember: ch.bots.has(w.config.botUserId), members: [...ch.members], teamId: ch.teamId,
+      sharedWith: [ch.teamId, ...ch.sharedWith].filter((t) => t !== w.teamId),
     };
     if (ch.imUser) info.imUser = ch.imUser;
     return info;
   }
 
-  const lookup = {
-    userByName: (name: string) => [...ws.users.values()].find((u) => u.name.toLowerCase() === name.toLowerCase()),
-    channelByName: (name: string) => [...ws.channels.values()].find((c) => !c.isIm && c.name === name),
-  };
+  function userInfo(u: User, w: Workspace): UserInfo {
+    return { id: u.id, name: u.name, tz: u.tz, isBot: u.isBot, teamId: u.teamId ?? w.teamId };
+  }
 
-  function notify(n: Omit<Notice, 'ts' | 'from'>): void {
-    const notice: Notice = { ...n, ts: ws.nextTs(), from: 'slackbot' };
+  /** The workspace's own people and bots, then those of other workspaces in the channels it shares. */
+  function usersSeenIn(w: Workspace): UserInfo[] {
+    const seen = new Map<string, UserInfo>();
+    for (const u of w.users.values()) seen.set(u.id, userInfo(u, w));
+    for (const ch of w.channels.values()) {
+      if (ch.sharedWith.size === 0) continue;
+      for (const id of [...ch.members, ...ch.bots]) {
+        if (seen.has(id)) continue;
+        const other = [...standIn.workspaces.values()].find((x) => x !== w && x.users.has(id));
+        const u = other?.users.get(id);
+        if (u && other) seen.set(id, userInfo(u, other));
+      }
+    }
+    return [...seen.values()];
+  }
+
+  /** @names and #names as the viewer's workspace resolves them: its own people first, then people of its shared channels. */
+  function lookupIn(w: Workspace) {
+    return {
+      userByName: (name: string) => {
+        const wanted = name.toLowerCase();
+        const own = [...w.users.values()].find((u) => u.name.toLowerCase() === wanted);
+        if (own) return own;
+        const other = usersSeenIn(w).find((u) => u.name.toLowerCase() === wanted);
+        return other ? w.findUser(other.id) : undefined;
+      },
+      channelByName: (name: string) => [...w.channels.values()].find((c) => !c.isIm && c.name === name),
+    };
+  }
+
+  function notify(w: Workspace, n: Omit<Notice, 'ts' | 'from'>): void {
+    const notice: Notice = { ...n, ts: w.nextTs(), from: 'slackbot' };
     notices.push(notice);
-    events.emit('change', { kind: 'ephemeral', channel: n.channel, user: n.user, ts: notice.ts } satisfies Change);
+    events.emit('change', { kind: 'ephemeral', channel: n.channel, user: n.user, ts: notice.ts, team: w.teamId } satisfies Change);
+  }
+
+  /** A message as the page gets it: Slack's JSON, plus the installation whose token posted it when the app did. */
+  function messageFor(w: Workspace, m: StoredMessage): Record<string, unknown> {
+    const by = postedBy.get(`${m.channel}:${m.ts}`);
+    return { ...messageJson(w, m, false), channel: m.channel, ...(by ? { postedBy: by } : {}) };
+  }
+
+  function installationInfo(w: Workspace): InstallationInfo | null {
+    const inst = standIn.installation(w.teamId);
+    if (!inst) return null;
+    const token = standIn.botTokenFor(w.teamId);
+    const info = token ? standIn.tokenInfo(token) : undefined;
+    return {
+      id: inst.id, botUserId: inst.botUserId, botId: inst.botId, installerUserId: inst.installerUserId, installedAt: inst.installedAt,
+      tokenId: info?.id ?? null, calls: token ? standIn.callsWith(token).length : 0,
+    };
   }
 
   function ephemeralInfo(e: StoredEphemeral | Notice): EphemeralInfo {
@@ -266,7 +432,7 @@ export function createPlatform(options: PlatformOptions): Platform {
   function ephemeralsFor(viewer: string, channel: string, threadTs: string | undefined): EphemeralInfo[] {
     const mine = (e: { user: string; channel: string; thread_ts?: string }) =>
       e.user === viewer && e.channel === channel && (threadTs === undefined ? !e.thread_ts : e.thread_ts === threadTs);
-    return [...ws.ephemerals.filter(mine), ...notices.filter(mine)].map(ephemeralInfo).sort((a, b) => Number(a.ts) - Number(b.ts));
+    return [...standIn.ephemerals().filter(mine), ...notices.filter(mine)].map(ephemeralInfo).sort((a, b) => Number(a.ts) - Number(b.ts));
   }
 
   /** Posts to the app and waits as long as Slack would; a late answer is ignored, as Slack ignores it. */
@@ -350,29 +516,29 @@ export function createPlatform(options: PlatformOptions): Platform {
   }
 
   /** Slack's built-in `/invite @someone`: the way to add the bot to a private channel, as the app's own messages ask. */
-  function invite(viewer: User, ch: Channel, rawText: string): CommandOutcome {
-    const refs = [...encodeComposerText(rawText, lookup, 'message').matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1] ?? '');
-    const say = (text: string) => notify({ channel: ch.id, user: viewer.id, text });
+  function invite(viewer: User, w: Workspace, ch: Channel, rawText: string): CommandOutcome {
+    const refs = [...encodeComposerText(rawText, lookupIn(w), 'message').matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1] ?? '');
+    const say = (text: string) => notify(w, { channel: ch.id, user: viewer.id, text });
     if (ch.isIm) {
       say('You can’t invite people to a direct message.');
       return { ok: false, error: 'cant_invite' };
     }
     if (refs.length === 0) {
-      say('Name who to invite, e.g. `/invite @' + (ws.users.get(ws.config.botUserId)?.name ?? 'app') + '`.');
+      say('Name who to invite, e.g. `/invite @' + (w.users.get(w.config.botUserId)?.name ?? 'app') + '`.');
       return { ok: false, error: 'no_user' };
     }
     for (const id of refs) {
-      if (ws.isMember(id, ch)) {
+      if (w.isMember(id, ch)) {
         say(`<@${id}> is already in this channel.`);
         continue;
       }
-      if (id === ws.config.botUserId) ch.botIsMember = true;
+      if (w.findUser(id)?.isBot) ch.bots.add(id);
       else ch.members.add(id);
-      ws.addMessage({ channel: ch.id, ts: ws.nextTs(), user: id, subtype: 'channel_join', text: `<@${id}> has joined the channel` });
-      ws.changed({ kind: 'channel', channel: ch.id });
-      // Slack tells the app about its own joins when it subscribes to member_joined_channel.
-      if (id === ws.config.botUserId && manifest.botEvents.includes('member_joined_channel')) {
-        const payload = memberJoinedChannel(ctx, { userId: id, channelId: ch.id, channelType: ch.isPrivate ? 'G' : 'C', inviterId: viewer.id, nowMs: now() });
+      w.addMessage({ channel: ch.id, ts: w.nextTs(), user: id, subtype: 'channel_join', text: `<@${id}> has joined the channel` });
+      w.changed({ kind: 'channel', channel: ch.id });
+      // Slack tells the app about its own joins when it subscribes to member_joined_channel (and is installed here).
+      if (id === w.config.botUserId && manifest.botEvents.includes('member_joined_channel') && installed(w)) {
+        const payload = memberJoinedChannel(ctxOf(w), { userId: id, channelId: ch.id, channelType: ch.isPrivate ? 'G' : 'C', inviterId: viewer.id, nowMs: now() });
         void deliver(() => client.event(payload));
       }
     }
@@ -390,35 +556,73 @@ export function createPlatform(options: PlatformOptions): Platform {
   return {
     events,
 
-    workspaceInfo() {
-      const bot = ws.users.get(ws.config.botUserId);
+    workspaces() {
       return {
-        team: { id: ws.config.teamId, name: TEAM_NAME, domain: TEAM_DOMAIN },
-        bot: { userId: ws.config.botUserId, name: bot?.name ?? 'app', appId: ws.config.appId },
+        mode: installUrl ? 'workspaces' : 'single',
+        installUrl,
+        workspaces: [...standIn.workspaces.values()].map((w) => ({
+          team: { id: w.teamId, name: w.teamName, domain: w.domain },
+          installed: installed(w),
+          installation: installationInfo(w),
+          people: [...w.users.values()].filter((u) => !u.isBot).map((u) => userInfo(u, w)),
+        })),
+      };
+    },
+
+    workspaceInfo(teamId) {
+      const w = team(teamId);
+      const bot = w.users.get(w.config.botUserId);
+      return {
+        team: { id: w.teamId, name: w.teamName, domain: w.domain },
+        installed: installed(w),
+        bot: { userId: w.config.botUserId, name: bot?.name ?? 'app', appId: w.config.appId },
         commands: commands.map(({ command, description, usageHint }) => ({ command, description, usageHint })),
         messageShortcuts: manifest.messageShortcuts.map(({ name, callbackId, description }) => ({ name, callbackId, description })),
         app: { homeTab: manifest.homeTabEnabled, messagesTab: manifest.messagesTabEnabled, messagesTabReadOnly: manifest.messagesTabReadOnly },
-        users: [...ws.users.values()].map((u) => ({ id: u.id, name: u.name, tz: u.tz, isBot: u.isBot })),
-        channels: [...ws.channels.values()].filter((c) => !c.isMpim).map(channelInfo),
+        users: usersSeenIn(w),
+        channels: [...w.channels.values()].filter((c) => !c.isMpim).map((c) => channelInfo(w, c)),
+      };
+    },
+
+    async uninstall(teamId) {
+      const w = team(teamId);
+      if (!installUrl) {
+        throw new PlatformError(
+          409,
+          'the app runs with one bot token here, so it could not be installed again; start the sandbox with --workspaces to try uninstalling and installing',
+        );
+      }
+      if (!installed(w)) throw new PlatformError(409, `the app is not installed in ${w.teamName}`);
+      const deliveries = await standIn.uninstall(w.teamId);
+      events.emit('change', { kind: 'workspaces', team: w.teamId } satisfies PlatformChange);
+      return {
+        ok: deliveries.every((d) => d.delivered),
+        events: deliveries.map((d) => {
+          const event = (d.envelope as { event?: { type?: unknown } }).event;
+          return {
+            type: typeof event?.type === 'string' ? event.type : 'unknown', delivered: d.delivered,
+            ...(d.status === undefined ? {} : { status: d.status }), ...(d.error === undefined ? {} : { error: d.error }),
+          };
+        }),
       };
     },
 
     stateFor(query) {
-      const viewer = user(query.user);
+      const { viewer, w } = user(query.user);
       const state: ViewerState = { user: viewer.id, channel: null, thread: null, modals: standIn.openViews(viewer.id), home: standIn.homeView(viewer.id) ?? null };
       if (!query.channel) return state;
-      const ch = channelFor(viewer, query.channel);
+      const ch = channelFor(viewer, w, query.channel);
       state.channel = {
-        info: channelInfo(ch),
-        messages: ws.topLevel(ch.id).map((m) => ({ ...messageJson(ws, m, false), channel: ch.id })),
+        info: channelInfo(w, ch),
+        messages: w.topLevel(ch.id).map((m) => messageFor(w, m)),
         ephemerals: ephemeralsFor(viewer.id, ch.id, undefined),
       };
       if (query.thread) {
-        const parent = ws.findMessage(ch.id, query.thread);
-        if (parent && ws.isTopLevel(parent)) {
+        const parent = w.findMessage(ch.id, query.thread);
+        if (parent && w.isTopLevel(parent)) {
           state.thread = {
-            parent: { ...messageJson(ws, parent, false), channel: ch.id },
-            replies: ws.replies(ch.id, parent.ts).map((m) => ({ ...messageJson(ws, m, false), channel: ch.id })),
+            parent: messageFor(w, parent),
+            replies: w.replies(ch.id, parent.ts).map((m) => messageFor(w, m)),
             ephemerals: ephemeralsFor(viewer.id, ch.id, parent.ts),
           };
         }
@@ -427,32 +631,32 @@ export function createPlatform(options: PlatformOptions): Platform {
     },
 
     async runCommand(userId, channelId, input, opts = {}) {
-      const viewer = user(userId);
-      const ch = channelFor(viewer, channelId);
+      const { viewer, w } = user(userId);
+      const ch = channelFor(viewer, w, channelId);
       const match = /^(\/[^\s]+)(?:\s+([\s\S]*))?$/.exec(input.trim());
       if (!match?.[1]) throw new PlatformError(400, 'a slash command starts with /');
       const command = match[1].toLowerCase();
       const declared = commands.find((c) => c.command === command);
       const where = { channel: ch.id, user: viewer.id, ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}) };
-      if (!declared && command === '/invite') return invite(viewer, ch, match[2] ?? '');
+      if (!declared && command === '/invite') return invite(viewer, w, ch, match[2] ?? '');
       if (!declared) {
-        notify({ ...where, text: `\`${command}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.` });
+        notify(w, { ...where, text: `\`${command}\` is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.` });
         return { ok: false, error: 'invalid_command' };
       }
       if (opts.threadTs) {
         // Slack does not send slash commands typed in a thread to the app.
-        notify({ ...where, text: `\`${command}\` is not supported in threads. Sorry!` });
+        notify(w, { ...where, text: `\`${command}\` is not supported in threads. Sorry!` });
         return { ok: false, error: 'not_supported_in_threads' };
       }
-      const text = encodeComposerText(match[2] ?? '', lookup, declared.shouldEscape ? 'command' : 'command-unescaped');
+      const text = encodeComposerText(match[2] ?? '', lookupIn(w), declared.shouldEscape ? 'command' : 'command-unescaped');
       const responseUrl = standIn.newResponseUrl({ channel: ch.id, user: viewer.id });
-      const fields = slashCommandFields(ctx, {
+      const fields = slashCommandFields(ctxOf(w), {
         command, text, user: payloadUser(viewer), channel: payloadChannel(ch), triggerId: standIn.issueTriggerId(viewer.id), responseUrl,
       });
       const delivery = await deliver(() => client.slashCommand(fields));
       const error = failureCode(delivery);
       if (error || delivery.kind !== 'answered') {
-        notify({ channel: ch.id, user: viewer.id, text: `${command} failed with the error "${error ?? 'dispatch_failed'}"` });
+        notify(w, { channel: ch.id, user: viewer.id, text: `${command} failed with the error "${error ?? 'dispatch_failed'}"` });
         return { ok: false, error: error ?? 'dispatch_failed', ...(delivery.kind === 'answered' ? { status: delivery.response.status } : {}) };
       }
       const { response } = delivery;
@@ -467,13 +671,14 @@ export function createPlatform(options: PlatformOptions): Platform {
       if (body && (replyText !== '' || blocks)) {
         if (body.response_type === 'in_channel') {
           // In Slack the command line itself is shared in the channel too when the answer is in_channel.
-          ws.addMessage({ channel: ch.id, ts: ws.nextTs(), user: viewer.id, text: `${command} ${text}`.trim() });
-          ws.addMessage({
-            channel: ch.id, ts: ws.nextTs(), user: ws.config.botUserId, bot_id: ws.config.botId, app_id: ws.config.appId, text: replyText, blocks,
+          const team = ch.teamId === w.teamId ? {} : { team: w.teamId };
+          w.addMessage({ channel: ch.id, ts: w.nextTs(), user: viewer.id, ...team, text: `${command} ${text}`.trim() });
+          w.addMessage({
+            channel: ch.id, ts: w.nextTs(), user: w.config.botUserId, ...team, bot_id: w.config.botId, app_id: w.config.appId, text: replyText, blocks,
           });
         } else {
-          ws.addEphemeral({
-            channel: ch.id, user: viewer.id, ts: ws.nextTs(), text: replyText, blocks, source: 'response_url',
+          w.addEphemeral({
+            channel: ch.id, user: viewer.id, ts: w.nextTs(), text: replyText, blocks, source: 'response_url',
             responseUrlId: new URL(responseUrl).pathname.split('/').at(-1) ?? '',
           });
         }
@@ -482,15 +687,16 @@ export function createPlatform(options: PlatformOptions): Platform {
     },
 
     postMessage(userId, channelId, text, opts = {}) {
-      const viewer = user(userId);
-      const ch = channelFor(viewer, channelId);
+      const { viewer, w } = user(userId);
+      const ch = channelFor(viewer, w, channelId);
       if (text.trim() === '') throw new PlatformError(400, 'empty message');
       if (ch.isIm && manifest.messagesTabReadOnly) throw new PlatformError(403, READ_ONLY_MESSAGES);
-      return standIn.postAsUser(viewer.id, ch.id, encodeComposerText(text, lookup, 'message'), opts.threadTs ? { threadTs: opts.threadTs } : {});
+      return standIn.postAsUser(viewer.id, ch.id, encodeComposerText(text, lookupIn(w), 'message'), opts.threadTs ? { threadTs: opts.threadTs } : {});
     },
 
     async clickButton(ref) {
-      const viewer = user(ref.user);
+      const { viewer, w } = user(ref.user);
+      const ctx = ctxOf(w);
       const nowMs = now();
       let payload: Record<string, unknown>;
       if (ref.viewId) {
@@ -499,22 +705,22 @@ export function createPlatform(options: PlatformOptions): Platform {
         const button = findButton(view.blocks, ref.blockIndex, ref.elementIndex, view.id);
         payload = viewBlockActions(ctx, { user: payloadUser(viewer), view, triggerId: standIn.issueTriggerId(viewer.id), button, nowMs });
       } else {
-        const ch = channelFor(viewer, ref.channel ?? '');
+        const ch = channelFor(viewer, w, ref.channel ?? '');
         const ts = ref.messageTs ?? '';
         let blocks: unknown;
         let threadTs: string | undefined;
         let message: Record<string, unknown> | undefined;
         if (ref.isEphemeral) {
-          const e = ws.ephemerals.find((x) => x.channel === ch.id && x.user === viewer.id && x.ts === ts);
+          const e = w.ephemerals.find((x) => x.channel === ch.id && x.user === viewer.id && x.ts === ts);
           if (!e) throw new PlatformError(404, `no ephemeral ${ts}`);
           blocks = e.blocks;
           threadTs = e.thread_ts;
         } else {
-          const m = ws.findMessage(ch.id, ts);
+          const m = w.findMessage(ch.id, ts);
           if (!m) throw new PlatformError(404, `no message ${ts}`);
           blocks = m.blocks;
-          threadTs = ws.isTopLevel(m) ? undefined : m.thread_ts;
-          message = messageJson(ws, m, false);
+          threadTs = w.isTopLevel(m) ? undefined : m.thread_ts;
+          message = messageJson(w, m, false);
         }
         const button = findButton(blocks, ref.blockIndex, ref.elementIndex, ts);
         const responseUrl = standIn.newResponseUrl({
@@ -532,18 +738,18 @@ export function createPlatform(options: PlatformOptions): Platform {
     },
 
     async useMessageShortcut(ref) {
-      const viewer = user(ref.user);
+      const { viewer, w } = user(ref.user);
       const declared = manifest.messageShortcuts.find((s) => s.callbackId === ref.callbackId);
       if (!declared) throw new PlatformError(404, `the manifest declares no message shortcut ${ref.callbackId}`);
-      const ch = channelFor(viewer, ref.channel);
-      const m = ws.findMessage(ch.id, ref.messageTs);
+      const ch = channelFor(viewer, w, ref.channel);
+      const m = w.findMessage(ch.id, ref.messageTs);
       if (!m) throw new PlatformError(404, `no message ${ref.messageTs}`);
       if (m.subtype === 'tombstone') throw new PlatformError(409, 'a deleted message has no shortcuts');
-      const threadTs = ws.isTopLevel(m) ? undefined : m.thread_ts;
+      const threadTs = w.isTopLevel(m) ? undefined : m.thread_ts;
       // Unlike a button's, this response_url is not tied to the message: the app may not replace someone else's post.
       const responseUrl = standIn.newResponseUrl({ channel: ch.id, user: viewer.id, ...(threadTs ? { threadTs } : {}) });
-      const payload = messageAction(ctx, {
-        user: payloadUser(viewer), channel: payloadChannel(ch), callbackId: declared.callbackId, message: messageJson(ws, m, false),
+      const payload = messageAction(ctxOf(w), {
+        user: payloadUser(viewer), channel: payloadChannel(ch), callbackId: declared.callbackId, message: messageJson(w, m, false),
         messageTs: m.ts, triggerId: standIn.issueTriggerId(viewer.id), responseUrl, nowMs: now(),
       });
       const delivery = await deliver(() => client.interactive(payload));
@@ -553,13 +759,13 @@ export function createPlatform(options: PlatformOptions): Platform {
     },
 
     async submitView(userId, viewId, fields) {
-      const viewer = user(userId);
+      const { viewer, w } = user(userId);
       const stack = standIn.openViews(viewer.id);
       const view = openView(viewer.id, viewId);
       if (stack.at(-1)?.id !== view.id) throw new PlatformError(409, 'only the top view of the stack can be submitted');
       const form = formState(view, fields);
       if (Object.keys(form.errors).length > 0) return { outcome: 'errors', source: 'slack', errors: form.errors };
-      const payload = viewSubmission(ctx, { user: payloadUser(viewer), view, values: form.values, triggerId: standIn.issueTriggerId(viewer.id) });
+      const payload = viewSubmission(ctxOf(w), { user: payloadUser(viewer), view, values: form.values, triggerId: standIn.issueTriggerId(viewer.id) });
       const delivery = await deliver(() => client.interactive(payload));
       if (failureCode(delivery) || delivery.kind !== 'answered') return { outcome: 'failed', message: TROUBLE };
       const body = isObject(delivery.response.json) ? delivery.response.json : {};
@@ -591,22 +797,23 @@ export function createPlatform(options: PlatformOptions): Platform {
     },
 
     async closeView(userId, viewId) {
-      const viewer = user(userId);
+      const { viewer, w } = user(userId);
       const view = openView(viewer.id, viewId);
       const root = standIn.openViews(viewer.id)[0];
       const isCleared = root?.id === view.id || view.clear_on_close === true;
       standIn.closeView(viewer.id, view.id);
       if (view.notify_on_close === true) {
-        const payload = viewClosed(ctx, { user: payloadUser(viewer), view, isCleared });
+        const payload = viewClosed(ctxOf(w), { user: payloadUser(viewer), view, isCleared });
         await deliver(() => client.interactive(payload));
       }
     },
 
     async openAppHome(userId, tab) {
-      const viewer = user(userId);
-      const im = ws.openIm(viewer.id);
-      if (!manifest.botEvents.includes('app_home_opened')) return { ok: true, sent: false, channel: im.id };
-      const payload = appHomeOpened(ctx, { userId: viewer.id, channelId: im.id, tab, view: standIn.homeView(viewer.id), nowMs: now() });
+      const { viewer, w } = user(userId);
+      const im = w.openIm(viewer.id);
+      // Slack sends no events about an app that is not installed in the workspace (nor one that does not subscribe).
+      if (!manifest.botEvents.includes('app_home_opened') || !installed(w)) return { ok: true, sent: false, channel: im.id };
+      const payload = appHomeOpened(ctxOf(w), { userId: viewer.id, channelId: im.id, tab, view: standIn.homeView(viewer.id), nowMs: now() });
       const delivery = await deliver(() => client.event(payload));
       const error = failureCode(delivery);
       return error ? { ok: false, sent: true, error, channel: im.id } : { ok: true, sent: true, channel: im.id };

@@ -6,9 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadRequest, readBody, sendJson, sendText } from '../stand-in/http.ts';
-import type { Change } from '../stand-in/server.ts';
 import { PlatformError } from './platform.ts';
-import type { FormFields, Platform } from './platform.ts';
+import type { FormFields, Platform, PlatformChange } from './platform.ts';
 
 export interface WebServerOptions {
   platform: Platform;
@@ -98,7 +97,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
   let port = 0;
   let heartbeat: NodeJS.Timeout | undefined;
 
-  function broadcast(change: Change): void {
+  function broadcast(change: PlatformChange): void {
     const line = `event: change\ndata: ${JSON.stringify(change)}\n\n`;
     for (const res of streams) res.write(line);
   }
@@ -120,12 +119,14 @@ export function createWebServer(options: WebServerOptions): WebServer {
   async function api(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     if (req.method === 'GET') {
       switch (path) {
+        case '/api/workspaces':
+          return sendJson(res, 200, platform.workspaces());
         case '/api/workspace':
-          return sendJson(res, 200, platform.workspaceInfo());
+          return sendJson(res, 200, platform.workspaceInfo(query.get('team') || undefined));
         case '/api/users':
-          return sendJson(res, 200, platform.workspaceInfo().users);
+          return sendJson(res, 200, platform.workspaceInfo(query.get('team') || undefined).users);
         case '/api/channels':
-          return sendJson(res, 200, platform.workspaceInfo().channels);
+          return sendJson(res, 200, platform.workspaceInfo(query.get('team') || undefined).channels);
         case '/api/state': {
           const channel = query.get('channel') ?? undefined;
           const thread = query.get('thread') ?? undefined;
@@ -172,6 +173,8 @@ export function createWebServer(options: WebServerOptions): WebServer {
       case '/api/view/close':
         await platform.closeView(str(body, 'user'), str(body, 'viewId'));
         return sendJson(res, 200, { ok: true });
+      case '/api/uninstall':
+        return sendJson(res, 200, await platform.uninstall(str(body, 'team')));
       case '/api/home/open': {
         const tab = body.tab === 'messages' ? 'messages' : 'home';
         return sendJson(res, 200, await platform.openAppHome(str(body, 'user'), tab));
@@ -190,7 +193,7 @@ export function createWebServer(options: WebServerOptions): WebServer {
     sendText(res, 404, 'not found');
   }
 
-  const onChange = (change: Change) => broadcast(change);
+  const onChange = (change: PlatformChange) => broadcast(change);
 
   return {
     async start() {

@@ -1,11 +1,16 @@
-/** The sandbox page in headless Chromium: a person runs a whole mock interview through the UI, as they would in Slack. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+/**
+ * The sandbox page in headless Chromium: a person runs a whole mock interview through the UI, as they would in Slack;
+ * and, with two workspaces, installs the app in each through the real OAuth pages, runs a session in each, and
+ * uninstalls one.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, startSandbox } from '../../sandbox/main.ts';
+import { ACME, GLOBEX, PROJECT_ROOT, startSandbox } from '../../sandbox/main.ts';
+import type { Sandbox } from '../../sandbox/main.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -13,6 +18,8 @@ const NOTE = 'Reads outnumber writes 100:1 <so> cache the redirect lookups & use
 /** Typed in the channel, then saved with the "Save as note" message shortcut: it must come back exactly as typed. */
 const SAID = 'Shard by short code & keep hot codes <in memory>';
 const SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox.png');
+const WORKSPACES_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox-workspaces.png');
+const VIEWPORT = { width: 1440, height: 900 };
 
 const hasChromium = existsSync(CHROMIUM);
 // Locally a missing browser only skips this test; under CI it must run (and fail loudly if Chromium is absent).
@@ -27,6 +34,39 @@ async function typeInComposer(page: Page, text: string): Promise<void> {
   await composer.press('Enter');
 }
 
+/** Page errors and console errors, which the page must not have. */
+function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  return problems;
+}
+
+/** A PNG of the whole viewport was written: its signature and, from the IHDR chunk, its size. */
+function expectScreenshot(path: string): void {
+  const png = readFileSync(path);
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([VIEWPORT.width, VIEWPORT.height]);
+}
+
+/**
+ * Add to Slack as a person does it: the link opens the app's install page in a new tab, its Add to Slack button leads to
+ * Slack's authorize page (the stand-in's), Allow for the workspace, and the app's own page says it is installed.
+ */
+async function installThroughPages(page: Page, sandbox: Sandbox, addToSlack: Locator, teamName: string): Promise<void> {
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), addToSlack.click()]);
+  await tab.waitForURL(sandbox.installUrl ?? '');
+  await tab.getByRole('heading', { name: 'Add mockdesign to Slack' }).waitFor();
+  await tab.locator('#add-to-slack').click();
+  await tab.waitForURL(`${sandbox.standIn.authorizeUrl}?**`);
+  await tab.locator('.choice', { hasText: `the ${teamName} workspace` }).getByRole('link', { name: 'Allow' }).click();
+  await tab.getByRole('heading', { name: `mockdesign is installed in ${teamName}` }).waitFor();
+  expect(new URL(tab.url()).pathname).toBe('/slack/oauth_redirect');
+  await tab.close();
+}
+
 describe('the sandbox page in Chromium', () => {
   it.skipIf(skip)(
     title,
@@ -38,7 +78,7 @@ describe('the sandbox page in Chromium', () => {
       const problems: string[] = [];
       try {
         browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-        const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+        const page = await browser.newPage({ viewport: VIEWPORT });
         page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
         page.on('console', (message) => {
           if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
@@ -120,6 +160,7 @@ describe('the sandbox page in Chromium', () => {
 
         mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
         await page.screenshot({ path: SCREENSHOT });
+        expectScreenshot(SCREENSHOT);
         expect(problems).toEqual([]);
       } catch (error) {
         throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last app lines ---\n${output.slice(-15).join('\n')}`, { cause: error });
@@ -130,5 +171,142 @@ describe('the sandbox page in Chromium', () => {
       }
     },
     60_000,
+  );
+
+  it.skipIf(skip)(
+    skip
+      ? `installs in two workspaces through the browser (skipped: ${CHROMIUM} not found)`
+      : 'with two workspaces: the install link from an uninstalled workspace, Add to Slack through the app\u2019s and Slack\u2019s pages for Acme then Globex, a session in each posted by its own installation, and uninstalling Globex ends its session while Acme\u2019s carries on',
+    async () => {
+      const output: string[] = [];
+      const sandbox = await startSandbox({ port: 0, workspaces: true, log: (line) => output.push(line) });
+      const { standIn } = sandbox;
+      let browser: Browser | undefined;
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+        const page = await browser.newPage({ viewport: VIEWPORT });
+        const problems = watchProblems(page);
+        await page.goto(sandbox.url);
+        await page.locator('.live.on').waitFor();
+
+        // Acme first, as alice; neither workspace has the app yet.
+        const rail = page.getByRole('navigation', { name: 'Workspaces' });
+        await rail.locator(`[data-team="${ACME.teamId}"][aria-current="true"]`).waitFor();
+        expect(await rail.locator('.team-button-name').allInnerTexts()).toEqual(['Acme', 'Globex']);
+        await expect.poll(() => page.locator('#user-select').inputValue()).toBe('U0ALICE');
+        const banner = page.locator('#install-banner');
+        await banner.getByText('mockdesign is not installed in Acme.').waitFor();
+
+        // A command from a workspace without the app: its answer, only to alice, links to the app's install page.
+        await typeInComposer(page, '/mockdesign status');
+        const notInstalled = page.locator('.message.ephemeral', { hasText: "isn't installed in this workspace" });
+        await notInstalled.getByText('Only visible to you').waitFor();
+        expect(await notInstalled.getByRole('link', { name: 'Add mockdesign to Slack' }).getAttribute('href')).toBe(sandbox.installUrl);
+
+        await installThroughPages(page, sandbox, banner.getByRole('link', { name: 'Add to Slack' }), 'Acme');
+        await banner.waitFor({ state: 'hidden' });
+        const acmeInstallation = standIn.installation(ACME.teamId)?.id ?? '';
+        await page.locator('.install-panel.installed', { hasText: acmeInstallation }).waitFor();
+
+        // Long enough to still be running after Globex is installed, used and uninstalled.
+        await typeInComposer(page, '/mockdesign start Design a URL shortener --plan 8s/8s/8s/8s');
+        const acmeRoot = page.locator('#message-list .message', { hasText: 'Mock system design: Design a URL shortener' });
+        await acmeRoot.getByRole('button', { name: 'Add note' }).waitFor();
+        expect(await acmeRoot.locator('.posted-by').innerText()).toBe('via Acme\u2019s install');
+        expect(await acmeRoot.locator('.posted-by').getAttribute('title')).toContain(acmeInstallation);
+        await acmeRoot.locator('.replies').click();
+        await page.locator('#thread-pane').waitFor();
+
+        // Globex: its own people and channels; the thread open in Acme does not follow.
+        await rail.locator(`[data-team="${GLOBEX.teamId}"]`).click();
+        await rail.locator(`[data-team="${GLOBEX.teamId}"][aria-current="true"]`).waitFor();
+        await expect.poll(() => page.locator('#user-select').inputValue(), { timeout: 10_000 }).toBe('U0ERIN');
+        await page.locator('#channel-header', { hasText: 'Globex' }).waitFor();
+        await page.locator('#thread-pane').waitFor({ state: 'hidden' });
+        expect(await page.locator('[data-channel] .sidebar-label').allInnerTexts()).toEqual(['general', 'system-design', 'acme-globex-mocks']);
+        expect(await page.locator('[data-channel="C0CONNECT"]').getAttribute('title')).toBe('Shared with Acme');
+
+        await installThroughPages(page, sandbox, page.locator('.install-panel').getByRole('link', { name: 'Add to Slack' }), 'Globex');
+        await banner.waitFor({ state: 'hidden' });
+        const globexInstallation = standIn.installation(GLOBEX.teamId)?.id ?? '';
+        expect(globexInstallation).not.toBe(acmeInstallation);
+
+        await typeInComposer(page, '/mockdesign start Design a chat app --plan 8s/8s/8s/8s');
+        const globexRoot = page.locator('#message-list .message', { hasText: 'Mock system design: Design a chat app' });
+        await globexRoot.getByRole('button', { name: 'Add note' }).waitFor();
+        expect(await globexRoot.locator('.posted-by').innerText()).toBe('via Globex\u2019s install');
+        await globexRoot.locator('.replies').click();
+        await page.locator('#thread-list .block-header', { hasText: 'Phase 1 of 4' }).waitFor();
+
+        // Each workspace's posts were made with its own installation's token (the stand-in's record of every call).
+        const posts = standIn.calls.filter((c) => c.method === 'chat.postMessage' && c.ok);
+        const acmePosts = posts.filter((c) => c.params.channel === 'C0ACMEGENERAL');
+        const globexPosts = posts.filter((c) => c.params.channel === 'C0GLOBEXGENERAL');
+        expect(acmePosts.length).toBeGreaterThanOrEqual(2);
+        expect(globexPosts.length).toBeGreaterThanOrEqual(2);
+        for (const c of acmePosts) expect(c.auth).toMatchObject({ installationId: acmeInstallation, teamId: ACME.teamId, userId: ACME.botUserId });
+        for (const c of globexPosts) expect(c.auth).toMatchObject({ installationId: globexInstallation, teamId: GLOBEX.teamId, userId: GLOBEX.botUserId });
+        const globexToken = standIn.botTokenFor(GLOBEX.teamId) ?? '';
+        expect(standIn.callsWith(globexToken).length).toBeGreaterThan(0);
+        expect(standIn.callsWith(globexToken).every((c) => c.auth?.teamId === GLOBEX.teamId)).toBe(true);
+
+        // Another person in Globex: the thread erin had open closes.
+        await page.locator('#user-select').selectOption('U0FRANK');
+        await page.locator('#thread-pane').waitFor({ state: 'hidden' });
+
+        // Uninstall Globex: confirm, Slack tells the app, the app ends Globex's session.
+        const uninstalledAt = Date.now();
+        await page.locator('.install-panel').getByRole('button', { name: 'Uninstall' }).click();
+        const confirm = page.getByRole('alertdialog', { name: 'Uninstall mockdesign from Globex?' });
+        await confirm.getByRole('button', { name: 'Uninstall' }).click();
+        await page.locator('.toast', { hasText: 'Uninstalled from Globex' }).waitFor();
+        await banner.getByText('mockdesign is not installed in Globex.').waitFor();
+        expect(standIn.sentEvents.map((d) => [(d.envelope.event as { type: string }).type, d.delivered, d.status])).toEqual([
+          ['tokens_revoked', true, 200],
+          ['app_uninstalled', true, 200],
+        ]);
+        await expect
+          .poll(() => output.some((l) => l.includes('"msg":"access revoked; live sessions ended"') && l.includes(`"team":"${GLOBEX.teamId}"`) && l.includes('"sessions":1')), {
+            timeout: 10_000,
+          })
+          .toBe(true);
+        const globexThreadTs = standIn.allMessages().find((m) => m.channel === 'C0GLOBEXGENERAL' && m.bot_id && !m.thread_ts)?.ts ?? '';
+        const globexReplies = () => standIn.allMessages().filter((m) => m.channel === 'C0GLOBEXGENERAL' && m.thread_ts === globexThreadTs && m.ts !== globexThreadTs).length;
+        const frozen = globexReplies();
+        await typeInComposer(page, '/mockdesign status');
+        await notInstalled.getByText('Only visible to you').waitFor();
+
+        // Acme carries on to its summary.
+        await rail.locator(`[data-team="${ACME.teamId}"]`).click();
+        await expect.poll(() => page.locator('#user-select').inputValue(), { timeout: 10_000 }).toBe('U0ALICE');
+        await acmeRoot.locator('.replies').click();
+        const thread = page.locator('#thread-list');
+        await thread.locator('.block-header', { hasText: /^Summary$/ }).waitFor({ timeout: 45_000 });
+        expect(await thread.locator('.block-header').allInnerTexts()).toEqual([
+          'Mock system design: Design a URL shortener',
+          'Phase 1 of 4 · Requirements & scope',
+          'Phase 2 of 4 · High-level design',
+          'Phase 3 of 4 · Deep dive',
+          'Phase 4 of 4 · Wrap-up',
+          'Summary',
+        ]);
+        expect(globexReplies()).toBe(frozen);
+        // Acme's installation kept posting after the uninstall.
+        const after = standIn.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && c.at > uninstalledAt);
+        expect(after.filter((c) => c.auth?.installationId === acmeInstallation).length).toBeGreaterThan(0);
+        await page.mouse.move(0, 0);
+
+        mkdirSync(resolve(WORKSPACES_SCREENSHOT, '..'), { recursive: true });
+        await page.screenshot({ path: WORKSPACES_SCREENSHOT });
+        expectScreenshot(WORKSPACES_SCREENSHOT);
+        expect(problems).toEqual([]);
+      } catch (error) {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last app lines ---\n${output.slice(-15).join('\n')}`, { cause: error });
+      } finally {
+        await browser?.close();
+        await sandbox.stop();
+      }
+    },
+    120_000,
   );
 });

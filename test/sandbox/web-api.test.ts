@@ -60,6 +60,18 @@ describe('the sandbox web server', () => {
     expect((await fetch(`${sandbox.url}/api/state?user=U0CAROL&channel=G0PRIVATE`)).status).toBe(403);
   });
 
+  it('runs the app with one bot token: one workspace, installed, which the page cannot uninstall', async () => {
+    expect(sandbox.mode).toBe('single');
+    expect(sandbox.installUrl).toBeUndefined();
+    const list = await get<{ mode: string; installUrl: string | null; workspaces: Array<{ team: { id: string }; installed: boolean }> }>('/api/workspaces');
+    expect(list).toMatchObject({ mode: 'single', installUrl: null, workspaces: [{ team: { id: 'T0SANDBOX', name: 'Sandbox' }, installed: true }] });
+    const res = await fetch(`${sandbox.url}/api/uninstall`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"team":"T0SANDBOX"}' });
+    expect(res.status).toBe(409);
+    expect(sandbox.standIn.installation('T0SANDBOX')).toBeDefined();
+    // Events Slack sends on its own (an uninstall, revoked tokens) reach the app, signed: see the last test.
+    expect(sandbox.standIn.eventDelivery).toEqual({ url: sandbox.appUrl, signingSecret: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  });
+
   it('streams stand-in changes as Server-Sent Events', async () => {
     const controller = new AbortController();
     const res = await fetch(`${sandbox.url}/events`, { signal: controller.signal });
@@ -229,4 +241,22 @@ describe('the sandbox web server', () => {
     },
     40_000,
   );
+});
+
+// Last: this revokes the one bot token the app has.
+describe('an uninstall in single-workspace mode', () => {
+  it('reaches the app as signed events, and the app ends the workspace\u2019s live session', async () => {
+    await post('/api/command', { user: 'U0DAVE', channel: 'C0PREP', text: '/mockdesign start Design a web crawler --plan 1m/1m/1m/1m' });
+    await waitFor('the root message', async () =>
+      (await state('U0DAVE', 'C0PREP')).channel?.messages.find((m) => headerOf(m) === 'Mock system design: Design a web crawler'),
+    );
+    const deliveries = await sandbox.standIn.uninstall('T0SANDBOX');
+    expect(deliveries.map((d) => [(d.envelope.event as { type: string }).type, d.delivered, d.status])).toEqual([
+      ['tokens_revoked', true, 200],
+      ['app_uninstalled', true, 200],
+    ]);
+    await waitFor('the app ending the session', async () =>
+      api.output.some((line) => line.includes('"msg":"access revoked; live sessions ended"') && line.includes('"sessions":1')) ? true : undefined,
+    );
+  });
 });
