@@ -11,6 +11,11 @@ export const ACTION_IDS = {
   notePhase: 'note_phase',
   noteKind: 'note_kind',
   noteText: 'note_text',
+  score: 'mockdesign_score',
+  scoreRedFlags: 'score_red_flags',
+  scoreRecommendation: 'score_recommendation',
+  scoreStrengths: 'score_strengths',
+  scoreImprovements: 'score_improvements',
 } as const;
 
 export const BLOCK_IDS = {
@@ -18,12 +23,30 @@ export const BLOCK_IDS = {
   notePhase: 'note_phase_block',
   noteKind: 'note_kind_block',
   noteText: 'note_text_block',
+  /** The session message's second row of buttons, for a live interview: Score. */
+  scoring: 'session_scoring',
+  scoreRedFlags: 'score_red_flags_block',
+  scoreRecommendation: 'score_recommendation_block',
+  scoreStrengths: 'score_strengths_block',
+  scoreImprovements: 'score_improvements_block',
+} as const;
+
+/** The scorecard form's per-dimension blocks and elements, keyed by the rubric's dimension keys. */
+export const SCORE_IDS = {
+  scoreBlock: (dimension: string) => `score_${dimension}_block`,
+  scoreAction: (dimension: string) => `score_${dimension}`,
+  evidenceBlock: (dimension: string) => `evidence_${dimension}_block`,
+  evidenceAction: (dimension: string) => `evidence_${dimension}`,
 } as const;
 
 export const CALLBACK_IDS = {
   noteModal: 'mockdesign_note_modal',
+  startModal: 'mockdesign_start_modal',
   /** Message shortcut "Save as note" (declared in manifest.yml). */
   saveAsNote: 'mockdesign_save_as_note',
+  scorecardModal: 'mockdesign_scorecard_modal',
+  /** The cards shown read-only once revealed: a view without a submit button, so no listener. */
+  scorecardsView: 'mockdesign_scorecards_view',
 } as const;
 
 /** Slack message metadata type that tags every post with its session and step, so it can be found after a crash. */

@@ -7,6 +7,7 @@ import { makeCommandListener } from './listeners/command.ts';
 import { makeAccessRevokedListener, makeAppHomeListener, makeMemberJoinedListener } from './listeners/events.ts';
 import { makeNoteModalSubmit } from './listeners/note-modal-submit.ts';
 import { makeSaveAsNoteShortcut } from './listeners/shortcuts.ts';
+import { makeStartFormSubmit } from './listeners/start-form.ts';
 import { renderNotInstalled } from './views/replies.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -48,6 +49,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_IDS.resume, makeSteerAction(deps, 'resume'));
   app.action(ACTION_IDS.extend, makeSteerAction(deps, 'extend'));
   app.view(CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps));
+  app.view(CALLBACK_IDS.startModal, makeStartFormSubmit(deps));
   app.shortcut({ callback_id: CALLBACK_IDS.saveAsNote, type: 'message_action' }, makeSaveAsNoteShortcut(deps));
   app.event('app_home_opened', makeAppHomeListener(deps));
   app.event('member_joined_channel', makeMemberJoinedListener(deps));

@@ -163,3 +163,89 @@ describe('controls on the session message', () => {
     expect(summary).toContain('of which paused 3 min');
   });
 });
+
+describe('the start form', () => {
+  async function submitStart(values: Record<string, unknown>, privateMetadata: string, user = HOST) {
+    const result = await h.receiver.send({
+      type: 'view_submission',
+      team: { id: 'T0SANDBOX', domain: 'sandbox' },
+      user: { id: user, username: 'u', name: 'u', team_id: 'T0SANDBOX' },
+      api_app_id: 'A0SANDBOX',
+      token: 'verification',
+      trigger_id: h.slack.issueTriggerId(user),
+      view: {
+        id: 'V0START',
+        team_id: 'T0SANDBOX',
+        type: 'modal',
+        callback_id: 'mockdesign_start_modal',
+        private_metadata: privateMetadata,
+        hash: 'h',
+        blocks: [],
+        state: { values },
+        title: { type: 'plain_text', text: 'Start a mock interview' },
+        root_view_id: 'V0START',
+        previous_view_id: null,
+        app_id: 'A0SANDBOX',
+        bot_id: 'B0BOT',
+      },
+      response_urls: [],
+    });
+    await h.md.dispatcher.drain();
+    await h.tick();
+    return result.response as { response_action?: string; errors?: Record<string, string> } | undefined;
+  }
+  const select = (value: string) => ({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } });
+  const text = (value: string | null) => ({ type: 'plain_text_input', value });
+
+  it('opens on `start` alone, refuses mistakes inline, then starts the session as the command would', async () => {
+    h = await createHarness({ random: () => 0.5 });
+    const ack = await h.command('start');
+    expect(ack).toBeUndefined(); // an empty ack: the form opens instead of a reply
+    const [view] = h.slack.openViews(HOST);
+    expect(view?.callback_id).toBe('mockdesign_start_modal');
+    const meta = String(view?.private_metadata);
+
+    // Nothing to start from, and a custom plan that is not one: two inline errors, nothing stored.
+    const refused = await submitStart(
+      { start_topic: { start_topic: text(null) }, start_plan: { start_plan: select('custom') }, start_custom_plan: { start_custom_plan: text('5/20') } },
+      meta,
+    );
+    expect(refused?.response_action).toBe('errors');
+    expect(Object.keys(refused?.errors ?? {}).sort()).toEqual(['start_custom_plan', 'start_topic']);
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+
+    const candidateAlsoInterviewer = await submitStart(
+      {
+        start_prompt: { start_prompt: select('rate-limiter') },
+        start_candidate: { start_candidate: { type: 'users_select', selected_user: CANDIDATE } },
+        start_interviewers: { start_interviewers: { type: 'multi_users_select', selected_users: [CANDIDATE] } },
+        start_plan: { start_plan: select('standard') },
+      },
+      meta,
+    );
+    expect(candidateAlsoInterviewer?.errors?.start_candidate).toContain('cannot also be an interviewer');
+
+    const started = await submitStart(
+      {
+        start_topic: { start_topic: text('') },
+        start_prompt: { start_prompt: select('rate-limiter') },
+        start_candidate: { start_candidate: { type: 'users_select', selected_user: CANDIDATE } },
+        start_interviewers: { start_interviewers: { type: 'multi_users_select', selected_users: [INTERVIEWER] } },
+        start_observers: { start_observers: { type: 'multi_users_select', selected_users: [OBSERVER] } },
+        start_level: { start_level: select('senior') },
+        start_plan: { start_plan: select('hour') },
+      },
+      meta,
+    );
+    expect(started?.response_action).toBeUndefined();
+    expect(h.db.prepare('SELECT topic, level, prompt_id FROM sessions').get()).toEqual({ topic: 'Rate limiter', level: 'senior', prompt_id: 'rate-limiter' });
+    expect(people().map((p) => p.role)).toEqual(['host', 'candidate', 'interviewer', 'observer']);
+    expect(h.db.prepare('SELECT planned_ms FROM session_phases ORDER BY idx').pluck().all()).toEqual([10, 25, 20, 5].map((m) => m * MIN));
+    expect(allText(h.root() ?? {})).toContain('Candidate <@U0CANDY>');
+    expect(h.slack.ephemerals().at(-1)?.text).toContain('Starting');
+
+    // A second start from the form while one runs: refused on the form, nothing replaced.
+    const busy = await submitStart({ start_topic: { start_topic: text('Another') }, start_plan: { start_plan: select('standard') } }, meta);
+    expect(busy?.errors?.start_topic).toContain('already running');
+  });
+});

@@ -22,6 +22,7 @@ import {
   renderStatus,
 } from '../views/replies.ts';
 import { readCommand } from '../payloads.ts';
+import { openStartForm } from './start-form.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -30,7 +31,8 @@ function ephemeral(message: SlackMessage) {
 }
 
 export function makeCommandListener(deps: ListenerDeps) {
-  return async ({ command, ack, respond }: Args): Promise<void> => {
+  return async (args: Args): Promise<void> => {
+    const { command, ack, respond } = args;
     const now = deps.clock();
     const reply = (message: SlackMessage) => ack(ephemeral(message));
     const input = readCommand(command);
@@ -50,7 +52,7 @@ export function makeCommandListener(deps: ListenerDeps) {
       case 'invalid':
         return reply(renderInvalid(decodeEntities(parsed.message)));
       case 'start_form':
-        return reply(renderInvalid('Give the session a topic, e.g. `/mockdesign start Design a URL shortener`, or `/mockdesign start --random` for one from the prompt bank.'));
+        return openStartForm(args, deps);
       case 'start': {
         // Ack first: one read decides the answer, and the session is written after Slack has it.
         const existing = await deps.sessions.liveHere(workspace);

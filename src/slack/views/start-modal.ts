@@ -1,0 +1,191 @@
+/**
+ * The start form (`/mockdesign start` with nothing after it): topic or a prompt from the bank, the candidate,
+ * interviewers and observers, the level and the plan. Pure: renders the modal and reads back what comes of it.
+ */
+import type { ModalView, PlainTextOption } from '@slack/types';
+import { z } from 'zod';
+import { MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH } from '../../domain/command.ts';
+import { type Level, LEVELS } from '../../domain/levels.ts';
+import { DEFAULT_PLAN, formatPlan, parsePlan, type Plan } from '../../domain/plan.ts';
+import { PROMPTS } from '../../domain/prompts.ts';
+import { CALLBACK_IDS } from '../ids.ts';
+import { truncate } from '../mrkdwn.ts';
+
+/** Block ids of the form; each input's action id is the same string. */
+export const START_FIELDS = {
+  topic: 'start_topic',
+  prompt: 'start_prompt',
+  candidate: 'start_candidate',
+  interviewers: 'start_interviewers',
+  observers: 'start_observers',
+  level: 'start_level',
+  plan: 'start_plan',
+  customPlan: 'start_custom_plan',
+} as const;
+
+/** The plans offered: the method's 45 minutes, a 60-minute variant, a study group's week, or one typed in. */
+export const PLAN_CHOICES: readonly { value: string; label: string; plan: Plan | null }[] = [
+  { value: 'standard', label: `Standard, 45 min (${formatPlan(DEFAULT_PLAN)})`, plan: DEFAULT_PLAN },
+  { value: 'hour', label: '60 min (10/25/20/5)', plan: [10, 25, 20, 5].map((m) => m * 60_000) },
+  { value: 'week', label: 'Study group, a week (1d/3d/2d/1d)', plan: [1, 3, 2, 1].map((d) => d * 86_400_000) },
+  { value: 'custom', label: 'Custom (type it below)', plan: null },
+];
+
+/** The prompt select's value for "pick one this channel has not had". */
+export const RANDOM_PROMPT = '__random__';
+
+const StartModalMetadata = z.object({ c: z.string().min(1).max(32) });
+
+export function decodeStartModalMetadata(raw: string): { channelId: string } | undefined {
+  try {
+    const parsed = StartModalMetadata.safeParse(JSON.parse(raw));
+    return parsed.success ? { channelId: parsed.data.c } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function option(text: string, value: string): PlainTextOption {
+  return { text: { type: 'plain_text', text: truncate(text, 75) }, value };
+}
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text });
+
+export function renderStartModal(input: { channelId: string }): ModalView {
+  const promptOptions = [option('Any prompt this channel has not had yet', RANDOM_PROMPT), ...PROMPTS.map((p) => option(p.title, p.id))];
+  const planOptions = PLAN_CHOICES.map((c) => option(c.label, c.value));
+  return {
+    type: 'modal',
+    callback_id: CALLBACK_IDS.startModal,
+    private_metadata: JSON.stringify({ c: input.channelId }),
+    title: plain('Start a mock interview'),
+    submit: plain('Start'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: START_FIELDS.topic,
+        optional: true,
+        label: plain('Topic'),
+        hint: plain('Your own problem, or leave it empty and pick a prompt below.'),
+        element: { type: 'plain_text_input', action_id: START_FIELDS.topic, max_length: MAX_TOPIC_LENGTH, placeholder: plain('e.g. Design a URL shortener') },
+      },
+      {
+        type: 'input',
+        block_id: START_FIELDS.prompt,
+        optional: true,
+        label: plain('Or a prompt from the bank'),
+        hint: plain('Each comes with a brief, the scale to assume, and probes for the interviewers.'),
+        element: { type: 'static_select', action_id: START_FIELDS.prompt, options: promptOptions, placeholder: plain('Pick a prompt') },
+      },
+      {
+        type: 'input',
+        block_id: START_FIELDS.candidate,
+        optional: true,
+        label: plain('Candidate'),
+        hint: plain('They never see the interviewers’ nudges, private notes or scores before the reveal.'),
+        element: { type: 'users_select', action_id: START_FIELDS.candidate, placeholder: plain('Who is interviewed') },
+      },
+      {
+        type: 'input',
+        block_id: START_FIELDS.interviewers,
+        optional: true,
+        label: plain('Interviewers'),
+        hint: plain('They may steer the session and get private nudges.'),
+        element: { type: 'multi_users_select', action_id: START_FIELDS.interviewers, max_selected_items: MAX_INTERVIEWERS },
+      },
+      {
+        type: 'input',
+        block_id: START_FIELDS.observers,
+        optional: true,
+        label: plain('Observers'),
+        hint: plain('They watch and may score, but do not steer.'),
+        element: { type: 'multi_users_select', action_id: START_FIELDS.observers, max_selected_items: MAX_OBSERVERS },
+      },
+      {
+        type: 'input',
+        block_id: START_FIELDS.level,
+        optional: true,
+        label: plain('Level'),
+        element: { type: 'static_select', action_id: START_FIELDS.level, options: LEVELS.map((l) => option(l.label, l.key)), placeholder: plain('Mid, senior or staff') },
+      },
+      {
+        type: 'input',
+        block_id: START_FIELDS.plan,
+        label: plain('Plan'),
+        element: { type: 'static_select', action_id: START_FIELDS.plan, options: planOptions, ...(planOptions[0] ? { initial_option: planOptions[0] } : {}) },
+      },
+      {
+        type: 'input',
+        block_id: START_FIELDS.customPlan,
+        optional: true,
+        label: plain('Custom plan'),
+        hint: plain('Four durations, one per phase: 5/20/15/5 (minutes), 30s/1m/1m/30s, 1d/3d/2d/1d.'),
+        element: { type: 'plain_text_input', action_id: START_FIELDS.customPlan, max_length: 60, placeholder: plain('5/20/15/5') },
+      },
+    ],
+  };
+}
+
+export interface StartForm {
+  /** Empty when a prompt was picked. */
+  readonly topic: string;
+  /** A prompt id, RANDOM_PROMPT, or undefined. */
+  readonly prompt: string | undefined;
+  readonly plan: Plan;
+  readonly candidate: string | undefined;
+  readonly interviewers: string[];
+  readonly observers: string[];
+  readonly level: Level | undefined;
+}
+
+type FormResult = { ok: true; value: StartForm } | { ok: false; errors: Record<string, string> };
+
+const Field = z
+  .object({
+    value: z.string().nullish(),
+    selected_option: z.object({ value: z.string() }).nullish(),
+    selected_user: z.string().nullish(),
+    selected_users: z.array(z.string()).nullish(),
+  })
+  .loose();
+const State = z.record(z.string(), z.record(z.string(), Field));
+
+/** Reads the submitted form; every mistake is an inline error on its field, and nothing is started. */
+export function parseStartForm(values: unknown): FormResult {
+  const parsed = State.safeParse(values);
+  const state = parsed.success ? parsed.data : {};
+  const field = (id: string) => state[id]?.[id];
+  const errors: Record<string, string> = {};
+
+  const topic = (field(START_FIELDS.topic)?.value ?? '').trim();
+  const promptValue = field(START_FIELDS.prompt)?.selected_option?.value ?? undefined;
+  const prompt = promptValue === RANDOM_PROMPT || PROMPTS.some((p) => p.id === promptValue) ? promptValue : undefined;
+  if (topic === '' && prompt === undefined) errors[START_FIELDS.topic] = 'Give a topic, or pick a prompt below.';
+  if (topic.length > MAX_TOPIC_LENGTH) errors[START_FIELDS.topic] = `Keep it under ${MAX_TOPIC_LENGTH} characters (this is ${topic.length}).`;
+
+  const candidate = field(START_FIELDS.candidate)?.selected_user ?? undefined;
+  const interviewers = [...new Set(field(START_FIELDS.interviewers)?.selected_users ?? [])];
+  const observers = [...new Set(field(START_FIELDS.observers)?.selected_users ?? [])];
+  if (candidate !== undefined && (interviewers.includes(candidate) || observers.includes(candidate))) {
+    errors[START_FIELDS.candidate] = 'The candidate cannot also be an interviewer or an observer.';
+  }
+  if (interviewers.some((id) => observers.includes(id))) errors[START_FIELDS.observers] = 'Someone is both an interviewer and an observer: pick one.';
+
+  const levelValue = field(START_FIELDS.level)?.selected_option?.value;
+  const level = LEVELS.find((l) => l.key === levelValue)?.key;
+
+  const choice = PLAN_CHOICES.find((c) => c.value === field(START_FIELDS.plan)?.selected_option?.value) ?? PLAN_CHOICES[0];
+  let plan: Plan = DEFAULT_PLAN;
+  if (choice?.plan) plan = choice.plan;
+  else {
+    const typed = (field(START_FIELDS.customPlan)?.value ?? '').trim();
+    const custom = parsePlan(typed);
+    if (typed === '') errors[START_FIELDS.customPlan] = 'Type the custom plan, e.g. 5/20/15/5.';
+    else if (!custom.ok) errors[START_FIELDS.customPlan] = custom.error.replace(/`/g, '');
+    else plan = custom.value;
+  }
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: { topic, prompt: topic === '' ? prompt : prompt === RANDOM_PROMPT ? undefined : prompt, plan, candidate, interviewers, observers, level } };
+}
