@@ -175,7 +175,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /** What a step's messages are rendered from: a phase or a time check needs only the session. */
   async function snapshotFor(step: Step, session: Session): Promise<SessionSnapshot> {
-    return step.kind === 'phase' || step.kind === 'warning' ? { session, notes: [], participants: [] } : snapshotOf(session.id);
+    if (step.kind === 'phase' || step.kind === 'warning') return { session, notes: [], participants: [] };
+    const snapshot = await snapshotOf(session.id);
+    // Only the summary shows scorecards (once revealed): no other step pays for reading them.
+    return step.kind === 'summary' ? { ...snapshot, scorecards: await store.scorecards.forSession(session.id) } : snapshot;
   }
 
   async function deliver(step: Step): Promise<void> {

@@ -1,6 +1,7 @@
 /** What the use cases need from the outside world, as interfaces: Slack, the log, and the storage. */
 import type { Level } from '../domain/levels.ts';
 import type { Note } from '../domain/notes.ts';
+import type { Scorecard } from '../domain/scorecard.ts';
 import type { Session, Workspace } from '../domain/session.ts';
 import type { PhaseSlot, PlannedStep, StepKind } from '../domain/timeline.ts';
 
@@ -213,6 +214,7 @@ export interface PurgeCounts {
   readonly phases: number;
   readonly people: number;
   readonly notes: number;
+  readonly scorecards: number;
   readonly steps: number;
   readonly notices: number;
   readonly installations: number;
@@ -240,11 +242,21 @@ export interface InstallationRepository {
   purgeWorkspace(target: WorkspaceTarget): Promise<PurgeCounts>;
 }
 
+/** Scorecards of a live interview: one per scorer and session, the candidate's being their self-assessment. */
+export interface ScorecardRepository {
+  /** Stores a card, replacing the scorer's earlier one; the first submission time is kept. */
+  save(sessionId: string, card: Scorecard): Promise<void>;
+  /** Every card of the session, by first submission (then scorer id). */
+  forSession(sessionId: string): Promise<Scorecard[]>;
+  find(sessionId: string, scorerId: string): Promise<Scorecard | undefined>;
+}
+
 export interface Repositories {
   readonly sessions: SessionRepository;
   readonly steps: StepRepository;
   readonly requests: RequestLog;
   readonly installations: InstallationRepository;
+  readonly scorecards: ScorecardRepository;
 }
 
 /** The storage port: repositories, and a transaction over them. SQLite and PostgreSQL both implement it. */
@@ -259,6 +271,8 @@ export interface SessionSnapshot {
   readonly session: Session;
   readonly notes: readonly Note[];
   readonly participants: readonly string[];
+  /** The session's scorecards (the self-assessment among them); absent where they were not loaded. */
+  readonly scorecards?: readonly Scorecard[];
 }
 
 export type DeliveryErrorKind =

@@ -2,11 +2,11 @@
  * Use cases on sessions: start, next, end, pause, resume, notes. Each runs in one database transaction and
  * takes `now`; posting is left to the dispatcher, which the caller wakes afterwards.
  */
-import type { NoteKind } from '../domain/notes.ts';
+import type { NoteKind, NoteVisibility } from '../domain/notes.ts';
 import { PHASE_COUNT } from '../domain/phases.ts';
 import type { Plan } from '../domain/plan.ts';
 import type { Level } from '../domain/levels.ts';
-import { type Access, canSteer, reaches, type Session, type Workspace } from '../domain/session.ts';
+import { type Access, canSteer, isOnPanel, reaches, type Session, type Workspace } from '../domain/session.ts';
 import { advance, currentPhaseIndex, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
 import type { Repositories, Store } from './ports.ts';
 
@@ -50,7 +50,8 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
       observers: (input.observers ?? []).filter((u) => u !== input.hostId),
       level: input.level ?? null,
       promptId: input.promptId ?? null,
-      steps: planSteps(phases, now),
+      // A live interview (a candidate or a level named) nudges its interviewers privately.
+      steps: planSteps(phases, now, { nudges: Boolean(input.candidateId || input.level) }),
     });
     const session = created ? await tx.sessions.find(id) : await tx.sessions.findLive(input, input.channelId);
     if (!session) throw new Error('session vanished inside its own transaction');
@@ -96,6 +97,7 @@ export function nextPhase(
     await tx.sessions.addParticipant(sessionId, userId, now);
     if (step.to === null) return finish(tx, session, now, 'ended_by_host');
     await tx.steps.cancel(sessionId, `warning:${step.from}`, 'phase ended early');
+    await tx.steps.cancel(sessionId, `nudge:mid:${step.from}`, 'phase ended early');
     await tx.sessions.shiftPhases(sessionId, step.from, step.boundary, step.shiftMs, now);
     await tx.steps.shiftPending(sessionId, step.boundary, step.shiftMs, now);
     await tx.sessions.markMoved(sessionId, now);
@@ -115,7 +117,7 @@ export function endSession(deps: SessionDeps, sessionId: string, workspace: Acce
 /** Ends a session: no more phases or time checks; the summary goes now, even if the session was paused. */
 export async function finish(tx: Repositories, session: Session, now: number, reason: string): Promise<SteerOutcome> {
   await tx.sessions.end(session.id, now, reason);
-  await tx.steps.cancelPending(session.id, ['phase', 'warning', 'expire'], 'session ended');
+  await tx.steps.cancelPending(session.id, ['phase', 'warning', 'nudge', 'expire'], 'session ended');
   await tx.steps.summaryNow(session.id, now);
   await tx.steps.upsert(session.id, 'refresh', 'refresh', now);
   return { ok: true, session: await mustFind(tx, session.id) };
@@ -220,11 +222,13 @@ export interface NoteInput extends Access {
   readonly text: string;
   /** Identifies the submission, so a second delivery of it stores nothing. */
   readonly dedupeKey: string | null;
+  /** 'interviewers': kept out of the thread and the public summary; only the panel may write one. */
+  readonly visibility?: NoteVisibility | undefined;
 }
 
 export type NoteOutcome =
   | { ok: true; stored: boolean; session: Session; phaseIndex: number }
-  | { ok: false; reason: 'not_found' | 'ended' | 'bad_phase' };
+  | { ok: false; reason: 'not_found' | 'ended' | 'bad_phase' | 'not_panel' };
 
 export function addNote(deps: SessionDeps, input: NoteInput, now: number): Promise<NoteOutcome> {
   return deps.store.transaction(async (tx) => {
@@ -233,7 +237,10 @@ export function addNote(deps: SessionDeps, input: NoteInput, now: number): Promi
     if (session.status === 'ended') return { ok: false, reason: 'ended' };
     const phaseIndex = input.phaseIndex ?? currentPhaseIndex(session.phases, now);
     if (!Number.isInteger(phaseIndex) || phaseIndex < 0 || phaseIndex >= PHASE_COUNT) return { ok: false, reason: 'bad_phase' };
+    const visibility = input.visibility ?? 'everyone';
+    if (visibility === 'interviewers' && !isOnPanel(session, input.authorId)) return { ok: false, reason: 'not_panel' };
     const stored = await tx.sessions.addNote({
+      visibility,
       sessionId: session.id,
       phaseIndex,
       kind: input.kind,
@@ -243,7 +250,7 @@ export function addNote(deps: SessionDeps, input: NoteInput, now: number): Promi
       dedupeKey: input.dedupeKey,
     });
     // The session message shows the notes count: refresh it soon, once for a burst of notes.
-    if (stored) await tx.steps.upsert(session.id, 'refresh', 'refresh', now + REFRESH_DELAY_MS);
+    if (stored && visibility === 'everyone') await tx.steps.upsert(session.id, 'refresh', 'refresh', now + REFRESH_DELAY_MS);
     return { ok: true, stored, session, phaseIndex };
   });
 }
@@ -264,7 +271,7 @@ export function botJoinedChannel(deps: SessionDeps, workspace: Workspace, channe
 export function endWorkspace(deps: SessionDeps, workspace: Workspace, now: number, reason: string): Promise<string[]> {
   return deps.store.transaction(async (tx) => {
     const ids = await tx.sessions.endAllForWorkspace(workspace, now, reason);
-    for (const id of ids) await tx.steps.cancelPending(id, ['root', 'phase', 'warning', 'summary', 'refresh', 'expire'], reason);
+    for (const id of ids) await tx.steps.cancelPending(id, ['root', 'phase', 'warning', 'nudge', 'summary', 'refresh', 'expire'], reason);
     return ids;
   });
 }

@@ -99,11 +99,12 @@ export function createInstallationRepository(db: SqlExecutor, clock: StoreClock)
     const phases = await rows('session_phases', ofSessions);
     const people = await rows('session_people', ofSessions);
     const notes = await rows('notes', ofSessions);
+    const scorecards = await rows('scorecards', ofSessions);
     const steps = await rows('steps', ofSessions);
     const notices = await rows('notices', ofSessions);
     const sessions = await rows('sessions', `${column} = $1`);
     const installations = await rows('installations', installs);
-    return { sessions, phases, people, notes, steps, notices, installations };
+    return { sessions, phases, people, notes, scorecards, steps, notices, installations };
   }
 
   return {

@@ -1,6 +1,6 @@
 /**
  * `npm run purge -- <team or enterprise id>`: deletes one workspace's data (a data-protection request, or
- * after an uninstall): its sessions with their phases, people, notes, schedule and notices, and its
+ * after an uninstall): its sessions with their phases, people, notes, scorecards, schedule and notices, and its
  * installations with their tokens, in one transaction. Without `--yes` it only counts what it would delete.
  *
  * On SQLite the purge takes the same lock as the app: one process per SQLite file. While mockdesign runs on
@@ -60,6 +60,7 @@ const LABELS: Record<keyof PurgeCounts, [string, string]> = {
   phases: ['phase', 'phases'],
   people: ['participant', 'participants'],
   notes: ['note', 'notes'],
+  scorecards: ['scorecard', 'scorecards'],
   steps: ['scheduled post', 'scheduled posts'],
   notices: ['notice', 'notices'],
   installations: ['installation (with its tokens)', 'installations (with their tokens)'],

@@ -40,6 +40,7 @@ const NoteRow = z.object({
   author_id: z.string(),
   body: z.string(),
   created_at: int,
+  visibility: z.enum(['everyone', 'interviewers']),
 });
 
 const SESSION_COLUMNS = `id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, ended_at,
@@ -173,23 +174,36 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     },
 
     async notes(sessionId): Promise<Note[]> {
-      const rows = await db.all('SELECT id, session_id, phase_idx, kind, author_id, body, created_at FROM notes WHERE session_id = $1 ORDER BY created_at, id', [sessionId]);
+      const rows = await db.all(
+        'SELECT id, session_id, phase_idx, kind, author_id, body, created_at, visibility FROM notes WHERE session_id = $1 AND deleted_at IS NULL ORDER BY created_at, id',
+        [sessionId],
+      );
       return rows.map((row) => {
         const r = NoteRow.parse(row);
-        return { id: r.id, sessionId: r.session_id, phaseIndex: r.phase_idx, kind: r.kind as NoteKind, authorId: r.author_id, text: r.body, createdAt: r.created_at };
+        return {
+          id: r.id,
+          sessionId: r.session_id,
+          phaseIndex: r.phase_idx,
+          kind: r.kind as NoteKind,
+          authorId: r.author_id,
+          text: r.body,
+          createdAt: r.created_at,
+          visibility: r.visibility,
+        };
       });
     },
 
     async noteCount(sessionId) {
-      const row = await db.get('SELECT count(*) AS n FROM notes WHERE session_id = $1', [sessionId]);
+      // What everyone may know: notes for the interviewers only are not counted where the candidate can see.
+      const row = await db.get("SELECT count(*) AS n FROM notes WHERE session_id = $1 AND visibility = 'everyone' AND deleted_at IS NULL", [sessionId]);
       return num(row?.n ?? 0);
     },
 
     async addNote(note: NewNote) {
       const inserted = await db.get(
-        `INSERT INTO notes (session_id, phase_idx, kind, author_id, body, created_at, dedupe_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-        [note.sessionId, note.phaseIndex, note.kind, note.authorId, note.text, note.createdAt, note.dedupeKey],
+        `INSERT INTO notes (session_id, phase_idx, kind, author_id, body, created_at, dedupe_key, visibility)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+        [note.sessionId, note.phaseIndex, note.kind, note.authorId, note.text, note.createdAt, note.dedupeKey, note.visibility ?? 'everyone'],
       );
       if (inserted) await insertPerson(note.sessionId, note.authorId, 'participant', note.createdAt);
       return inserted !== undefined;

@@ -15,7 +15,7 @@ const StepRow = z.object({
   id: int,
   session_id: z.string(),
   step_key: z.string(),
-  kind: z.enum(['root', 'phase', 'warning', 'summary', 'refresh', 'expire']),
+  kind: z.enum(['root', 'phase', 'warning', 'summary', 'refresh', 'expire', 'nudge']),
   phase_idx: intOrNull,
   seq: int,
   due_at: int,

@@ -2,6 +2,7 @@
 import type { Repositories, Store } from '../app/ports.ts';
 import { createInstallationRepository } from './installation-repository.ts';
 import { createRequestLog } from './request-log.ts';
+import { createScorecardRepository } from './scorecard-repository.ts';
 import { createSessionRepository } from './session-repository.ts';
 import type { SqlDatabase, SqlExecutor } from './sql.ts';
 import { createStepRepository, type StoreClock } from './step-repository.ts';
@@ -12,6 +13,7 @@ function repositories(db: SqlExecutor, clock: StoreClock): Repositories {
     steps: createStepRepository(db, clock),
     requests: createRequestLog(db),
     installations: createInstallationRepository(db, clock),
+    scorecards: createScorecardRepository(db),
   };
 }
 

@@ -22,6 +22,14 @@ export function noteKindLabel(kind: NoteKind): string {
 /** The kind a new note most likely has in each phase, so the modal opens with a sensible default. */
 export const DEFAULT_KIND_BY_PHASE: readonly NoteKind[] = ['requirement', 'component', 'trade_off', 'feedback'];
 
+/** Who may read a note: everyone in the channel, or only the interviewers of a live interview. */
+export type NoteVisibility = 'everyone' | 'interviewers';
+
+/** A note for the thread and the public summary (interviewers-only notes stay out of both). */
+export function isPublicNote(note: Pick<Note, 'visibility'>): boolean {
+  return (note.visibility ?? 'everyone') === 'everyone';
+}
+
 export interface Note {
   readonly id: number;
   readonly sessionId: string;
@@ -30,4 +38,6 @@ export interface Note {
   readonly authorId: string;
   readonly text: string;
   readonly createdAt: number;
+  /** Absent means everyone. */
+  readonly visibility?: NoteVisibility;
 }

@@ -16,10 +16,11 @@ export interface PhaseSlot {
 }
 
 /**
- * What a step does: posts the session message, a phase, a time check or the summary (in that order), or,
+ * What a step does: posts the session message, a phase, a private nudge to the interviewers (a live interview:
+ * at each phase's start and midpoint), a time check or the summary (in that order), or,
  * outside that order, refreshes the session message (`refresh`) or ends a session paused too long (`expire`).
  */
-export type StepKind = 'root' | 'phase' | 'warning' | 'summary' | 'refresh' | 'expire';
+export type StepKind = 'root' | 'phase' | 'warning' | 'summary' | 'refresh' | 'expire' | 'nudge';
 
 export interface PlannedStep {
   /** Unique within a session: 'root', 'phase:0', 'warning:0', 'summary'. */
@@ -68,11 +69,20 @@ export function warningLead(plannedMs: number): number | null {
   return Math.max(unit === 1000 ? 1000 : MINUTE, Math.floor(fifth / unit) * unit);
 }
 
-/** Every step of a new session, in posting order: root message, each phase with its time check, summary. */
-export function planSteps(phases: readonly PhaseSlot[], startAt: number): PlannedStep[] {
+/**
+ * Every step of a new session, in posting order: root message, each phase with its time check, summary. A live
+ * interview (`nudges`) also sends the interviewers a private nudge as each phase starts and at its midpoint; they
+ * are ordered like the posts, so they move with `next`, pause and resume, and never run ahead of their phase.
+ */
+export function planSteps(phases: readonly PhaseSlot[], startAt: number, options: { nudges?: boolean } = {}): PlannedStep[] {
   const steps: PlannedStep[] = [{ key: 'root', kind: 'root', phaseIndex: null, dueAt: startAt, seq: 0 }];
   for (const phase of phases) {
     steps.push({ key: `phase:${phase.index}`, kind: 'phase', phaseIndex: phase.index, dueAt: phase.startsAt, seq: steps.length });
+    if (options.nudges) {
+      steps.push({ key: `nudge:start:${phase.index}`, kind: 'nudge', phaseIndex: phase.index, dueAt: phase.startsAt, seq: steps.length });
+      const midpoint = phase.startsAt + Math.floor((phaseEnd(phases, phase.index) - phase.startsAt) / 2);
+      steps.push({ key: `nudge:mid:${phase.index}`, kind: 'nudge', phaseIndex: phase.index, dueAt: midpoint, seq: steps.length });
+    }
     const lead = warningLead(phase.plannedMs);
     if (lead !== null) {
       const dueAt = phaseEnd(phases, phase.index) - lead;

@@ -11,6 +11,7 @@ export const ACTION_IDS = {
   notePhase: 'note_phase',
   noteKind: 'note_kind',
   noteText: 'note_text',
+  noteVisibility: 'note_visibility',
   score: 'mockdesign_score',
   scoreRedFlags: 'score_red_flags',
   scoreRecommendation: 'score_recommendation',
@@ -23,6 +24,7 @@ export const BLOCK_IDS = {
   notePhase: 'note_phase_block',
   noteKind: 'note_kind_block',
   noteText: 'note_text_block',
+  noteVisibility: 'note_visibility_block',
   /** The session message's second row of buttons, for a live interview: Score. */
   scoring: 'session_scoring',
   scoreRedFlags: 'score_red_flags_block',

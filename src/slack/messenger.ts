@@ -4,8 +4,10 @@ import type { Session } from '../domain/session.ts';
 import { buildSummary } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
+import { nudgeRecipients, parseNudgeKey, renderNudge, renderPrivateSummary } from './views/nudge-message.ts';
 import type { SlackApi, SlackArgs } from './web-api.ts';
 import type { SlackMessage } from './views/message.ts';
+import { isPublicNote } from '../domain/notes.ts';
 import { renderPhaseMessage, renderWarningMessage } from './views/phase-message.ts';
 import { renderSessionMessage } from './views/session-message.ts';
 import { renderSummary } from './views/summary-message.ts';
@@ -19,6 +21,9 @@ const MESSAGE_REFUSED = new Set([
   'invalid_arguments', 'invalid_arg_name', 'invalid_array_arg', 'invalid_charset', 'invalid_form_data', 'invalid_post_type',
   'missing_post_type', 'restricted_action', 'cant_update_message', 'message_not_found', 'edit_window_closed',
 ]);
+/** An ephemeral nudge that cannot reach its interviewer in the channel goes to them as a DM instead. */
+const NUDGE_BY_DM = new Set(['user_not_in_channel', 'not_in_channel', 'channel_not_found', 'is_archived']);
+
 /** Without a history scope we cannot look for an earlier post: delivery falls back to at-least-once. */
 const NO_LOOKUP = new Set(['missing_scope', 'not_allowed_token_type', 'method_not_supported_for_channel_type']);
 
@@ -85,12 +90,17 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
           startedAt: session.createdAt,
           endedAt: session.endedAt ?? step.dueAt,
           endReason: session.endReason,
-          notes: snapshot.notes,
+          // The thread is public: notes kept for the interviewers go to them privately instead.
+          notes: snapshot.notes.filter(isPublicNote),
         }),
+        // The summary is public: the candidate reads it, so the cards show only once the session has ended.
+        snapshot.scorecards ? { cards: snapshot.scorecards, revealed: session.status === 'ended' } : undefined,
       );
     case 'refresh':
     case 'expire':
-      // Not posts: a refresh updates the session message, an expiry only ends the session.
+    case 'nudge':
+      // Not posts in the channel: a refresh updates the session message, an expiry only ends the session, and a
+      // nudge goes privately to each interviewer (see the messenger's nudge methods).
       return [];
   }
 }
@@ -163,13 +173,60 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     return undefined;
   }
 
+  /**
+   * One interviewer's nudge: an ephemeral message in the session's channel, or a DM when they are not a member
+   * there (or the bot cannot reach them in it). Returns the message's ts, or 'private' when Slack gives none.
+   */
+  async function sendNudge(snapshot: SessionSnapshot, step: Step, part: number): Promise<string> {
+    const { session } = snapshot;
+    const target = parseNudgeKey(step.key);
+    const user = nudgeRecipients(session)[part];
+    if (!target || !user) throw new DeliveryError('rejected', `no part ${part}`);
+    return sendPrivately(session, user, renderNudge(session, target.moment, target.phaseIndex, snapshot.notes));
+  }
+
+  /** Who gets the private summary: the interviewers of a live interview in which notes were kept for them. */
+  function privateSummaryRecipients(snapshot: SessionSnapshot): string[] {
+    const { session } = snapshot;
+    if (!(session.candidateId || session.level) || snapshot.notes.every(isPublicNote)) return [];
+    return nudgeRecipients(session);
+  }
+
+  async function sendPrivately(session: Session, user: string, message: SlackMessage): Promise<string> {
+    try {
+      const sent = await call<{ ok: boolean; message_ts?: string }>(session, 'chat.postEphemeral', {
+        channel: session.channelId,
+        user,
+        text: message.text,
+        blocks: message.blocks,
+        ...(session.rootTs ? { thread_ts: session.rootTs } : {}),
+      });
+      return sent.message_ts ?? 'private';
+    } catch (error) {
+      if (!(error instanceof DeliveryError) || (!NUDGE_BY_DM.has(error.code) && error.kind !== 'not_in_channel')) throw error;
+      const sent = await call<{ ok: boolean; ts?: string }>(session, 'chat.postMessage', { channel: user, text: message.text, blocks: message.blocks });
+      return sent.ts ?? 'private';
+    }
+  }
+
   return {
     partsOf(snapshot, step, now) {
-      return renderStep(snapshot, step, now).length;
+      // A nudge has one part per interviewer, each sent to that person alone.
+      if (step.kind === 'nudge') return parseNudgeKey(step.key) ? nudgeRecipients(snapshot.session).length : 0;
+      // The summary's public parts, then (a live interview with notes kept for the interviewers) one private part each.
+      const extra = step.kind === 'summary' ? privateSummaryRecipients(snapshot).length : 0;
+      return renderStep(snapshot, step, now).length + extra;
     },
 
     async post(snapshot, step, part, now) {
-      const message = renderStep(snapshot, step, now)[part];
+      if (step.kind === 'nudge') return sendNudge(snapshot, step, part);
+      const publicParts = renderStep(snapshot, step, now);
+      if (step.kind === 'summary' && part >= publicParts.length) {
+        const user = privateSummaryRecipients(snapshot)[part - publicParts.length];
+        if (!user) throw new DeliveryError('rejected', `no part ${part}`);
+        return sendPrivately(snapshot.session, user, renderPrivateSummary(snapshot.session, snapshot.notes.filter((n) => !isPublicNote(n))));
+      }
+      const message = publicParts[part];
       if (!message) throw new DeliveryError('rejected', `no part ${part}`);
       const { session } = snapshot;
       const thread = step.kind === 'root' ? {} : session.rootTs ? { thread_ts: session.rootTs } : {};
@@ -187,6 +244,10 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     },
 
     async find(snapshot, step, part) {
+      // Private messages cannot be looked up: one that may have gone out counts as sent (at most once).
+      if (step.kind === 'nudge') return 'private';
+      // (The summary is rendered from the session alone: the time passed in does not change its parts.)
+      if (step.kind === 'summary' && part >= renderStep(snapshot, step, 0).length) return 'private';
       try {
         return await lookup(snapshot.session, step, part);
       } catch (error) {

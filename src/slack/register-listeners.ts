@@ -6,6 +6,7 @@ import { makeAddNoteAction, makeSteerAction } from './listeners/actions.ts';
 import { makeCommandListener } from './listeners/command.ts';
 import { makeAccessRevokedListener, makeAppHomeListener, makeMemberJoinedListener } from './listeners/events.ts';
 import { makeNoteModalSubmit } from './listeners/note-modal-submit.ts';
+import { makeScoreAction, makeScorecardSubmit } from './listeners/scorecard.ts';
 import { makeSaveAsNoteShortcut } from './listeners/shortcuts.ts';
 import { makeStartFormSubmit } from './listeners/start-form.ts';
 import { renderNotInstalled } from './views/replies.ts';
@@ -48,7 +49,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_IDS.pause, makeSteerAction(deps, 'pause'));
   app.action(ACTION_IDS.resume, makeSteerAction(deps, 'resume'));
   app.action(ACTION_IDS.extend, makeSteerAction(deps, 'extend'));
+  app.action(ACTION_IDS.score, makeScoreAction(deps));
   app.view(CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps));
+  app.view(CALLBACK_IDS.scorecardModal, makeScorecardSubmit(deps));
   app.view(CALLBACK_IDS.startModal, makeStartFormSubmit(deps));
   app.shortcut({ callback_id: CALLBACK_IDS.saveAsNote, type: 'message_action' }, makeSaveAsNoteShortcut(deps));
   app.event('app_home_opened', makeAppHomeListener(deps));

@@ -242,10 +242,146 @@ describe('the start form', () => {
     expect(people().map((p) => p.role)).toEqual(['host', 'candidate', 'interviewer', 'observer']);
     expect(h.db.prepare('SELECT planned_ms FROM session_phases ORDER BY idx').pluck().all()).toEqual([10, 25, 20, 5].map((m) => m * MIN));
     expect(allText(h.root() ?? {})).toContain('Candidate <@U0CANDY>');
-    expect(h.slack.ephemerals().at(-1)?.text).toContain('Starting');
+    expect(h.slack.ephemerals().some((e) => e.user === HOST && e.text.includes('Starting'))).toBe(true);
 
     // A second start from the form while one runs: refused on the form, nothing replaced.
     const busy = await submitStart({ start_topic: { start_topic: text('Another') }, start_plan: { start_plan: select('standard') } }, meta);
     expect(busy?.errors?.start_topic).toContain('already running');
+  });
+});
+
+describe('private nudges to interviewers', () => {
+  const USERS = [
+    { id: 'U0ALICE', name: 'alice' },
+    { id: 'U0BOB', name: 'bob' },
+    { id: 'U0CAROL', name: 'carol' },
+    { id: 'U0ERIN', name: 'erin' },
+  ];
+  const standIn = {
+    users: USERS,
+    // Erin interviews from outside the channel: her nudges come as DMs.
+    channels: [{ id: 'C0GENERAL', name: 'general', members: ['U0ALICE', 'U0BOB', 'U0CAROL'], botIsMember: true }],
+  };
+  const nudgesTo = (user: string) => [
+    ...h.slack.ephemerals().filter((e) => e.user === user && /For interviewers/.test(e.text)),
+    ...h.slack.messages(`D${user}`).filter((m) => /For interviewers/.test(m.text)),
+  ];
+  /** Everything the candidate can read: the channel, the thread, and what was sent to them alone. */
+  const seenByCandidate = () => [
+    ...h.slack.allMessages().filter((m) => m.channel === 'C0GENERAL' || m.channel === 'DU0BOB').map((m) => allText(m)),
+    ...h.slack.ephemerals().filter((e) => e.user === 'U0BOB').map((e) => allText(e)),
+  ];
+
+  it('tells the interviewers, never the candidate, what to listen for as a phase starts, and what is missing half-way', async () => {
+    h = await createHarness({ standIn });
+    await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL> <@U0ERIN> --level staff');
+    // Phase 1 starts: host and the interviewer in the channel get it ephemerally, in the thread; Erin by DM.
+    const [start] = nudgesTo('U0CAROL');
+    expect(start?.text).toBe('For interviewers: Requirements &amp; scope begins');
+    const body = allText(start ?? {});
+    expect(body).toContain('Listen for (Staff)');
+    expect(body).toContain('Probes');
+    expect(nudgesTo('U0ALICE')).toHaveLength(1);
+    expect(nudgesTo('U0ERIN')).toHaveLength(1);
+    expect(nudgesTo('U0BOB')).toHaveLength(0);
+
+    // Half-way through phase 1 (2.5 min) with no numbers noted yet: the nudge says so.
+    await h.command('note Users can be throttled per API key', { user: 'U0CAROL' });
+    await h.advance(3 * MIN, 30_000);
+    const mid = nudgesTo('U0CAROL').at(-1);
+    expect(mid?.text).toContain('half-way through Requirements');
+    expect(allText(mid ?? {})).toMatch(/Not in the notes yet/);
+
+    // Nothing the candidate can see holds a nudge.
+    expect(seenByCandidate().some((t) => /For interviewers|Listen for|Probes|Not in the notes yet/.test(t))).toBe(false);
+  });
+
+  it('moves with next: the half-way nudge of a phase left early is not sent', async () => {
+    h = await createHarness({ standIn });
+    await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL>');
+    await h.advance(MIN, MIN);
+    await h.command('next');
+    await h.advance(3 * MIN, 30_000);
+    expect(nudgesTo('U0CAROL').map((n) => n.text)).toEqual([
+      'For interviewers: Requirements &amp; scope begins',
+      'For interviewers: High-level design begins',
+    ]);
+  });
+
+  it('sends none in a group session without a candidate or level', async () => {
+    h = await createHarness({ standIn });
+    await h.command('start Design a rate limiter --interviewer <@U0CAROL>');
+    await h.advance(5 * MIN, MIN);
+    expect(nudgesTo('U0CAROL')).toHaveLength(0);
+  });
+});
+
+describe('notes for the interviewers only', () => {
+  const standIn = {
+    users: [
+      { id: 'U0ALICE', name: 'alice' },
+      { id: 'U0BOB', name: 'bob' },
+      { id: 'U0CAROL', name: 'carol' },
+    ],
+  };
+  async function openNoteForm(user: string) {
+    const actions = (h.root()?.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: { value: string }[] };
+    await h.click('mockdesign_add_note', actions.elements[0]?.value ?? '', { user });
+    return h.slack.openViews(user).at(-1);
+  }
+  async function submit(user: string, text: string, visibility: 'everyone' | 'interviewers' | undefined) {
+    const view = await openNoteForm(user);
+    if (!view) throw new Error('no note form');
+    const values: Record<string, Record<string, unknown>> = {
+      note_text_block: { note_text: { type: 'plain_text_input', value: text } },
+      note_phase_block: { note_phase: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'p' }, value: '0' } } },
+      note_kind_block: { note_kind: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'k' }, value: 'feedback' } } },
+      ...(visibility ? { note_visibility_block: { note_visibility: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'v' }, value: visibility } } } } : {}),
+    };
+    const result = await h.receiver.send({
+      type: 'view_submission',
+      team: { id: 'T0SANDBOX', domain: 'sandbox' },
+      user: { id: user, username: 'u', name: 'u', team_id: 'T0SANDBOX' },
+      api_app_id: 'A0SANDBOX',
+      token: 'verification',
+      trigger_id: h.slack.issueTriggerId(user),
+      view: { ...view, state: { values } },
+      response_urls: [],
+    });
+    await h.md.dispatcher.drain();
+    return { view, response: result.response as { response_action?: string; errors?: Record<string, string> } | undefined };
+  }
+
+  it('offers the choice to the panel only, keeps such notes out of the thread, and sends them to the interviewers at the end', async () => {
+    h = await createHarness({ standIn });
+    await h.command('start Design a chat app --candidate <@U0BOB> --interviewer <@U0CAROL>');
+    const candidateForm = await openNoteForm('U0BOB');
+    expect(JSON.stringify(candidateForm?.blocks)).not.toContain('note_visibility');
+
+    const { view } = await submit('U0CAROL', 'Jumped to <!channel> Kafka before any requirement', 'interviewers');
+    expect(JSON.stringify(view.blocks)).toContain('note_visibility');
+    await submit('U0BOB', 'Messages are ordered per conversation', 'everyone');
+    // A candidate cannot slip a private note in by forging the form.
+    const forged = await submit('U0BOB', 'secret', 'interviewers');
+    expect(forged.response?.errors?.note_text_block).toContain('Only the interviewers');
+    expect(h.db.prepare('SELECT author_id, visibility FROM notes ORDER BY id').all()).toEqual([
+      { author_id: 'U0CAROL', visibility: 'interviewers' },
+      { author_id: 'U0BOB', visibility: 'everyone' },
+    ]);
+    await h.advance(3000, 1000); // the session message is refreshed a moment after a note
+    expect(allText(h.root() ?? {})).toContain('1 note');
+
+    await h.command('end');
+    await h.tick();
+    const thread = h.thread().map((m) => allText(m)).join('\n');
+    expect(thread).toContain('Messages are ordered per conversation');
+    expect(thread).not.toContain('Kafka');
+    const privateSummaries = h.slack.ephemerals().filter((e) => e.text.includes('private notes from'));
+    expect(privateSummaries.map((e) => e.user).sort()).toEqual(['U0ALICE', 'U0CAROL']);
+    const body = allText(privateSummaries[0] ?? {});
+    expect(body).toContain('Jumped to &lt;!channel&gt; Kafka');
+    // Nothing the candidate can read holds the private note.
+    const candidateSees = [...h.slack.allMessages().filter((m) => m.channel !== 'DU0ALICE' && m.channel !== 'DU0CAROL'), ...h.slack.ephemerals().filter((e) => e.user === 'U0BOB')];
+    expect(candidateSees.some((m) => allText(m).includes('Kafka'))).toBe(false);
   });
 });

@@ -34,6 +34,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
         phaseIndex: form.phaseIndex,
         kind: form.kind,
         text: form.text,
+        visibility: form.visibility,
         // One modal is one note: a second delivery of the same submission stores nothing.
         dedupeKey: `view:${input.viewId}`,
       },
@@ -43,14 +44,16 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
       return problem(
         outcome.reason === 'ended'
           ? 'This session has ended, so the note was not saved. Copy it before closing.'
-          : 'This session no longer exists, so the note was not saved.',
+          : outcome.reason === 'not_panel'
+            ? 'Only the interviewers can keep a note for themselves. Choose Everyone, or ask the host to add you.'
+            : 'This session no longer exists, so the note was not saved.',
       );
     }
     await ack();
     if (!outcome.stored) return;
     void deps.dispatcher.tick();
     deps.logger.info('note added', { team: outcome.session.teamId, channel: outcome.session.channelId, session: outcome.session.id });
-    const saved = renderNoteSaved(outcome.phaseIndex);
+    const saved = renderNoteSaved(outcome.phaseIndex, form.visibility);
     try {
       await client.chat.postEphemeral({ channel: meta.c, user: input.userId, text: saved.text, blocks: saved.blocks });
     } catch (error) {

@@ -2,7 +2,7 @@
 import type { ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { MAX_NOTE_LENGTH } from '../../domain/command.ts';
-import { DEFAULT_KIND_BY_PHASE, isNoteKind, NOTE_KINDS, type NoteKind } from '../../domain/notes.ts';
+import { DEFAULT_KIND_BY_PHASE, isNoteKind, NOTE_KINDS, type NoteKind, type NoteVisibility } from '../../domain/notes.ts';
 import { PHASES } from '../../domain/phases.ts';
 import type { Session } from '../../domain/session.ts';
 import { clip } from '../../domain/text.ts';
@@ -32,6 +32,7 @@ function option(text: string, value: string): PlainTextOption {
 
 const phaseOptions = PHASES.map((p, i) => option(`${i + 1}. ${p.name}`, String(i)));
 const kindOptions = NOTE_KINDS.map((k) => option(k.label, k.value));
+const VISIBILITY_OPTIONS: PlainTextOption[] = [option('Everyone (the thread and the summary)', 'everyone'), option('Interviewers only (never the candidate)', 'interviewers')];
 
 export function renderNoteModal(input: {
   sessionId: string;
@@ -40,6 +41,8 @@ export function renderNoteModal(input: {
   phaseIndex: number;
   /** Prefilled text, e.g. the message a "Save as note" shortcut was used on. */
   initialText?: string;
+  /** The person writing is on a live interview's panel: they may keep a note for the interviewers only. */
+  panel?: boolean;
 }): ModalView {
   const phase = phaseOptions[input.phaseIndex] ?? phaseOptions[0];
   const kind = kindOptions.find((k) => k.value === DEFAULT_KIND_BY_PHASE[input.phaseIndex]) ?? kindOptions[0];
@@ -77,14 +80,30 @@ export function renderNoteModal(input: {
           ...(input.initialText ? { initial_value: clip(input.initialText, MAX_NOTE_LENGTH) } : {}),
           placeholder: { type: 'plain_text', text: 'e.g. Reads outnumber writes 100:1, so cache the redirect lookups' },
         },
+      ...(input.panel
+        ? [
+            {
+              type: 'input' as const,
+              block_id: BLOCK_IDS.noteVisibility,
+              label: { type: 'plain_text' as const, text: 'Visible to' },
+              element: {
+                type: 'radio_buttons' as const,
+                action_id: ACTION_IDS.noteVisibility,
+                options: VISIBILITY_OPTIONS,
+                initial_option: VISIBILITY_OPTIONS[0] as PlainTextOption,
+              },
+            },
+          ]
+        : []),
       },
     ],
   };
 }
 
 /** The note modal for a session, opening on the phase under way (where it was paused, if it is). */
-export function renderNoteModalFor(session: Session, now: number, initialText?: string): ModalView {
+export function renderNoteModalFor(session: Session, now: number, initialText?: string, panel = false): ModalView {
   return renderNoteModal({
+    panel,
     sessionId: session.id,
     channelId: session.channelId,
     topic: session.topic,
@@ -100,7 +119,7 @@ const StateValue = z.object({
 const NoteState = z.record(z.string(), z.record(z.string(), StateValue));
 
 export type NoteFormResult =
-  | { ok: true; phaseIndex: number; kind: NoteKind; text: string }
+  | { ok: true; phaseIndex: number; kind: NoteKind; text: string; visibility: NoteVisibility }
   | { ok: false; errors: Record<string, string> };
 
 /** Reads the modal's state; errors are keyed by block id, ready for `response_action: 'errors'`. */
@@ -117,6 +136,8 @@ export function parseNoteForm(values: unknown): NoteFormResult {
   if (phaseIndex < 0 || phaseIndex >= PHASES.length) errors[BLOCK_IDS.notePhase] = 'Pick a phase.';
   const kind = state[BLOCK_IDS.noteKind]?.[ACTION_IDS.noteKind]?.selected_option?.value ?? '';
   if (!isNoteKind(kind)) errors[BLOCK_IDS.noteKind] = 'Pick a kind.';
+  // Only offered to the panel; absent (or anything else) means everyone.
+  const visibility: NoteVisibility = state[BLOCK_IDS.noteVisibility]?.[ACTION_IDS.noteVisibility]?.selected_option?.value === 'interviewers' ? 'interviewers' : 'everyone';
   if (Object.keys(errors).length > 0 || !isNoteKind(kind)) return { ok: false, errors };
-  return { ok: true, phaseIndex, kind, text };
+  return { ok: true, phaseIndex, kind, text, visibility };
 }

@@ -1,5 +1,6 @@
 /** Ephemeral answers to the command and buttons: help, status and every refusal, in friendly words. */
 import type { HandOverRefusal, SteerRefusal } from '../../app/sessions.ts';
+import type { NoteVisibility } from '../../domain/notes.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatPlan } from '../../domain/plan.ts';
 import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
@@ -84,8 +85,11 @@ export function renderRefusal(reason: SteerRefusal, session?: Session): SlackMes
   return { text, blocks: [section(text)] };
 }
 
-export function renderNoteSaved(phaseIndex: number): SlackMessage {
-  const text = `📝 Note saved under *${phaseName(phaseIndex)}*. It will be in the summary.`;
+export function renderNoteSaved(phaseIndex: number, visibility: NoteVisibility = 'everyone'): SlackMessage {
+  const text =
+    visibility === 'interviewers'
+      ? `🔒 Note saved under *${phaseName(phaseIndex)}*, for the interviewers only: it goes into their private summary, never the thread.`
+      : `📝 Note saved under *${phaseName(phaseIndex)}*. It will be in the summary.`;
   return { text, blocks: [section(text)] };
 }
 

@@ -3,6 +3,7 @@ import type { ActionsBlock } from '@slack/types';
 import type { SessionSnapshot } from '../../app/ports.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { levelLabel } from '../../domain/levels.ts';
+import { isPublicNote } from '../../domain/notes.ts';
 import { findPrompt } from '../../domain/prompts.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
@@ -42,7 +43,9 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
     const name = phaseName(current);
     state = `Now: *${name}* until ${slackWhen(phaseEnd(session.phases, current, session.endsAt), now)} · ends ${slackWhen(session.endsAt, now)}`;
   }
-  const noteCount = `${notes.length} note${notes.length === 1 ? '' : 's'}`;
+  // Everyone reads this message, the candidate included: notes for the interviewers only are not counted.
+  const shared = notes.filter(isPublicNote).length;
+  const noteCount = `${shared} note${shared === 1 ? '' : 's'}`;
 
   // The topic is in the header; it is repeated in full below only when the header had to cut it.
   const shown = truncate(session.topic, 120);
@@ -54,7 +57,11 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
     section(lines.join('\n')),
     context(state, noteCount, 'Phases and checklists go in the thread 🧵'),
   ];
-  if (!ended) blocks.push(controls(session.id, current, session.status === 'paused'));
+  if (!ended) {
+    blocks.push(controls(session.id, current, session.status === 'paused'));
+    // A live interview (a candidate or a level) is scored: its own row, as the controls row is full.
+    if (session.candidateId || session.level) blocks.push(scoring(session.id));
+  }
   return { text: fallback(`Mock system design interview: ${topic}`), blocks };
 }
 
@@ -67,6 +74,15 @@ export function decodeButtonValue(value: string | undefined): { sessionId: strin
   const match = /^([A-Za-z0-9_-]{1,64})(?::(\d))?$/.exec(value ?? '');
   if (!match?.[1]) return undefined;
   return match[2] === undefined ? { sessionId: match[1] } : { sessionId: match[1], phaseIndex: Number(match[2]) };
+}
+
+/** Score opens the clicker's own card (the panel's scorecard, or the candidate's self-assessment). */
+function scoring(sessionId: string): ActionsBlock {
+  return {
+    type: 'actions',
+    block_id: BLOCK_IDS.scoring,
+    elements: [{ type: 'button', action_id: ACTION_IDS.score, text: { type: 'plain_text', text: 'Score' }, value: sessionId }],
+  };
 }
 
 /** The host's and interviewers' controls; anyone may add a note. A paused session offers Resume and nothing that moves the clock. */

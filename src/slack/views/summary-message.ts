@@ -3,9 +3,11 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.ts';
 import { levelLabel } from '../../domain/levels.ts';
 import { noteKindLabel } from '../../domain/notes.ts';
+import { aggregate, type Scorecard } from '../../domain/scorecard.ts';
 import type { Summary } from '../../domain/summary.ts';
 import { escapeMrkdwn, mention, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
+import { aggregateLines, feedbackLines, panelTextLines, selfTextLines } from './scorecard-messages.ts';
 import { packLines, splitIntoMessages } from './split.ts';
 
 const END_REASONS: Record<string, string> = {
@@ -15,7 +17,31 @@ const END_REASONS: Record<string, string> = {
   paused_too_long: 'ended by itself after a long pause',
 };
 
-export function renderSummary(summary: Summary): SlackMessage[] {
+/** The session's scorecards, for a summary: `revealed` only once the candidate may see them (the session ended). */
+export interface SummaryScoring {
+  readonly cards: readonly Scorecard[];
+  readonly revealed: boolean;
+}
+
+/**
+ * The scorecard part of the summary: what the panel's cards add up to with the self-assessment beside them, the
+ * panel's strengths and improvements, the candidate's own words and a short section addressed to the candidate.
+ * The summary is public, so nothing of a card shows before the reveal. A session nobody scored shows nothing,
+ * unless it was a live interview, which says so. One list of lines per section.
+ */
+export function scorecardSections(summary: Pick<Summary, 'candidateId' | 'level'>, scoring: SummaryScoring | undefined): string[][] {
+  const cards = scoring?.cards ?? [];
+  const live = summary.candidateId !== null || summary.level !== null;
+  if (!scoring || (cards.length === 0 && !live)) return [];
+  if (cards.length === 0) return [['*Scorecard:* no cards were submitted.']];
+  if (!scoring.revealed) return [['*Scorecard:* the cards are revealed when the session ends.']];
+  const panel = aggregate(cards);
+  const self = cards.find((c) => c.role === 'candidate');
+  const words = [...panelTextLines(panel), ...selfTextLines(self)];
+  return [aggregateLines(panel, self), ...(words.length > 0 ? [words] : []), feedbackLines(panel, self, summary.candidateId)];
+}
+
+export function renderSummary(summary: Summary, scoring?: SummaryScoring): SlackMessage[] {
   const topic = escapeMrkdwn(summary.topic);
   const blocks: KnownBlock[] = [header('Summary')];
   const how = summary.endedEarly ? ` (${END_REASONS[summary.endReason ?? ''] ?? 'ended early'})` : '';
@@ -52,6 +78,9 @@ export function renderSummary(summary: Summary): SlackMessage[] {
     }
     for (const text of packLines(lines)) blocks.push(section(text));
   }
+  const scores = scorecardSections(summary, scoring);
+  if (scores.length > 0) blocks.push({ type: 'divider' });
+  for (const lines of scores) for (const text of packLines(lines)) blocks.push(section(text));
   blocks.push({ type: 'divider' }, context(`🎤 *Wrap-up reminder:* ${escapeMrkdwn(summary.reminder)}`));
 
   const title = `Summary of ${escapeMrkdwn(truncate(summary.topic, 150))}`;

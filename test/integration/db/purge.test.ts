@@ -31,12 +31,15 @@ const tempDir = () => {
   return dir;
 };
 
-const T1_COUNTS: PurgeCounts = { sessions: 1, phases: 4, people: 3, notes: 1, steps: 10, notices: 0, installations: 1 };
+const T1_COUNTS: PurgeCounts = { sessions: 1, phases: 4, people: 3, notes: 1, scorecards: 1, steps: 10, notices: 0, installations: 1 };
 
-/** T1AB with one session, a note and an install; T2AB with one session; E1AB with an org-wide install. */
+/** T1AB with one session, a note, a scorecard and an install; T2AB with one session; E1AB with an org-wide install. */
 async function world(store: Store): Promise<void> {
   await seed(store, newSession({ id: 'a', teamId: 'T1AB' }), newSession({ id: 'b', teamId: 'T2AB' }));
   await store.sessions.addNote({ sessionId: 'a', phaseIndex: 0, kind: 'requirement', authorId: 'U3', text: 'personal data', createdAt: T0 + MIN, dedupeKey: null });
+  await store.scorecards.save('a', {
+    scorerId: 'U2', role: 'interviewer', scores: { communication: { score: 2, evidence: 'personal data' } }, redFlags: [], strengths: '', improvements: '', submittedAt: T0 + MIN, updatedAt: T0 + MIN,
+  });
   const base = { enterpriseId: '', isEnterpriseInstall: false, appId: 'A1', botId: 'B1', botUserId: 'UB', botScopes: 'commands', botRefreshToken: null, botTokenExpiresAt: null, installerUserId: 'U1', installedAt: T0, updatedAt: T0 };
   await store.installations.save({ ...base, installKey: 'T:T1AB', teamId: 'T1AB', botToken: 'sealed', installation: 'sealed' });
   await store.installations.save({ ...base, installKey: 'E:E1AB', enterpriseId: 'E1AB', teamId: '', isEnterpriseInstall: true, botToken: 'sealed', installation: 'sealed' });
@@ -70,7 +73,7 @@ describe('parsePurgeArgs', () => {
   });
 
   it('describes counts in words', () => {
-    expect(describeCounts(T1_COUNTS)).toBe('1 session, 4 phases, 3 participants, 1 note, 10 scheduled posts, 0 notices, 1 installation (with its tokens)');
+    expect(describeCounts(T1_COUNTS)).toBe('1 session, 4 phases, 3 participants, 1 note, 1 scorecard, 10 scheduled posts, 0 notices, 1 installation (with its tokens)');
   });
 });
 
@@ -86,13 +89,14 @@ describe.each(STORES)('$name store: purge', (factory) => {
     expect(await runPurge(store, { teamId: 'T1AB' }, { yes: true })).toEqual({ counts: T1_COUNTS, deleted: true });
     expect(await store.sessions.find('a')).toBeUndefined();
     expect(await store.sessions.notes('a')).toEqual([]);
+    expect(await store.scorecards.forSession('a')).toEqual([]);
     expect(await store.steps.ofSession('a')).toEqual([]);
     expect(await store.installations.findByKey('T:T1AB')).toBeUndefined();
     // Another workspace, and the enterprise install, stay.
     expect(await store.sessions.find('b')).toBeDefined();
     expect(await store.steps.ofSession('b')).toHaveLength(10);
     expect(await store.installations.findByKey('E:E1AB')).toBeDefined();
-    expect((await runPurge(store, { enterpriseId: 'E1AB' }, { yes: true })).counts).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, steps: 0, notices: 0, installations: 1 });
+    expect((await runPurge(store, { enterpriseId: 'E1AB' }, { yes: true })).counts).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, installations: 1 });
   });
 });
 
@@ -183,7 +187,7 @@ describe('the purge script', () => {
         const done = purgeCli(['T1AB', '--yes'], { DATABASE_URL: pg.url });
         expect(done.stderr).toBe('');
         expect(done.code).toBe(0);
-        expect(done.stdout).toMatch(/Deleted for team T1AB from postgres:\/\/.*: 1 session, 4 phases, 2 participants, 0 notes, 10 scheduled posts/);
+        expect(done.stdout).toMatch(/Deleted for team T1AB from postgres:\/\/.*: 1 session, 4 phases, 2 participants, 0 notes, 0 scorecards, 10 scheduled posts/);
         expect(await store.sessions.find('a')).toBeUndefined();
         expect(await store.sessions.find('b')).toBeDefined();
         await db.close();

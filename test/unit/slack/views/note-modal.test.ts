@@ -125,7 +125,18 @@ describe('parseNoteForm', () => {
       phaseIndex: 2,
       kind: 'trade_off',
       text: 'Cache the redirects\n  in Redis',
+      visibility: 'everyone',
     });
+  });
+
+  it('reads "interviewers only" when the panel chose it, and takes anything else as everyone', () => {
+    const pick = (value: string) => ({
+      ...state('x', '1', 'api'),
+      note_visibility_block: { note_visibility: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'v' }, value } } },
+    });
+    expect(parseNoteForm(pick('interviewers'))).toMatchObject({ ok: true, visibility: 'interviewers' });
+    expect(parseNoteForm(pick('everyone'))).toMatchObject({ ok: true, visibility: 'everyone' });
+    expect(parseNoteForm(pick('candidate'))).toMatchObject({ ok: true, visibility: 'everyone' });
   });
 
   it.each([null, undefined, '', '   ', '\n\t '])('refuses empty text %j with an error on the text block', (text) => {
@@ -171,7 +182,7 @@ describe('parseNoteForm', () => {
     const view = renderNoteModal(input);
     for (const phase of select(view, BLOCK_IDS.notePhase).options ?? []) {
       for (const kind of select(view, BLOCK_IDS.noteKind).options ?? []) {
-        expect(parseNoteForm(state('x', phase.value, kind.value))).toEqual({ ok: true, phaseIndex: Number(phase.value), kind: kind.value, text: 'x' });
+        expect(parseNoteForm(state('x', phase.value, kind.value))).toEqual({ ok: true, phaseIndex: Number(phase.value), kind: kind.value, text: 'x', visibility: 'everyone' });
       }
     }
   });

@@ -53,6 +53,22 @@ describe('renderSessionMessage', () => {
     expect(end?.type === 'button' && end.confirm?.confirm?.text).toBe('End it');
   });
 
+  it('adds a Score row for a live interview (a candidate or a level), and none for a group session', () => {
+    const rows = (blocks: readonly { type: string }[]) => blocks.filter((b): b is ActionsBlock => b.type === 'actions');
+    for (const session of [aSession({ id: 'live1', candidateId: 'UCAND' }), aSession({ id: 'live1', level: 'senior' }), aSession({ id: 'live1', candidateId: 'UCAND', status: 'paused', pausedAt: T0 + MIN })]) {
+      const message = renderSessionMessage(aSnapshot(session), T0 + 2 * MIN);
+      expectWithinBlockKitLimits(message);
+      const [controls, scoring] = rows(message.blocks);
+      expect(controls?.block_id).toBe(BLOCK_IDS.controls);
+      expect(controls?.elements.length).toBeLessThanOrEqual(5);
+      expect(scoring?.block_id).toBe(BLOCK_IDS.scoring);
+      expect(scoring?.elements.map((b) => (b.type === 'button' ? [b.action_id, b.text.text, b.value] : []))).toEqual([[ACTION_IDS.score, 'Score', 'live1']]);
+    }
+    expect(rows(renderSessionMessage(aSnapshot(aSession()), T0).blocks).map((r) => r.block_id)).toEqual([BLOCK_IDS.controls]);
+    const ended = aSession({ candidateId: 'UCAND', status: 'ended', endedAt: T0 + MIN, endReason: 'ended_by_host' });
+    expect(rows(renderSessionMessage(aSnapshot(ended), T0 + 2 * MIN).blocks)).toEqual([]);
+  });
+
   it('names one interviewer or several', () => {
     const one = renderSessionMessage(aSnapshot(aSession({ interviewers: ['UINT1'] }), [aNote()]), T0);
     expect(sectionTexts(one.blocks)[0]).toBe('Host <@UHOST> · Interviewer <@UINT1>');

@@ -1,0 +1,133 @@
+/**
+ * The Score button and the scorecard form's submission. The button opens the form (the person's own card, to fill
+ * in or change) until the cards are revealed to them, and the revealed cards read-only afterwards; anyone who is
+ * neither on the panel nor the candidate is told so. A submission that completes the reveal tells the panel
+ * privately, never the candidate.
+ */
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { scorecardView, submitScorecard, type Reveal, type SubmitScorecardOutcome } from '../../app/scorecards.ts';
+import type { Session } from '../../domain/session.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { readButton, readViewSubmission } from '../payloads.ts';
+import type { SlackMessage } from '../views/message.ts';
+import { renderPlain, renderRefusal } from '../views/replies.ts';
+import { renderNotAScorer, renderRevealNotice, renderScorecardSaved } from '../views/scorecard-messages.ts';
+import { decodeScorecardModalMetadata, errorsByBlock, FIRST_SCORE_BLOCK, parseScorecardForm, renderScorecardModal, renderScorecardsView } from '../views/scorecard-modal.ts';
+import { decodeButtonValue } from '../views/session-message.ts';
+
+type Client = AllMiddlewareArgs['client'];
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const slackCode = (error: unknown) => (error as { data?: { error?: string } })?.data?.error;
+
+/** An ephemeral in the channel; a failure to send it is logged, never thrown (what it reports was handled). */
+async function tellInChannel(client: Client, deps: ListenerDeps, channelId: string, userId: string, message: SlackMessage): Promise<void> {
+  try {
+    await client.chat.postEphemeral({ channel: channelId, user: userId, text: message.text, blocks: message.blocks });
+  } catch (error) {
+    deps.logger.warn('could not send an ephemeral reply', { channel: channelId, reason: reasonOf(error) });
+  }
+}
+
+/** Slack refuses an ephemeral to someone who is not in the channel, or in a channel we cannot reach: a direct message goes instead. */
+const DM_INSTEAD = new Set(['user_not_in_channel', 'channel_not_found', 'not_in_channel']);
+
+/** Privately, to one person: an ephemeral in the session's channel, or a direct message when they are not a member. */
+async function tellPrivately(client: Client, deps: ListenerDeps, session: Session, userId: string, message: SlackMessage): Promise<void> {
+  try {
+    await client.chat.postEphemeral({ channel: session.channelId, user: userId, text: message.text, blocks: message.blocks });
+    return;
+  } catch (error) {
+    if (!DM_INSTEAD.has(slackCode(error) ?? '')) {
+      deps.logger.warn('could not tell a panel member privately', { session: session.id, channel: session.channelId, reason: reasonOf(error) });
+      return;
+    }
+  }
+  try {
+    await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+  } catch (error) {
+    deps.logger.warn('could not message a panel member', { session: session.id, reason: reasonOf(error) });
+  }
+}
+
+/** The cards are revealed: each member of the panel is told, with what the cards add up to. */
+async function announceReveal(client: Client, deps: ListenerDeps, session: Session, reveal: Reveal): Promise<void> {
+  const notice = renderRevealNotice({ topic: session.topic, aggregate: reveal.aggregate });
+  // The candidate is never on the panel; checked again here because this message holds every score.
+  for (const userId of reveal.panel.filter((id) => id !== session.candidateId)) await tellPrivately(client, deps, session, userId, notice);
+  deps.logger.info('scorecards revealed', { team: session.teamId, channel: session.channelId, session: session.id, panel: reveal.panel.length });
+}
+
+export function makeScoreAction(deps: ListenerDeps) {
+  return async (args: AllMiddlewareArgs & SlackActionMiddlewareArgs): Promise<void> => {
+    await args.ack();
+    const input = readButton(args.body);
+    if (!input) {
+      deps.logger.warn('ignored a malformed button payload');
+      return;
+    }
+    const tell = (message: SlackMessage) => (input.channelId ? tellInChannel(args.client, deps, input.channelId, input.userId, message) : Promise.resolve());
+    const target = decodeButtonValue(input.value);
+    if (!target) return tell(renderRefusal('not_found'));
+    const access = await deps.sessions.accessTo(target.sessionId, { ...input.workspace, channelId: input.channelId });
+    const view = await scorecardView(deps, { sessionId: target.sessionId, access, viewerId: input.userId });
+    if (!view.ok) return tell(view.reason === 'not_allowed' && view.session ? renderNotAScorer(view.session.hostId) : renderRefusal('not_found'));
+    const { session } = view;
+    const modal = view.canEdit
+      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own })
+      : view.aggregate
+        ? renderScorecardsView({ topic: session.topic, sessionEnded: session.status === 'ended', candidateId: session.candidateId, cards: view.cards, aggregate: view.aggregate })
+        : undefined;
+    if (!modal) return tell(renderRefusal('ended'));
+    try {
+      // The trigger dies 3 seconds after the click: the form opens right after the ack and two small reads.
+      await args.client.views.open({ trigger_id: input.triggerId, view: modal });
+    } catch (error) {
+      deps.logger.warn('could not open the scorecard', { session: session.id, reason: reasonOf(error) });
+      await tell(renderPlain('The scorecard did not open. Click *Score* again.'));
+    }
+  };
+}
+
+/** Why a submission was not stored, as an error on the form (which stays open, with everything typed). */
+function refusalText(outcome: Exclude<SubmitScorecardOutcome, { ok: true }>): string {
+  switch (outcome.reason) {
+    case 'not_found':
+      return 'This session no longer exists, so the card was not saved.';
+    case 'not_allowed':
+      return 'Only the panel (host, interviewers, observers) and the candidate can score this session.';
+    case 'ended':
+      return 'The session has ended and the cards are revealed, so this card can no longer change.';
+    case 'revealed':
+      return 'Every interviewer has scored and the cards are revealed, so this card can no longer change.';
+    case 'invalid':
+      return 'Check the fields marked.';
+  }
+}
+
+export function makeScorecardSubmit(deps: ListenerDeps) {
+  return async ({ ack, body, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs): Promise<void> => {
+    const problem = (text: string) => ack({ response_action: 'errors', errors: { [FIRST_SCORE_BLOCK]: text } });
+    const input = readViewSubmission(body);
+    const meta = input ? decodeScorecardModalMetadata(input.privateMetadata) : undefined;
+    if (!input || !meta) {
+      deps.logger.warn('ignored a malformed scorecard submission');
+      return problem('This form is out of date. Close it and click *Score* again.');
+    }
+    const access = await deps.sessions.accessTo(meta.s, { ...input.workspace, channelId: meta.c || undefined });
+    const outcome = await submitScorecard(deps, { sessionId: meta.s, access, userId: input.userId, input: parseScorecardForm(input.values) }, deps.clock());
+    if (!outcome.ok) {
+      if (outcome.reason === 'invalid') {
+        await ack({ response_action: 'errors', errors: errorsByBlock(outcome.errors, outcome.role) });
+        return;
+      }
+      return problem(refusalText(outcome));
+    }
+    await ack();
+    const { session, card } = outcome;
+    deps.logger.info(outcome.edited ? 'scorecard changed' : 'scorecard submitted', { team: session.teamId, channel: session.channelId, session: session.id, role: outcome.role });
+    const saved = renderScorecardSaved({ topic: session.topic, card, edited: outcome.edited, revealedNow: outcome.revealed !== null });
+    await tellPrivately(client, deps, session, input.userId, saved);
+    if (outcome.revealed) await announceReveal(client, deps, session, outcome.revealed);
+  };
+}

@@ -1,0 +1,108 @@
+/** The scorecard part of the summary, rendered from cards directly. */
+import type { KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { RUBRIC, type Scorecard } from '../../../../src/domain/scorecard.ts';
+import { buildSummary } from '../../../../src/domain/summary.ts';
+import type { SlackMessage } from '../../../../src/slack/views/message.ts';
+import { renderSummary } from '../../../../src/slack/views/summary-message.ts';
+import { expectEscaped, expectWithinBlockKitLimits, HOSTILE, sectionTexts } from '../../support/block-kit.ts';
+import { aSummaryInput, MIN, T0 } from '../../support/builders.ts';
+
+const allBlocks = (messages: readonly SlackMessage[]): KnownBlock[] => messages.flatMap((m) => m.blocks);
+const allSectionText = (messages: readonly SlackMessage[]) => sectionTexts(allBlocks(messages)).join('\n');
+
+function aCard(overrides: Partial<Scorecard>): Scorecard {
+  return { scorerId: 'UINT', role: 'interviewer', scores: {}, redFlags: [], strengths: '', improvements: '', submittedAt: T0, updatedAt: T0, ...overrides };
+}
+
+const live = buildSummary(aSummaryInput({ hostId: 'UHOST', interviewers: ['UINT'], candidateId: 'UCAND', observers: ['UOBS'], level: 'senior', endedAt: T0 + 45 * MIN }));
+const group = buildSummary(aSummaryInput({ hostId: 'UHOST', endedAt: T0 + 45 * MIN }));
+
+const cards: Scorecard[] = [
+  aCard({
+    scorerId: 'UHOST',
+    scores: { requirements: { score: 3, evidence: 'secret-evidence' }, estimation: { score: 2 }, deep_dive: { score: 4 } },
+    redFlags: ['no_numbers'],
+    recommendation: 'almost',
+    strengths: `Clear API ${HOSTILE}`,
+    improvements: 'Estimate first',
+  }),
+  aCard({ scorerId: 'UINT', submittedAt: T0 + MIN, scores: { requirements: { score: 2 }, estimation: { score: 1 }, deep_dive: { score: 4 } }, redFlags: ['no_numbers', 'defensive'], recommendation: 'almost' }),
+  aCard({ scorerId: 'UOBS', role: 'observer', submittedAt: T0 + 2 * MIN, scores: { requirements: { score: 4 } }, recommendation: 'ready' }),
+  aCard({ scorerId: 'UCAND', role: 'candidate', submittedAt: T0 + 3 * MIN, scores: { requirements: { score: 4 }, estimation: { score: 4 } }, strengths: 'I scoped well', improvements: '' }),
+];
+
+describe('renderSummary with scorecards', () => {
+  const messages = renderSummary(live, { cards, revealed: true });
+  const text = allSectionText(messages);
+
+  it('stays within Block Kit limits and escapes what scorers typed', () => {
+    for (const m of messages) expectWithinBlockKitLimits(m);
+    for (const t of sectionTexts(allBlocks(messages))) expectEscaped(t, ['UHOST', 'UINT', 'UOBS', 'UCAND']);
+    expect(text).toContain('Clear API &lt;!channel&gt; ping &lt;@U999&gt;');
+  });
+
+  it('shows per dimension the panel\'s median and spread, with the self-assessment beside', () => {
+    expect(text).toContain('*Scorecard* · 3 panel cards: <@UHOST>, <@UINT>, <@UOBS> · self-assessment by <@UCAND>');
+    const lines = text.split('\n').filter((l) => l.startsWith('• *'));
+    expect(lines).toHaveLength(RUBRIC.length);
+    expect(lines).toEqual([
+      '• *Requirements and scope*: median 3 (solid), spread 2 · self 4 (strong)',
+      '• *Estimation*: median 1.5 (between missing and weak), spread 1 · self 4 (strong)',
+      '• *API and data model*: not scored · self not scored',
+      '• *High-level design*: not scored · self not scored',
+      '• *Deep dive and trade-offs*: median 4 (strong), spread 0 · self not scored',
+      '• *Scalability and operations*: not scored · self not scored',
+      '• *Communication*: not scored · self not scored',
+      '• *Time management*: not scored · self not scored',
+    ]);
+  });
+
+  it('counts red flags and recommendations; the self-assessment counts in neither', () => {
+    expect(text).toContain('*Red flags:* No numbers ×2, Defensive ×1');
+    expect(text).toContain('*Recommendation:* Not yet 0 · Almost there 2 · Ready 1 · Strongly ready 0');
+  });
+
+  it('lists strengths and improvements by scorer, the candidate\'s own words, and feedback addressed to the candidate', () => {
+    expect(text).toContain('*Strengths*\n• <@UHOST> · Clear API');
+    expect(text).toContain('*Improvements*\n• <@UHOST> · Estimate first');
+    expect(text).toContain("*In <@UCAND>'s own words*\n• What went well: I scoped well");
+    const feedback = sectionTexts(allBlocks(messages)).find((t) => t.startsWith('*Feedback for <@UCAND>*')) ?? '';
+    expect(feedback.split('\n')).toEqual([
+      '*Feedback for <@UCAND>*',
+      'What went well: Deep dive and trade-offs (panel median 4, strong) and Requirements and scope (panel median 3, solid).',
+      'To work on: Estimation (panel median 1.5, between missing and weak). Practise quick estimates: daily users to requests per second to storage per year, in under two minutes.',
+      'You gave yourself 4 (strong) on Estimation, the panel 1.5: ask them what would have made it show.',
+    ]);
+  });
+
+  it('never shows evidence in the public summary', () => {
+    expect(text).not.toContain('secret-evidence');
+  });
+
+  it('shows no score before the reveal', () => {
+    const hidden = allSectionText(renderSummary(live, { cards, revealed: false }));
+    expect(hidden).toContain('*Scorecard:* the cards are revealed when the session ends.');
+    for (const word of ['median', 'Clear API', 'No numbers', 'Almost there', 'I scoped well']) expect(hidden).not.toContain(word);
+  });
+
+  it('says so when a live interview got no cards, and adds nothing to a group session or without scorecards', () => {
+    expect(allSectionText(renderSummary(live, { cards: [], revealed: true }))).toContain('*Scorecard:* no cards were submitted.');
+    expect(renderSummary(group, { cards: [], revealed: true })).toEqual(renderSummary(group));
+    expect(allSectionText(renderSummary(live))).not.toContain('Scorecard');
+  });
+
+  it('splits a summary with many long cards over several messages, dropping nothing', () => {
+    const many = Array.from({ length: 40 }, (_, i) =>
+      aCard({ scorerId: `U${String(i).padStart(4, '0')}`, role: 'observer', scores: { communication: { score: 3 } }, strengths: `strength ${i} ${'s'.repeat(900)}`, improvements: `improve ${i} ${'i'.repeat(900)}` }),
+    );
+    const split = renderSummary(live, { cards: many, revealed: true });
+    expect(split.length).toBeGreaterThan(1);
+    for (const m of split) expectWithinBlockKitLimits(m);
+    const all = allSectionText(split);
+    for (let i = 0; i < 40; i++) {
+      expect(all).toContain(`strength ${i} `);
+      expect(all).toContain(`improve ${i} `);
+    }
+  });
+});
