@@ -81,6 +81,12 @@ export interface SessionRepository {
   /** Remembers that someone took part (clicked, wrote a note); the first role recorded wins. */
   addParticipant(sessionId: string, userId: string, at: number): Promise<void>;
   notes(sessionId: string): Promise<Note[]>;
+  /** One live (not deleted) note of a session. */
+  note(sessionId: string, noteId: number): Promise<Note | undefined>;
+  /** Changes a note, its author's only; false when it is not theirs or gone. */
+  updateNote(sessionId: string, noteId: number, authorId: string, change: Pick<Note, 'phaseIndex' | 'kind' | 'text' | 'visibility'>, at: number): Promise<boolean>;
+  /** Deletes a note (kept as deleted, out of every view), its author's only; false when it is not theirs or gone. */
+  deleteNote(sessionId: string, noteId: number, authorId: string, at: number): Promise<boolean>;
   noteCount(sessionId: string): Promise<number>;
   /** Stores a note; false when the same submission was stored before. */
   addNote(note: NewNote): Promise<boolean>;

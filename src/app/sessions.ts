@@ -255,6 +255,47 @@ export function addNote(deps: SessionDeps, input: NoteInput, now: number): Promi
   });
 }
 
+export type NoteChange = { readonly phaseIndex: number; readonly kind: NoteKind; readonly text: string; readonly visibility: NoteVisibility };
+export type NoteEditOutcome = { ok: true; session: Session } | { ok: false; reason: 'not_found' | 'ended' | 'not_author' | 'not_panel' };
+
+/** A note's author changes it, until the session's summary. */
+export function editNote(
+  deps: SessionDeps,
+  input: { sessionId: string; noteId: number; access: Access; userId: string; change: NoteChange },
+  now: number,
+): Promise<NoteEditOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const checked = await checkAuthor(tx, input);
+    if (!checked.ok) return checked;
+    if (input.change.visibility === 'interviewers' && !isOnPanel(checked.session, input.userId)) return { ok: false, reason: 'not_panel' };
+    if (!(await tx.sessions.updateNote(input.sessionId, input.noteId, input.userId, input.change, now))) return { ok: false, reason: 'not_author' };
+    await tx.steps.upsert(input.sessionId, 'refresh', 'refresh', now + REFRESH_DELAY_MS);
+    return checked;
+  });
+}
+
+/** A note's author deletes it, until the session's summary: it is left out of everything from then on. */
+export function deleteNote(deps: SessionDeps, input: { sessionId: string; noteId: number; access: Access; userId: string }, now: number): Promise<NoteEditOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const checked = await checkAuthor(tx, input);
+    if (!checked.ok) return checked;
+    if (!(await tx.sessions.deleteNote(input.sessionId, input.noteId, input.userId, now))) return { ok: false, reason: 'not_author' };
+    await tx.steps.upsert(input.sessionId, 'refresh', 'refresh', now + REFRESH_DELAY_MS);
+    return checked;
+  });
+}
+
+async function checkAuthor(tx: Repositories, input: { sessionId: string; noteId: number; access: Access; userId: string }): Promise<NoteEditOutcome> {
+  const session = await tx.sessions.find(input.sessionId);
+  if (!session || !reaches(session, input.access)) return { ok: false, reason: 'not_found' };
+  // Once the summary is out, what it says stays true.
+  if (session.status === 'ended') return { ok: false, reason: 'ended' };
+  const note = await tx.sessions.note(input.sessionId, input.noteId);
+  if (!note) return { ok: false, reason: 'not_found' };
+  if (note.authorId !== input.userId) return { ok: false, reason: 'not_author' };
+  return { ok: true, session };
+}
+
 /** The bot was invited to a channel: posts that waited for it go now, and sessions it paused carry on. */
 export function botJoinedChannel(deps: SessionDeps, workspace: Workspace, channelId: string, now: number): Promise<number> {
   return deps.store.transaction(async (tx) => {

@@ -46,6 +46,20 @@ const NoteRow = z.object({
 const SESSION_COLUMNS = `id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, ended_at,
   end_reason, paused_at, pause_reason, moved_at, root_ts, permalink, level, prompt_id`;
 
+function toNote(row: Row): Note {
+  const r = NoteRow.parse(row);
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    phaseIndex: r.phase_idx,
+    kind: r.kind as NoteKind,
+    authorId: r.author_id,
+    text: r.body,
+    createdAt: r.created_at,
+    visibility: r.visibility,
+  };
+}
+
 export function createSessionRepository(db: SqlExecutor): SessionRepository {
   // People keep the order they first appeared in: SQLite's rowid, PostgreSQL's serial column.
   const arrival = db.dialect === 'postgres' ? 'seen_order' : 'rowid';
@@ -178,19 +192,34 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
         'SELECT id, session_id, phase_idx, kind, author_id, body, created_at, visibility FROM notes WHERE session_id = $1 AND deleted_at IS NULL ORDER BY created_at, id',
         [sessionId],
       );
-      return rows.map((row) => {
-        const r = NoteRow.parse(row);
-        return {
-          id: r.id,
-          sessionId: r.session_id,
-          phaseIndex: r.phase_idx,
-          kind: r.kind as NoteKind,
-          authorId: r.author_id,
-          text: r.body,
-          createdAt: r.created_at,
-          visibility: r.visibility,
-        };
-      });
+      return rows.map(toNote);
+    },
+
+    async note(sessionId, noteId) {
+      const row = await db.get(
+        'SELECT id, session_id, phase_idx, kind, author_id, body, created_at, visibility FROM notes WHERE session_id = $1 AND id = $2 AND deleted_at IS NULL',
+        [sessionId, noteId],
+      );
+      return row ? toNote(row) : undefined;
+    },
+
+    async updateNote(sessionId, noteId, authorId, change, at) {
+      const changed = await db.run(
+        `UPDATE notes SET phase_idx = $1, kind = $2, body = $3, visibility = $4, updated_at = $5
+          WHERE id = $6 AND session_id = $7 AND author_id = $8 AND deleted_at IS NULL`,
+        [change.phaseIndex, change.kind, change.text, change.visibility ?? 'everyone', at, noteId, sessionId, authorId],
+      );
+      return changed === 1;
+    },
+
+    async deleteNote(sessionId, noteId, authorId, at) {
+      const changed = await db.run('UPDATE notes SET deleted_at = $1 WHERE id = $2 AND session_id = $3 AND author_id = $4 AND deleted_at IS NULL', [
+        at,
+        noteId,
+        sessionId,
+        authorId,
+      ]);
+      return changed === 1;
     },
 
     async noteCount(sessionId) {

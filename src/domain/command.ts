@@ -29,6 +29,8 @@ export type Command =
   /** `start` alone: the start form. */
   | { kind: 'start_form' }
   | { kind: 'status' }
+  /** Your own notes in this session, to edit or delete until the summary. */
+  | { kind: 'notes' }
   | { kind: 'next' }
   | { kind: 'end' }
   | { kind: 'pause' }
@@ -58,6 +60,7 @@ export function parseCommand(text: string): Command {
     case 'start':
       return restParts.length === 0 ? { kind: 'start_form' } : parseStart(restParts);
     case 'status':
+    case 'notes':
     case 'next':
     case 'end':
     case 'pause':

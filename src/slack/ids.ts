@@ -8,6 +8,8 @@ export const ACTION_IDS = {
   pause: 'mockdesign_pause',
   resume: 'mockdesign_resume',
   extend: 'mockdesign_extend',
+  editNote: 'mockdesign_edit_note',
+  deleteNote: 'mockdesign_delete_note',
   notePhase: 'note_phase',
   noteKind: 'note_kind',
   noteText: 'note_text',

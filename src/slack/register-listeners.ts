@@ -7,6 +7,7 @@ import { makeCommandListener } from './listeners/command.ts';
 import { makeAccessRevokedListener, makeAppHomeListener, makeMemberJoinedListener } from './listeners/events.ts';
 import { makeNoteModalSubmit } from './listeners/note-modal-submit.ts';
 import { makeScoreAction, makeScorecardSubmit } from './listeners/scorecard.ts';
+import { makeNoteEditAction } from './listeners/my-notes.ts';
 import { makeSaveAsNoteShortcut } from './listeners/shortcuts.ts';
 import { makeStartFormSubmit } from './listeners/start-form.ts';
 import { renderNotInstalled } from './views/replies.ts';
@@ -49,6 +50,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION_IDS.pause, makeSteerAction(deps, 'pause'));
   app.action(ACTION_IDS.resume, makeSteerAction(deps, 'resume'));
   app.action(ACTION_IDS.extend, makeSteerAction(deps, 'extend'));
+  app.action(ACTION_IDS.editNote, makeNoteEditAction(deps, 'edit'));
+  app.action(ACTION_IDS.deleteNote, makeNoteEditAction(deps, 'delete'));
   app.action(ACTION_IDS.score, makeScoreAction(deps));
   app.view(CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps));
   app.view(CALLBACK_IDS.scorecardModal, makeScorecardSubmit(deps));

@@ -385,3 +385,51 @@ describe('notes for the interviewers only', () => {
     expect(candidateSees.some((m) => allText(m).includes('Kafka'))).toBe(false);
   });
 });
+
+describe('editing and deleting one’s own notes', () => {
+  type Block = { type: string; elements?: { action_id: string; value: string }[] };
+  const noteButtons = (ack: unknown, action: string) =>
+    ((ack as { blocks: Block[] }).blocks ?? []).flatMap((b) => b.elements ?? []).filter((e) => e.action_id === action);
+
+  it('lists your notes with Edit and Delete; only the author may change one, and only until the summary', async () => {
+    h = await createHarness();
+    await h.command('start Design X');
+    await h.command('note Reads outnumber writes 100:1');
+    await h.command('note Teh cache sits in front', { user: GUEST });
+    await h.command('note Shard by user id');
+
+    const mine = await h.command('notes');
+    expect(allText(mine as { text: string })).toContain('Your notes in *Design X* (2)');
+    expect(allText(mine as { text: string })).not.toContain('Teh cache');
+    const deletes = noteButtons(mine, 'mockdesign_delete_note');
+    expect(deletes).toHaveLength(2);
+
+    // Delete the newest (listed first): gone from every view, and the count on the session message follows.
+    await h.click('mockdesign_delete_note', deletes[0]?.value ?? '');
+    expect(h.db.prepare('SELECT body FROM notes WHERE deleted_at IS NULL ORDER BY id').pluck().all()).toEqual(['Reads outnumber writes 100:1', 'Teh cache sits in front']);
+
+    // Someone else's note cannot be deleted by forging its button.
+    const guestNotes = await h.command('notes', { user: GUEST });
+    const guestDelete = noteButtons(guestNotes, 'mockdesign_delete_note')[0]?.value ?? '';
+    await h.click('mockdesign_delete_note', guestDelete, { user: HOST });
+    expect(h.db.prepare('SELECT count(*) FROM notes WHERE deleted_at IS NULL').pluck().get()).toBe(2);
+
+    // Edit opens the form prefilled; the submission changes the note in place.
+    const edit = noteButtons(guestNotes, 'mockdesign_edit_note')[0]?.value ?? '';
+    await h.click('mockdesign_edit_note', edit, { user: GUEST });
+    const form = h.slack.openViews(GUEST).at(-1);
+    expect(form?.title).toMatchObject({ text: 'Edit your note' });
+    expect(JSON.stringify(form?.blocks)).toContain('Teh cache sits in front');
+    await h.submitNote({ id: form?.id ?? '', private_metadata: form?.private_metadata ?? '' }, { text: 'The cache sits in front', phase: '0', kind: 'component' }, { user: GUEST });
+    expect(h.db.prepare("SELECT body, kind FROM notes WHERE author_id = 'U0BOB'").get()).toEqual({ body: 'The cache sits in front', kind: 'component' });
+
+    await h.command('end');
+    await h.tick();
+    const summary = h.thread().map((m) => allText(m)).find((t) => t.includes('Summary')) ?? '';
+    expect(summary).toContain('The cache sits in front');
+    expect(summary).not.toContain('Shard by user id');
+    // After the summary, notes stay as they are.
+    await h.click('mockdesign_edit_note', edit, { user: GUEST });
+    expect(h.slack.calls.filter((c) => c.method === 'response_url').at(-1)?.params.text).toContain('summary is out');
+  });
+});

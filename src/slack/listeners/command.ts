@@ -22,6 +22,7 @@ import {
   renderStatus,
 } from '../views/replies.ts';
 import { readCommand } from '../payloads.ts';
+import { renderMyNotes } from '../views/my-notes.ts';
 import { openStartForm } from './start-form.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -104,6 +105,8 @@ export function makeCommandListener(deps: ListenerDeps) {
     switch (parsed.kind) {
       case 'status':
         return reply(renderStatus(session, await deps.store.sessions.noteCount(session.id), now));
+      case 'notes':
+        return reply(renderMyNotes(session, (await deps.store.sessions.notes(session.id)).filter((n) => n.authorId === user)));
       case 'note': {
         const phaseIndex = currentPhaseIndex(session.phases, session.pausedAt ?? now);
         const outcome = await addNote(

@@ -1,11 +1,11 @@
 /** The note modal's submission: inline errors keep the modal (and the user's text) open; a valid note is stored once. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { addNote } from '../../app/sessions.ts';
+import { addNote, editNote } from '../../app/sessions.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { BLOCK_IDS } from '../ids.ts';
 import { readViewSubmission } from '../payloads.ts';
 import { decodeNoteModalMetadata, parseNoteForm } from '../views/note-modal.ts';
-import { renderNoteSaved } from '../views/replies.ts';
+import { renderNoteRefusal, renderNoteSaved } from '../views/replies.ts';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs;
 
@@ -25,6 +25,21 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
     const meta = decodeNoteModalMetadata(input.privateMetadata);
     if (!meta) return problem('This form is out of date. Copy your note, close the form and open it again.');
     const access = await deps.sessions.accessTo(meta.s, { ...input.workspace, channelId: meta.c || undefined });
+    if (meta.n !== undefined) {
+      // Editing one of the person's notes.
+      const edited = await editNote(
+        deps,
+        { sessionId: meta.s, noteId: meta.n, access, userId: input.userId, change: { phaseIndex: form.phaseIndex, kind: form.kind, text: form.text, visibility: form.visibility } },
+        deps.clock(),
+      );
+      if (!edited.ok) return problem(`${renderNoteRefusal(edited.reason)} Copy your text before closing.`);
+      await ack();
+      void deps.dispatcher.tick();
+      await client.chat
+        .postEphemeral({ channel: meta.c, user: input.userId, text: '✏️ Note updated.' })
+        .catch((error: unknown) => deps.logger.warn('could not confirm an edited note', { channel: meta.c, reason: String(error) }));
+      return;
+    }
     const outcome = await addNote(
       deps,
       {

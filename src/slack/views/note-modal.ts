@@ -2,7 +2,7 @@
 import type { ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { MAX_NOTE_LENGTH } from '../../domain/command.ts';
-import { DEFAULT_KIND_BY_PHASE, isNoteKind, NOTE_KINDS, type NoteKind, type NoteVisibility } from '../../domain/notes.ts';
+import { DEFAULT_KIND_BY_PHASE, isNoteKind, type Note, NOTE_KINDS, type NoteKind, type NoteVisibility } from '../../domain/notes.ts';
 import { PHASES } from '../../domain/phases.ts';
 import type { Session } from '../../domain/session.ts';
 import { clip } from '../../domain/text.ts';
@@ -10,7 +10,8 @@ import { currentPhaseIndex } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.ts';
 import { truncate } from '../mrkdwn.ts';
 
-const NoteModalMetadata = z.object({ s: z.string().min(1).max(64), c: z.string().max(32) });
+/** s: session, c: channel, n: the note being edited (absent for a new note). */
+const NoteModalMetadata = z.object({ s: z.string().min(1).max(64), c: z.string().max(32), n: z.number().int().positive().optional() });
 export type NoteModalMetadata = z.infer<typeof NoteModalMetadata>;
 
 export function encodeNoteModalMetadata(meta: NoteModalMetadata): string {
@@ -43,14 +44,17 @@ export function renderNoteModal(input: {
   initialText?: string;
   /** The person writing is on a live interview's panel: they may keep a note for the interviewers only. */
   panel?: boolean;
+  /** Editing a note: its id, kind and visibility (its text and phase come in `initialText` and `phaseIndex`). */
+  editing?: { noteId: number; kind: NoteKind; visibility: NoteVisibility };
 }): ModalView {
   const phase = phaseOptions[input.phaseIndex] ?? phaseOptions[0];
-  const kind = kindOptions.find((k) => k.value === DEFAULT_KIND_BY_PHASE[input.phaseIndex]) ?? kindOptions[0];
+  const kind = kindOptions.find((k) => k.value === (input.editing?.kind ?? DEFAULT_KIND_BY_PHASE[input.phaseIndex])) ?? kindOptions[0];
+  const visibility = VISIBILITY_OPTIONS.find((o) => o.value === (input.editing?.visibility ?? 'everyone')) ?? VISIBILITY_OPTIONS[0];
   return {
     type: 'modal',
     callback_id: CALLBACK_IDS.noteModal,
-    private_metadata: encodeNoteModalMetadata({ s: input.sessionId, c: input.channelId }),
-    title: { type: 'plain_text', text: 'Add a note' },
+    private_metadata: encodeNoteModalMetadata({ s: input.sessionId, c: input.channelId, ...(input.editing ? { n: input.editing.noteId } : {}) }),
+    title: { type: 'plain_text', text: input.editing ? 'Edit your note' : 'Add a note' },
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
@@ -90,7 +94,7 @@ export function renderNoteModal(input: {
                 type: 'radio_buttons' as const,
                 action_id: ACTION_IDS.noteVisibility,
                 options: VISIBILITY_OPTIONS,
-                initial_option: VISIBILITY_OPTIONS[0] as PlainTextOption,
+                initial_option: visibility as PlainTextOption,
               },
             },
           ]
@@ -140,4 +144,17 @@ export function parseNoteForm(values: unknown): NoteFormResult {
   const visibility: NoteVisibility = state[BLOCK_IDS.noteVisibility]?.[ACTION_IDS.noteVisibility]?.selected_option?.value === 'interviewers' ? 'interviewers' : 'everyone';
   if (Object.keys(errors).length > 0 || !isNoteKind(kind)) return { ok: false, errors };
   return { ok: true, phaseIndex, kind, text, visibility };
+}
+
+/** The note modal prefilled with one of the person's notes, to change it. */
+export function renderEditNoteModal(session: Session, note: Note, panel: boolean): ModalView {
+  return renderNoteModal({
+    panel,
+    sessionId: session.id,
+    channelId: session.channelId,
+    topic: session.topic,
+    phaseIndex: note.phaseIndex,
+    initialText: note.text,
+    editing: { noteId: note.id, kind: note.kind, visibility: note.visibility ?? 'everyone' },
+  });
 }

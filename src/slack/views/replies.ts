@@ -20,6 +20,7 @@ export function renderHelp(unknown?: string): SlackMessage {
     '    `/mockdesign start --random` (a prompt from the bank this channel has not had yet)',
     '`/mockdesign status` where the session is and how long is left',
     '`/mockdesign note [--kind tradeoff] &lt;text&gt;` adds a note to the current phase',
+    '`/mockdesign notes` lists your notes, to edit or delete until the summary',
     '`/mockdesign next` ends the current phase now and starts the next',
     '`/mockdesign pause` and `/mockdesign resume` stop and restart the clock',
     '`/mockdesign extend 10m` (or `+5`) gives the current phase more time',
@@ -121,5 +122,19 @@ export function renderHandOverRefusal(reason: HandOverRefusal, session?: Session
       return renderPlain("They're the host already.");
     default:
       return renderRefusal(reason, session);
+  }
+}
+
+/** Why a note could not be changed or deleted. */
+export function renderNoteRefusal(reason: 'not_found' | 'ended' | 'not_author' | 'not_panel'): string {
+  switch (reason) {
+    case 'ended':
+      return 'The session has ended: its summary is out, so its notes stay as they are.';
+    case 'not_author':
+      return 'Only the person who wrote a note can change or delete it.';
+    case 'not_panel':
+      return 'Only the interviewers can keep a note for themselves.';
+    default:
+      return 'That note is gone (deleted, or its session no longer exists).';
   }
 }

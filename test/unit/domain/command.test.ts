@@ -248,7 +248,7 @@ describe('parseCommand: note', () => {
 });
 
 describe('parseCommand: any input', () => {
-  const KINDS = ['start', 'start_form', 'status', 'next', 'end', 'pause', 'resume', 'note', 'help', 'invalid', 'host', 'extend'];
+  const KINDS = ['start', 'start_form', 'status', 'notes', 'next', 'end', 'pause', 'resume', 'note', 'help', 'invalid', 'host', 'extend'];
   const fragment = fc.oneof(
     fc.constantFrom(
       'start', 'START', 'note', 'status', 'next', 'end', 'pause', 'resume', 'help',

@@ -1,0 +1,43 @@
+/** Edit and Delete on the list of one's own notes (`/mockdesign notes`). */
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { deleteNote } from '../../app/sessions.ts';
+import { isOnPanel } from '../../domain/session.ts';
+import type { ListenerDeps } from '../deps.ts';
+import { readButton } from '../payloads.ts';
+import { decodeNoteButtonValue, renderMyNotes } from '../views/my-notes.ts';
+import { renderEditNoteModal } from '../views/note-modal.ts';
+import { renderNoteRefusal } from '../views/replies.ts';
+
+type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs;
+
+export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete') {
+  return async (args: Args): Promise<void> => {
+    await args.ack();
+    const input = readButton(args.body);
+    const target = decodeNoteButtonValue(input?.value);
+    if (!input || !target) {
+      deps.logger.warn('ignored a malformed note button payload');
+      return;
+    }
+    const tell = (text: string) => args.respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => undefined);
+    const access = await deps.sessions.accessTo(target.sessionId, { ...input.workspace, channelId: input.channelId });
+    if (which === 'delete') {
+      const outcome = await deleteNote(deps, { ...target, access, userId: input.userId }, deps.clock());
+      if (!outcome.ok) return void (await tell(renderNoteRefusal(outcome.reason)));
+      void deps.dispatcher.tick();
+      // The list the person clicked in is redrawn without the note.
+      const mine = (await deps.store.sessions.notes(target.sessionId)).filter((n) => n.authorId === input.userId);
+      const list = renderMyNotes(outcome.session, mine);
+      await args.respond({ response_type: 'ephemeral', replace_original: true, text: list.text, blocks: list.blocks }).catch(() => undefined);
+      return;
+    }
+    const session = await deps.store.sessions.find(target.sessionId);
+    const note = session ? await deps.store.sessions.note(target.sessionId, target.noteId) : undefined;
+    if (!session || !note || session.status === 'ended' || note.authorId !== input.userId) {
+      return void (await tell(renderNoteRefusal(!session || !note ? 'not_found' : session.status === 'ended' ? 'ended' : 'not_author')));
+    }
+    // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
+    const panel = Boolean(session.candidateId || session.level) && isOnPanel(session, input.userId);
+    await args.client.views.open({ trigger_id: input.triggerId, view: renderEditNoteModal(session, note, panel) });
+  };
+}

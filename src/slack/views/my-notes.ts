@@ -1,0 +1,56 @@
+/** `/mockdesign notes`: the person's own notes in the session, each with Edit and Delete, until the summary. */
+import type { KnownBlock } from '@slack/types';
+import { type Note, noteKindLabel } from '../../domain/notes.ts';
+import type { Session } from '../../domain/session.ts';
+import { ACTION_IDS } from '../ids.ts';
+import { escapeMrkdwn, phaseName, truncate } from '../mrkdwn.ts';
+import { context, fallback, section, type SlackMessage } from './message.ts';
+
+/** Notes listed at most: two blocks each keeps the message well inside Slack's 50 blocks. */
+export const MY_NOTES_SHOWN = 15;
+
+export function noteButtonValue(sessionId: string, noteId: number): string {
+  return `${sessionId}:${noteId}`;
+}
+
+export function decodeNoteButtonValue(value: string | undefined): { sessionId: string; noteId: number } | undefined {
+  const match = /^([A-Za-z0-9_-]{1,64}):(\d{1,15})$/.exec(value ?? '');
+  return match?.[1] && match[2] ? { sessionId: match[1], noteId: Number(match[2]) } : undefined;
+}
+
+export function renderMyNotes(session: Session, notes: readonly Note[]): SlackMessage {
+  const topic = escapeMrkdwn(session.topic);
+  if (notes.length === 0) {
+    const text = `You have no notes in *${topic}* yet. Add one with *Add note* or \`/mockdesign note …\`.`;
+    return { text: fallback(text), blocks: [section(text)] };
+  }
+  // Newest first: the one just written is the one most likely to need a fix.
+  const shown = [...notes].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, MY_NOTES_SHOWN);
+  const blocks: KnownBlock[] = [section(`Your notes in *${topic}* (${notes.length}). You can change them until the summary.`)];
+  for (const note of shown) {
+    const where = `*${phaseName(note.phaseIndex)}* · _${noteKindLabel(note.kind)}_${note.visibility === 'interviewers' ? ' · 🔒 interviewers only' : ''}`;
+    blocks.push(section(`${where}\n${escapeMrkdwn(truncate(note.text, 500))}`));
+    const value = noteButtonValue(session.id, note.id);
+    blocks.push({
+      type: 'actions',
+      elements: [
+        { type: 'button', action_id: ACTION_IDS.editNote, text: { type: 'plain_text', text: 'Edit' }, value },
+        {
+          type: 'button',
+          action_id: ACTION_IDS.deleteNote,
+          text: { type: 'plain_text', text: 'Delete' },
+          style: 'danger',
+          value,
+          confirm: {
+            title: { type: 'plain_text', text: 'Delete this note?' },
+            text: { type: 'plain_text', text: 'It will not be in the summary.' },
+            confirm: { type: 'plain_text', text: 'Delete' },
+            deny: { type: 'plain_text', text: 'Keep it' },
+          },
+        },
+      ],
+    });
+  }
+  if (notes.length > shown.length) blocks.push(context(`The ${notes.length - shown.length} older ones are not shown here.`));
+  return { text: fallback(`Your notes in ${topic}`), blocks };
+}
