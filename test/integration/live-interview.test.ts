@@ -359,7 +359,8 @@ describe('notes for the interviewers only', () => {
     expect(JSON.stringify(candidateForm?.blocks)).not.toContain('note_visibility');
 
     const { view } = await submit('U0CAROL', 'Jumped to <!channel> Kafka before any requirement', 'interviewers');
-    expect(JSON.stringify(view.blocks)).toContain('note_visibility');
+    // Its own input block, last in the form, with "everyone" chosen until the interviewer picks otherwise.
+    expect(view.blocks.at(-1)).toMatchObject({ type: 'input', block_id: 'note_visibility_block', element: { type: 'radio_buttons', initial_option: { value: 'everyone' } } });
     await submit('U0BOB', 'Messages are ordered per conversation', 'everyone');
     // A candidate cannot slip a private note in by forging the form.
     const forged = await submit('U0BOB', 'secret', 'interviewers');

@@ -84,6 +84,7 @@ export function renderNoteModal(input: {
           ...(input.initialText ? { initial_value: clip(input.initialText, MAX_NOTE_LENGTH) } : {}),
           placeholder: { type: 'plain_text', text: 'e.g. Reads outnumber writes 100:1, so cache the redirect lookups' },
         },
+      },
       ...(input.panel
         ? [
             {
@@ -99,7 +100,6 @@ export function renderNoteModal(input: {
             },
           ]
         : []),
-      },
     ],
   };
 }
