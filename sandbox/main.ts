@@ -6,11 +6,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -100,6 +100,8 @@ export interface SandboxOptions {
   projectRoot?: string;
   /** The app manifest the sandbox mirrors (commands, events, App Home). Default: manifest.yml in the project root. */
   manifestPath?: string;
+  /** Gives up starting (the app is stopped, the stand-in closed, the promise rejects) when this aborts. */
+  signal?: AbortSignal;
 }
 
 export interface Sandbox {
@@ -160,10 +162,11 @@ function pipeLines(stream: NodeJS.ReadableStream | null, log: (line: string) => 
   createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => log(`[app] ${line}`));
 }
 
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`the app exited before it was healthy (code ${child.exitCode ?? child.signalCode}); see the [app] lines above`);
     }
@@ -253,11 +256,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const stopTimeout = options.appStopTimeoutMs ?? 15_000;
   let web: WebServer | undefined;
   try {
-    await waitForHealth(`${appBase}/healthz`, child, options.appStartTimeoutMs ?? 20_000);
+    await waitForHealth(`${appBase}/healthz`, child, options.appStartTimeoutMs ?? 20_000, options.signal);
     const client = createSignedClient({ appUrl, signingSecret });
     const platform = createPlatform({ standIn, client, manifest: manifest ?? DEFAULT_MANIFEST, ...(installUrl ? { installUrl } : {}) });
     web = createWebServer({ platform, port: options.port ?? Number(process.env.SANDBOX_PORT ?? 3000) });
     await web.start();
+    options.signal?.throwIfAborted();
     const server = web;
     let stopping: Promise<void> | undefined;
     return {
@@ -301,8 +305,81 @@ export function parseSandboxArgs(args: string[]): { workspaces: boolean; help: b
   return { workspaces: values.workspaces === true, help: values.help === true };
 }
 
+/** A process as Linux's /proc shows it; undefined when it is gone (or already a zombie) or there is no /proc. */
+interface ProcInfo {
+  pid: number;
+  ppid: number;
+  /** Clock ticks after boot: tells a process from a later one given the same pid. */
+  startTime: string;
+  argv: string[];
+}
+
+function procInfo(pid: number): ProcInfo | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid … starttime …": comm may hold spaces and parentheses, so fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    return { pid, ppid: Number(fields[1]), startTime: fields[19] ?? '', argv };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A process that only stands between a launcher and the sandbox and does not outlive it: `sh -c …` (how npm runs a
+ * script; dash does not exec the command, and dies of the SIGTERM npm passes on without passing it further) or tsx's
+ * command line, which starts node as a child.
+ */
+function isWrapper(argv: string[]): boolean {
+  const [first = '', second = ''] = argv;
+  const name = basename(first);
+  if (['sh', 'dash', 'bash', 'ash', 'zsh', 'ksh'].includes(name)) return argv.includes('-c');
+  return name === 'tsx' || ((name === 'node' || name.startsWith('node')) && /(^|[/\\])tsx([/\\]|$)|[/\\]tsx[/\\]dist[/\\]cli/.test(second));
+}
+
+/**
+ * The processes whose parent must not change while the sandbox runs: itself, and each wrapper above it up to the one
+ * that launched it (npm, a shell, a test). When the launcher goes, whatever was directly under it is handed to another
+ * parent (init or a subreaper), which is how a launcher killed with SIGKILL is noticed. Without /proc: itself only.
+ */
+export function launchChain(pid = process.pid): Array<{ pid: number; ppid: number; startTime: string }> {
+  const self = procInfo(pid);
+  if (!self) return [{ pid, ppid: process.ppid, startTime: '' }];
+  const chain = [{ pid, ppid: self.ppid, startTime: self.startTime }];
+  let parent = procInfo(self.ppid);
+  while (parent && parent.pid > 1 && isWrapper(parent.argv) && chain.length < 8) {
+    chain.push({ pid: parent.pid, ppid: parent.ppid, startTime: parent.startTime });
+    parent = procInfo(parent.ppid);
+  }
+  return chain;
+}
+
+/**
+ * Calls `onGone` once when the process that launched the sandbox goes away (its parent, or the launcher above the
+ * wrappers between them, changes), polling every `intervalMs`. Returns a function that stops watching.
+ */
+export function watchLauncher(onGone: (why: string) => void, intervalMs = 500): () => void {
+  const chain = launchChain();
+  const timer = setInterval(() => {
+    for (const link of chain) {
+      const now = link.pid === process.pid ? { ppid: process.ppid, startTime: link.startTime } : procInfo(link.pid);
+      if (now && now.ppid === link.ppid && now.startTime === link.startTime) continue;
+      clearInterval(timer);
+      onGone(link.pid === process.pid ? `its parent process (${link.ppid}) went away` : `the process that launched it went away (${link.pid} lost its parent ${link.ppid})`);
+      return;
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 async function runFromCommandLine(): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  // A closed terminal or a reader that went away must not crash the sandbox halfway through stopping the app.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   let flags: { workspaces: boolean; help: boolean };
   try {
     flags = parseSandboxArgs(process.argv.slice(2));
@@ -314,13 +391,43 @@ async function runFromCommandLine(): Promise<void> {
     log(USAGE);
     return;
   }
+
+  // Listening from the start: a signal (or the launcher going) while the app is still starting stops it too.
+  const starting = new AbortController();
+  let sandbox: Sandbox | undefined;
+  let stopping = false;
+  let unwatch = () => {};
+  const stop = async (why: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    unwatch();
+    log(`[sandbox] ${why}: stopping…`);
+    if (!sandbox) {
+      // startSandbox stops what it started and rejects; the catch below exits.
+      starting.abort(new Error(why));
+      return;
+    }
+    await sandbox.stop();
+    log('[sandbox] stopped');
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal, 0));
+  unwatch = watchLauncher((why) => void stop(why, 0));
+
   log(`[sandbox] starting the Slack stand-in and the app${flags.workspaces ? ' (two workspaces, installs through OAuth)' : ''}…`);
-  const sandbox = await startSandbox({
-    log,
-    workspaces: flags.workspaces,
-    ...(process.env.SANDBOX_DATABASE_URL ? { databaseUrl: process.env.SANDBOX_DATABASE_URL } : {}),
-    ...(process.env.LOG_LEVEL ? { appEnv: { LOG_LEVEL: process.env.LOG_LEVEL } } : {}),
-  });
+  try {
+    sandbox = await startSandbox({
+      log,
+      workspaces: flags.workspaces,
+      signal: starting.signal,
+      ...(process.env.SANDBOX_DATABASE_URL ? { databaseUrl: process.env.SANDBOX_DATABASE_URL } : {}),
+      ...(process.env.LOG_LEVEL ? { appEnv: { LOG_LEVEL: process.env.LOG_LEVEL } } : {}),
+    });
+  } catch (err) {
+    if (!starting.signal.aborted) throw err;
+    log('[sandbox] stopped');
+    process.exit(0);
+  }
   const port = new URL(sandbox.url).port;
   log(`[sandbox] Slack stand-in: ${sandbox.standIn.url}  app: ${sandbox.appUrl}`);
   if (sandbox.installUrl) {
@@ -328,18 +435,6 @@ async function runFromCommandLine(): Promise<void> {
     log(`[sandbox] pick a workspace on the page and use "Add to Slack" (the app's install page: ${sandbox.installUrl})`);
   }
   log(`[sandbox] open http://localhost:${port} (Ctrl-C stops everything)`);
-
-  let stopping = false;
-  const stop = async (why: string, code: number) => {
-    if (stopping) return;
-    stopping = true;
-    log(`[sandbox] ${why}: stopping…`);
-    await sandbox.stop();
-    log('[sandbox] stopped');
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop('SIGINT', 0));
-  process.on('SIGTERM', () => void stop('SIGTERM', 0));
   void sandbox.appExited.then(({ code, signal }) => {
     if (!stopping) void stop(`the app exited (${signal ?? `code ${code}`})`, 1);
   });

@@ -224,6 +224,9 @@ export interface Platform {
 const READ_ONLY_MESSAGES = 'Sending messages to this app has been turned off.';
 const REQUIRED_FIELD = 'Please complete this required field.';
 const TROUBLE = 'We had some trouble connecting. Try again?';
+/** What Slack's client shows under a plain_text_input whose text is outside its `min_length`/`max_length`. */
+export const tooLong = (max: number): string => `Must be ${max} characters or fewer.`;
+export const tooShort = (min: number): string => `Must be at least ${min} characters.`;
 
 interface Notice extends EphemeralInfo {
   channel: string;
@@ -497,9 +500,10 @@ export function createPlatform(options: PlatformOptions): Platform {
         values[blockId] = { [actionId]: { type: 'plain_text_input', value } };
         const min = typeof element.min_length === 'number' ? element.min_length : 0;
         const max = typeof element.max_length === 'number' ? element.max_length : 3000;
+        // Lengths in UTF-16 units, as Slack counts them.
         if (value === null && !optional) errors[blockId] = REQUIRED_FIELD;
-        else if (value !== null && value.length < min) errors[blockId] = `Please enter at least ${min} characters.`;
-        else if (value !== null && value.length > max) errors[blockId] = `Please enter no more than ${max} characters.`;
+        else if (value !== null && value.length < min) errors[blockId] = tooShort(min);
+        else if (value !== null && value.length > max) errors[blockId] = tooLong(max);
       } else if (element.type === 'static_select') {
         const options = [
           ...(Array.isArray(element.options) ? element.options : []),

@@ -10,7 +10,7 @@ const TAGS = new Set([
   'small', 'span', 'strong', 'textarea',
 ]);
 const ATTRS = new Set([
-  'class', 'href', 'title', 'type', 'placeholder', 'maxlength', 'minlength', 'rows', 'name', 'value', 'role', 'target', 'rel',
+  'class', 'href', 'title', 'type', 'placeholder', 'rows', 'name', 'value', 'role', 'target', 'rel',
   'id', 'for', 'tabindex', 'disabled', 'selected', 'aria-label', 'aria-hidden', 'aria-live', 'aria-modal', 'aria-current',
   'aria-haspopup', 'aria-expanded',
 ]);
@@ -298,8 +298,10 @@ function inputElement(block, ctx) {
   const base = { 'data-block-id': block.block_id ?? '', 'data-action-id': el.action_id ?? '', id: `input-${block.block_id ?? ''}` };
   if (el.type === 'plain_text_input') {
     const attrs = { ...base, class: el.multiline ? 'input input-multiline' : 'input', placeholder: el.placeholder?.text ?? '' };
-    if (typeof el.max_length === 'number') attrs.maxlength = String(el.max_length);
-    if (typeof el.min_length === 'number') attrs.minlength = String(el.min_length);
+    // No maxlength attribute: the browser would cut a longer paste silently. Slack takes the whole text and refuses it
+    // on submit with an error under the input (the platform's form check), leaving the text in place to be shortened.
+    if (typeof el.max_length === 'number') attrs['data-max-length'] = String(el.max_length);
+    if (typeof el.min_length === 'number') attrs['data-min-length'] = String(el.min_length);
     if (el.multiline) return h('textarea', { ...attrs, rows: '4' }, el.initial_value ?? '');
     return h('input', { ...attrs, type: 'text', value: el.initial_value ?? '' });
   }

@@ -17,6 +17,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 const NOTE = 'Reads outnumber writes 100:1 <so> cache the redirect lookups & use 301s';
 /** Typed in the channel, then saved with the "Save as note" message shortcut: it must come back exactly as typed. */
 const SAID = 'Shard by short code & keep hot codes <in memory>';
+/** Pasted into the note, one character over its max_length: refused whole, never cut to fit nor saved. */
+const PASTE = `Pasted too much: ${'a design doc '.repeat(250)}`.slice(0, 3001);
 const SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox.png');
 const WORKSPACES_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox-workspaces.png');
 const VIEWPORT = { width: 1440, height: 900 };
@@ -49,6 +51,31 @@ function expectScreenshot(path: string): void {
   const png = readFileSync(path);
   expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([VIEWPORT.width, VIEWPORT.height]);
+}
+
+/**
+ * How many strongly coloured pixels the page's own font stack draws for an emoji (📝, as in "Note saved"): none when
+ * the machine has no colour emoji font and the emoji come out as empty boxes, as they would in the screenshots.
+ */
+async function colourEmojiPixels(page: Page): Promise<number> {
+  // Run in the page (this file is compiled without the DOM's types, hence the source text).
+  return page.evaluate<number>(`(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 40;
+    canvas.height = 40;
+    const ctx = canvas.getContext('2d');
+    ctx.font = '28px ' + getComputedStyle(document.body).fontFamily;
+    ctx.textBaseline = 'top';
+    ctx.fillStyle = '#000';
+    ctx.fillText('\\u{1F4DD}', 2, 2);
+    const data = ctx.getImageData(0, 0, 40, 40).data;
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const r = data[i], g = data[i + 1], b = data[i + 2];
+      if (data[i + 3] > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+    }
+    return coloured;
+  })()`);
 }
 
 /**
@@ -110,7 +137,18 @@ describe('the sandbox page in Chromium', () => {
         expect(await modal.locator('select').first().inputValue()).toMatch(/^[0-3]$/);
         await modal.getByRole('button', { name: 'Save' }).click();
         await modal.getByText('Please complete this required field.').waitFor();
-        await modal.locator('textarea').fill(NOTE);
+        // A paste longer than the note's max_length (3000) is taken whole, then refused under the input on Save: it
+        // is not cut to fit, it does not reach the app, and it stays in the field to be shortened.
+        const note = modal.locator('textarea');
+        await note.focus();
+        await page.keyboard.insertText(PASTE);
+        expect(await note.inputValue()).toBe(PASTE);
+        await modal.getByRole('button', { name: 'Save' }).click();
+        await modal.getByText('Must be 3000 characters or fewer.').waitFor();
+        await expect.poll(() => modal.getByText('Please complete this required field.').count()).toBe(0);
+        expect(await note.inputValue()).toBe(PASTE);
+        expect(await page.locator('.message.ephemeral', { hasText: 'Note saved under' }).count()).toBe(0);
+        await note.fill(NOTE);
         await modal.getByRole('button', { name: 'Save' }).click();
         await modal.waitFor({ state: 'detached' });
         await page.locator('.message.ephemeral', { hasText: 'Note saved under' }).waitFor();
@@ -146,6 +184,7 @@ describe('the sandbox page in Chromium', () => {
         const summary = thread.locator('.message').filter({ has: page.locator('.block-header', { hasText: /^Summary$/ }) });
         expect(await summary.innerText()).toContain(NOTE);
         expect(await summary.innerText()).toContain(SAID);
+        expect(await summary.innerText()).not.toContain('Pasted too much');
         await root.getByRole('button', { name: 'Add note' }).waitFor({ state: 'detached' });
 
         // Replies in the thread pane have the menu too; Escape closes it without sending anything.
@@ -161,6 +200,8 @@ describe('the sandbox page in Chromium', () => {
         mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
         await page.screenshot({ path: SCREENSHOT });
         expectScreenshot(SCREENSHOT);
+        // The app's messages carry emoji (✅ phases, 📝 notes); the screenshot must show them, not empty boxes.
+        expect(await colourEmojiPixels(page), 'emoji are drawn in colour (Debian: apt-get install fonts-noto-color-emoji)').toBeGreaterThan(50);
         expect(problems).toEqual([]);
       } catch (error) {
         throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last app lines ---\n${output.slice(-15).join('\n')}`, { cause: error });

@@ -301,9 +301,37 @@ describe('modals', () => {
     const view = await openModal('U0ALICE', NOTE_VIEW);
     expect(await platform.submitView('U0ALICE', view.id, {})).toEqual({ outcome: 'errors', source: 'slack', errors: { text_block: 'Please complete this required field.' } });
     expect(await platform.submitView('U0ALICE', view.id, { text_block: { text: 'x'.repeat(11) } })).toEqual({
-      outcome: 'errors', source: 'slack', errors: { text_block: 'Please enter no more than 10 characters.' },
+      outcome: 'errors', source: 'slack', errors: { text_block: 'Must be 10 characters or fewer.' },
     });
     expect(received).toEqual([]);
+    // The modal stays open, and the view is unchanged: the page keeps what was typed for it to be shortened.
+    expect(standIn.openViews('U0ALICE').map((v) => v.id)).toEqual([view.id]);
+  });
+
+  it('refuses text over max_length or under min_length under that input, whatever input it is, and sends nothing', async () => {
+    const view = await openModal('U0ALICE', {
+      type: 'modal', callback_id: 'start', title: { type: 'plain_text', text: 'Start' }, submit: { type: 'plain_text', text: 'Start' },
+      blocks: [
+        { type: 'input', block_id: 'note', label: { type: 'plain_text', text: 'Note' }, element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: 3000 } },
+        { type: 'input', block_id: 'topic', label: { type: 'plain_text', text: 'Topic' }, element: { type: 'plain_text_input', action_id: 'topic', min_length: 3, max_length: 200 } },
+        { type: 'input', block_id: 'plan', optional: true, label: { type: 'plain_text', text: 'Plan' }, element: { type: 'plain_text_input', action_id: 'plan', max_length: 60 } },
+      ],
+    });
+    const pasted = 'x'.repeat(3001);
+    expect(await platform.submitView('U0ALICE', view.id, { note: { text: pasted }, topic: { topic: 'ab' }, plan: { plan: '5/'.repeat(31) } })).toEqual({
+      outcome: 'errors', source: 'slack',
+      errors: { note: 'Must be 3000 characters or fewer.', topic: 'Must be at least 3 characters.', plan: 'Must be 60 characters or fewer.' },
+    });
+    // Exactly at the limits is fine; an optional input left empty is not measured.
+    expect(await platform.submitView('U0ALICE', view.id, { note: { text: 'x'.repeat(3000) }, topic: { topic: 'abc' } })).toEqual({ outcome: 'closed' });
+    expect(received).toHaveLength(1);
+    expect((received[0]?.body as { view: { state: unknown } }).view.state).toEqual({
+      values: {
+        note: { text: { type: 'plain_text_input', value: 'x'.repeat(3000) } },
+        topic: { topic: { type: 'plain_text_input', value: 'abc' } },
+        plan: { plan: { type: 'plain_text_input', value: null } },
+      },
+    });
   });
 
   it('sends view_submission with typed state, and closes the modal on an empty ack', async () => {

@@ -163,7 +163,9 @@ describe('Block Kit', () => {
     const out = toHtml(renderBlocks(blocks, ctx));
     expect(out).toContain('<option value="question" selected="selected">Question</option>');
     expect(out).toContain('<select data-block-id="kind_block" data-action-id="kind" id="input-kind_block" class="input select">');
-    expect(out).toContain('placeholder="e.g. &lt;cache&gt;" maxlength="3000" rows="4"');
+    // The limit is data for the page, not the HTML maxlength attribute, which would cut a longer paste silently.
+    expect(out).toContain('placeholder="e.g. &lt;cache&gt;" data-max-length="3000" rows="4"');
+    expect(out).not.toMatch(/maxlength|minlength/);
     expect(out).toContain('<span class="optional"> (optional)</span>');
     expect(out).toContain('<div class="input-hint">Be brief</div>');
     expect(out).toContain('<div class="input-error" data-error-for="text_block" role="alert" aria-live="polite"></div>');
