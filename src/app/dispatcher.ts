@@ -6,6 +6,7 @@
  */
 import { MINUTE, SECOND } from '../domain/duration.ts';
 import type { Session } from '../domain/session.ts';
+import { nextClockTick } from '../domain/timeline.ts';
 import { finish, holdSession, releaseSession } from './sessions.ts';
 import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, type SessionSnapshot, type Step, type Store } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
@@ -268,8 +269,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** Re-renders the session message from current state: idempotent, so a missed update heals at the next one. */
   async function refresh(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
     try {
-      if (session.rootTs) await messenger.updateRoot(await snapshotOf(session.id), clock());
+      const now = clock();
+      if (session.rootTs) await messenger.updateRoot(await snapshotOf(session.id), now);
       await store.steps.complete(step, owner, null);
+      // The clock on the session message: the next redraw, when the minutes left change (none while paused).
+      const tick = nextClockTick(session, now);
+      if (tick !== undefined) await store.steps.upsert(session.id, 'refresh', 'refresh', tick);
     } catch (error) {
       const e = error instanceof DeliveryError ? error : undefined;
       if (e?.kind === 'rate_limited') {

@@ -146,7 +146,7 @@ export interface StepRepository {
   /** A paused session's pending steps wait, costing the tick nothing. */
   hold(sessionId: string): Promise<void>;
   release(sessionId: string): Promise<void>;
-  /** Plans (or re-plans) an unordered step such as a root refresh; a pending one keeps its earlier time. */
+  /** Plans (or re-plans) an unordered step such as a root refresh; one already pending keeps the earlier of the two times. */
   upsert(sessionId: string, key: string, kind: StepKind, dueAt: number): Promise<void>;
   /** Steps waiting because the bot was not in the channel are tried again now. Returns how many. */
   retryNotInChannel(sessionId: string, at: number): Promise<number>;

@@ -7,7 +7,7 @@ import { PHASE_COUNT } from '../domain/phases.ts';
 import type { Plan } from '../domain/plan.ts';
 import type { Level } from '../domain/levels.ts';
 import { type Access, canSteer, isOnPanel, reaches, type Session, type Workspace } from '../domain/session.ts';
-import { advance, currentPhaseIndex, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
+import { advance, currentPhaseIndex, nextClockTick, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
 import type { Repositories, Store } from './ports.ts';
 
 export interface SessionDeps {
@@ -55,6 +55,9 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
     });
     const session = created ? await tx.sessions.find(id) : await tx.sessions.findLive(input, input.channelId);
     if (!session) throw new Error('session vanished inside its own transaction');
+    // The session message's clock: redrawn as the minutes left change, each redraw planning the next.
+    const tick = created ? nextClockTick(session, now) : undefined;
+    if (tick !== undefined) await tx.steps.upsert(id, 'refresh', 'refresh', tick);
     return created ? { kind: 'started', session } : { kind: 'busy', existing: session };
   });
 }

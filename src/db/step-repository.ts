@@ -207,9 +207,14 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
         `INSERT INTO steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)
          VALUES ($1, $2, $3, NULL, -1, $4, $4, 'pending')
          ON CONFLICT (session_id, step_key) DO UPDATE
-            SET state = 'pending', due_at = excluded.due_at, run_at = excluded.run_at, attempts = 0, owner = NULL,
-                lease_until = NULL, last_error = NULL, uncertain = 0, progress = 0
-          WHERE steps.state <> 'pending'`,
+            SET state = 'pending',
+                -- Already planned: the earlier of the two times wins, so a burst of changes makes one update, and
+                -- a change is never put off behind a later one (the live clock's next tick).
+                due_at = CASE WHEN steps.state = 'pending' AND steps.due_at < excluded.due_at THEN steps.due_at ELSE excluded.due_at END,
+                run_at = CASE WHEN steps.state = 'pending' AND steps.run_at < excluded.run_at THEN steps.run_at ELSE excluded.run_at END,
+                attempts = CASE WHEN steps.state = 'pending' THEN steps.attempts ELSE 0 END,
+                last_error = CASE WHEN steps.state = 'pending' THEN steps.last_error ELSE NULL END,
+                owner = NULL, lease_until = NULL, uncertain = 0, progress = 0`,
         [sessionId, key, kind, dueAt],
       );
     },

@@ -160,3 +160,36 @@ export function latenessWorthMentioning(dueAt: number, now: number): number | nu
   const late = now - dueAt;
   return late > MINUTE ? late : null;
 }
+
+/**
+ * When a live interview's message clock next needs redrawing: the moment the minutes left in the phase under way
+ * (hours, for phases over two hours) change, at most once a minute. Undefined when nothing ticks: the session
+ * is paused or over, or under a minute of the phase is left (its end redraws the message anyway).
+ */
+export function nextClockTick(
+  session: { status: string; phases: readonly PhaseSlot[]; endsAt: number; candidateId?: string | null; level?: string | null },
+  now: number,
+): number | undefined {
+  // A live interview (a candidate or a level named) runs against the clock; a group session's message is redrawn
+  // at each change and phase only, which keeps a busy workspace well inside Slack's limits on chat.update.
+  if (session.status !== 'running' || !(session.candidateId || session.level)) return undefined;
+  const index = currentPhaseIndex(session.phases, now);
+  const slot = session.phases[index];
+  if (!slot || now < slot.startsAt) return undefined;
+  const end = phaseEnd(session.phases, index, session.endsAt);
+  const left = end - now;
+  if (left <= MINUTE) return undefined;
+  const unit = left > 2 * HOUR ? HOUR : MINUTE;
+  // The next whole unit of time left: "12 min left" becomes "11 min left" then.
+  const step = left % unit || unit;
+  return now + Math.max(MINUTE, step);
+}
+
+/** How far the phase under way has run, 0 to 1, for the session message's progress bar. */
+export function phaseProgress(phases: readonly PhaseSlot[], index: number, endsAt: number, now: number): number {
+  const slot = phases[index];
+  if (!slot) return 0;
+  const end = phaseEnd(phases, index, endsAt);
+  if (end <= slot.startsAt) return 1;
+  return Math.min(1, Math.max(0, (now - slot.startsAt) / (end - slot.startsAt)));
+}

@@ -434,3 +434,33 @@ describe('editing and deleting one’s own notes', () => {
     expect(h.slack.calls.filter((c) => c.method === 'response_url').at(-1)?.params.text).toContain('summary is out');
   });
 });
+
+describe('the live clock', () => {
+  const updates = () => h.slack.calls.filter((c) => c.method === 'chat.update' && c.ok).length;
+  const clockLine = () => /([▰▱]{10}) (\d+ min left)/.exec(allText(h.root() ?? {}))?.slice(1, 3);
+
+  it('redraws a live interview’s message as the minutes left change, and not while paused', async () => {
+    h = await createHarness();
+    await h.command(`start Design X --candidate <@${CANDIDATE}>`);
+    expect(clockLine()).toEqual(['▱▱▱▱▱▱▱▱▱▱', '5 min left']);
+    await h.advance(MIN, 10_000);
+    expect(clockLine()).toEqual(['▰▰▱▱▱▱▱▱▱▱', '4 min left']);
+    await h.advance(2 * MIN, 10_000);
+    expect(clockLine()).toEqual(['▰▰▰▰▰▰▱▱▱▱', '2 min left']);
+    await h.command('pause');
+    await h.tick();
+    const before = updates();
+    await h.advance(10 * MIN, 10_000);
+    expect(updates()).toBe(before);
+    await h.command('resume');
+    await h.advance(MIN, 10_000);
+    expect(clockLine()?.[1]).toBe('1 min left');
+  });
+
+  it('leaves a group session’s message to its changes and phases', async () => {
+    h = await createHarness();
+    await h.command('start Design X');
+    await h.advance(3 * MIN, 10_000);
+    expect(updates()).toBe(0);
+  });
+});

@@ -1,11 +1,11 @@
 /** The root message in the channel: topic, plan with start times, where the session is, and its buttons. */
 import type { ActionsBlock } from '@slack/types';
 import type { SessionSnapshot } from '../../app/ports.ts';
-import { formatDuration } from '../../domain/duration.ts';
+import { formatDuration, HOUR, MINUTE } from '../../domain/duration.ts';
 import { levelLabel } from '../../domain/levels.ts';
 import { isPublicNote } from '../../domain/notes.ts';
 import { findPrompt } from '../../domain/prompts.ts';
-import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
+import { currentPhaseIndex, phaseEnd, phaseProgress } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
@@ -41,7 +41,10 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
   else if (session.status === 'paused') state = `⏸️ Paused · \`/mockdesign resume\` carries on where you stopped`;
   else {
     const name = phaseName(current);
-    state = `Now: *${name}* until ${slackWhen(phaseEnd(session.phases, current, session.endsAt), now)} · ends ${slackWhen(session.endsAt, now)}`;
+    const end = phaseEnd(session.phases, current, session.endsAt);
+    // The live clock: redrawn as the minutes left change (see nextClockTick), and on every change.
+    const clock = now >= (session.phases[current]?.startsAt ?? now) ? ` ${progressBar(phaseProgress(session.phases, current, session.endsAt, now))} ${timeLeft(end - now)}` : '';
+    state = `Now: *${name}*${clock} · until ${slackWhen(end, now)} · ends ${slackWhen(session.endsAt, now)}`;
   }
   // Everyone reads this message, the candidate included: notes for the interviewers only are not counted.
   const shared = notes.filter(isPublicNote).length;
@@ -63,6 +66,20 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
     if (session.candidateId || session.level) blocks.push(scoring(session.id));
   }
   return { text: fallback(`Mock system design interview: ${topic}`), blocks };
+}
+
+/** Ten segments, filled as the phase runs: readable at a glance in any client, no image needed. */
+export function progressBar(progress: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, progress)) * 10);
+  return `${'▰'.repeat(filled)}${'▱'.repeat(10 - filled)}`;
+}
+
+/** Whole minutes left, rounded up (whole hours beyond two hours): it changes when the clock ticks. */
+export function timeLeft(ms: number): string {
+  if (ms <= 0) return 'time is up';
+  if (ms < MINUTE) return 'under a minute left';
+  if (ms > 2 * HOUR) return `${Math.ceil(ms / HOUR)} h left`;
+  return `${Math.ceil(ms / MINUTE)} min left`;
 }
 
 /** Button values carry the phase they were rendered in, so a double click on Next moves on only once. */

@@ -13,6 +13,8 @@ import {
   schedulePhases,
   sessionEnd,
   warningLead,
+  nextClockTick,
+  phaseProgress,
 } from '../../../src/domain/timeline.ts';
 import { DY, HR, MIN, SEC, T0 } from '../support/builders.ts';
 
@@ -349,5 +351,41 @@ describe('latenessWorthMentioning', () => {
     expect(latenessWorthMentioning(due, due + MIN)).toBeNull();
     expect(latenessWorthMentioning(due, due + MIN + 1)).toBe(MIN + 1);
     expect(latenessWorthMentioning(due, due + 3 * HR)).toBe(3 * HR);
+  });
+});
+
+describe('the live clock', () => {
+  const live = (plan: number[], extra: Partial<{ status: string; level: string | null; candidateId: string | null }> = {}) => {
+    const phases = schedulePhases(plan, T0);
+    return { status: 'running', phases, endsAt: T0 + plan.reduce((a, b) => a + b, 0), candidateId: 'U1', level: null, ...extra };
+  };
+
+  it('ticks when the whole minutes left change, never more than once a minute', () => {
+    const session = live([5 * MIN, 20 * MIN, 15 * MIN, 5 * MIN]);
+    expect(nextClockTick(session, T0)).toBe(T0 + MIN);
+    expect(nextClockTick(session, T0 + MIN + 20 * SEC)).toBe(T0 + 2 * MIN + 20 * SEC);
+    // Under a minute left: the phase's end redraws the message anyway.
+    expect(nextClockTick(session, T0 + 4 * MIN + 30 * SEC)).toBeUndefined();
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 45 * MIN }), (offset) => {
+        const tick = nextClockTick(session, T0 + offset);
+        if (tick !== undefined) expect(tick - (T0 + offset)).toBeGreaterThanOrEqual(MIN);
+      }),
+    );
+  });
+
+  it('ticks hourly while more than two hours are left, and not at all when paused, over or not a live interview', () => {
+    const study = live([DY, DY, DY, DY], { candidateId: null, level: 'senior' });
+    expect(nextClockTick(study, T0 + 30 * MIN)).toBe(T0 + HR);
+    expect(nextClockTick(live([5 * MIN, 5 * MIN, 5 * MIN, 5 * MIN], { status: 'paused' }), T0)).toBeUndefined();
+    expect(nextClockTick(live([5 * MIN, 5 * MIN, 5 * MIN, 5 * MIN], { status: 'ended' }), T0)).toBeUndefined();
+    expect(nextClockTick(live([5 * MIN, 5 * MIN, 5 * MIN, 5 * MIN], { candidateId: null }), T0)).toBeUndefined();
+  });
+
+  it('measures how far the phase under way has run', () => {
+    const phases = schedulePhases([10 * MIN, 10 * MIN], T0);
+    expect(phaseProgress(phases, 0, T0 + 20 * MIN, T0 + 5 * MIN)).toBe(0.5);
+    expect(phaseProgress(phases, 1, T0 + 20 * MIN, T0 + 25 * MIN)).toBe(1);
+    expect(phaseProgress(phases, 1, T0 + 20 * MIN, T0)).toBe(0);
   });
 });

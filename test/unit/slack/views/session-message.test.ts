@@ -31,7 +31,7 @@ describe('renderSessionMessage', () => {
     ]);
     const context = mrkdwnTexts(message.blocks[3]);
     expect(context).toEqual([
-      `Now: *High-level design* until ${slackDate(T0 + 25 * MIN)} · ends ${slackDate(T0 + 45 * MIN)}`,
+      `Now: *High-level design* ▰▰▰▰▱▱▱▱▱▱ 13 min left · until ${slackDate(T0 + 25 * MIN)} · ends ${slackDate(T0 + 45 * MIN)}`,
       '3 notes',
       'Phases and checklists go in the thread 🧵',
     ]);
