@@ -84,7 +84,7 @@ export interface IssuedToken {
 /** Every bot scope a method of the stand-in checks: what the stand-in's own installs get, so they are never refused for scope. */
 export const ALL_BOT_SCOPES = [
   'commands', 'chat:write', 'chat:write.public', 'channels:join', 'channels:history', 'groups:history', 'im:history', 'mpim:history',
-  'channels:read', 'groups:read', 'im:read', 'mpim:read', 'im:write', 'mpim:write', 'users:read',
+  'channels:read', 'groups:read', 'im:read', 'mpim:read', 'im:write', 'mpim:write', 'users:read', 'files:write',
 ];
 
 export interface Installation {

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deliverEvent, eventEnvelope } from './events.ts';
 import type { EventAudience, EventDelivery, EventDeliveryTarget } from './events.ts';
-import { BadRequest, mediaType, param, parseParams, readBody, sendJson, sendText } from './http.ts';
+import { BadRequest, mediaType, param, parseParams, readBody, readBytes, sendJson, sendText } from './http.ts';
 import type { Params } from './http.ts';
 import { ALL_BOT_SCOPES, AUTHORIZE_PAGE_CSP, OAuthError, OAuthServer, renderAuthorizeError, renderAuthorizePage, scopeList } from './oauth.ts';
 import type { AuthorizePageChoice, AuthorizeRequest, Enterprise, EnterpriseSpec, Installation, IssuedToken, OAuthAppConfig } from './oauth.ts';
@@ -22,9 +22,9 @@ import type { SocketModeStandIn } from './socket-mode.ts';
 import { authorTeam, callMethod, isKnownMethod } from './web-api.ts';
 import type { Actor, ApiAnswer } from './web-api.ts';
 import { APP_BOT_NAME, DEFAULT_USERS, defaultChannels, newSharedState, Workspace } from './workspace.ts';
-import type { Channel, ChannelSpec, ResponseUrlContext, StoredEphemeral, StoredMessage, StoredView, User, UserSpec } from './workspace.ts';
+import type { Channel, ChannelSpec, ResponseUrlContext, StoredEphemeral, StoredFile, StoredMessage, StoredView, User, UserSpec } from './workspace.ts';
 
-export type { Change, Channel, ChannelSpec, ResponseUrlContext, StoredEphemeral, StoredMessage, StoredView, UserSpec } from './workspace.ts';
+export type { Change, Channel, ChannelSpec, ResponseUrlContext, StoredEphemeral, StoredFile, StoredMessage, StoredView, UserSpec } from './workspace.ts';
 export type { Workspace } from './workspace.ts';
 export type { EnvelopeType, SendOptions, SocketModeAck, SocketModeEvent, SocketModeStandIn } from './socket-mode.ts';
 export type { AuthorizeRequest, Enterprise, EnterpriseSpec, Installation, OAuthAppConfig } from './oauth.ts';
@@ -49,7 +49,7 @@ export interface CallAuth {
 }
 
 export interface RecordedCall {
-  /** Web API method name, or 'response_url' for posts to a response URL. */
+  /** Web API method name, 'response_url' for posts to a response URL, or 'upload_url' for bytes sent to a file's upload URL. */
   method: string;
   /** Parsed parameters (JSON fields decoded), never the token; client secrets, codes and refresh tokens are redacted. */
   params: Params;
@@ -152,10 +152,13 @@ export interface SlackStandIn {
   messages(channel: string, opts?: { threadTs?: string }): StoredMessage[];
   allMessages(): StoredMessage[];
   ephemerals(): StoredEphemeral[];
+  /** Files uploaded through files.getUploadURLExternal and the upload URL, completed or not, in upload order. */
+  files(): StoredFile[];
   openViews(userId: string): StoredView[];
   homeView(userId: string): StoredView | undefined;
   issueTriggerId(userId: string): string;
   newResponseUrl(ctx: ResponseUrlContext): string;
+  /** The next `times` calls of a Web API method (or 'upload_url': POSTs to upload URLs) meet this fault. */
   fail(method: string, fault: Fault, times?: number): void;
   /** The user dismissed the view: pops it (and anything above); closing the root or a clear_on_close view empties the stack. */
   closeView(userId: string, viewId: string): boolean;
@@ -388,7 +391,7 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     };
     const teamId = param(p, 'team_id');
     if (teamId) return pick((w) => w.teamId === teamId) ?? { error: 'team_not_found' };
-    const channel = param(p, 'channel');
+    const channel = param(p, 'channel') ?? param(p, 'channel_id');
     const user = param(p, 'user') ?? param(p, 'user_id') ?? param(p, 'users')?.split(',')[0]?.trim();
     const triggerId = param(p, 'trigger_id');
     const viewId = param(p, 'view_id');
@@ -542,6 +545,32 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     sendText(res, answer.status, answer.text);
   }
 
+  /**
+   * An upload URL from files.getUploadURLExternal: takes the file's raw bytes once (no token: the URL is the
+   * authorization) and answers 200. Stricter than documented: bytes that do not match the announced length are
+   * refused, so an app counting characters instead of bytes is caught here.
+   */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, uploadId: string): Promise<void> {
+    const at = now();
+    const bytes = await readBytes(req);
+    const file = [...shared.files.values()].find((f) => f.uploadId === uploadId);
+    const params: Params = file ? { file_id: file.id, filename: file.name, length: bytes.length } : { length: bytes.length };
+    const answer = (status: number, text: string) => {
+      record({ method: 'upload_url', params, ok: status === 200, at, ...(status === 200 ? {} : { error: text, status }) });
+      sendText(res, status, text);
+    };
+    if (latencyMs > 0) await sleep(latencyMs);
+    const fault = takeFault('upload_url');
+    if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
+    if (fault && 'status' in fault) return answer(fault.status, fault.status === 429 ? 'ratelimited' : 'upload_failed');
+    if (fault && 'error' in fault) return answer(500, fault.error);
+    if (!file) return answer(404, 'not_found');
+    if (file.bytes !== undefined) return answer(410, 'already_uploaded');
+    if (bytes.length !== file.length) return answer(400, 'length_mismatch');
+    file.bytes = bytes;
+    answer(200, `OK - ${bytes.length}`);
+  }
+
   // ---------------------------------------------------------------- the authorize page
 
   function choicesFor(requestId: string, teamId: string | null): AuthorizePageChoice[] {
@@ -619,6 +648,8 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     if (api?.[1] && (req.method === 'POST' || req.method === 'GET')) return handleApi(req, res, api[1], url.searchParams);
     const hook = /^\/response\/([A-Za-z0-9]+)$/.exec(url.pathname);
     if (hook?.[1] && req.method === 'POST') return handleResponseUrl(req, res, hook[1]);
+    const upload = /^\/upload\/v1\/([a-f0-9]+)$/.exec(url.pathname);
+    if (upload?.[1] && req.method === 'POST') return handleUpload(req, res, upload[1]);
     if (req.method === 'GET' && url.pathname === '/oauth/v2/authorize') return handleAuthorizePage(res, url.searchParams);
     if (req.method === 'GET' && url.pathname === '/oauth/v2/authorize/allow') return handleAuthorizeAnswer(res, url.searchParams, true);
     if (req.method === 'GET' && url.pathname === '/oauth/v2/authorize/deny') return handleAuthorizeAnswer(res, url.searchParams, false);
@@ -730,6 +761,7 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     },
     allMessages: () => [...shared.messages],
     ephemerals: () => [...shared.ephemerals],
+    files: () => [...shared.files.values()],
     openViews: (userId) => [...(wsOfUser(userId).modalStacks.get(userId) ?? [])],
     homeView: (userId) => wsOfUser(userId).homeViews.get(userId),
     issueTriggerId: (userId) => wsOfUser(userId).issueTrigger(userId),

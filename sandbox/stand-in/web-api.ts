@@ -1,9 +1,10 @@
 /** Web API methods of the stand-in, answering and refusing the way Slack does. */
+import { randomBytes } from 'node:crypto';
 import { checkMessageBlocks, checkView } from './block-kit-limits.ts';
 import { flag, param } from './http.ts';
 import type { Params } from './http.ts';
 import { MAX_MODAL_STACK } from './workspace.ts';
-import type { Channel, MessageMetadata, StoredMessage, StoredView, Workspace } from './workspace.ts';
+import type { Channel, MessageMetadata, StoredFile, StoredMessage, StoredView, Workspace } from './workspace.ts';
 
 export interface ApiAnswer {
   ok: boolean;
@@ -70,6 +71,9 @@ function neededScopes(method: string, p: Params, { ws }: Ctx): string[] | undefi
       return (param(p, 'users') ?? '').split(',').filter(Boolean).length > 1 ? ['mpim:write'] : ['im:write'];
     case 'users.info':
       return ['users:read'];
+    case 'files.getUploadURLExternal':
+    case 'files.completeUploadExternal':
+      return ['files:write'];
     default:
       return undefined;
   }
@@ -175,6 +179,13 @@ export function messageJson(ws: Workspace, m: StoredMessage, includeMetadata: bo
   if (m.attachments) out.attachments = m.attachments;
   if (m.edited) out.edited = m.edited;
   if (includeMetadata && m.metadata) out.metadata = m.metadata;
+  if (m.files) {
+    out.files = m.files.flatMap((id) => {
+      const f = ws.files.get(id);
+      return f ? [fileJson(f)] : [];
+    });
+    out.upload = true;
+  }
   if (ws.isTopLevel(m)) {
     const replies = ws.replies(m.channel, m.ts);
     if (replies.length > 0) {
@@ -188,6 +199,41 @@ export function messageJson(ws: Workspace, m: StoredMessage, includeMetadata: bo
     Object.assign(out, { thread_ts: m.thread_ts, parent_user_id: ws.findMessage(m.channel, m.thread_ts ?? '')?.user });
   }
   return out;
+}
+
+const MIME_TYPES: Record<string, string> = { md: 'text/markdown', csv: 'text/csv', txt: 'text/plain', json: 'application/json', png: 'image/png' };
+
+/** A file as Slack describes it in a message or an answer (the fields a client reads). */
+export function fileJson(f: StoredFile): Record<string, unknown> {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(f.name)?.[1]?.toLowerCase() ?? '';
+  return {
+    id: f.id, name: f.name, title: f.title ?? f.name, user: f.user, created: Math.floor(f.createdAt / 1000), size: f.bytes?.length ?? 0,
+    mimetype: MIME_TYPES[ext] ?? 'application/octet-stream', filetype: ext || 'binary', is_external: false,
+  };
+}
+
+/** `files` of files.completeUploadExternal: a JSON array (a form body carries it as a string) of `{ id, title? }`. */
+function fileList(value: unknown): { id: string; title: string | undefined }[] | undefined {
+  let list = value;
+  if (typeof list === 'string') {
+    try {
+      list = JSON.parse(list);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  const out: { id: string; title: string | undefined }[] = [];
+  for (const item of list) {
+    if (!isObject(item) || typeof item.id !== 'string' || item.id === '') return undefined;
+    if (item.title !== undefined && typeof item.title !== 'string') return undefined;
+    out.push({ id: item.id, title: item.title as string | undefined });
+  }
+  return out;
+}
+
+function invalidArguments(message: string): ApiAnswer {
+  return refuse('invalid_arguments', { response_metadata: { messages: [`[ERROR] ${message}`] } });
 }
 
 export function channelJson(ws: Workspace, ch: Channel, viewerBotUserId: string = ws.config.botUserId): Record<string, unknown> {
@@ -464,6 +510,66 @@ const methods: Record<string, Handler> = {
         profile: { display_name: user.name, real_name: realName, display_name_normalized: user.name, real_name_normalized: realName },
       },
     };
+  },
+
+  // The external upload flow: a URL to POST the bytes to, then the upload is completed (and shared) by id.
+  'files.getUploadURLExternal': (p, { ws, baseUrl, actor }) => {
+    const filename = param(p, 'filename');
+    const length = param(p, 'length');
+    if (!filename || filename.trim() === '') return invalidArguments('missing required field: filename');
+    if (length === undefined || length === '') return invalidArguments('missing required field: length');
+    if (!/^\d+$/.test(length)) return invalidArguments('length must be an integer');
+    // Slack's own words: "Typically only occurs when the `length` provided is 0."
+    if (Number(length) === 0) return refuse('missing_argument');
+    const file: StoredFile = {
+      id: ws.newFileId(), teamId: ws.config.teamId, user: actor.userId, name: filename, length: Number(length),
+      uploadId: randomBytes(16).toString('hex'), createdAt: ws.now(),
+    };
+    ws.files.set(file.id, file);
+    return { ok: true, upload_url: `${baseUrl}/upload/v1/${file.uploadId}`, file_id: file.id };
+  },
+
+  'files.completeUploadExternal': (p, ctx) => {
+    const { ws, actor } = ctx;
+    const list = fileList(p.files);
+    if (!list) return invalidArguments('files must be a non-empty array of objects, each with an id');
+    const files: StoredFile[] = [];
+    for (const { id } of list) {
+      const f = ws.files.get(id);
+      // Not reserved in this workspace, never uploaded, or already completed: the upload ticket is gone.
+      if (!f || f.teamId !== ws.config.teamId || f.bytes === undefined || f.completedAt !== undefined) return refuse('file_not_found');
+      if (f.user !== actor.userId) return refuse('access_denied');
+      if (files.includes(f)) return invalidArguments('a file is listed twice');
+      files.push(f);
+    }
+    const channelIds = [param(p, 'channel_id'), ...(param(p, 'channels') ?? '').split(',')].map((c) => c?.trim() ?? '').filter((c) => c !== '');
+    const threadTs = param(p, 'thread_ts') || undefined;
+    if (threadTs && channelIds.length !== 1) return invalidArguments('thread_ts needs exactly one channel');
+    // Every destination is checked before anything is shared: a refusal shares nothing.
+    const targets: Channel[] = [];
+    for (const id of new Set(channelIds)) {
+      const ch = ws.resolveChannel(id, actor.userId);
+      if (!ch) return refuse('channel_not_found');
+      if (ch.isArchived) return refuse('is_archived');
+      // Sharing a file needs the bot in the channel, public or not ("User/bot membership is required").
+      if (!ch.bots.has(actor.userId)) return refuse('not_in_channel');
+      if (threadTs) {
+        const parent = ws.findMessage(ch.id, threadTs);
+        if (!parent || !ws.isTopLevel(parent) || parent.subtype === 'tombstone') return invalidArguments('thread_ts must be the ts of a message at the top of the channel');
+      }
+      targets.push(ch);
+    }
+    const at = ws.now();
+    for (const [i, f] of files.entries()) Object.assign(f, { title: list[i]?.title ?? f.name, completedAt: at });
+    // One message carries every file of the call.
+    for (const ch of targets) {
+      const m = ws.addMessage({
+        channel: ch.id, ts: ws.nextTs(), user: actor.userId, ...authorTeam(ws, ch), bot_id: actor.botId ?? undefined, app_id: actor.appId,
+        text: param(p, 'initial_comment') ?? '', thread_ts: threadTs, files: files.map((f) => f.id),
+      });
+      for (const f of files) Object.assign(f, { channel: f.channel ?? ch.id, thread_ts: f.thread_ts ?? threadTs, messageTs: f.messageTs ?? m.ts });
+    }
+    return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title })) };
   },
 
   'views.open': openOrPush(false),

@@ -76,6 +76,36 @@ export interface StoredMessage {
   metadata?: MessageMetadata;
   edited?: { user: string; ts: string };
   subtype?: string;
+  /** Files shared with the message (files.completeUploadExternal), by id. */
+  files?: string[];
+}
+
+/**
+ * A file uploaded through the external flow: reserved by files.getUploadURLExternal, its bytes POSTed to the upload
+ * URL, then shared (or kept private) by files.completeUploadExternal.
+ */
+export interface StoredFile {
+  id: string;
+  /** The workspace of the token that asked for the upload URL. */
+  teamId: string;
+  /** The bot user (or person) that uploads it. */
+  user: string;
+  /** The file name given to files.getUploadURLExternal. */
+  name: string;
+  /** The size announced to files.getUploadURLExternal. */
+  length: number;
+  /** The one-time path part of the upload URL. */
+  uploadId: string;
+  createdAt: number;
+  /** What was POSTed to the upload URL; undefined until then. */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  title?: string;
+  completedAt?: number;
+  /** Where it was shared: the channel, the thread (if any) and the message that carries it. Private when absent. */
+  channel?: string;
+  thread_ts?: string;
+  messageTs?: string;
 }
 
 export interface StoredEphemeral {
@@ -150,13 +180,15 @@ export interface WorkspaceConfig {
 export interface SharedState {
   messages: StoredMessage[];
   ephemerals: StoredEphemeral[];
+  /** Files uploaded through the external flow, by id. */
+  files: Map<string, StoredFile>;
   clock: { lastSec: number; seq: number };
   /** A user of another workspace this one can see (through a shared channel or the same organization). */
   lookupElsewhere: (ws: Workspace, userId: string) => User | undefined;
 }
 
 export function newSharedState(): SharedState {
-  return { messages: [], ephemerals: [], clock: { lastSec: 0, seq: 0 }, lookupElsewhere: () => undefined };
+  return { messages: [], ephemerals: [], files: new Map(), clock: { lastSec: 0, seq: 0 }, lookupElsewhere: () => undefined };
 }
 
 /** The bot user every workspace has: one per workspace, whatever the installs, like Slack's app bot user. */
@@ -216,6 +248,8 @@ export class Workspace {
   /** Every message of the stand-in (shared by its workspaces; filter by channel). */
   readonly messages: StoredMessage[];
   readonly ephemerals: StoredEphemeral[];
+  /** Every uploaded file of the stand-in (shared by its workspaces; each records its own). */
+  readonly files: Map<string, StoredFile>;
   readonly modalStacks = new Map<string, StoredView[]>();
   readonly homeViews = new Map<string, StoredView>();
   readonly responseUrls = new Map<string, ResponseUrl>();
@@ -230,6 +264,7 @@ export class Workspace {
     this.shared = shared;
     this.messages = shared.messages;
     this.ephemerals = shared.ephemerals;
+    this.files = shared.files;
     this.addBotUser(config.botUserId, APP_BOT_NAME, config.teamId);
     for (const u of config.users) this.users.set(u.id, { id: u.id, name: u.name, tz: u.tz ?? 'UTC', isBot: false, teamId: config.teamId });
     for (const c of config.channels) {
@@ -293,6 +328,10 @@ export class Workspace {
     }
     clock.lastSec = sec;
     return `${sec}.${String(clock.seq).padStart(6, '0')}`;
+  }
+
+  newFileId(): string {
+    return randomId('F', 10);
   }
 
   newViewId(): string {

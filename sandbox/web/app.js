@@ -1,5 +1,5 @@
 /** The sandbox page: a Slack-like workspace over the sandbox's JSON API and its event stream. No markup is built from message text. */
-import { formatSlackDate, formatTime, h, isSafeUrl, renderBlocks, renderMessageContent, textObject, toDom, zonedParts } from './render.js';
+import { elementValue, formatSlackDate, formatTime, h, isSafeUrl, renderBlocks, renderMessageContent, textObject, toDom, zonedParts } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 const dom = (node) => toDom(node, document);
@@ -23,6 +23,11 @@ const state = {
   modalKey: '',
   /** The open "More actions" menu: { channel, ts, place }, or null. It lives outside the lists, so refreshes keep it. */
   menu: null,
+  /**
+   * What each person left the selects, radio buttons and checkboxes of a message or Home view in, as Slack's client
+   * keeps it: by container (see keptKey), then `blockIndex:elementIndex`. Live refreshes redraw from it.
+   */
+  kept: new Map(),
 };
 
 const storage = {
@@ -353,8 +358,30 @@ function sidebarItem(label, icon, active, onClick, extra = {}, suffix = null) {
   );
 }
 
+/**
+ * The app's messages in the viewer's DM that they have not seen yet (private nudges and notices for someone outside
+ * the channel go there). Opening the Messages tab marks them seen, as Slack's unread badge does.
+ */
+function unreadDms() {
+  const dm = state.data?.appDm;
+  if (!dm || state.data.user !== state.user) return 0;
+  const key = `dmSeen.${state.team}.${state.user}`;
+  const latest = dm.messages.at(-1) ?? '';
+  if (state.view.kind === 'app' && state.view.tab === 'messages') {
+    if (latest && Number(latest) > Number(storage.get(key) || 0)) storage.set(key, latest);
+    return 0;
+  }
+  const seen = Number(storage.get(key) || 0);
+  return dm.messages.filter((ts) => Number(ts) > seen).length;
+}
+
+function unreadBadge(count) {
+  return count > 0 ? h('span', { class: 'unread-badge', title: `${count} new direct message${count === 1 ? '' : 's'} from the app` }, String(count)) : null;
+}
+
 function renderSidebar() {
   const bot = state.workspace.bot;
+  const unread = unreadDms();
   const installed = state.workspace.installed;
   const channels = visibleChannels().map((c) =>
     sidebarItem(
@@ -368,7 +395,13 @@ function renderSidebar() {
   );
   // Slack lists an app in the sidebar only where it is installed.
   const app = installed
-    ? sidebarItem(bot.name, avatar(bot.userId, true), state.view.kind === 'app', () => openApp(state.workspace.app.homeTab ? 'home' : 'messages'), { 'data-app': bot.appId })
+    ? sidebarItem(
+        bot.name, avatar(bot.userId, true), state.view.kind === 'app',
+        // Unread messages open where they are, as a click on a DM with a badge does in Slack.
+        () => openApp(state.workspace.app.homeTab && !(unread > 0 && state.workspace.app.messagesTab) ? 'home' : 'messages'),
+        { 'data-app': bot.appId, ...(unread > 0 ? { 'aria-label': `${bot.name}, ${unread} unread` } : {}) },
+        unreadBadge(unread),
+      )
     : h('div', { class: 'sidebar-note' }, `${bot.name} is not installed here`);
   const sub = multiTeam() ? `${state.workspace.team.domain}.slack.com \u00b7 local stand-in` : 'local stand-in workspace';
   $('sidebar').replaceChildren(
@@ -390,7 +423,14 @@ function renderHeader() {
     const available = [state.workspace.app.homeTab ? 'home' : null, state.workspace.app.messagesTab ? 'messages' : null].filter(Boolean);
     tabs.replaceChildren(
       ...available.map((tab) =>
-        dom(h('button', { class: `tab${state.view.tab === tab ? ' active' : ''}`, type: 'button', role: 'tab', on: { click: () => openApp(tab) } }, tab === 'home' ? 'Home' : 'Messages')),
+        dom(
+          h(
+            'button',
+            { class: `tab${state.view.tab === tab ? ' active' : ''}`, type: 'button', role: 'tab', on: { click: () => openApp(tab) } },
+            tab === 'home' ? 'Home' : 'Messages',
+            tab === 'messages' ? unreadBadge(unreadDms()) : null,
+          ),
+        ),
       ),
     );
     return;
@@ -486,8 +526,14 @@ function messageNode(item, channel, place) {
   const authorId = ephemeral ? (m.from === 'slackbot' ? null : state.workspace.bot.userId) : m.user;
   const isBot = ephemeral ? true : Boolean(m.bot_id) || state.users.get(m.user)?.isBot;
   const name = authorId === null ? 'Slackbot' : userName(authorId);
+  const where = { channel, messageTs: m.ts, isEphemeral: ephemeral };
+  // One state per message, wherever it shows (the channel, and the thread pane for a thread's parent).
+  const key = keptKey(`${channel}:${m.ts}:${m.edited?.ts ?? ''}`);
   const ctx = renderContext({
-    onButton: (click) => onButton(click, { channel, messageTs: m.ts, isEphemeral: ephemeral }),
+    scope: `${place}-${m.ts}`,
+    onButton: (click) => onButton(click, where, key),
+    onSelect: (change) => onSelect(change, where, key),
+    stateOf: (blockIndex, elementIndex) => state.kept.get(key)?.get(`${blockIndex}:${elementIndex}`),
   });
   const time = formatTime(tsMs(m.ts), viewer().tz);
   // Slack Connect: someone (or some app) from another workspace carries that workspace's name.
@@ -615,7 +661,13 @@ function renderHome() {
     home.replaceChildren(dom(h('div', { class: 'empty home-empty' }, h('div', { class: 'empty-title' }, 'This app has no Home tab yet'), text)));
     return;
   }
-  const ctx = renderContext({ onButton: (click) => onButton(click, { viewId: view.id }) });
+  const key = keptKey(`home:${view.id}:${view.hash}`);
+  const ctx = renderContext({
+    scope: `home-${view.id}`,
+    onButton: (click) => onButton(click, { viewId: view.id }, key),
+    onSelect: (change) => onSelect(change, { viewId: view.id }, key),
+    stateOf: (blockIndex, elementIndex) => state.kept.get(key)?.get(`${blockIndex}:${elementIndex}`),
+  });
   home.replaceChildren(dom(h('div', { class: 'home-view' }, renderBlocks(view.blocks, ctx))));
 }
 
@@ -654,7 +706,13 @@ function renderModal() {
     root.replaceChildren();
     return;
   }
-  const ctx = renderContext({ onButton: (click) => onButton(click, { viewId: top.id }) });
+  // A modal keeps its state in the page itself (it is redrawn only for another view); a change outside its input
+  // blocks is sent at once with what every element holds.
+  const ctx = renderContext({
+    scope: `modal-${top.id}`,
+    onButton: (click) => onButton(click, { viewId: top.id }),
+    onSelect: (change) => onSelect(change, { viewId: top.id }),
+  });
   const close = () => closeModal(top.id);
   const modal = h(
     'div',
@@ -701,15 +759,23 @@ function showBanner(message) {
   banner.hidden = message === '';
 }
 
+/** What every element of a view on the page (the open modal, the Home tab) holds, by block and action id, as the page sends it. */
+function viewValues(root = modalElement()) {
+  const values = {};
+  for (const field of root?.querySelectorAll('[data-element]') ?? []) {
+    const value = elementValue(field);
+    if (value === undefined) continue;
+    const blockId = field.dataset.blockId;
+    values[blockId] ??= {};
+    values[blockId][field.dataset.actionId] = value;
+  }
+  return values;
+}
+
 async function submitModal(view) {
   const modal = modalElement();
   if (!modal) return;
-  const values = {};
-  for (const field of modal.querySelectorAll('input[data-action-id], textarea[data-action-id], select[data-action-id]')) {
-    const blockId = field.dataset.blockId;
-    values[blockId] ??= {};
-    values[blockId][field.dataset.actionId] = field.value === '' ? null : field.value;
-  }
+  const values = viewValues();
   const submit = modal.querySelector('.submit');
   submit.disabled = true;
   submit.classList.add('busy');
@@ -861,14 +927,29 @@ function confirmDialog(confirm) {
   });
 }
 
-async function onButton(click, where) {
+/** The page's memory of one message's or Home view's element state, for the person viewing. */
+function keptKey(container) {
+  return `${state.team}:${state.user}:${container}`;
+}
+
+/** What is sent with an action besides the element itself: the state of the container's other elements. */
+function stateWith(where, key) {
+  if (where.viewId) return { values: viewValues(modalElement()?.dataset.viewId === where.viewId ? modalElement() : $('home')) };
+  const kept = [...(state.kept.get(key) ?? new Map())].map(([at, value]) => {
+    const [blockIndex, elementIndex] = at.split(':').map(Number);
+    return { blockIndex, elementIndex, value };
+  });
+  return { state: kept };
+}
+
+async function onButton(click, where, key) {
   const { element, blockIndex, elementIndex, target } = click;
   if (element.confirm && !(await confirmDialog(element.confirm))) return;
   if (isSafeUrl(element.url)) window.open(element.url, '_blank', 'noopener,noreferrer');
   target.disabled = true;
   target.classList.add('busy');
   try {
-    const result = await api('/api/action', { user: state.user, blockIndex, elementIndex, ...where });
+    const result = await api('/api/action', { user: state.user, blockIndex, elementIndex, ...where, ...stateWith(where, key) });
     if (!result.ok) {
       target.classList.add('failed');
       toast(`The app did not handle the click (${result.error}). Slack would show a warning on the button.`);
@@ -878,6 +959,29 @@ async function onButton(click, where) {
   } finally {
     target.disabled = false;
     target.classList.remove('busy');
+  }
+}
+
+/**
+ * A select, radio buttons or checkboxes changed outside an input block: Slack keeps the choice in the client and
+ * sends block_actions at once. A confirm dialog that is declined sends nothing; in a message or the Home tab the next
+ * refresh puts the element back as it was (a modal keeps what the person picked).
+ */
+async function onSelect(change, where, key) {
+  const { element, blockIndex, elementIndex, value } = change;
+  if (element.confirm && !(await confirmDialog(element.confirm))) {
+    scheduleRefresh(0);
+    return;
+  }
+  if (key) {
+    if (!state.kept.has(key)) state.kept.set(key, new Map());
+    state.kept.get(key).set(`${blockIndex}:${elementIndex}`, value);
+  }
+  try {
+    const result = await api('/api/action', { user: state.user, blockIndex, elementIndex, value, ...where, ...stateWith(where, key) });
+    if (!result.ok) toast(`The app did not handle the change (${result.error}). Slack would show a warning next to it.`);
+  } catch (err) {
+    toast(err.message);
   }
 }
 

@@ -57,15 +57,29 @@ export function slashCommandFields(
   };
 }
 
-/** What a clicked button reports; `text`, `value`, `style`, `url` are copied from the rendered element. */
+/**
+ * What a clicked button reports (`text`, `value`, `style`, `url` are copied from the rendered element); for a select,
+ * radio buttons or checkboxes, `state` is its new state in Slack's fields for that type (`selected_option`,
+ * `selected_options`, `selected_user`, `selected_users`).
+ */
 export interface ClickedButton {
   actionId: string;
   blockId: string;
   element: Record<string, unknown>;
+  state?: Record<string, unknown>;
 }
+
+/** The element's own settings Slack repeats in the action of a select, radio buttons or checkboxes. */
+const REPEATED = ['initial_option', 'initial_options', 'initial_user', 'initial_users', 'placeholder', 'confirm'];
 
 function buttonAction(button: ClickedButton, nowMs: number): Record<string, unknown> {
   const e = button.element;
+  if (e.type !== 'button' && button.state) {
+    const action: Record<string, unknown> = { ...button.state, action_id: button.actionId, block_id: button.blockId };
+    for (const key of REPEATED) if (e[key] !== undefined) action[key] = e[key];
+    action.action_ts = slackTimestamp(nowMs);
+    return action;
+  }
   const action: Record<string, unknown> = {
     action_id: button.actionId,
     block_id: button.blockId,
@@ -92,6 +106,8 @@ export function messageBlockActions(
     triggerId: string;
     responseUrl: string;
     button: ClickedButton;
+    /** The state of the message's selects, radio buttons and checkboxes, as the person left them (`state.values`). */
+    values?: Record<string, Record<string, unknown>>;
     nowMs: number;
   },
 ): Record<string, unknown> {
@@ -113,7 +129,7 @@ export function messageBlockActions(
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: input.channel.id, name: input.channel.name },
-    state: { values: {} },
+    state: { values: input.values ?? {} },
     response_url: input.responseUrl,
     actions: [buttonAction(input.button, input.nowMs)],
   };
@@ -154,10 +170,10 @@ export function messageAction(
   };
 }
 
-/** A button in a modal or on the Home tab: the container is the view, and the view travels with its state. */
+/** A button or select in a modal or on the Home tab: the container is the view, and the view travels with its state. */
 export function viewBlockActions(
   ctx: PayloadContext,
-  input: { user: PayloadUser; view: StoredView; triggerId: string; button: ClickedButton; nowMs: number },
+  input: { user: PayloadUser; view: StoredView; triggerId: string; button: ClickedButton; nowMs: number; values?: Record<string, Record<string, unknown>> },
 ): Record<string, unknown> {
   return {
     type: 'block_actions',
@@ -169,7 +185,7 @@ export function viewBlockActions(
     team: teamJson(ctx),
     enterprise: null,
     is_enterprise_install: false,
-    view: input.view,
+    view: { ...input.view, state: { values: input.values ?? {} } },
     actions: [buttonAction(input.button, input.nowMs)],
   };
 }

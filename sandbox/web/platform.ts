@@ -150,8 +150,11 @@ export interface ViewerState {
   user: string;
   channel: { info: ChannelInfo; messages: Record<string, unknown>[]; ephemerals: EphemeralInfo[] } | null;
   thread: { parent: Record<string, unknown>; replies: Record<string, unknown>[]; ephemerals: EphemeralInfo[] } | null;
+  /** The viewer's modal stack and Home view, every block and element with an id (Slack makes one up where the app gave none). */
   modals: StoredView[];
   home: StoredView | null;
+  /** The viewer's DM with the app: its id and the ts of the app's messages in it (the page counts the unread ones). */
+  appDm: { channel: string; messages: string[] };
 }
 
 export type Delivery =
@@ -179,9 +182,16 @@ export type SubmitOutcome =
   | { outcome: 'errors'; source: 'slack' | 'app'; errors: Record<string, string> }
   | { outcome: 'failed'; message: string };
 
-/** What the page sends for a modal: the raw value of each input, by block id and action id (option value for selects). */
-export type FormFields = Record<string, Record<string, string | null>>;
+/**
+ * An element's state as the page sends it: text, an option value or a user id (null for nothing), or a list of
+ * option values or user ids for checkboxes and multi-selects.
+ */
+export type FieldValue = string | string[] | null;
 
+/** What the page sends for a view: the raw state of each stateful element, by block id and action id. */
+export type FormFields = Record<string, Record<string, FieldValue>>;
+
+/** A button clicked, or a select, radio buttons or checkboxes changed, in a message, modal or Home view. */
 export interface ButtonRef {
   user: string;
   blockIndex: number;
@@ -191,6 +201,12 @@ export interface ButtonRef {
   messageTs?: string;
   isEphemeral?: boolean;
   viewId?: string;
+  /** The element's new state, for anything but a button. */
+  value?: FieldValue;
+  /** In a message: the state the person left the message's other elements in, by position (`state.values`). */
+  state?: Array<{ blockIndex: number; elementIndex: number; value: FieldValue }>;
+  /** In a view: what its elements hold now, by block and action id, as for submitView (`view.state.values`). */
+  values?: FormFields;
 }
 
 /** A message shortcut used on a message (top-level or reply; Slack offers none on ephemerals). */
@@ -227,6 +243,24 @@ const TROUBLE = 'We had some trouble connecting. Try again?';
 /** What Slack's client shows under a plain_text_input whose text is outside its `min_length`/`max_length`. */
 export const tooLong = (max: number): string => `Must be ${max} characters or fewer.`;
 export const tooShort = (min: number): string => `Must be at least ${min} characters.`;
+/** A multi-select holding more than its `max_selected_items` (Slack's client offers no more once it is full). */
+export const tooMany = (max: number): string => `Select no more than ${max}.`;
+
+/** The elements whose state Slack keeps and sends. */
+const STATEFUL = new Set(['plain_text_input', 'static_select', 'users_select', 'multi_users_select', 'radio_buttons', 'checkboxes']);
+
+/** An element of a message or view, where it is, and the ids Slack names it by. */
+interface Located {
+  element: Record<string, unknown>;
+  blockIndex: number;
+  /** Index in an actions block; -1 for a section's accessory or an input block's element. */
+  elementIndex: number;
+  blockId: string;
+  actionId: string;
+  /** The element of an input block. */
+  input: boolean;
+  optional: boolean;
+}
 
 interface Notice extends EphemeralInfo {
   channel: string;
@@ -240,6 +274,71 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Slack gives blocks and elements without ids a generated one; ours is stable so a re-render does not change it. */
 function generatedId(...parts: Array<string | number>): string {
   return createHash('sha1').update(parts.join(':')).digest('base64').slice(0, 5);
+}
+
+/** Every interactive element of a message's or view's blocks, with its ids (made up, stably, where the app gave none). */
+function elementsOf(blocks: unknown, seed: string): Located[] {
+  const out: Located[] = [];
+  (Array.isArray(blocks) ? blocks : []).forEach((block: unknown, blockIndex) => {
+    if (!isObject(block)) return;
+    const blockId = typeof block.block_id === 'string' ? block.block_id : generatedId(seed, blockIndex);
+    const add = (element: unknown, elementIndex: number, input: boolean) => {
+      if (!isObject(element) || element.type === 'image') return;
+      const actionId =
+        typeof element.action_id === 'string' ? element.action_id : input ? generatedId(seed, blockIndex, 'element') : generatedId(seed, blockIndex, elementIndex);
+      out.push({ element, blockIndex, elementIndex, blockId, actionId, input, optional: input && block.optional === true });
+    };
+    if (block.type === 'input') add(block.element, -1, true);
+    else if (block.type === 'section') add(block.accessory, -1, false);
+    else if (block.type === 'actions' && Array.isArray(block.elements)) block.elements.forEach((e: unknown, i: number) => add(e, i, false));
+  });
+  return out;
+}
+
+/** The blocks as Slack hands them back: every block and interactive element with an id, generated where missing. */
+function withIds(blocks: unknown[], seed: string): unknown[] {
+  const located = elementsOf(blocks, seed);
+  return blocks.map((block, blockIndex) => {
+    if (!isObject(block)) return block;
+    const out: Record<string, unknown> = { ...block, block_id: typeof block.block_id === 'string' ? block.block_id : generatedId(seed, blockIndex) };
+    for (const l of located) {
+      if (l.blockIndex !== blockIndex || typeof l.element.action_id === 'string') continue;
+      const element = { ...l.element, action_id: l.actionId };
+      if (l.input) out.element = element;
+      else if (l.elementIndex === -1) out.accessory = element;
+      else if (Array.isArray(out.elements)) out.elements = out.elements.map((e: unknown, i: number) => (i === l.elementIndex ? element : e));
+    }
+    return out;
+  });
+}
+
+function viewWithIds(view: StoredView): StoredView {
+  return { ...view, blocks: withIds(view.blocks, view.id) };
+}
+
+/** The options of a static_select (its groups' too), radio buttons or checkboxes. */
+function optionsOf(element: Record<string, unknown>): Record<string, unknown>[] {
+  const groups = Array.isArray(element.option_groups)
+    ? element.option_groups.flatMap((g: unknown) => (isObject(g) && Array.isArray(g.options) ? g.options : []))
+    : [];
+  return [...(Array.isArray(element.options) ? element.options : []), ...groups].filter(isObject);
+}
+
+/** An option as Slack sends it back: its text and value, and for radio buttons and checkboxes its description. */
+function optionJson(option: Record<string, unknown>, withDescription: boolean): Record<string, unknown> {
+  return { text: option.text, value: option.value, ...(withDescription && option.description !== undefined ? { description: option.description } : {}) };
+}
+
+function rawString(raw: FieldValue | undefined, where: string): string | null | undefined {
+  if (raw === undefined || raw === null || typeof raw === 'string') return raw;
+  throw new PlatformError(400, `${where} takes one value, not a list`);
+}
+
+function rawList(raw: FieldValue | undefined, where: string): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === null) return [];
+  if (Array.isArray(raw)) return raw;
+  throw new PlatformError(400, `${where} takes a list of values`);
 }
 
 /**
@@ -464,17 +563,24 @@ export function createPlatform(options: PlatformOptions): Platform {
     return undefined;
   }
 
-  function findButton(blocks: unknown, blockIndex: number, elementIndex: number, idSeed: string): ClickedButton {
-    const block = Array.isArray(blocks) ? blocks[blockIndex] : undefined;
-    if (!isObject(block)) throw new PlatformError(404, `no block ${blockIndex}`);
-    const element =
-      elementIndex === -1 ? block.accessory : Array.isArray(block.elements) ? (block.elements as unknown[])[elementIndex] : undefined;
-    if (!isObject(element) || element.type !== 'button') throw new PlatformError(404, `no button at ${blockIndex}/${elementIndex}`);
-    return {
-      blockId: typeof block.block_id === 'string' ? block.block_id : generatedId(idSeed, blockIndex),
-      actionId: typeof element.action_id === 'string' ? element.action_id : generatedId(idSeed, blockIndex, elementIndex),
-      element,
-    };
+  /** The button, select, radio buttons or checkboxes at that place (input blocks' elements are not sent on change). */
+  function findElement(blocks: unknown, blockIndex: number, elementIndex: number, idSeed: string): Located {
+    const at = elementsOf(blocks, idSeed).find((l) => !l.input && l.blockIndex === blockIndex && l.elementIndex === elementIndex);
+    const type = String(at?.element.type);
+    if (!at || (type !== 'button' && (!STATEFUL.has(type) || type === 'plain_text_input'))) {
+      throw new PlatformError(404, `no button or select at ${blockIndex}/${elementIndex}`);
+    }
+    return at;
+  }
+
+  /** What the action reports: a button as clicked, anything else with its new state. */
+  function clicked(w: Workspace, at: Located, value: FieldValue | undefined): ClickedButton {
+    const base = { blockId: at.blockId, actionId: at.actionId, element: at.element };
+    if (at.element.type === 'button') return base;
+    if (value === undefined) throw new PlatformError(400, `a ${String(at.element.type)} needs its new value`);
+    const found = elementState(w, at, value);
+    if (found?.error) throw new PlatformError(400, found.error);
+    return { ...base, ...(found ? { state: found.state } : {}) };
   }
 
   function openView(viewer: string, viewId: string): StoredView {
@@ -483,40 +589,100 @@ export function createPlatform(options: PlatformOptions): Platform {
     return view;
   }
 
-  /** The state Slack would send for the view's inputs, plus the errors Slack's own client shows before sending anything. */
-  function formState(view: StoredView, fields: FormFields): { values: Record<string, Record<string, unknown>>; errors: Record<string, string> } {
-    const values: Record<string, Record<string, unknown>> = {};
-    const errors: Record<string, string> = {};
-    view.blocks.forEach((block, index) => {
-      if (!isObject(block) || block.type !== 'input' || !isObject(block.element)) return;
-      const element = block.element;
-      const blockId = typeof block.block_id === 'string' ? block.block_id : generatedId(view.id, index);
-      const actionId = typeof element.action_id === 'string' ? element.action_id : generatedId(view.id, index, 'element');
-      const raw = fields[blockId]?.[actionId];
-      const optional = block.optional === true;
-      if (element.type === 'plain_text_input') {
+  /**
+   * One element's state in Slack's shape (`value`, `selected_option`, `selected_options`, `selected_user`,
+   * `selected_users`) from what the page sent, or from its initial state when the page sent nothing for it; `empty`
+   * when nothing is chosen or typed, `error` for what Slack's client refuses before sending.
+   */
+  function elementState(w: Workspace, l: Located, raw: FieldValue | undefined): { state: Record<string, unknown>; empty: boolean; error?: string } | undefined {
+    const element = l.element;
+    const type = String(element.type);
+    const where = `${l.blockId}.${l.actionId} (${type})`;
+    switch (type) {
+      case 'plain_text_input': {
+        const typed = rawString(raw, where);
         const initial = typeof element.initial_value === 'string' ? element.initial_value : null;
-        const value = raw === undefined ? initial : raw === '' ? null : raw;
-        values[blockId] = { [actionId]: { type: 'plain_text_input', value } };
+        const value = typed === undefined ? initial : typed === '' ? null : typed;
         const min = typeof element.min_length === 'number' ? element.min_length : 0;
         const max = typeof element.max_length === 'number' ? element.max_length : 3000;
         // Lengths in UTF-16 units, as Slack counts them.
-        if (value === null && !optional) errors[blockId] = REQUIRED_FIELD;
-        else if (value !== null && value.length < min) errors[blockId] = tooShort(min);
-        else if (value !== null && value.length > max) errors[blockId] = tooLong(max);
-      } else if (element.type === 'static_select') {
-        const options = [
-          ...(Array.isArray(element.options) ? element.options : []),
-          ...(Array.isArray(element.option_groups) ? element.option_groups.flatMap((g: unknown) => (isObject(g) && Array.isArray(g.options) ? g.options : [])) : []),
-        ].filter(isObject);
-        const initial = isObject(element.initial_option) ? element.initial_option : null;
-        const chosen = raw === undefined ? initial : (options.find((o) => o.value === raw) ?? null);
-        values[blockId] = { [actionId]: { type: 'static_select', selected_option: chosen ? { text: chosen.text, value: chosen.value } : null } };
-        if (chosen === null && !optional) errors[blockId] = REQUIRED_FIELD;
+        const error = value !== null && value.length < min ? tooShort(min) : value !== null && value.length > max ? tooLong(max) : undefined;
+        return { state: { type, value }, empty: value === null, ...(error ? { error } : {}) };
       }
-      // Other input elements are not rendered by the sandbox page yet, so they send no state (see sandbox/README.md).
-    });
+      case 'static_select':
+      case 'radio_buttons': {
+        const picked = rawString(raw, where);
+        const initial = isObject(element.initial_option) ? element.initial_option : null;
+        const chosen = picked === undefined ? initial : (optionsOf(element).find((o) => o.value === picked) ?? null);
+        return { state: { type, selected_option: chosen ? optionJson(chosen, type === 'radio_buttons') : null }, empty: chosen === null };
+      }
+      case 'checkboxes': {
+        const picked = rawList(raw, where);
+        const options = optionsOf(element);
+        const chosen =
+          picked === undefined
+            ? (Array.isArray(element.initial_options) ? element.initial_options : []).filter(isObject)
+            : [...new Set(picked)].map((v) => options.find((o) => o.value === v)).filter((o): o is Record<string, unknown> => o !== undefined);
+        return { state: { type, selected_options: chosen.map((o) => optionJson(o, true)) }, empty: chosen.length === 0 };
+      }
+      case 'users_select': {
+        const picked = rawString(raw, where);
+        const initial = typeof element.initial_user === 'string' ? element.initial_user : null;
+        const user = picked === undefined ? initial : picked !== null && knownUser(w, picked) ? picked : null;
+        return { state: { type, selected_user: user }, empty: user === null };
+      }
+      case 'multi_users_select': {
+        const picked = rawList(raw, where);
+        const users =
+          picked === undefined
+            ? (Array.isArray(element.initial_users) ? element.initial_users : []).filter((u): u is string => typeof u === 'string')
+            : [...new Set(picked)].filter((id) => knownUser(w, id));
+        const max = typeof element.max_selected_items === 'number' ? element.max_selected_items : Number.POSITIVE_INFINITY;
+        return { state: { type, selected_users: users }, empty: users.length === 0, ...(users.length > max ? { error: tooMany(max) } : {}) };
+      }
+      default:
+        // Other elements are not rendered by the sandbox page yet, so they send no state (see sandbox/README.md).
+        return undefined;
+    }
+  }
+
+  /** Someone the viewer's workspace can pick in a user picker: its people and bots, and those of its shared channels. */
+  function knownUser(w: Workspace, id: string): boolean {
+    return usersSeenIn(w).some((u) => u.id === id);
+  }
+
+  /**
+   * The state Slack would send for the view (every stateful element, in input blocks or not), plus the errors Slack's
+   * own client shows under an input before sending anything.
+   */
+  function formState(w: Workspace, view: StoredView, fields: FormFields): { values: Record<string, Record<string, unknown>>; errors: Record<string, string> } {
+    const values: Record<string, Record<string, unknown>> = {};
+    const errors: Record<string, string> = {};
+    for (const l of elementsOf(view.blocks, view.id)) {
+      if (!STATEFUL.has(String(l.element.type)) || (l.element.type === 'plain_text_input' && !l.input)) continue;
+      const found = elementState(w, l, fields[l.blockId]?.[l.actionId]);
+      if (!found) continue;
+      values[l.blockId] = { ...values[l.blockId], [l.actionId]: found.state };
+      if (!l.input) continue;
+      if (found.empty && !l.optional) errors[l.blockId] = REQUIRED_FIELD;
+      else if (found.error) errors[l.blockId] = found.error;
+    }
     return { values, errors };
+  }
+
+  /** A message's `state.values`: its selects, radio buttons and checkboxes as the person left them (the page says how). */
+  function messageState(w: Workspace, blocks: unknown, seed: string, kept: ButtonRef['state'], changed?: { at: Located; value: FieldValue }) {
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const l of elementsOf(blocks, seed)) {
+      if (l.input || l.element.type === 'button' || !STATEFUL.has(String(l.element.type))) continue;
+      const raw =
+        changed && changed.at.blockIndex === l.blockIndex && changed.at.elementIndex === l.elementIndex
+          ? changed.value
+          : kept?.find((k) => k.blockIndex === l.blockIndex && k.elementIndex === l.elementIndex)?.value;
+      const found = elementState(w, l, raw);
+      if (found) values[l.blockId] = { ...values[l.blockId], [l.actionId]: found.state };
+    }
+    return values;
   }
 
   /** Slack's built-in `/invite @someone`: the way to add the bot to a private channel, as the app's own messages ask. */
@@ -613,7 +779,13 @@ export function createPlatform(options: PlatformOptions): Platform {
 
     stateFor(query) {
       const { viewer, w } = user(query.user);
-      const state: ViewerState = { user: viewer.id, channel: null, thread: null, modals: standIn.openViews(viewer.id), home: standIn.homeView(viewer.id) ?? null };
+      const home = standIn.homeView(viewer.id);
+      // The DM is looked up, not opened: Slack has none until the app writes (or the person opens the Messages tab).
+      const dm = w.channels.get(`D${viewer.id}`);
+      const state: ViewerState = {
+        user: viewer.id, channel: null, thread: null, modals: standIn.openViews(viewer.id).map(viewWithIds), home: home ? viewWithIds(home) : null,
+        appDm: { channel: `D${viewer.id}`, messages: dm ? w.topLevel(dm.id).filter((m) => m.user === w.config.botUserId).map((m) => m.ts) : [] },
+      };
       if (!query.channel) return state;
       const ch = channelFor(viewer, w, query.channel);
       state.channel = {
@@ -706,8 +878,13 @@ export function createPlatform(options: PlatformOptions): Platform {
       if (ref.viewId) {
         const view = ref.viewId === standIn.homeView(viewer.id)?.id ? standIn.homeView(viewer.id) : openView(viewer.id, ref.viewId);
         if (!view) throw new PlatformError(404, `no view ${ref.viewId}`);
-        const button = findButton(view.blocks, ref.blockIndex, ref.elementIndex, view.id);
-        payload = viewBlockActions(ctx, { user: payloadUser(viewer), view, triggerId: standIn.issueTriggerId(viewer.id), button, nowMs });
+        const at = findElement(view.blocks, ref.blockIndex, ref.elementIndex, view.id);
+        const fields: FormFields = { ...ref.values };
+        if (ref.value !== undefined) fields[at.blockId] = { ...fields[at.blockId], [at.actionId]: ref.value };
+        payload = viewBlockActions(ctx, {
+          user: payloadUser(viewer), view: viewWithIds(view), triggerId: standIn.issueTriggerId(viewer.id), button: clicked(w, at, ref.value), nowMs,
+          values: formState(w, view, fields).values,
+        });
       } else {
         const ch = channelFor(viewer, w, ref.channel ?? '');
         const ts = ref.messageTs ?? '';
@@ -726,13 +903,15 @@ export function createPlatform(options: PlatformOptions): Platform {
           threadTs = w.isTopLevel(m) ? undefined : m.thread_ts;
           message = messageJson(w, m, false);
         }
-        const button = findButton(blocks, ref.blockIndex, ref.elementIndex, ts);
+        const at = findElement(blocks, ref.blockIndex, ref.elementIndex, ts);
+        const button = clicked(w, at, ref.value);
         const responseUrl = standIn.newResponseUrl({
           channel: ch.id, user: viewer.id, ...(threadTs ? { threadTs } : {}), ...(ref.isEphemeral ? {} : { messageTs: ts }),
         });
         payload = messageBlockActions(ctx, {
           user: payloadUser(viewer), channel: payloadChannel(ch), message, messageTs: ts, ...(threadTs ? { threadTs } : {}),
           isEphemeral: ref.isEphemeral === true, triggerId: standIn.issueTriggerId(viewer.id), responseUrl, button, nowMs,
+          values: messageState(w, blocks, ts, ref.state, ref.value === undefined ? undefined : { at, value: ref.value }),
         });
       }
       const delivery = await deliver(() => client.interactive(payload));
@@ -767,9 +946,9 @@ export function createPlatform(options: PlatformOptions): Platform {
       const stack = standIn.openViews(viewer.id);
       const view = openView(viewer.id, viewId);
       if (stack.at(-1)?.id !== view.id) throw new PlatformError(409, 'only the top view of the stack can be submitted');
-      const form = formState(view, fields);
+      const form = formState(w, view, fields);
       if (Object.keys(form.errors).length > 0) return { outcome: 'errors', source: 'slack', errors: form.errors };
-      const payload = viewSubmission(ctxOf(w), { user: payloadUser(viewer), view, values: form.values, triggerId: standIn.issueTriggerId(viewer.id) });
+      const payload = viewSubmission(ctxOf(w), { user: payloadUser(viewer), view: viewWithIds(view), values: form.values, triggerId: standIn.issueTriggerId(viewer.id) });
       const delivery = await deliver(() => client.interactive(payload));
       if (failureCode(delivery) || delivery.kind !== 'answered') return { outcome: 'failed', message: TROUBLE };
       const body = isObject(delivery.response.json) ? delivery.response.json : {};
@@ -807,7 +986,7 @@ export function createPlatform(options: PlatformOptions): Platform {
       const isCleared = root?.id === view.id || view.clear_on_close === true;
       standIn.closeView(viewer.id, view.id);
       if (view.notify_on_close === true) {
-        const payload = viewClosed(ctxOf(w), { user: payloadUser(viewer), view, isCleared });
+        const payload = viewClosed(ctxOf(w), { user: payloadUser(viewer), view: viewWithIds(view), isCleared });
         await deliver(() => client.interactive(payload));
       }
     },
@@ -817,7 +996,8 @@ export function createPlatform(options: PlatformOptions): Platform {
       const im = w.openIm(viewer.id);
       // Slack sends no events about an app that is not installed in the workspace (nor one that does not subscribe).
       if (!manifest.botEvents.includes('app_home_opened') || !installed(w)) return { ok: true, sent: false, channel: im.id };
-      const payload = appHomeOpened(ctxOf(w), { userId: viewer.id, channelId: im.id, tab, view: standIn.homeView(viewer.id), nowMs: now() });
+      const home = standIn.homeView(viewer.id);
+      const payload = appHomeOpened(ctxOf(w), { userId: viewer.id, channelId: im.id, tab, view: home ? viewWithIds(home) : undefined, nowMs: now() });
       const delivery = await deliver(() => client.event(payload));
       const error = failureCode(delivery);
       return error ? { ok: false, sent: true, error, channel: im.id } : { ok: true, sent: true, channel: im.id };

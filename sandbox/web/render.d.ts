@@ -17,14 +17,34 @@ export interface ButtonClick {
   target: unknown;
 }
 
+/** An element's state in the page's form: text, an option value or a user id (null for none), or a list of them. */
+export type ElementValue = string | string[] | null;
+
+/** A stateful element outside an input block changed (Slack sends block_actions for it at once). */
+export interface ElementChange {
+  element: Record<string, unknown>;
+  blockIndex: number;
+  /** Index in an actions block, or -1 for a section's accessory. */
+  elementIndex: number;
+  value: ElementValue;
+  target: unknown;
+}
+
 export interface RenderContext {
-  users?: ReadonlyMap<string, { name: string }>;
+  /** People and bots by id; user pickers list the people (`isBot` false or absent). */
+  users?: ReadonlyMap<string, { name: string; isBot?: boolean; deleted?: boolean }>;
   channels?: ReadonlyMap<string, { name: string }>;
   /** Mentions of the viewer are highlighted; dates are shown in the viewer's time zone. */
   viewer?: { id: string; tz?: string };
   /** "today" / "yesterday" and {ago} are relative to this, in ms. */
   now?: number;
   onButton?: (click: ButtonClick) => void;
+  /** A select, radio button or checkbox changed in an actions block or accessory. */
+  onSelect?: (change: ElementChange) => void;
+  /** The state the page keeps for an element outside input blocks; undefined: its initial state. */
+  stateOf?: (blockIndex: number, elementIndex: number) => ElementValue | undefined;
+  /** Makes radio groups' names unique on the page (e.g. the message's ts). */
+  scope?: string;
 }
 
 export interface ZonedParts {
@@ -51,6 +71,11 @@ export function formatSlackDate(epochSec: number, format: string, options?: { ti
 export function formatTime(epochMs: number, timeZone: string | undefined): string;
 export function mrkdwn(text: string, ctx?: RenderContext): Child[];
 export function textObject(obj: unknown, ctx?: RenderContext): Child[];
+export const STATEFUL_ELEMENTS: ReadonlySet<string>;
+export function optionsOf(element: unknown): Array<Record<string, unknown> & { value: string }>;
+export function initialValue(element: unknown): ElementValue | undefined;
+export function pickerPeople(ctx: RenderContext): Array<{ id: string; name: string }>;
+export function elementValue(node: unknown): ElementValue | undefined;
 export function renderBlock(block: unknown, ctx?: RenderContext, index?: number): VNode | null;
 export function renderBlocks(blocks: unknown, ctx?: RenderContext): VNode[];
 export function renderMessageContent(message: { text?: string; blocks?: unknown[] }, ctx?: RenderContext): VNode[];

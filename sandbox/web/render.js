@@ -6,13 +6,13 @@
  */
 
 const TAGS = new Set([
-  'a', 'b', 'blockquote', 'button', 'code', 'del', 'div', 'em', 'hr', 'i', 'input', 'label', 'option', 'pre', 'select',
-  'small', 'span', 'strong', 'textarea',
+  'a', 'b', 'blockquote', 'button', 'code', 'del', 'div', 'em', 'hr', 'i', 'input', 'label', 'optgroup', 'option', 'pre',
+  'select', 'small', 'span', 'strong', 'textarea',
 ]);
 const ATTRS = new Set([
-  'class', 'href', 'title', 'type', 'placeholder', 'rows', 'name', 'value', 'role', 'target', 'rel',
-  'id', 'for', 'tabindex', 'disabled', 'selected', 'aria-label', 'aria-hidden', 'aria-live', 'aria-modal', 'aria-current',
-  'aria-haspopup', 'aria-expanded',
+  'class', 'href', 'title', 'type', 'placeholder', 'rows', 'name', 'value', 'role', 'target', 'rel', 'label',
+  'id', 'for', 'tabindex', 'disabled', 'selected', 'checked', 'aria-label', 'aria-labelledby', 'aria-hidden', 'aria-live',
+  'aria-modal', 'aria-current', 'aria-haspopup', 'aria-expanded',
 ]);
 const SAFE_URL = /^(https?:|mailto:)/i;
 
@@ -286,37 +286,234 @@ function button(element, ctx, blockIndex, elementIndex) {
   return h('button', attrs, textObject(element.text, ctx));
 }
 
-function element(el, ctx, blockIndex, elementIndex) {
+/** Elements whose state Slack keeps and sends: in `view.state.values` on submission, and in `state` with block_actions. */
+export const STATEFUL_ELEMENTS = new Set(['plain_text_input', 'static_select', 'users_select', 'multi_users_select', 'radio_buttons', 'checkboxes']);
+
+/** Every option of a static_select (options, or the options of its groups), radio_buttons or checkboxes. */
+export function optionsOf(el) {
+  const groups = Array.isArray(el?.option_groups) ? el.option_groups.flatMap((g) => (Array.isArray(g?.options) ? g.options : [])) : [];
+  return [...(Array.isArray(el?.options) ? el.options : []), ...groups].filter((o) => o && typeof o === 'object' && typeof o.value === 'string');
+}
+
+/**
+ * The state an element starts with, in the page's own form: text or an option's value or a user id (null for
+ * nothing), or a list for checkboxes and multi-selects. `initial_option(s)` and `initial_user(s)` as the app sent them.
+ */
+export function initialValue(el) {
+  switch (el?.type) {
+    case 'plain_text_input':
+      return typeof el.initial_value === 'string' ? el.initial_value : null;
+    case 'static_select':
+    case 'radio_buttons':
+      return typeof el.initial_option?.value === 'string' ? el.initial_option.value : null;
+    case 'checkboxes':
+      return Array.isArray(el.initial_options) ? el.initial_options.map((o) => o?.value).filter((v) => typeof v === 'string') : [];
+    case 'users_select':
+      return typeof el.initial_user === 'string' ? el.initial_user : null;
+    case 'multi_users_select':
+      return Array.isArray(el.initial_users) ? el.initial_users.filter((v) => typeof v === 'string') : [];
+    default:
+      return undefined;
+  }
+}
+
+/** Who a user picker lists: the people the page knows, in the workspace's order; bots and apps are not offered. */
+export function pickerPeople(ctx) {
+  const out = [];
+  for (const [id, u] of ctx.users ?? []) if (!u?.isBot && !u?.deleted) out.push({ id, name: u?.name ?? id });
+  return out;
+}
+
+/** `max_selected_items` of a multi-select, or Infinity without one. */
+function maxSelected(el) {
+  return Number.isInteger(el.max_selected_items) && el.max_selected_items > 0 ? el.max_selected_items : Infinity;
+}
+
+function choices(el, ctx, place, value, kind) {
+  const chosen = new Set(kind === 'checkbox' ? (Array.isArray(value) ? value : []) : value === null || value === undefined ? [] : [value]);
+  const onChange = place.report
+    ? {
+        change: (event) => {
+          const input = event.currentTarget;
+          place.report(kind === 'checkbox' ? elementValue(input.closest('[data-element]')) : input.value, input);
+        },
+      }
+    : {};
+  return h(
+    'div',
+    {
+      ...place.base, class: `choices choices-${kind}`, role: kind === 'checkbox' ? 'group' : 'radiogroup',
+      ...(place.labelId ? { 'aria-labelledby': place.labelId } : { 'aria-label': el.action_id ?? kind }),
+    },
+    optionsOf(el).map((o) =>
+      h(
+        'label',
+        { class: 'choice' },
+        h('input', { type: kind, name: place.name, value: o.value, ...(chosen.has(o.value) ? { checked: 'checked' } : {}), on: onChange }),
+        h(
+          'span',
+          { class: 'choice-body' },
+          h('span', { class: 'choice-text' }, textObject(o.text, ctx)),
+          o.description ? h('span', { class: 'choice-description' }, textObject(o.description, ctx)) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function selectMenu(el, ctx, place, value, options) {
+  const groups = Array.isArray(el.option_groups) ? el.option_groups.filter((g) => g && typeof g === 'object') : [];
+  const option = (o) => h('option', { value: o.value, ...(o.value === value ? { selected: 'selected' } : {}) }, String(o.text?.text ?? o.value));
+  const placeholder = el.placeholder?.text ?? (el.type === 'users_select' ? 'Select a person' : 'Select an item');
+  return h(
+    'select',
+    {
+      ...place.base, class: 'input select', ...(place.labelId ? {} : { 'aria-label': placeholder }),
+      ...(place.report ? { on: { change: (event) => place.report(event.currentTarget.value === '' ? null : event.currentTarget.value, event.currentTarget) } } : {}),
+    },
+    h('option', { value: '', ...(value === null || value === undefined ? { selected: 'selected' } : {}) }, placeholder),
+    options.map(option),
+    groups.map((g) => h('optgroup', { label: String(g.label?.text ?? '') }, (Array.isArray(g.options) ? g.options : []).map(option))),
+  );
+}
+
+/**
+ * Slack's multi-select of people: the chosen ones as chips (each with a remove button), then a menu of the others.
+ * Picking or removing someone redraws the widget in place; at `max_selected_items` the menu offers nobody more.
+ */
+function multiUsers(el, ctx, place, selected) {
+  const people = pickerPeople(ctx);
+  const nameOf = (id) => ctx.users?.get(id)?.name ?? id;
+  const max = maxSelected(el);
+  const full = selected.length >= max;
+  const remaining = people.filter((p) => !selected.includes(p.id));
+  const redraw = (next, from) => {
+    const root = from.closest('[data-element]');
+    const fresh = toDom(multiUsers(el, ctx, place, next), root.ownerDocument);
+    root.replaceWith(fresh);
+    (fresh.querySelector('select:not([disabled])') ?? fresh.querySelector('.chip-remove'))?.focus();
+    place.report?.(next, fresh);
+  };
+  const placeholder = full ? `Up to ${max}: remove someone to pick another` : (el.placeholder?.text ?? 'Select people');
+  return h(
+    'div',
+    {
+      'data-element': el.type, 'data-block-id': place.base['data-block-id'], 'data-action-id': place.base['data-action-id'], class: 'multi-select',
+      role: 'group', ...(Number.isFinite(max) ? { 'data-max-selected-items': String(max) } : {}),
+      ...(place.labelId ? { 'aria-labelledby': place.labelId } : { 'aria-label': placeholder }),
+    },
+    selected.length > 0
+      ? h(
+          'div',
+          { class: 'chips' },
+          selected.map((id) =>
+            h(
+              'span',
+              { class: 'chip', 'data-value': id, title: id },
+              h('span', { class: 'chip-name' }, nameOf(id)),
+              h('button', { class: 'chip-remove', type: 'button', 'aria-label': `Remove ${nameOf(id)}`, on: { click: (event) => redraw(selected.filter((x) => x !== id), event.currentTarget) } }, '\u00d7'),
+            ),
+          ),
+        )
+      : null,
+    h(
+      'select',
+      {
+        class: 'input select multi-add', ...(place.base.id ? { id: place.base.id } : { 'aria-label': placeholder }),
+        ...(full || remaining.length === 0 ? { disabled: 'disabled' } : {}),
+        on: { change: (event) => event.currentTarget.value && redraw([...selected, event.currentTarget.value], event.currentTarget) },
+      },
+      h('option', { value: '', selected: 'selected' }, placeholder),
+      remaining.map((p) => h('option', { value: p.id }, p.name)),
+    ),
+    Number.isFinite(max) ? h('div', { class: 'multi-limit' }, `${selected.length} of at most ${max}`) : null,
+  );
+}
+
+/**
+ * A stateful element, in an input block (`place.input`) or in an actions block or section accessory. Outside input
+ * blocks a change is reported through `ctx.onSelect`, as Slack sends block_actions for it at once; the page keeps
+ * the state and gives it back through `ctx.stateOf`.
+ */
+function statefulElement(el, ctx, place) {
+  const blockId = String(place.block?.block_id ?? '');
+  const remembered = place.input ? undefined : ctx.stateOf?.(place.blockIndex, place.elementIndex);
+  const value = remembered !== undefined ? remembered : initialValue(el);
+  const full = {
+    ...place,
+    name: `${ctx.scope ?? 'view'}:${place.blockIndex}:${place.elementIndex}`,
+    labelId: place.input ? `label-${blockId}` : undefined,
+    base: { 'data-block-id': blockId, 'data-action-id': el.action_id ?? '', ...(place.input ? { id: `input-${blockId}` } : {}), 'data-element': el.type },
+    report:
+      !place.input && ctx.onSelect
+        ? (next, target) => ctx.onSelect({ element: el, blockIndex: place.blockIndex, elementIndex: place.elementIndex, value: next, target })
+        : undefined,
+  };
+  switch (el.type) {
+    case 'plain_text_input': {
+      if (!place.input) return unsupported(`A ${el.type} element`);
+      const attrs = { ...full.base, class: el.multiline ? 'input input-multiline' : 'input', placeholder: el.placeholder?.text ?? '' };
+      // No maxlength attribute: the browser would cut a longer paste silently. Slack takes the whole text and refuses
+      // it on submit with an error under the input (the platform's form check), leaving the text in place to be shortened.
+      if (typeof el.max_length === 'number') attrs['data-max-length'] = String(el.max_length);
+      if (typeof el.min_length === 'number') attrs['data-min-length'] = String(el.min_length);
+      if (el.multiline) return h('textarea', { ...attrs, rows: '4' }, value ?? '');
+      return h('input', { ...attrs, type: 'text', value: value ?? '' });
+    }
+    case 'static_select':
+      return selectMenu(el, ctx, full, value, Array.isArray(el.options) ? el.options.filter((o) => o && typeof o === 'object') : []);
+    case 'users_select': {
+      const people = pickerPeople(ctx).map((p) => ({ value: p.id, text: { text: p.name } }));
+      // An initial_user the page does not list (another workspace, a bot) is still shown as chosen.
+      if (typeof value === 'string' && !people.some((p) => p.value === value)) people.unshift({ value, text: { text: ctx.users?.get(value)?.name ?? value } });
+      return selectMenu(el, ctx, full, value, people);
+    }
+    case 'multi_users_select':
+      return multiUsers(el, ctx, full, Array.isArray(value) ? value : []);
+    case 'radio_buttons':
+      return choices(el, ctx, full, value, 'radio');
+    case 'checkboxes':
+      return choices(el, ctx, full, value, 'checkbox');
+    default:
+      return unsupported(`A ${el.type} element`);
+  }
+}
+
+/**
+ * What an element rendered by statefulElement holds now, read from the DOM (any DOM: the page's, or a test's): text,
+ * an option value or user id (null for nothing), or a list for checkboxes and multi-selects.
+ */
+export function elementValue(node) {
+  const type = node?.getAttribute?.('data-element') ?? node?.dataset?.element;
+  switch (type) {
+    case 'plain_text_input':
+      return node.value === '' ? null : node.value;
+    case 'static_select':
+    case 'users_select':
+      return node.value === '' ? null : node.value;
+    case 'radio_buttons':
+      return node.querySelector('input:checked')?.value ?? null;
+    case 'checkboxes':
+      return [...node.querySelectorAll('input:checked')].map((input) => input.value);
+    case 'multi_users_select':
+      return [...node.querySelectorAll('.chip[data-value]')].map((chip) => chip.getAttribute('data-value'));
+    default:
+      return undefined;
+  }
+}
+
+function element(el, ctx, block, blockIndex, elementIndex) {
   if (!el || typeof el !== 'object') return null;
   if (el.type === 'button') return button(el, ctx, blockIndex, elementIndex);
   if (el.type === 'image') return h('span', { class: 'image-placeholder', title: el.image_url ?? '' }, el.alt_text ?? 'image');
+  // Slack allows these in actions blocks and as a section's accessory (not plain_text_input, which needs an input block).
+  if (STATEFUL_ELEMENTS.has(el.type) && el.type !== 'plain_text_input') return statefulElement(el, ctx, { block, blockIndex, elementIndex, input: false });
   return unsupported(`A ${el.type} element`);
 }
 
-function inputElement(block, ctx) {
+function inputElement(block, ctx, index) {
   const el = block.element ?? {};
-  const base = { 'data-block-id': block.block_id ?? '', 'data-action-id': el.action_id ?? '', id: `input-${block.block_id ?? ''}` };
-  if (el.type === 'plain_text_input') {
-    const attrs = { ...base, class: el.multiline ? 'input input-multiline' : 'input', placeholder: el.placeholder?.text ?? '' };
-    // No maxlength attribute: the browser would cut a longer paste silently. Slack takes the whole text and refuses it
-    // on submit with an error under the input (the platform's form check), leaving the text in place to be shortened.
-    if (typeof el.max_length === 'number') attrs['data-max-length'] = String(el.max_length);
-    if (typeof el.min_length === 'number') attrs['data-min-length'] = String(el.min_length);
-    if (el.multiline) return h('textarea', { ...attrs, rows: '4' }, el.initial_value ?? '');
-    return h('input', { ...attrs, type: 'text', value: el.initial_value ?? '' });
-  }
-  if (el.type === 'static_select') {
-    const initial = el.initial_option?.value;
-    const groups = Array.isArray(el.option_groups) ? el.option_groups.flatMap((g) => g.options ?? []) : [];
-    const options = [...(Array.isArray(el.options) ? el.options : []), ...groups];
-    const placeholder = h('option', { value: '', ...(initial === undefined ? { selected: 'selected' } : {}) }, el.placeholder?.text ?? 'Select an item');
-    return h(
-      'select',
-      { ...base, class: 'input select' },
-      placeholder,
-      options.map((o) => h('option', { value: o.value, ...(o.value === initial ? { selected: 'selected' } : {}) }, String(o.text?.text ?? o.value))),
-    );
-  }
+  if (STATEFUL_ELEMENTS.has(el.type)) return statefulElement(el, ctx, { block, blockIndex: index, elementIndex: -1, input: true });
   return unsupported(`A ${el.type} input`);
 }
 
@@ -335,7 +532,7 @@ export function renderBlock(block, ctx = {}, index = 0) {
         'div',
         { class: cls },
         h('div', { class: 'section-main' }, main),
-        block.accessory ? h('div', { class: 'section-accessory' }, element(block.accessory, ctx, index, -1)) : null,
+        block.accessory ? h('div', { class: 'section-accessory' }, element(block.accessory, ctx, block, index, -1)) : null,
       );
     }
     case 'context':
@@ -351,13 +548,18 @@ export function renderBlock(block, ctx = {}, index = 0) {
     case 'divider':
       return h('hr', { class: cls });
     case 'actions':
-      return h('div', { class: cls }, (block.elements ?? []).map((e, i) => element(e, ctx, index, i)));
+      return h('div', { class: cls }, (block.elements ?? []).map((e, i) => element(e, ctx, block, index, i)));
     case 'input':
       return h(
         'div',
         { class: cls, 'data-block-id': block.block_id ?? '' },
-        h('label', { class: 'input-label', for: `input-${block.block_id ?? ''}` }, textObject(block.label, ctx), block.optional ? h('span', { class: 'optional' }, ' (optional)') : null),
-        inputElement(block, ctx),
+        h(
+          'label',
+          { class: 'input-label', for: `input-${block.block_id ?? ''}`, id: `label-${block.block_id ?? ''}` },
+          textObject(block.label, ctx),
+          block.optional ? h('span', { class: 'optional' }, ' (optional)') : null,
+        ),
+        inputElement(block, ctx, index),
         block.hint ? h('div', { class: 'input-hint' }, textObject(block.hint, ctx)) : null,
         h('div', { class: 'input-error', 'data-error-for': block.block_id ?? '', role: 'alert', 'aria-live': 'polite' }),
       );
@@ -392,6 +594,11 @@ function setAttribute(el, name, value) {
   }
   if (name === 'selected') {
     el.selected = true;
+    return;
+  }
+  if (name === 'checked') {
+    el.checked = true;
+    el.setAttribute('checked', '');
     return;
   }
   el.setAttribute(name, String(value));

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadRequest, readBody, sendJson, sendText } from '../stand-in/http.ts';
 import { PlatformError } from './platform.ts';
-import type { FormFields, Platform, PlatformChange } from './platform.ts';
+import type { ButtonRef, FieldValue, FormFields, Platform, PlatformChange } from './platform.ts';
 
 export interface WebServerOptions {
   platform: Platform;
@@ -73,20 +73,34 @@ function int(body: Record<string, unknown>, key: string): number {
   return value;
 }
 
+/** An element's state from the page: a string, null, or a list of strings (checkboxes, multi-selects). */
+function fieldValue(v: unknown, where: string): FieldValue {
+  if (typeof v === 'string' || v === null) return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  throw new PlatformError(400, `${where} must be a string, null or a list of strings`);
+}
+
 function formFields(value: unknown): FormFields {
   if (value === undefined) return {};
   if (!isObject(value)) throw new PlatformError(400, 'values must be an object');
   const fields: FormFields = {};
   for (const [blockId, actions] of Object.entries(value)) {
     if (!isObject(actions)) throw new PlatformError(400, `values.${blockId} must be an object`);
-    const entry: Record<string, string | null> = {};
-    for (const [actionId, v] of Object.entries(actions)) {
-      if (typeof v !== 'string' && v !== null) throw new PlatformError(400, `values.${blockId}.${actionId} must be a string or null`);
-      entry[actionId] = v;
-    }
+    const entry: Record<string, FieldValue> = {};
+    for (const [actionId, v] of Object.entries(actions)) entry[actionId] = fieldValue(v, `values.${blockId}.${actionId}`);
     fields[blockId] = entry;
   }
   return fields;
+}
+
+/** The state a message's other elements were left in, by position. */
+function keptState(value: unknown): NonNullable<ButtonRef['state']> {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new PlatformError(400, 'state must be a list');
+  return value.map((entry, i) => {
+    if (!isObject(entry)) throw new PlatformError(400, `state[${i}] must be an object`);
+    return { blockIndex: int(entry, 'blockIndex'), elementIndex: int(entry, 'elementIndex'), value: fieldValue(entry.value, `state[${i}].value`) };
+  });
 }
 
 export function createWebServer(options: WebServerOptions): WebServer {
@@ -156,7 +170,10 @@ export function createWebServer(options: WebServerOptions): WebServer {
           200,
           await platform.clickButton({
             user: str(body, 'user'), blockIndex: int(body, 'blockIndex'), elementIndex: int(body, 'elementIndex'),
-            ...(viewId ? { viewId } : { channel, messageTs, isEphemeral: body.isEphemeral === true }),
+            ...(body.value === undefined ? {} : { value: fieldValue(body.value, 'value') }),
+            ...(viewId
+              ? { viewId, values: formFields(body.values) }
+              : { channel, messageTs, isEphemeral: body.isEphemeral === true, state: keptState(body.state) }),
           }),
         );
       }

@@ -15,7 +15,7 @@ import type { Logger } from '../app/ports.ts';
 import { redactTokens } from './installation-store.ts';
 
 /** The bot scopes requested at install: the same list as manifest.yml's oauth_config.scopes.bot (a test holds them together). */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'channels:join', 'channels:history', 'groups:history', 'channels:read', 'groups:read'] as const;
+export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'channels:join', 'channels:history', 'groups:history', 'channels:read', 'groups:read', 'users:read', 'files:write'] as const;
 
 export const INSTALL_PATH = '/slack/install';
 export const REDIRECT_PATH = '/slack/oauth_redirect';

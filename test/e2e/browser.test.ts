@@ -21,6 +21,11 @@ const SAID = 'Shard by short code & keep hot codes <in memory>';
 const PASTE = `Pasted too much: ${'a design doc '.repeat(250)}`.slice(0, 3001);
 const SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox.png');
 const WORKSPACES_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox-workspaces.png');
+const LIVE_FORM_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox-live-start-form.png');
+const LIVE_SCORECARD_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox-live-scorecard.png');
+const LIVE_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox-live.png');
+/** Kept by the interviewer for the interviewers only: never in the thread nor the summary the candidate reads. */
+const PRIVATE_NOTE = 'Candidate skipped the estimates & never sized storage <ask again>';
 const VIEWPORT = { width: 1440, height: 900 };
 
 const hasChromium = existsSync(CHROMIUM);
@@ -44,6 +49,13 @@ function watchProblems(page: Page): string[] {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   return problems;
+}
+
+/** "Viewing as" another person: the thread pane and any modal of the previous person close. */
+async function viewAs(page: Page, userId: string): Promise<void> {
+  await page.locator('#user-select').selectOption(userId);
+  await expect.poll(() => page.locator('#user-select').inputValue()).toBe(userId);
+  await page.locator('#thread-pane').waitFor({ state: 'hidden' });
 }
 
 /** A PNG of the whole viewport was written: its signature and, from the IHDR chunk, its size. */
@@ -212,6 +224,196 @@ describe('the sandbox page in Chromium', () => {
       }
     },
     60_000,
+  );
+
+  it.skipIf(skip)(
+    skip
+      ? `runs a live interview in the browser (skipped: ${CHROMIUM} not found)`
+      : 'runs a live interview: the start form\u2019s pickers, the private nudge in the thread for the interviewer only, a note for the interviewers via radio buttons, a scorecard with checkboxes and radio buttons, a self-assessment, and the summary without the private note',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mockdesign-e2e-live-'));
+      const output: string[] = [];
+      const sandbox = await startSandbox({ port: 0, databaseUrl: join(dir, 'sandbox.db'), log: (line) => output.push(line) });
+      const { standIn } = sandbox;
+      // dave is not in #general: an interviewer outside the channel gets the nudges as DMs from the app.
+      standIn.workspace.channels.get('C0GENERAL')?.members.delete('U0DAVE');
+      let browser: Browser | undefined;
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+        const page = await browser.newPage({ viewport: VIEWPORT });
+        const problems = watchProblems(page);
+        await page.goto(sandbox.url);
+        await page.locator('.live.on').waitFor();
+        await page.locator('[data-channel="C0GENERAL"]').click();
+        await expect.poll(() => page.locator('#user-select').inputValue()).toBe('U0ALICE');
+
+        // The host: `/mockdesign start` alone opens the start form.
+        await typeInComposer(page, '/mockdesign start');
+        const form = page.getByRole('dialog', { name: 'Start a mock interview' });
+        await form.waitFor();
+        expect(await form.locator('.unsupported').count()).toBe(0);
+        await form.getByText('Each comes with a brief, the scale to assume, and probes for the interviewers.').waitFor();
+        // The prompt bank: "any prompt" and 27 prompts in one menu.
+        const prompt = form.getByLabel('Or a prompt from the bank');
+        expect(await prompt.locator('option').count()).toBe(29);
+        await prompt.selectOption({ label: 'URL shortener' });
+        // The people pickers list the workspace's people, not the bot.
+        const candidate = form.getByLabel('Candidate');
+        expect(await candidate.locator('option').allInnerTexts()).toEqual(['Who is interviewed', 'alice', 'bob', 'carol', 'dave']);
+        await candidate.selectOption({ label: 'carol' });
+        const interviewers = form.locator('[data-element="multi_users_select"][data-block-id="start_interviewers"]');
+        const addInterviewer = form.getByRole('combobox', { name: 'Interviewers' });
+        for (const name of ['dave', 'carol', 'bob']) {
+          await addInterviewer.selectOption({ label: name });
+          await interviewers.locator('.chip', { hasText: name }).waitFor();
+        }
+        // Picked people leave the menu; removing one puts them back.
+        expect(await addInterviewer.locator('option').allInnerTexts()).toEqual(['Select people', 'alice']);
+        await interviewers.getByRole('button', { name: 'Remove carol' }).click();
+        await interviewers.locator('.chip', { hasText: 'carol' }).waitFor({ state: 'detached' });
+        expect(await interviewers.locator('.chip-name').allInnerTexts()).toEqual(['dave', 'bob']);
+        expect(await addInterviewer.locator('option').allInnerTexts()).toEqual(['Select people', 'alice', 'carol']);
+        await form.getByLabel('Level').selectOption({ label: 'Senior' });
+        // The plan keeps its initial option, the method's 45 minutes: the session is ended by hand below.
+        expect(await form.getByLabel('Plan', { exact: true }).inputValue()).toBe('standard');
+        await page.mouse.move(0, 0);
+        mkdirSync(resolve(LIVE_FORM_SCREENSHOT, '..'), { recursive: true });
+        await page.screenshot({ path: LIVE_FORM_SCREENSHOT });
+        expectScreenshot(LIVE_FORM_SCREENSHOT);
+        await form.getByRole('button', { name: 'Start' }).click();
+        await form.waitFor({ state: 'detached' });
+
+        const root = page.locator('#message-list .message', { hasText: 'Mock system design: URL shortener' });
+        await root.getByRole('button', { name: 'Score' }).waitFor();
+        const intro = await root.locator('.block-section').first().innerText();
+        expect(intro).toContain('Host @alice');
+        expect(intro).toContain('Candidate @carol');
+        expect(intro).toContain('Interviewers @dave, @bob');
+        expect(intro).toContain('Level: Senior');
+
+        // The interviewer sees the private nudge in the thread, marked as only for them.
+        await viewAs(page, 'U0BOB');
+        await root.locator('.replies').click();
+        const thread = page.locator('#thread-list');
+        const nudge = thread.locator('.message.ephemeral', { hasText: 'For interviewers' });
+        await nudge.getByText('Only visible to you').waitFor({ timeout: 15_000 });
+        expect(await nudge.innerText()).toContain('Requirements & scope');
+        // Not in the channel itself.
+        expect(await page.locator('#message-list .message.ephemeral', { hasText: 'For interviewers' }).count()).toBe(0);
+
+        // dave, outside the channel, gets it in his DM with the app: the sidebar says so, the Messages tab shows it.
+        await viewAs(page, 'U0DAVE');
+        expect(await page.locator('[data-channel="C0GENERAL"]').count()).toBe(0);
+        const app = page.locator('[data-app]');
+        await app.locator('.unread-badge', { hasText: /^1$/ }).waitFor({ timeout: 15_000 });
+        await app.click();
+        await page.getByRole('tab', { name: 'Messages' }).waitFor();
+        const dm = page.locator('#message-list .message', { hasText: 'For interviewers' });
+        await dm.waitFor();
+        expect(await dm.innerText()).toContain('Requirements & scope');
+        expect(await dm.getAttribute('data-ephemeral')).toBeNull();
+        await app.locator('.unread-badge').waitFor({ state: 'detached' });
+
+        // The candidate sees the thread without it.
+        await viewAs(page, 'U0CAROL');
+        await page.locator('[data-channel="C0GENERAL"]').click();
+        await root.locator('.replies').click();
+        await thread.locator('.block-header', { hasText: 'Phase 1 of 4' }).waitFor();
+        expect(await thread.locator('.message.ephemeral').count()).toBe(0);
+        expect(await page.locator('.message', { hasText: 'For interviewers' }).count()).toBe(0);
+
+        // The interviewer keeps a note for the interviewers only, with the note form's radio buttons.
+        await viewAs(page, 'U0BOB');
+        await root.getByRole('button', { name: 'Add note' }).click();
+        const noteForm = page.getByRole('dialog', { name: 'Add a note' });
+        await noteForm.waitFor();
+        const visibility = noteForm.getByRole('radiogroup', { name: 'Visible to' });
+        expect(await visibility.getByRole('radio', { name: /^Everyone/ }).isChecked()).toBe(true);
+        await visibility.getByRole('radio', { name: /^Interviewers only/ }).check();
+        await noteForm.locator('textarea').fill(PRIVATE_NOTE);
+        await noteForm.getByRole('button', { name: 'Save' }).click();
+        await noteForm.waitFor({ state: 'detached' });
+        await page.locator('.message.ephemeral', { hasText: 'for the interviewers only' }).waitFor();
+
+        // The interviewer's scorecard: scores, a red flag (checkbox) and a recommendation (radio buttons).
+        await root.getByRole('button', { name: 'Score' }).click();
+        const card = page.getByRole('dialog', { name: 'Scorecard' });
+        await card.waitFor();
+        expect(await card.locator('.unsupported').count()).toBe(0);
+        await card.locator('#input-score_requirements_block').selectOption('2');
+        await card.locator('#input-score_estimation_block').selectOption('1');
+        await card.locator('#input-score_high_level_block').selectOption('3');
+        await card.getByRole('checkbox', { name: 'No numbers' }).check();
+        await card.getByRole('radio', { name: /^Almost there/ }).check();
+        await card.getByLabel('Top strengths').fill('Clear API and data model');
+        await card.getByRole('radio', { name: /^Almost there/ }).scrollIntoViewIfNeeded();
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: LIVE_SCORECARD_SCREENSHOT });
+        expectScreenshot(LIVE_SCORECARD_SCREENSHOT);
+        await card.getByRole('button', { name: 'Submit' }).click();
+        await card.waitFor({ state: 'detached' });
+        await page.locator('.message.ephemeral', { hasText: 'Your scorecard for' }).waitFor();
+
+        // The candidate's self-assessment: the same rubric, no red flags or recommendation.
+        await viewAs(page, 'U0CAROL');
+        await root.getByRole('button', { name: 'Score' }).click();
+        const self = page.getByRole('dialog', { name: 'Self-assessment' });
+        await self.waitFor();
+        expect(await self.getByRole('checkbox').count()).toBe(0);
+        expect(await self.getByRole('radio').count()).toBe(0);
+        await self.locator('#input-score_requirements_block').selectOption('3');
+        await self.locator('#input-score_estimation_block').selectOption('2');
+        await self.getByRole('button', { name: 'Submit' }).click();
+        await self.waitFor({ state: 'detached' });
+        await page.locator('.message.ephemeral', { hasText: 'Your self-assessment for' }).waitFor();
+
+        // The host ends the session.
+        await viewAs(page, 'U0ALICE');
+        await root.getByRole('button', { name: 'End session' }).click();
+        const confirm = page.getByRole('alertdialog', { name: 'End the session?' });
+        await confirm.getByRole('button', { name: 'End it' }).click();
+        await root.getByRole('button', { name: 'Score' }).waitFor({ state: 'detached' });
+
+        // The candidate reads the summary: the scorecard is there, the private note is not.
+        await viewAs(page, 'U0CAROL');
+        await root.locator('.replies').click();
+        const summary = thread.locator('.message').filter({ has: page.locator('.block-header', { hasText: /^Summary$/ }) });
+        await summary.waitFor({ timeout: 15_000 });
+        const summaryText = await summary.innerText();
+        expect(summaryText).toContain('Scorecard');
+        expect(summaryText).toContain('self-assessment by @carol');
+        expect(summaryText).toContain('No numbers \u00d71');
+        expect(summaryText).toContain('Almost there 1');
+        expect(summaryText).not.toContain('Candidate skipped the estimates');
+        expect(await thread.innerText()).not.toContain('Candidate skipped the estimates');
+        expect(await thread.locator('.message.ephemeral').count()).toBe(0);
+        await page.mouse.move(0, 0);
+        await page.screenshot({ path: LIVE_SCREENSHOT });
+        expectScreenshot(LIVE_SCREENSHOT);
+
+        await viewAs(page, 'U0BOB');
+        await root.locator('.replies').click();
+        const kept = thread.locator('.message.ephemeral', { hasText: 'the notes you kept for yourselves' });
+        await kept.getByText('Only visible to you').waitFor();
+        expect(await kept.innerText()).toContain(PRIVATE_NOTE);
+        // Nothing the candidate was sent, in the thread or anywhere, holds the private note.
+        const rootTs = standIn.messages('C0GENERAL').find((m) => m.text.includes('URL shortener') && m.bot_id)?.ts;
+        expect(standIn.ephemerals().find((e) => e.user === 'U0BOB' && e.text.includes('private notes'))?.thread_ts).toBe(rootTs);
+        const toCarol = [
+          ...standIn.ephemerals().filter((e) => e.user === 'U0CAROL'),
+          ...standIn.allMessages().filter((m) => m.channel === 'C0GENERAL' || m.channel === 'DU0CAROL'),
+        ];
+        expect(toCarol.filter((m) => JSON.stringify(m).includes('Candidate skipped'))).toEqual([]);
+        expect(problems).toEqual([]);
+      } catch (error) {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last app lines ---\n${output.slice(-15).join('\n')}`, { cause: error });
+      } finally {
+        await browser?.close();
+        await sandbox.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
   );
 
   it.skipIf(skip)(

@@ -61,6 +61,18 @@ async function startFakeApp(): Promise<string> {
   return `http://127.0.0.1:${(app.address() as AddressInfo).port}/slack/events`;
 }
 
+/** A Web API call as the app makes it, with the bot token; the answer must be ok. */
+async function callApi(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await fetch(`${standIn.apiUrl}${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${standIn.botToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(args),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  expect(json, `${method}: ${JSON.stringify(json)}`).toMatchObject({ ok: true });
+  return json;
+}
+
 async function openModal(user: string, view: Record<string, unknown>): Promise<StoredView> {
   const res = await fetch(`${standIn.apiUrl}views.open`, {
     method: 'POST',
@@ -371,6 +383,205 @@ describe('modals', () => {
     await platform.closeView('U0BOB', view.id);
     expect(standIn.openViews('U0BOB')).toEqual([]);
     expect(received[0]?.body).toMatchObject({ type: 'view_closed', is_cleared: true, view: { id: view.id }, user: { id: 'U0BOB' } });
+  });
+});
+
+const text = (t: string) => ({ type: 'plain_text', text: t });
+const opt = (t: string, value: string, description?: string) => ({ text: text(t), value, ...(description ? { description: text(description) } : {}) });
+const VISIBILITY = [opt('Everyone', 'everyone'), opt('Interviewers only', 'interviewers', 'never the candidate')];
+const FLAGS = [opt('No numbers', 'no_numbers'), opt('Defensive', 'defensive'), opt('Single option only', 'single_option')];
+
+/** A form with every selection element the app uses, each required unless said otherwise. */
+const PICKERS_VIEW = {
+  type: 'modal',
+  callback_id: 'pickers',
+  title: text('Pickers'),
+  submit: text('Save'),
+  blocks: [
+    { type: 'input', block_id: 'vis', label: text('Visible to'), element: { type: 'radio_buttons', action_id: 'vis', options: VISIBILITY } },
+    { type: 'input', block_id: 'flags', label: text('Red flags'), element: { type: 'checkboxes', action_id: 'flags', options: FLAGS } },
+    { type: 'input', block_id: 'cand', label: text('Candidate'), element: { type: 'users_select', action_id: 'cand' } },
+    { type: 'input', block_id: 'panel', label: text('Interviewers'), element: { type: 'multi_users_select', action_id: 'panel', max_selected_items: 2 } },
+    { type: 'input', block_id: 'obs', optional: true, label: text('Observers'), element: { type: 'multi_users_select', action_id: 'obs' } },
+  ],
+};
+
+describe('selection elements in modals', () => {
+  it('sends view_submission state exactly as Slack shapes it for radio buttons, checkboxes and user pickers', async () => {
+    const view = await openModal('U0ALICE', PICKERS_VIEW);
+    const fields = { vis: { vis: 'interviewers' }, flags: { flags: ['defensive', 'no_numbers'] }, cand: { cand: 'U0CAROL' }, panel: { panel: ['U0BOB', 'U0DAVE'] } };
+    expect(await platform.submitView('U0ALICE', view.id, fields)).toEqual({ outcome: 'closed' });
+    expect((received[0]?.body as { view: { state: unknown } }).view.state).toEqual({
+      values: {
+        vis: { vis: { type: 'radio_buttons', selected_option: { text: text('Interviewers only'), value: 'interviewers', description: text('never the candidate') } } },
+        flags: { flags: { type: 'checkboxes', selected_options: [{ text: text('Defensive'), value: 'defensive' }, { text: text('No numbers'), value: 'no_numbers' }] } },
+        cand: { cand: { type: 'users_select', selected_user: 'U0CAROL' } },
+        panel: { panel: { type: 'multi_users_select', selected_users: ['U0BOB', 'U0DAVE'] } },
+        // Left empty: an optional multi-select sends an empty list, never a missing key.
+        obs: { obs: { type: 'multi_users_select', selected_users: [] } },
+      },
+    });
+  });
+
+  it('refuses required selections left empty and more people than max_selected_items, under the input, sending nothing', async () => {
+    const view = await openModal('U0ALICE', PICKERS_VIEW);
+    expect(await platform.submitView('U0ALICE', view.id, { flags: { flags: [] }, cand: { cand: null }, panel: { panel: ['U0BOB', 'U0CAROL', 'U0DAVE'] } })).toEqual({
+      outcome: 'errors', source: 'slack',
+      errors: { vis: 'Please complete this required field.', flags: 'Please complete this required field.', cand: 'Please complete this required field.', panel: 'Select no more than 2.' },
+    });
+    expect(received).toEqual([]);
+    // Ids of nobody the workspace knows are not picked (Slack's pickers list only real people), nor twice the same one.
+    expect(await platform.submitView('U0ALICE', view.id, { vis: { vis: 'nope' }, flags: { flags: ['no_numbers'] }, cand: { cand: 'U0NOBODY' }, panel: { panel: ['U0BOB', 'U0BOB'] } })).toEqual({
+      outcome: 'errors', source: 'slack', errors: { vis: 'Please complete this required field.', cand: 'Please complete this required field.' },
+    });
+    // A list where one value belongs (or the reverse) is a broken page, not a person's mistake.
+    await expect(platform.submitView('U0ALICE', view.id, { vis: { vis: ['everyone'] } })).rejects.toMatchObject({ status: 400 });
+    await expect(platform.submitView('U0ALICE', view.id, { flags: { flags: 'no_numbers' } })).rejects.toMatchObject({ status: 400 });
+    expect(received).toEqual([]);
+  });
+
+  it('honours initial_option(s) and initial_user(s) for what the page does not send', async () => {
+    const view = await openModal('U0BOB', {
+      ...PICKERS_VIEW,
+      blocks: [
+        { ...PICKERS_VIEW.blocks[0], element: { ...PICKERS_VIEW.blocks[0]?.element, initial_option: VISIBILITY[0] } },
+        { ...PICKERS_VIEW.blocks[1], element: { ...PICKERS_VIEW.blocks[1]?.element, initial_options: [FLAGS[2]] } },
+        { ...PICKERS_VIEW.blocks[2], element: { ...PICKERS_VIEW.blocks[2]?.element, initial_user: 'U0CAROL' } },
+        { ...PICKERS_VIEW.blocks[3], element: { ...PICKERS_VIEW.blocks[3]?.element, initial_users: ['U0ALICE'] } },
+      ],
+    });
+    expect(await platform.submitView('U0BOB', view.id, {})).toEqual({ outcome: 'closed' });
+    expect((received[0]?.body as { view: { state: unknown } }).view.state).toEqual({
+      values: {
+        vis: { vis: { type: 'radio_buttons', selected_option: { text: text('Everyone'), value: 'everyone' } } },
+        flags: { flags: { type: 'checkboxes', selected_options: [{ text: text('Single option only'), value: 'single_option' }] } },
+        cand: { cand: { type: 'users_select', selected_user: 'U0CAROL' } },
+        panel: { panel: { type: 'multi_users_select', selected_users: ['U0ALICE'] } },
+      },
+    });
+  });
+
+  it('gives the page every block and element an id, and sends the state of elements outside input blocks too', async () => {
+    const view = await openModal('U0ALICE', {
+      type: 'modal', title: text('Mixed'), submit: text('Save'),
+      blocks: [
+        { type: 'section', text: text('Level'), accessory: { type: 'static_select', options: [opt('Mid', 'mid'), opt('Senior', 'senior')], initial_option: opt('Mid', 'mid') } },
+        { type: 'input', label: text('Note'), element: { type: 'plain_text_input' } },
+      ],
+    });
+    const [shown] = platform.stateFor({ user: 'U0ALICE' }).modals;
+    const blocks = (shown?.blocks ?? []) as Array<{ block_id: string; accessory?: { action_id: string }; element?: { action_id: string } }>;
+    expect(blocks.every((b) => typeof b.block_id === 'string' && b.block_id !== '')).toBe(true);
+    const [section, input] = blocks;
+    expect(section?.accessory?.action_id).toMatch(/./);
+    // The ids are stable: the page sends them back and the platform finds the same elements.
+    expect(platform.stateFor({ user: 'U0ALICE' }).modals[0]?.blocks).toEqual(shown?.blocks);
+    const fields = { [input?.block_id ?? '']: { [input?.element?.action_id ?? '']: 'cache it' }, [section?.block_id ?? '']: { [section?.accessory?.action_id ?? '']: 'senior' } };
+    expect(await platform.submitView('U0ALICE', view.id, fields)).toEqual({ outcome: 'closed' });
+    const sent = received[0]?.body as { view: { blocks: unknown[]; state: { values: Record<string, Record<string, unknown>> } } };
+    expect(sent.view.state.values).toEqual({
+      [section?.block_id ?? '']: { [section?.accessory?.action_id ?? '']: { type: 'static_select', selected_option: { text: text('Senior'), value: 'senior' } } },
+      [input?.block_id ?? '']: { [input?.element?.action_id ?? '']: { type: 'plain_text_input', value: 'cache it' } },
+    });
+    expect(sent.view.blocks).toEqual(shown?.blocks);
+  });
+
+  it('sends block_actions for a radio button changed in a modal\u2019s actions block, with the whole view\u2019s state', async () => {
+    const view = await openModal('U0ALICE', {
+      type: 'modal', title: text('Live'), submit: text('Save'),
+      blocks: [
+        { type: 'actions', block_id: 'choose', elements: [{ type: 'radio_buttons', action_id: 'vis', options: VISIBILITY, initial_option: VISIBILITY[0] }] },
+        { type: 'input', block_id: 'who', label: text('Who'), element: { type: 'users_select', action_id: 'who' } },
+      ],
+    });
+    expect(await platform.clickButton({ user: 'U0ALICE', viewId: view.id, blockIndex: 0, elementIndex: 0, value: 'interviewers', values: { who: { who: 'U0BOB' } } })).toEqual({
+      ok: true, status: 200,
+    });
+    const payload = received[0]?.body as Record<string, unknown>;
+    expect(payload).toMatchObject({ type: 'block_actions', container: { type: 'view', view_id: view.id } });
+    expect(payload.actions).toEqual([
+      {
+        type: 'radio_buttons', action_id: 'vis', block_id: 'choose', selected_option: { text: text('Interviewers only'), value: 'interviewers', description: text('never the candidate') },
+        initial_option: VISIBILITY[0], action_ts: expect.stringMatching(/^\d{10}\.\d{6}$/),
+      },
+    ]);
+    expect((payload.view as { state: unknown }).state).toEqual({
+      values: {
+        choose: { vis: { type: 'radio_buttons', selected_option: { text: text('Interviewers only'), value: 'interviewers', description: text('never the candidate') } } },
+        who: { who: { type: 'users_select', selected_user: 'U0BOB' } },
+      },
+    });
+    await expect(platform.clickButton({ user: 'U0ALICE', viewId: view.id, blockIndex: 0, elementIndex: 0 })).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('selection elements in messages', () => {
+  it('sends block_actions at once for a select, checkboxes or user picker in a message, with the message\u2019s state', async () => {
+    const blocks = [
+      { type: 'section', block_id: 'lvl', text: text('Level'), accessory: { type: 'static_select', action_id: 'level', options: [opt('Mid', 'mid'), opt('Senior', 'senior')] } },
+      {
+        type: 'actions', block_id: 'row',
+        elements: [
+          { type: 'checkboxes', action_id: 'flags', options: FLAGS },
+          { type: 'multi_users_select', action_id: 'panel', initial_users: ['U0BOB'] },
+          { type: 'button', action_id: 'go', text: text('Go') },
+        ],
+      },
+    ];
+    const m = standIn.workspace.addMessage({ channel: 'C0GENERAL', ts: standIn.workspace.nextTs(), user: 'U0BOT', bot_id: 'B0BOT', text: 'pick', blocks });
+    const ref = { user: 'U0CAROL', channel: 'C0GENERAL', messageTs: m.ts };
+    await platform.clickButton({ ...ref, blockIndex: 0, elementIndex: -1, value: 'senior' });
+    await platform.clickButton({ ...ref, blockIndex: 1, elementIndex: 0, value: ['no_numbers'], state: [{ blockIndex: 0, elementIndex: -1, value: 'senior' }] });
+    await platform.clickButton({ ...ref, blockIndex: 1, elementIndex: 2, state: [{ blockIndex: 0, elementIndex: -1, value: 'senior' }, { blockIndex: 1, elementIndex: 0, value: ['no_numbers'] }] });
+    const [level, flags, go] = received.map((r) => r.body);
+    expect(level).toMatchObject({
+      type: 'block_actions', container: { type: 'message', message_ts: m.ts },
+      actions: [{ type: 'static_select', action_id: 'level', block_id: 'lvl', selected_option: { text: text('Senior'), value: 'senior' } }],
+      state: {
+        values: {
+          lvl: { level: { type: 'static_select', selected_option: { text: text('Senior'), value: 'senior' } } },
+          row: { flags: { type: 'checkboxes', selected_options: [] }, panel: { type: 'multi_users_select', selected_users: ['U0BOB'] } },
+        },
+      },
+    });
+    expect(flags).toMatchObject({
+      actions: [{ type: 'checkboxes', action_id: 'flags', block_id: 'row', selected_options: [{ text: text('No numbers'), value: 'no_numbers' }] }],
+      state: { values: { lvl: { level: { selected_option: { value: 'senior' } } }, row: { flags: { selected_options: [{ value: 'no_numbers' }] } } } },
+    });
+    // A button click carries the state the person left the message's other elements in.
+    expect(go).toMatchObject({
+      actions: [{ type: 'button', action_id: 'go' }],
+      state: { values: { lvl: { level: { selected_option: { value: 'senior' } } }, row: { flags: { selected_options: [{ value: 'no_numbers' }] }, panel: { selected_users: ['U0BOB'] } } } },
+    });
+    // A plain_text_input is not interactive outside an input block, and nothing is at a made-up place.
+    await expect(platform.clickButton({ ...ref, blockIndex: 1, elementIndex: 5, value: 'x' })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('private messages from the app', () => {
+  it('shows an ephemeral posted in a thread in that thread, to its recipient only, and never in the channel', async () => {
+    const root = standIn.postAsUser('U0ALICE', 'C0GENERAL', 'session root');
+    await callApi('chat.postEphemeral', { channel: 'C0GENERAL', user: 'U0BOB', thread_ts: root.ts, text: 'For interviewers: listen for numbers' });
+    const bob = platform.stateFor({ user: 'U0BOB', channel: 'C0GENERAL', thread: root.ts });
+    expect(bob.thread?.ephemerals).toEqual([expect.objectContaining({ from: 'app', thread_ts: root.ts, text: 'For interviewers: listen for numbers' })]);
+    expect(bob.channel?.ephemerals).toEqual([]);
+    for (const user of ['U0ALICE', 'U0CAROL']) {
+      const other = platform.stateFor({ user, channel: 'C0GENERAL', thread: root.ts });
+      expect(other.thread?.ephemerals, user).toEqual([]);
+      expect(other.channel?.ephemerals, user).toEqual([]);
+    }
+  });
+
+  it('shows a DM from the app in the person\u2019s DM with it, and lists the app\u2019s messages there for the unread badge', async () => {
+    expect(platform.stateFor({ user: 'U0DAVE' }).appDm).toEqual({ channel: 'DU0DAVE', messages: [] });
+    const sent = await callApi('chat.postMessage', { channel: 'U0DAVE', text: 'A nudge for you (not in the channel)' });
+    const dave = platform.stateFor({ user: 'U0DAVE', channel: 'DU0DAVE' });
+    expect(dave.channel?.info).toMatchObject({ id: 'DU0DAVE', isIm: true, imUser: 'U0DAVE' });
+    expect(dave.channel?.messages.map((m) => m.text)).toEqual(['A nudge for you (not in the channel)']);
+    expect(dave.appDm).toEqual({ channel: 'DU0DAVE', messages: [sent.ts] });
+    // Nobody else sees it, nor has a DM with it.
+    await expect(async () => platform.stateFor({ user: 'U0CAROL', channel: 'DU0DAVE' })).rejects.toMatchObject({ status: 403 });
+    expect(platform.stateFor({ user: 'U0CAROL' }).appDm.messages).toEqual([]);
   });
 });
 

@@ -2,8 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   decodeEntities,
+  elementValue,
   formatSlackDate,
+  initialValue,
   mrkdwn,
+  pickerPeople,
   renderBlock,
   renderBlocks,
   renderMessageContent,
@@ -11,7 +14,12 @@ import {
   toHtml,
   toText,
 } from '../../sandbox/web/render.js';
-import type { RenderContext, VNode } from '../../sandbox/web/render.js';
+import type { Child, ElementChange, RenderContext, VNode } from '../../sandbox/web/render.js';
+import { PROMPTS } from '../../src/domain/prompts.ts';
+import { RECOMMENDATIONS, RED_FLAGS, RUBRIC } from '../../src/domain/scorecard.ts';
+import { renderNoteModal } from '../../src/slack/views/note-modal.ts';
+import { renderScorecardModal } from '../../src/slack/views/scorecard-modal.ts';
+import { renderStartModal } from '../../src/slack/views/start-modal.ts';
 
 const users = new Map([
   ['U0ALICE', { name: 'alice' }],
@@ -162,7 +170,8 @@ describe('Block Kit', () => {
     ];
     const out = toHtml(renderBlocks(blocks, ctx));
     expect(out).toContain('<option value="question" selected="selected">Question</option>');
-    expect(out).toContain('<select data-block-id="kind_block" data-action-id="kind" id="input-kind_block" class="input select">');
+    expect(out).toContain('<select data-block-id="kind_block" data-action-id="kind" id="input-kind_block" data-element="static_select" class="input select">');
+    expect(out).toContain('<label class="input-label" for="input-kind_block" id="label-kind_block">Kind</label>');
     // The limit is data for the page, not the HTML maxlength attribute, which would cut a longer paste silently.
     expect(out).toContain('placeholder="e.g. &lt;cache&gt;" data-max-length="3000" rows="4"');
     expect(out).not.toMatch(/maxlength|minlength/);
@@ -193,6 +202,273 @@ describe('Block Kit', () => {
   it('falls back to the message text when there are no blocks', () => {
     expect(toText(renderMessageContent({ text: 'hi <@U0BOB>' }, ctx))).toBe('hi @bob');
     expect(toText(renderMessageContent({ text: 'ignored', blocks: [{ type: 'divider' }] }, ctx))).toBe('');
+  });
+});
+
+/** Every node of a tree, depth first. */
+function nodes(node: Child | Child[]): VNode[] {
+  if (Array.isArray(node)) return node.flatMap(nodes);
+  if (typeof node === 'string') return [];
+  return [node, ...node.children.flatMap(nodes)];
+}
+
+const find = (tree: Child | Child[], test: (n: VNode) => boolean): VNode | undefined => nodes(tree).find(test);
+const all = (tree: Child | Child[], test: (n: VNode) => boolean): VNode[] => nodes(tree).filter(test);
+const plainText = (text: string) => ({ type: 'plain_text', text });
+const option = (text: string, value: string, description?: string) => ({ text: plainText(text), value, ...(description ? { description: plainText(description) } : {}) });
+/** The page's users: people, and a bot the pickers must not offer. */
+const people = new Map<string, { name: string; isBot?: boolean }>([
+  ['U0ALICE', { name: 'alice' }],
+  ['U0BOB', { name: 'bob' }],
+  ['U0CAROL', { name: 'carol' }],
+  ['U0BOT', { name: 'mockdesign', isBot: true }],
+  ['U0DAVE', { name: 'dave' }],
+]);
+const pickerCtx: RenderContext = { ...ctx, users: people };
+
+describe('Block Kit selection elements', () => {
+  it('renders radio_buttons as a labelled radio group, with initial_option checked and descriptions under the options', () => {
+    const block = {
+      type: 'input', block_id: 'visibility_block', label: plainText('Visible to'),
+      element: {
+        type: 'radio_buttons', action_id: 'visibility',
+        options: [option('Everyone', 'everyone'), { text: { type: 'mrkdwn', text: '*Interviewers* only' }, value: 'interviewers', description: plainText('never the candidate') }],
+        initial_option: option('Everyone', 'everyone'),
+      },
+    };
+    const tree = renderBlock(block, ctx, 3) as VNode;
+    const group = find(tree, (n) => n.attrs.role === 'radiogroup');
+    expect(group?.attrs).toMatchObject({
+      'data-element': 'radio_buttons', 'data-block-id': 'visibility_block', 'data-action-id': 'visibility', id: 'input-visibility_block', 'aria-labelledby': 'label-visibility_block',
+    });
+    const radios = all(tree, (n) => n.tag === 'input');
+    expect(radios.map((r) => [r.attrs.type, r.attrs.value, r.attrs.checked ?? null])).toEqual([
+      ['radio', 'everyone', 'checked'],
+      ['radio', 'interviewers', null],
+    ]);
+    // One group: one name, unique on the page (ctx.scope tells messages and modals apart).
+    expect(new Set(radios.map((r) => r.attrs.name)).size).toBe(1);
+    expect(radios[0]?.attrs.name).not.toBe((find(renderBlock(block, { ...ctx, scope: 'other' }, 3) as VNode, (n) => n.tag === 'input') as VNode).attrs.name);
+    // Option texts follow their type (mrkdwn formatted), descriptions sit under them.
+    expect(toHtml(tree)).toContain('<span class="choice-text"><strong>Interviewers</strong> only</span><span class="choice-description">never the candidate</span>');
+    expect(toText(tree)).not.toContain('not shown in the sandbox');
+  });
+
+  it('renders a static_select’s option_groups as groups of the menu, its initial_option chosen inside one', () => {
+    const block = {
+      type: 'input', block_id: 'kind', label: plainText('Kind'),
+      element: {
+        type: 'static_select', action_id: 'kind', initial_option: option('API', 'api'),
+        option_groups: [
+          { label: plainText('Design'), options: [option('Component', 'component'), option('API', 'api')] },
+          { label: plainText('Talk'), options: [option('Question', 'question')] },
+        ],
+      },
+    };
+    const out = toHtml(renderBlock(block, ctx) as VNode);
+    expect(out).toContain(
+      '<optgroup label="Design"><option value="component">Component</option><option value="api" selected="selected">API</option></optgroup>' +
+        '<optgroup label="Talk"><option value="question">Question</option></optgroup>',
+    );
+    expect(out).toContain('<option value="">Select an item</option>');
+  });
+
+  it('renders checkboxes with every initial_option ticked, and none without', () => {
+    const element = { type: 'checkboxes', action_id: 'flags', options: RED_FLAGS.map((f) => option(f.name, f.key)), initial_options: [option('No numbers', 'no_numbers'), option('Defensive', 'defensive')] };
+    const block = { type: 'input', block_id: 'flags_block', optional: true, label: plainText('Red flags'), element };
+    const boxes = all(renderBlock(block, ctx) as VNode, (n) => n.tag === 'input');
+    expect(boxes.map((b) => b.attrs.type)).toEqual(Array(RED_FLAGS.length).fill('checkbox'));
+    expect(boxes.filter((b) => b.attrs.checked).map((b) => b.attrs.value)).toEqual(['no_numbers', 'defensive']);
+    const unticked = all(renderBlock({ ...block, element: { ...element, initial_options: undefined } }, ctx) as VNode, (n) => n.tag === 'input');
+    expect(unticked.filter((b) => b.attrs.checked)).toEqual([]);
+    expect(find(renderBlock(block, ctx) as VNode, (n) => n.attrs.role === 'group')?.attrs['data-element']).toBe('checkboxes');
+  });
+
+  it('lists the workspace\u2019s people in users_select, bots left out, with initial_user chosen', () => {
+    expect(pickerPeople(pickerCtx).map((p) => p.name)).toEqual(['alice', 'bob', 'carol', 'dave']);
+    const block = {
+      type: 'input', block_id: 'candidate', optional: true, label: plainText('Candidate'),
+      element: { type: 'users_select', action_id: 'candidate', placeholder: plainText('Who is interviewed'), initial_user: 'U0CAROL' },
+    };
+    const select = find(renderBlock(block, pickerCtx) as VNode, (n) => n.tag === 'select') as VNode;
+    expect(select.attrs).toMatchObject({ 'data-element': 'users_select', id: 'input-candidate', 'data-action-id': 'candidate' });
+    expect(select.children.map((o) => [(o as VNode).attrs.value, toText(o), (o as VNode).attrs.selected ?? null])).toEqual([
+      ['', 'Who is interviewed', null],
+      ['U0ALICE', 'alice', null],
+      ['U0BOB', 'bob', null],
+      ['U0CAROL', 'carol', 'selected'],
+      ['U0DAVE', 'dave', null],
+    ]);
+    // Without initial_user the placeholder is chosen; an initial_user the page does not list is still shown as chosen.
+    const none = find(renderBlock({ ...block, element: { ...block.element, initial_user: undefined } }, pickerCtx) as VNode, (n) => n.tag === 'select') as VNode;
+    expect((none.children[0] as VNode).attrs.selected).toBe('selected');
+    const stranger = find(renderBlock({ ...block, element: { ...block.element, initial_user: 'U0ERIN' } }, pickerCtx) as VNode, (n) => n.tag === 'select') as VNode;
+    expect(stranger.children.filter((o) => (o as VNode).attrs.selected).map((o) => (o as VNode).attrs.value)).toEqual(['U0ERIN']);
+  });
+
+  it('renders multi_users_select as chips for initial_users and a menu of everyone else, full at max_selected_items', () => {
+    const block = {
+      type: 'input', block_id: 'interviewers', optional: true, label: plainText('Interviewers'),
+      element: { type: 'multi_users_select', action_id: 'interviewers', initial_users: ['U0BOB'], max_selected_items: 2 },
+    };
+    const tree = renderBlock(block, pickerCtx) as VNode;
+    const widget = find(tree, (n) => n.attrs['data-element'] === 'multi_users_select') as VNode;
+    expect(widget.attrs).toMatchObject({ 'data-block-id': 'interviewers', 'data-action-id': 'interviewers', 'data-max-selected-items': '2', 'aria-labelledby': 'label-interviewers' });
+    expect(all(widget, (n) => n.attrs.class === 'chip').map((c) => [c.attrs['data-value'], toText(c)])).toEqual([['U0BOB', 'bob\u00d7']]);
+    expect(find(widget, (n) => n.attrs.class === 'chip-remove')?.attrs['aria-label']).toBe('Remove bob');
+    const menu = find(widget, (n) => n.tag === 'select') as VNode;
+    // The label points at the menu, so clicking the label (or a screen reader) lands on it.
+    expect(menu.attrs.id).toBe('input-interviewers');
+    expect(menu.attrs.disabled).toBeUndefined();
+    expect(menu.children.map((o) => (o as VNode).attrs.value)).toEqual(['', 'U0ALICE', 'U0CAROL', 'U0DAVE']);
+    expect(toText(widget)).toContain('1 of at most 2');
+
+    const full = renderBlock({ ...block, element: { ...block.element, initial_users: ['U0BOB', 'U0ALICE'] } }, pickerCtx) as VNode;
+    const fullMenu = find(full, (n) => n.tag === 'select') as VNode;
+    expect(fullMenu.attrs.disabled).toBe('disabled');
+    expect(toText(fullMenu.children[0] as VNode)).toBe('Up to 2: remove someone to pick another');
+  });
+
+  it('picks and removes people in a multi_users_select by redrawing it in place, never past max_selected_items', () => {
+    const changes: ElementChange[] = [];
+    const block = { type: 'actions', block_id: 'who', elements: [{ type: 'multi_users_select', action_id: 'panel', max_selected_items: 2 }] };
+    const c: RenderContext = { ...pickerCtx, onSelect: (change) => changes.push(change) };
+    /** A stand-in for the DOM node the widget was drawn as: it records what replaces it. */
+    const drawn = (tree: VNode) => {
+      let replacement: VNode | undefined;
+      const doc = {
+        createElement: (tag: string) => ({ tag, setAttribute() {}, addEventListener() {}, append() {}, querySelector: () => null }),
+        createTextNode: (text: string) => ({ text }),
+      };
+      const root = { ownerDocument: doc, replaceWith: (fresh: unknown) => (replacement = fresh as VNode) };
+      const target = (value: string) => ({ value, closest: () => root });
+      return { tree, target, replaced: () => replacement };
+    };
+    let widget = drawn(find(renderBlock(block, c, 0) as VNode, (n) => n.attrs['data-element'] === 'multi_users_select') as VNode);
+    const pick = (value: string) => {
+      const menu = find(widget.tree, (n) => n.tag === 'select') as VNode;
+      menu.on.change?.({ currentTarget: widget.target(value) });
+    };
+    pick('U0DAVE');
+    expect(changes.map((ch) => ch.value)).toEqual([['U0DAVE']]);
+    expect(widget.replaced()).toBeDefined();
+    // Redraw from the new state, as the page does, and keep going.
+    const redraw = (selected: string[]) =>
+      drawn(find(renderBlock(block, { ...c, stateOf: () => selected }, 0) as VNode, (n) => n.attrs['data-element'] === 'multi_users_select') as VNode);
+    widget = redraw(['U0DAVE']);
+    pick('U0ALICE');
+    expect(changes.at(-1)).toMatchObject({ blockIndex: 0, elementIndex: 0, value: ['U0DAVE', 'U0ALICE'] });
+    widget = redraw(['U0DAVE', 'U0ALICE']);
+    expect((find(widget.tree, (n) => n.tag === 'select') as VNode).attrs.disabled).toBe('disabled');
+    const remove = find(widget.tree, (n) => n.attrs['aria-label'] === 'Remove dave') as VNode;
+    remove.on.click?.({ currentTarget: widget.target('') });
+    expect(changes.at(-1)?.value).toEqual(['U0ALICE']);
+  });
+
+  it('reports changes of selects, radio buttons and checkboxes in messages, and draws them from the state the page keeps', () => {
+    const changes: ElementChange[] = [];
+    const blocks = [
+      { type: 'section', block_id: 's', text: plainText('Level'), accessory: { type: 'static_select', action_id: 'level', options: [option('Mid', 'mid'), option('Senior', 'senior')] } },
+      {
+        type: 'actions', block_id: 'a',
+        elements: [
+          { type: 'radio_buttons', action_id: 'r', options: [option('A', 'a'), option('B', 'b')], initial_option: option('A', 'a') },
+          { type: 'checkboxes', action_id: 'c', options: [option('X', 'x'), option('Y', 'y')] },
+          { type: 'users_select', action_id: 'u' },
+        ],
+      },
+    ];
+    const kept = new Map<string, string | string[] | null>([['1:0', 'b'], ['1:1', ['y']], ['0:-1', 'senior']]);
+    const tree = renderBlocks(blocks, { ...pickerCtx, onSelect: (change) => changes.push(change), stateOf: (b, e) => kept.get(`${b}:${e}`) });
+    // Kept state wins over the initial one.
+    const radios = all(tree, (n) => n.attrs.type === 'radio');
+    expect(radios.filter((r) => r.attrs.checked).map((r) => r.attrs.value)).toEqual(['b']);
+    expect(all(tree, (n) => n.attrs.type === 'checkbox').filter((r) => r.attrs.checked).map((r) => r.attrs.value)).toEqual(['y']);
+    const level = find(tree, (n) => n.attrs['data-element'] === 'static_select') as VNode;
+    expect(level.children.filter((o) => (o as VNode).attrs.selected).map((o) => (o as VNode).attrs.value)).toEqual(['senior']);
+    // Outside a form each menu says what it is for.
+    expect(level.attrs['aria-label']).toBe('Select an item');
+
+    level.on.change?.({ currentTarget: { value: 'mid' } });
+    radios[0]?.on.change?.({ currentTarget: { value: 'a' } });
+    const group = { querySelectorAll: () => [{ value: 'x' }, { value: 'y' }], getAttribute: () => 'checkboxes' };
+    all(tree, (n) => n.attrs.type === 'checkbox')[0]?.on.change?.({ currentTarget: { closest: () => group } });
+    (find(tree, (n) => n.attrs['data-element'] === 'users_select') as VNode).on.change?.({ currentTarget: { value: '' } });
+    expect(changes.map((ch) => [ch.blockIndex, ch.elementIndex, ch.value])).toEqual([
+      [0, -1, 'mid'],
+      [1, 0, 'a'],
+      [1, 1, ['x', 'y']],
+      [1, 2, null],
+    ]);
+  });
+
+  it('reads an element\u2019s state back from the DOM in the page\u2019s form', () => {
+    const el = (type: string, extra: Record<string, unknown>) => ({ getAttribute: (name: string) => (name === 'data-element' ? type : null), ...extra });
+    expect(elementValue(el('plain_text_input', { value: '' }))).toBeNull();
+    expect(elementValue(el('static_select', { value: 'mid' }))).toBe('mid');
+    expect(elementValue(el('users_select', { value: '' }))).toBeNull();
+    expect(elementValue(el('radio_buttons', { querySelector: () => ({ value: 'interviewers' }) }))).toBe('interviewers');
+    expect(elementValue(el('radio_buttons', { querySelector: () => null }))).toBeNull();
+    expect(elementValue(el('checkboxes', { querySelectorAll: () => [{ value: 'no_numbers' }] }))).toEqual(['no_numbers']);
+    expect(elementValue(el('multi_users_select', { querySelectorAll: () => [{ getAttribute: () => 'U0BOB' }, { getAttribute: () => 'U0DAVE' }] }))).toEqual(['U0BOB', 'U0DAVE']);
+    expect(elementValue(el('datepicker', {}))).toBeUndefined();
+    expect(initialValue({ type: 'multi_users_select', initial_users: ['U0BOB'] })).toEqual(['U0BOB']);
+    expect(initialValue({ type: 'checkboxes' })).toEqual([]);
+    expect(initialValue({ type: 'radio_buttons' })).toBeNull();
+  });
+});
+
+describe('the app\u2019s forms, rendered whole', () => {
+  const unsupported = (blocks: unknown) => all(renderBlocks(blocks, pickerCtx), (n) => n.attrs.class === 'unsupported').map(toText);
+
+  it('the start form: 28 prompts in one menu, people pickers with their limits, hints under the inputs', () => {
+    const view = renderStartModal({ channelId: 'C0GENERAL' });
+    expect(unsupported(view.blocks)).toEqual([]);
+    const tree = renderBlocks(view.blocks, pickerCtx);
+    const prompt = find(tree, (n) => n.attrs.id === 'input-start_prompt') as VNode;
+    // The placeholder, "any prompt not had yet", then every prompt of the bank.
+    expect(prompt.children).toHaveLength(PROMPTS.length + 2);
+    expect(PROMPTS.length + 1).toBe(28);
+    expect(toText(prompt.children.at(-1) as VNode)).toBe(PROMPTS.at(-1)?.title);
+    expect(find(tree, (n) => n.attrs.id === 'input-start_candidate')?.attrs['data-element']).toBe('users_select');
+    const interviewers = find(tree, (n) => n.attrs['data-element'] === 'multi_users_select' && n.attrs['data-block-id'] === 'start_interviewers') as VNode;
+    expect(interviewers.attrs['data-max-selected-items']).toMatch(/^\d+$/);
+    // The plan's initial_option is chosen; every hint is shown under its input.
+    const plan = find(tree, (n) => n.attrs.id === 'input-start_plan') as VNode;
+    expect(plan.children.filter((o) => (o as VNode).attrs.selected).map((o) => (o as VNode).attrs.value)).toEqual(['standard']);
+    const hints = all(tree, (n) => n.attrs.class === 'input-hint').map(toText);
+    expect(hints).toEqual(view.blocks.flatMap((b) => ('hint' in b && b.hint ? [b.hint.text] : [])));
+    expect(hints.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('the note form for the panel: "Visible to" as radio buttons, everyone chosen', () => {
+    const view = renderNoteModal({ sessionId: 's1', channelId: 'C0GENERAL', topic: 'URL shortener', phaseIndex: 1, panel: true });
+    expect(unsupported(view.blocks)).toEqual([]);
+    const radios = all(renderBlocks(view.blocks, pickerCtx), (n) => n.attrs.type === 'radio');
+    expect(radios.map((r) => [r.attrs.value, r.attrs.checked ?? null])).toEqual([
+      ['everyone', 'checked'],
+      ['interviewers', null],
+    ]);
+  });
+
+  it('the scorecard: a menu per dimension, red flags as checkboxes and the recommendation as radio buttons, prefilled from a card', () => {
+    const card = {
+      scorer: 'U0BOB', role: 'interviewer', scores: { requirements: { score: 3 } }, redFlags: ['no_numbers'], recommendation: 'almost', strengths: 'Clear', improvements: '',
+    } as unknown as Parameters<typeof renderScorecardModal>[0]['card'];
+    const view = renderScorecardModal({ sessionId: 's1', channelId: 'C0GENERAL', topic: 'URL shortener', role: 'interviewer', card });
+    expect(unsupported(view.blocks)).toEqual([]);
+    const tree = renderBlocks(view.blocks, pickerCtx);
+    expect(all(tree, (n) => n.attrs['data-element'] === 'static_select')).toHaveLength(RUBRIC.length);
+    expect(all(tree, (n) => n.attrs.type === 'checkbox').map((b) => [b.attrs.value, b.attrs.checked ?? null])).toEqual(
+      RED_FLAGS.map((f) => [f.key, f.key === 'no_numbers' ? 'checked' : null]),
+    );
+    expect(all(tree, (n) => n.attrs.type === 'radio').map((b) => [b.attrs.value, b.attrs.checked ?? null])).toEqual(
+      RECOMMENDATIONS.map((r) => [r.key, r.key === 'almost' ? 'checked' : null]),
+    );
+    expect(toText(tree)).toContain(RECOMMENDATIONS[1].description);
+    // The candidate's self-assessment has neither.
+    const self = renderScorecardModal({ sessionId: 's1', channelId: 'C0GENERAL', topic: 'URL shortener', role: 'candidate' });
+    expect(all(renderBlocks(self.blocks, pickerCtx), (n) => n.attrs.type === 'radio' || n.attrs.type === 'checkbox')).toEqual([]);
   });
 });
 

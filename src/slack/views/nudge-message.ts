@@ -41,7 +41,7 @@ export function renderNudge(session: Session, moment: NudgeMoment, phaseIndex: n
   const lines: string[] = [];
   let title: string;
   if (moment === 'start') {
-    title = `🔒 For interviewers: *${phaseName(phaseIndex)}* begins · ${topic}`;
+    title = `🔒 For interviewers: *${phaseName(phaseIndex)}* begins · ${topic} in <#${session.channelId}>`;
     // Without a level named, the senior bar is the usual reference point of a mock interview.
     const nudge = phaseStartNudge({ level: session.level ?? 'senior', phaseKey: key, plannedMs, prompt });
     lines.push(`*Listen for (${levelLabel(session.level ?? 'senior')}${session.level ? '' : ', no level named'})*`, ...bullets(nudge.listenFor));
@@ -49,7 +49,7 @@ export function renderNudge(session: Session, moment: NudgeMoment, phaseIndex: n
     if (nudge.probes.length > 0) lines.push('*Probes*', ...bullets(nudge.probes));
     if (nudge.timeAdvice.length > 0) lines.push('*Time*', ...bullets(nudge.timeAdvice));
   } else {
-    title = `🔒 For interviewers: half-way through *${phaseName(phaseIndex)}* · ${topic}`;
+    title = `🔒 For interviewers: half-way through *${phaseName(phaseIndex)}* · ${topic} in <#${session.channelId}>`;
     const captured = notes.map((n) => ({ phaseIndex: n.phaseIndex, kind: n.kind, text: n.text, createdAt: n.createdAt }));
     const nudge = midpointNudge({ phaseKey: key, notes: captured, plannedMs, level: session.level ?? undefined });
     if (nudge.missing.length > 0) lines.push('*Not in the notes yet*', ...bullets(nudge.missing.map((f) => f.text)));

@@ -98,7 +98,7 @@ export function renderScorecardModal(input: ScorecardModalInput): ModalView {
         type: 'input',
         block_id: SCORE_IDS.evidenceBlock(d.key),
         optional: true,
-        label: plain(self ? `${d.name}: why (optional)` : `${d.name}: evidence (optional)`),
+        label: plain(self ? `${d.name}: why` : `${d.name}: evidence`),
         element: {
           type: 'plain_text_input',
           action_id: SCORE_IDS.evidenceAction(d.key),
