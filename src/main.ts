@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
 import type { Logger, Store } from './app/ports.ts';
+import { fireDueSchedules } from './app/schedules.ts';
 import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
 import { ConfigError, type DatabaseTarget, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   }
 
   let ready = false;
-  const { app, dispatcher, api } = composeMockdesign({
+  const { app, dispatcher, api, deps } = composeMockdesign({
     store,
     instanceId,
     auth,
@@ -111,8 +112,16 @@ async function main(): Promise<void> {
   logger.info('mockdesign is running', { mode: config.mode, port: config.port, instance: instanceId, database: store.kind });
 
   let lastPrune = 0;
+  let lastScheduleError = 0;
   const ticker = startTicker(config.tickCron, async () => {
     const now = clock();
+    // Recurring sessions first: one that starts now has its first posts claimed by the same tick.
+    await fireDueSchedules(deps, now).catch((error: unknown) => {
+      // The database may be down for a while: say so once a minute, not every tick.
+      if (now - lastScheduleError < 60_000) return;
+      lastScheduleError = now;
+      logger.error('could not start scheduled sessions', {}, error);
+    });
     await dispatcher.tick();
     if (now - lastPrune > PRUNE_EVERY_MS) {
       lastPrune = now;

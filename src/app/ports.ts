@@ -1,4 +1,5 @@
 /** What the use cases need from the outside world, as interfaces: Slack, the log, and the storage. */
+import type { AuthoredNote, ChannelHistoryEntry, ScoredSession } from '../domain/history.ts';
 import type { Level } from '../domain/levels.ts';
 import type { Note } from '../domain/notes.ts';
 import type { Scorecard } from '../domain/scorecard.ts';
@@ -67,6 +68,8 @@ export interface SessionRepository {
   /** Creates the session with its whole schedule; false if the channel already has a live one. Call inside a transaction. */
   create(s: NewSession): Promise<boolean>;
   find(id: string): Promise<Session | undefined>;
+  /** Several sessions at once, in no particular order; ids not found are left out. */
+  findMany(ids: readonly string[]): Promise<Session[]>;
   /** Reads the session and keeps other writers of it waiting until the transaction ends (PostgreSQL row lock). */
   findForUpdate(id: string): Promise<Session | undefined>;
   /** The live (running or paused) session of a channel, scoped to its workspace. */
@@ -104,6 +107,10 @@ export interface SessionRepository {
   setHost(sessionId: string, hostId: string, formerHostId: string, at: number): Promise<void>;
   /** Prompt bank ids used by sessions in a channel, oldest first (`start --random` avoids them). */
   promptsUsedIn(workspace: Workspace, channelId: string): Promise<string[]>;
+  /** The channel's most recent session in one workspace, live or ended (`/mockdesign export` with no session named). */
+  latestInChannel(workspace: Workspace, channelId: string): Promise<Session | undefined>;
+  /** The session whose session message is `rootTs` in the channel, of any workspace (`export` given a link to it). */
+  findByRoot(channelId: string, rootTs: string): Promise<Session | undefined>;
   /** Marks the session ended; false if it already was. */
   end(sessionId: string, at: number, reason: string | null): Promise<boolean>;
   pause(sessionId: string, at: number, reason: string | null): Promise<boolean>;
@@ -114,6 +121,20 @@ export interface SessionRepository {
   teamsWithLiveSessions(enterpriseId: string): Promise<string[]>;
   /** Records that the host was told `kind` about this session; false if they already were (tell once). */
   firstNotice(sessionId: string, kind: string, at: number): Promise<boolean>;
+  /**
+   * A channel's recent sessions in one workspace, live and ended, newest first, each with its public notes counted
+   * per phase and the people who wrote them (for `/mockdesign history`).
+   */
+  channelHistory(workspace: Workspace, channelId: string, limit?: number): Promise<ChannelHistoryEntry[]>;
+  /** Ended sessions a person took part in (any role, or wrote a note), newest first (for the Home tab). */
+  endedForUser(workspace: Workspace, userId: string, limit?: number): Promise<Session[]>;
+  /** A person's own notes (deleted ones left out), newest first, with the session each belongs to. */
+  notesByAuthor(workspace: Workspace, userId: string, limit?: number): Promise<AuthoredNote[]>;
+  /**
+   * Ended interviews where the person was the candidate and the panel scored, newest first, each with the panel's
+   * cards and the person's own self-assessment (never anyone else's), reduced to their scores.
+   */
+  scoredAsCandidate(workspace: Workspace, userId: string, limit?: number): Promise<ScoredSession[]>;
 }
 
 export interface StepRepository {
@@ -223,6 +244,8 @@ export interface PurgeCounts {
   readonly scorecards: number;
   readonly steps: number;
   readonly notices: number;
+  /** Recurring sessions' schedules. */
+  readonly schedules: number;
   readonly installations: number;
 }
 
@@ -263,6 +286,43 @@ export interface Repositories {
   readonly requests: RequestLog;
   readonly installations: InstallationRepository;
   readonly scorecards: ScorecardRepository;
+  readonly schedules: ScheduleRepository;
+}
+
+/** A recurring session: at each occurrence of `expression` (wall-clock time in `tz`) a session starts in its channel. */
+export interface Schedule extends Workspace {
+  readonly id: string;
+  readonly channelId: string;
+  readonly createdBy: string;
+  /** Five-field cron, as normalised by src/domain/recurrence.ts. */
+  readonly expression: string;
+  readonly tz: string;
+  readonly plan: readonly number[];
+  readonly isAsync: boolean;
+  readonly nextAt: number;
+  readonly lastAt: number | null;
+  /** The local wall-clock minute it last ran at (an hour repeated in autumn runs once). */
+  readonly lastLocal: string | null;
+  readonly createdAt: number;
+}
+
+export type NewSchedule = Omit<Schedule, 'lastAt' | 'lastLocal'>;
+
+export interface ScheduleRepository {
+  create(schedule: NewSchedule): Promise<void>;
+  inChannel(workspace: Workspace, channelId: string): Promise<Schedule[]>;
+  find(id: string): Promise<Schedule | undefined>;
+  /** False when it was already gone. */
+  remove(id: string, at: number): Promise<boolean>;
+  /** Schedules whose next occurrence is due, earliest first. */
+  due(now: number, limit: number): Promise<Schedule[]>;
+  /**
+   * Moves a schedule past the occurrence at `expectedNextAt` (to `nextAt`, or retires it when null). Exactly one
+   * caller gets true for an occurrence, whatever the number of instances: it starts the session.
+   */
+  advance(id: string, expectedNextAt: number, nextAt: number | null, firedAt: number, firedLocal: string): Promise<boolean>;
+  /** The earliest next occurrence of any schedule. */
+  nextDue(): Promise<number | undefined>;
 }
 
 /** The storage port: repositories, and a transaction over them. SQLite and PostgreSQL both implement it. */

@@ -103,8 +103,9 @@ export function createInstallationRepository(db: SqlExecutor, clock: StoreClock)
     const steps = await rows('steps', ofSessions);
     const notices = await rows('notices', ofSessions);
     const sessions = await rows('sessions', `${column} = $1`);
+    const schedules = await rows('schedules', `${column} = $1`);
     const installations = await rows('installations', installs);
-    return { sessions, phases, people, notes, scorecards, steps, notices, installations };
+    return { sessions, phases, people, notes, scorecards, steps, notices, schedules, installations };
   }
 
   return {

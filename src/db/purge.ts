@@ -63,6 +63,7 @@ const LABELS: Record<keyof PurgeCounts, [string, string]> = {
   scorecards: ['scorecard', 'scorecards'],
   steps: ['scheduled post', 'scheduled posts'],
   notices: ['notice', 'notices'],
+  schedules: ['recurring session', 'recurring sessions'],
   installations: ['installation (with its tokens)', 'installations (with their tokens)'],
 };
 

@@ -1,7 +1,9 @@
 /** Sessions, their phases, people, notes and notices, over plain SQL shared by SQLite and PostgreSQL. Rows are checked with zod on the way out. */
 import { z } from 'zod';
 import type { NewNote, NewSession, SessionRepository } from '../app/ports.ts';
+import { activityOf } from '../domain/history.ts';
 import { isNoteKind, type Note, type NoteKind } from '../domain/notes.ts';
+import { RUBRIC, type DimensionKey, type Score } from '../domain/scorecard.ts';
 import type { Session, Workspace } from '../domain/session.ts';
 import { type SqlExecutor, type Row, num, placeholders } from './sql.ts';
 
@@ -58,6 +60,23 @@ function toNote(row: Row): Note {
     createdAt: r.created_at,
     visibility: r.visibility,
   };
+}
+
+const ActivityRow = z.object({ session_id: z.string(), phase_idx: int, notes: int, people: int });
+const NoteSessionRow = z.object({ topic: z.string(), channel_id: z.string(), permalink: z.string().nullable() });
+const ScoredSessionRow = z.object({ id: z.string(), topic: z.string(), created_at: int, ended_at: intOrNull });
+const ScoredCardRow = z.object({ session_id: z.string(), scorer_id: z.string(), role: z.enum(['interviewer', 'observer', 'candidate']), body: z.string() });
+/** Only the scores of a stored card's JSON (its evidence and words are not read); a dimension no longer in the rubric is skipped. */
+const CardScores = z.object({ scores: z.record(z.string(), z.object({ score: z.number() }).nullable().optional()) });
+
+function scoresOf(body: string): Partial<Record<DimensionKey, Score>> {
+  const parsed = CardScores.parse(JSON.parse(body));
+  const scores: Partial<Record<DimensionKey, Score>> = {};
+  for (const d of RUBRIC) {
+    const score = parsed.scores[d.key]?.score;
+    if (score === 1 || score === 2 || score === 3 || score === 4) scores[d.key] = score;
+  }
+  return scores;
 }
 
 export function createSessionRepository(db: SqlExecutor): SessionRepository {
@@ -140,6 +159,11 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
 
     find(id) {
       return one(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1`, [id]);
+    },
+
+    async findMany(ids) {
+      if (ids.length === 0) return [];
+      return load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (${placeholders(1, ids.length)})`, ids));
     },
 
     findForUpdate(id) {
@@ -279,6 +303,17 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       return rows.map((r) => String(r.prompt_id));
     },
 
+    latestInChannel(workspace, channelId) {
+      return one(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE enterprise_id = $1 AND team_id = $2 AND channel_id = $3 ORDER BY created_at DESC, id DESC LIMIT 1`,
+        [workspace.enterpriseId, workspace.teamId, channelId],
+      );
+    },
+
+    findByRoot(channelId, rootTs) {
+      return one(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND root_ts = $2 ORDER BY created_at DESC, id DESC LIMIT 1`, [channelId, rootTs]);
+    },
+
     async markMoved(sessionId, at) {
       await db.run('UPDATE sessions SET moved_at = $1, updated_at = $1 WHERE id = $2', [at, sessionId]);
     },
@@ -325,6 +360,91 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     async firstNotice(sessionId, kind, at) {
       const row = await db.get('INSERT INTO notices (session_id, kind, sent_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING kind', [sessionId, kind, at]);
       return row !== undefined;
+    },
+
+    async channelHistory(workspace, channelId, limit = 10) {
+      // Through sessions_by_channel: newest first, stopping at the limit.
+      const sessions = await load(
+        await db.all(
+          `SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND team_id = $2 AND enterprise_id = $3
+            ORDER BY created_at DESC, id DESC LIMIT $4`,
+          [channelId, workspace.teamId, workspace.enterpriseId, limit],
+        ),
+      );
+      if (sessions.length === 0) return [];
+      const ids = sessions.map((s) => s.id);
+      const list = placeholders(1, ids.length);
+      // What everyone may see: notes for the interviewers only and deleted notes are not counted.
+      const visible = `session_id IN (${list}) AND deleted_at IS NULL AND visibility = 'everyone'`;
+      const [perPhase, perSession] = await Promise.all([
+        db.all(`SELECT session_id, phase_idx, count(*) AS notes, count(DISTINCT author_id) AS people FROM notes WHERE ${visible} GROUP BY session_id, phase_idx`, ids),
+        db.all(`SELECT session_id, count(DISTINCT author_id) AS people FROM notes WHERE ${visible} GROUP BY session_id`, ids),
+      ]);
+      const phases = perPhase.map((r) => ActivityRow.parse(r));
+      const people = new Map(perSession.map((r) => [String(r.session_id), num(r.people)]));
+      return sessions.map((session) => ({
+        session,
+        activity: activityOf(
+          phases.filter((p) => p.session_id === session.id).map((p) => ({ phaseIndex: p.phase_idx, notes: p.notes, contributors: p.people })),
+          people.get(session.id) ?? 0,
+        ),
+      }));
+    },
+
+    async endedForUser(workspace, userId, limit = 10) {
+      const rows = await db.all(
+        `SELECT ${SESSION_COLUMNS.split(',').map((c) => `s.${c.trim()}`).join(', ')} FROM session_people p JOIN sessions s ON s.id = p.session_id
+          WHERE p.user_id = $1 AND s.enterprise_id = $2 AND s.team_id = $3 AND s.status = 'ended'
+          ORDER BY s.created_at DESC, s.id DESC LIMIT $4`,
+        [userId, workspace.enterpriseId, workspace.teamId, limit],
+      );
+      return load(rows);
+    },
+
+    async notesByAuthor(workspace, userId, limit = 10) {
+      // Through notes_by_author, newest first: the author's notes of other workspaces are skipped, not read whole.
+      const rows = await db.all(
+        `SELECT n.id, n.session_id, n.phase_idx, n.kind, n.author_id, n.body, n.created_at, n.visibility, s.topic, s.channel_id, s.permalink
+           FROM notes n JOIN sessions s ON s.id = n.session_id
+          WHERE n.author_id = $1 AND n.deleted_at IS NULL AND s.enterprise_id = $2 AND s.team_id = $3
+          ORDER BY n.created_at DESC, n.id DESC LIMIT $4`,
+        [userId, workspace.enterpriseId, workspace.teamId, limit],
+      );
+      return rows.map((row) => {
+        const where = NoteSessionRow.parse(row);
+        return { note: toNote(row), topic: where.topic, channelId: where.channel_id, permalink: where.permalink };
+      });
+    },
+
+    async scoredAsCandidate(workspace, userId, limit = 10) {
+      // Ended sessions only: the panel's cards are revealed to the candidate when the session ends.
+      const sessions = (
+        await db.all(
+          `SELECT s.id, s.topic, s.created_at, s.ended_at FROM session_people p JOIN sessions s ON s.id = p.session_id
+            WHERE p.user_id = $1 AND p.role = 'candidate' AND s.enterprise_id = $2 AND s.team_id = $3 AND s.status = 'ended'
+              AND EXISTS (SELECT 1 FROM scorecards c WHERE c.session_id = s.id AND c.role <> 'candidate')
+            ORDER BY s.created_at DESC, s.id DESC LIMIT $4`,
+          [userId, workspace.enterpriseId, workspace.teamId, limit],
+        )
+      ).map((r) => ScoredSessionRow.parse(r));
+      if (sessions.length === 0) return [];
+      const ids = sessions.map((s) => s.id);
+      // The panel's cards and this person's own self-assessment; anyone else's card marked 'candidate' never.
+      const cards = (
+        await db.all(
+          `SELECT session_id, scorer_id, role, body FROM scorecards
+            WHERE session_id IN (${placeholders(2, ids.length)}) AND (role <> 'candidate' OR scorer_id = $1)
+            ORDER BY submitted_at, scorer_id`,
+          [userId, ...ids],
+        )
+      ).map((r) => ScoredCardRow.parse(r));
+      return sessions.map((s) => ({
+        sessionId: s.id,
+        topic: s.topic,
+        createdAt: s.created_at,
+        endedAt: s.ended_at,
+        cards: cards.filter((c) => c.session_id === s.id).map((c) => ({ scorerId: c.scorer_id, role: c.role, scores: scoresOf(c.body) })),
+      }));
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { Repositories, Store } from '../app/ports.ts';
 import { createInstallationRepository } from './installation-repository.ts';
 import { createRequestLog } from './request-log.ts';
+import { createScheduleRepository } from './schedule-repository.ts';
 import { createScorecardRepository } from './scorecard-repository.ts';
 import { createSessionRepository } from './session-repository.ts';
 import type { SqlDatabase, SqlExecutor } from './sql.ts';
@@ -14,6 +15,7 @@ function repositories(db: SqlExecutor, clock: StoreClock): Repositories {
     requests: createRequestLog(db),
     installations: createInstallationRepository(db, clock),
     scorecards: createScorecardRepository(db),
+    schedules: createScheduleRepository(db),
   };
 }
 

@@ -3,6 +3,7 @@ import { parseDuration } from './duration.ts';
 import { type Level, LEVEL_EXAMPLE, parseLevel } from './levels.ts';
 import { isNoteKind, NOTE_KINDS, type NoteKind } from './notes.ts';
 import { DEFAULT_PLAN, parsePlan, type Plan } from './plan.ts';
+import { parseSessionRef, type SessionRef } from './export.ts';
 import { clip } from './text.ts';
 
 export const MAX_TOPIC_LENGTH = 200;
@@ -31,15 +32,23 @@ export type Command =
   | { kind: 'status' }
   /** Your own notes in this session, to edit or delete until the summary. */
   | { kind: 'notes' }
+  /** The channel's recent sessions, with what each phase received. */
+  | { kind: 'history' }
   | { kind: 'next' }
   | { kind: 'end' }
   | { kind: 'pause' }
   | { kind: 'resume' }
+  /** A recurring session in this channel: "every tue 18:00" or a cron expression, in a zone. */
+  | { kind: 'schedule'; recurrence: string; tz: string | undefined; plan: Plan | undefined; isAsync: boolean }
+  | { kind: 'schedules' }
+  | { kind: 'unschedule'; id: string }
   /** Hand the session to someone else. */
   | { kind: 'host'; userId: string }
   /** Add time to the phase under way. */
   | { kind: 'extend'; ms: number }
   | { kind: 'note'; text: string; noteKind: NoteKind | undefined }
+  /** Upload the session to its thread as Markdown and CSV: the live or latest one here, or the one named. */
+  | { kind: 'export'; ref: SessionRef | undefined }
   | { kind: 'help'; unknown?: string }
   | { kind: 'invalid'; message: string };
 
@@ -65,14 +74,25 @@ export function parseCommand(text: string): Command {
     case 'end':
     case 'pause':
     case 'resume':
+    case 'history':
       return { kind: verb };
     case 'note':
       return parseNote(rest);
     case 'host':
       return parseHost(restParts);
+    case 'schedule':
+      return parseSchedule(rest);
+    case 'schedules':
+      return { kind: 'schedules' };
+    case 'unschedule':
+      return restParts.length === 1 && /^[A-Za-z0-9_-]{1,16}$/.test(restParts[0] ?? '')
+        ? { kind: 'unschedule', id: restParts[0] ?? '' }
+        : { kind: 'invalid', message: 'Give the id of the schedule to remove, e.g. `/mockdesign unschedule Ab3dE9fG` (`/mockdesign schedules` lists them).' };
     case 'extend':
     case '+5':
       return verb === '+5' ? { kind: 'extend', ms: 5 * 60_000 } : parseExtend(rest);
+    case 'export':
+      return parseExport(rest);
     case 'help':
       return { kind: 'help' };
     default:
@@ -113,6 +133,47 @@ function parseNote(text: string): Command {
     return { kind: 'invalid', message: `A note can be at most ${MAX_NOTE_LENGTH} characters; this one has ${rest.length}.` };
   }
   return { kind: 'note', text: rest, noteKind };
+}
+
+/** The async plan a study group gets when it names none: a week, mostly for the design and the deep dive. */
+export const ASYNC_DEFAULT_PLAN: Plan = [1, 2, 2, 1].map((d) => d * 86_400_000);
+
+/** `schedule "every tue 18:00" [--tz Europe/Berlin] [--async] [--plan …]`; the quotes may be curly, or left out. */
+function parseSchedule(text: string): Command {
+  const example = 'e.g. `/mockdesign schedule "every tue 18:00" --tz Europe/Berlin`';
+  const quoted = /^["“”']([^"“”']+)["“”'](.*)$/s.exec(text);
+  const recurrence = (quoted ? quoted[1] : text.split(/\s--/)[0])?.trim() ?? '';
+  const rest = quoted ? (quoted[2] ?? '') : text.slice(recurrence.length);
+  if (recurrence === '') return { kind: 'invalid', message: `Say when, ${example}.` };
+  let tz: string | undefined;
+  let plan: Plan | undefined;
+  let isAsync = false;
+  const tokens = rest.trim().split(/\s+/).filter((t) => t !== '');
+  for (let i = 0; i < tokens.length; i++) {
+    const [flag = '', inline] = (tokens[i] ?? '').replace(/^--/, '').split(/=(.*)/s);
+    if (!(tokens[i] ?? '').startsWith('--')) return { kind: 'invalid', message: `\`${clip(tokens[i] ?? '')}\` is not an option; put the schedule in quotes, ${example}.` };
+    const name = flag.toLowerCase();
+    if (name === 'async') isAsync = true;
+    else if (name === 'tz') {
+      tz = inline ?? tokens[++i];
+      if (!tz) return { kind: 'invalid', message: 'Give `--tz` a zone, e.g. `--tz Europe/Berlin`.' };
+    } else if (name === 'plan') {
+      const parsed = parsePlan(inline ?? tokens[++i] ?? '');
+      if (!parsed.ok) return { kind: 'invalid', message: parsed.error };
+      plan = parsed.value;
+    } else return { kind: 'invalid', message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--tz\`, \`--async\` and \`--plan\`.` };
+  }
+  return { kind: 'schedule', recurrence: recurrence.replace(/^every\s+/i, 'every '), tz, plan, isAsync };
+}
+
+/** `export [session]`: nothing, a session id, or a link to the session message (a link's label may hold spaces). */
+function parseExport(text: string): Command {
+  if (text === '') return { kind: 'export', ref: undefined };
+  if (!/^<[^<>]*>$/.test(text) && /\s/.test(text)) {
+    return { kind: 'invalid', message: 'Export one session at a time: `/mockdesign export` for the latest one here, or give its id or a link to its session message.' };
+  }
+  const ref = parseSessionRef(text);
+  return ref.ok ? { kind: 'export', ref: ref.value } : { kind: 'invalid', message: ref.error };
 }
 
 function parseHost(tokens: string[]): Command {

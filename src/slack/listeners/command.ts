@@ -22,8 +22,24 @@ import {
   renderStatus,
 } from '../views/replies.ts';
 import { readCommand } from '../payloads.ts';
+import { renderChannelHistory } from '../views/history.ts';
 import { renderMyNotes } from '../views/my-notes.ts';
 import { openStartForm } from './start-form.ts';
+import { exportCommand } from '../export.ts';
+import { createSchedule, removeSchedule } from '../../app/schedules.ts';
+import { ASYNC_DEFAULT_PLAN } from '../../domain/command.ts';
+import { DEFAULT_PLAN } from '../../domain/plan.ts';
+import { renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
+
+/** The person's time zone from their Slack profile (users.info, scope users:read); undefined when Slack will not say. */
+async function userTimeZone(args: Args, userId: string): Promise<string | undefined> {
+  try {
+    const info = (await args.client.users.info({ user: userId })) as { user?: { tz?: string } };
+    return info.user?.tz || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -50,10 +66,46 @@ export function makeCommandListener(deps: ListenerDeps) {
     switch (parsed.kind) {
       case 'help':
         return reply(renderHelp(parsed.unknown === undefined ? undefined : decodeEntities(parsed.unknown)));
+      case 'schedule': {
+        // The zone: the one given, else the one in the person's Slack profile, else UTC.
+        const profileTz = parsed.tz ? undefined : await userTimeZone(args, user);
+        const outcome = await createSchedule(
+          deps,
+          {
+            ...input.workspace,
+            channelId,
+            userId: user,
+            recurrence: decodeEntities(parsed.recurrence),
+            tz: parsed.tz ?? profileTz ?? 'UTC',
+            plan: parsed.plan ?? (parsed.isAsync ? ASYNC_DEFAULT_PLAN : DEFAULT_PLAN),
+            isAsync: parsed.isAsync,
+          },
+          now,
+        );
+        if (!outcome.ok) return reply(renderInvalid(decodeEntities(outcome.error)));
+        deps.logger.info('schedule created', { team: input.workspace.teamId, channel: channelId, schedule: outcome.schedule.id });
+        return reply(renderScheduled(outcome.schedule, parsed.tz === undefined));
+      }
+      case 'schedules':
+        return reply(renderSchedules(await deps.store.schedules.inChannel(input.workspace, channelId)));
+      case 'unschedule': {
+        const outcome = await removeSchedule(deps, { ...input.workspace, channelId, userId: user, id: parsed.id }, now);
+        if (!outcome.ok) {
+          return reply(
+            renderPlain(outcome.reason === 'not_creator' ? 'Only the person who made a schedule can remove it.' : 'This channel has no schedule with that id: `/mockdesign schedules` lists them.'),
+          );
+        }
+        return reply(renderUnscheduled(outcome.schedule));
+      }
       case 'invalid':
         return reply(renderInvalid(decodeEntities(parsed.message)));
       case 'start_form':
         return openStartForm(args, deps);
+      case 'export':
+        return exportCommand(args, deps, { workspace: input.workspace, channelId, userId: user }, parsed.ref);
+      case 'history':
+        // This workspace's sessions of the channel, live or ended: no live session needed.
+        return reply(renderChannelHistory(await deps.store.sessions.channelHistory(input.workspace, channelId), now));
       case 'start': {
         // Ack first: one read decides the answer, and the session is written after Slack has it.
         const existing = await deps.sessions.liveHere(workspace);

@@ -4,9 +4,10 @@
  */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { botJoinedChannel, endWorkspace } from '../../app/sessions.ts';
+import { TREND_SESSIONS } from '../../domain/history.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { readEvent } from '../payloads.ts';
-import { renderHome } from '../views/home.ts';
+import { HOME_LIMITS, renderHome } from '../views/home.ts';
 
 type Args = AllMiddlewareArgs & SlackEventMiddlewareArgs;
 
@@ -59,12 +60,24 @@ export function makeMemberJoinedListener(deps: ListenerDeps) {
   };
 }
 
-/** App Home: re-rendered each time the person opens the Home tab (Slack sends the event for the Messages tab too). */
+/**
+ * App Home: re-rendered each time the person opens the Home tab (Slack sends the event for the Messages tab too),
+ * from their own workspace's sessions: live and ended ones, their notes, and their scores as a candidate.
+ */
 export function makeAppHomeListener(deps: ListenerDeps) {
   return async ({ body, client }: Args): Promise<void> => {
     const input = readEvent(body);
     if (!input?.userId || input.tab !== 'home') return;
-    const sessions = await deps.store.sessions.liveForUser(input.workspace, input.userId);
-    await client.views.publish({ user_id: input.userId, view: renderHome(input.userId, sessions, deps.clock()) });
+    const { workspace, userId } = input;
+    const sessions = deps.store.sessions;
+    // Asked for together: PostgreSQL answers them side by side.
+    const [live, recent, notes, scored] = await Promise.all([
+      // One more than is shown, to say there are more.
+      sessions.liveForUser(workspace, userId, HOME_LIMITS.live + 1),
+      sessions.endedForUser(workspace, userId, HOME_LIMITS.recent),
+      sessions.notesByAuthor(workspace, userId, HOME_LIMITS.notes),
+      sessions.scoredAsCandidate(workspace, userId, TREND_SESSIONS),
+    ]);
+    await client.views.publish({ user_id: userId, view: renderHome(userId, { live, recent, notes, scored }, deps.clock()) });
   };
 }

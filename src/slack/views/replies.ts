@@ -21,11 +21,14 @@ export function renderHelp(unknown?: string): SlackMessage {
     '`/mockdesign status` where the session is and how long is left',
     '`/mockdesign note [--kind tradeoff] &lt;text&gt;` adds a note to the current phase',
     '`/mockdesign notes` lists your notes, to edit or delete until the summary',
+    '`/mockdesign history` lists this channel\'s recent sessions, with the notes of each phase',
     '`/mockdesign next` ends the current phase now and starts the next',
     '`/mockdesign pause` and `/mockdesign resume` stop and restart the clock',
     '`/mockdesign extend 10m` (or `+5`) gives the current phase more time',
     '`/mockdesign host @sam` hands the session to someone else',
+    '`/mockdesign schedule "every tue 18:00" --tz Europe/Berlin` starts a session at each occurrence; `schedules` and `unschedule &lt;id&gt;` manage them',
     '`/mockdesign end` ends the session and posts the summary',
+    '`/mockdesign export [session]` uploads the session (the live or latest one here) to its thread: a Markdown document and a CSV of its notes',
     '`/mockdesign help` shows this',
   ];
   return {

@@ -34,7 +34,7 @@ function install(overrides: Partial<InstallationRecord> = {}): InstallationRecor
 const org = (enterpriseId: string, overrides: Partial<InstallationRecord> = {}) =>
   install({ installKey: `E:${enterpriseId}`, enterpriseId, teamId: '', isEnterpriseInstall: true, botToken: `sealed-bot-${enterpriseId}`, ...overrides });
 
-const NONE: PurgeCounts = { sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, installations: 0 };
+const NONE: PurgeCounts = { sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, schedules: 0, installations: 0 };
 
 /** Rows per table for one session id, straight from the database. */
 async function rowsOf(h: { sql: { get(sql: string, p?: readonly (string | number | null)[]): Promise<Record<string, unknown> | undefined> } }, sessionId: string) {
@@ -208,7 +208,7 @@ describe.each(STORES)('$name store: installations', (factory) => {
       await world(store);
       const before = { c: await rowsOf(h(), 'c'), d: await rowsOf(h(), 'd') };
       // Default plan: 4 phases, 10 steps, host + 1 interviewer (+ the note's author where there is a note).
-      const expected: PurgeCounts = { sessions: 2, phases: 8, people: 5, notes: 1, scorecards: 1, steps: 20, notices: 1, installations: 1 };
+      const expected: PurgeCounts = { sessions: 2, phases: 8, people: 5, notes: 1, scorecards: 1, steps: 20, notices: 1, schedules: 0, installations: 1 };
       expect(await store.installations.workspaceCounts({ teamId: 'T1' })).toEqual(expected);
       expect(await store.transaction((tx) => tx.installations.purgeWorkspace({ teamId: 'T1' }))).toEqual(expected);
       for (const id of ['a', 'b']) expect(await rowsOf(h(), id)).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0 });

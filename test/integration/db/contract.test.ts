@@ -29,6 +29,16 @@ describe.each(STORES)('$name store: sessions', (factory) => {
     expect(await store.transaction((tx) => tx.sessions.findForUpdate('s1'))).toMatchObject({ id: 's1' });
   });
 
+  it('finds several sessions at once, each with its own phases and people', async () => {
+    const { store } = h();
+    await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2', interviewers: ['U3'], createdAt: T0 + MIN }));
+    const found = await store.sessions.findMany(['s2', 'nope', 's1']);
+    expect(found.map((s) => s.id).sort()).toEqual(['s1', 's2']);
+    for (const s of found) expect(s).toEqual(await store.sessions.find(s.id));
+    expect(found.find((s) => s.id === 's2')).toMatchObject({ interviewers: ['U3'], createdAt: T0 + MIN });
+    expect(await store.sessions.findMany([])).toEqual([]);
+  });
+
   it('allows one live session per channel and workspace', async () => {
     const { store } = h();
     await seed(store, newSession());

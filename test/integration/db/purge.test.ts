@@ -31,12 +31,25 @@ const tempDir = () => {
   return dir;
 };
 
-const T1_COUNTS: PurgeCounts = { sessions: 1, phases: 4, people: 3, notes: 1, scorecards: 1, steps: 10, notices: 0, installations: 1 };
+const T1_COUNTS: PurgeCounts = { sessions: 1, phases: 4, people: 3, notes: 1, scorecards: 1, steps: 10, notices: 0, schedules: 1, installations: 1 };
 
 /** T1AB with one session, a note, a scorecard and an install; T2AB with one session; E1AB with an org-wide install. */
 async function world(store: Store): Promise<void> {
   await seed(store, newSession({ id: 'a', teamId: 'T1AB' }), newSession({ id: 'b', teamId: 'T2AB' }));
   await store.sessions.addNote({ sessionId: 'a', phaseIndex: 0, kind: 'requirement', authorId: 'U3', text: 'personal data', createdAt: T0 + MIN, dedupeKey: null });
+  await store.schedules.create({
+    id: 'sch1',
+    teamId: 'T1AB',
+    enterpriseId: '',
+    channelId: 'C1',
+    createdBy: 'U1',
+    expression: '0 18 * * 2',
+    tz: 'UTC',
+    plan: [MIN, MIN, MIN, MIN],
+    isAsync: false,
+    nextAt: T0 + 7 * 24 * 60 * MIN,
+    createdAt: T0,
+  });
   await store.scorecards.save('a', {
     scorerId: 'U2', role: 'interviewer', scores: { communication: { score: 2, evidence: 'personal data' } }, redFlags: [], strengths: '', improvements: '', submittedAt: T0 + MIN, updatedAt: T0 + MIN,
   });
@@ -73,7 +86,7 @@ describe('parsePurgeArgs', () => {
   });
 
   it('describes counts in words', () => {
-    expect(describeCounts(T1_COUNTS)).toBe('1 session, 4 phases, 3 participants, 1 note, 1 scorecard, 10 scheduled posts, 0 notices, 1 installation (with its tokens)');
+    expect(describeCounts(T1_COUNTS)).toBe('1 session, 4 phases, 3 participants, 1 note, 1 scorecard, 10 scheduled posts, 0 notices, 1 recurring session, 1 installation (with its tokens)');
   });
 });
 
@@ -91,12 +104,13 @@ describe.each(STORES)('$name store: purge', (factory) => {
     expect(await store.sessions.notes('a')).toEqual([]);
     expect(await store.scorecards.forSession('a')).toEqual([]);
     expect(await store.steps.ofSession('a')).toEqual([]);
+    expect(await store.schedules.find('sch1')).toBeUndefined();
     expect(await store.installations.findByKey('T:T1AB')).toBeUndefined();
     // Another workspace, and the enterprise install, stay.
     expect(await store.sessions.find('b')).toBeDefined();
     expect(await store.steps.ofSession('b')).toHaveLength(10);
     expect(await store.installations.findByKey('E:E1AB')).toBeDefined();
-    expect((await runPurge(store, { enterpriseId: 'E1AB' }, { yes: true })).counts).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, installations: 1 });
+    expect((await runPurge(store, { enterpriseId: 'E1AB' }, { yes: true })).counts).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, schedules: 0, installations: 1 });
   });
 });
 

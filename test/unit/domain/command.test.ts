@@ -75,6 +75,25 @@ describe('parseCommand: live interview options', () => {
   });
 });
 
+describe('parseCommand: schedule', () => {
+  it('reads a quoted schedule (straight or curly quotes, or none) and its options', () => {
+    expect(parseCommand('schedule "every tue 18:00" --tz Europe/Berlin')).toEqual({ kind: 'schedule', recurrence: 'every tue 18:00', tz: 'Europe/Berlin', plan: undefined, isAsync: false });
+    expect(parseCommand('schedule “every mon 9:00” --async')).toMatchObject({ recurrence: 'every mon 9:00', isAsync: true });
+    expect(parseCommand('schedule every weekday 9:30 --plan 10/20/20/10')).toMatchObject({ recurrence: 'every weekday 9:30', plan: [10, 20, 20, 10].map((m) => m * 60_000) });
+    expect(parseCommand('schedule "0 18 * * 2" --tz=UTC')).toMatchObject({ recurrence: '0 18 * * 2', tz: 'UTC' });
+  });
+
+  it('says what is wrong with the options', () => {
+    expect(invalid('schedule')).toContain('Say when');
+    expect(invalid('schedule "every tue 18:00" --tz')).toContain('Give `--tz` a zone');
+    expect(invalid('schedule "every tue 18:00" --weekly')).toContain('`--weekly`');
+    expect(invalid('schedule "every tue 18:00" tomorrow')).toContain('put the schedule in quotes');
+    expect(parseCommand('schedules')).toEqual({ kind: 'schedules' });
+    expect(parseCommand('unschedule Ab3dE9fG')).toEqual({ kind: 'unschedule', id: 'Ab3dE9fG' });
+    expect(invalid('unschedule')).toContain('Give the id');
+  });
+});
+
 describe('parseCommand: host, extend and note options', () => {
   it('hands over to a mentioned person only', () => {
     expect(parseCommand('host <@U109|kim>')).toEqual({ kind: 'host', userId: 'U109' });
@@ -248,7 +267,7 @@ describe('parseCommand: note', () => {
 });
 
 describe('parseCommand: any input', () => {
-  const KINDS = ['start', 'start_form', 'status', 'notes', 'next', 'end', 'pause', 'resume', 'note', 'help', 'invalid', 'host', 'extend'];
+  const KINDS = ['start', 'start_form', 'status', 'notes', 'next', 'end', 'pause', 'resume', 'note', 'help', 'invalid', 'host', 'extend', 'schedule', 'schedules', 'unschedule'];
   const fragment = fc.oneof(
     fc.constantFrom(
       'start', 'START', 'note', 'status', 'next', 'end', 'pause', 'resume', 'help',

@@ -1,0 +1,123 @@
+/**
+ * Recurring sessions: creating, listing and removing schedules, and starting a session at each occurrence.
+ * Occurrences are claimed with a compare-and-set on the schedule's next time, so each starts one session
+ * however many instances tick, and a restart neither loses nor repeats one.
+ */
+import { HOUR } from '../domain/duration.ts';
+import type { Plan } from '../domain/plan.ts';
+import { pickRandomPrompt } from '../domain/prompts.ts';
+import { type Cron, isTimeZone, localKey, nextOccurrence, parseRecurrence } from '../domain/recurrence.ts';
+import type { Workspace } from '../domain/session.ts';
+import type { Logger, Schedule } from './ports.ts';
+import { type SessionDeps, startSession } from './sessions.ts';
+
+/** Schedules a channel may have at once. */
+export const MAX_SCHEDULES_PER_CHANNEL = 10;
+/** An occurrence found due later than this (the app was down) is skipped, not started late. */
+export const STALE_AFTER_MS = HOUR;
+/** Occurrences closer together than this are refused: a session needs time to run. */
+export const MIN_INTERVAL_MS = HOUR;
+
+export interface ScheduleInput extends Workspace {
+  readonly channelId: string;
+  readonly userId: string;
+  readonly recurrence: string;
+  readonly tz: string;
+  readonly plan: Plan;
+  readonly isAsync: boolean;
+}
+
+export type ScheduleOutcome = { ok: true; schedule: Schedule; cron: Cron } | { ok: false; error: string };
+
+export async function createSchedule(deps: SessionDeps, input: ScheduleInput, now: number): Promise<ScheduleOutcome> {
+  const parsed = parseRecurrence(input.recurrence);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  if (!isTimeZone(input.tz)) return { ok: false, error: `\`${input.tz}\` is not a time zone I know: use a name such as \`Europe/Berlin\` or \`America/New_York\`.` };
+  const cron = parsed.value;
+  const first = nextOccurrence(cron, input.tz, now);
+  if (first === undefined) return { ok: false, error: 'That schedule never falls due within the next year.' };
+  const second = nextOccurrence(cron, input.tz, first, localKey(first, input.tz));
+  if (second !== undefined && second - first < MIN_INTERVAL_MS) {
+    return { ok: false, error: 'Sessions that often would overlap: leave at least an hour between two occurrences.' };
+  }
+  const plannedMs = input.plan.reduce((a, b) => a + b, 0);
+  if (second !== undefined && second - first < plannedMs) {
+    return { ok: false, error: 'Each session would still be running when the next one is due: pick a shorter plan or a sparser schedule.' };
+  }
+  const existing = await deps.store.schedules.inChannel(input, input.channelId);
+  if (existing.length >= MAX_SCHEDULES_PER_CHANNEL) return { ok: false, error: `A channel can have at most ${MAX_SCHEDULES_PER_CHANNEL} schedules; remove one with \`/mockdesign unschedule <id>\`.` };
+  const schedule: Schedule = {
+    id: deps.newId().slice(0, 8),
+    teamId: input.teamId,
+    enterpriseId: input.enterpriseId,
+    channelId: input.channelId,
+    createdBy: input.userId,
+    expression: cron.expression,
+    tz: input.tz,
+    plan: input.plan,
+    isAsync: input.isAsync,
+    nextAt: first,
+    lastAt: null,
+    lastLocal: null,
+    createdAt: now,
+  };
+  await deps.store.schedules.create(schedule);
+  return { ok: true, schedule, cron };
+}
+
+export type UnscheduleOutcome = { ok: true; schedule: Schedule } | { ok: false; reason: 'not_found' | 'not_creator' };
+
+/** The person who made a schedule removes it; it starts nothing more. */
+export async function removeSchedule(deps: SessionDeps, input: Workspace & { channelId: string; userId: string; id: string }, now: number): Promise<UnscheduleOutcome> {
+  const schedule = await deps.store.schedules.find(input.id);
+  if (!schedule || schedule.channelId !== input.channelId || schedule.teamId !== input.teamId || schedule.enterpriseId !== input.enterpriseId) {
+    return { ok: false, reason: 'not_found' };
+  }
+  if (schedule.createdBy !== input.userId) return { ok: false, reason: 'not_creator' };
+  await deps.store.schedules.remove(schedule.id, now);
+  return { ok: true, schedule };
+}
+
+/**
+ * Starts the sessions whose schedules fall due: each occurrence once (the compare-and-set decides which instance),
+ * skipped when found too late (the app was down) or when its channel already runs a session. Returns how many
+ * started.
+ */
+export async function fireDueSchedules(deps: SessionDeps & { logger: Logger }, now: number, random: () => number = Math.random): Promise<number> {
+  let started = 0;
+  for (const schedule of await deps.store.schedules.due(now, 20)) {
+    const parsed = parseRecurrence(schedule.expression);
+    const firedLocal = localKey(schedule.nextAt, schedule.tz);
+    let ahead = parsed.ok ? nextOccurrence(parsed.value, schedule.tz, schedule.nextAt, firedLocal) : undefined;
+    // Occurrences missed while the app was down are not replayed one by one: the schedule moves on past now.
+    if (parsed.ok && ahead !== undefined && ahead <= now) ahead = nextOccurrence(parsed.value, schedule.tz, now);
+    if (!(await deps.store.schedules.advance(schedule.id, schedule.nextAt, ahead ?? null, now, firedLocal))) continue;
+    const ctx = { schedule: schedule.id, team: schedule.teamId, channel: schedule.channelId };
+    if (now - schedule.nextAt > STALE_AFTER_MS) {
+      deps.logger.warn('skipped a scheduled session that fell due while the app was down', { ...ctx, late_ms: now - schedule.nextAt });
+      continue;
+    }
+    const prompt = pickRandomPrompt(await deps.store.sessions.promptsUsedIn(schedule, schedule.channelId), random);
+    const outcome = await startSession(
+      deps,
+      {
+        teamId: schedule.teamId,
+        enterpriseId: schedule.enterpriseId,
+        channelId: schedule.channelId,
+        hostId: schedule.createdBy,
+        topic: prompt.title,
+        plan: schedule.plan,
+        interviewers: [],
+        promptId: prompt.id,
+      },
+      now,
+    );
+    if (outcome.kind === 'busy') {
+      deps.logger.info('a scheduled session did not start: the channel already runs one', { ...ctx, session: outcome.existing.id });
+      continue;
+    }
+    deps.logger.info('scheduled session started', { ...ctx, session: outcome.session.id, prompt: prompt.id });
+    started += 1;
+  }
+  return started;
+}

@@ -1,0 +1,95 @@
+/** Recurring sessions' schedules, over plain SQL shared by SQLite and PostgreSQL. */
+import { z } from 'zod';
+import type { NewSchedule, Schedule, ScheduleRepository } from '../app/ports.ts';
+import type { Workspace } from '../domain/session.ts';
+import { num, type Row, type SqlExecutor } from './sql.ts';
+
+const int = z.preprocess(num, z.number().int());
+const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
+
+const ScheduleRow = z.object({
+  id: z.string(),
+  team_id: z.string(),
+  enterprise_id: z.string(),
+  channel_id: z.string(),
+  created_by: z.string(),
+  expression: z.string(),
+  tz: z.string(),
+  plan: z.string(),
+  is_async: int,
+  next_at: int,
+  last_at: intOrNull,
+  last_local: z.string().nullable(),
+  created_at: int,
+});
+
+const COLUMNS = 'id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, last_at, last_local, created_at';
+
+function toSchedule(row: Row): Schedule {
+  const r = ScheduleRow.parse(row);
+  return {
+    id: r.id,
+    teamId: r.team_id,
+    enterpriseId: r.enterprise_id,
+    channelId: r.channel_id,
+    createdBy: r.created_by,
+    expression: r.expression,
+    tz: r.tz,
+    plan: r.plan.split(',').map(Number),
+    isAsync: r.is_async === 1,
+    nextAt: r.next_at,
+    lastAt: r.last_at,
+    lastLocal: r.last_local,
+    createdAt: r.created_at,
+  };
+}
+
+export function createScheduleRepository(db: SqlExecutor): ScheduleRepository {
+  return {
+    async create(s: NewSchedule) {
+      await db.run(
+        `INSERT INTO schedules (id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [s.id, s.teamId, s.enterpriseId, s.channelId, s.createdBy, s.expression, s.tz, s.plan.join(','), s.isAsync ? 1 : 0, s.nextAt, s.createdAt],
+      );
+    },
+
+    async inChannel(workspace: Workspace, channelId: string) {
+      const rows = await db.all(
+        `SELECT ${COLUMNS} FROM schedules WHERE channel_id = $1 AND team_id = $2 AND enterprise_id = $3 AND deleted_at IS NULL ORDER BY next_at, id`,
+        [channelId, workspace.teamId, workspace.enterpriseId],
+      );
+      return rows.map(toSchedule);
+    },
+
+    async find(id: string) {
+      const row = await db.get(`SELECT ${COLUMNS} FROM schedules WHERE id = $1 AND deleted_at IS NULL`, [id]);
+      return row ? toSchedule(row) : undefined;
+    },
+
+    async remove(id: string, at: number) {
+      return (await db.run('UPDATE schedules SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL', [at, id])) === 1;
+    },
+
+    async due(now: number, limit: number) {
+      const rows = await db.all(`SELECT ${COLUMNS} FROM schedules WHERE next_at <= $1 AND deleted_at IS NULL ORDER BY next_at LIMIT $2`, [now, limit]);
+      return rows.map(toSchedule);
+    },
+
+    async advance(id: string, expectedNextAt: number, nextAt: number | null, firedAt: number, firedLocal: string) {
+      // Compare-and-set on next_at: of several instances seeing the same occurrence due, one moves it on.
+      const changed = await db.run(
+        nextAt === null
+          ? 'UPDATE schedules SET deleted_at = $3, last_at = $3, last_local = $4 WHERE id = $1 AND next_at = $2 AND deleted_at IS NULL'
+          : 'UPDATE schedules SET next_at = $5, last_at = $3, last_local = $4 WHERE id = $1 AND next_at = $2 AND deleted_at IS NULL',
+        nextAt === null ? [id, expectedNextAt, firedAt, firedLocal] : [id, expectedNextAt, firedAt, firedLocal, nextAt],
+      );
+      return changed === 1;
+    },
+
+    async nextDue() {
+      const row = await db.get('SELECT min(next_at) AS t FROM schedules WHERE deleted_at IS NULL', []);
+      return row?.t === null || row?.t === undefined ? undefined : num(row.t);
+    },
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * Recurring sessions: "every tue 18:00" or a cron expression, in a time zone, and the next time it falls due.
+ * Pure: every function takes the instant it starts from. Times are wall-clock times in the schedule's zone, so a
+ * daylight-saving change moves the instant, not the hour people meet at; a wall-clock time that does not exist
+ * that day (the hour skipped in spring) is not run, and one that happens twice (the hour repeated in autumn) runs
+ * once.
+ */
+import { DAY, MINUTE } from './duration.ts';
+import { err, ok, type Result } from './result.ts';
+import { clip } from './text.ts';
+
+export interface Cron {
+  readonly minute: ReadonlySet<number>;
+  readonly hour: ReadonlySet<number>;
+  readonly dayOfMonth: ReadonlySet<number>;
+  readonly month: ReadonlySet<number>;
+  /** 0 = Sunday. */
+  readonly dayOfWeek: ReadonlySet<number>;
+  /** Standard cron: when both day fields are restricted, either may match. */
+  readonly domRestricted: boolean;
+  readonly dowRestricted: boolean;
+  /** The five fields as a normalised expression. */
+  readonly expression: string;
+}
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+function parseField(text: string, min: number, max: number, names?: readonly string[], nameBase = 0): Set<number> | undefined {
+  const values = new Set<number>();
+  const value = (raw: string): number | undefined => {
+    const lower = raw.toLowerCase();
+    const named = names?.findIndex((n) => lower === n || lower.startsWith(n)) ?? -1;
+    if (names && named >= 0 && /^[a-z]+$/.test(lower)) return named + nameBase;
+    if (!/^\d{1,2}$/.test(raw)) return undefined;
+    return Number(raw);
+  };
+  for (const part of text.split(',')) {
+    const [range = '', stepText] = part.split('/');
+    const step = stepText === undefined ? 1 : Number(stepText);
+    if (!Number.isInteger(step) || step < 1 || (stepText !== undefined && !/^\d{1,2}$/.test(stepText))) return undefined;
+    let from: number | undefined;
+    let to: number | undefined;
+    if (range === '*') {
+      from = min;
+      to = max;
+    } else if (range.includes('-')) {
+      const [a = '', b = ''] = range.split('-');
+      from = value(a);
+      to = value(b);
+    } else {
+      from = value(range);
+      to = stepText === undefined ? from : max;
+    }
+    if (from === undefined || to === undefined || from < min || to > max || from > to) return undefined;
+    for (let v = from; v <= to; v += step) values.add(v);
+  }
+  return values.size > 0 ? values : undefined;
+}
+
+/** A standard five-field cron expression (minute hour day-of-month month day-of-week), names allowed. */
+export function parseCron(text: string): Result<Cron> {
+  const fields = text.trim().split(/\s+/);
+  if (fields.length !== 5) return err(`\`${clip(text)}\` is not a cron expression: it needs five fields, minute hour day month weekday, e.g. \`0 18 * * tue\``);
+  const [m = '', h = '', dom = '', mon = '', dow = ''] = fields;
+  const minute = parseField(m, 0, 59);
+  const hour = parseField(h, 0, 23);
+  const dayOfMonth = parseField(dom, 1, 31);
+  const month = parseField(mon, 1, 12, MONTH_NAMES, 1);
+  // 7 is Sunday too, as in most crons.
+  const dayOfWeekRaw = parseField(dow.replace(/\b7\b/g, '0'), 0, 6, DAY_NAMES);
+  if (!minute || !hour || !dayOfMonth || !month || !dayOfWeekRaw) {
+    return err(`\`${clip(text)}\` is not a cron expression I can read: minute 0-59, hour 0-23, day 1-31, month 1-12 or jan-dec, weekday 0-6 or sun-sat`);
+  }
+  return ok({
+    minute,
+    hour,
+    dayOfMonth,
+    month,
+    dayOfWeek: dayOfWeekRaw,
+    domRestricted: dom !== '*',
+    dowRestricted: dow !== '*',
+    expression: fields.join(' '),
+  });
+}
+
+const WEEKDAY_WORDS: Record<string, string> = {
+  day: '*',
+  days: '*',
+  weekday: '1-5',
+  weekdays: '1-5',
+  weekend: '0,6',
+  weekends: '0,6',
+};
+
+/**
+ * "every tue 18:00", "every tuesday at 6pm", "every mon,thu 12:30", "every weekday 9:00", "every day 18:00",
+ * or a cron expression: the cron it stands for, or an error that says what is accepted.
+ */
+export function parseRecurrence(text: string): Result<Cron> {
+  const trimmed = text.trim();
+  const words = /^(?:every\s+)?([a-z,\s]+?)\s+(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/i.exec(trimmed);
+  if (words) {
+    const [, dayText = '', hourText = '', minuteText = '00', meridiem] = words;
+    const dayKey = dayText.trim().toLowerCase().replace(/\s*,\s*/g, ',').replace(/\s+and\s+/g, ',');
+    let dow = WEEKDAY_WORDS[dayKey];
+    if (dow === undefined) {
+      const days = dayKey.split(/[,\s]+/).map((d) => DAY_NAMES.findIndex((n) => d.startsWith(n) && d.length >= 3));
+      if (days.length === 0 || days.some((d) => d < 0)) {
+        return err(`I can't read the days in \`${clip(text)}\`: use names like \`tue\` or \`mon,thu\`, \`weekday\` or \`day\``);
+      }
+      dow = [...new Set(days)].join(',');
+    }
+    let hour = Number(hourText);
+    const minute = Number(minuteText);
+    if (meridiem) {
+      if (hour < 1 || hour > 12) return err(`\`${clip(text)}\`: ${hourText} is not an hour on a 12-hour clock`);
+      hour = (hour % 12) + (meridiem.toLowerCase() === 'pm' ? 12 : 0);
+    }
+    if (hour > 23 || minute > 59) return err(`\`${clip(text)}\`: ${hourText}:${minuteText} is not a time of day`);
+    return parseCron(`${minute} ${hour} * * ${dow}`);
+  }
+  if (/^[\d*/,\-a-z\s]+$/i.test(trimmed) && trimmed.split(/\s+/).length === 5) return parseCron(trimmed);
+  return err(`I can't read \`${clip(text)}\` as a schedule. Try \`every tue 18:00\`, \`every weekday 9:30\` or a cron expression such as \`0 18 * * 2\``);
+}
+
+/** Whether the zone is one the runtime knows (IANA names such as Europe/Berlin). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface LocalTime {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function localTime(at: number, tz: string): LocalTime {
+  let format = formatters.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(tz, format);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of format.formatToParts(new Date(at))) parts[p.type] = p.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour) % 24,
+    minute: Number(parts.minute),
+    weekday: DAY_NAMES.indexOf((parts.weekday ?? '').toLowerCase().slice(0, 3)),
+  };
+}
+
+/** The wall-clock minute an instant falls on in a zone: two instants with the same key are the same local time. */
+export function localKey(at: number, tz: string): string {
+  const t = localTime(at, tz);
+  return `${t.year}-${t.month}-${t.day} ${t.hour}:${t.minute}`;
+}
+
+function dayMatches(cron: Cron, t: LocalTime): boolean {
+  const dom = cron.dayOfMonth.has(t.day);
+  const dow = cron.dayOfWeek.has(t.weekday);
+  if (cron.domRestricted && cron.dowRestricted) return dom || dow;
+  return dom && dow;
+}
+
+/** Looked ahead at most this far: an expression that never falls due within it is refused. */
+export const HORIZON_MS = 400 * DAY;
+
+/**
+ * The first instant strictly after `after` whose wall-clock time in `tz` matches, skipping the local minute
+ * `skipLocal` (the one just run: in the autumn it happens twice, and runs once). Undefined when nothing matches
+ * within a little over a year.
+ */
+export function nextOccurrence(cron: Cron, tz: string, after: number, skipLocal?: string): number | undefined {
+  let t = Math.floor(after / MINUTE) * MINUTE + MINUTE;
+  const limit = after + HORIZON_MS;
+  while (t < limit) {
+    const local = localTime(t, tz);
+    // Wrong day or hour: on to the next local hour (zones are whole or half hours off UTC, so minutes line up).
+    if (!cron.month.has(local.month) || !dayMatches(cron, local) || !cron.hour.has(local.hour)) {
+      t += (60 - local.minute) * MINUTE;
+      continue;
+    }
+    if (cron.minute.has(local.minute) && localKey(t, tz) !== skipLocal) return t;
+    t += MINUTE;
+  }
+  return undefined;
+}
+
+/** "every Tuesday at 18:00" style words for what a cron means, for lists; falls back to the expression. */
+export function describeCron(cron: Cron): string {
+  const [m, h, dom, mon, dow] = cron.expression.split(' ');
+  if (dom !== '*' || mon !== '*' || cron.minute.size !== 1 || cron.hour.size !== 1) return `cron \`${cron.expression}\``;
+  const time = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+  if (dow === '*') return `every day at ${time}`;
+  const days = [...cron.dayOfWeek].sort();
+  if (days.join(',') === '1,2,3,4,5') return `every weekday at ${time}`;
+  const names = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+  return `every ${days.map((d) => names[d]).join(', ')} at ${time}`;
+}

@@ -1,0 +1,42 @@
+/** Answers about recurring sessions: scheduled, the channel's list, removed. Times in each reader's own zone. */
+import type { Schedule } from '../../app/ports.ts';
+import { formatPlan } from '../../domain/plan.ts';
+import { describeCron, parseRecurrence } from '../../domain/recurrence.ts';
+import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.ts';
+import { context, fallback, section, type SlackMessage } from './message.ts';
+
+function when(schedule: Schedule): string {
+  const parsed = parseRecurrence(schedule.expression);
+  return `${parsed.ok ? describeCron(parsed.value) : `cron \`${escapeMrkdwn(schedule.expression)}\``} (${escapeMrkdwn(schedule.tz)})`;
+}
+
+const next = (schedule: Schedule) => slackDate(schedule.nextAt, '{date_short_pretty} at {time}');
+
+export function renderScheduled(schedule: Schedule, tzFromProfile: boolean): SlackMessage {
+  const text = `🔁 Scheduled ${when(schedule)}: a session with the next prompt from the bank this channel has not had, plan ${formatPlan(schedule.plan)}${
+    schedule.isAsync ? ' (async)' : ''
+  }. The first is ${next(schedule)}. Its id is \`${schedule.id}\`.`;
+  return {
+    text: fallback(text),
+    blocks: [
+      section(text),
+      context(
+        `${tzFromProfile ? 'The time zone is the one in your Slack profile; `--tz Europe/Berlin` sets another. ' : ''}\`/mockdesign schedules\` lists this channel's schedules; \`/mockdesign unschedule ${schedule.id}\` removes this one.`,
+      ),
+    ],
+  };
+}
+
+export function renderSchedules(schedules: readonly Schedule[]): SlackMessage {
+  if (schedules.length === 0) {
+    const text = 'This channel has no recurring sessions. Add one with `/mockdesign schedule "every tue 18:00"`.';
+    return { text, blocks: [section(text)] };
+  }
+  const lines = schedules.map((s) => `• \`${s.id}\` ${when(s)}, plan ${formatPlan(s.plan)}${s.isAsync ? ' (async)' : ''}, by ${mention(s.createdBy)}; next ${next(s)}`);
+  return { text: fallback(`${schedules.length} recurring sessions`), blocks: [section(`*Recurring sessions in this channel*\n${lines.join('\n')}`)] };
+}
+
+export function renderUnscheduled(schedule: Schedule): SlackMessage {
+  const text = `Removed \`${schedule.id}\` (${when(schedule)}): it starts no more sessions. Sessions already running carry on.`;
+  return { text, blocks: [section(text)] };
+}

@@ -1,0 +1,61 @@
+/** The schedule repository's contract, run against SQLite and PostgreSQL alike, through the Store only. */
+import { describe, expect, it } from 'vitest';
+import type { NewSchedule } from '../../../src/app/ports.ts';
+import { MIN, STORES, T0, useStore } from './stores.ts';
+
+const WEEK = 7 * 24 * 60 * MIN;
+
+function schedule(overrides: Partial<NewSchedule> = {}): NewSchedule {
+  return {
+    id: 'sch1',
+    teamId: 'T1',
+    enterpriseId: '',
+    channelId: 'C1',
+    createdBy: 'U1',
+    expression: '0 18 * * 2',
+    tz: 'Europe/Berlin',
+    plan: [5 * MIN, 20 * MIN, 15 * MIN, 5 * MIN],
+    isAsync: true,
+    nextAt: T0 + MIN,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+describe.each(STORES)('$name store: schedules', (factory) => {
+  const h = useStore(factory);
+
+  it('stores a schedule and reads it back, by id and for its channel and workspace only', async () => {
+    const { store } = h();
+    await store.schedules.create(schedule());
+    await store.schedules.create(schedule({ id: 'sch2', teamId: 'T2' }));
+    expect(await store.schedules.find('sch1')).toEqual({ ...schedule(), lastAt: null, lastLocal: null });
+    expect((await store.schedules.inChannel({ teamId: 'T1', enterpriseId: '' }, 'C1')).map((s) => s.id)).toEqual(['sch1']);
+  });
+
+  it('hands each occurrence to one caller: the compare-and-set on next_at', async () => {
+    const { store } = h();
+    await store.schedules.create(schedule());
+    expect((await store.schedules.due(T0, 10)).map((s) => s.id)).toEqual([]);
+    expect((await store.schedules.due(T0 + MIN, 10)).map((s) => s.id)).toEqual(['sch1']);
+    const results = await Promise.all([
+      store.schedules.advance('sch1', T0 + MIN, T0 + WEEK, T0 + MIN, '2030-1-1 18:0'),
+      store.schedules.advance('sch1', T0 + MIN, T0 + WEEK, T0 + MIN, '2030-1-1 18:0'),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.schedules.find('sch1')).toMatchObject({ nextAt: T0 + WEEK, lastAt: T0 + MIN, lastLocal: '2030-1-1 18:0' });
+    expect(await store.schedules.nextDue()).toBe(T0 + WEEK);
+  });
+
+  it('retires a schedule with no next occurrence, and removes one once', async () => {
+    const { store } = h();
+    await store.schedules.create(schedule());
+    await store.schedules.create(schedule({ id: 'sch2' }));
+    expect(await store.schedules.advance('sch1', T0 + MIN, null, T0 + MIN, 'x')).toBe(true);
+    expect(await store.schedules.find('sch1')).toBeUndefined();
+    expect(await store.schedules.remove('sch2', T0)).toBe(true);
+    expect(await store.schedules.remove('sch2', T0)).toBe(false);
+    expect(await store.schedules.due(T0 + WEEK, 10)).toEqual([]);
+    expect(await store.schedules.nextDue()).toBeUndefined();
+  });
+});

@@ -1,0 +1,92 @@
+/** Recurring sessions through the real Bolt router, with a fixed clock across days and a daylight-saving change. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fireDueSchedules } from '../../src/app/schedules.ts';
+import { fixedClock } from '../support/fixed-clock.ts';
+import { allText, CHANNEL, createHarness, GUEST, type Harness } from '../support/harness.ts';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+type Ack = { text: string; blocks?: unknown[] };
+const HOUR = 3600_000;
+
+async function fire(): Promise<number> {
+  const started = await fireDueSchedules(h.md.deps, h.clock.now(), () => 0);
+  await h.tick();
+  return started;
+}
+
+function roots(): string[] {
+  return h.slack.messages(CHANNEL).filter((m) => !m.thread_ts && m.metadata?.event_type === 'mockdesign_step').map((m) => allText(m));
+}
+
+describe('/mockdesign schedule', () => {
+  it('starts a session with the next prompt at each occurrence, in the zone given, across a daylight-saving change', async () => {
+    // Monday 25 March 2030, 12:00 UTC; Berlin changes to summer time on Sunday 31 March.
+    h = await createHarness({ clock: fixedClock('2030-03-25T12:00:00Z') });
+    const ack = (await h.command('schedule "every tue 18:00" --tz Europe/Berlin --plan 10m/20m/20m/10m')) as Ack;
+    expect(ack.text).toContain('every Tuesday at 18:00 (Europe/Berlin)');
+    const id = /Its id is `([^`]+)`/.exec(ack.text)?.[1] ?? '';
+    expect(id).not.toBe('');
+    // 18:00 CET on Tuesday 26 March is 17:00 UTC.
+    expect(h.db.prepare('SELECT next_at FROM schedules').pluck().get()).toBe(Date.parse('2030-03-26T17:00:00Z'));
+
+    h.clock.set(Date.parse('2030-03-26T16:59:00Z'));
+    expect(await fire()).toBe(0);
+    h.clock.set(Date.parse('2030-03-26T17:00:05Z'));
+    expect(await fire()).toBe(1);
+    expect(await fire()).toBe(0); // the same occurrence never starts twice
+    expect(roots()).toHaveLength(1);
+    await h.advance(HOUR, 5 * 60_000); // it runs its hour and ends
+
+    // A week later the wall-clock time is the same, the instant an hour earlier: 16:00 UTC.
+    expect(h.db.prepare('SELECT next_at FROM schedules').pluck().get()).toBe(Date.parse('2030-04-02T16:00:00Z'));
+    h.clock.set(Date.parse('2030-04-02T16:00:00Z'));
+    expect(await fire()).toBe(1);
+    const topics = h.db.prepare('SELECT topic, prompt_id FROM sessions ORDER BY created_at').all() as { topic: string; prompt_id: string }[];
+    expect(topics).toHaveLength(2);
+    expect(topics[0]?.prompt_id).not.toBe(topics[1]?.prompt_id);
+  });
+
+  it('lists the channel’s schedules, lets only their creator remove one, and a removed one starts nothing', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const ack = (await h.command('schedule every weekday 9:30 --tz UTC')) as Ack;
+    const id = /Its id is `([^`]+)`/.exec(ack.text)?.[1] ?? '';
+    const list = (await h.command('schedules')) as Ack;
+    expect(allText(list)).toContain(`\`${id}\` every weekday at 09:30 (UTC)`);
+    expect(((await h.command(`unschedule ${id}`, { user: GUEST })) as Ack).text).toContain('Only the person who made');
+    expect(((await h.command(`unschedule ${id}`)) as Ack).text).toContain('starts no more sessions');
+    h.clock.set(Date.parse('2030-01-07T09:30:00Z'));
+    expect(await fire()).toBe(0);
+    expect(allText((await h.command('schedules')) as Ack)).toContain('no recurring sessions');
+  });
+
+  it('survives a restart: the schedule is in the database and an occurrence missed while down is skipped, not started late', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('schedule "0 10 * * *" --tz UTC');
+    // The app was down from 09:00 to 13:00: the 10:00 session is not started three hours late.
+    h.clock.set(Date.parse('2030-01-07T13:00:00Z'));
+    expect(await fire()).toBe(0);
+    expect(h.logs.some((l) => l.msg === 'skipped a scheduled session that fell due while the app was down')).toBe(true);
+    expect(h.db.prepare('SELECT next_at FROM schedules').pluck().get()).toBe(Date.parse('2030-01-08T10:00:00Z'));
+  });
+
+  it('refuses what cannot work, saying why', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    expect(((await h.command('schedule "every blursday 18:00"')) as Ack).text).toContain("can't read the days");
+    expect(((await h.command('schedule "every tue 18:00" --tz Mars/Olympus')) as Ack).text).toContain('not a time zone');
+    expect(((await h.command('schedule "*/10 * * * *"')) as Ack).text).toContain('at least an hour');
+    expect(((await h.command('schedule "every day 9:00" --plan 1d/1d/1d/1d')) as Ack).text).toContain('still be running');
+    expect(h.db.prepare('SELECT count(*) FROM schedules').pluck().get()).toBe(0);
+  });
+
+  it('uses the creator’s Slack time zone when none is given', async () => {
+    // The stand-in's default people have zones: U0BOB is in America/New_York.
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const ack = (await h.command('schedule "every wed 18:00"', { user: GUEST })) as Ack;
+    expect(ack.text).toContain('(America/New_York)');
+    expect(h.db.prepare('SELECT next_at FROM schedules').pluck().get()).toBe(Date.parse('2030-01-09T23:00:00Z'));
+  });
+});

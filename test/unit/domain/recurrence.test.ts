@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { describeCron, isTimeZone, localKey, nextOccurrence, parseCron, parseRecurrence } from '../../../src/domain/recurrence.ts';
+
+const cron = (text: string) => {
+  const parsed = parseRecurrence(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.value;
+};
+const utc = (iso: string) => Date.parse(iso);
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+describe('parseRecurrence', () => {
+  it.each([
+    ['every tue 18:00', '0 18 * * 2'],
+    ['every tuesday at 6pm', '0 18 * * 2'],
+    ['every mon,thu 12:30', '30 12 * * 1,4'],
+    ['every mon and thu 9:05', '5 9 * * 1,4'],
+    ['every weekday 9:30', '30 9 * * 1-5'],
+    ['every day 07:00', '0 7 * * *'],
+    ['weekends 10am', '0 10 * * 0,6'],
+    ['0 18 * * tue', '0 18 * * tue'],
+    ['*/30 9-17 * * 1-5', '*/30 9-17 * * 1-5'],
+  ])('%s → %s', (text, expression) => {
+    expect(cron(text).expression).toBe(expression);
+  });
+
+  it.each(['every blursday 18:00', 'every tue 25:00', 'every tue 13pm', 'tomorrow', '0 18 * *', '61 * * * *', '0 18 32 * *', '0 18 * * 8'])('refuses %j with a message', (text) => {
+    const parsed = parseRecurrence(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.length).toBeGreaterThan(10);
+  });
+
+  it('reads 7 as Sunday and ranges with steps', () => {
+    const parsed = parseCron('0 8 * * 7');
+    expect(parsed.ok && [...parsed.value.dayOfWeek]).toEqual([0]);
+    const stepped = parseCron('0 0-12/6 * * *');
+    expect(stepped.ok && [...stepped.value.hour]).toEqual([0, 6, 12]);
+  });
+
+  it('says in words what it means', () => {
+    expect(describeCron(cron('every tue 18:00'))).toBe('every Tuesday at 18:00');
+    expect(describeCron(cron('every weekday 9:30'))).toBe('every weekday at 09:30');
+    expect(describeCron(cron('*/30 9-17 * * 1-5'))).toBe('cron `*/30 9-17 * * 1-5`');
+  });
+});
+
+describe('nextOccurrence', () => {
+  it('keeps the wall-clock time across a daylight-saving change', () => {
+    const tuesday = cron('every tue 18:00');
+    // Berlin: 18:00 CET is 17:00 UTC in March; after the change on 31 March 2030, 18:00 CEST is 16:00 UTC.
+    expect(iso(nextOccurrence(tuesday, 'Europe/Berlin', utc('2030-03-20T12:00:00Z')))).toBe('2030-03-26T17:00:00.000Z');
+    expect(iso(nextOccurrence(tuesday, 'Europe/Berlin', utc('2030-03-26T17:00:00Z')))).toBe('2030-04-02T16:00:00.000Z');
+    // New York changes on 10 March: Tuesday 5 March at 18:00 EST has passed, the next is 18:00 EDT on the 12th.
+    expect(iso(nextOccurrence(tuesday, 'America/New_York', utc('2030-03-06T00:00:00Z')))).toBe('2030-03-12T22:00:00.000Z');
+  });
+
+  it('skips a time that does not exist on the spring change and runs a repeated one once in the autumn', () => {
+    const early = cron('every sun 02:30');
+    // 31 March 2030, Berlin: 02:00 → 03:00, so 02:30 does not happen; the next is a week later.
+    expect(iso(nextOccurrence(early, 'Europe/Berlin', utc('2030-03-30T12:00:00Z')))).toBe('2030-04-07T00:30:00.000Z');
+    // 27 October 2030: 03:00 → 02:00, so 02:30 happens twice (00:30 and 01:30 UTC): it runs at the first only.
+    const first = nextOccurrence(early, 'Europe/Berlin', utc('2030-10-26T12:00:00Z'));
+    expect(iso(first)).toBe('2030-10-27T00:30:00.000Z');
+    const second = nextOccurrence(early, 'Europe/Berlin', first ?? 0, localKey(first ?? 0, 'Europe/Berlin'));
+    expect(iso(second)).toBe('2030-11-03T01:30:00.000Z');
+  });
+
+  it('is strictly after its start, and undefined for a date that never comes within the horizon', () => {
+    const daily = cron('every day 09:00');
+    expect(iso(nextOccurrence(daily, 'UTC', utc('2030-01-01T09:00:00Z')))).toBe('2030-01-02T09:00:00.000Z');
+    const never = parseCron('0 9 30 2 *');
+    expect(never.ok && nextOccurrence(never.value, 'UTC', utc('2030-01-01T00:00:00Z'))).toBeUndefined();
+  });
+
+  it('handles half-hour zones', () => {
+    expect(iso(nextOccurrence(cron('every day 18:00'), 'Asia/Kolkata', utc('2030-01-01T00:00:00Z')))).toBe('2030-01-01T12:30:00.000Z');
+  });
+
+  it('knows real time zones only', () => {
+    expect(isTimeZone('Europe/Berlin')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
