@@ -57,14 +57,17 @@ export function sessionEnd(phases: readonly PhaseSlot[], endsAt?: number): numbe
   return phaseEnd(phases, phases.length - 1, endsAt);
 }
 
+/** Phases shorter than this get no time check: nobody can act on a warning a few seconds before the end. */
+export const MIN_TIME_CHECK_PHASE_MS = MINUTE;
+
 /**
  * How long before a phase ends its "time check" is posted: a fifth of the phase, rounded down to a unit a
  * person reads at a glance: whole hours for long async phases, whole minutes from a five-minute phase up, and
- * whole seconds (at least one) for short ones, so that every phase, however short, gets its time check.
+ * whole seconds for phases of one to five minutes (a 1-minute phase gets its check 12 s before the end).
  */
 export function warningLead(plannedMs: number): number | null {
+  if (plannedMs < MIN_TIME_CHECK_PHASE_MS) return null;
   const fifth = plannedMs / 5;
-  if (fifth < 1000) return plannedMs >= 2000 ? 1000 : null;
   const unit = fifth >= 2 * HOUR ? HOUR : fifth >= MINUTE ? MINUTE : 1000;
   return Math.max(unit === 1000 ? 1000 : MINUTE, Math.floor(fifth / unit) * unit);
 }
