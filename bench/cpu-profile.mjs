@@ -24,7 +24,8 @@ if (dir) {
 // a call takes is the time the statement takes), written next to the profile as <pid>.sql.json.
 if (dir && process.env.BENCH_SQL_STATS) {
   const { createRequire } = await import('node:module');
-  const require = createRequire(join(process.cwd(), 'package.json'));
+  // Resolved from this file, inside the project: the app may run in a working directory of its own.
+  const require = createRequire(import.meta.url);
   const Database = require('better-sqlite3');
   const probe = new Database(':memory:');
   const Statement = Object.getPrototypeOf(probe.prepare('SELECT 1'));

@@ -4,7 +4,7 @@
  * (through the app's own `startSession`, with chosen start times); everything is measured from what the
  * stand-in received, checked against the database (read after the run, read-only).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -369,6 +369,11 @@ export async function runDelivery(config: DeliveryConfig): Promise<DeliveryResul
         if (sessionOf.get(row.session_id)?.burst) burst.push(late);
         firstPostAt.set(key, { at: first.at, due: row.due_at, channel: first.channel });
       }
+    }
+    if (process.env.BENCH_DUMP) {
+      // Every post's due and arrival time, for a closer look than the report's percentiles (BENCH_DUMP=file.json).
+      const dump = [...firstPostAt.entries()].map(([key, p]) => ({ key, due: p.due, at: p.at }));
+      writeFileSync(process.env.BENCH_DUMP, JSON.stringify({ firstStart, posts: dump }));
     }
     // Stored messages too: a post the app retried may have been stored twice even if we saw it once.
     const stored = new Map<string, number>();

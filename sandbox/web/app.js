@@ -404,7 +404,10 @@ function renderSidebar() {
       )
     : h('div', { class: 'sidebar-note' }, `${bot.name} is not installed here`);
   const sub = multiTeam() ? `${state.workspace.team.domain}.slack.com \u00b7 local stand-in` : 'local stand-in workspace';
-  $('sidebar').replaceChildren(
+  const sidebar = $('sidebar');
+  // Whose view the sidebar shows: switching people re-renders it only once their workspace has loaded.
+  sidebar.dataset.viewer = state.user;
+  sidebar.replaceChildren(
     dom(h('div', { class: 'team-header' }, h('div', { class: 'team-name' }, state.workspace.team.name), h('div', { class: 'team-sub' }, sub), installPanel())),
     dom(h('div', { class: 'sidebar-section' }, h('div', { class: 'sidebar-title' }, 'Channels'), channels)),
     dom(h('div', { class: 'sidebar-section' }, h('div', { class: 'sidebar-title' }, 'Apps'), app)),

@@ -50,8 +50,16 @@ export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, SECOND * 2 ** Math.max(0, attempts - 1));
 }
 
+/** What a delivery answers when the worker should look for the session's next step itself. */
+const ASK = Symbol('ask');
+
 /** How many steps one claim takes at most; a busy pool claims again as workers free up. */
 const CLAIM_BATCH = 200;
+/**
+ * Claims after a first one are spaced at least this far apart: each then takes everything that fell due, or every
+ * slot that freed up, in the meantime, instead of one claim (and one commit) per step. Costs a post at most this.
+ */
+const CLAIM_GAP_MS = 20;
 /** The tick already wakes the pool every second; the timer matters only for what falls due sooner. */
 const WAKE_HORIZON_MS = 1500;
 
@@ -83,6 +91,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let claimFailingSince: number | null = null;
   let orphansWanted = false;
   let lastClaimErrorLog = 0;
+  let refilling: Promise<void> | null = null;
+  /** On real time, claims are spaced (see CLAIM_GAP_MS); tests that move a fixed clock claim at once. */
+  const claimGapMs = deps.wakeAtNextDue ? CLAIM_GAP_MS : 0;
+  let lastClaimAt = Number.NEGATIVE_INFINITY;
+  const readSession = batched((ids) => store.sessions.findMany(ids));
+  const background = new Set<Promise<unknown>>();
 
   /** `orphans`: also take over steps whose owner died (the tick asks; the refill after each post does not). */
   function pump(orphans = false): Promise<number> {
@@ -100,6 +114,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const room = concurrency - workers.size;
         if (room <= 0) break;
         const batch = Math.min(room, CLAIM_BATCH);
+        lastClaimAt = performance.now();
         const steps = await store.steps.claimDue(lease, batch, { orphans: orphansWanted });
         orphansWanted = false;
         for (const step of steps) launch(step);
@@ -127,19 +142,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       })
       .finally(() => {
         pumping = null;
-        if (deps.wakeAtNextDue) void armTimer();
+        // A full pool is refilled as workers finish; only one with room needs waking for what falls due next.
+        if (deps.wakeAtNextDue && workers.size < concurrency) void armTimer();
       });
     return pumping;
   }
 
   /** Sets a timer for the next step that falls due before the next tick would notice it. */
   async function armTimer(): Promise<void> {
-    if (stopped) return;
+    if (stopped || (timer && timerAt - clock() <= claimGapMs)) return;
     const next = await store.steps.nextRunAt(clock()).catch(() => undefined);
     if (next === undefined) return;
-    const delay = next - clock();
+    const dueIn = next - clock();
     // Already due but not claimable (waiting its turn, or the pool is full): finishing work will pump again.
-    if (delay <= 0 || delay > WAKE_HORIZON_MS || next >= timerAt) return;
+    if (dueIn <= 0 || dueIn > WAKE_HORIZON_MS || next >= timerAt) return;
+    const delay = Math.max(dueIn, lastClaimAt + claimGapMs - performance.now());
     if (timer) clearTimeout(timer);
     timerAt = next;
     timer = setTimeout(() => {
@@ -150,50 +167,75 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     timer.unref();
   }
 
+  /**
+   * Many workers finish at once in a burst: one claim, made once they have all finished, fills every free slot,
+   * instead of one claim per finished worker.
+   */
+  function refill(): void {
+    if (stopped || refilling) return;
+    const wait = lastClaimAt + claimGapMs - performance.now();
+    refilling = new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve))).then(() => {
+      refilling = null;
+      return pump().then(() => undefined);
+    });
+  }
+
   function launch(first: Step): void {
     const run = (async () => {
       let step: Step | undefined = first;
       while (step) {
-        await deliver(step);
-        if (stopped || step.seq < 0) break;
-        step = await store.steps.claimNextOfSession(step.sessionId, lease);
+        const next = await deliver(step);
+        if (step.seq < 0) break;
+        // A completed post took the session's next step in the same transaction when it was due (it is ours now
+        // and goes out even if we are stopping); after anything else, look once more.
+        step = next !== ASK ? next : stopped ? undefined : await store.steps.claimNextOfSession(step.sessionId, lease);
       }
     })()
       .catch((error: unknown) => log.error('a delivery worker failed', { session: first.sessionId, step: first.key }, error))
       .finally(() => {
         workers.delete(run);
-        void pump();
+        refill();
       });
     workers.add(run);
   }
 
-  async function snapshotOf(sessionId: string): Promise<SessionSnapshot> {
-    const session = await store.sessions.find(sessionId);
-    if (!session) throw new Error(`session ${sessionId} vanished`);
-    const [notes, participants] = await Promise.all([store.sessions.notes(sessionId), store.sessions.participants(sessionId)]);
+  /** Everything the session message and the summary show, around the session as already read. */
+  async function snapshotOf(session: Session): Promise<SessionSnapshot> {
+    const [notes, participants] = await Promise.all([store.sessions.notes(session.id), store.sessions.participants(session.id)]);
     return { session, notes, participants };
   }
 
   /** What a step's messages are rendered from: a phase or a time check needs only the session. */
   async function snapshotFor(step: Step, session: Session): Promise<SessionSnapshot> {
     if (step.kind === 'phase' || step.kind === 'warning') return { session, notes: [], participants: [] };
-    const snapshot = await snapshotOf(session.id);
+    const snapshot = await snapshotOf(session);
     // Only the summary shows scorecards (once revealed): no other step pays for reading them.
     return step.kind === 'summary' ? { ...snapshot, scorecards: await store.scorecards.forSession(session.id) } : snapshot;
   }
 
-  async function deliver(step: Step): Promise<void> {
-    const session = await store.sessions.find(step.sessionId);
-    if (!session) {
+  /**
+   * Posts a step and records the outcome. Resolves with the session's next step when the completion claimed it
+   * (undefined: none is due yet), or ASK when the worker should look for it itself.
+   */
+  async function deliver(step: Step): Promise<Step | undefined | typeof ASK> {
+    const found = await readSession(step.sessionId);
+    if (!found) {
       await store.steps.fail(step, owner, 'session missing');
-      return;
+      return ASK;
     }
+    let session: Session = found;
     const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, team: session.teamId, channel: session.channelId };
-    if (step.kind === 'expire') return expire(step, session);
-    if (step.kind === 'refresh') return refresh(step, session, ctx);
+    if (step.kind === 'expire') {
+      await expire(step, session);
+      return ASK;
+    }
+    if (step.kind === 'refresh') {
+      await refresh(step, session, ctx);
+      return ASK;
+    }
     if (session.status === 'ended' && (step.kind === 'phase' || step.kind === 'warning')) {
       await store.steps.fail(step, owner, 'session already ended');
-      return;
+      return ASK;
     }
     let began = false;
     try {
@@ -203,6 +245,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           await tx.sessions.end(session.id, step.dueAt, null);
           await tx.steps.cancelPending(session.id, ['expire'], 'session ended');
         });
+        // The summary shows the session as it ended.
+        const ended = await store.sessions.find(session.id);
+        if (!ended) throw new Error(`session ${session.id} vanished`);
+        session = ended;
       }
       const snapshot = await snapshotFor(step, session);
       const now = clock();
@@ -227,50 +273,67 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const ts = await messenger.post(snapshot, step, done, now);
         firstTs ??= ts;
         done += 1;
-        if (!(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(ctx);
+        // Each part but the last is recorded as it goes out; the last one is recorded by the completion.
+        if (done < parts && !(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(ctx);
       }
-      const completed = await store.transaction(async (tx) => {
-        if (!(await tx.steps.complete(step, owner, firstTs))) return false;
-        if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(session.id, firstTs, clock());
+      const resumes = session.status === 'paused' && session.pauseReason === 'not_in_channel';
+      const current = session;
+      const outcome = await store.transaction(async (tx) => {
+        // The session's next step, when it is due, is taken in the same commit: the worker goes on with it.
+        const taken = resumes || stopped ? (await tx.steps.complete(step, owner, firstTs, done)) && ASK : await tx.steps.completeAndTakeNext(step, lease, firstTs, done);
+        if (taken === false) return false;
+        if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(current.id, firstTs, clock());
         // The session message shows the phase under way. Phase 1 starts with the session, so the message posted
         // just before it already shows it: no update then (a burst of new sessions costs one call less each).
-        if ((step.kind === 'phase' && step.phaseIndex !== 0) || step.kind === 'summary') await tx.steps.upsert(session.id, 'refresh', 'refresh', clock());
-        return true;
+        if ((step.kind === 'phase' && step.phaseIndex !== 0) || step.kind === 'summary') await tx.steps.upsert(current.id, 'refresh', 'refresh', clock());
+        return taken;
       });
-      if (!completed) return lostLease(ctx);
+      if (outcome === false) return lostLease(ctx);
       const late = clock() - step.dueAt;
       log.info('posted', { ...ctx, late_ms: late > MINUTE ? late : undefined });
-      await afterPost(step, session, firstTs);
+      if (step.kind === 'root' && firstTs) remember(session, firstTs);
+      if (resumes) await carryOn(session);
+      return outcome;
     } catch (error) {
       await handleFailure(step, session, error, ctx, began);
+      return ASK;
     }
   }
 
-  function lostLease(ctx: Record<string, string | number>): void {
+  function lostLease(ctx: Record<string, string | number>): undefined {
     // Our lease ran out while we were slow, and another instance took the step over: it is theirs now.
     log.warn('gave up a step another instance took over', ctx);
+    return undefined;
   }
 
-  async function afterPost(step: Step, session: Session, ts: string | null): Promise<void> {
-    if (session.status === 'paused' && session.pauseReason === 'not_in_channel') {
-      // Someone invited the bot and a retry went through: the session carries on by itself.
-      await store.transaction(async (tx) => {
-        const current = await tx.sessions.findForUpdate(session.id);
-        if (current?.status === 'paused' && current.pauseReason === 'not_in_channel') await releaseSession(tx, current, clock());
-      });
-      log.info('posting works again; the session carries on', { session: session.id, channel: session.channelId });
-    }
-    if (step.kind === 'root' && ts) {
-      const link = await messenger.permalink(session, ts).catch(() => undefined);
-      if (link) await store.sessions.setPermalink(session.id, link);
-    }
+  /**
+   * The root message's permalink, written beside the session: not awaited by the worker, whose next post (the
+   * first phase, due with the root) need not wait for it when it takes a Web API call. `drain` waits for it.
+   */
+  function remember(session: Session, ts: string): void {
+    const task = messenger
+      .permalink(session, ts)
+      .catch(() => undefined)
+      .then((link) => (link ? store.sessions.setPermalink(session.id, link) : undefined))
+      .catch((error: unknown) => log.warn('could not record the permalink of the session message', { session: session.id, reason: describe(error) }))
+      .finally(() => background.delete(task));
+    background.add(task);
+  }
+
+  /** Someone invited the bot and a retry went through: the session carries on by itself. */
+  async function carryOn(session: Session): Promise<void> {
+    await store.transaction(async (tx) => {
+      const current = await tx.sessions.findForUpdate(session.id);
+      if (current?.status === 'paused' && current.pauseReason === 'not_in_channel') await releaseSession(tx, current, clock());
+    });
+    log.info('posting works again; the session carries on', { session: session.id, channel: session.channelId });
   }
 
   /** Re-renders the session message from current state: idempotent, so a missed update heals at the next one. */
   async function refresh(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
     try {
       const now = clock();
-      if (session.rootTs) await messenger.updateRoot(await snapshotOf(session.id), now);
+      if (session.rootTs) await messenger.updateRoot(await snapshotOf(session), now);
       await store.steps.complete(step, owner, null);
       // The clock on the session message: the next redraw, when the minutes left change (none while paused).
       const tick = nextClockTick(session, now);
@@ -401,7 +464,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   return {
     tick: () => pump(true),
     async drain() {
-      while (workers.size > 0 || pumping) await Promise.allSettled([...workers, pumping]);
+      while (workers.size > 0 || pumping || refilling || background.size > 0) await Promise.allSettled([...workers, pumping, refilling, ...background]);
     },
     stop() {
       stopped = true;
@@ -411,6 +474,43 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return workers.size;
     },
   };
+}
+
+/** Most ids read in one statement. */
+const READ_BATCH = 200;
+
+/**
+ * Sessions asked for in the same turn (a claim starts many workers at once, a commit resumes many) are read
+ * together: a few statements for the lot instead of a few for each.
+ */
+function batched(readMany: (ids: string[]) => Promise<Session[]>): (id: string) => Promise<Session | undefined> {
+  let waiting: Map<string, Array<{ resolve: (s: Session | undefined) => void; reject: (e: unknown) => void }>> | null = null;
+  return (id) =>
+    new Promise((resolve, reject) => {
+      if (!waiting) {
+        const batch = new Map<string, Array<{ resolve: (s: Session | undefined) => void; reject: (e: unknown) => void }>>();
+        waiting = batch;
+        queueMicrotask(() => {
+          waiting = null;
+          const ids = [...batch.keys()];
+          for (let i = 0; i < ids.length; i += READ_BATCH) {
+            const chunk = ids.slice(i, i + READ_BATCH);
+            readMany(chunk).then(
+              (sessions) => {
+                const byId = new Map(sessions.map((s) => [s.id, s]));
+                for (const key of chunk) for (const w of batch.get(key) ?? []) w.resolve(byId.get(key));
+              },
+              (error: unknown) => {
+                for (const key of chunk) for (const w of batch.get(key) ?? []) w.reject(error);
+              },
+            );
+          }
+        });
+      }
+      const list = waiting.get(id);
+      if (list) list.push({ resolve, reject });
+      else waiting.set(id, [{ resolve, reject }]);
+    });
 }
 
 function describe(error: unknown): string {

@@ -149,7 +149,17 @@ export interface StepRepository {
   /** A post of this step begins now: renews the lease and remembers when, for the settle wait. False if no longer ours. */
   beginPost(step: Step, lease: Lease): Promise<boolean>;
   recordProgress(step: Step, owner: string, done: number, ts: string | null): Promise<boolean>;
-  complete(step: Step, owner: string, ts: string | null): Promise<boolean>;
+  /**
+   * Done. `ts`: the first message, if not recorded yet; `parts`: how many parts went out, when the last one was
+   * not recorded on its own (the completion carries it).
+   */
+  complete(step: Step, owner: string, ts: string | null, parts?: number): Promise<boolean>;
+  /**
+   * Completes the step as `complete` does and moves the session's next step up, taking it at once for
+   * `lease.owner` when it is due: the worker that posted a step goes on with the next. False if the step was not
+   * ours; else the next step when it was taken. Call inside a transaction.
+   */
+  completeAndTakeNext(step: Step, lease: Lease, ts: string | null, parts?: number): Promise<Step | undefined | false>;
   /**
    * Back to pending, to run again after `delayMs`, and not before `settleMs` after its latest post began when
    * that post may still land at Slack. `countAttempt: false` for waits that are not failures (429s). False if

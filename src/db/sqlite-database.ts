@@ -34,55 +34,199 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
 
   const bind = (p: Prepared, params: readonly SqlValue[]) => p.order.map((i) => params[i] ?? null);
 
-  const direct: SqlExecutor = {
-    dialect: 'sqlite',
-    async all(sql, params = []) {
+  const now = {
+    all(sql: string, params: readonly SqlValue[] = []): Row[] {
       const p = prepare(sql);
       return p.statement.all(...bind(p, params)) as Row[];
     },
-    async get(sql, params = []) {
+    get(sql: string, params: readonly SqlValue[] = []): Row | undefined {
       const p = prepare(sql);
       return p.statement.get(...bind(p, params)) as Row | undefined;
     },
-    async run(sql, params = []) {
+    run(sql: string, params: readonly SqlValue[] = []): number {
       const p = prepare(sql);
       if (p.statement.reader) return p.statement.all(...bind(p, params)).length;
       return p.statement.run(...bind(p, params)).changes;
     },
   };
+  /** Inside a transaction: the statement runs at once (the transaction holds the connection). */
+  const direct: SqlExecutor = {
+    dialect: 'sqlite',
+    all: async (sql, params) => now.all(sql, params),
+    get: async (sql, params) => now.get(sql, params),
+    run: async (sql, params) => now.run(sql, params),
+  };
 
-  // Every statement and transaction takes its turn in one queue (first come, first served).
-  let tail: Promise<unknown> = Promise.resolve();
-  function inTurn<T>(work: () => Promise<T>): Promise<T> {
-    const run = tail.then(work);
-    tail = run.catch(() => undefined);
-    return run;
+  // Every statement and transaction takes its turn in one queue (first come, first served). What is queued by the
+  // time the queue runs (everything the event loop's last turn asked for: in a burst, the work of many posts) runs
+  // as one group in one transaction, each transaction of it under a savepoint: one commit for the group instead
+  // of one per statement, which is most of what a write costs. A caller's promise settles once the group is
+  // committed, so what it wrote is durable by then, as with a commit of its own.
+  const queue: Job[] = [];
+  let scheduled = false;
+  let running = false;
+
+  function enqueue<T>(work: Work): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!scheduled && !running) {
+        scheduled = true;
+        setImmediate(drain);
+      }
+    });
+  }
+
+  async function drain(): Promise<void> {
+    scheduled = false;
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const group = queue.splice(0, MAX_GROUP);
+        await (group.length === 1 ? runAlone(group[0] as Job) : runGroup(group));
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  /** One job on its own: a statement commits by itself, a transaction is BEGIN … COMMIT. */
+  async function runAlone(job: Job): Promise<void> {
+    const { work } = job;
+    try {
+      if (work.kind === 'statement') job.resolve(execute(work));
+      else if (work.kind === 'close') job.resolve(close());
+      else {
+        // IMMEDIATE takes the write lock at once, so a second connection (a backup) cannot upgrade-deadlock us.
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work.fn(direct);
+          db.exec('COMMIT');
+          job.resolve(result);
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }
+    } catch (error) {
+      job.reject(error);
+    }
+  }
+
+  /** Several jobs in one transaction; each transaction among them under a savepoint, so a failure undoes only its own. */
+  async function runGroup(group: Job[]): Promise<void> {
+    if (group.some((job) => job.work.kind === 'close')) {
+      // Never grouped: what came before it runs first, what comes after it finds the database closed.
+      const at = group.findIndex((job) => job.work.kind === 'close');
+      queue.unshift(...group.slice(at + 1));
+      for (const job of group.slice(0, at)) await runAlone(job);
+      await runAlone(group[at] as Job);
+      return;
+    }
+    const writes = group.some((job) => job.work.kind !== 'statement' || !readOnly(job.work.sql));
+    try {
+      db.exec(writes ? 'BEGIN IMMEDIATE' : 'BEGIN');
+    } catch (error) {
+      for (const job of group) job.reject(error);
+      return;
+    }
+    try {
+      await runInTransaction(group);
+    } catch (error) {
+      // Not a statement's failure (those are the callers'): the connection itself failed. Nothing of the group stands.
+      if (db.inTransaction) db.exec('ROLLBACK');
+      for (const job of group) job.reject(error);
+    }
+  }
+
+  async function runInTransaction(group: Job[]): Promise<void> {
+    const outcomes: Array<{ job: Job; ok: boolean; value: unknown }> = [];
+    let index = 0;
+    for (; index < group.length; index++) {
+      const job = group[index] as Job;
+      const { work } = job;
+      if (work.kind === 'statement') {
+        try {
+          outcomes.push({ job, ok: true, value: execute(work) });
+        } catch (error) {
+          // SQLite undoes a failed statement by itself; a few errors (disk full, I/O) end the whole transaction.
+          outcomes.push({ job, ok: false, value: error });
+          if (!db.inTransaction) break;
+        }
+      } else if (work.kind === 'transaction') {
+        db.exec('SAVEPOINT job');
+        try {
+          const value = await work.fn(direct);
+          db.exec('RELEASE job');
+          outcomes.push({ job, ok: true, value });
+        } catch (error) {
+          outcomes.push({ job, ok: false, value: error });
+          if (!db.inTransaction) break;
+          db.exec('ROLLBACK TO job');
+          db.exec('RELEASE job');
+        }
+      }
+    }
+    if (!db.inTransaction) {
+      // The transaction was rolled back under us: nothing of the group is written. The jobs not run yet go next.
+      const cause = outcomes.at(-1)?.value;
+      queue.unshift(...group.slice(index + 1));
+      for (const { job } of outcomes) job.reject(cause);
+      return;
+    }
+    try {
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      for (const { job } of outcomes) job.reject(error);
+      return;
+    }
+    for (const { job, ok, value } of outcomes) {
+      if (ok) job.resolve(value);
+      else job.reject(value);
+    }
+  }
+
+  function readOnly(sql: string): boolean {
+    try {
+      return prepare(sql).statement.readonly;
+    } catch {
+      return false;
+    }
+  }
+
+  function execute(work: Statement): unknown {
+    return now[work.method](work.sql, work.params);
+  }
+
+  function close(): void {
+    db.close();
   }
 
   return {
     dialect: 'sqlite',
     raw: db,
-    all: (sql, params) => inTurn(() => direct.all(sql, params)),
-    get: (sql, params) => inTurn(() => direct.get(sql, params)),
-    run: (sql, params) => inTurn(() => direct.run(sql, params)),
-    transaction: (fn) =>
-      inTurn(async () => {
-        // IMMEDIATE takes the write lock at once, so a second connection (a backup) cannot upgrade-deadlock us.
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await fn(direct);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      }),
-    close: () =>
-      inTurn(async () => {
-        db.close();
-      }),
+    all: (sql, params = []) => enqueue({ kind: 'statement', method: 'all', sql, params }),
+    get: (sql, params = []) => enqueue({ kind: 'statement', method: 'get', sql, params }),
+    run: (sql, params = []) => enqueue({ kind: 'statement', method: 'run', sql, params }),
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) => enqueue<T>({ kind: 'transaction', fn }),
+    close: () => enqueue<void>({ kind: 'close' }),
   };
+}
+
+/** Jobs run as one group at most; the group's callers hear back once it is committed. */
+const MAX_GROUP = 200;
+
+interface Statement {
+  readonly kind: 'statement';
+  readonly method: 'all' | 'get' | 'run';
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+}
+type Work = Statement | { readonly kind: 'transaction'; readonly fn: (tx: SqlExecutor) => Promise<unknown> } | { readonly kind: 'close' };
+interface Job {
+  readonly work: Work;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 export class DatabaseLockedError extends Error {

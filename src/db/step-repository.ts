@@ -31,26 +31,53 @@ const StepRow = z.object({
   last_error: z.string().nullable(),
 });
 
+const KINDS = new Set<string>(StepRow.shape.kind.options);
+const STATES = new Set<string>(StepRow.shape.state.options);
+
+function bad(column: string, value: unknown): never {
+  throw new TypeError(`steps.${column}: unexpected ${JSON.stringify(value)}`);
+}
+function intOf(r: Record<string, unknown>, column: string): number {
+  const v = r[column];
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) ? n : bad(column, v);
+}
+function intOrNullOf(r: Record<string, unknown>, column: string): number | null {
+  return r[column] === null ? null : intOf(r, column);
+}
+function textOf(r: Record<string, unknown>, column: string): string {
+  const v = r[column];
+  return typeof v === 'string' ? v : bad(column, v);
+}
+function textOrNullOf(r: Record<string, unknown>, column: string): string | null {
+  return r[column] === null ? null : textOf(r, column);
+}
+
+/** The same checks as StepRow, written out: a claim returns hundreds of rows at once, on the delivery path. */
 function toStep(row: unknown): Step {
-  const r = StepRow.parse(row);
+  const r = row as Record<string, unknown>;
+  const kind = textOf(r, 'kind');
+  const state = textOf(r, 'state');
+  if (!KINDS.has(kind)) bad('kind', kind);
+  if (!STATES.has(state)) bad('state', state);
   return {
-    id: r.id,
-    sessionId: r.session_id,
-    key: r.step_key,
-    kind: r.kind,
-    phaseIndex: r.phase_idx,
-    seq: r.seq,
-    dueAt: r.due_at,
-    runAt: r.run_at,
-    state: r.state,
-    attempts: r.attempts,
-    owner: r.owner,
-    leaseUntil: r.lease_until,
-    sentAt: r.sent_at,
-    postedTs: r.posted_ts,
-    progress: r.progress,
-    uncertain: r.uncertain === 1,
-    lastError: r.last_error,
+    id: intOf(r, 'id'),
+    sessionId: textOf(r, 'session_id'),
+    key: textOf(r, 'step_key'),
+    kind: kind as Step['kind'],
+    phaseIndex: intOrNullOf(r, 'phase_idx'),
+    seq: intOf(r, 'seq'),
+    dueAt: intOf(r, 'due_at'),
+    runAt: intOf(r, 'run_at'),
+    state: state as Step['state'],
+    attempts: intOf(r, 'attempts'),
+    owner: textOrNullOf(r, 'owner'),
+    leaseUntil: intOrNullOf(r, 'lease_until'),
+    sentAt: intOrNullOf(r, 'sent_at'),
+    postedTs: textOrNullOf(r, 'posted_ts'),
+    progress: intOf(r, 'progress'),
+    uncertain: intOf(r, 'uncertain') === 1,
+    lastError: textOrNullOf(r, 'last_error'),
   };
 }
 
@@ -104,6 +131,24 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
      WHERE id = (SELECT q.id FROM steps q WHERE q.session_id = $1 AND q.state = 'queued' ORDER BY q.seq LIMIT 1)
        AND NOT EXISTS (SELECT 1 FROM steps e WHERE e.session_id = $1 AND e.seq >= 0 AND e.state IN ('pending', 'held', 'sending'))`;
   const promote = (sessionId: string) => db.run(promoteSql, [sessionId]);
+  // The same move, by the worker that finished the step before: when the step is due (and the session is not
+  // paused) it goes straight to `sending` under that worker's lease, in one statement, instead of waiting for a claim.
+  const promoteOrTakeSql = `
+    UPDATE steps SET state = CASE WHEN c.take THEN 'sending' WHEN c.paused THEN 'held' ELSE 'pending' END,
+                     owner = CASE WHEN c.take THEN $3 ELSE steps.owner END,
+                     lease_until = CASE WHEN c.take THEN ${nowMs(d, 2)} + $4 ELSE steps.lease_until END,
+                     attempts = CASE WHEN c.take THEN steps.attempts + 1 ELSE steps.attempts END
+      FROM (SELECT q.id AS target, x.status = 'paused' AS paused, (x.status <> 'paused' AND q.run_at <= ${nowMs(d, 2)}) AS take
+              FROM steps q JOIN sessions x ON x.id = q.session_id
+             WHERE q.session_id = $1 AND q.state = 'queued'
+               AND NOT EXISTS (SELECT 1 FROM steps e WHERE e.session_id = $1 AND e.seq >= 0 AND e.state IN ('pending', 'held', 'sending'))
+             ORDER BY q.seq LIMIT 1) c
+     WHERE steps.id = c.target
+    RETURNING ${COLUMNS}`;
+  const completeSql = `
+    UPDATE steps SET state = 'done', posted_ts = coalesce($3, posted_ts), progress = coalesce($5, progress), owner = NULL,
+                     lease_until = NULL, last_error = NULL, uncertain = 0, done_at = ${nowMs(d, 4)}
+     WHERE ${mine}`;
 
   return {
     async claimDue(lease: Lease, limit: number, options: { orphans?: boolean } = {}) {
@@ -132,15 +177,18 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
       return changed === 1;
     },
 
-    async complete(step, owner, ts) {
-      const changed = await db.run(
-        `UPDATE steps SET state = 'done', posted_ts = coalesce($3, posted_ts), owner = NULL, lease_until = NULL, last_error = NULL,
-                          uncertain = 0, done_at = ${nowMs(d, 4)}
-          WHERE ${mine}`,
-        [step.id, owner, ts, now()],
-      );
-      if (changed === 1) await promote(step.sessionId);
+    async complete(step, owner, ts, parts) {
+      const changed = await db.run(completeSql, [step.id, owner, ts, now(), parts ?? null]);
+      // An unordered step (a refresh) never holds up the session's order: nothing waits for it to finish.
+      if (changed === 1 && step.seq >= 0) await promote(step.sessionId);
       return changed === 1;
+    },
+
+    async completeAndTakeNext(step, lease, ts, parts) {
+      const changed = await db.run(completeSql, [step.id, lease.owner, ts, now(), parts ?? null]);
+      if (changed !== 1) return false;
+      const next = await db.get(promoteOrTakeSql, [step.sessionId, now(), lease.owner, lease.leaseMs]);
+      return next?.state === 'sending' ? toStep(next) : undefined;
     },
 
     async retry(step, owner, r) {

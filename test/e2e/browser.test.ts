@@ -55,6 +55,8 @@ function watchProblems(page: Page): string[] {
 async function viewAs(page: Page, userId: string): Promise<void> {
   await page.locator('#user-select').selectOption(userId);
   await expect.poll(() => page.locator('#user-select').inputValue()).toBe(userId);
+  // The sidebar is drawn for the new person only after their workspace loads: until then it shows the last one's channels.
+  await page.locator(`#sidebar[data-viewer="${userId}"]`).waitFor({ state: 'attached' });
   await page.locator('#thread-pane').waitFor({ state: 'hidden' });
 }
 

@@ -49,6 +49,26 @@ describe.each(STORES)('$name store: steps', (factory) => {
     await claim(store, 'warning:0');
   });
 
+  it('completes a post and takes the session\'s next step in the same move when it is due; holds it while the session is paused', async () => {
+    const { store, clock, sql } = h();
+    await seed(store, newSession());
+    const root = await claim(store, 'root');
+    expect(await store.steps.completeAndTakeNext(root, B, '1.1', 1)).toBe(false);
+    const phase = await store.transaction((tx) => tx.steps.completeAndTakeNext(root, A, '1.1', 1));
+    expect(phase).toMatchObject({ key: 'phase:0', state: 'sending', owner: 'A', leaseUntil: T0 + 30 * SEC, attempts: 1 });
+    expect(await store.steps.find(root.id)).toMatchObject({ state: 'done', postedTs: '1.1', progress: 1, owner: null, leaseUntil: null });
+    expect(await store.steps.claimDue(B, 10)).toEqual([]);
+    // Not due yet: moved up to pending, for a claim to take when it falls due.
+    expect(await store.steps.completeAndTakeNext(phase as Step, A, '1.2')).toBeUndefined();
+    expect(await step(store, 'warning:0')).toMatchObject({ state: 'pending', owner: null, attempts: 0 });
+    clock.set(T0 + 5 * MIN);
+    const warning = await claim(store, 'warning:0');
+    // Due, but the session is paused: held, not taken.
+    await sql.run("UPDATE sessions SET status = 'paused' WHERE id = 's1'");
+    expect(await store.steps.completeAndTakeNext(warning, A, '1.3')).toBeUndefined();
+    expect(await step(store, 'phase:1')).toMatchObject({ state: 'held', owner: null, attempts: 0 });
+  });
+
   it('never claims a held step, nor one after it; unordered steps go regardless', async () => {
     const { store, sql } = h();
     await seed(store, newSession());

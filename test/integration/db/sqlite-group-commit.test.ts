@@ -1,0 +1,72 @@
+/**
+ * The SQLite adapter runs what is queued in one turn as one group, in one transaction: each caller must still see
+ * the outcome a commit of its own would have given (its own failure only, its writes durable once it resolves).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteDatabase } from '../../../src/db/sqlite-database.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function open() {
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-group-'));
+  dirs.push(dir);
+  const file = join(dir, 'group.db');
+  const raw = new Database(file);
+  raw.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
+  return { db: createSqliteDatabase(raw), file };
+}
+
+const values = (file: string) => {
+  const other = new Database(file, { readonly: true });
+  try {
+    return (other.prepare('SELECT v FROM t ORDER BY id').all() as { v: string }[]).map((r) => r.v);
+  } finally {
+    other.close();
+  }
+};
+
+describe('SQLite group commit', () => {
+  it('a failing statement or transaction in a group undoes only its own writes; the rest is committed and visible to another connection', async () => {
+    const { db, file } = open();
+    const outcomes = await Promise.allSettled([
+      db.run('INSERT INTO t (v) VALUES ($1)', ['a']),
+      // A duplicate: this statement fails, the others of its group stand.
+      db.run('INSERT INTO t (v) VALUES ($1)', ['a']),
+      db.transaction(async (tx) => {
+        await tx.run('INSERT INTO t (v) VALUES ($1)', ['b']);
+        throw new Error('changed my mind');
+      }),
+      db.transaction(async (tx) => {
+        await tx.run('INSERT INTO t (v) VALUES ($1)', ['c']);
+        return tx.get('SELECT count(*) AS n FROM t');
+      }),
+      db.get('SELECT count(*) AS n FROM t'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toEqual(new Error('changed my mind'));
+    // Each saw the group's earlier writes, in queue order, as a transaction of its own would have.
+    expect((outcomes[3] as PromiseFulfilledResult<unknown>).value).toEqual({ n: 2 });
+    expect((outcomes[4] as PromiseFulfilledResult<unknown>).value).toEqual({ n: 2 });
+    // Resolved means committed: another connection reads it.
+    expect(values(file)).toEqual(['a', 'c']);
+    await db.close();
+  });
+
+  it('keeps first-come order across groups, and a close queued behind work runs after it', async () => {
+    const { db, file } = open();
+    const writes = Array.from({ length: 450 }, (_, i) => db.run('INSERT INTO t (v) VALUES ($1)', [`v${i}`]));
+    const closed = db.close();
+    const late = db.get('SELECT 1 AS one');
+    expect(await Promise.all(writes)).toEqual(Array.from({ length: 450 }, () => 1));
+    await closed;
+    await expect(late).rejects.toThrow();
+    expect(values(file)).toEqual(Array.from({ length: 450 }, (_, i) => `v${i}`));
+  });
+});
