@@ -6,7 +6,8 @@
  */
 import { MINUTE, SECOND } from '../domain/duration.ts';
 import type { Session } from '../domain/session.ts';
-import { nextClockTick } from '../domain/timeline.ts';
+import { planReminders } from '../domain/reminders.ts';
+import { currentPhaseIndex, nextClockTick, phaseEnd } from '../domain/timeline.ts';
 import { finish, holdSession, releaseSession } from './sessions.ts';
 import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, type SessionSnapshot, type Step, type Store } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
@@ -45,6 +46,8 @@ export const DEFAULT_CONCURRENCY = 100;
 /** Failures retry with exponential backoff capped here, and give up after MAX_ATTEMPTS (429s do not count). */
 export const MAX_BACKOFF_MS = 5 * MINUTE;
 export const MAX_ATTEMPTS = 60;
+/** Reminders sent by one run at most (each is a Web API call); a bigger group's rest go a second later. */
+export const REMIND_BATCH = 20;
 
 export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, SECOND * 2 ** Math.max(0, attempts - 1));
@@ -201,13 +204,29 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /** Everything the session message and the summary show, around the session as already read. */
   async function snapshotOf(session: Session): Promise<SessionSnapshot> {
-    const [notes, participants] = await Promise.all([store.sessions.notes(session.id), store.sessions.participants(session.id)]);
-    return { session, notes, participants };
+    const [notes, participants, study] = await Promise.all([
+      store.sessions.notes(session.id),
+      store.sessions.participants(session.id),
+      // A study group's message shows its members and who of them added to the phase under way.
+      session.isAsync ? studyGroupOf(session, currentPhaseIndex(session.phases, clockOf(session))) : undefined,
+    ]);
+    return { session, notes, participants, ...study };
+  }
+
+  /** The time a session's message reads its phase at: when it paused, while paused. */
+  function clockOf(session: Session): number {
+    return session.status === 'paused' && session.pausedAt !== null ? session.pausedAt : clock();
+  }
+
+  async function studyGroupOf(session: Session, phaseIndex: number): Promise<Pick<SessionSnapshot, 'members' | 'contributors'>> {
+    const [members, contributors] = await Promise.all([store.members.list(session.id), store.members.contributors(session.id, phaseIndex)]);
+    return { members, contributors };
   }
 
   /** What a step's messages are rendered from: a phase or a time check needs only the session. */
   async function snapshotFor(step: Step, session: Session): Promise<SessionSnapshot> {
     if (step.kind === 'phase' || step.kind === 'warning') return { session, notes: [], participants: [] };
+    if (step.kind === 'digest') return { session, notes: [], participants: [], ...(await studyGroupOf(session, step.phaseIndex ?? 0)) };
     const snapshot = await snapshotOf(session);
     // Only the summary shows scorecards (once revealed): no other step pays for reading them.
     return step.kind === 'summary' ? { ...snapshot, scorecards: await store.scorecards.forSession(session.id) } : snapshot;
@@ -233,7 +252,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await refresh(step, session, ctx);
       return ASK;
     }
-    if (session.status === 'ended' && (step.kind === 'phase' || step.kind === 'warning')) {
+    if (step.kind === 'remind') {
+      await remind(step, session, ctx);
+      return ASK;
+    }
+    if (session.status === 'ended' && (step.kind === 'phase' || step.kind === 'warning' || step.kind === 'digest')) {
       await store.steps.fail(step, owner, 'session already ended');
       return ASK;
     }
@@ -350,6 +373,58 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         await store.steps.fail(step, owner, e?.code ?? describe(error));
       }
     }
+  }
+
+  /**
+   * An async session's reminders: members due one in the phase under way get it now (each recorded before it is
+   * sent: at most one per phase and person, whatever happens); then the step plans its next run, for the next
+   * member due in this phase or the start of the next phase. A failed reminder is logged, not retried: it is a
+   * nudge, and the deadline digest still tells the host.
+   */
+  async function remind(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
+    const now = clock();
+    let next: number | undefined;
+    if (session.status === 'running' && session.isAsync) {
+      const index = currentPhaseIndex(session.phases, now);
+      const slot = session.phases[index];
+      const end = phaseEnd(session.phases, index, session.endsAt);
+      if (slot && now >= slot.startsAt && now < end) {
+        const [members, contributors, reminded] = await Promise.all([
+          store.members.list(session.id),
+          store.members.contributors(session.id, index),
+          store.members.reminded(session.id, index),
+        ]);
+        const plan = planReminders({ start: slot.startsAt, end }, members, new Set(contributors), new Set(reminded), now);
+        const batch = plan.due.slice(0, REMIND_BATCH);
+        next = plan.due.length > batch.length ? now + SECOND : plan.nextAt;
+        let sent = 0;
+        const failures: string[] = [];
+        for (const user of batch) {
+          if (!(await store.members.markReminded(session.id, user, index, now))) continue;
+          try {
+            await messenger.remind(session, user, index);
+            sent += 1;
+          } catch (error) {
+            const e = error instanceof DeliveryError ? error : undefined;
+            failures.push(e?.code ?? describe(error));
+            // Slack asks us to slow down, or no longer lets us post at all: the rest of the batch waits for the next run.
+            if (e?.kind === 'rate_limited') {
+              next = now + (e.options.retryAfterMs ?? SECOND);
+              break;
+            }
+            if (e?.kind === 'auth_revoked') break;
+          }
+        }
+        if (sent > 0) log.info('reminded members', { ...ctx, phase: index + 1, members: sent });
+        if (failures.length > 0) log.warn('could not remind some members', { ...ctx, phase: index + 1, failed: failures.length, reason: failures[0] });
+      }
+      // Nothing more in this phase: the next phase's reminders are worked out when it starts.
+      const following = session.phases[index + 1];
+      if (next === undefined && following && following.startsAt > now) next = following.startsAt;
+    }
+    // Re-planned while it ran (someone joined, the phases moved): that newer plan stands.
+    if (!(await store.steps.complete(step, owner, null))) return;
+    if (next !== undefined) await store.steps.upsert(session.id, 'remind', 'remind', next);
   }
 
   /** A session paused longer than its limit ends itself; its summary follows as the next step. */

@@ -2,6 +2,7 @@
 import type { AuthoredNote, ChannelHistoryEntry, ScoredSession } from '../domain/history.ts';
 import type { Level } from '../domain/levels.ts';
 import type { Note } from '../domain/notes.ts';
+import type { Member } from '../domain/reminders.ts';
 import type { Scorecard } from '../domain/scorecard.ts';
 import type { Session, Workspace } from '../domain/session.ts';
 import type { PhaseSlot, PlannedStep, StepKind } from '../domain/timeline.ts';
@@ -57,6 +58,7 @@ export interface NewSession extends Workspace {
   readonly observers: readonly string[];
   readonly level: Level | null;
   readonly promptId: string | null;
+  readonly isAsync: boolean;
   readonly steps: readonly PlannedStep[];
 }
 
@@ -254,6 +256,10 @@ export interface PurgeCounts {
   readonly scorecards: number;
   readonly steps: number;
   readonly notices: number;
+  /** Members of async sessions, their thread replies, and the reminders they were sent. */
+  readonly members: number;
+  readonly replies: number;
+  readonly reminders: number;
   /** Recurring sessions' schedules. */
   readonly schedules: number;
   readonly installations: number;
@@ -290,6 +296,26 @@ export interface ScorecardRepository {
   find(sessionId: string, scorerId: string): Promise<Scorecard | undefined>;
 }
 
+/** Members of an async session, and what counts as their contributions beside notes: replies in its thread. */
+export interface MemberRepository {
+  /** Joins (or joins again after leaving; a mute stays); false when already a member. `tz`: their Slack time zone. */
+  join(sessionId: string, userId: string, tz: string | null, at: number): Promise<boolean>;
+  /** False when not a member. */
+  leave(sessionId: string, userId: string, at: number): Promise<boolean>;
+  /** No more reminders for this session; false when not a member or already muted. */
+  mute(sessionId: string, userId: string, at: number): Promise<boolean>;
+  /** Everyone who ever joined, left ones included, in the order they joined. */
+  list(sessionId: string): Promise<Member[]>;
+  /** Counts a reply in the thread (`ts`: the message's, so a second delivery counts nothing); false when it was counted. */
+  recordReply(sessionId: string, userId: string, phaseIndex: number, ts: string, at: number): Promise<boolean>;
+  /** Who contributed to a phase (a note not deleted, or a thread reply), in the order they first did. */
+  contributors(sessionId: string, phaseIndex: number): Promise<string[]>;
+  /** Who was reminded in a phase. */
+  reminded(sessionId: string, phaseIndex: number): Promise<string[]>;
+  /** Records a reminder before it is sent (at most once per phase and person); false when one was recorded already. */
+  markReminded(sessionId: string, userId: string, phaseIndex: number, at: number): Promise<boolean>;
+}
+
 export interface Repositories {
   readonly sessions: SessionRepository;
   readonly steps: StepRepository;
@@ -297,6 +323,7 @@ export interface Repositories {
   readonly installations: InstallationRepository;
   readonly scorecards: ScorecardRepository;
   readonly schedules: ScheduleRepository;
+  readonly members: MemberRepository;
 }
 
 /** A recurring session: at each occurrence of `expression` (wall-clock time in `tz`) a session starts in its channel. */
@@ -349,6 +376,10 @@ export interface SessionSnapshot {
   readonly participants: readonly string[];
   /** The session's scorecards (the self-assessment among them); absent where they were not loaded. */
   readonly scorecards?: readonly Scorecard[];
+  /** An async session's members, left ones included; absent where they were not loaded. */
+  readonly members?: readonly Member[];
+  /** Who contributed to the phase the step is about (the phase under way for the session message). */
+  readonly contributors?: readonly string[];
 }
 
 export type DeliveryErrorKind =
@@ -391,6 +422,8 @@ export interface Messenger {
   permalink(session: Session, ts: string): Promise<string | undefined>;
   /** Tries to join the session's channel (public channels only); false when it cannot (private channel, no scope). */
   join(session: Session): Promise<boolean>;
+  /** An async session's reminder to a member who has not contributed to the phase yet (a DM). */
+  remind(session: Session, userId: string, phaseIndex: number): Promise<void>;
   /** A direct message to the host about a problem they can fix or should know of. */
   tellHost(session: Session, notice: HostNotice): Promise<void>;
 }

@@ -109,6 +109,7 @@ export async function fireDueSchedules(deps: SessionDeps & { logger: Logger }, n
         plan: schedule.plan,
         interviewers: [],
         promptId: prompt.id,
+        isAsync: schedule.isAsync,
       },
       now,
     );

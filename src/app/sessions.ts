@@ -30,6 +30,8 @@ export interface StartInput extends Workspace {
   readonly observers?: readonly string[] | undefined;
   readonly level?: Level | null | undefined;
   readonly promptId?: string | null | undefined;
+  /** A study group's session over days: members join, are reminded, and the host gets a digest at each deadline. */
+  readonly isAsync?: boolean | undefined;
 }
 
 export type StartOutcome = { kind: 'started'; session: Session } | { kind: 'busy'; existing: Session };
@@ -50,8 +52,10 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
       observers: (input.observers ?? []).filter((u) => u !== input.hostId),
       level: input.level ?? null,
       promptId: input.promptId ?? null,
-      // A live interview (a candidate or a level named) nudges its interviewers privately.
-      steps: planSteps(phases, now, { nudges: Boolean(input.candidateId || input.level) }),
+      isAsync: input.isAsync ?? false,
+      // A live interview (a candidate or a level named) nudges its interviewers privately; an async session
+      // tells its host at each deadline who contributed.
+      steps: planSteps(phases, now, { nudges: Boolean(input.candidateId || input.level), digests: input.isAsync ?? false }),
     });
     const session = created ? await tx.sessions.find(id) : await tx.sessions.findLive(input, input.channelId);
     if (!session) throw new Error('session vanished inside its own transaction');
@@ -104,6 +108,7 @@ export function nextPhase(
     await tx.sessions.shiftPhases(sessionId, step.from, step.boundary, step.shiftMs, now);
     await tx.steps.shiftPending(sessionId, step.boundary, step.shiftMs, now);
     await tx.sessions.markMoved(sessionId, now);
+    await replanReminders(tx, session, now);
     return { ok: true, session: await mustFind(tx, sessionId) };
   });
 }
@@ -120,7 +125,7 @@ export function endSession(deps: SessionDeps, sessionId: string, workspace: Acce
 /** Ends a session: no more phases or time checks; the summary goes now, even if the session was paused. */
 export async function finish(tx: Repositories, session: Session, now: number, reason: string): Promise<SteerOutcome> {
   await tx.sessions.end(session.id, now, reason);
-  await tx.steps.cancelPending(session.id, ['phase', 'warning', 'nudge', 'expire'], 'session ended');
+  await tx.steps.cancelPending(session.id, ['phase', 'warning', 'nudge', 'digest', 'remind', 'expire'], 'session ended');
   await tx.steps.summaryNow(session.id, now);
   await tx.steps.upsert(session.id, 'refresh', 'refresh', now);
   return { ok: true, session: await mustFind(tx, session.id) };
@@ -150,7 +155,16 @@ export async function releaseSession(tx: Repositories, session: Session, now: nu
   await tx.steps.cancel(session.id, 'expire', 'resumed');
   await tx.sessions.resume(session.id, now);
   await tx.steps.upsert(session.id, 'refresh', 'refresh', now);
+  await replanReminders(tx, session, now);
   return true;
+}
+
+/**
+ * An async session's reminders are worked out again now: the phases moved (next, extend, resume) or the members
+ * changed. The `remind` step plans its own next run from the session as it then is.
+ */
+export async function replanReminders(tx: Repositories, session: Session, now: number): Promise<void> {
+  if (session.isAsync) await tx.steps.upsert(session.id, 'remind', 'remind', now);
 }
 
 export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Access, userId: string, now: number): Promise<SteerOutcome> {
@@ -188,6 +202,7 @@ export function extendPhase(deps: SessionDeps, sessionId: string, workspace: Acc
     await tx.sessions.extendPhase(sessionId, index, ms, now);
     await tx.steps.shiftPending(sessionId, now, ms, now);
     await tx.steps.upsert(sessionId, 'refresh', 'refresh', now);
+    await replanReminders(tx, session, now);
     return { ok: true, session: await mustFind(tx, sessionId), detail: `${index}` };
   });
 }

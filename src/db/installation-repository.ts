@@ -102,10 +102,13 @@ export function createInstallationRepository(db: SqlExecutor, clock: StoreClock)
     const scorecards = await rows('scorecards', ofSessions);
     const steps = await rows('steps', ofSessions);
     const notices = await rows('notices', ofSessions);
+    const members = await rows('members', ofSessions);
+    const replies = await rows('thread_replies', ofSessions);
+    const reminders = await rows('member_reminders', ofSessions);
     const sessions = await rows('sessions', `${column} = $1`);
     const schedules = await rows('schedules', `${column} = $1`);
     const installations = await rows('installations', installs);
-    return { sessions, phases, people, notes, scorecards, steps, notices, schedules, installations };
+    return { sessions, phases, people, notes, scorecards, steps, notices, members, replies, reminders, schedules, installations };
   }
 
   return {

@@ -63,6 +63,9 @@ const LABELS: Record<keyof PurgeCounts, [string, string]> = {
   scorecards: ['scorecard', 'scorecards'],
   steps: ['scheduled post', 'scheduled posts'],
   notices: ['notice', 'notices'],
+  members: ['study group member', 'study group members'],
+  replies: ['thread reply count', 'thread reply counts'],
+  reminders: ['reminder record', 'reminder records'],
   schedules: ['recurring session', 'recurring sessions'],
   installations: ['installation (with its tokens)', 'installations (with their tokens)'],
 };

@@ -29,6 +29,7 @@ const SessionRow = z.object({
   permalink: z.string().nullable(),
   level: z.enum(['mid', 'senior', 'staff']).nullable(),
   prompt_id: z.string().nullable(),
+  is_async: int,
 });
 
 const PhaseRow = z.object({ session_id: z.string(), idx: int, planned_ms: int, starts_at: int, paused_ms: int });
@@ -46,7 +47,7 @@ const NoteRow = z.object({
 });
 
 const SESSION_COLUMNS = `id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, ended_at,
-  end_reason, paused_at, pause_reason, moved_at, root_ts, permalink, level, prompt_id`;
+  end_reason, paused_at, pause_reason, moved_at, root_ts, permalink, level, prompt_id, is_async`;
 
 function toNote(row: Row): Note {
   const r = NoteRow.parse(row);
@@ -62,7 +63,7 @@ function toNote(row: Row): Note {
   };
 }
 
-const ActivityRow = z.object({ session_id: z.string(), phase_idx: int, notes: int, people: int });
+const ActivityRow = z.object({ session_id: z.string(), phase_idx: int, notes: int, replies: int, people: int });
 const NoteSessionRow = z.object({ topic: z.string(), channel_id: z.string(), permalink: z.string().nullable() });
 const ScoredSessionRow = z.object({ id: z.string(), topic: z.string(), created_at: int, ended_at: intOrNull });
 const ScoredCardRow = z.object({ session_id: z.string(), scorer_id: z.string(), role: z.enum(['interviewer', 'observer', 'candidate']), body: z.string() });
@@ -117,6 +118,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       observers: people.filter((p) => p.session_id === r.id && p.role === 'observer').map((p) => p.user_id),
       level: r.level,
       promptId: r.prompt_id,
+      isAsync: r.is_async === 1,
     }));
   }
 
@@ -134,9 +136,9 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       const endsAt = last ? last.startsAt + last.plannedMs : s.createdAt;
       // The partial unique index allows one live session per channel; a second start inserts nothing.
       const inserted = await db.get(
-        `INSERT INTO sessions (id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, updated_at, level, prompt_id)
-         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $7, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
-        [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt, s.level, s.promptId],
+        `INSERT INTO sessions (id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, updated_at, level, prompt_id, is_async)
+         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $7, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
+        [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt, s.level, s.promptId, s.isAsync ? 1 : 0],
       );
       if (!inserted) return false;
       for (const p of s.phases) {
@@ -374,18 +376,22 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       if (sessions.length === 0) return [];
       const ids = sessions.map((s) => s.id);
       const list = placeholders(1, ids.length);
-      // What everyone may see: notes for the interviewers only and deleted notes are not counted.
-      const visible = `session_id IN (${list}) AND deleted_at IS NULL AND visibility = 'everyone'`;
+      // What everyone may see: notes for the interviewers only and deleted notes are not counted; replies in the
+      // session's thread are.
+      const given = `(SELECT session_id, phase_idx, 1 AS notes, 0 AS replies, author_id AS who FROM notes
+                        WHERE session_id IN (${list}) AND deleted_at IS NULL AND visibility = 'everyone'
+                      UNION ALL
+                      SELECT session_id, phase_idx, 0 AS notes, replies, user_id AS who FROM thread_replies WHERE session_id IN (${list})) c`;
       const [perPhase, perSession] = await Promise.all([
-        db.all(`SELECT session_id, phase_idx, count(*) AS notes, count(DISTINCT author_id) AS people FROM notes WHERE ${visible} GROUP BY session_id, phase_idx`, ids),
-        db.all(`SELECT session_id, count(DISTINCT author_id) AS people FROM notes WHERE ${visible} GROUP BY session_id`, ids),
+        db.all(`SELECT session_id, phase_idx, sum(notes) AS notes, sum(replies) AS replies, count(DISTINCT who) AS people FROM ${given} GROUP BY session_id, phase_idx`, ids),
+        db.all(`SELECT session_id, count(DISTINCT who) AS people FROM ${given} GROUP BY session_id`, ids),
       ]);
       const phases = perPhase.map((r) => ActivityRow.parse(r));
       const people = new Map(perSession.map((r) => [String(r.session_id), num(r.people)]));
       return sessions.map((session) => ({
         session,
         activity: activityOf(
-          phases.filter((p) => p.session_id === session.id).map((p) => ({ phaseIndex: p.phase_idx, notes: p.notes, contributors: p.people })),
+          phases.filter((p) => p.session_id === session.id).map((p) => ({ phaseIndex: p.phase_idx, notes: p.notes, replies: p.replies, contributors: p.people })),
           people.get(session.id) ?? 0,
         ),
       }));

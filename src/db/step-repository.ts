@@ -15,7 +15,7 @@ const StepRow = z.object({
   id: int,
   session_id: z.string(),
   step_key: z.string(),
-  kind: z.enum(['root', 'phase', 'warning', 'summary', 'refresh', 'expire', 'nudge']),
+  kind: z.enum(['root', 'phase', 'warning', 'summary', 'refresh', 'expire', 'nudge', 'digest', 'remind']),
   phase_idx: intOrNull,
   seq: int,
   due_at: int,
@@ -97,6 +97,13 @@ const IN_TURN = `(s.seq < 0 OR NOT EXISTS (SELECT 1 FROM steps e
 /** The app's clock when it has one to give (SQLite, tests); null lets the database use its own. */
 export type StoreClock = (() => number) | null;
 
+/**
+ * Only kinds this version knows are claimed: during a rolling upgrade on PostgreSQL, an instance still on the
+ * older version leaves a newer kind of step (pending, or taken over from a dead owner) to the upgraded ones,
+ * instead of claiming it and failing on it at every tick.
+ */
+const KNOWN_KINDS = `(${StepRow.shape.kind.options.map((k) => `'${k}'`).join(', ')})`;
+
 export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRepository {
   const d = db.dialect;
   const now = () => (clock ? clock() : null);
@@ -106,7 +113,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
   const claimPendingSql = `
     UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1
      WHERE id IN (SELECT s.id FROM steps s
-                   WHERE s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND ${IN_TURN}
+                   WHERE s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.kind IN ${KNOWN_KINDS} AND ${IN_TURN}
                    ORDER BY s.run_at LIMIT $4 ${skipLocked})
     RETURNING ${COLUMNS}`;
   // Steps whose owner stopped renewing its lease: died or hung mid-post. They come back uncertain, so the next
@@ -114,13 +121,13 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
   const claimOrphansSql = `
     UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, uncertain = 1
      WHERE id IN (SELECT s.id FROM steps s
-                   WHERE s.state = 'sending' AND s.lease_until <= ${nowMs(d, 1)}
+                   WHERE s.state = 'sending' AND s.lease_until <= ${nowMs(d, 1)} AND s.kind IN ${KNOWN_KINDS}
                    ORDER BY s.lease_until LIMIT $4 ${skipLocked})
     RETURNING ${COLUMNS}`;
   const claimNextSql = `
     UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1
      WHERE id = (SELECT s.id FROM steps s
-                  WHERE s.session_id = $4 AND s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.seq >= 0 AND ${IN_TURN}
+                  WHERE s.session_id = $4 AND s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.seq >= 0 AND s.kind IN ${KNOWN_KINDS} AND ${IN_TURN}
                   ORDER BY s.seq LIMIT 1 ${skipLocked})
     RETURNING ${COLUMNS}`;
   const mine = `id = $1 AND owner = $2 AND state = 'sending'`;
@@ -138,7 +145,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
                      owner = CASE WHEN c.take THEN $3 ELSE steps.owner END,
                      lease_until = CASE WHEN c.take THEN ${nowMs(d, 2)} + $4 ELSE steps.lease_until END,
                      attempts = CASE WHEN c.take THEN steps.attempts + 1 ELSE steps.attempts END
-      FROM (SELECT q.id AS target, x.status = 'paused' AS paused, (x.status <> 'paused' AND q.run_at <= ${nowMs(d, 2)}) AS take
+      FROM (SELECT q.id AS target, x.status = 'paused' AS paused, (x.status <> 'paused' AND q.run_at <= ${nowMs(d, 2)} AND q.kind IN ${KNOWN_KINDS}) AS take
               FROM steps q JOIN sessions x ON x.id = q.session_id
              WHERE q.session_id = $1 AND q.state = 'queued'
                AND NOT EXISTS (SELECT 1 FROM steps e WHERE e.session_id = $1 AND e.seq >= 0 AND e.state IN ('pending', 'held', 'sending'))

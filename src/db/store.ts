@@ -1,6 +1,7 @@
 /** The storage port over any SQL database: the same repositories for SQLite and PostgreSQL, and a transaction over them. */
 import type { Repositories, Store } from '../app/ports.ts';
 import { createInstallationRepository } from './installation-repository.ts';
+import { createMemberRepository } from './member-repository.ts';
 import { createRequestLog } from './request-log.ts';
 import { createScheduleRepository } from './schedule-repository.ts';
 import { createScorecardRepository } from './scorecard-repository.ts';
@@ -16,6 +17,7 @@ function repositories(db: SqlExecutor, clock: StoreClock): Repositories {
     installations: createInstallationRepository(db, clock),
     scorecards: createScorecardRepository(db),
     schedules: createScheduleRepository(db),
+    members: createMemberRepository(db),
   };
 }
 

@@ -23,6 +23,8 @@ export interface StartRequest {
   readonly level: Level | undefined;
   /** `--random`: a prompt from the bank not yet used in this channel. */
   readonly random: boolean;
+  /** `--async`: a study group's session over days (members, reminders, deadline digests). */
+  readonly isAsync: boolean;
 }
 
 export type Command =
@@ -214,7 +216,8 @@ function mentionsAfter(flag: string, tokens: string[], at: number, inline: strin
 }
 
 function parseStart(tokens: string[]): Command {
-  let plan: Plan = DEFAULT_PLAN;
+  let plan: Plan | undefined;
+  let isAsync = false;
   const interviewers: string[] = [];
   const observers: string[] = [];
   let candidate: string | undefined;
@@ -252,12 +255,14 @@ function parseStart(tokens: string[]): Command {
       const parsed = parseLevel(value ?? '');
       if (!parsed.ok) return { kind: 'invalid', message: value ? parsed.error : `Give \`--level\` a value: ${LEVEL_EXAMPLE}.` };
       level = parsed.value;
-    } else if (name === 'random') {
-      random = true;
+    } else if (name === 'random' || name === 'async') {
+      if (inline !== undefined) return { kind: 'invalid', message: `\`--${name}\` takes no value.` };
+      if (name === 'random') random = true;
+      else isAsync = true;
     } else {
       return {
         kind: 'invalid',
-        message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--plan\`, \`--candidate\`, \`--interviewer\`, \`--observer\`, \`--level\` and \`--random\`.`,
+        message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--plan\`, \`--async\`, \`--candidate\`, \`--interviewer\`, \`--observer\`, \`--level\` and \`--random\`.`,
       };
     }
   }
@@ -278,5 +283,5 @@ function parseStart(tokens: string[]): Command {
   }
   const both = interviewers.find((id) => observers.includes(id));
   if (both) return { kind: 'invalid', message: 'Someone is named both interviewer and observer: pick one.' };
-  return { kind: 'start', topic: title, plan, interviewers, candidate, observers, level, random };
+  return { kind: 'start', topic: title, plan: plan ?? (isAsync ? ASYNC_DEFAULT_PLAN : DEFAULT_PLAN), interviewers, candidate, observers, level, random, isAsync };
 }

@@ -7,25 +7,27 @@ import type { Note } from './notes.ts';
 import { median, RUBRIC, type DimensionKey, type Score, type ScorerRole } from './scorecard.ts';
 import type { Session } from './session.ts';
 
-/** Public notes of one phase: how many, and how many people wrote them. */
+/** What one phase received: public notes, replies in the session's thread, and how many people gave either. */
 export interface PhaseActivity {
   readonly phaseIndex: number;
   readonly notes: number;
+  readonly replies: number;
   readonly contributors: number;
 }
 
 /**
  * What a session received, counting only what everyone may see (notes for the interviewers only and deleted
- * notes are left out). `phases` lists only phases that have notes, by phase.
+ * notes are left out). `phases` lists only phases that have notes or replies, by phase.
  */
 export interface SessionActivity {
   readonly notes: number;
-  /** Distinct authors over the whole session (one person writing in two phases counts once). */
+  readonly replies: number;
+  /** Distinct people over the whole session (one person writing in two phases counts once). */
   readonly contributors: number;
   readonly phases: readonly PhaseActivity[];
 }
 
-export const NO_ACTIVITY: SessionActivity = { notes: 0, contributors: 0, phases: [] };
+export const NO_ACTIVITY: SessionActivity = { notes: 0, replies: 0, contributors: 0, phases: [] };
 
 /** One session of a channel's history, with its contributions. */
 export interface ChannelHistoryEntry {
@@ -131,6 +133,6 @@ export function roleIn(session: Pick<Session, 'hostId' | 'interviewers' | 'candi
 
 /** Builds a session's activity from per-phase counts and its distinct authors. */
 export function activityOf(phases: readonly PhaseActivity[], contributors: number): SessionActivity {
-  const sorted = [...phases].filter((p) => p.notes > 0).sort((a, b) => a.phaseIndex - b.phaseIndex);
-  return { notes: sorted.reduce((sum, p) => sum + p.notes, 0), contributors, phases: sorted };
+  const sorted = [...phases].filter((p) => p.notes > 0 || p.replies > 0).sort((a, b) => a.phaseIndex - b.phaseIndex);
+  return { notes: sorted.reduce((sum, p) => sum + p.notes, 0), replies: sorted.reduce((sum, p) => sum + p.replies, 0), contributors, phases: sorted };
 }

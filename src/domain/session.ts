@@ -36,6 +36,8 @@ export interface Session extends Workspace {
   readonly level: Level | null;
   /** The prompt bank entry the topic came from (src/domain/prompts.ts), if any. */
   readonly promptId: string | null;
+  /** A study group's session over days: members join, are reminded, and the host gets a digest at each deadline. */
+  readonly isAsync: boolean;
 }
 
 /** Who sees what interviewers see: nudges, notes for interviewers only, the scorecard before it is revealed. */

@@ -17,10 +17,11 @@ export interface PhaseSlot {
 
 /**
  * What a step does: posts the session message, a phase, a private nudge to the interviewers (a live interview:
- * at each phase's start and midpoint), a time check or the summary (in that order), or,
- * outside that order, refreshes the session message (`refresh`) or ends a session paused too long (`expire`).
+ * at each phase's start and midpoint), a time check, the host's digest at a phase's deadline (an async session)
+ * or the summary (in that order), or, outside that order, refreshes the session message (`refresh`), ends a
+ * session paused too long (`expire`) or reminds members who have not contributed yet (`remind`).
  */
-export type StepKind = 'root' | 'phase' | 'warning' | 'summary' | 'refresh' | 'expire' | 'nudge';
+export type StepKind = 'root' | 'phase' | 'warning' | 'summary' | 'refresh' | 'expire' | 'nudge' | 'digest' | 'remind';
 
 export interface PlannedStep {
   /** Unique within a session: 'root', 'phase:0', 'warning:0', 'summary'. */
@@ -73,11 +74,12 @@ export function warningLead(plannedMs: number): number | null {
 }
 
 /**
- * Every step of a new session, in posting order: root message, each phase with its time check, summary. A live
+ * Every step of a new session, in posting order: root message, each phase with its time check (and, for an async
+ * session, the host's digest at its deadline), summary. A live
  * interview (`nudges`) also sends the interviewers a private nudge as each phase starts and at its midpoint; they
  * are ordered like the posts, so they move with `next`, pause and resume, and never run ahead of their phase.
  */
-export function planSteps(phases: readonly PhaseSlot[], startAt: number, options: { nudges?: boolean } = {}): PlannedStep[] {
+export function planSteps(phases: readonly PhaseSlot[], startAt: number, options: { nudges?: boolean; digests?: boolean } = {}): PlannedStep[] {
   const steps: PlannedStep[] = [{ key: 'root', kind: 'root', phaseIndex: null, dueAt: startAt, seq: 0 }];
   for (const phase of phases) {
     steps.push({ key: `phase:${phase.index}`, kind: 'phase', phaseIndex: phase.index, dueAt: phase.startsAt, seq: steps.length });
@@ -90,6 +92,10 @@ export function planSteps(phases: readonly PhaseSlot[], startAt: number, options
     if (lead !== null) {
       const dueAt = phaseEnd(phases, phase.index) - lead;
       steps.push({ key: `warning:${phase.index}`, kind: 'warning', phaseIndex: phase.index, dueAt, seq: steps.length });
+    }
+    // An async session's host hears at each deadline who contributed to the phase: before the next phase begins.
+    if (options.digests) {
+      steps.push({ key: `digest:${phase.index}`, kind: 'digest', phaseIndex: phase.index, dueAt: phaseEnd(phases, phase.index), seq: steps.length });
     }
   }
   steps.push({ key: 'summary', kind: 'summary', phaseIndex: null, dueAt: sessionEnd(phases), seq: steps.length });

@@ -19,6 +19,12 @@ export const ACTION_IDS = {
   scoreRecommendation: 'score_recommendation',
   scoreStrengths: 'score_strengths',
   scoreImprovements: 'score_improvements',
+  /** An async session's membership: join, leave, and mute its reminders. */
+  join: 'mockdesign_join',
+  leave: 'mockdesign_leave',
+  mute: 'mockdesign_mute',
+  /** A link button (opens the thread): Slack still sends an action, which is only acked. */
+  openThread: 'mockdesign_open_thread',
 } as const;
 
 export const BLOCK_IDS = {
@@ -29,6 +35,8 @@ export const BLOCK_IDS = {
   noteVisibility: 'note_visibility_block',
   /** The session message's second row of buttons, for a live interview: Score. */
   scoring: 'session_scoring',
+  /** An async session's Join / Leave row. */
+  membership: 'session_membership',
   scoreRedFlags: 'score_red_flags_block',
   scoreRecommendation: 'score_recommendation_block',
   scoreStrengths: 'score_strengths_block',

@@ -11,6 +11,8 @@ import { isPublicNote } from '../domain/notes.ts';
 import { renderPhaseMessage, renderWarningMessage } from './views/phase-message.ts';
 import { renderSessionMessage } from './views/session-message.ts';
 import { renderSummary } from './views/summary-message.ts';
+import { renderDigest, renderReminder } from './views/study-group.ts';
+import { buildDigest } from '../domain/reminders.ts';
 
 const PERMANENT_CHANNEL = new Set(['channel_not_found', 'is_archived']);
 const AUTH_GONE = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'team_access_not_granted']);
@@ -99,8 +101,10 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
     case 'refresh':
     case 'expire':
     case 'nudge':
-      // Not posts in the channel: a refresh updates the session message, an expiry only ends the session, and a
-      // nudge goes privately to each interviewer (see the messenger's nudge methods).
+    case 'digest':
+    case 'remind':
+      // Not posts in the channel: a refresh updates the session message, an expiry only ends the session, a
+      // nudge goes privately to each interviewer, a digest to the host and a reminder to a member (DMs).
       return [];
   }
 }
@@ -213,6 +217,7 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     partsOf(snapshot, step, now) {
       // A nudge has one part per interviewer, each sent to that person alone.
       if (step.kind === 'nudge') return parseNudgeKey(step.key) ? nudgeRecipients(snapshot.session).length : 0;
+      if (step.kind === 'digest') return 1;
       // The summary's public parts, then (a live interview with notes kept for the interviewers) one private part each.
       const extra = step.kind === 'summary' ? privateSummaryRecipients(snapshot).length : 0;
       return renderStep(snapshot, step, now).length + extra;
@@ -220,6 +225,20 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
 
     async post(snapshot, step, part, now) {
       if (step.kind === 'nudge') return sendNudge(snapshot, step, part);
+      if (step.kind === 'digest') {
+        // The host's digest at a deadline: a DM, whoever hosts the session by then.
+        const { session } = snapshot;
+        const digest = buildDigest(snapshot.members ?? [], snapshot.contributors ?? []);
+        const message = renderDigest(session, step.phaseIndex ?? 0, digest);
+        try {
+          const sent = await call<{ ok: boolean; ts?: string }>(session, 'chat.postMessage', { channel: session.hostId, text: message.text, blocks: message.blocks });
+          return sent.ts ?? 'private';
+        } catch (error) {
+          // The host cannot be written to (left the workspace, deactivated): skip the digest; the session goes on.
+          if (error instanceof DeliveryError && (error.kind === 'channel_gone' || error.kind === 'not_in_channel')) throw new DeliveryError('rejected', error.code);
+          throw error;
+        }
+      }
       const publicParts = renderStep(snapshot, step, now);
       if (step.kind === 'summary' && part >= publicParts.length) {
         const user = privateSummaryRecipients(snapshot)[part - publicParts.length];
@@ -245,7 +264,7 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
 
     async find(snapshot, step, part) {
       // Private messages cannot be looked up: one that may have gone out counts as sent (at most once).
-      if (step.kind === 'nudge') return 'private';
+      if (step.kind === 'nudge' || step.kind === 'digest') return 'private';
       // (The summary is rendered from the session alone: the time passed in does not change its parts.)
       if (step.kind === 'summary' && part >= renderStep(snapshot, step, 0).length) return 'private';
       try {
@@ -281,6 +300,11 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       }
     },
 
+    async remind(session, userId, phaseIndex) {
+      const message = renderReminder(session, phaseIndex);
+      await call(session, 'chat.postMessage', { channel: userId, text: message.text, blocks: message.blocks });
+    },
+
     async tellHost(session: Session, notice: HostNotice) {
       const text = renderHostNotice(session, notice);
       await call(session, 'chat.postMessage', { channel: session.hostId, text });
@@ -294,6 +318,7 @@ function describeStep(key: string): string {
   if (key === 'summary') return 'the summary';
   const [kind, index] = key.split(':');
   const phase = Number(index) + 1;
+  if (kind === 'digest') return `your digest at the deadline of phase ${phase}`;
   return kind === 'warning' ? `the time check of phase ${phase}` : `the phase ${phase} message`;
 }
 

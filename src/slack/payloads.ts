@@ -183,3 +183,46 @@ export function readEvent(body: unknown): EventInput | undefined {
     botTokenRevoked: (e.event.tokens?.bot?.length ?? 0) > 0,
   };
 }
+
+const MessageTs = z.string().regex(/^\d{1,12}\.\d{1,9}$/);
+
+const MessageEventEnvelope = z.object({
+  team_id: SlackId,
+  enterprise_id: SlackId.nullish(),
+  event: z
+    .object({
+      type: z.literal('message'),
+      subtype: z.string().optional(),
+      user: SlackId.optional(),
+      bot_id: z.string().optional(),
+      channel: SlackId,
+      ts: MessageTs,
+      thread_ts: MessageTs.optional(),
+      // In a channel shared with another organisation, the author's own workspace.
+      user_team: SlackId.optional(),
+    })
+    .loose(),
+});
+
+export interface ThreadReplyInput {
+  readonly workspace: Workspace;
+  readonly channelId: string;
+  readonly userId: string;
+  readonly ts: string;
+  readonly threadTs: string;
+}
+
+/** Kinds of message a person writes: a plain message, or a reply also sent to the channel. Edits, joins and bots' posts are not. */
+const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
+
+/**
+ * A reply a person wrote in a thread (message.channels / message.groups); undefined for anything else: a
+ * top-level message, an edit or deletion, a bot's post (ours included), or a payload that does not fit.
+ */
+export function readThreadReply(body: unknown): ThreadReplyInput | undefined {
+  const p = MessageEventEnvelope.safeParse(body);
+  if (!p.success) return undefined;
+  const e = p.data.event;
+  if (!e.user || e.bot_id || !PERSON_SUBTYPES.has(e.subtype) || !e.thread_ts || e.thread_ts === e.ts) return undefined;
+  return { workspace: { teamId: p.data.team_id, enterpriseId: p.data.enterprise_id ?? '' }, channelId: e.channel, userId: e.user, ts: e.ts, threadTs: e.thread_ts };
+}

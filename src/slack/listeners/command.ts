@@ -30,16 +30,7 @@ import { createSchedule, removeSchedule } from '../../app/schedules.ts';
 import { ASYNC_DEFAULT_PLAN } from '../../domain/command.ts';
 import { DEFAULT_PLAN } from '../../domain/plan.ts';
 import { renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
-
-/** The person's time zone from their Slack profile (users.info, scope users:read); undefined when Slack will not say. */
-async function userTimeZone(args: Args, userId: string): Promise<string | undefined> {
-  try {
-    const info = (await args.client.users.info({ user: userId })) as { user?: { tz?: string } };
-    return info.user?.tz || undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { userTimeZone } from '../user-time-zone.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -68,7 +59,7 @@ export function makeCommandListener(deps: ListenerDeps) {
         return reply(renderHelp(parsed.unknown === undefined ? undefined : decodeEntities(parsed.unknown)));
       case 'schedule': {
         // The zone: the one given, else the one in the person's Slack profile, else UTC.
-        const profileTz = parsed.tz ? undefined : await userTimeZone(args, user);
+        const profileTz = parsed.tz ? undefined : await userTimeZone(args.client, user);
         const outcome = await createSchedule(
           deps,
           {
@@ -136,6 +127,7 @@ export function makeCommandListener(deps: ListenerDeps) {
               observers: parsed.observers,
               level: parsed.level ?? null,
               promptId: prompt?.id ?? null,
+              isAsync: parsed.isAsync,
             },
             now,
           );

@@ -65,6 +65,7 @@ export function makeStartFormSubmit(deps: ListenerDeps) {
         observers: value.observers,
         level: value.level ?? null,
         promptId: prompt?.id ?? null,
+        isAsync: value.isAsync,
       },
       now,
     );

@@ -43,14 +43,20 @@ function state(session: Session, now: number): string {
   return `▶️ live, phase ${i + 1} of ${PHASE_COUNT}`;
 }
 
-/** Per phase: notes and the people who wrote them, or a dash; then the session's totals. */
+/** "3 notes", "3 notes, 2 replies", "2 replies": replies in the thread are named only when there are some. */
+function given(notes: number, replies: number): string {
+  if (replies === 0) return plural(notes, 'note');
+  return notes === 0 ? plural(replies, 'reply', 'replies') : `${plural(notes, 'note')}, ${plural(replies, 'reply', 'replies')}`;
+}
+
+/** Per phase: notes (and thread replies) and the people who gave them, or a dash; then the session's totals. */
 export function activityLines(activity: SessionActivity): string[] {
-  if (activity.notes === 0) return ['No notes.'];
+  if (activity.notes === 0 && activity.replies === 0) return ['No notes.'];
   const phases = Array.from({ length: PHASE_COUNT }, (_, i) => {
     const p = activity.phases.find((a) => a.phaseIndex === i);
-    return p ? `${phaseName(i)}: ${plural(p.notes, 'note')} by ${plural(p.contributors, 'person', 'people')}` : `${phaseName(i)}: –`;
+    return p ? `${phaseName(i)}: ${given(p.notes, p.replies)} by ${plural(p.contributors, 'person', 'people')}` : `${phaseName(i)}: –`;
   });
-  return [`📝 ${plural(activity.notes, 'note')} by ${plural(activity.contributors, 'person', 'people')}`, phases.join(' · ')];
+  return [`📝 ${given(activity.notes, activity.replies)} by ${plural(activity.contributors, 'person', 'people')}`, phases.join(' · ')];
 }
 
 export function historyEntryText(entry: ChannelHistoryEntry, now: number): string {

@@ -5,6 +5,7 @@ import { PHASE_COUNT, phaseAt } from '../../domain/phases.ts';
 import { latenessWorthMentioning, phaseEnd } from '../../domain/timeline.ts';
 import { escapeMrkdwn, phaseName, slackWhen } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
+import { deadline, HOW_TO_CONTRIBUTE } from './study-group.ts';
 
 export function renderPhaseMessage(session: Session, index: number, dueAt: number, now: number): SlackMessage {
   const phase = phaseAt(index);
@@ -16,14 +17,18 @@ export function renderPhaseMessage(session: Session, index: number, dueAt: numbe
   const notes: string[] = [`*Outcome:* ${phase.outcome}`];
   const late = latenessWorthMentioning(dueAt, now);
   if (late !== null) notes.push(`⚠️ Posted ${formatDuration(late)} late: the app was offline when this phase began.`);
+  // A study group works at its own pace: the deadline, in each reader's own time zone, is what matters.
+  const when = session.isAsync
+    ? `*${length}* · 🗓️ *Deadline:* ${deadline(phaseEnd(session.phases, index, session.endsAt))} (your time)`
+    : `*${length}*, until ${until}`;
   return {
     text: fallback(`${escapeMrkdwn(title)} (${length})`),
     blocks: [
       header(title),
-      section(`*${length}*, until ${until}\n_${phase.goal}_`),
+      section(`${when}\n_${phase.goal}_`),
       section(checklist),
       context(...notes),
-      context('Capture decisions with *Add note* on the session message, or `/mockdesign note &lt;text&gt;`.'),
+      context(session.isAsync ? HOW_TO_CONTRIBUTE : 'Capture decisions with *Add note* on the session message, or `/mockdesign note &lt;text&gt;`.'),
     ],
   };
 }

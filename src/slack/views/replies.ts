@@ -15,7 +15,7 @@ export function renderHelp(unknown?: string): SlackMessage {
     '`/mockdesign start &lt;topic&gt;` opens a session: a message here, with the phases in its thread',
     '    `/mockdesign start Design a URL shortener`',
     '    `/mockdesign start Design a chat app --plan 10/25/20/5` (minutes per phase)',
-    '    `/mockdesign start Design Dropbox --plan 1d/3d/2d/1d` (a study group over a week)',
+    '    `/mockdesign start Design Dropbox --async` (a study group over a week: members *Join*, get one reminder per phase if they have not added to it, and the host a digest at each deadline)',
     '    `/mockdesign start Design a feed --candidate @sam --interviewer @alex --observer @kim --level senior`',
     '    `/mockdesign start --random` (a prompt from the bank this channel has not had yet)',
     '`/mockdesign status` where the session is and how long is left',

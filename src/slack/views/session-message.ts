@@ -9,8 +9,9 @@ import { currentPhaseIndex, phaseEnd, phaseProgress } from '../../domain/timelin
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
+import { membersLines, membershipRow } from './study-group.ts';
 
-export function renderSessionMessage({ session, notes }: SessionSnapshot, now: number): SlackMessage {
+export function renderSessionMessage({ session, notes, members, contributors }: SessionSnapshot, now: number): SlackMessage {
   const ended = session.status === 'ended';
   const endedAt = session.endedAt ?? now;
   const clockAt = session.status === 'paused' && session.pausedAt !== null ? session.pausedAt : now;
@@ -58,10 +59,13 @@ export function renderSessionMessage({ session, notes }: SessionSnapshot, now: n
     section(intro),
     ...(prompt ? [section(`${escapeMrkdwn(prompt.brief)}\n*Scale to assume:* ${escapeMrkdwn(prompt.scale)}`)] : []),
     section(lines.join('\n')),
+    // A study group's members, and who of them has added to the phase under way.
+    ...(session.isAsync ? [section(membersLines(members ?? [], contributors ?? [], current, ended))] : []),
     context(state, noteCount, 'Phases and checklists go in the thread 🧵'),
   ];
   if (!ended) {
-    blocks.push(controls(session.id, current, session.status === 'paused'));
+    if (session.isAsync) blocks.push(membershipRow(session.id));
+    blocks.push(controls(session.id, current, session.status === 'paused', session.isAsync));
     // A live interview (a candidate or a level) is scored: its own row, as the controls row is full.
     if (session.candidateId || session.level) blocks.push(scoring(session.id));
   }
@@ -103,13 +107,14 @@ function scoring(sessionId: string): ActionsBlock {
 }
 
 /** The host's and interviewers' controls; anyone may add a note. A paused session offers Resume and nothing that moves the clock. */
-function controls(sessionId: string, phaseIndex: number, paused: boolean): ActionsBlock {
+function controls(sessionId: string, phaseIndex: number, paused: boolean, isAsync: boolean): ActionsBlock {
   const value = encodeButtonValue(sessionId, phaseIndex);
   const clock: ActionsBlock['elements'] = paused
     ? [{ type: 'button', action_id: ACTION_IDS.resume, text: { type: 'plain_text', text: 'Resume' }, value }]
     : [
         { type: 'button', action_id: ACTION_IDS.nextPhase, text: { type: 'plain_text', text: 'Next phase' }, value },
-        { type: 'button', action_id: ACTION_IDS.extend, text: { type: 'plain_text', text: '+5 min' }, value },
+        // Five minutes mean nothing to phases that last days: a study group extends with `/mockdesign extend 1d`.
+        ...(isAsync ? [] : [{ type: 'button' as const, action_id: ACTION_IDS.extend, text: { type: 'plain_text' as const, text: '+5 min' }, value }]),
         { type: 'button', action_id: ACTION_IDS.pause, text: { type: 'plain_text', text: 'Pause' }, value },
       ];
   return {

@@ -4,7 +4,7 @@
  */
 import type { ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
-import { MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH } from '../../domain/command.ts';
+import { ASYNC_DEFAULT_PLAN, MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH } from '../../domain/command.ts';
 import { type Level, LEVELS } from '../../domain/levels.ts';
 import { DEFAULT_PLAN, formatPlan, parsePlan, type Plan } from '../../domain/plan.ts';
 import { PROMPTS } from '../../domain/prompts.ts';
@@ -27,7 +27,7 @@ export const START_FIELDS = {
 export const PLAN_CHOICES: readonly { value: string; label: string; plan: Plan | null }[] = [
   { value: 'standard', label: `Standard, 45 min (${formatPlan(DEFAULT_PLAN)})`, plan: DEFAULT_PLAN },
   { value: 'hour', label: '60 min (10/25/20/5)', plan: [10, 25, 20, 5].map((m) => m * 60_000) },
-  { value: 'week', label: 'Study group, a week (1d/3d/2d/1d)', plan: [1, 3, 2, 1].map((d) => d * 86_400_000) },
+  { value: 'week', label: 'Study group over a week, async (1d/2d/2d/1d)', plan: ASYNC_DEFAULT_PLAN },
   { value: 'custom', label: 'Custom (type it below)', plan: null },
 ];
 
@@ -137,6 +137,8 @@ export interface StartForm {
   readonly interviewers: string[];
   readonly observers: string[];
   readonly level: Level | undefined;
+  /** The study group's plan: members join, are reminded, and the host gets a digest at each deadline. */
+  readonly isAsync: boolean;
 }
 
 type FormResult = { ok: true; value: StartForm } | { ok: false; errors: Record<string, string> };
@@ -187,5 +189,5 @@ export function parseStartForm(values: unknown): FormResult {
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { topic, prompt: topic === '' ? prompt : prompt === RANDOM_PROMPT ? undefined : prompt, plan, candidate, interviewers, observers, level } };
+  return { ok: true, value: { topic, prompt: topic === '' ? prompt : prompt === RANDOM_PROMPT ? undefined : prompt, plan, candidate, interviewers, observers, level, isAsync: choice?.value === 'week' } };
 }

@@ -71,19 +71,23 @@ describe.each(STORES)('$name store: history', (factory) => {
     const gone = (await store.sessions.notes('s1')).find((n) => n.authorId === 'U5');
     expect(await store.sessions.deleteNote('s1', gone?.id ?? 0, 'U5', T0 + 2 * MIN)).toBe(true);
     await store.sessions.addNote(note({ sessionId: 's2', phaseIndex: 1, authorId: 'U6' }));
+    // Replies in the thread count too, with the people who gave them.
+    await store.members.recordReply('s1', 'U7', 2, '1894006800.000100', T0 + MIN);
+    await store.members.recordReply('s1', 'U7', 2, '1894006860.000100', T0 + 2 * MIN);
 
     const [second, first] = await store.sessions.channelHistory(WS, 'C1');
     expect(first?.activity).toEqual({
       notes: 4,
-      contributors: 2,
+      replies: 2,
+      contributors: 3,
       phases: [
-        { phaseIndex: 0, notes: 3, contributors: 2 },
-        { phaseIndex: 2, notes: 1, contributors: 1 },
+        { phaseIndex: 0, notes: 3, replies: 0, contributors: 2 },
+        { phaseIndex: 2, notes: 1, replies: 2, contributors: 2 },
       ],
     });
-    expect(second?.activity).toEqual({ notes: 1, contributors: 1, phases: [{ phaseIndex: 1, notes: 1, contributors: 1 }] });
+    expect(second?.activity).toEqual({ notes: 1, replies: 0, contributors: 1, phases: [{ phaseIndex: 1, notes: 1, replies: 0, contributors: 1 }] });
     await seed(store, newSession({ id: 'quiet', channelId: 'C3' }));
-    expect((await store.sessions.channelHistory(WS, 'C3'))[0]?.activity).toEqual({ notes: 0, contributors: 0, phases: [] });
+    expect((await store.sessions.channelHistory(WS, 'C3'))[0]?.activity).toEqual({ notes: 0, replies: 0, contributors: 0, phases: [] });
   });
 
   it('lists the ended sessions a person took part in, in any role or by a note, newest first, in their workspace', async () => {

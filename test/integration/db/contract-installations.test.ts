@@ -34,7 +34,7 @@ function install(overrides: Partial<InstallationRecord> = {}): InstallationRecor
 const org = (enterpriseId: string, overrides: Partial<InstallationRecord> = {}) =>
   install({ installKey: `E:${enterpriseId}`, enterpriseId, teamId: '', isEnterpriseInstall: true, botToken: `sealed-bot-${enterpriseId}`, ...overrides });
 
-const NONE: PurgeCounts = { sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, schedules: 0, installations: 0 };
+const NONE: PurgeCounts = { sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, members: 0, replies: 0, reminders: 0, schedules: 0, installations: 0 };
 
 /** Rows per table for one session id, straight from the database. */
 async function rowsOf(h: { sql: { get(sql: string, p?: readonly (string | number | null)[]): Promise<Record<string, unknown> | undefined> } }, sessionId: string) {
@@ -47,6 +47,9 @@ async function rowsOf(h: { sql: { get(sql: string, p?: readonly (string | number
     scorecards: await count('scorecards'),
     steps: await count('steps'),
     notices: await count('notices'),
+    members: await count('members'),
+    replies: await count('thread_replies'),
+    reminders: await count('member_reminders'),
   };
 }
 
@@ -192,6 +195,10 @@ describe.each(STORES)('$name store: installations', (factory) => {
       for (const id of ['a', 'c', 'd']) {
         await store.sessions.addNote({ sessionId: id, phaseIndex: 0, kind: 'requirement', authorId: 'U3', text: `note of ${id}`, createdAt: T0 + MIN, dedupeKey: `n-${id}` });
         await store.sessions.firstNotice(id, 'not_in_channel', T0 + MIN);
+        // A study group's member, with a reply in the thread and a reminder.
+        await store.members.join(id, 'U4', 'Europe/Berlin', T0 + MIN);
+        await store.members.recordReply(id, 'U4', 0, '1700000000.000100', T0 + MIN);
+        await store.members.markReminded(id, 'U4', 0, T0 + MIN);
         await store.scorecards.save(id, {
           scorerId: 'U2', role: 'interviewer', scores: { estimation: { score: 3 } }, redFlags: [], strengths: '', improvements: '', submittedAt: T0 + MIN, updatedAt: T0 + MIN,
         });
@@ -208,15 +215,15 @@ describe.each(STORES)('$name store: installations', (factory) => {
       await world(store);
       const before = { c: await rowsOf(h(), 'c'), d: await rowsOf(h(), 'd') };
       // Default plan: 4 phases, 10 steps, host + 1 interviewer (+ the note's author where there is a note).
-      const expected: PurgeCounts = { sessions: 2, phases: 8, people: 5, notes: 1, scorecards: 1, steps: 20, notices: 1, schedules: 0, installations: 1 };
+      const expected: PurgeCounts = { sessions: 2, phases: 8, people: 5, notes: 1, scorecards: 1, steps: 20, notices: 1, members: 1, replies: 1, reminders: 1, schedules: 0, installations: 1 };
       expect(await store.installations.workspaceCounts({ teamId: 'T1' })).toEqual(expected);
       expect(await store.transaction((tx) => tx.installations.purgeWorkspace({ teamId: 'T1' }))).toEqual(expected);
-      for (const id of ['a', 'b']) expect(await rowsOf(h(), id)).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0 });
+      for (const id of ['a', 'b']) expect(await rowsOf(h(), id)).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, members: 0, replies: 0, reminders: 0 });
       expect(await store.installations.findByKey('T:T1')).toBeUndefined();
       // Other workspaces are untouched.
       expect(await rowsOf(h(), 'c')).toEqual(before.c);
       expect(await rowsOf(h(), 'd')).toEqual(before.d);
-      expect(before.c).toEqual({ sessions: 1, phases: 4, people: 3, notes: 1, scorecards: 1, steps: 10, notices: 1 });
+      expect(before.c).toEqual({ sessions: 1, phases: 4, people: 3, notes: 1, scorecards: 1, steps: 10, notices: 1, members: 1, replies: 1, reminders: 1 });
       for (const key of ['T:T2', 'T:T3', 'E:E1', 'E:E2']) expect(await store.installations.findByKey(key), key).toBeDefined();
       expect(await store.installations.workspaceCounts({ teamId: 'T1' })).toEqual(NONE);
       expect(await store.transaction((tx) => tx.installations.purgeWorkspace({ teamId: 'T1' }))).toEqual(NONE);

@@ -43,7 +43,7 @@ describe('migrate', () => {
     expect(migrate(db, MIGRATIONS_DIR)).toBe(latest);
     expect(migrate(db, MIGRATIONS_DIR)).toBe(latest);
     const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
-    expect(tables.map((t) => t.name)).toEqual(['installations', 'notes', 'notices', 'processed_requests', 'schedules', 'scorecards', 'session_people', 'session_phases', 'sessions', 'steps']);
+    expect(tables.map((t) => t.name)).toEqual(['installations', 'member_reminders', 'members', 'notes', 'notices', 'processed_requests', 'schedules', 'scorecards', 'session_people', 'session_phases', 'sessions', 'steps', 'thread_replies']);
     for (const t of tables) expect(t.sql).toMatch(/\) STRICT$/);
     db.close();
   });

@@ -31,7 +31,7 @@ const tempDir = () => {
   return dir;
 };
 
-const T1_COUNTS: PurgeCounts = { sessions: 1, phases: 4, people: 3, notes: 1, scorecards: 1, steps: 10, notices: 0, schedules: 1, installations: 1 };
+const T1_COUNTS: PurgeCounts = { sessions: 1, phases: 4, people: 3, notes: 1, scorecards: 1, steps: 10, notices: 0, members: 0, replies: 0, reminders: 0, schedules: 1, installations: 1 };
 
 /** T1AB with one session, a note, a scorecard and an install; T2AB with one session; E1AB with an org-wide install. */
 async function world(store: Store): Promise<void> {
@@ -86,7 +86,7 @@ describe('parsePurgeArgs', () => {
   });
 
   it('describes counts in words', () => {
-    expect(describeCounts(T1_COUNTS)).toBe('1 session, 4 phases, 3 participants, 1 note, 1 scorecard, 10 scheduled posts, 0 notices, 1 recurring session, 1 installation (with its tokens)');
+    expect(describeCounts(T1_COUNTS)).toBe('1 session, 4 phases, 3 participants, 1 note, 1 scorecard, 10 scheduled posts, 0 notices, 0 study group members, 0 thread reply counts, 0 reminder records, 1 recurring session, 1 installation (with its tokens)');
   });
 });
 
@@ -110,7 +110,7 @@ describe.each(STORES)('$name store: purge', (factory) => {
     expect(await store.sessions.find('b')).toBeDefined();
     expect(await store.steps.ofSession('b')).toHaveLength(10);
     expect(await store.installations.findByKey('E:E1AB')).toBeDefined();
-    expect((await runPurge(store, { enterpriseId: 'E1AB' }, { yes: true })).counts).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, schedules: 0, installations: 1 });
+    expect((await runPurge(store, { enterpriseId: 'E1AB' }, { yes: true })).counts).toEqual({ sessions: 0, phases: 0, people: 0, notes: 0, scorecards: 0, steps: 0, notices: 0, members: 0, replies: 0, reminders: 0, schedules: 0, installations: 1 });
   });
 });
 

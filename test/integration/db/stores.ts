@@ -82,6 +82,7 @@ export function newSession(overrides: Partial<NewSession> = {}): NewSession {
     observers: [],
     level: null,
     promptId: null,
+    isAsync: false,
     interviewers: ['U2'],
     steps: planSteps(phases, createdAt),
     ...overrides,

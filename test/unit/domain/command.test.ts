@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Command, MAX_INTERVIEWERS, MAX_NOTE_LENGTH, MAX_TOPIC_LENGTH, parseCommand } from '../../../src/domain/command.ts';
+import { ASYNC_DEFAULT_PLAN, type Command, MAX_INTERVIEWERS, MAX_NOTE_LENGTH, MAX_TOPIC_LENGTH, parseCommand } from '../../../src/domain/command.ts';
 import { DAY, MINUTE } from '../../../src/domain/duration.ts';
 import { DEFAULT_PLAN } from '../../../src/domain/plan.ts';
 
@@ -130,7 +130,16 @@ describe('parseCommand: start', () => {
       observers: [],
       level: undefined,
       random: false,
+      isAsync: false,
     });
+  });
+
+  it('reads --async: a study group over days, on the one-week plan unless --plan says otherwise', () => {
+    expect(start('start Design a chat app --async')).toMatchObject({ topic: 'Design a chat app', isAsync: true, plan: ASYNC_DEFAULT_PLAN });
+    expect(start('start --async Design a chat app --plan 1d/3d/2d/1d')).toMatchObject({ topic: 'Design a chat app', isAsync: true, plan: [DAY, 3 * DAY, 2 * DAY, DAY] });
+    expect(start('start --plan 2d/2d/2d/1d --async Design a chat app')).toMatchObject({ isAsync: true, plan: [2 * DAY, 2 * DAY, 2 * DAY, DAY] });
+    expect(start('start Design a chat app')).toMatchObject({ isAsync: false, plan: DEFAULT_PLAN });
+    expect(parseCommand('start Design a chat app --async=yes')).toMatchObject({ kind: 'invalid' });
   });
 
   it('is case-insensitive for the verb and the options', () => {
@@ -219,7 +228,7 @@ describe('parseCommand: start', () => {
 
   it('refuses an option it does not know, naming it', () => {
     expect(invalid('start X --length 45')).toBe(
-      "I don't know the option `--length`. Options are `--plan`, `--candidate`, `--interviewer`, `--observer`, `--level` and `--random`.",
+      "I don't know the option `--length`. Options are `--plan`, `--async`, `--candidate`, `--interviewer`, `--observer`, `--level` and `--random`.",
     );
     expect(invalid('start X --Foo=bar')).toContain('`--Foo`');
     expect(invalid('start X --')).toContain('`--`');

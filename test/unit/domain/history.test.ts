@@ -77,13 +77,13 @@ describe('activityOf', () => {
     expect(
       activityOf(
         [
-          { phaseIndex: 2, notes: 1, contributors: 1 },
-          { phaseIndex: 0, notes: 3, contributors: 2 },
-          { phaseIndex: 1, notes: 0, contributors: 0 },
+          { phaseIndex: 2, notes: 1, replies: 0, contributors: 1 },
+          { phaseIndex: 0, notes: 3, replies: 0, contributors: 2 },
+          { phaseIndex: 1, notes: 0, replies: 0, contributors: 0 },
         ],
         2,
       ),
-    ).toEqual({ notes: 4, contributors: 2, phases: [{ phaseIndex: 0, notes: 3, contributors: 2 }, { phaseIndex: 2, notes: 1, contributors: 1 }] });
+    ).toEqual({ notes: 4, replies: 0, contributors: 2, phases: [{ phaseIndex: 0, notes: 3, replies: 0, contributors: 2 }, { phaseIndex: 2, notes: 1, replies: 0, contributors: 1 }] });
   });
 });
 

@@ -41,6 +41,7 @@ export function aSession(overrides: Partial<Session> & { plan?: Plan } = {}): Se
     observers: [],
     level: null,
     promptId: null,
+    isAsync: false,
     ...rest,
     phases,
   };

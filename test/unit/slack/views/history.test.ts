@@ -3,7 +3,7 @@ import { type AuthoredNote, type ChannelHistoryEntry, NO_ACTIVITY, type ScoredSe
 import { RUBRIC } from '../../../../src/domain/scorecard.ts';
 import type { Session } from '../../../../src/domain/session.ts';
 import { LIMITS } from '../../../../src/slack/limits.ts';
-import { renderChannelHistory, safeLink } from '../../../../src/slack/views/history.ts';
+import { activityLines, renderChannelHistory, safeLink } from '../../../../src/slack/views/history.ts';
 import { HOME_LIMITS, renderHome } from '../../../../src/slack/views/home.ts';
 import { renderHelp } from '../../../../src/slack/views/replies.ts';
 import { checkMessageBlocks, checkView } from '../../../../sandbox/stand-in/block-kit-limits.ts';
@@ -20,7 +20,7 @@ describe('renderChannelHistory', () => {
   it('shows each session with its linked topic, time, state, host and the notes of each phase', () => {
     const ended = entry(
       { id: 's1', status: 'ended', endedAt: T0 + 45 * MIN, permalink: LINK },
-      { notes: 3, contributors: 2, phases: [{ phaseIndex: 0, notes: 2, contributors: 2 }, { phaseIndex: 3, notes: 1, contributors: 1 }] },
+      { notes: 3, replies: 0, contributors: 2, phases: [{ phaseIndex: 0, notes: 2, replies: 0, contributors: 2 }, { phaseIndex: 3, notes: 1, replies: 0, contributors: 1 }] },
     );
     const live = entry({ id: 's2', createdAt: T0 + DY, topic: 'Design a cache' });
     const message = renderChannelHistory([live, ended], T0 + DY + 10 * MIN);
@@ -52,7 +52,7 @@ describe('renderChannelHistory', () => {
 
   it('leaves out what does not fit in one message, saying how many, and never exceeds the limits', () => {
     const long = '<&>'.repeat(70).slice(0, 200);
-    const activity = { notes: 4000, contributors: 999, phases: [0, 1, 2, 3].map((i) => ({ phaseIndex: i, notes: 1000, contributors: 999 })) };
+    const activity = { notes: 4000, replies: 0, contributors: 999, phases: [0, 1, 2, 3].map((i) => ({ phaseIndex: i, notes: 1000, replies: 0, contributors: 999 })) };
     const entries = Array.from({ length: 60 }, (_, i) => entry({ id: `s${i}`, topic: `${long}${i}`, permalink: `${LINK}${'0'.repeat(400)}${i}` }, activity));
     const message = renderChannelHistory(entries, T0);
     expectWithinBlockKitLimits(message);
@@ -156,5 +156,23 @@ describe('renderHome', () => {
     expect(all).toContain('5. ');
     expect(all).not.toContain('6. ');
     expect(mrkdwnTexts(view.blocks.slice(-6)).join('\n')).toContain('*The method*');
+  });
+});
+
+describe('activityLines', () => {
+  it('counts replies in the thread beside notes, and names them only when there are some', () => {
+    expect(
+      activityLines({
+        notes: 2,
+        replies: 3,
+        contributors: 3,
+        phases: [
+          { phaseIndex: 0, notes: 2, replies: 1, contributors: 2 },
+          { phaseIndex: 1, notes: 0, replies: 2, contributors: 1 },
+        ],
+      }),
+    ).toEqual(['📝 2 notes, 3 replies by 3 people', 'Requirements &amp; scope: 2 notes, 1 reply by 2 people · High-level design: 2 replies by 1 person · Deep dive: – · Wrap-up: –']);
+    expect(activityLines({ notes: 0, replies: 1, contributors: 1, phases: [{ phaseIndex: 3, notes: 0, replies: 1, contributors: 1 }] })[0]).toBe('📝 1 reply by 1 person');
+    expect(activityLines(NO_ACTIVITY)).toEqual(['No notes.']);
   });
 });

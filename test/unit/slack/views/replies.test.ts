@@ -30,7 +30,7 @@ describe('renderHelp', () => {
     const text = mrkdwnTexts(help.blocks).join('\n');
     for (const verb of ['start', 'status', 'note', 'next', 'pause', 'resume', 'end']) expect(text).toContain(`\`/mockdesign ${verb}`);
     expect(text).toContain('--plan 10/25/20/5');
-    expect(text).toContain('--plan 1d/3d/2d/1d');
+    expect(text).toContain('Design Dropbox --async');
     expect(text).toContain('--interviewer');
     expect(help.text).toBe('How to use /mockdesign');
   });
