@@ -228,8 +228,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (step.kind === 'phase' || step.kind === 'warning') return { session, notes: [], participants: [] };
     if (step.kind === 'digest') return { session, notes: [], participants: [], ...(await studyGroupOf(session, step.phaseIndex ?? 0)) };
     const snapshot = await snapshotOf(session);
-    // Only the summary shows scorecards (once revealed): no other step pays for reading them.
-    return step.kind === 'summary' ? { ...snapshot, scorecards: await store.scorecards.forSession(session.id) } : snapshot;
+    if (step.kind !== 'summary') return snapshot;
+    // Only the summary shows scorecards (once revealed), and a study group's contributions per phase: no other
+    // step pays for reading them.
+    const [scorecards, contributions] = await Promise.all([
+      store.scorecards.forSession(session.id),
+      session.isAsync ? store.members.contributions(session.id) : undefined,
+    ]);
+    return { ...snapshot, scorecards, ...(contributions ? { contributions } : {}) };
   }
 
   /**

@@ -2,7 +2,7 @@
 import type { AuthoredNote, ChannelHistoryEntry, ScoredSession } from '../domain/history.ts';
 import type { Level } from '../domain/levels.ts';
 import type { Note } from '../domain/notes.ts';
-import type { Member } from '../domain/reminders.ts';
+import type { Contribution, Member } from '../domain/reminders.ts';
 import type { Scorecard } from '../domain/scorecard.ts';
 import type { Session, Workspace } from '../domain/session.ts';
 import type { PhaseSlot, PlannedStep, StepKind } from '../domain/timeline.ts';
@@ -310,6 +310,8 @@ export interface MemberRepository {
   recordReply(sessionId: string, userId: string, phaseIndex: number, ts: string, at: number): Promise<boolean>;
   /** Who contributed to a phase (a note not deleted, or a thread reply), in the order they first did. */
   contributors(sessionId: string, phaseIndex: number): Promise<string[]>;
+  /** Who contributed to which phase, over the whole session (for its summary). */
+  contributions(sessionId: string): Promise<Contribution[]>;
   /** Who was reminded in a phase. */
   reminded(sessionId: string, phaseIndex: number): Promise<string[]>;
   /** Records a reminder before it is sent (at most once per phase and person); false when one was recorded already. */
@@ -380,6 +382,8 @@ export interface SessionSnapshot {
   readonly members?: readonly Member[];
   /** Who contributed to the phase the step is about (the phase under way for the session message). */
   readonly contributors?: readonly string[];
+  /** Who contributed to which phase (an async session's summary). */
+  readonly contributions?: readonly Contribution[];
 }
 
 export type DeliveryErrorKind =

@@ -9,6 +9,7 @@ const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().i
 
 const MemberRow = z.object({ user_id: z.string(), tz: z.string().nullable(), joined_at: int, left_at: intOrNull, muted_at: intOrNull });
 const UserRow = z.object({ user_id: z.string() });
+const ContributionRow = z.object({ phase_idx: int, user_id: z.string() });
 
 export function createMemberRepository(db: SqlExecutor): MemberRepository {
   return {
@@ -60,6 +61,21 @@ export function createMemberRepository(db: SqlExecutor): MemberRepository {
         [sessionId, phaseIndex],
       );
       return rows.map((r) => UserRow.parse(r).user_id);
+    },
+
+    async contributions(sessionId) {
+      const rows = await db.all(
+        `SELECT DISTINCT phase_idx, user_id FROM (
+           SELECT phase_idx, author_id AS user_id FROM notes WHERE session_id = $1 AND deleted_at IS NULL
+           UNION ALL
+           SELECT phase_idx, user_id FROM thread_replies WHERE session_id = $1
+         ) c ORDER BY phase_idx, user_id`,
+        [sessionId],
+      );
+      return rows.map((row) => {
+        const r = ContributionRow.parse(row);
+        return { phaseIndex: r.phase_idx, userId: r.user_id };
+      });
     },
 
     async reminded(sessionId, phaseIndex) {

@@ -128,6 +128,19 @@ export function planReminders(
   return { due, nextAt };
 }
 
+/** Someone contributed to a phase: a note, or a reply in the session's thread. */
+export interface Contribution {
+  readonly phaseIndex: number;
+  readonly userId: string;
+}
+
+/** Per phase, how many of the members still in the session contributed to it: the summary's record of a study group. */
+export function membersContributed(members: readonly Member[], contributions: readonly Contribution[], phases: number): { members: number; perPhase: number[] } {
+  const active = new Set(members.filter(isActiveMember).map((m) => m.userId));
+  const perPhase = Array.from({ length: phases }, (_, i) => new Set(contributions.filter((c) => c.phaseIndex === i && active.has(c.userId)).map((c) => c.userId)).size);
+  return { members: active.size, perPhase };
+}
+
 /** The host's digest at a deadline: who of the members contributed to the phase and who did not. */
 export interface Digest {
   readonly contributed: readonly string[];

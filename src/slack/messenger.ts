@@ -12,7 +12,7 @@ import { renderPhaseMessage, renderWarningMessage } from './views/phase-message.
 import { renderSessionMessage } from './views/session-message.ts';
 import { renderSummary } from './views/summary-message.ts';
 import { renderDigest, renderReminder } from './views/study-group.ts';
-import { buildDigest } from '../domain/reminders.ts';
+import { buildDigest, membersContributed } from '../domain/reminders.ts';
 
 const PERMANENT_CHANNEL = new Set(['channel_not_found', 'is_archived']);
 const AUTH_GONE = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'team_access_not_granted']);
@@ -97,6 +97,8 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
         }),
         // The summary is public: the candidate reads it, so the cards show only once the session has ended.
         snapshot.scorecards ? { cards: snapshot.scorecards, revealed: session.status === 'ended' } : undefined,
+        // A study group's record: how many of its members added to each phase.
+        session.isAsync ? membersContributed(snapshot.members ?? [], snapshot.contributions ?? [], session.phases.length) : undefined,
       );
     case 'refresh':
     case 'expire':

@@ -96,6 +96,10 @@ describe('async study groups', () => {
     expect(reminder).toContain('Requirements &amp; scope');
     expect(reminder).toContain(`closes <!date^${at('2030-01-08T09:00:00Z') / 1000}^`);
     expect(reminder).toContain('Mute reminders');
+    // Its Add a note opens the note form, from the DM, on the phase it is about.
+    await h.click(ACTION_IDS.addNote, `${id}:0`, { user: BOB, channel: `D${BOB}`, messageTs: dms(BOB)[0]?.ts ?? '' });
+    const form = h.slack.openViews(BOB).at(-1);
+    expect(form?.title).toMatchObject({ text: 'Add a note' });
     // carol contributed, dave left: neither is reminded, and bob only once.
     await until('2030-01-08T08:59:00Z');
     expect(dms(CAROL)).toEqual([]);
@@ -136,7 +140,8 @@ describe('async study groups', () => {
     expect(dms(HOST)).toHaveLength(4);
     expect(dms(HOST)[3]?.all).toContain('That was the last phase');
     expect(h.db.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(id)).toBe('ended');
-    expect(h.thread().some((m) => allText(m).includes('Summary'))).toBe(true);
+    const summary = h.thread().map((m) => allText(m)).find((t) => t.includes('*Topic:*')) ?? '';
+    expect(summary).toContain('*Members:* 2 · contributed: Requirements &amp; scope 1 of 2 · High-level design 0 of 2 · Deep dive 0 of 2 · Wrap-up 0 of 2');
   });
 
   it('pausing holds reminders; after resuming, a reminder whose time passed at night waits for the member’s morning; next sends the digest at once', async () => {

@@ -41,7 +41,7 @@ export function scorecardSections(summary: Pick<Summary, 'candidateId' | 'level'
   return [aggregateLines(panel, self), ...(words.length > 0 ? [words] : []), feedbackLines(panel, self, summary.candidateId)];
 }
 
-export function renderSummary(summary: Summary, scoring?: SummaryScoring): SlackMessage[] {
+export function renderSummary(summary: Summary, scoring?: SummaryScoring, studyGroup?: { members: number; perPhase: readonly number[] }): SlackMessage[] {
   const topic = escapeMrkdwn(summary.topic);
   const blocks: KnownBlock[] = [header('Summary')];
   const how = summary.endedEarly ? ` (${END_REASONS[summary.endReason ?? ''] ?? 'ended early'})` : '';
@@ -61,6 +61,14 @@ export function renderSummary(summary: Summary, scoring?: SummaryScoring): Slack
     `*Took part:* ${summary.participants.map(mention).join(', ')}`,
     `*Time:* ${formatDuration(summary.totalPlannedMs)} planned, ${formatDuration(summary.totalActualMs)} taken${how}`,
     `*Notes:* ${summary.noteCount}`,
+    // A study group's record: how many of its members added to each phase (a note, or a reply in the thread).
+    ...(studyGroup
+      ? [
+          studyGroup.members === 0
+            ? '*Members:* nobody joined'
+            : `*Members:* ${studyGroup.members} · contributed: ${summary.phases.map((p) => `${escapeMrkdwn(p.name)} ${studyGroup.perPhase[p.index] ?? 0} of ${studyGroup.members}`).join(' · ')}`,
+        ]
+      : []),
   ];
   for (const text of packLines(overview)) blocks.push(section(text));
   const timing = summary.phases.map((p) => {

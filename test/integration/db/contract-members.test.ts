@@ -44,6 +44,11 @@ describe.each(STORES)('$name store: members', (factory) => {
     expect(await store.members.contributors('s1', 0)).toEqual(['UN', 'UR']);
     expect(await store.members.contributors('s1', 1)).toEqual(['UR']);
     expect(await store.members.contributors('s1', 2)).toEqual([]);
+    expect(await store.members.contributions('s1')).toEqual([
+      { phaseIndex: 0, userId: 'UN' },
+      { phaseIndex: 0, userId: 'UR' },
+      { phaseIndex: 1, userId: 'UR' },
+    ]);
   });
 
   it('records a reminder once per phase and person, whoever asks first', async () => {

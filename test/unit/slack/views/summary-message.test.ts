@@ -170,3 +170,13 @@ describe('renderSummary', () => {
     expect(allSectionText(rendered)).toContain('*Notes:* 250');
   });
 });
+
+describe('renderSummary: a study group', () => {
+  it('records how many of its members added to each phase, and says so when nobody joined', () => {
+    const summary = buildSummary(aSummaryInput());
+    const text = (studyGroup?: { members: number; perPhase: number[] }) => renderSummary(summary, undefined, studyGroup).flatMap((m) => mrkdwnTexts(m.blocks)).join('\n');
+    expect(text({ members: 3, perPhase: [3, 2, 0, 1] })).toContain('*Members:* 3 · contributed: Requirements &amp; scope 3 of 3 · High-level design 2 of 3 · Deep dive 0 of 3 · Wrap-up 1 of 3');
+    expect(text({ members: 0, perPhase: [0, 0, 0, 0] })).toContain('*Members:* nobody joined');
+    expect(text()).not.toContain('*Members:*');
+  });
+});
