@@ -48,6 +48,8 @@ export const MAX_BACKOFF_MS = 5 * MINUTE;
 export const MAX_ATTEMPTS = 60;
 /** Reminders sent by one run at most (each is a Web API call); a bigger group's rest go a second later. */
 export const REMIND_BATCH = 20;
+/** A reminder run that fails (the database, not Slack) is tried again with backoff this often before it stops. */
+export const REMIND_MAX_ATTEMPTS = 10;
 
 export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, SECOND * 2 ** Math.max(0, attempts - 1));
@@ -388,6 +390,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * nudge, and the deadline digest still tells the host.
    */
   async function remind(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
+    try {
+      await remindNow(step, session, ctx);
+    } catch (error) {
+      // Reading members or recording a reminder failed: try again with backoff; a run that never works stops,
+      // said once, until the next change to the session (a join, next, resume) plans it again.
+      if (step.attempts < REMIND_MAX_ATTEMPTS) {
+        await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error: describe(error), uncertain: false, countAttempt: true });
+      } else {
+        log.error('stopped working out reminders after repeated failures', ctx, error);
+        await store.steps.fail(step, owner, describe(error));
+      }
+    }
+  }
+
+  async function remindNow(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
     const now = clock();
     let next: number | undefined;
     if (session.status === 'running' && session.isAsync) {
@@ -498,7 +515,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     await store.transaction(async (tx) => {
       await tx.steps.fail(step, owner, reason);
       await tx.sessions.end(session.id, clock(), reason);
-      await tx.steps.cancelPending(session.id, ['root', 'phase', 'warning', 'summary', 'refresh', 'expire'], reason);
+      await tx.steps.cancelPending(session.id, ['root', 'phase', 'warning', 'nudge', 'digest', 'summary', 'refresh', 'remind', 'expire'], reason);
     });
   }
 

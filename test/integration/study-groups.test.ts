@@ -182,6 +182,34 @@ describe('async study groups', () => {
     expect(dms(HOST)).toHaveLength(4);
   });
 
+  it('a digest that may have reached Slack is never sent twice, and the next phase goes out after it', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('start Design a cache --async --plan 2h/2h/2h/2h');
+    await until('2030-01-07T10:59:50Z');
+    // Slack answers 503 to the digest: it may have gone out. A DM cannot be looked up, so it counts as sent.
+    h.slack.fail('chat.postMessage', { status: 503 }, 1);
+    await h.advance(MIN, 1000);
+    expect(h.db.prepare("SELECT state, attempts FROM steps WHERE step_key = 'digest:0'").get()).toEqual({ state: 'done', attempts: 2 });
+    expect(dms(HOST)).toEqual([]);
+    expect(h.thread().some((m) => allText(m).includes('Phase 2 of 4'))).toBe(true);
+  });
+
+  it('a reminder run the database keeps failing is retried with backoff, then stops, said once', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('start Design a cache --async --plan 1d/1d/1d/1d');
+    await h.click(ACTION_IDS.join, sessionId(), { user: BOB });
+    // bob's reminder falls at 00:45 UTC (19:45 in New York); the table it is recorded in goes missing before.
+    await until('2030-01-08T00:30:00Z');
+    h.db.exec('DROP TABLE member_reminders');
+    await h.advance(40 * MIN, 5000);
+    expect(h.db.prepare("SELECT state, attempts FROM steps WHERE step_key = 'remind'").get()).toEqual({ state: 'failed', attempts: 10 });
+    expect(h.logs.filter((l) => l.msg === 'stopped working out reminders after repeated failures')).toHaveLength(1);
+    expect(h.logs.filter((l) => l.msg === 'a delivery worker failed')).toEqual([]);
+    // The session itself carries on.
+    await until('2030-01-08T09:15:00Z');
+    expect(h.thread().some((m) => allText(m).includes('Phase 2 of 4'))).toBe(true);
+  });
+
   it('a reply in the thread of a session that is not a study group still counts; Join there says there is nothing to join', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     await h.command('start Design a rate limiter');
