@@ -33,27 +33,16 @@ async function privateNote(user: string, text: string): Promise<void> {
   await h.click('mockdesign_add_note', actions.elements[0]?.value ?? '', { user });
   const view = h.slack.openViews(user).at(-1);
   if (!view) throw new Error('no note form');
-  await h.receiver.send({
-    type: 'view_submission',
-    team: { id: 'T0SANDBOX', domain: 'sandbox' },
-    user: { id: user, username: 'u', name: 'u', team_id: 'T0SANDBOX' },
-    api_app_id: 'A0SANDBOX',
-    token: 'verification',
-    trigger_id: h.slack.issueTriggerId(user),
-    view: {
-      ...view,
-      state: {
-        values: {
-          note_text_block: { note_text: { type: 'plain_text_input', value: text } },
-          note_phase_block: { note_phase: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'p' }, value: '0' } } },
-          note_kind_block: { note_kind: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'k' }, value: 'feedback' } } },
-          note_visibility_block: { note_visibility: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'v' }, value: 'interviewers' } } },
-        },
-      },
+  await h.submitView(
+    { id: view.id, callback_id: view.callback_id, private_metadata: view.private_metadata },
+    {
+      note_text_block: { note_text: { type: 'plain_text_input', value: text } },
+      note_phase_block: { note_phase: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'p' }, value: '0' } } },
+      note_kind_block: { note_kind: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'k' }, value: 'feedback' } } },
+      note_visibility_block: { note_visibility: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'v' }, value: 'interviewers' } } },
     },
-    response_urls: [],
-  });
-  await h.md.dispatcher.drain();
+    { user },
+  );
 }
 
 async function liveInterview(): Promise<void> {

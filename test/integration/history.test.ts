@@ -179,32 +179,8 @@ async function score(user: string, scores: Partial<Record<DimensionKey, string>>
   values[BLOCK_IDS.scoreRecommendation] = { [ACTION_IDS.scoreRecommendation]: { type: 'radio_buttons', selected_option: null } };
   values[BLOCK_IDS.scoreStrengths] = { [ACTION_IDS.scoreStrengths]: { type: 'plain_text_input', value: null } };
   values[BLOCK_IDS.scoreImprovements] = { [ACTION_IDS.scoreImprovements]: { type: 'plain_text_input', value: null } };
-  const result = await h.receiver.send({
-    type: 'view_submission',
-    team: { id: TEAM, domain: 'sandbox' },
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM },
-    api_app_id: 'A0SANDBOX',
-    token: 'verification',
-    trigger_id: h.slack.issueTriggerId(user),
-    view: {
-      id: view.id,
-      team_id: TEAM,
-      type: 'modal',
-      callback_id: CALLBACK_IDS.scorecardModal,
-      private_metadata: view.private_metadata,
-      hash: 'h',
-      blocks: [],
-      state: { values },
-      title: { type: 'plain_text', text: 'Scorecard' },
-      root_view_id: view.id,
-      previous_view_id: null,
-      app_id: 'A0SANDBOX',
-      bot_id: 'B0BOT',
-    },
-    response_urls: [],
-  });
-  await h.md.dispatcher.drain();
-  expect(result.response).toBeUndefined();
+  const response = await h.submitView({ id: view.id, callback_id: CALLBACK_IDS.scorecardModal, private_metadata: view.private_metadata, title: 'Scorecard' }, values, { user });
+  expect(response).toBeUndefined();
 }
 
 describe('App Home', () => {

@@ -165,34 +165,14 @@ describe('controls on the session message', () => {
 });
 
 describe('the start form', () => {
-  async function submitStart(values: Record<string, unknown>, privateMetadata: string, user = HOST) {
-    const result = await h.receiver.send({
-      type: 'view_submission',
-      team: { id: 'T0SANDBOX', domain: 'sandbox' },
-      user: { id: user, username: 'u', name: 'u', team_id: 'T0SANDBOX' },
-      api_app_id: 'A0SANDBOX',
-      token: 'verification',
-      trigger_id: h.slack.issueTriggerId(user),
-      view: {
-        id: 'V0START',
-        team_id: 'T0SANDBOX',
-        type: 'modal',
-        callback_id: 'mockdesign_start_modal',
-        private_metadata: privateMetadata,
-        hash: 'h',
-        blocks: [],
-        state: { values },
-        title: { type: 'plain_text', text: 'Start a mock interview' },
-        root_view_id: 'V0START',
-        previous_view_id: null,
-        app_id: 'A0SANDBOX',
-        bot_id: 'B0BOT',
-      },
-      response_urls: [],
-    });
-    await h.md.dispatcher.drain();
+  async function submitStart(values: Record<string, Record<string, unknown>>, privateMetadata: string, user = HOST) {
+    const response = await h.submitView(
+      { id: 'V0START', callback_id: 'mockdesign_start_modal', private_metadata: privateMetadata, title: 'Start a mock interview' },
+      values,
+      { user },
+    );
     await h.tick();
-    return result.response as { response_action?: string; errors?: Record<string, string> } | undefined;
+    return response as { response_action?: string; errors?: Record<string, string> } | undefined;
   }
   const select = (value: string) => ({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } });
   const text = (value: string | null) => ({ type: 'plain_text_input', value });
@@ -338,18 +318,8 @@ describe('notes for the interviewers only', () => {
       note_kind_block: { note_kind: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'k' }, value: 'feedback' } } },
       ...(visibility ? { note_visibility_block: { note_visibility: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'v' }, value: visibility } } } } : {}),
     };
-    const result = await h.receiver.send({
-      type: 'view_submission',
-      team: { id: 'T0SANDBOX', domain: 'sandbox' },
-      user: { id: user, username: 'u', name: 'u', team_id: 'T0SANDBOX' },
-      api_app_id: 'A0SANDBOX',
-      token: 'verification',
-      trigger_id: h.slack.issueTriggerId(user),
-      view: { ...view, state: { values } },
-      response_urls: [],
-    });
-    await h.md.dispatcher.drain();
-    return { view, response: result.response as { response_action?: string; errors?: Record<string, string> } | undefined };
+    const response = await h.submitView({ id: view.id, callback_id: view.callback_id, private_metadata: view.private_metadata }, values, { user });
+    return { view, response: response as { response_action?: string; errors?: Record<string, string> } | undefined };
   }
 
   it('offers the choice to the panel only, keeps such notes out of the thread, and sends them to the interviewers at the end', async () => {

@@ -99,32 +99,7 @@ async function submitCard(view: Pick<View, 'id' | 'private_metadata'>, fields: C
   };
   values[BLOCK_IDS.scoreStrengths] = { [ACTION_IDS.scoreStrengths]: { type: 'plain_text_input', value: fields.strengths ?? null } };
   values[BLOCK_IDS.scoreImprovements] = { [ACTION_IDS.scoreImprovements]: { type: 'plain_text_input', value: fields.improvements ?? null } };
-  const result = await h.receiver.send({
-    type: 'view_submission',
-    team: { id: team, domain: 'sandbox' },
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: team },
-    api_app_id: 'A0SANDBOX',
-    token: 'verification',
-    trigger_id: h.slack.issueTriggerId(user),
-    view: {
-      id: view.id,
-      team_id: team,
-      type: 'modal',
-      callback_id: CALLBACK_IDS.scorecardModal,
-      private_metadata: view.private_metadata,
-      hash: 'h',
-      blocks: [],
-      state: { values },
-      title: { type: 'plain_text', text: 'Scorecard' },
-      root_view_id: view.id,
-      previous_view_id: null,
-      app_id: 'A0SANDBOX',
-      bot_id: 'B0BOT',
-    },
-    response_urls: [],
-  });
-  await h.md.dispatcher.drain();
-  return result.response;
+  return h.submitView({ id: view.id, callback_id: CALLBACK_IDS.scorecardModal, private_metadata: view.private_metadata, title: 'Scorecard' }, values, { user, team });
 }
 
 const HOST_CARD: CardFields = {

@@ -30,6 +30,16 @@ export interface Harness {
   readonly logs: Record<string, unknown>[];
   command(text: string, opts?: { user?: string; channel?: string; team?: string; enterprise?: string }): Promise<unknown>;
   click(actionId: string, value: string, opts?: { user?: string; channel?: string; team?: string; messageTs?: string }): Promise<unknown>;
+  /**
+   * Submits a modal as Slack would (a `view_submission` with these `state.values`), waits for the dispatcher,
+   * and returns what the app acked with (e.g. `{ response_action: 'errors', errors }`, or undefined).
+   */
+  submitView(
+    view: { id: string; callback_id: string; private_metadata?: string; title?: string },
+    values: Record<string, Record<string, unknown>>,
+    opts?: { user?: string; team?: string },
+  ): Promise<unknown>;
+  /** The "Add a note" form submitted with these fields (`text: null` leaves the box empty). */
   submitNote(view: { id: string; private_metadata: string }, fields: { text: string | null; phase?: string; kind?: string }, opts?: { user?: string; team?: string }): Promise<unknown>;
   event(event: Record<string, unknown>, opts?: { eventId?: string; team?: string }): Promise<unknown>;
   /** The "Save as note" message shortcut used on a message with this text. */
@@ -122,30 +132,26 @@ export async function createHarness(
       await md.dispatcher.drain();
       return result.response;
     },
-    async submitNote(view, fields, opts = {}) {
+    async submitView(view, values, opts = {}) {
       const user = opts.user ?? HOST;
-      const values: Record<string, Record<string, unknown>> = {
-        [BLOCK_IDS.noteText]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: fields.text } },
-        [BLOCK_IDS.notePhase]: { [ACTION_IDS.notePhase]: { type: 'static_select', selected_option: fields.phase === undefined ? null : { text: { type: 'plain_text', text: 'p' }, value: fields.phase } } },
-        [BLOCK_IDS.noteKind]: { [ACTION_IDS.noteKind]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'k' }, value: fields.kind ?? 'requirement' } } },
-      };
+      const team = opts.team ?? TEAM;
       const result = await receiver.send({
         type: 'view_submission',
-        team: { id: opts.team ?? TEAM, domain: 'sandbox' },
-        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: opts.team ?? TEAM },
+        team: { id: team, domain: 'sandbox' },
+        user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: team },
         api_app_id: 'A0SANDBOX',
         token: 'verification',
         trigger_id: slack.issueTriggerId(user),
         view: {
           id: view.id,
-          team_id: opts.team ?? TEAM,
+          team_id: team,
           type: 'modal',
-          callback_id: CALLBACK_IDS.noteModal,
-          private_metadata: view.private_metadata,
+          callback_id: view.callback_id,
+          private_metadata: view.private_metadata ?? '',
           hash: 'h',
           blocks: [],
           state: { values },
-          title: { type: 'plain_text', text: 'Add a note' },
+          title: { type: 'plain_text', text: view.title ?? 'Modal' },
           root_view_id: view.id,
           previous_view_id: null,
           app_id: 'A0SANDBOX',
@@ -155,6 +161,14 @@ export async function createHarness(
       });
       await md.dispatcher.drain();
       return result.response;
+    },
+    async submitNote(view, fields, opts = {}) {
+      const values: Record<string, Record<string, unknown>> = {
+        [BLOCK_IDS.noteText]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: fields.text } },
+        [BLOCK_IDS.notePhase]: { [ACTION_IDS.notePhase]: { type: 'static_select', selected_option: fields.phase === undefined ? null : { text: { type: 'plain_text', text: 'p' }, value: fields.phase } } },
+        [BLOCK_IDS.noteKind]: { [ACTION_IDS.noteKind]: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: 'k' }, value: fields.kind ?? 'requirement' } } },
+      };
+      return h.submitView({ id: view.id, callback_id: CALLBACK_IDS.noteModal, private_metadata: view.private_metadata, title: 'Add a note' }, values, opts);
     },
     async event(event, opts = {}) {
       const result = await receiver.send({
