@@ -258,7 +258,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     await waitForHealth(`${appBase}/healthz`, child, options.appStartTimeoutMs ?? 20_000, options.signal);
     const client = createSignedClient({ appUrl, signingSecret });
-    const platform = createPlatform({ standIn, client, manifest: manifest ?? DEFAULT_MANIFEST, ...(installUrl ? { installUrl } : {}) });
+    const platform = createPlatform({ standIn, client, manifest: manifest ?? DEFAULT_MANIFEST, log, ...(installUrl ? { installUrl } : {}) });
     web = createWebServer({ platform, port: options.port ?? Number(process.env.SANDBOX_PORT ?? 3000) });
     await web.start();
     options.signal?.throwIfAborted();

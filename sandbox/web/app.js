@@ -947,8 +947,12 @@ function stateWith(where, key) {
 
 async function onButton(click, where, key) {
   const { element, blockIndex, elementIndex, target } = click;
-  if (element.confirm && !(await confirmDialog(element.confirm))) return;
-  if (isSafeUrl(element.url)) window.open(element.url, '_blank', 'noopener,noreferrer');
+  if (element.confirm) {
+    if (!(await confirmDialog(element.confirm))) return;
+    // A link button waited for the confirm (render.js held the click back): open its link now.
+    if (isSafeUrl(element.url)) followLink(element.url.trim());
+  }
+  // Otherwise a link button is a link: the browser opens it (a permalink opens here, see openPermalink).
   target.disabled = true;
   target.classList.add('busy');
   try {
@@ -1016,6 +1020,29 @@ async function openApp(tab) {
     toast(err.message);
   }
   scheduleRefresh(0);
+}
+
+/**
+ * A permalink to the stand-in (…/archives/C…/p…[?thread_ts=…]) for a channel the page lists: opens the channel, the
+ * thread, or the Messages tab here, as Slack's client does, and says so; anything else is left to the browser.
+ */
+function openPermalink(href) {
+  const match = /\/archives\/([A-Z0-9]+)\/p(\d+)(\d{6})(?:\?thread_ts=([\d.]+))?/.exec(href);
+  if (!match || !state.channels.has(match[1])) return false;
+  const ts = `${match[2]}.${match[3]}`;
+  if (match[4]) openThread(match[1], match[4]);
+  else if (state.channels.get(match[1])?.isIm) openApp('messages');
+  else {
+    openChannel(match[1]);
+    state.thread = null;
+    setTimeout(() => document.querySelector(`[data-ts="${ts}"]`)?.scrollIntoView({ block: 'center' }), 200);
+  }
+  return true;
+}
+
+/** Follows a link as a click on it would: a permalink here, anything else in a new tab. */
+function followLink(url) {
+  if (!openPermalink(url)) window.open(url, '_blank', 'noopener,noreferrer');
 }
 
 function openThread(channel, ts) {
@@ -1187,7 +1214,9 @@ function connect() {
       // a malformed event still means something changed
     }
     if (change.kind === 'workspaces') void reloadWorkspaces();
-    else if (change.kind === 'channel') void loadWorkspace().then(() => scheduleRefresh());
+    else if (change.kind === 'event_failed') {
+      if (change.team === state.team) toast(`The ${change.type} event did not reach the app (${change.error}): the message is posted, but the app has not seen it.`);
+    } else if (change.kind === 'channel') void loadWorkspace().then(() => scheduleRefresh());
     else scheduleRefresh();
   });
 }
@@ -1215,20 +1244,12 @@ async function start() {
     const top = state.data?.modals?.at(-1);
     if (top) void closeModal(top.id);
   });
-  // Permalinks point at the stand-in (…/archives/C…/p…): open the channel or thread here instead.
+  // Permalinks point at the stand-in (…/archives/C…/p…): open the channel or thread here instead. A link held
+  // back (a link button waiting for its confirm) is left alone: the page follows it once confirmed.
   document.addEventListener('click', (event) => {
+    if (event.defaultPrevented) return;
     const link = event.target instanceof Element ? event.target.closest('a[href]') : null;
-    const match = link ? /\/archives\/([A-Z0-9]+)\/p(\d+)(\d{6})(?:\?thread_ts=([\d.]+))?/.exec(link.getAttribute('href') ?? '') : null;
-    if (!match || !state.channels.has(match[1])) return;
-    event.preventDefault();
-    const ts = `${match[2]}.${match[3]}`;
-    if (match[4]) openThread(match[1], match[4]);
-    else if (state.channels.get(match[1])?.isIm) openApp('messages');
-    else {
-      openChannel(match[1]);
-      state.thread = null;
-      setTimeout(() => document.querySelector(`[data-ts="${ts}"]`)?.scrollIntoView({ block: 'center' }), 200);
-    }
+    if (link && openPermalink(link.getAttribute('href') ?? '')) event.preventDefault();
   });
   setInterval(renderClock, 15_000);
   await refresh();

@@ -271,3 +271,24 @@ export function memberJoinedChannel(
   };
   return eventEnvelope(ctx, event, input.nowMs);
 }
+
+/** What kind of conversation a message event comes from (`channel_type`), and the bot event that subscribes to it. */
+export type MessageChannelType = 'channel' | 'group' | 'im' | 'mpim';
+
+export const MESSAGE_BOT_EVENTS: Readonly<Record<MessageChannelType, string>> = {
+  channel: 'message.channels',
+  group: 'message.groups',
+  im: 'message.im',
+  mpim: 'message.mpim',
+};
+
+/**
+ * A person's new message as the `message` event Slack sends for it (the stand-in puts it in the `event_callback`
+ * envelope): the message as Slack serialises it (`type`, `user`, `text`, `ts`, `team`, and in a thread `thread_ts`
+ * and `parent_user_id`; `user_team`/`source_team` in a shared channel), plus `channel`, `event_ts` (the message's ts,
+ * as for every new message) and `channel_type`.
+ */
+export function messageEvent(input: { message: Record<string, unknown>; channelId: string; channelType: MessageChannelType }): Record<string, unknown> {
+  const { message } = input;
+  return { ...message, type: 'message', channel: input.channelId, event_ts: String(message.ts), channel_type: input.channelType };
+}

@@ -2,22 +2,24 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AppResponse, SignedClient } from '../signed-client.ts';
-import type { Change, RecordedCall, SlackStandIn, StoredEphemeral, StoredMessage, StoredView, Workspace } from '../stand-in/server.ts';
+import type { Change, EventDelivery, RecordedCall, SlackStandIn, StoredEphemeral, StoredMessage, StoredView, Workspace } from '../stand-in/server.ts';
 import { messageJson } from '../stand-in/web-api.ts';
 import type { Channel, User } from '../stand-in/workspace.ts';
 import { DEFAULT_MANIFEST } from './manifest.ts';
 import type { ManifestSettings } from './manifest.ts';
 import {
   appHomeOpened,
+  MESSAGE_BOT_EVENTS,
   memberJoinedChannel,
   messageAction,
   messageBlockActions,
+  messageEvent,
   slashCommandFields,
   viewBlockActions,
   viewClosed,
   viewSubmission,
 } from './payloads.ts';
-import type { ClickedButton, PayloadChannel, PayloadContext, PayloadUser } from './payloads.ts';
+import type { ClickedButton, MessageChannelType, PayloadChannel, PayloadContext, PayloadUser } from './payloads.ts';
 
 export interface PlatformOptions {
   standIn: SlackStandIn;
@@ -35,6 +37,8 @@ export interface PlatformOptions {
    * presence turns on the page's install and uninstall actions; without it the app has one bot token (one workspace).
    */
   installUrl?: string;
+  /** Where the platform reports what Slack would only show in the app's settings (an event the app did not take). Default: console.warn. */
+  log?: (line: string) => void;
 }
 
 /** A bad request from the page: unknown user, channel, message or view. */
@@ -120,8 +124,23 @@ export interface UninstallOutcome {
   events: Array<{ type: string; delivered: boolean; status?: number; error?: string }>;
 }
 
-/** What the page is told about: the stand-in's changes, Slackbot notices, and installs or uninstalls. */
-export type PlatformChange = Change | { kind: 'workspaces'; team?: string };
+/**
+ * An event Slack sent the app on its own (a person's message) that the app did not acknowledge. Slack tells nobody in
+ * the channel; the page shows it so a developer sees why the app did not react.
+ */
+export interface EventFailure {
+  kind: 'event_failed';
+  team: string;
+  /** The event's type, e.g. `message`. */
+  type: string;
+  channel?: string;
+  ts?: string;
+  /** What went wrong: `timeout`, `http_500`, a refused connection. */
+  error: string;
+}
+
+/** What the page is told about: the stand-in's changes, Slackbot notices, installs or uninstalls, and events the app did not take. */
+export type PlatformChange = Change | { kind: 'workspaces'; team?: string } | EventFailure;
 
 export interface WorkspaceInfo {
   team: TeamRef;
@@ -380,6 +399,7 @@ export function createPlatform(options: PlatformOptions): Platform {
   const commands = manifest.commands;
   const ackTimeoutMs = options.ackTimeoutMs ?? 3000;
   const installUrl = options.installUrl ?? null;
+  const log = options.log ?? ((line: string) => console.warn(line));
   const events = new EventEmitter();
   const notices: Notice[] = [];
   /** Which installation posted each message the app wrote (`channel:ts`), from the call that wrote it. */
@@ -413,8 +433,11 @@ export function createPlatform(options: PlatformOptions): Platform {
     // An install finished: the code was exchanged for tokens.
     if (call.method === 'oauth.v2.access' && call.ok) events.emit('change', { kind: 'workspaces' } satisfies PlatformChange);
   });
-  // Uninstalls and revocations, from the page or from a test calling the stand-in directly.
-  standIn.events.on('slack_event', () => events.emit('change', { kind: 'workspaces' } satisfies PlatformChange));
+  // Uninstalls and revocations, from the page or from a test calling the stand-in directly (a message event changes no install).
+  standIn.events.on('slack_event', (delivery: EventDelivery) => {
+    const type = (delivery.envelope.event as { type?: unknown } | undefined)?.type;
+    if (type !== 'message') events.emit('change', { kind: 'workspaces' } satisfies PlatformChange);
+  });
 
   /** A person and their workspace (people's ids are unique across the stand-in's workspaces). */
   function user(id: string): { viewer: User; w: Workspace } {
@@ -715,6 +738,43 @@ export function createPlatform(options: PlatformOptions): Platform {
     return { ok: true };
   }
 
+  function channelType(ch: Channel): MessageChannelType {
+    if (ch.isIm) return 'im';
+    if (ch.isMpim) return 'mpim';
+    return ch.isPrivate ? 'group' : 'channel';
+  }
+
+  /**
+   * Slack's `message` event for a person's new message, as Slack sends it: only where the app's bot is a member,
+   * only when the manifest subscribes to that kind of conversation (`message.channels`, `message.groups`, …), and only
+   * to a workspace the app is installed in. In a shared channel the app hears it once, through the poster's own
+   * workspace when its installation's bot is in the channel, else through the other side's. Sent through the
+   * stand-in's event delivery (`standIn.sendEvent`, signed to the app's Request URL) without waiting: the post is
+   * done whatever becomes of the event, and an event the app does not acknowledge is logged and shown on the page.
+   */
+  function sendMessageEvent(w: Workspace, ch: Channel, m: StoredMessage): void {
+    const type = channelType(ch);
+    if (!manifest.botEvents.includes(MESSAGE_BOT_EVENTS[type])) return;
+    const teams = [...new Set([w.teamId, ch.teamId, ...ch.sharedWith])];
+    const audience = teams.find((teamId) => {
+      const inst = standIn.installation(teamId);
+      return inst !== undefined && standIn.workspaces.get(teamId)?.channels.get(ch.id) === ch && ch.bots.has(inst.botUserId);
+    });
+    if (!audience) return;
+    const event = messageEvent({ message: messageJson(w, m, false), channelId: ch.id, channelType: type });
+    const failed = (error: string) => {
+      log(`[sandbox] the message event for ${m.ts} in ${ch.id} did not reach the app (${error}); the message itself was posted`);
+      events.emit('change', { kind: 'event_failed', team: w.teamId, type: 'message', channel: ch.id, ts: m.ts, error } satisfies PlatformChange);
+    };
+    standIn.sendEvent(audience, event).then(
+      // Without an event delivery set the stand-in only keeps its events: nothing failed.
+      (d) => {
+        if (!d.delivered && d.error !== 'no_event_delivery_configured') failed(d.error ?? 'not acknowledged');
+      },
+      (error: unknown) => failed(error instanceof Error ? error.message : String(error)),
+    );
+  }
+
   function inputBlockIds(view: StoredView): Set<string> {
     const ids = new Set<string>();
     view.blocks.forEach((b, index) => {
@@ -867,7 +927,10 @@ export function createPlatform(options: PlatformOptions): Platform {
       const ch = channelFor(viewer, w, channelId);
       if (text.trim() === '') throw new PlatformError(400, 'empty message');
       if (ch.isIm && manifest.messagesTabReadOnly) throw new PlatformError(403, READ_ONLY_MESSAGES);
-      return standIn.postAsUser(viewer.id, ch.id, encodeComposerText(text, lookupIn(w), 'message'), opts.threadTs ? { threadTs: opts.threadTs } : {});
+      const m = standIn.postAsUser(viewer.id, ch.id, encodeComposerText(text, lookupIn(w), 'message'), opts.threadTs ? { threadTs: opts.threadTs } : {});
+      // Slack hands the app the message as an event where it listens (not the stand-in's postAsUser: tests call it directly).
+      sendMessageEvent(w, ch, m);
+      return m;
     },
 
     async clickButton(ref) {

@@ -280,10 +280,22 @@ function unsupported(what) {
 
 function button(element, ctx, blockIndex, elementIndex) {
   const style = element.style === 'primary' ? ' btn-primary' : element.style === 'danger' ? ' btn-danger' : '';
-  const attrs = { class: `btn${style}`, type: 'button', title: element.action_id ?? '' };
+  // A button with a `url` is a link in Slack: a click opens it, and the app still gets block_actions for the click.
+  const link = isSafeUrl(element.url);
+  const attrs = link
+    ? { class: `btn btn-link${style}`, href: element.url.trim(), target: '_blank', rel: 'noopener noreferrer', title: element.action_id ?? '' }
+    : { class: `btn${style}`, type: 'button', title: element.action_id ?? '' };
   if (element.action_id) attrs['data-action-id'] = element.action_id;
-  if (ctx.onButton) attrs.on = { click: (event) => ctx.onButton({ element, blockIndex, elementIndex, target: event.currentTarget }) };
-  return h('button', attrs, textObject(element.text, ctx));
+  if (ctx.onButton) {
+    attrs.on = {
+      click: (event) => {
+        // With a confirm the link waits: the page opens it once the person confirms.
+        if (link && element.confirm) event.preventDefault?.();
+        ctx.onButton({ element, blockIndex, elementIndex, target: event.currentTarget });
+      },
+    };
+  }
+  return h(link ? 'a' : 'button', attrs, textObject(element.text, ctx));
 }
 
 /** Elements whose state Slack keeps and sends: in `view.state.values` on submission, and in `state` with block_actions. */

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACME, GLOBEX, SHARED_CHANNEL, startSandboxStandIn } from '../../sandbox/main.ts';
 import { createSignedClient } from '../../sandbox/signed-client.ts';
 import type { SlackStandIn } from '../../sandbox/stand-in/server.ts';
+import { DEFAULT_MANIFEST } from '../../sandbox/web/manifest.ts';
 import { createPlatform } from '../../sandbox/web/platform.ts';
 import type { Platform, PlatformChange } from '../../sandbox/web/platform.ts';
 
@@ -116,6 +117,41 @@ describe('two workspaces', () => {
       team_id: GLOBEX.teamId, event: { type: 'app_home_opened', user: 'U0FRANK' },
       authorizations: [{ team_id: GLOBEX.teamId, user_id: GLOBEX.botUserId, is_bot: true }],
     });
+  });
+
+  it('sends a person\u2019s message once, through an installation whose bot is in the channel: the poster\u2019s side first', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    standIn.eventDelivery = async (envelope) => void seen.push(envelope);
+    const listening = createPlatform({
+      standIn, client: createSignedClient({ appUrl: 'http://127.0.0.1:9/slack/events', signingSecret: SECRET }), installUrl: INSTALL_URL,
+      manifest: { ...DEFAULT_MANIFEST, botEvents: ['message.channels', 'message.groups'] },
+    });
+    const messages = () => seen.filter((e) => (e.event as { type: string }).type === 'message');
+    listening.postMessage('U0FRANK', SHARED_CHANNEL.id, 'nobody has the app');
+    expect(messages()).toEqual([]);
+
+    // Only Acme has the app: frank's message in Acme's shared channel reaches it through Acme's installation.
+    install(ACME.teamId);
+    const first = listening.postMessage('U0FRANK', SHARED_CHANNEL.id, 'heard through Acme');
+    expect(messages().map((e) => [e.team_id, e.is_ext_shared_channel, (e.authorizations as Array<{ user_id: string }>)[0]?.user_id])).toEqual([
+      [ACME.teamId, true, ACME.botUserId],
+    ]);
+    expect(messages()[0]?.event).toEqual({
+      type: 'message', channel: SHARED_CHANNEL.id, user: 'U0FRANK', text: 'heard through Acme', ts: first.ts, event_ts: first.ts, channel_type: 'channel',
+      team: GLOBEX.teamId, user_team: GLOBEX.teamId, source_team: GLOBEX.teamId,
+    });
+
+    // Both have it: once, through frank's own workspace; alice's (Acme) through Acme's.
+    install(GLOBEX.teamId);
+    listening.postMessage('U0FRANK', SHARED_CHANNEL.id, 'heard through Globex');
+    listening.postMessage('U0ALICE', SHARED_CHANNEL.id, 'heard through Acme again');
+    expect(messages().slice(1).map((e) => [e.team_id, (e.event as { text: string }).text])).toEqual([
+      [GLOBEX.teamId, 'heard through Globex'],
+      [ACME.teamId, 'heard through Acme again'],
+    ]);
+    // Globex's #system-design, which its bot is not in: nothing.
+    listening.postMessage('U0FRANK', 'C0GLOBEXDESIGN', 'not for the bot');
+    expect(messages()).toHaveLength(3);
   });
 
   it('says which installation posted each of the app\u2019s messages, from the token that made the call', async () => {

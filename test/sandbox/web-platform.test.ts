@@ -10,8 +10,8 @@ import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
 import type { SlackStandIn, StoredView } from '../../sandbox/stand-in/server.ts';
 import { DEFAULT_MANIFEST, manifestSettings, parseYamlSubset, readManifest } from '../../sandbox/web/manifest.ts';
 import { createPlatform, encodeComposerText } from '../../sandbox/web/platform.ts';
-import type { Platform } from '../../sandbox/web/platform.ts';
-import { CALLBACK_IDS } from '../../src/slack/ids.ts';
+import type { Platform, PlatformChange } from '../../sandbox/web/platform.ts';
+import { ACTION_IDS, CALLBACK_IDS } from '../../src/slack/ids.ts';
 
 const SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
@@ -26,6 +26,7 @@ type Answer = { status?: number; body?: unknown; delayMs?: number };
 
 let standIn: SlackStandIn;
 let app: Server;
+let appUrl: string;
 let platform: Platform;
 let received: Received[];
 let answer: (r: Received) => Answer;
@@ -111,7 +112,7 @@ beforeEach(async () => {
   answer = () => ({});
   standIn = createSlackStandIn();
   await standIn.start();
-  const appUrl = await startFakeApp();
+  appUrl = await startFakeApp();
   platform = createPlatform({ standIn, client: createSignedClient({ appUrl, signingSecret: SECRET }), ackTimeoutMs: 300 });
 });
 
@@ -582,6 +583,161 @@ describe('private messages from the app', () => {
     // Nobody else sees it, nor has a DM with it.
     await expect(async () => platform.stateFor({ user: 'U0CAROL', channel: 'DU0DAVE' })).rejects.toMatchObject({ status: 403 });
     expect(platform.stateFor({ user: 'U0CAROL' }).appDm.messages).toEqual([]);
+  });
+
+  it('shows a DM with buttons in the person\u2019s DM, and sends block_actions for each, a url button\u2019s with its url', async () => {
+    const root = await callApi('chat.postMessage', { channel: 'C0GENERAL', text: 'Study group' });
+    const permalink = String((await callApi('chat.getPermalink', { channel: 'C0GENERAL', message_ts: root.ts })).permalink);
+    const buttons = [
+      { type: 'button', action_id: ACTION_IDS.addNote, text: { type: 'plain_text', text: 'Add a note' }, style: 'primary', value: 's1:0' },
+      { type: 'button', action_id: ACTION_IDS.openThread, text: { type: 'plain_text', text: 'Open the thread' }, url: permalink },
+      { type: 'button', action_id: ACTION_IDS.mute, text: { type: 'plain_text', text: 'Mute reminders' }, value: 's1' },
+    ];
+    const sent = await callApi('chat.postMessage', {
+      channel: 'U0CAROL', text: 'Phase 1 closes soon', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Phase 1 closes soon' } }, { type: 'actions', block_id: 'reminder', elements: buttons }],
+    });
+    const carol = platform.stateFor({ user: 'U0CAROL', channel: 'DU0CAROL' });
+    expect(carol.appDm).toEqual({ channel: 'DU0CAROL', messages: [sent.ts] });
+    expect(carol.channel?.messages.map((m) => m.blocks)).toEqual([[expect.anything(), { type: 'actions', block_id: 'reminder', elements: buttons }]]);
+
+    for (const elementIndex of [1, 2]) {
+      expect(await platform.clickButton({ user: 'U0CAROL', channel: 'DU0CAROL', messageTs: String(sent.ts), blockIndex: 1, elementIndex })).toEqual({ ok: true, status: 200 });
+    }
+    const [open, mute] = received.map((r) => r.body);
+    expect(open).toMatchObject({
+      type: 'block_actions', user: { id: 'U0CAROL' }, channel: { id: 'DU0CAROL', name: 'directmessage' },
+      container: { type: 'message', channel_id: 'DU0CAROL', message_ts: sent.ts, is_ephemeral: false },
+      message: { ts: sent.ts, text: 'Phase 1 closes soon' },
+    });
+    // Slack sends a link button's click too, with its url (and no value when it has none).
+    expect((open?.actions as unknown[])[0]).toEqual({
+      action_id: ACTION_IDS.openThread, block_id: 'reminder', text: { type: 'plain_text', text: 'Open the thread' }, type: 'button', url: permalink,
+      action_ts: expect.stringMatching(/^\d+\.\d{6}$/),
+    });
+    expect((mute?.actions as unknown[])[0]).toMatchObject({ action_id: ACTION_IDS.mute, value: 's1' });
+  });
+});
+
+describe('message events', () => {
+  const LISTENING = { ...DEFAULT_MANIFEST, botEvents: [...DEFAULT_MANIFEST.botEvents, 'message.channels', 'message.groups'] };
+
+  function listening(options: { manifest?: typeof LISTENING; log?: (line: string) => void } = {}): Platform {
+    return createPlatform({
+      standIn, client: createSignedClient({ appUrl, signingSecret: SECRET }), ackTimeoutMs: 300, manifest: options.manifest ?? LISTENING,
+      ...(options.log ? { log: options.log } : {}),
+    });
+  }
+
+  /** Records every envelope the moment the stand-in sends it (a function delivery is called in the same turn as the post). */
+  function recordEvents(): Array<Record<string, unknown>> {
+    const seen: Array<Record<string, unknown>> = [];
+    standIn.eventDelivery = async (envelope) => void seen.push(envelope);
+    return seen;
+  }
+
+  const events = () => received.filter((r) => r.kind === 'event');
+
+  it('sends a person\u2019s message and thread reply to the app as message events, signed, in Slack\u2019s envelope', async () => {
+    standIn.eventDelivery = { url: appUrl, signingSecret: SECRET };
+    const p = listening();
+    const root = await callApi('chat.postMessage', { channel: 'C0GENERAL', text: 'Session' });
+    const top = p.postMessage('U0ALICE', 'C0GENERAL', 'hello <all>');
+    const reply = p.postMessage('U0BOB', 'C0GENERAL', 'my answer, @alice', { threadTs: String(root.ts) });
+    await expect.poll(() => events().length).toBe(2);
+    expect(events().every((r) => r.signatureOk)).toBe(true);
+    const byTs = (ts: string) => events().find((r) => (r.body.event as { ts?: unknown }).ts === ts)?.body;
+    expect(byTs(top.ts)?.event).toEqual({
+      type: 'message', channel: 'C0GENERAL', user: 'U0ALICE', text: 'hello &lt;all&gt;', ts: top.ts, team: 'T0SANDBOX', event_ts: top.ts, channel_type: 'channel',
+    });
+    expect(byTs(reply.ts)?.event).toEqual({
+      type: 'message', channel: 'C0GENERAL', user: 'U0BOB', text: 'my answer, <@U0ALICE>', ts: reply.ts, team: 'T0SANDBOX', event_ts: reply.ts, channel_type: 'channel',
+      thread_ts: root.ts, parent_user_id: 'U0BOT',
+    });
+    expect(byTs(reply.ts)).toMatchObject({
+      type: 'event_callback', team_id: 'T0SANDBOX', context_team_id: 'T0SANDBOX', api_app_id: 'A0SANDBOX', is_ext_shared_channel: false,
+      authorizations: [{ team_id: 'T0SANDBOX', user_id: 'U0BOT', is_bot: true, is_enterprise_install: false }],
+    });
+    expect(byTs(top.ts)?.event_id).not.toBe(byTs(reply.ts)?.event_id);
+    expect(standIn.sentEvents.map((d) => [(d.envelope.event as { ts: string }).ts, d.delivered, d.status]).sort()).toEqual(
+      [[top.ts, true, 200], [reply.ts, true, 200]].sort(),
+    );
+  });
+
+  it('sends message.groups for a private channel only once the bot is in it, with channel_type group', async () => {
+    const seen = recordEvents();
+    const p = listening();
+    p.postMessage('U0ALICE', 'G0PRIVATE', 'before the bot');
+    expect(seen).toEqual([]);
+    await p.runCommand('U0ALICE', 'G0PRIVATE', '/invite @mockdesign');
+    const after = p.postMessage('U0BOB', 'G0PRIVATE', 'after the bot');
+    expect(seen.map((e) => e.event)).toEqual([
+      { type: 'message', channel: 'G0PRIVATE', user: 'U0BOB', text: 'after the bot', ts: after.ts, team: 'T0SANDBOX', event_ts: after.ts, channel_type: 'group' },
+    ]);
+  });
+
+  it('sends none where the bot is not, for what the manifest does not subscribe to, without the app, or from the stand-in\u2019s postAsUser', async () => {
+    const seen = recordEvents();
+    const p = listening();
+    // #interview-prep: a public channel the bot is not in.
+    p.postMessage('U0ALICE', 'C0PREP', 'not for the bot');
+    // The manifest without message.* events (the default), and one with public channels only.
+    listening({ manifest: DEFAULT_MANIFEST }).postMessage('U0ALICE', 'C0GENERAL', 'nobody listens');
+    const publicOnly = listening({ manifest: { ...DEFAULT_MANIFEST, botEvents: ['message.channels'] } });
+    await p.runCommand('U0ALICE', 'G0PRIVATE', '/invite @mockdesign');
+    publicOnly.postMessage('U0ALICE', 'G0PRIVATE', 'private, unsubscribed');
+    // Tests writing as a person straight into the stand-in send nothing either.
+    standIn.postAsUser('U0ALICE', 'C0GENERAL', 'straight into the stand-in');
+    expect(seen).toEqual([]);
+    const heard = publicOnly.postMessage('U0ALICE', 'C0GENERAL', 'public, subscribed');
+    expect(seen.map((e) => (e.event as { ts: string }).ts)).toEqual([heard.ts]);
+    // Uninstalled: Slack sends the workspace nothing.
+    await standIn.uninstall('T0SANDBOX');
+    const before = seen.length;
+    p.postMessage('U0ALICE', 'C0GENERAL', 'after the uninstall');
+    expect(seen.slice(before).map((e) => (e.event as { type: string }).type)).toEqual([]);
+  });
+
+  it('keeps the post when the app fails the event: logged, and the page told, whatever went wrong', async () => {
+    const lines: string[] = [];
+    const changes: PlatformChange[] = [];
+    const p = listening({ log: (line) => lines.push(line) });
+    p.events.on('change', (change: PlatformChange) => changes.push(change));
+    const failures = () => changes.filter((c) => c.kind === 'event_failed');
+    const root = await callApi('chat.postMessage', { channel: 'C0GENERAL', text: 'Session' });
+
+    standIn.eventDelivery = { url: appUrl, signingSecret: SECRET };
+    answer = (r) => (r.kind === 'event' ? { status: 500, body: 'boom' } : {});
+    const refused = p.postMessage('U0BOB', 'C0GENERAL', 'answered with a 500', { threadTs: String(root.ts) });
+    await expect.poll(() => failures().length).toBe(1);
+
+    standIn.eventDelivery = { url: appUrl, signingSecret: SECRET, timeoutMs: 100 };
+    answer = (r) => (r.kind === 'event' ? { delayMs: 1000 } : {});
+    const slow = p.postMessage('U0BOB', 'C0GENERAL', 'not answered in time', { threadTs: String(root.ts) });
+    await expect.poll(() => failures().length, { timeout: 3000 }).toBe(2);
+
+    standIn.eventDelivery = async () => {
+      throw new Error('the app is down');
+    };
+    const down = p.postMessage('U0BOB', 'C0GENERAL', 'nobody there', { threadTs: String(root.ts) });
+    await expect.poll(() => failures().length).toBe(3);
+
+    expect(failures()).toEqual([
+      { kind: 'event_failed', team: 'T0SANDBOX', type: 'message', channel: 'C0GENERAL', ts: refused.ts, error: 'http_500' },
+      { kind: 'event_failed', team: 'T0SANDBOX', type: 'message', channel: 'C0GENERAL', ts: slow.ts, error: 'timeout' },
+      { kind: 'event_failed', team: 'T0SANDBOX', type: 'message', channel: 'C0GENERAL', ts: down.ts, error: 'the app is down' },
+    ]);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain(`the message event for ${refused.ts} in C0GENERAL did not reach the app (http_500)`);
+    // Every reply is in the thread all the same, and nothing else was shown: a failed event changes no install.
+    expect(standIn.messages('C0GENERAL', { threadTs: String(root.ts) }).map((m) => m.text)).toEqual(['answered with a 500', 'not answered in time', 'nobody there']);
+    expect(changes.some((c) => c.kind === 'workspaces')).toBe(false);
+
+    // Without an event delivery the stand-in only keeps events: not a failure.
+    standIn.eventDelivery = undefined;
+    p.postMessage('U0BOB', 'C0GENERAL', 'kept only');
+    await expect.poll(() => standIn.sentEvents.length).toBe(4);
+    expect(standIn.sentEvents.at(-1)).toMatchObject({ delivered: false, error: 'no_event_delivery_configured' });
+    expect(failures()).toHaveLength(3);
   });
 });
 

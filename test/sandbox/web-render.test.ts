@@ -153,6 +153,38 @@ describe('Block Kit', () => {
     expect(clicks).toEqual([{ element: block.elements[1], blockIndex: 4, elementIndex: 1, target: 'the button' }]);
   });
 
+  it('renders a button with a url as a link that still reports the click, holding the link back only for a confirm', () => {
+    const clicks: unknown[] = [];
+    const permalink = 'http://127.0.0.1:4000/archives/C0GENERAL/p1700000000000100';
+    const block = {
+      type: 'actions',
+      block_id: 'membership',
+      elements: [
+        { type: 'button', action_id: 'mockdesign_open_thread', text: { type: 'plain_text', text: 'Open the thread' }, url: permalink },
+        { type: 'button', action_id: 'docs', text: { type: 'plain_text', text: 'Docs' }, url: 'https://example.com/docs', style: 'primary', confirm: {} },
+        { type: 'button', action_id: 'bad', text: { type: 'plain_text', text: 'Bad' }, url: 'javascript:alert(1)' },
+      ],
+    };
+    const node = renderBlock(block, { ...ctx, onButton: (click) => clicks.push(click) }, 2) as VNode;
+    expect(toHtml(node)).toBe(
+      '<div class="block block-actions">' +
+        `<a class="btn btn-link" href="${permalink}" target="_blank" rel="noopener noreferrer" title="mockdesign_open_thread" data-action-id="mockdesign_open_thread">Open the thread</a>` +
+        '<a class="btn btn-link btn-primary" href="https://example.com/docs" target="_blank" rel="noopener noreferrer" title="docs" data-action-id="docs">Docs</a>' +
+        // A url that is not http(s) or mailto is no link: a plain button.
+        '<button class="btn" type="button" title="bad" data-action-id="bad">Bad</button></div>',
+    );
+    const prevented: string[] = [];
+    const event = (name: string) => ({ currentTarget: name, preventDefault: () => prevented.push(name) });
+    (node.children[0] as VNode).on.click?.(event('open'));
+    (node.children[1] as VNode).on.click?.(event('docs'));
+    expect(clicks).toEqual([
+      { element: block.elements[0], blockIndex: 2, elementIndex: 0, target: 'open' },
+      { element: block.elements[1], blockIndex: 2, elementIndex: 1, target: 'docs' },
+    ]);
+    // The plain link opens as links do; the one with a confirm waits for the page to ask first.
+    expect(prevented).toEqual(['docs']);
+  });
+
   it('renders modal inputs with max_length, initial options and a slot for inline errors', () => {
     const blocks = [
       {
