@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { MAKE_TOKEN_KEY, parseTokenKey, parseTokenKeys, type TokenKey, TokenKeyError } from './security/token-cipher.ts';
+import { DEFAULT_CONCURRENCY } from './app/dispatcher.ts';
 
 export type DatabaseTarget = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
 
@@ -69,7 +70,7 @@ const Env = z
       .default('* * * * * *')
       .refine((v) => cron.validate(v), { message: "must be a cron expression; '* * * * * *' ticks every second" }),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' }).default('info'),
-    POST_CONCURRENCY: z.coerce.number({ message: 'must be a whole number such as 100' }).int().min(1).max(1000).default(100),
+    POST_CONCURRENCY: z.coerce.number({ message: 'must be a whole number such as 300' }).int().min(1).max(1000).default(DEFAULT_CONCURRENCY),
   })
   .superRefine((env, ctx) => {
     const oauthSet = OAUTH_VARIABLES.filter((name) => env[name] !== undefined);

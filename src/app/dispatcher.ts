@@ -41,7 +41,7 @@ export const REQUEST_TIMEOUT_MS = 10 * SECOND;
 export const SETTLE_MS = REQUEST_TIMEOUT_MS + 10 * SECOND;
 /** Longer than the settle time, so a step taken over from a dead instance can be looked for at once. */
 export const DEFAULT_LEASE_MS = 30 * SECOND;
-export const DEFAULT_CONCURRENCY = 100;
+export const DEFAULT_CONCURRENCY = 300;
 
 /** Failures retry with exponential backoff capped here, and give up after MAX_ATTEMPTS (429s do not count). */
 export const MAX_BACKOFF_MS = 5 * MINUTE;
