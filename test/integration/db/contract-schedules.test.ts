@@ -1,6 +1,11 @@
 /** The schedule repository's contract, run against SQLite and PostgreSQL alike, through the Store only. */
-import { describe, expect, it } from 'vitest';
-import type { NewSchedule } from '../../../src/app/ports.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fireDueSchedules } from '../../../src/app/schedules.ts';
+import type { NewSchedule, Store } from '../../../src/app/ports.ts';
+import { createStore } from '../../../src/db/store.ts';
+import { createLogger } from '../../../src/logger.ts';
+import { fixedClock } from '../../support/fixed-clock.ts';
+import { describePg, type PgSchema, withPgSchema } from '../../support/pg.ts';
 import { MIN, STORES, T0, useStore } from './stores.ts';
 
 const WEEK = 7 * 24 * 60 * MIN;
@@ -57,5 +62,41 @@ describe.each(STORES)('$name store: schedules', (factory) => {
     expect(await store.schedules.remove('sch2', T0)).toBe(false);
     expect(await store.schedules.due(T0 + WEEK, 10)).toEqual([]);
     expect(await store.schedules.nextDue()).toBeUndefined();
+  });
+});
+
+describePg('postgres: a schedule with several instances', () => {
+  let schema: PgSchema | undefined;
+  afterEach(async () => {
+    await schema?.drop();
+    schema = undefined;
+  });
+
+  it('two instances firing at the same moment start one session per occurrence, and the next occurrence once too', async () => {
+    schema = await withPgSchema();
+    const clock = fixedClock(T0 + MIN);
+    const lines: string[] = [];
+    const logger = createLogger('info', (line) => lines.push(String((JSON.parse(line) as { msg: string }).msg)));
+    let ids = 0;
+    const deps = (store: Store) => ({ store, logger, newId: () => `sess${++ids}` });
+    const one = createStore(schema.db, clock.now);
+    const two = createStore(await schema.open(), clock.now);
+    // Every day at 09:01 UTC, an async study group.
+    await one.schedules.create(schedule({ expression: '1 9 * * *', tz: 'UTC', nextAt: T0 + MIN }));
+    const fire = () => Promise.all([fireDueSchedules(deps(one), clock.now(), () => 0), fireDueSchedules(deps(two), clock.now(), () => 0)]);
+    expect((await fire()).sort()).toEqual([0, 1]);
+    expect(await fire()).toEqual([0, 0]);
+    // The session ended; a day later the next occurrence falls due, and again only one instance starts it.
+    await one.transaction(async (tx) => {
+      const live = await tx.sessions.findLive({ teamId: 'T1', enterpriseId: '' }, 'C1');
+      if (live) await tx.sessions.end(live.id, clock.now(), 'ended_by_host');
+    });
+    clock.set(T0 + MIN + 24 * 60 * MIN);
+    expect((await fire()).sort()).toEqual([0, 1]);
+    const sessions = await schema.db.all('SELECT is_async FROM sessions ORDER BY created_at');
+    expect(sessions).toEqual([{ is_async: 1 }, { is_async: 1 }]);
+    // Each occurrence was handed to one instance: the other never even tried to start it (no busy channel met).
+    expect(lines.filter((m) => m === 'scheduled session started')).toHaveLength(2);
+    expect(lines.filter((m) => m.includes('did not start'))).toEqual([]);
   });
 });
