@@ -350,6 +350,8 @@ export type NewSchedule = Omit<Schedule, 'lastAt' | 'lastLocal'>;
 export interface ScheduleRepository {
   create(schedule: NewSchedule): Promise<void>;
   inChannel(workspace: Workspace, channelId: string): Promise<Schedule[]>;
+  /** The schedules a person made in their workspace, soonest first (the Home tab's "Coming up"). */
+  createdBy(workspace: Workspace, userId: string, limit?: number): Promise<Schedule[]>;
   find(id: string): Promise<Schedule | undefined>;
   /** False when it was already gone. */
   remove(id: string, at: number): Promise<boolean>;

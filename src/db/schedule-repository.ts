@@ -62,6 +62,14 @@ export function createScheduleRepository(db: SqlExecutor): ScheduleRepository {
       return rows.map(toSchedule);
     },
 
+    async createdBy(workspace: Workspace, userId: string, limit = 10) {
+      const rows = await db.all(
+        `SELECT ${COLUMNS} FROM schedules WHERE created_by = $1 AND team_id = $2 AND enterprise_id = $3 AND deleted_at IS NULL ORDER BY next_at, id LIMIT $4`,
+        [userId, workspace.teamId, workspace.enterpriseId, limit],
+      );
+      return rows.map(toSchedule);
+    },
+
     async find(id: string) {
       const row = await db.get(`SELECT ${COLUMNS} FROM schedules WHERE id = $1 AND deleted_at IS NULL`, [id]);
       return row ? toSchedule(row) : undefined;

@@ -197,7 +197,11 @@ describe('App Home', () => {
       h.clock.now(),
     );
 
+    // alice's recurring study group is coming up; bob's own list has none.
+    await h.command('schedule "every tue 18:00" --tz Europe/Berlin --async');
     const host = await openHome(HOST);
+    expect(host).toContain('*Coming up*');
+    expect(host).toContain('every Tuesday at 18:00 (Europe/Berlin) in <#C0GENERAL> · study group');
     const [live, rest] = host.split('*Your recent sessions*');
     expect(live).toContain('Design a chat app');
     expect(live).toContain('you host');
@@ -209,6 +213,7 @@ describe('App Home', () => {
     expect(host).not.toContain('Your scores over time');
 
     const guest = await openHome(GUEST);
+    expect(guest).not.toContain('*Coming up*');
     expect(guest).toContain('Design a URL shortener');
     expect(guest).toContain('you took part');
     expect(guest).toContain('Cache hot keys &lt;!here&gt; &amp; shard by id');

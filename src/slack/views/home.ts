@@ -13,7 +13,9 @@ import { clip } from '../../domain/text.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
 import { LIMITS } from '../limits.ts';
 import { escapeMrkdwn, phaseName, slackDate, slackWhen } from '../mrkdwn.ts';
+import type { Schedule } from '../../app/ports.ts';
 import { topicTitle } from './history.ts';
+import { upcomingLine } from './schedules.ts';
 import { context, header, section } from './message.ts';
 import { packLines } from './split.ts';
 
@@ -21,6 +23,8 @@ import { packLines } from './split.ts';
 export interface HomeData {
   /** Live sessions they are part of, newest first. One more than `HOME_LIMITS.live` says there are more. */
   readonly live: readonly Session[];
+  /** Recurring sessions they made, soonest first. */
+  readonly upcoming?: readonly Schedule[];
   /** Ended sessions they took part in, newest first. */
   readonly recent?: readonly Session[];
   /** Their own notes, newest first. */
@@ -30,7 +34,7 @@ export interface HomeData {
 }
 
 /** How many of each the Home tab shows: with the method, the page stays well under 100 blocks. */
-export const HOME_LIMITS = { live: 10, recent: 8, notes: 10, noteChars: 140 } as const;
+export const HOME_LIMITS = { live: 10, upcoming: 5, recent: 8, notes: 10, noteChars: 140 } as const;
 
 const ROLE_LABELS: Record<SessionRole, string> = {
   host: 'you host',
@@ -54,6 +58,12 @@ function liveBlocks(userId: string, sessions: readonly Session[], now: number): 
   }
   if (sessions.length > HOME_LIMITS.live) blocks.push(context('More live sessions are not shown here: `/mockdesign history` in a channel lists its own.'));
   return blocks;
+}
+
+/** The recurring sessions the person made: shown only when there are some. */
+function upcomingBlocks(schedules: readonly Schedule[]): KnownBlock[] {
+  if (schedules.length === 0) return [];
+  return [section('*Coming up*'), ...schedules.slice(0, HOME_LIMITS.upcoming).map((s) => section(upcomingLine(s)))];
 }
 
 function recentBlocks(userId: string, sessions: readonly Session[]): KnownBlock[] {
@@ -115,6 +125,7 @@ export function renderHome(userId: string, data: HomeData, now: number): HomeVie
     ),
     { type: 'divider' },
     ...liveBlocks(userId, data.live, now),
+    ...upcomingBlocks(data.upcoming ?? []),
     { type: 'divider' },
     ...recentBlocks(userId, data.recent ?? []),
     { type: 'divider' },

@@ -12,6 +12,12 @@ function when(schedule: Schedule): string {
 
 const next = (schedule: Schedule) => slackDate(schedule.nextAt, '{date_short_pretty} at {time}');
 
+/** One schedule for the Home tab: when it recurs, where, and when its next session starts. */
+export function upcomingLine(schedule: Schedule): string {
+  return `🔁 ${when(schedule)} in <#${schedule.channelId}>${schedule.isAsync ? ' · study group' : ''}
+Next: ${next(schedule)}`;
+}
+
 export function renderScheduled(schedule: Schedule, tzFromProfile: boolean): SlackMessage {
   const text = `🔁 Scheduled ${when(schedule)}: a session with the next prompt from the bank this channel has not had, plan ${formatPlan(schedule.plan)}${
     schedule.isAsync ? ' (async)' : ''

@@ -38,6 +38,18 @@ describe.each(STORES)('$name store: schedules', (factory) => {
     expect((await store.schedules.inChannel({ teamId: 'T1', enterpriseId: '' }, 'C1')).map((s) => s.id)).toEqual(['sch1']);
   });
 
+  it("lists a person's schedules in their workspace, soonest first, without removed ones", async () => {
+    const { store } = h();
+    await store.schedules.create(schedule({ id: 'late', nextAt: T0 + 2 * WEEK }));
+    await store.schedules.create(schedule({ id: 'soon', channelId: 'C2', nextAt: T0 + WEEK }));
+    await store.schedules.create(schedule({ id: 'gone', nextAt: T0 + MIN }));
+    await store.schedules.create(schedule({ id: 'theirs', createdBy: 'U2' }));
+    await store.schedules.create(schedule({ id: 'elsewhere', teamId: 'T2' }));
+    expect(await store.schedules.remove('gone', T0)).toBe(true);
+    expect((await store.schedules.createdBy({ teamId: 'T1', enterpriseId: '' }, 'U1')).map((s) => s.id)).toEqual(['soon', 'late']);
+    expect((await store.schedules.createdBy({ teamId: 'T1', enterpriseId: '' }, 'U1', 1)).map((s) => s.id)).toEqual(['soon']);
+  });
+
   it('hands each occurrence to one caller: the compare-and-set on next_at', async () => {
     const { store } = h();
     await store.schedules.create(schedule());
