@@ -83,8 +83,15 @@ function renderContext(extra = {}) {
     channels: state.channels,
     viewer: { id: state.user, tz: viewer().tz },
     now: Date.now(),
+    fileUrl,
     ...extra,
   };
+}
+
+/** A shared file's content, as the sandbox server serves it to the current viewer (absolute: only http(s) links are drawn). */
+function fileUrl(file, { download }) {
+  const query = new URLSearchParams({ user: state.user, ...(download ? { download: '1' } : {}) });
+  return new URL(`/api/files/${encodeURIComponent(file.id)}?${query}`, window.location.href).href;
 }
 
 function userName(id) {

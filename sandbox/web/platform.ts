@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AppResponse, SignedClient } from '../signed-client.ts';
 import type { Change, EventDelivery, RecordedCall, SlackStandIn, StoredEphemeral, StoredMessage, StoredView, Workspace } from '../stand-in/server.ts';
-import { messageJson } from '../stand-in/web-api.ts';
+import { fileJson, messageJson } from '../stand-in/web-api.ts';
 import type { Channel, User } from '../stand-in/workspace.ts';
 import { DEFAULT_MANIFEST } from './manifest.ts';
 import type { ManifestSettings } from './manifest.ts';
@@ -176,6 +176,17 @@ export interface ViewerState {
   appDm: { channel: string; messages: string[] };
 }
 
+/** A file shared in a message the viewer can see: its bytes as the stand-in received them at the upload URL. */
+export interface FileContent {
+  id: string;
+  /** The file name given to files.getUploadURLExternal. */
+  name: string;
+  title: string;
+  /** As the message's file object gives it (from the name's extension). */
+  mimetype: string;
+  bytes: Buffer;
+}
+
 export type Delivery =
   | { kind: 'answered'; response: AppResponse }
   | { kind: 'timeout' }
@@ -246,6 +257,11 @@ export interface Platform {
   /** Uninstalls the app from a workspace, as its admin would in Slack: tokens revoked, events sent to the app. */
   uninstall(teamId: string): Promise<UninstallOutcome>;
   stateFor(query: { user: string; channel?: string; thread?: string }): ViewerState;
+  /**
+   * A file's content for a viewer: only a file shared in a message they can see (a channel they are in, their DM with
+   * the app); 404 for a file never shared or unknown, 403 when it is shared only where they cannot see it.
+   */
+  fileFor(user: string, fileId: string): FileContent;
   runCommand(user: string, channel: string, text: string, opts?: { threadTs?: string }): Promise<CommandOutcome>;
   postMessage(user: string, channel: string, text: string, opts?: { threadTs?: string }): StoredMessage;
   clickButton(ref: ButtonRef): Promise<ActionOutcome>;
@@ -864,6 +880,28 @@ export function createPlatform(options: PlatformOptions): Platform {
         }
       }
       return state;
+    },
+
+    fileFor(userId, fileId) {
+      const { viewer, w } = user(userId);
+      const f = w.files.get(fileId);
+      // Reserved or uploaded but never completed: nobody sees it yet.
+      if (!f || f.bytes === undefined || f.completedAt === undefined) throw new PlatformError(404, `unknown file ${fileId}`);
+      const carriers = w.messages.filter((m) => m.files?.includes(f.id) && m.subtype !== 'tombstone');
+      const seen = carriers.some((m) => {
+        try {
+          channelFor(viewer, w, m.channel);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      if (!seen) {
+        if (carriers.length === 0) throw new PlatformError(404, `unknown file ${fileId}`);
+        throw new PlatformError(403, `${viewer.id} cannot see ${fileId}`);
+      }
+      const json = fileJson(f);
+      return { id: f.id, name: f.name, title: String(json.title), mimetype: String(json.mimetype), bytes: f.bytes };
     },
 
     async runCommand(userId, channelId, input, opts = {}) {

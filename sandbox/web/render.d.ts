@@ -45,6 +45,19 @@ export interface RenderContext {
   stateOf?: (blockIndex: number, elementIndex: number) => ElementValue | undefined;
   /** Makes radio groups' names unique on the page (e.g. the message's ts). */
   scope?: string;
+  /** Where a file shared in a message opens (`download` false) or downloads; without it file cards carry no links. */
+  fileUrl?: (file: SharedFile, opts: { download: boolean }) => string;
+}
+
+/** A file as a message carries it (Slack's file object; the fields the page reads). */
+export interface SharedFile {
+  id: string;
+  name?: string;
+  title?: string;
+  size?: number;
+  mimetype?: string;
+  filetype?: string;
+  pretty_type?: string;
 }
 
 export interface ZonedParts {
@@ -78,7 +91,10 @@ export function pickerPeople(ctx: RenderContext): Array<{ id: string; name: stri
 export function elementValue(node: unknown): ElementValue | undefined;
 export function renderBlock(block: unknown, ctx?: RenderContext, index?: number): VNode | null;
 export function renderBlocks(blocks: unknown, ctx?: RenderContext): VNode[];
-export function renderMessageContent(message: { text?: string; blocks?: unknown[] }, ctx?: RenderContext): VNode[];
+export function renderMessageContent(message: { text?: string; blocks?: unknown[]; files?: unknown[] }, ctx?: RenderContext): VNode[];
+export function fileTypeName(file: Partial<SharedFile>): string;
+export function formatFileSize(bytes: number): string;
+export function renderFiles(files: unknown, ctx?: RenderContext): VNode | null;
 export function toDom(node: Child, doc: DocumentLike): unknown;
 export function toHtml(node: Child | Child[]): string;
 export function toText(node: Child | Child[]): string;

@@ -588,10 +588,97 @@ export function renderBlocks(blocks, ctx = {}) {
   return (Array.isArray(blocks) ? blocks : []).map((b, i) => renderBlock(b, ctx, i)).filter(Boolean);
 }
 
-/** A message body: its blocks when it has any (as Slack shows them), otherwise its text as mrkdwn. */
+/**
+ * A message body: its blocks when it has any (as Slack shows them), otherwise its text as mrkdwn; then a card for each
+ * file it carries (files.completeUploadExternal), as Slack shows them under the message.
+ */
 export function renderMessageContent(message, ctx = {}) {
-  if (Array.isArray(message.blocks) && message.blocks.length > 0) return renderBlocks(message.blocks, ctx);
-  return [h('div', { class: 'message-text' }, mrkdwn(message.text ?? '', ctx))];
+  const body =
+    Array.isArray(message.blocks) && message.blocks.length > 0
+      ? renderBlocks(message.blocks, ctx)
+      : // A message that only carries files has no text to show (files.completeUploadExternal without initial_comment).
+        message.text || !Array.isArray(message.files) || message.files.length === 0
+        ? [h('div', { class: 'message-text' }, mrkdwn(message.text ?? '', ctx))]
+        : [];
+  const files = renderFiles(message.files, ctx);
+  return files ? [...body, files] : body;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files shared in a message
+
+/** What Slack calls a file's type under its name, by `filetype` (Slack's names, or an extension). */
+const FILE_TYPE_NAMES = {
+  md: 'Markdown', markdown: 'Markdown', csv: 'CSV', tsv: 'TSV', txt: 'Plain Text', text: 'Plain Text', json: 'JSON', png: 'PNG',
+  jpg: 'JPEG', jpeg: 'JPEG', gif: 'GIF', pdf: 'PDF', html: 'HTML', xml: 'XML', yaml: 'YAML', yml: 'YAML', zip: 'Zip',
+};
+/** The same by `mimetype`, for a file whose filetype says nothing (`binary`, or absent). */
+const MIME_TYPE_NAMES = {
+  'text/markdown': 'Markdown', 'text/csv': 'CSV', 'text/tab-separated-values': 'TSV', 'text/plain': 'Plain Text', 'application/json': 'JSON',
+  'image/png': 'PNG', 'image/jpeg': 'JPEG', 'image/gif': 'GIF', 'application/pdf': 'PDF', 'text/html': 'HTML', 'application/zip': 'Zip',
+};
+
+function extensionOf(name) {
+  return /\.([A-Za-z0-9]{1,10})$/.exec(typeof name === 'string' ? name : '')?.[1]?.toLowerCase() ?? '';
+}
+
+/** "Markdown", "CSV", …: from Slack's `pretty_type`, the `filetype`, the `mimetype`, then the name's extension. */
+export function fileTypeName(file) {
+  if (typeof file?.pretty_type === 'string' && file.pretty_type !== '') return file.pretty_type;
+  const filetype = typeof file?.filetype === 'string' ? file.filetype.toLowerCase() : '';
+  const mimetype = typeof file?.mimetype === 'string' ? file.mimetype.split(';')[0].trim().toLowerCase() : '';
+  const ext = extensionOf(file?.name);
+  // Own keys only: a filetype such as "constructor" is not a name.
+  const known = (table, key) => (key !== '' && Object.hasOwn(table, key) ? table[key] : undefined);
+  return known(FILE_TYPE_NAMES, filetype) ?? known(MIME_TYPE_NAMES, mimetype) ?? known(FILE_TYPE_NAMES, ext) ?? (ext ? ext.toUpperCase() : 'File');
+}
+
+/** A file's size for its card: B, then KB and MB (of 1024), with one decimal under 10. */
+export function formatFileSize(bytes) {
+  const n = Number(bytes);
+  if (!Number.isFinite(n) || n < 0) return '';
+  if (n < 1024) return `${n} B`;
+  const [value, unit] = n < 1024 * 1024 ? [n / 1024, 'KB'] : [n / (1024 * 1024), 'MB'];
+  return `${value < 10 ? Number(value.toFixed(1)) : Math.round(value)} ${unit}`;
+}
+
+/**
+ * One card per file: its title (the file name when it has none), type and size, and, where the page gives
+ * `ctx.fileUrl`, links that open and download its content. Every string is text: a title never becomes markup.
+ */
+export function renderFiles(files, ctx = {}) {
+  const cards = (Array.isArray(files) ? files : []).filter((f) => f && typeof f === 'object').map((f) => fileCard(f, ctx));
+  if (cards.length === 0) return null;
+  return h('div', { class: 'message-files' }, cards);
+}
+
+function fileCard(file, ctx) {
+  const name = typeof file.name === 'string' && file.name !== '' ? file.name : 'file';
+  const title = typeof file.title === 'string' && file.title !== '' ? file.title : name;
+  const type = fileTypeName(file);
+  const size = formatFileSize(file.size);
+  const link = (download) => (typeof ctx.fileUrl === 'function' && typeof file.id === 'string' ? ctx.fileUrl(file, { download }) : undefined);
+  const open = link(false);
+  const save = link(true);
+  const ext = extensionOf(name);
+  const label = ext ? ext.slice(0, 4).toUpperCase() : 'FILE';
+  const heading = isSafeUrl(open)
+    ? h('a', { class: 'file-title', href: open, target: '_blank', rel: 'noopener noreferrer', title: `Open ${name}` }, title)
+    : h('span', { class: 'file-title', title: name }, title);
+  return h(
+    'div',
+    { class: 'file-card', ...(typeof file.id === 'string' ? { 'data-file-id': file.id } : {}) },
+    h('span', { class: `file-icon file-icon-${ext || 'file'}`, 'aria-hidden': 'true' }, label),
+    h(
+      'div',
+      { class: 'file-info' },
+      heading,
+      h('div', { class: 'file-meta' }, title === name ? [type, size ? ` \u00b7 ${size}` : ''] : [name, ` \u00b7 ${type}`, size ? ` \u00b7 ${size}` : '']),
+    ),
+    isSafeUrl(save)
+      ? h('a', { class: 'file-download', href: save, title: `Download ${name}`, 'aria-label': `Download ${name}` }, 'Download')
+      : null,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 /** The sandbox page's HTTP server (node:http only): static assets, a small JSON API over the platform, and Server-Sent Events. */
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -7,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BadRequest, readBody, sendJson, sendText } from '../stand-in/http.ts';
 import { PlatformError } from './platform.ts';
-import type { ButtonRef, FieldValue, FormFields, Platform, PlatformChange } from './platform.ts';
+import type { ButtonRef, FieldValue, FileContent, FormFields, Platform, PlatformChange } from './platform.ts';
 
 export interface WebServerOptions {
   platform: Platform;
@@ -43,6 +44,29 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
 };
+
+/**
+ * A shared file's content is someone's upload: the browser may show or save it, never run it or load anything for it.
+ * The stand-in's mimetypes (Markdown, CSV, plain text, JSON, PNG, octet-stream) are none a browser executes anyway.
+ */
+const FILE_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; sandbox",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/** `inline` or `attachment` with the file's name: a plain-ASCII `filename` and the exact one as RFC 5987 `filename*`. */
+function contentDisposition(name: string, download: boolean): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${download ? 'attachment' : 'inline'}; filename="${ascii}"; filename*=UTF-8''${exact}`;
+}
+
+/** The file's mimetype; text said to be UTF-8 when it is, so a browser shows "✓" rather than mojibake. */
+function fileContentType(file: FileContent): string {
+  return file.mimetype.startsWith('text/') && isUtf8(file.bytes) ? `${file.mimetype}; charset=utf-8` : file.mimetype;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -130,8 +154,22 @@ export function createWebServer(options: WebServerOptions): WebServer {
     res.end(body);
   }
 
+  /** GET /api/files/<id>?user=<viewer>[&download=1]: the bytes the stand-in received, for someone who can see them. */
+  function serveFile(res: ServerResponse, fileId: string, query: URLSearchParams): void {
+    const file = platform.fileFor(query.get('user') ?? '', fileId);
+    res.writeHead(200, {
+      'Content-Type': fileContentType(file),
+      'Content-Length': file.bytes.length,
+      'Content-Disposition': contentDisposition(file.name, query.get('download') === '1'),
+      ...FILE_HEADERS,
+    });
+    res.end(file.bytes);
+  }
+
   async function api(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     if (req.method === 'GET') {
+      const file = /^\/api\/files\/([A-Za-z0-9]+)$/.exec(path);
+      if (file?.[1]) return serveFile(res, file[1], query);
       switch (path) {
         case '/api/workspaces':
           return sendJson(res, 200, platform.workspaces());

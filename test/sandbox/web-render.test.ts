@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeEntities,
   elementValue,
+  fileTypeName,
+  formatFileSize,
   formatSlackDate,
   initialValue,
   mrkdwn,
@@ -501,6 +503,69 @@ describe('the app\u2019s forms, rendered whole', () => {
     // The candidate's self-assessment has neither.
     const self = renderScorecardModal({ sessionId: 's1', channelId: 'C0GENERAL', topic: 'URL shortener', role: 'candidate' });
     expect(all(renderBlocks(self.blocks, pickerCtx), (n) => n.attrs.type === 'radio' || n.attrs.type === 'checkbox')).toEqual([]);
+  });
+});
+
+describe('files shared in a message', () => {
+  const fileUrl = (f: { id: string }, { download }: { download: boolean }) => `http://127.0.0.1:3000/api/files/${f.id}?user=U0ALICE${download ? '&download=1' : ''}`;
+  const md = { id: 'F0MD', name: 'session.md', title: 'Design a URL shortener', size: 2150, mimetype: 'text/markdown', filetype: 'md' };
+  const csv = { id: 'F0CSV', name: 'notes.csv', title: 'notes.csv', size: 312, mimetype: 'text/csv', filetype: 'csv' };
+
+  it('names a file’s type from filetype, then mimetype, then its extension, and its size in B, KB or MB', () => {
+    expect(fileTypeName(md)).toBe('Markdown');
+    expect(fileTypeName({ name: 'x', filetype: 'markdown' })).toBe('Markdown');
+    expect(fileTypeName({ name: 'export', filetype: 'binary', mimetype: 'text/csv; charset=utf-8' })).toBe('CSV');
+    expect(fileTypeName({ name: 'notes.CSV' })).toBe('CSV');
+    expect(fileTypeName({ name: 'trace.har', filetype: 'binary', mimetype: 'application/octet-stream' })).toBe('HAR');
+    expect(fileTypeName({ name: 'README', filetype: 'constructor', mimetype: '__proto__' })).toBe('File');
+    expect(fileTypeName({ name: 'a.md', pretty_type: 'Markdown (raw)' })).toBe('Markdown (raw)');
+    expect([0, 1, 1023, 1024, 2150, 10 * 1024 + 300, 5 * 1024 * 1024].map(formatFileSize)).toEqual(['0 B', '1 B', '1023 B', '1 KB', '2.1 KB', '10 KB', '5 MB']);
+  });
+
+  it('draws a card per file under the message text, each with its title, type, size and links to open and download it', () => {
+    const nodes = renderMessageContent({ text: 'Export of the session', files: [md, csv] }, { ...ctx, fileUrl });
+    expect(toText(nodes)).toBe(
+      'Export of the session' + 'MDDesign a URL shortenersession.md \u00b7 Markdown \u00b7 2.1 KBDownload' + 'CSVnotes.csvCSV \u00b7 312 BDownload',
+    );
+    const out = toHtml(nodes);
+    expect(out.match(/class="file-card"/g)).toHaveLength(2);
+    expect(out).toContain('<a class="file-title" href="http://127.0.0.1:3000/api/files/F0MD?user=U0ALICE" target="_blank" rel="noopener noreferrer" title="Open session.md">Design a URL shortener</a>');
+    expect(out).toContain('<a class="file-download" href="http://127.0.0.1:3000/api/files/F0CSV?user=U0ALICE&amp;download=1" title="Download notes.csv" aria-label="Download notes.csv">Download</a>');
+    // Only files: no empty text line above the cards. Without a way to fetch them, the cards carry no links.
+    const bare = renderMessageContent({ text: '', files: [csv] }, ctx);
+    expect(bare).toHaveLength(1);
+    expect(toHtml(bare)).not.toContain('<a ');
+    expect(toText(bare)).toBe('CSVnotes.csvCSV \u00b7 312 B');
+    // A message with blocks keeps them, the files after.
+    expect(toText(renderMessageContent({ text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Export*' } }], files: [csv] }, ctx))).toBe('ExportCSVnotes.csvCSV \u00b7 312 B');
+  });
+
+  it('keeps a hostile title and file name as text, in the markup and in the DOM, and links only to http(s)', () => {
+    const hostile = { id: 'F0EVIL', name: '"><img src=x onerror=alert(1)>.md', title: '<script>alert("x")</script> & <!channel>', size: 5 };
+    const nodes = renderMessageContent({ text: '', files: [hostile] }, { ...ctx, fileUrl: () => 'javascript:alert(1)' });
+    const out = toHtml(nodes);
+    expect(out).not.toMatch(/<script|<img|href=/);
+    expect(out).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;!channel&gt;');
+    expect(out).toContain('title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;.md"');
+    expect(toText(nodes)).toContain('<script>alert("x")</script> & <!channel>');
+    const root = toDom(nodes[0] as VNode, {
+      createElement: (tag: string) => {
+        const attrs: Record<string, string> = {};
+        const children: unknown[] = [];
+        return { tag, attrs, children, setAttribute: (n: string, v: string) => { attrs[n] = v; }, append: (c: unknown) => { children.push(c); }, addEventListener: () => {} };
+      },
+      createTextNode: (text: string) => ({ text }),
+    });
+    const texts: string[] = [];
+    const tags: string[] = [];
+    const walk = (n: { tag?: string; text?: string; children?: unknown[] }) => {
+      if (n.text !== undefined) texts.push(n.text);
+      if (n.tag) tags.push(n.tag);
+      for (const c of n.children ?? []) walk(c as typeof n);
+    };
+    walk(root as { children: unknown[] });
+    expect(texts).toContain('<script>alert("x")</script> & <!channel>');
+    expect(tags.filter((t) => !['div', 'span'].includes(t))).toEqual([]);
   });
 });
 
