@@ -673,7 +673,8 @@ function fileCard(file, ctx) {
       'div',
       { class: 'file-info' },
       heading,
-      h('div', { class: 'file-meta' }, title === name ? [type, size ? ` \u00b7 ${size}` : ''] : [name, ` \u00b7 ${type}`, size ? ` \u00b7 ${size}` : '']),
+      title === name ? null : h('div', { class: 'file-name', title: name }, name),
+      h('div', { class: 'file-meta' }, type, size ? ` \u00b7 ${size}` : ''),
     ),
     isSafeUrl(save)
       ? h('a', { class: 'file-download', href: save, title: `Download ${name}`, 'aria-label': `Download ${name}` }, 'Download')

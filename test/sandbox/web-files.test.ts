@@ -118,7 +118,7 @@ describe('files shared in a message', () => {
     expect(html.match(/class="file-card"/g)).toHaveLength(2);
     expect(toText(nodes)).toBe(
       'Export of the session' +
-        `MDDesign a URL shortener \u2014 sessiondesign-a-url-shortener.md \u00b7 Markdown \u00b7 ${Buffer.byteLength(MARKDOWN)} BDownload` +
+        `MDDesign a URL shortener \u2014 sessiondesign-a-url-shortener.mdMarkdown \u00b7 ${Buffer.byteLength(MARKDOWN)} BDownload` +
         `CSVdesign-a-url-shortener-notes.csvCSV \u00b7 ${Buffer.byteLength(CSV)} BDownload`,
     );
     // Every link on the cards gets the file's exact content.
@@ -133,7 +133,7 @@ describe('files shared in a message', () => {
     const { channel } = await stateOf('U0BOB', 'C0GENERAL');
     expect(channel?.messages.map((m) => m.files?.map((f) => f.name))).toEqual([undefined, ['diagram.png']]);
     const top = renderMessageContent(channel?.messages[1] ?? { text: '' }, ctx);
-    expect(toText(top)).toBe(`PNGDiagramdiagram.png \u00b7 PNG \u00b7 ${PNG.length} BDownload`);
+    expect(toText(top)).toBe(`PNGDiagramdiagram.pngPNG \u00b7 ${PNG.length} BDownload`);
   });
 
   it('serves a member the exact bytes with the file\u2019s mimetype, to open or download, and refuses anyone who cannot see the channel', async () => {
@@ -193,7 +193,7 @@ describe('files shared in a message', () => {
     expect(html).not.toMatch(/<img|<script/);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;!channel&gt;');
     expect(toText(nodes)).toContain('<img src=x onerror=alert(1)> <script>alert("x")</script> & <!channel>');
-    expect(toText(nodes)).toContain(`${name} \u00b7 Markdown`);
+    expect(toText(nodes)).toContain(`${name}Markdown \u00b7 ${Buffer.byteLength(MARKDOWN)} B`);
 
     const res = await fetch(fileUrl({ id: evil }, { download: true }));
     expect(res.status).toBe(200);

@@ -525,7 +525,7 @@ describe('files shared in a message', () => {
   it('draws a card per file under the message text, each with its title, type, size and links to open and download it', () => {
     const nodes = renderMessageContent({ text: 'Export of the session', files: [md, csv] }, { ...ctx, fileUrl });
     expect(toText(nodes)).toBe(
-      'Export of the session' + 'MDDesign a URL shortenersession.md \u00b7 Markdown \u00b7 2.1 KBDownload' + 'CSVnotes.csvCSV \u00b7 312 BDownload',
+      'Export of the session' + 'MDDesign a URL shortenersession.mdMarkdown \u00b7 2.1 KBDownload' + 'CSVnotes.csvCSV \u00b7 312 BDownload',
     );
     const out = toHtml(nodes);
     expect(out.match(/class="file-card"/g)).toHaveLength(2);
