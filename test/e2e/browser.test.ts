@@ -3,17 +3,13 @@
  * and, with two workspaces, installs the app in each through the real OAuth pages, runs a session in each, and
  * uninstalls one.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { resolve } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACME, GLOBEX, PROJECT_ROOT, startSandbox } from '../../sandbox/main.ts';
+import { ACME, GLOBEX, PROJECT_ROOT } from '../../sandbox/main.ts';
 import type { Sandbox } from '../../sandbox/main.ts';
+import { CHROMIUM, expectColourEmoji, saveScreenshot, skipBrowser as skip, typeInComposer, viewAs, withSandboxInBrowser } from '../support/browser-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const NOTE = 'Reads outnumber writes 100:1 <so> cache the redirect lookups & use 301s';
 /** Typed in the channel, then saved with the "Save as note" message shortcut: it must come back exactly as typed. */
 const SAID = 'Shard by short code & keep hot codes <in memory>';
@@ -26,71 +22,10 @@ const LIVE_SCORECARD_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandb
 const LIVE_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox-live.png');
 /** Kept by the interviewer for the interviewers only: never in the thread nor the summary the candidate reads. */
 const PRIVATE_NOTE = 'Candidate skipped the estimates & never sized storage <ask again>';
-const VIEWPORT = { width: 1440, height: 900 };
 
-const hasChromium = existsSync(CHROMIUM);
-// Locally a missing browser only skips this test; under CI it must run (and fail loudly if Chromium is absent).
-const skip = !hasChromium && !process.env.CI;
 const title = skip
   ? `runs a session in the browser (skipped: ${CHROMIUM} not found; install it with apt-get install chromium)`
   : 'runs a session in the browser: command, confirm dialog, note modal with inline error, Save as note from a message\u2019s menu, every phase and the summary in the thread';
-
-async function typeInComposer(page: Page, text: string): Promise<void> {
-  const composer = page.locator('#composer-input');
-  await composer.fill(text);
-  await composer.press('Enter');
-}
-
-/** Page errors and console errors, which the page must not have. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  return problems;
-}
-
-/** "Viewing as" another person: the thread pane and any modal of the previous person close. */
-async function viewAs(page: Page, userId: string): Promise<void> {
-  await page.locator('#user-select').selectOption(userId);
-  await expect.poll(() => page.locator('#user-select').inputValue()).toBe(userId);
-  // The sidebar is drawn for the new person only after their workspace loads: until then it shows the last one's channels.
-  await page.locator(`#sidebar[data-viewer="${userId}"]`).waitFor({ state: 'attached' });
-  await page.locator('#thread-pane').waitFor({ state: 'hidden' });
-}
-
-/** A PNG of the whole viewport was written: its signature and, from the IHDR chunk, its size. */
-function expectScreenshot(path: string): void {
-  const png = readFileSync(path);
-  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([VIEWPORT.width, VIEWPORT.height]);
-}
-
-/**
- * How many strongly coloured pixels the page's own font stack draws for an emoji (📝, as in "Note saved"): none when
- * the machine has no colour emoji font and the emoji come out as empty boxes, as they would in the screenshots.
- */
-async function colourEmojiPixels(page: Page): Promise<number> {
-  // Run in the page (this file is compiled without the DOM's types, hence the source text).
-  return page.evaluate<number>(`(() => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 40;
-    canvas.height = 40;
-    const ctx = canvas.getContext('2d');
-    ctx.font = '28px ' + getComputedStyle(document.body).fontFamily;
-    ctx.textBaseline = 'top';
-    ctx.fillStyle = '#000';
-    ctx.fillText('\\u{1F4DD}', 2, 2);
-    const data = ctx.getImageData(0, 0, 40, 40).data;
-    let coloured = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const r = data[i], g = data[i + 1], b = data[i + 2];
-      if (data[i + 3] > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
-    }
-    return coloured;
-  })()`);
-}
 
 /**
  * Add to Slack as a person does it: the link opens the app's install page in a new tab, its Add to Slack button leads to
@@ -112,21 +47,8 @@ describe('the sandbox page in Chromium', () => {
   it.skipIf(skip)(
     title,
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'mockdesign-e2e-'));
-      const output: string[] = [];
-      const sandbox = await startSandbox({ port: 0, databaseUrl: join(dir, 'sandbox.db'), log: (line) => output.push(line) });
-      let browser: Browser | undefined;
-      const problems: string[] = [];
-      try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-        const page = await browser.newPage({ viewport: VIEWPORT });
-        page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-        page.on('console', (message) => {
-          if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-        });
-        await page.goto(sandbox.url);
-
-        await page.locator('.live.on').waitFor();
+      await withSandboxInBrowser({ tmpDirPrefix: 'mockdesign-e2e-' }, async ({ openPage }) => {
+        const { page, problems } = await openPage();
         await page.locator('[data-channel="C0GENERAL"]').click();
         await expect.poll(() => page.locator('#user-select').inputValue()).toBe('U0ALICE');
         // Long enough for the steps below to happen while phase 1 or 2 runs.
@@ -209,21 +131,11 @@ describe('the sandbox page in Chromium', () => {
         await page.getByRole('menu').waitFor({ state: 'detached' });
         expect(await page.getByRole('dialog').count()).toBe(0);
         // The screenshot shows the page at rest, not the hover toolbar.
-        await page.mouse.move(0, 0);
-
-        mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
-        await page.screenshot({ path: SCREENSHOT });
-        expectScreenshot(SCREENSHOT);
+        await saveScreenshot(page, SCREENSHOT);
         // The app's messages carry emoji (✅ phases, 📝 notes); the screenshot must show them, not empty boxes.
-        expect(await colourEmojiPixels(page), 'emoji are drawn in colour (Debian: apt-get install fonts-noto-color-emoji)').toBeGreaterThan(50);
+        await expectColourEmoji(page, '\u{1F4DD}');
         expect(problems).toEqual([]);
-      } catch (error) {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last app lines ---\n${output.slice(-15).join('\n')}`, { cause: error });
-      } finally {
-        await browser?.close();
-        await sandbox.stop();
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
     60_000,
   );
@@ -233,19 +145,11 @@ describe('the sandbox page in Chromium', () => {
       ? `runs a live interview in the browser (skipped: ${CHROMIUM} not found)`
       : 'runs a live interview: the start form\u2019s pickers, the private nudge in the thread for the interviewer only, a note for the interviewers via radio buttons, a scorecard with checkboxes and radio buttons, a self-assessment, and the summary without the private note',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'mockdesign-e2e-live-'));
-      const output: string[] = [];
-      const sandbox = await startSandbox({ port: 0, databaseUrl: join(dir, 'sandbox.db'), log: (line) => output.push(line) });
-      const { standIn } = sandbox;
-      // dave is not in #general: an interviewer outside the channel gets the nudges as DMs from the app.
-      standIn.workspace.channels.get('C0GENERAL')?.members.delete('U0DAVE');
-      let browser: Browser | undefined;
-      try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-        const page = await browser.newPage({ viewport: VIEWPORT });
-        const problems = watchProblems(page);
-        await page.goto(sandbox.url);
-        await page.locator('.live.on').waitFor();
+      await withSandboxInBrowser({ tmpDirPrefix: 'mockdesign-e2e-live-' }, async ({ sandbox, openPage }) => {
+        const { standIn } = sandbox;
+        // dave is not in #general: an interviewer outside the channel gets the nudges as DMs from the app.
+        standIn.workspace.channels.get('C0GENERAL')?.members.delete('U0DAVE');
+        const { page, problems } = await openPage();
         await page.locator('[data-channel="C0GENERAL"]').click();
         await expect.poll(() => page.locator('#user-select').inputValue()).toBe('U0ALICE');
 
@@ -278,10 +182,7 @@ describe('the sandbox page in Chromium', () => {
         await form.getByLabel('Level').selectOption({ label: 'Senior' });
         // The plan keeps its initial option, the method's 45 minutes: the session is ended by hand below.
         expect(await form.getByLabel('Plan', { exact: true }).inputValue()).toBe('standard');
-        await page.mouse.move(0, 0);
-        mkdirSync(resolve(LIVE_FORM_SCREENSHOT, '..'), { recursive: true });
-        await page.screenshot({ path: LIVE_FORM_SCREENSHOT });
-        expectScreenshot(LIVE_FORM_SCREENSHOT);
+        await saveScreenshot(page, LIVE_FORM_SCREENSHOT);
         await form.getByRole('button', { name: 'Start' }).click();
         await form.waitFor({ state: 'detached' });
 
@@ -349,9 +250,7 @@ describe('the sandbox page in Chromium', () => {
         await card.getByRole('radio', { name: /^Almost there/ }).check();
         await card.getByLabel('Top strengths').fill('Clear API and data model');
         await card.getByRole('radio', { name: /^Almost there/ }).scrollIntoViewIfNeeded();
-        await page.mouse.move(0, 0);
-        await page.screenshot({ path: LIVE_SCORECARD_SCREENSHOT });
-        expectScreenshot(LIVE_SCORECARD_SCREENSHOT);
+        await saveScreenshot(page, LIVE_SCORECARD_SCREENSHOT);
         await card.getByRole('button', { name: 'Submit' }).click();
         await card.waitFor({ state: 'detached' });
         await page.locator('.message.ephemeral', { hasText: 'Your scorecard for' }).waitFor();
@@ -389,9 +288,7 @@ describe('the sandbox page in Chromium', () => {
         expect(summaryText).not.toContain('Candidate skipped the estimates');
         expect(await thread.innerText()).not.toContain('Candidate skipped the estimates');
         expect(await thread.locator('.message.ephemeral').count()).toBe(0);
-        await page.mouse.move(0, 0);
-        await page.screenshot({ path: LIVE_SCREENSHOT });
-        expectScreenshot(LIVE_SCREENSHOT);
+        await saveScreenshot(page, LIVE_SCREENSHOT);
 
         await viewAs(page, 'U0BOB');
         await root.locator('.replies').click();
@@ -407,13 +304,7 @@ describe('the sandbox page in Chromium', () => {
         ];
         expect(toCarol.filter((m) => JSON.stringify(m).includes('Candidate skipped'))).toEqual([]);
         expect(problems).toEqual([]);
-      } catch (error) {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last app lines ---\n${output.slice(-15).join('\n')}`, { cause: error });
-      } finally {
-        await browser?.close();
-        await sandbox.stop();
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
     120_000,
   );
@@ -423,16 +314,9 @@ describe('the sandbox page in Chromium', () => {
       ? `installs in two workspaces through the browser (skipped: ${CHROMIUM} not found)`
       : 'with two workspaces: the install link from an uninstalled workspace, Add to Slack through the app\u2019s and Slack\u2019s pages for Acme then Globex, a session in each posted by its own installation, and uninstalling Globex ends its session while Acme\u2019s carries on',
     async () => {
-      const output: string[] = [];
-      const sandbox = await startSandbox({ port: 0, workspaces: true, log: (line) => output.push(line) });
-      const { standIn } = sandbox;
-      let browser: Browser | undefined;
-      try {
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-        const page = await browser.newPage({ viewport: VIEWPORT });
-        const problems = watchProblems(page);
-        await page.goto(sandbox.url);
-        await page.locator('.live.on').waitFor();
+      await withSandboxInBrowser({ workspaces: true }, async ({ sandbox, output, openPage }) => {
+        const { standIn } = sandbox;
+        const { page, problems } = await openPage();
 
         // Acme first, as alice; neither workspace has the app yet.
         const rail = page.getByRole('navigation', { name: 'Workspaces' });
@@ -539,18 +423,10 @@ describe('the sandbox page in Chromium', () => {
         // Acme's installation kept posting after the uninstall.
         const after = standIn.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && c.at > uninstalledAt);
         expect(after.filter((c) => c.auth?.installationId === acmeInstallation).length).toBeGreaterThan(0);
-        await page.mouse.move(0, 0);
 
-        mkdirSync(resolve(WORKSPACES_SCREENSHOT, '..'), { recursive: true });
-        await page.screenshot({ path: WORKSPACES_SCREENSHOT });
-        expectScreenshot(WORKSPACES_SCREENSHOT);
+        await saveScreenshot(page, WORKSPACES_SCREENSHOT);
         expect(problems).toEqual([]);
-      } catch (error) {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last app lines ---\n${output.slice(-15).join('\n')}`, { cause: error });
-      } finally {
-        await browser?.close();
-        await sandbox.stop();
-      }
+      });
     },
     120_000,
   );

@@ -3,17 +3,12 @@
  * (counted as their contribution), the other gets one reminder DM in their own daytime before the first deadline,
  * and the host gets the digest at that deadline naming both.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import { resolve } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, startSandbox } from '../../sandbox/main.ts';
+import { PROJECT_ROOT } from '../../sandbox/main.ts';
+import { CHROMIUM, expectColourEmoji, saveScreenshot, skipBrowser as skip, typeInComposer, viewAs, withSandboxInBrowser } from '../support/browser-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const VIEWPORT = { width: 1440, height: 900 };
 const TOPIC = 'Design a chat app';
 const REPLY = 'Fan-out on write for small groups, on read for big channels';
 const REMINDER_SCREENSHOT = resolve(PROJECT_ROOT, 'test-artifacts', 'sandbox-study-group-reminder.png');
@@ -26,9 +21,6 @@ const MEMBERS = ['U0BOB', 'U0CAROL', 'U0DAVE'];
  */
 const DAYTIME_ZONES = ['Asia/Tokyo', 'Asia/Dubai', 'Europe/Berlin', 'America/Sao_Paulo', 'America/Chicago', 'Pacific/Honolulu'];
 
-const hasChromium = existsSync(CHROMIUM);
-// Locally a missing browser only skips this test; under CI it must run (and fail loudly if Chromium is absent).
-const skip = !hasChromium && !process.env.CI;
 const title = skip
   ? `runs a study group in the browser (skipped: ${CHROMIUM} not found; install it with apt-get install chromium)`
   : 'runs a study group in the browser: two members Join, a thread reply counts as a contribution, the quiet member gets one reminder DM in their daytime, the host a digest at the deadline';
@@ -60,73 +52,28 @@ function pickPeople(now: number, tzOf: (id: string) => string): { quiet: string;
   return { quiet: 'U0CAROL', writer: 'U0BOB', movedTo };
 }
 
-async function typeInComposer(page: Page, text: string): Promise<void> {
-  const composer = page.locator('#composer-input');
-  await composer.fill(text);
-  await composer.press('Enter');
-}
-
-/** Page errors and console errors, which the page must not have. */
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  return problems;
-}
-
-/** "Viewing as" another person: the thread pane and any modal of the previous person close. */
-async function viewAs(page: Page, userId: string): Promise<void> {
-  await page.locator('#user-select').selectOption(userId);
-  await expect.poll(() => page.locator('#user-select').inputValue()).toBe(userId);
-  // The sidebar is drawn for the new person only after their workspace loads: until then it shows the last one's channels.
-  await page.locator(`#sidebar[data-viewer="${userId}"]`).waitFor({ state: 'attached' });
-  await page.locator('#thread-pane').waitFor({ state: 'hidden' });
-}
-
-/** A PNG of the whole viewport was written: its signature and, from the IHDR chunk, its size. */
-function expectScreenshot(path: string): void {
-  const png = readFileSync(path);
-  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
-  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([VIEWPORT.width, VIEWPORT.height]);
-}
-
 /**
- * How many strongly coloured pixels the page's own font stack draws for an emoji: none when the machine has no
- * colour emoji font and the emoji come out as empty boxes, as they would in the screenshot.
+ * The one unread message in the viewer's DM with the app, read as a person does: the app's badge shows 1 (within
+ * `timeout`: the app sends it on its own clock), a click on the app opens its Messages tab, and the message with
+ * `hasText` is there. The reminder and the digest arrive this way.
  */
-async function colourEmojiPixels(page: Page): Promise<number> {
-  // Run in the page (this file is compiled without the DOM's types, hence the source text).
-  return page.evaluate<number>(`(() => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 40;
-    canvas.height = 40;
-    const ctx = canvas.getContext('2d');
-    ctx.font = '28px ' + getComputedStyle(document.body).fontFamily;
-    ctx.textBaseline = 'top';
-    ctx.fillStyle = '#000';
-    ctx.fillText('\\u{1F44B}', 2, 2);
-    const data = ctx.getImageData(0, 0, 40, 40).data;
-    let coloured = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      const r = data[i], g = data[i + 1], b = data[i + 2];
-      if (data[i + 3] > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
-    }
-    return coloured;
-  })()`);
+async function openAppMessage(page: Page, hasText: string, timeout: number): Promise<{ message: Locator; text: string }> {
+  const app = page.locator('[data-app]');
+  await app.locator('.unread-badge', { hasText: /^1$/ }).waitFor({ timeout });
+  // A click on the app with unread messages opens its Messages tab, where they are.
+  await app.click();
+  await page.locator('#tabs .tab.active', { hasText: 'Messages' }).waitFor();
+  const message = page.locator('#message-list .message', { hasText });
+  await message.waitFor();
+  return { message, text: await message.innerText() };
 }
 
 describe('a study group in the sandbox page', () => {
   it.skipIf(skip)(
     title,
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'mockdesign-e2e-study-'));
-      const output: string[] = [];
-      const sandbox = await startSandbox({ port: 0, databaseUrl: join(dir, 'sandbox.db'), log: (line) => output.push(line) });
-      const { standIn } = sandbox;
-      let browser: Browser | undefined;
-      try {
+      await withSandboxInBrowser({ tmpDirPrefix: 'mockdesign-e2e-study-' }, async ({ sandbox, output, openPage }) => {
+        const { standIn } = sandbox;
         // Who writes and who stays quiet depends on whose daytime it is now (the app reminds between 09:00 and 20:00).
         const user = (id: string) => {
           const found = standIn.workspace.users.get(id);
@@ -139,11 +86,7 @@ describe('a study group in the sandbox page', () => {
         const writerName = user(writer).name;
         output.push(`[test] quiet: ${quietName} (${user(quiet).tz}), writer: ${writerName} (${user(writer).tz})`);
 
-        browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-        const page = await browser.newPage({ viewport: VIEWPORT });
-        const problems = watchProblems(page);
-        await page.goto(sandbox.url);
-        await page.locator('.live.on').waitFor();
+        const { page, problems } = await openPage();
         await page.locator('[data-channel="C0GENERAL"]').click();
         await expect.poll(() => page.locator('#user-select').inputValue()).toBe('U0ALICE');
 
@@ -178,40 +121,25 @@ describe('a study group in the sandbox page', () => {
 
         // The quiet member: the reminder arrives when a fifth of the phase is left, in their DM with the app.
         await viewAs(page, quiet);
-        const app = page.locator('[data-app]');
-        await app.locator('.unread-badge', { hasText: /^1$/ }).waitFor({ timeout: 60_000 });
-        // A click on the app with unread messages opens its Messages tab, where they are.
-        await app.click();
-        await page.locator('#tabs .tab.active', { hasText: 'Messages' }).waitFor();
-        const reminder = page.locator('#message-list .message', { hasText: 'you have not added to it yet' });
-        await reminder.waitFor();
-        const reminderText = await reminder.innerText();
+        const { message: reminder, text: reminderText } = await openAppMessage(page, 'you have not added to it yet', 60_000);
         expect(reminderText).toContain(`${TOPIC} in #general: Phase 1 of 4`);
         expect(reminderText).toContain('between 09:00 and 20:00 your time');
         await reminder.getByRole('button', { name: 'Add a note' }).waitFor();
         // A button with a url: a link, to the session's thread.
         await reminder.getByRole('link', { name: 'Open the thread' }).waitFor();
         await reminder.getByRole('button', { name: 'Mute reminders' }).waitFor();
-        await app.locator('.unread-badge').waitFor({ state: 'detached' });
+        await page.locator('[data-app]').locator('.unread-badge').waitFor({ state: 'detached' });
         expect(await page.locator('#message-list .message').count()).toBe(1);
-        await page.mouse.move(0, 0);
-        mkdirSync(resolve(REMINDER_SCREENSHOT, '..'), { recursive: true });
-        await page.screenshot({ path: REMINDER_SCREENSHOT });
-        expectScreenshot(REMINDER_SCREENSHOT);
+        await saveScreenshot(page, REMINDER_SCREENSHOT);
         // The reminder opens with 👋: the screenshot must show it, not an empty box.
-        expect(await colourEmojiPixels(page), 'emoji are drawn in colour (Debian: apt-get install fonts-noto-color-emoji)').toBeGreaterThan(50);
+        await expectColourEmoji(page, '\u{1F44B}');
 
         // The host's digest at the first deadline: who contributed and who did not.
         // (Back in #general first: a DM arriving while its Messages tab is open is seen at once, with no badge.)
         await viewAs(page, 'U0ALICE');
         await page.locator('[data-channel="C0GENERAL"]').click();
         await root.waitFor();
-        await app.locator('.unread-badge', { hasText: /^1$/ }).waitFor({ timeout: 45_000 });
-        await app.click();
-        await page.locator('#tabs .tab.active', { hasText: 'Messages' }).waitFor();
-        const digest = page.locator('#message-list .message', { hasText: 'has reached its deadline' });
-        await digest.waitFor();
-        const digestText = await digest.innerText();
+        const { text: digestText } = await openAppMessage(page, 'has reached its deadline', 45_000);
         expect(digestText).toContain(`Requirements & scope of ${TOPIC} in #general has reached its deadline.`);
         expect(digestText).toContain(`Contributed (1 of 2): @${writerName}`);
         expect(digestText).toContain(`Not yet (1): @${quietName}`);
@@ -221,13 +149,7 @@ describe('a study group in the sandbox page', () => {
         expect(dmOf(quiet).map((m) => m.text)).toEqual([expect.stringContaining('you have not added to it yet')]);
         expect(dmOf(writer)).toEqual([]);
         expect(problems).toEqual([]);
-      } catch (error) {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- last app lines ---\n${output.slice(-15).join('\n')}`, { cause: error });
-      } finally {
-        await browser?.close();
-        await sandbox.stop();
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
     150_000,
   );
