@@ -137,7 +137,7 @@ export function renderMembershipReply(session: Session, reply: MembershipReply):
       text = `Reminders for ${topic} are already off.`;
       break;
     case 'not_async':
-      text = `${topic} isn't a study group, so there's nothing to join: anyone can add notes. \`/mockdesign start <topic> --async\` starts one.`.replace('<topic>', '&lt;topic&gt;');
+      text = `${topic} isn't a study group, so there's nothing to join: anyone can add notes. \`/mockdesign start &lt;topic&gt; --async\` starts one.`;
       break;
   }
   return { text, blocks: [section(text)] };
