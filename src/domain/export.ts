@@ -11,7 +11,7 @@ import { PHASES } from './phases.ts';
 import { err, ok, type Result } from './result.ts';
 import { aggregate, describeScore, feedbackForCandidate, type Scorecard, selfAssessmentBeside } from './scorecard.ts';
 import type { Session } from './session.ts';
-import { buildSummary } from './summary.ts';
+import { summarizeSession } from './summary.ts';
 import { currentPhaseIndex } from './timeline.ts';
 
 export interface ExportInput {
@@ -169,20 +169,7 @@ export function sessionMarkdown(input: ExportInput): string {
   // way is added to the phase it interrupted.
   const until = ended ? (session.endedAt ?? exportedAt) : (session.pausedAt ?? exportedAt);
   const pausing = !ended && session.pausedAt !== null ? Math.max(0, exportedAt - session.pausedAt) : 0;
-  const summary = buildSummary({
-    topic: session.topic,
-    hostId: session.hostId,
-    interviewers: session.interviewers,
-    candidateId: session.candidateId,
-    observers: session.observers,
-    level: session.level,
-    participants: input.participants,
-    phases: session.phases,
-    startedAt: session.createdAt,
-    endedAt: until,
-    endReason: session.endReason,
-    notes,
-  });
+  const summary = summarizeSession(session, { participants: input.participants, notes, endedAt: until });
   const out: string[] = [];
   out.push(`# ${mdInline(session.topic) || 'Untitled session'}`, '');
   out.push(`Mock system-design interview, exported ${utcTime(exportedAt)}. Session id \`${session.id.replace(/[^A-Za-z0-9_-]/g, '')}\`.`, '');

@@ -2,6 +2,7 @@
 import type { Note } from './notes.ts';
 import type { Level } from './levels.ts';
 import { PHASES, WRAP_UP_REMINDER } from './phases.ts';
+import type { Session } from './session.ts';
 import { actualDurations, type PhaseSlot } from './timeline.ts';
 
 export interface SummaryInput {
@@ -86,4 +87,22 @@ export function buildSummary(input: SummaryInput): Summary {
     noteCount: phases.reduce((n, p) => n + p.notes.length, 0),
     reminder: WRAP_UP_REMINDER,
   };
+}
+
+/** The summary of a session as it stands, counted up to `endedAt`, from the notes and participants given. */
+export function summarizeSession(session: Session, input: { participants: readonly string[]; notes: readonly Note[]; endedAt: number }): Summary {
+  return buildSummary({
+    topic: session.topic,
+    hostId: session.hostId,
+    interviewers: session.interviewers,
+    candidateId: session.candidateId,
+    observers: session.observers,
+    level: session.level,
+    participants: input.participants,
+    phases: session.phases,
+    startedAt: session.createdAt,
+    endedAt: input.endedAt,
+    endReason: session.endReason,
+    notes: input.notes,
+  });
 }

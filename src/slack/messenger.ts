@@ -1,7 +1,7 @@
 /** The Messenger port over Slack's Web API: renders each step, posts it tagged with metadata, classifies failures. */
 import { DeliveryError, type HostNotice, type Messenger, type SessionSnapshot, type Step } from '../app/ports.ts';
 import type { Session } from '../domain/session.ts';
-import { buildSummary } from '../domain/summary.ts';
+import { summarizeSession } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { nudgeRecipients, parseNudgeKey, renderNudge, renderPrivateSummary } from './views/nudge-message.ts';
@@ -80,18 +80,9 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
       return [renderWarningMessage(session, step.phaseIndex ?? 0, step.dueAt, now)];
     case 'summary':
       return renderSummary(
-        buildSummary({
-          topic: session.topic,
-          hostId: session.hostId,
-          interviewers: session.interviewers,
-          candidateId: session.candidateId,
-          observers: session.observers,
-          level: session.level,
+        summarizeSession(session, {
           participants: snapshot.participants,
-          phases: session.phases,
-          startedAt: session.createdAt,
           endedAt: session.endedAt ?? step.dueAt,
-          endReason: session.endReason,
           // The thread is public: notes kept for the interviewers go to them privately instead.
           notes: snapshot.notes.filter(isPublicNote),
         }),
