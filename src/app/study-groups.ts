@@ -4,8 +4,7 @@
  */
 import { currentPhaseIndex } from '../domain/timeline.ts';
 import { type Access, reaches, type Session } from '../domain/session.ts';
-import type { SessionDeps } from './sessions.ts';
-import { REFRESH_DELAY_MS, replanReminders } from './sessions.ts';
+import { REFRESH_DELAY_MS, replanReminders, type SessionDeps } from './sessions.ts';
 
 export type MembershipRefusal = 'not_found' | 'ended' | 'not_async';
 export type MembershipOutcome = { ok: true; changed: boolean; session: Session } | { ok: false; reason: MembershipRefusal; session?: Session };
