@@ -247,8 +247,13 @@ describe('the sandbox web server', () => {
 describe('an uninstall in single-workspace mode', () => {
   it('reaches the app as signed events, and the app ends the workspace\u2019s live session', async () => {
     await post('/api/command', { user: 'U0DAVE', channel: 'C0PREP', text: '/mockdesign start Design a web crawler --plan 1m/1m/1m/1m' });
-    await waitFor('the root message', async () =>
+    const root = await waitFor('the root message', async () =>
       (await state('U0DAVE', 'C0PREP')).channel?.messages.find((m) => headerOf(m) === 'Mock system design: Design a web crawler'),
+    );
+    // The first phase goes out right after the root message: uninstalling while it is in flight would let that post
+    // meet the revoked token and end the session before the events do. Once it is out, nothing is due for a minute.
+    await waitFor('the first phase in the thread', async () =>
+      ((await state('U0DAVE', 'C0PREP', root.ts)).thread?.replies ?? []).some((m) => headerOf(m) === 'Phase 1 of 4 · Requirements & scope') ? true : undefined,
     );
     const deliveries = await sandbox.standIn.uninstall('T0SANDBOX');
     expect(deliveries.map((d) => [(d.envelope.event as { type: string }).type, d.delivered, d.status])).toEqual([
