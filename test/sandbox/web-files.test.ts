@@ -4,6 +4,7 @@
  * see the channel only.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callStandIn } from '../support/stand-in-api.ts';
 import { createSignedClient } from '../../sandbox/signed-client.ts';
 import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
 import type { SlackStandIn } from '../../sandbox/stand-in/server.ts';
@@ -42,16 +43,7 @@ let platform: Platform;
 let web: WebServer;
 
 /** A Web API call as the app makes it, with the bot token; the answer must be ok. */
-async function callApi(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await fetch(`${standIn.apiUrl}${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${standIn.botToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(args),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  expect(json, `${method}: ${JSON.stringify(json)}`).toMatchObject({ ok: true });
-  return json;
-}
+const callApi = (method: string, args: Record<string, unknown>) => callStandIn(standIn, method, args);
 
 /** Asks for an upload URL and POSTs the bytes to it, as the app does; returns the file id. */
 async function upload(filename: string, content: string | Buffer): Promise<string> {

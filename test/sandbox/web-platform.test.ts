@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { callStandIn } from '../support/stand-in-api.ts';
 import { PROJECT_ROOT } from '../../sandbox/main.ts';
 import { createSignedClient, slackSignature } from '../../sandbox/signed-client.ts';
 import { createSlackStandIn } from '../../sandbox/stand-in/server.ts';
@@ -63,16 +64,7 @@ async function startFakeApp(): Promise<string> {
 }
 
 /** A Web API call as the app makes it, with the bot token; the answer must be ok. */
-async function callApi(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const res = await fetch(`${standIn.apiUrl}${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${standIn.botToken}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(args),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  expect(json, `${method}: ${JSON.stringify(json)}`).toMatchObject({ ok: true });
-  return json;
-}
+const callApi = (method: string, args: Record<string, unknown>) => callStandIn(standIn, method, args);
 
 async function openModal(user: string, view: Record<string, unknown>): Promise<StoredView> {
   const res = await fetch(`${standIn.apiUrl}views.open`, {
