@@ -197,6 +197,12 @@ function mentionsAfter(flag: string, tokens: string[], at: number, inline: strin
   const values = inline ? [inline] : [];
   let i = at;
   while (i + 1 < tokens.length && USER_REF.test(tokens[i + 1] ?? '')) values.push(tokens[++i] ?? '');
+  // The topic may follow the mentions, but an `@name` there is a person Slack could not resolve (a typo, someone
+  // outside the workspace): Slack sends it as plain text, and it must not slip into the topic.
+  const unresolved = values.length > 0 ? tokens[i + 1] : undefined;
+  if (unresolved?.startsWith('@')) {
+    return { error: `\`${clip(unresolved)}\` after \`--${flag}\` is not a person Slack knows: pick them from Slack's list as you type, e.g. \`--${flag} @alex\`.` };
+  }
   if (values.length === 0) {
     const word = tokens[i + 1];
     return {

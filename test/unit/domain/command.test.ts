@@ -219,6 +219,18 @@ describe('parseCommand: start', () => {
     expect(invalid('start X --interviewer=<!channel>')).toContain('is not a person');
   });
 
+  it('refuses an @name Slack could not resolve after the mentions, instead of taking it into the topic', () => {
+    // Slack sends a name it cannot match to a person as plain text: `@bobby`, not `<@U…>`.
+    expect(invalid('start Design X --interviewer <@U123> @bobby')).toBe(
+      "`@bobby` after `--interviewer` is not a person Slack knows: pick them from Slack's list as you type, e.g. `--interviewer @alex`.",
+    );
+    expect(invalid('start --interviewer <@U123> @bobby Design X')).toContain('`@bobby` after `--interviewer`');
+    expect(invalid('start Design X --candidate <@U101> @sam')).toContain('`@sam` after `--candidate`');
+    expect(invalid('start Design X --observer <@U104> @olga')).toContain('`@olga` after `--observer`');
+    // Words after the mentions are still the topic.
+    expect(start('start --interviewer <@U123> Design X for @home users')).toMatchObject({ interviewers: ['U123'], topic: 'Design X for @home users' });
+  });
+
   it(`refuses more than ${MAX_INTERVIEWERS} interviewers`, () => {
     const ten = Array.from({ length: 10 }, (_, i) => `<@U10${i}>`).join(' ');
     expect(start(`start X --interviewer ${ten}`).interviewers).toHaveLength(10);
