@@ -171,6 +171,15 @@ export function latenessWorthMentioning(dueAt: number, now: number): number | nu
 }
 
 /**
+ * Whether the session message carries a live clock: a live interview (a candidate or a level named) runs against
+ * the clock; a group session's message is redrawn at each change and phase only, which keeps a busy workspace well
+ * inside Slack's limits on chat.update, so it shows no countdown that would go stale between redraws.
+ */
+export function hasLiveClock(session: { candidateId?: string | null; level?: string | null }): boolean {
+  return Boolean(session.candidateId || session.level);
+}
+
+/**
  * When a live interview's message clock next needs redrawing: the moment the minutes left in the phase under way
  * (hours, for phases over two hours) change, at most once a minute. Undefined when nothing ticks: the session
  * is paused or over, or under a minute of the phase is left (its end redraws the message anyway).
@@ -179,9 +188,7 @@ export function nextClockTick(
   session: { status: string; phases: readonly PhaseSlot[]; endsAt: number; candidateId?: string | null; level?: string | null },
   now: number,
 ): number | undefined {
-  // A live interview (a candidate or a level named) runs against the clock; a group session's message is redrawn
-  // at each change and phase only, which keeps a busy workspace well inside Slack's limits on chat.update.
-  if (session.status !== 'running' || !(session.candidateId || session.level)) return undefined;
+  if (session.status !== 'running' || !hasLiveClock(session)) return undefined;
   const index = currentPhaseIndex(session.phases, now);
   const slot = session.phases[index];
   if (!slot || now < slot.startsAt) return undefined;

@@ -413,10 +413,13 @@ describe('the live clock', () => {
     h = await createHarness();
     await h.command(`start Design X --candidate <@${CANDIDATE}>`);
     expect(clockLine()).toEqual(['▱▱▱▱▱▱▱▱▱▱', '5 min left']);
+    const atStart = updates();
     await h.advance(MIN, 10_000);
     expect(clockLine()).toEqual(['▰▰▱▱▱▱▱▱▱▱', '4 min left']);
     await h.advance(2 * MIN, 10_000);
     expect(clockLine()).toEqual(['▰▰▰▰▰▰▱▱▱▱', '2 min left']);
+    // Ticks every ten seconds for three minutes, nothing else changing: one redraw a minute, no more.
+    expect(updates() - atStart).toBe(3);
     await h.command('pause');
     await h.tick();
     const before = updates();

@@ -5,7 +5,7 @@ import { formatDuration, HOUR, MINUTE } from '../../domain/duration.ts';
 import { levelLabel } from '../../domain/levels.ts';
 import { isPublicNote } from '../../domain/notes.ts';
 import { findPrompt } from '../../domain/prompts.ts';
-import { currentPhaseIndex, phaseEnd, phaseProgress } from '../../domain/timeline.ts';
+import { currentPhaseIndex, hasLiveClock, phaseEnd, phaseProgress } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
@@ -43,8 +43,11 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
   else {
     const name = phaseName(current);
     const end = phaseEnd(session.phases, current, session.endsAt);
-    // The live clock: redrawn as the minutes left change (see nextClockTick), and on every change.
-    const clock = now >= (session.phases[current]?.startsAt ?? now) ? ` ${progressBar(phaseProgress(session.phases, current, session.endsAt, now))} ${timeLeft(end - now)}` : '';
+    // The live clock: redrawn as the minutes left change (see nextClockTick), and on every change. A group
+    // session's message is not redrawn as time passes, so a countdown there would go stale: it keeps the end time,
+    // which Slack shows in each reader's zone.
+    const ticking = hasLiveClock(session) && now >= (session.phases[current]?.startsAt ?? now);
+    const clock = ticking ? ` ${progressBar(phaseProgress(session.phases, current, session.endsAt, now))} ${timeLeft(end - now)}` : '';
     state = `Now: *${name}*${clock} · until ${slackWhen(end, now)} · ends ${slackWhen(session.endsAt, now)}`;
   }
   // Everyone reads this message, the candidate included: notes for the interviewers only are not counted.

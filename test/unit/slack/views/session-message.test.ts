@@ -31,10 +31,19 @@ describe('renderSessionMessage', () => {
     ]);
     const context = mrkdwnTexts(message.blocks[3]);
     expect(context).toEqual([
-      `Now: *High-level design* ▰▰▰▰▱▱▱▱▱▱ 13 min left · until ${slackDate(T0 + 25 * MIN)} · ends ${slackDate(T0 + 45 * MIN)}`,
+      `Now: *High-level design* · until ${slackDate(T0 + 25 * MIN)} · ends ${slackDate(T0 + 45 * MIN)}`,
       '3 notes',
       'Phases and checklists go in the thread 🧵',
     ]);
+  });
+
+  it('shows a live interview’s clock (progress bar and minutes left), and no countdown for a group session, whose message is not redrawn as time passes', () => {
+    const now = T0 + 12 * MIN;
+    const stateLine = (session: ReturnType<typeof aSession>) => mrkdwnTexts(renderSessionMessage(aSnapshot(session), now).blocks[3])[0];
+    const until = ` · until ${slackDate(T0 + 25 * MIN)} · ends ${slackDate(T0 + 45 * MIN)}`;
+    expect(stateLine(aSession({ candidateId: 'UCAND' }))).toBe(`Now: *High-level design* ▰▰▰▰▱▱▱▱▱▱ 13 min left${until}`);
+    expect(stateLine(aSession({ level: 'staff' }))).toBe(`Now: *High-level design* ▰▰▰▰▱▱▱▱▱▱ 13 min left${until}`);
+    expect(stateLine(aSession({ interviewers: ['UINT1'] }))).toBe(`Now: *High-level design*${until}`);
   });
 
   it('carries the session and the current phase in every button', () => {
