@@ -75,6 +75,19 @@ describe('start --random', () => {
     }
     expect(new Set(used).size).toBe(3);
   });
+
+  it('counts only this channel’s sessions as used', async () => {
+    h = await createHarness({ random: () => 0 });
+    await h.command('start --random', { channel: 'C0PREP' });
+    await h.command('end', { channel: 'C0PREP' });
+    await h.tick();
+    await h.command('start --random');
+    const picked = h.db.prepare('SELECT channel_id, prompt_id FROM sessions ORDER BY created_at, rowid').all();
+    expect(picked).toEqual([
+      { channel_id: 'C0PREP', prompt_id: PROMPTS[0]?.id },
+      { channel_id: CHANNEL, prompt_id: PROMPTS[0]?.id },
+    ]);
+  });
 });
 
 describe('extend', () => {

@@ -427,8 +427,6 @@ describe('what the candidate can see', () => {
 });
 
 describe('the summary', () => {
-  // Skipped until the summary's snapshot carries the session's scorecards: snapshotOf in src/app/dispatcher.ts
-  // loads them with store.scorecards.forSession(session.id). The renderer is tested on its own meanwhile.
   it('posts the scorecard at the end: per dimension with the self-assessment beside, flags, recommendations and feedback', async () => {
     await submitCard(await openForm(HOST), HOST_CARD, HOST);
     await submitCard(await openForm(OBSERVER), DAVE_CARD, OBSERVER);
