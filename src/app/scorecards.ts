@@ -24,6 +24,7 @@ import {
   type ScorerRole,
   type ScoringState,
 } from '../domain/scorecard.ts';
+import { isPublicNote, type Note } from '../domain/notes.ts';
 import { type Access, isOnPanel, reaches, type Session } from '../domain/session.ts';
 import type { Store } from './ports.ts';
 
@@ -145,6 +146,8 @@ export type ScorecardViewOutcome =
       readonly cards: readonly Scorecard[];
       /** The panel's cards added up, once revealed for this viewer; null before. */
       readonly aggregate: PanelAggregate | null;
+      /** The notes kept for the interviewers, as evidence to score from: the panel's only, never the candidate's. */
+      readonly privateNotes: readonly Note[];
     }
   | { readonly ok: false; readonly reason: 'not_found' | 'not_allowed'; readonly session?: Session };
 
@@ -158,6 +161,7 @@ export function scorecardView(deps: ScorecardDeps, request: ScorecardViewRequest
     const all = await tx.scorecards.forSession(session.id);
     const state = scoringStateFor(session, all, role);
     const revealed = isRevealed(state);
+    const privateNotes = role === 'candidate' ? [] : (await tx.sessions.notes(session.id)).filter((n) => !isPublicNote(n));
     return {
       ok: true,
       session,
@@ -167,6 +171,7 @@ export function scorecardView(deps: ScorecardDeps, request: ScorecardViewRequest
       own: all.find((c) => c.scorerId === request.viewerId),
       cards: visibleCards(request.viewerId, state),
       aggregate: revealed ? aggregate(all) : null,
+      privateNotes,
     };
   });
 }

@@ -407,6 +407,47 @@ describe('blind until the reveal', () => {
   });
 });
 
+describe('notes kept for the interviewers', () => {
+  const PRIVATE = 'private-note-theta: froze when asked about hot keys';
+
+  /** The note form from the session message's Add note, saved as `user` for the interviewers only. */
+  async function keepPrivateNote(user: string, text: string): Promise<void> {
+    const controls = (h.root()?.blocks ?? []).find((b) => (b as { block_id?: string }).block_id === BLOCK_IDS.controls) as { elements: { action_id: string; value: string }[] };
+    await h.click(ACTION_IDS.addNote, controls.elements.find((e) => e.action_id === ACTION_IDS.addNote)?.value ?? '', { user });
+    const form = h.slack.openViews(user).at(-1) as View;
+    const option = (value: string) => ({ text: { type: 'plain_text', text: value }, value });
+    const ack = await h.submitView({ id: form.id, callback_id: form.callback_id, private_metadata: form.private_metadata }, {
+      [BLOCK_IDS.noteText]: { [ACTION_IDS.noteText]: { type: 'plain_text_input', value: text } },
+      [BLOCK_IDS.notePhase]: { [ACTION_IDS.notePhase]: { type: 'static_select', selected_option: option('0') } },
+      [BLOCK_IDS.noteKind]: { [ACTION_IDS.noteKind]: { type: 'static_select', selected_option: option('feedback') } },
+      [BLOCK_IDS.noteVisibility]: { [ACTION_IDS.noteVisibility]: { type: 'radio_buttons', selected_option: option('interviewers') } },
+    }, { user });
+    expect(ack).toBeUndefined();
+  }
+
+  it('are in the panel\'s scorecard, to score from, and never in the candidate\'s', async () => {
+    await keepPrivateNote(INTERVIEWER, PRIVATE);
+    for (const user of [HOST, INTERVIEWER, OBSERVER]) expect(allText(await openForm(user)), user).toContain(PRIVATE);
+    const self = await openForm(CANDIDATE);
+    expect(JSON.stringify(self)).not.toContain('private-note-theta');
+
+    // Revealed: the read-only view of the panel holds them too; the candidate's, at the end, does not.
+    await submitCard(await openForm(HOST), HOST_CARD, HOST);
+    await submitCard(await openForm(INTERVIEWER), CAROL_CARD, INTERVIEWER);
+    const revealed = await clickScore(OBSERVER);
+    expect(revealed?.callback_id).toBe(CALLBACK_IDS.scorecardsView);
+    expect(allText(revealed ?? {})).toContain(PRIVATE);
+    // Score as it was before the end (the ended message has no buttons).
+    const value = scoreButton().value;
+    await h.command('end');
+    await h.tick();
+    await h.click(ACTION_IDS.score, value, { user: CANDIDATE });
+    const candidateView = h.slack.openViews(CANDIDATE).at(-1);
+    expect(candidateView?.callback_id).toBe(CALLBACK_IDS.scorecardsView);
+    expect(visibleToCandidate()).not.toContain('private-note-theta');
+  });
+});
+
 describe('what the candidate can see', () => {
   it('holds no panel score anywhere before the session ends, whatever happens on the panel', async () => {
     await submitCard(await openForm(CANDIDATE), SELF_CARD, CANDIDATE);

@@ -74,9 +74,16 @@ export function makeScoreAction(deps: ListenerDeps) {
     if (!view.ok) return tell(view.reason === 'not_allowed' && view.session ? renderNotAScorer(view.session.hostId) : renderRefusal('not_found'));
     const { session } = view;
     const modal = view.canEdit
-      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own })
+      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own, privateNotes: view.privateNotes })
       : view.aggregate
-        ? renderScorecardsView({ topic: session.topic, sessionEnded: session.status === 'ended', candidateId: session.candidateId, cards: view.cards, aggregate: view.aggregate })
+        ? renderScorecardsView({
+            topic: session.topic,
+            sessionEnded: session.status === 'ended',
+            candidateId: session.candidateId,
+            cards: view.cards,
+            aggregate: view.aggregate,
+            privateNotes: view.privateNotes,
+          })
         : undefined;
     if (!modal) return tell(renderRefusal('ended'));
     try {

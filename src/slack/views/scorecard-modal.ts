@@ -11,9 +11,10 @@ import { z } from 'zod';
 import type { PanelAggregate, Scorecard, ScorecardErrors, ScorecardField, ScorerRole } from '../../domain/scorecard.ts';
 import { RECOMMENDATIONS, RED_FLAGS, RUBRIC, SCORE_LABELS, SCORECARD_LIMITS, type Score } from '../../domain/scorecard.ts';
 import type { ScorecardFormInput } from '../../app/scorecards.ts';
+import { type Note, noteKindLabel } from '../../domain/notes.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, SCORE_IDS } from '../ids.ts';
 import { LIMITS } from '../limits.ts';
-import { truncate } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, truncate } from '../mrkdwn.ts';
 import { context, section } from './message.ts';
 import { aggregateLines, cardLines, feedbackLines, panelTextLines, selfTextLines } from './scorecard-messages.ts';
 import { packLines } from './split.ts';
@@ -44,6 +45,32 @@ function option(text: string, value: string, description?: string): PlainTextOpt
   };
 }
 
+/**
+ * Sections of notes kept for the interviewers at most, in the form and in the read-only view: the rubric and the
+ * cards must still fit in a modal's 100 blocks. Every note comes to the interviewers in full at the end.
+ */
+export const MAX_PRIVATE_NOTE_SECTIONS = 6;
+
+/**
+ * The notes the panel kept for the interviewers, by phase, as evidence to score from. Only ever given to a panel
+ * member's view: the candidate's form never receives them.
+ */
+export function privateNoteBlocks(notes: readonly Note[]): KnownBlock[] {
+  if (notes.length === 0) return [];
+  const ordered = [...notes].sort((a, b) => a.phaseIndex - b.phaseIndex || a.createdAt - b.createdAt || a.id - b.id);
+  const lines = [
+    `🔒 *Notes kept for the interviewers* (${notes.length})`,
+    ...ordered.map((n) => `• *${phaseName(n.phaseIndex)}* · ${mention(n.authorId)} · _${noteKindLabel(n.kind)}_ · ${escapeMrkdwn(n.text)}`),
+  ];
+  const sections = packLines(lines);
+  const shown = sections.slice(0, MAX_PRIVATE_NOTE_SECTIONS);
+  const blocks: KnownBlock[] = shown.map((t) => section(t));
+  if (shown.length < sections.length) {
+    blocks.push(context('More notes than fit here: every one comes to the interviewers in the private summary at the end.'));
+  }
+  return blocks;
+}
+
 const SCORES: readonly Score[] = [1, 2, 3, 4];
 const scoreOptions = SCORES.map((s) => option(`${s} · ${SCORE_LABELS[s]}`, String(s)));
 const redFlagOptions = RED_FLAGS.map((f) => option(f.name, f.key));
@@ -56,6 +83,8 @@ export interface ScorecardModalInput {
   readonly role: ScorerRole;
   /** The scorer's card when they change it: the form opens filled in with it. */
   readonly card?: Scorecard | undefined;
+  /** Notes kept for the interviewers, shown above the rubric; ignored on the candidate's self-assessment. */
+  readonly privateNotes?: readonly Note[];
 }
 
 /** The form: a score (1–4) and optional evidence per dimension; for the panel, red flags and a recommendation; strengths and improvements. */
@@ -75,6 +104,8 @@ export function renderScorecardModal(input: ScorecardModalInput): ModalView {
         ),
       ],
     },
+    // Checked here as well as where the notes are read: the candidate's form never carries them.
+    ...(self ? [] : privateNoteBlocks(input.privateNotes ?? [])),
   ];
   for (const d of RUBRIC) {
     const entry = card?.scores[d.key];
@@ -187,6 +218,8 @@ export interface ScorecardsViewInput {
   /** The cards the viewer may see (all of them, once revealed). */
   readonly cards: readonly Scorecard[];
   readonly aggregate: PanelAggregate;
+  /** Notes kept for the interviewers: the panel's view only (the candidate's is given none). */
+  readonly privateNotes?: readonly Note[];
 }
 
 /** The revealed cards, read-only: what they add up to, then every card as its scorer filled it in. */
@@ -200,6 +233,7 @@ export function renderScorecardsView(input: ScorecardsViewInput): ModalView {
     { type: 'context', elements: [plain(truncate(input.topic, 2000))] },
     context(why),
     ...packLines(summary).map((t) => section(t)),
+    ...privateNoteBlocks(input.privateNotes ?? []),
   ];
   // The panel's cards by submission, the self-assessment last.
   const ordered = [...input.cards.filter((c) => c.role !== 'candidate'), ...input.cards.filter((c) => c.role === 'candidate')];

@@ -3,17 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { aggregate, RECOMMENDATIONS, RED_FLAGS, RUBRIC, SCORECARD_LIMITS, type Scorecard, validateScorecard } from '../../../../src/domain/scorecard.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, SCORE_IDS } from '../../../../src/slack/ids.ts';
 import { LIMITS } from '../../../../src/slack/limits.ts';
+import { escapeMrkdwn } from '../../../../src/slack/mrkdwn.ts';
 import { renderRevealNotice, renderScorecardSaved } from '../../../../src/slack/views/scorecard-messages.ts';
 import {
   decodeScorecardModalMetadata,
   encodeScorecardModalMetadata,
   errorsByBlock,
   parseScorecardForm,
+  MAX_PRIVATE_NOTE_SECTIONS,
   renderScorecardModal,
   renderScorecardsView,
 } from '../../../../src/slack/views/scorecard-modal.ts';
 import { expectEscaped, expectModalWithinLimits, expectWithinBlockKitLimits, HOSTILE, mrkdwnTexts } from '../../support/block-kit.ts';
-import { MIN, T0 } from '../../support/builders.ts';
+import { aNote, MIN, T0 } from '../../support/builders.ts';
 
 const base = { sessionId: 'abc_DEF-123', channelId: 'C0123ABCD', topic: 'Design a URL shortener' };
 
@@ -51,6 +53,47 @@ function expectFormWithinLimits(view: ModalView): void {
     }
   }
 }
+
+const PRIVATE_NOTES = [
+  aNote({ phaseIndex: 2, authorId: 'UINT', kind: 'feedback', visibility: 'interviewers', text: `Only one option for the hot key ${HOSTILE}`, createdAt: T0 + 30 * MIN }),
+  aNote({ phaseIndex: 0, authorId: 'UHOST', kind: 'question', visibility: 'interviewers', text: 'Skipped the estimates', createdAt: T0 + 2 * MIN }),
+];
+
+describe('renderScorecardModal with notes kept for the interviewers', () => {
+  it('shows them to a panel member above the rubric, by phase, escaped', () => {
+    for (const role of ['interviewer', 'observer'] as const) {
+      const view = renderScorecardModal({ ...base, role, privateNotes: PRIVATE_NOTES });
+      expectFormWithinLimits(view);
+      const texts = mrkdwnTexts(view.blocks);
+      expect(texts[0]).toBe(
+        [
+          '🔒 *Notes kept for the interviewers* (2)',
+          '• *Requirements &amp; scope* · <@UHOST> · _Question_ · Skipped the estimates',
+          `• *Deep dive* · <@UINT> · _Feedback_ · Only one option for the hot key ${escapeMrkdwn(HOSTILE)}`,
+        ].join('\n'),
+      );
+      for (const text of texts) expectEscaped(text, ['UHOST', 'UINT']);
+      // Before the first score, so they are read before scoring.
+      const first = (view.blocks as KnownBlock[]).findIndex((b) => b.type === 'input');
+      expect((view.blocks as KnownBlock[]).findIndex((b) => b.type === 'section')).toBeLessThan(first);
+    }
+  });
+
+  it('never shows them on the candidate’s self-assessment, even when given them', () => {
+    const view = renderScorecardModal({ ...base, role: 'candidate', privateNotes: PRIVATE_NOTES });
+    expect(JSON.stringify(view)).not.toContain('Skipped the estimates');
+    expect(mrkdwnTexts(view.blocks)).toEqual([]);
+  });
+
+  it('keeps the form within a modal’s limits however many there are, saying the rest come at the end', () => {
+    const many = Array.from({ length: 200 }, (_, i) => aNote({ id: 1000 + i, visibility: 'interviewers', text: 'n'.repeat(3000) }));
+    const view = renderScorecardModal({ ...base, role: 'interviewer', privateNotes: many });
+    expectFormWithinLimits(view);
+    expect((view.blocks as KnownBlock[]).filter((b) => b.type === 'section')).toHaveLength(MAX_PRIVATE_NOTE_SECTIONS);
+    expect(mrkdwnTexts(view.blocks).join('\n')).toContain('every one comes to the interviewers in the private summary at the end');
+    expect(inputs(view).map((b) => b.block_id)).toContain(BLOCK_IDS.scoreImprovements);
+  });
+});
 
 describe('renderScorecardModal', () => {
   it('asks the panel for a score and evidence per dimension, red flags, a recommendation, strengths and improvements', () => {
@@ -218,6 +261,16 @@ describe('renderScorecardsView', () => {
     expect(all).toContain('• Requirements and scope: 3 (solid) · Asked about scale');
     expect(all).toContain('*Feedback for <@UCAND>*');
     for (const text of texts) expectEscaped(text, ['UHOST', 'UINT', 'UCAND']);
+  });
+
+  it('shows the notes kept for the interviewers after what the cards add up to, when given them', () => {
+    const view = renderScorecardsView({ topic: 'Design X', sessionEnded: false, candidateId: 'UCAND', cards, aggregate: aggregate(cards), privateNotes: PRIVATE_NOTES });
+    expectModalWithinLimits(view);
+    const all = mrkdwnTexts(view.blocks).join('\n');
+    expect(all).toContain('• *Requirements &amp; scope* · <@UHOST> · _Question_ · Skipped the estimates');
+    expect(all.indexOf('*Feedback for <@UCAND>*')).toBeLessThan(all.indexOf('Notes kept for the interviewers'));
+    expect(all.indexOf('Notes kept for the interviewers')).toBeLessThan(all.indexOf('*<@UHOST>* · interviewer'));
+    expect(JSON.stringify(renderScorecardsView({ topic: 'Design X', sessionEnded: true, candidateId: 'UCAND', cards, aggregate: aggregate(cards) }))).not.toContain('Notes kept');
   });
 
   it('keeps within 100 blocks however many cards there are, saying how many did not fit', () => {
