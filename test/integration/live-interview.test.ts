@@ -175,6 +175,32 @@ describe('controls on the session message', () => {
     expect(summary).toContain('*Requirements &amp; scope*: planned 10 min, actual');
     expect(summary).toContain('of which paused 3 min');
   });
+
+  it('obey the interviewers as they do the host, and nobody else: not the candidate, not an observer', async () => {
+    // Channel members, so that a refusal can reach them as an ephemeral.
+    const [candidate, interviewer, observer] = ['U0BOB', 'U0CAROL', 'U0DAVE'];
+    h = await createHarness();
+    await h.command(`start Design X --candidate <@${candidate}> --interviewer <@${interviewer}> --observer <@${observer}>`);
+    const lastTo = (user: string) => h.slack.ephemerals().filter((e) => e.user === user).at(-1)?.text;
+    for (const user of [candidate, observer]) {
+      await press('mockdesign_next_phase', user);
+      expect(lastTo(user)).toContain('Only the host and the interviewers');
+      await press('mockdesign_pause', user);
+      expect(lastTo(user)).toContain('Only the host and the interviewers');
+    }
+    expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('running');
+    expect(Number(h.db.prepare('SELECT planned_ms FROM session_phases WHERE idx = 0').pluck().get())).toBe(5 * MIN);
+
+    await press('mockdesign_extend', interviewer);
+    expect(Number(h.db.prepare('SELECT planned_ms FROM session_phases WHERE idx = 0').pluck().get())).toBe(10 * MIN);
+    await press('mockdesign_pause', interviewer);
+    expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('paused');
+    await press('mockdesign_resume', interviewer);
+    await press('mockdesign_next_phase', interviewer);
+    expect(allText(h.root() ?? {})).toContain('Now: *High-level design*');
+    await press('mockdesign_end_session', interviewer);
+    expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('ended');
+  });
 });
 
 describe('the start form', () => {
