@@ -9,9 +9,10 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Installation, InstallationStore, InstallURLOptions, StateStore } from '@slack/bolt';
+import type { Logger as BoltLogger, Installation, InstallationStore, InstallURLOptions, StateStore } from '@slack/bolt';
 import { InstallProvider } from '@slack/oauth';
 import type { Logger } from '../app/ports.ts';
+import { boltLogger, type Level } from '../logger.ts';
 import { redactTokens } from './installation-store.ts';
 
 /** The bot scopes requested at install: the same list as manifest.yml's oauth_config.scopes.bot (a test holds them together). */
@@ -138,7 +139,7 @@ export interface InstallerOptions {
   /** https://host: the redirect URL sent to Slack; Slack's own setting applies when absent. */
   readonly publicUrl: string | undefined;
   readonly clock: () => number;
-  readonly logger: Logger;
+  readonly logger: Logger & { level: Level };
 }
 
 /** A Bolt custom route. */
@@ -151,6 +152,17 @@ export interface Route {
 /** Slack's authorize page sits beside its Web API: https://slack.com/api/ → https://slack.com/oauth/v2/authorize. */
 export function authorizeUrlFor(slackApiUrl: string): string {
   return new URL('../oauth/v2/authorize', slackApiUrl).toString();
+}
+
+/**
+ * @slack/oauth's own lines, in our structured log. Left to itself it prints to the console, and at error level
+ * with a stack trace for every failed install, a stale link or a cancel included. The routes below log each
+ * failure once, at the level it deserves, so its error lines go to debug.
+ */
+function installerLogger(logger: Logger & { level: Level }): BoltLogger {
+  const base = boltLogger(logger);
+  base.setName('oauth');
+  return { ...base, error: (...message) => base.debug(...message) };
 }
 
 /** The two routes of the install flow, served by Bolt's receiver (HTTP or, for Socket Mode, its small HTTP server). */
@@ -170,6 +182,7 @@ export function installRoutes(options: InstallerOptions): Route[] {
     installUrlOptions,
     authorizationUrl: authorizeUrlFor(options.slackApiUrl),
     renderHtmlForInstallPath: renderInstallPage,
+    logger: installerLogger(logger),
     // The exchange and its auth.test honour SLACK_API_URL, with a bounded wait and a couple of retries.
     clientOptions: { slackApiUrl: options.slackApiUrl, timeout: 10_000, retryConfig: { retries: 2, factor: 2, maxTimeout: 5_000 } },
   });
