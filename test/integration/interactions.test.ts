@@ -133,8 +133,13 @@ describe('Events', () => {
     await h.event({ type: 'tokens_revoked', tokens: { bot: ['B0'] } }, { team: 'T0OTHER' });
     expect(other()).toEqual({ status: 'ended', end_reason: 'tokens_revoked' });
     expect((await live())?.status).toBe('running');
+    // Both sessions post into the same channel id (one per workspace): tell their threads apart by root.
+    const { root_ts: otherRoot } = h.db.prepare("SELECT root_ts FROM sessions WHERE team_id = 'T0OTHER'").get() as { root_ts: string };
+    const otherThread = () => h.slack.messages(CHANNEL, { threadTs: otherRoot }).length;
+    const frozen = otherThread();
     await h.advance(10 * 60_000, 60_000);
     expect(h.thread().length).toBeGreaterThan(1); // the untouched workspace's session carries on posting
+    expect(otherThread()).toBe(frozen); // the revoked one posts nothing more, not even a summary
   });
 
   it('ignores people revoking their own tokens: the bot is unaffected', async () => {
