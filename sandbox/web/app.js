@@ -1059,14 +1059,42 @@ function openThread(channel, ts) {
   setTimeout(() => $('thread-input').focus(), 50);
 }
 
+/**
+ * What of the previous person's view may stay on screen for the next one until their own arrives: the channel's
+ * messages and the open thread's, when the new person is in that channel. Never an ephemeral (an interviewer's
+ * nudge must not show to the candidate, even for a moment), a modal, a DM or a Home view; null when nothing stays.
+ */
+function carriedOver(data) {
+  const channel = data?.channel;
+  if (!channel || state.view.kind !== 'channel' || !visibleChannels().some((c) => c.id === channel.info.id)) return null;
+  return {
+    ...data,
+    modals: [],
+    home: null,
+    appDm: { channel: `D${state.user}`, messages: [] },
+    channel: { ...channel, ephemerals: [] },
+    thread: data.thread ? { ...data.thread, ephemerals: [] } : null,
+  };
+}
+
 async function switchUser(id) {
   closeMenu();
   state.user = id;
   storage.set(`user.${state.team}`, id);
-  // The thread pane belonged to the previous person's view, and so did the modal: neither stays on screen.
-  state.thread = null;
+  // The open thread stays open unless the new person cannot see its channel (loadWorkspace closes it
+  // then). The modal belonged to the previous person and goes; until the new person's own view arrives, only what
+  // they may see of the previous one is drawn.
   state.modalKey = '';
+  state.data = carriedOver(state.data);
+  // The sidebar waits for the new person's workspace (their channels); what shows messages is redrawn now, or left
+  // empty until their own view arrives (a DM or a Home view is nobody else's).
+  if (state.data) renderMain();
+  else {
+    $('message-list').replaceChildren();
+    $('home').replaceChildren();
+  }
   renderThread();
+  renderModal();
   await loadWorkspace();
   await refresh();
 }

@@ -8,7 +8,17 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ACME, GLOBEX, PROJECT_ROOT } from '../../sandbox/main.ts';
 import type { Sandbox } from '../../sandbox/main.ts';
-import { CHROMIUM, expectColourEmoji, saveScreenshot, skipBrowser as skip, typeInComposer, viewAs, withSandboxInBrowser } from '../support/browser-page.ts';
+import {
+  CHROMIUM,
+  expectColourEmoji,
+  saveScreenshot,
+  seenWhileViewing,
+  skipBrowser as skip,
+  typeInComposer,
+  viewAs,
+  watchForTextWhileViewing,
+  withSandboxInBrowser,
+} from '../support/browser-page.ts';
 
 const NOTE = 'Reads outnumber writes 100:1 <so> cache the redirect lookups & use 301s';
 /** Typed in the channel, then saved with the "Save as note" message shortcut: it must come back exactly as typed. */
@@ -204,8 +214,20 @@ describe('the sandbox page in Chromium', () => {
         // Not in the channel itself.
         expect(await page.locator('#message-list .message.ephemeral', { hasText: 'For interviewers' }).count()).toBe(0);
 
+        // The candidate, with bob's thread open: it stays open, drawn for her, without the nudge, which never shows
+        // while she is the one viewing, not even for the moment before her own view arrives.
+        await watchForTextWhileViewing(page, 'U0CAROL', 'For interviewers');
+        await viewAs(page, 'U0CAROL');
+        expect(await page.locator('#thread-pane').isVisible()).toBe(true);
+        await thread.locator('.block-header', { hasText: 'Phase 1 of 4' }).waitFor();
+        expect(await thread.locator('.message.ephemeral').count()).toBe(0);
+        expect(await page.locator('.message', { hasText: 'For interviewers' }).count()).toBe(0);
+        expect(await seenWhileViewing(page)).toBe(false);
+
         // dave, outside the channel, gets it in his DM with the app: the sidebar says so, the Messages tab shows it.
+        // He cannot see #general, so the thread open there closes.
         await viewAs(page, 'U0DAVE');
+        await page.locator('#thread-pane').waitFor({ state: 'hidden' });
         expect(await page.locator('[data-channel="C0GENERAL"]').count()).toBe(0);
         const app = page.locator('[data-app]');
         await app.locator('.unread-badge', { hasText: /^1$/ }).waitFor({ timeout: 15_000 });
@@ -217,16 +239,9 @@ describe('the sandbox page in Chromium', () => {
         expect(await dm.getAttribute('data-ephemeral')).toBeNull();
         await app.locator('.unread-badge').waitFor({ state: 'detached' });
 
-        // The candidate sees the thread without it.
-        await viewAs(page, 'U0CAROL');
-        await page.locator('[data-channel="C0GENERAL"]').click();
-        await root.locator('.replies').click();
-        await thread.locator('.block-header', { hasText: 'Phase 1 of 4' }).waitFor();
-        expect(await thread.locator('.message.ephemeral').count()).toBe(0);
-        expect(await page.locator('.message', { hasText: 'For interviewers' }).count()).toBe(0);
-
         // The interviewer keeps a note for the interviewers only, with the note form's radio buttons.
         await viewAs(page, 'U0BOB');
+        await page.locator('[data-channel="C0GENERAL"]').click();
         await root.getByRole('button', { name: 'Add note' }).click();
         const noteForm = page.getByRole('dialog', { name: 'Add a note' });
         await noteForm.waitFor();
@@ -290,8 +305,9 @@ describe('the sandbox page in Chromium', () => {
         expect(await thread.locator('.message.ephemeral').count()).toBe(0);
         await saveScreenshot(page, LIVE_SCREENSHOT);
 
+        // The interviewer, with the candidate's thread still open: it stays open, and now holds what only he gets.
         await viewAs(page, 'U0BOB');
-        await root.locator('.replies').click();
+        expect(await page.locator('#thread-pane').isVisible()).toBe(true);
         const kept = thread.locator('.message.ephemeral', { hasText: 'the notes you kept for yourselves' });
         await kept.getByText('Only visible to you').waitFor();
         expect(await kept.innerText()).toContain(PRIVATE_NOTE);
@@ -379,9 +395,11 @@ describe('the sandbox page in Chromium', () => {
         expect(standIn.callsWith(globexToken).length).toBeGreaterThan(0);
         expect(standIn.callsWith(globexToken).every((c) => c.auth?.teamId === GLOBEX.teamId)).toBe(true);
 
-        // Another person in Globex: the thread erin had open closes.
-        await page.locator('#user-select').selectOption('U0FRANK');
-        await page.locator('#thread-pane').waitFor({ state: 'hidden' });
+        // Another person in Globex, also in #general: the thread erin had open stays open, drawn for frank.
+        await viewAs(page, 'U0FRANK');
+        expect(await page.locator('#thread-pane').isVisible()).toBe(true);
+        expect(await page.locator('#thread-list').getAttribute('data-key')).toMatch(/^U0FRANK:C0GLOBEXGENERAL:/);
+        await page.locator('#thread-list .block-header', { hasText: 'Phase 1 of 4' }).waitFor();
 
         // Uninstall Globex: confirm, Slack tells the app, the app ends Globex's session.
         const uninstalledAt = Date.now();

@@ -94,13 +94,39 @@ export async function typeInComposer(page: Page, text: string): Promise<void> {
   await composer.press('Enter');
 }
 
-/** "Viewing as" another person: the thread pane and any modal of the previous person close. */
+/**
+ * "Viewing as" another person, waiting until the page shows their own view: any modal of the previous person is
+ * gone, and an open thread stays open when they can see its channel (drawn for them) or closes when they cannot.
+ * Callers assert which of the two they expect.
+ */
 export async function viewAs(page: Page, userId: string): Promise<void> {
   await page.locator('#user-select').selectOption(userId);
   await expect.poll(() => page.locator('#user-select').inputValue()).toBe(userId);
   // The sidebar is drawn for the new person only after their workspace loads: until then it shows the last one's channels.
   await page.locator(`#sidebar[data-viewer="${userId}"]`).waitFor({ state: 'attached' });
-  await page.locator('#thread-pane').waitFor({ state: 'hidden' });
+  await page.locator('#modal-root').waitFor({ state: 'hidden' });
+  if (await page.locator('#thread-pane').isVisible()) await page.locator(`#thread-list[data-key^="${userId}:"]`).waitFor({ state: 'attached' });
+}
+
+/**
+ * Starts recording whether `text` is ever on the page while `userId` is the one viewing, checked after every change
+ * to the page (before the browser can paint it); `seenWhileViewing` reads the record. Catches what would only flash.
+ */
+export async function watchForTextWhileViewing(page: Page, userId: string, text: string): Promise<void> {
+  // Run in the page (this file is compiled without the DOM's types, hence the source text).
+  await page.evaluate(`(() => {
+    window.__seenWhileViewing = false;
+    const check = () => {
+      if (document.getElementById('user-select').value === ${JSON.stringify(userId)} && document.body.innerText.includes(${JSON.stringify(text)})) {
+        window.__seenWhileViewing = true;
+      }
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  })()`);
+}
+
+export async function seenWhileViewing(page: Page): Promise<boolean> {
+  return page.evaluate<boolean>('window.__seenWhileViewing === true');
 }
 
 /**
