@@ -11,6 +11,7 @@ import { type Credentials, createSlackMessenger } from './slack/messenger.ts';
 import { INSTALL_PATH, installRoutes } from './slack/oauth.ts';
 import { cachedSharedCheck, createSessionFinder } from './slack/session-finder.ts';
 import { registerListeners } from './slack/register-listeners.ts';
+import { createThreadTransport } from './slack/api-thread.ts';
 import { createSlackApi, type SlackApi } from './slack/web-api.ts';
 
 /**
@@ -48,6 +49,11 @@ export interface ComposeOptions {
   readonly random?: () => number;
   /** Wake the dispatcher at the next due time, not only at the tick (off in tests that move a fixed clock). */
   readonly wakeAtNextDue?: boolean;
+  /**
+   * Make the delivery path's Web API calls on a thread of their own (api-thread.ts). The app does; tests that
+   * fake Slack with nock, which sees only this thread's HTTP, do not.
+   */
+  readonly apiThread?: boolean;
   /** HTTP or Socket Mode settings for Bolt; tests pass a receiver of their own. */
   readonly bolt:
     | { kind: 'http'; signingSecret: string; port: number; healthy: () => boolean }
@@ -170,13 +176,14 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
             installerOptions: { port: bolt.port, clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: SOCKET_RETRIES } },
           });
 
-  const api = createSlackApi({
+  const apiOptions = {
     baseUrl: options.slackApiUrl,
     token: auth.kind === 'single' ? auth.botToken : undefined,
     timeoutMs: REQUEST_TIMEOUT_MS,
     // Every worker may hold a connection; more would only queue inside Slack's per-method limits.
     maxSockets: options.postConcurrency ?? DEFAULT_CONCURRENCY,
-  });
+  };
+  const api = createSlackApi(apiOptions, options.apiThread ? createThreadTransport(apiOptions, logger) : undefined);
   const credentials = credentialsFor(auth);
   const messenger = createSlackMessenger(api, { credentials });
   const dispatcher = createDispatcher({

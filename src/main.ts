@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     logger,
     clock,
     postConcurrency: config.postConcurrency,
+    apiThread: true,
     bolt:
       config.mode === 'socket'
         ? { kind: 'socket', appToken: config.appToken ?? '', port: config.port, healthy: () => ready }

@@ -9,7 +9,7 @@
  *
  * Errors are thrown with the `code`s @slack/web-api uses, so one classifier (messenger.ts) reads both.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface SlackApiOptions {
@@ -69,67 +69,110 @@ function formBody(args: SlackArgs): string {
 }
 
 /** Retry-After in seconds, at least one (Slack sends whole seconds). */
-function retryAfterSeconds(res: IncomingMessage): number {
-  const value = Number(res.headers['retry-after']);
+function retryAfterSeconds(header: string | undefined): number {
+  const value = Number(header);
   return Number.isFinite(value) && value > 0 ? value : 1;
 }
 
-export function createSlackApi(options: SlackApiOptions): SlackApi {
+/** A request as it goes over the wire: what `encodeRequest` makes and a transport sends. */
+export interface WireRequest {
+  readonly method: string;
+  readonly body: string;
+  readonly contentType: string;
+  readonly token: string | undefined;
+}
+
+/** What came back: the status, the Retry-After header, the body as text. */
+export interface WireResponse {
+  readonly status: number;
+  readonly retryAfter: string | undefined;
+  readonly text: string;
+}
+
+/**
+ * Sends one request and reads its answer whole. Rejects only when no answer came (refused, reset, timed out):
+ * with a plain Error whose message says why. The HTTP status and Slack's `ok` are `decodeResponse`'s to read.
+ */
+export type Transport = (request: WireRequest) => Promise<WireResponse>;
+
+export function encodeRequest(method: string, args: SlackArgs, token: string | undefined): WireRequest {
+  const json = JSON_METHODS.has(method);
+  return {
+    method,
+    body: json ? JSON.stringify(args) : formBody(args),
+    contentType: json ? 'application/json; charset=utf-8' : 'application/x-www-form-urlencoded',
+    token,
+  };
+}
+
+/** Slack's answer as a result, or the SlackApiError @slack/web-api would have thrown for it. */
+export function decodeResponse<T extends { ok: boolean }>(method: string, res: WireResponse): T {
+  if (res.status === 429) {
+    const retryAfter = retryAfterSeconds(res.retryAfter);
+    throw new SlackApiError('slack_webapi_rate_limited_error', `${method}: rate limited, retry after ${retryAfter} s`, { retryAfter });
+  }
+  if (res.status !== 200) throw new SlackApiError('slack_webapi_http_error', `${method}: HTTP ${res.status}`, { statusCode: res.status });
+  let result: T & { error?: string };
+  try {
+    result = JSON.parse(res.text) as T & { error?: string };
+  } catch {
+    throw new SlackApiError('slack_webapi_http_error', `${method}: the answer was not JSON`, { statusCode: res.status });
+  }
+  if (result.ok) return result;
+  const error = typeof result.error === 'string' ? result.error : 'unknown_error';
+  throw new SlackApiError('slack_webapi_platform_error', `${method}: ${error}`, { data: { ok: false, error } });
+}
+
+export interface HttpTransport {
+  readonly send: Transport;
+  close(): void;
+}
+
+/** node:http(s) with one keep-alive pool: the transport on this thread, and the one the API thread runs. */
+export function createHttpTransport(options: Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets'>): HttpTransport {
   const base = new URL(options.baseUrl);
   const secure = base.protocol === 'https:';
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, maxFreeSockets: options.maxSockets ?? 256, scheduling: 'lifo' as const };
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
-  const send = secure ? httpsRequest : httpRequest;
-
+  const request = secure ? httpsRequest : httpRequest;
   return {
-    call<T extends { ok: boolean }>(method: string, args: SlackArgs, token = options.token): Promise<T> {
-      const json = JSON_METHODS.has(method);
-      const body = json ? JSON.stringify(args) : formBody(args);
-      const headers: Record<string, string | number> = {
-        'content-type': json ? 'application/json; charset=utf-8' : 'application/x-www-form-urlencoded',
-        'content-length': Buffer.byteLength(body),
-      };
-      if (token) headers.authorization = `Bearer ${token}`;
-      const url = new URL(method, base);
-
-      return new Promise<T>((resolve, reject) => {
-        const req = send(url, { method: 'POST', agent, headers, timeout: options.timeoutMs }, (res) => {
+    send: (wire) =>
+      new Promise<WireResponse>((resolve, reject) => {
+        const headers: Record<string, string | number> = { 'content-type': wire.contentType, 'content-length': Buffer.byteLength(wire.body) };
+        if (wire.token) headers.authorization = `Bearer ${wire.token}`;
+        const req = request(new URL(wire.method, base), { method: 'POST', agent, headers, timeout: options.timeoutMs }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) => reject(new SlackApiError('slack_webapi_request_error', `${method}: ${error.message}`, { original: error })));
+          res.on('error', reject);
           res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status === 429) {
-              const retryAfter = retryAfterSeconds(res);
-              reject(new SlackApiError('slack_webapi_rate_limited_error', `${method}: rate limited, retry after ${retryAfter} s`, { retryAfter }));
-              return;
-            }
-            if (status !== 200) {
-              reject(new SlackApiError('slack_webapi_http_error', `${method}: HTTP ${status}`, { statusCode: status }));
-              return;
-            }
-            let result: T & { error?: string };
-            try {
-              result = JSON.parse(Buffer.concat(chunks).toString('utf8')) as T & { error?: string };
-            } catch {
-              reject(new SlackApiError('slack_webapi_http_error', `${method}: the answer was not JSON`, { statusCode: status }));
-              return;
-            }
-            if (result.ok) resolve(result);
-            else {
-              const error = typeof result.error === 'string' ? result.error : 'unknown_error';
-              reject(new SlackApiError('slack_webapi_platform_error', `${method}: ${error}`, { data: { ok: false, error } }));
-            }
+            const retryAfter = res.headers['retry-after'];
+            resolve({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, text: Buffer.concat(chunks).toString('utf8') });
           });
         });
         // The request may have reached Slack: a timeout is a post in doubt, never "not sent".
         req.on('timeout', () => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)));
-        req.on('error', (error) => reject(new SlackApiError('slack_webapi_request_error', `${method}: ${error.message}`, { original: error })));
-        req.end(body);
-      });
+        req.on('error', reject);
+        req.end(wire.body);
+      }),
+    close: () => agent.destroy(),
+  };
+}
+
+/** A client over any transport: this thread's HTTP (the default), or the API thread's (api-thread.ts). */
+export function createSlackApi(options: SlackApiOptions, transport: HttpTransport = createHttpTransport(options)): SlackApi {
+  return {
+    async call<T extends { ok: boolean }>(method: string, args: SlackArgs, token = options.token): Promise<T> {
+      let res: WireResponse;
+      try {
+        res = await transport.send(encodeRequest(method, args, token));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new SlackApiError('slack_webapi_request_error', `${method}: ${message}`, { original: error });
+      }
+      return decodeResponse<T>(method, res);
     },
     close() {
-      agent.destroy();
+      transport.close();
     },
   };
 }

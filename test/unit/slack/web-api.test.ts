@@ -1,8 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../../../src/app/ports.ts';
+import { createThreadTransport } from '../../../src/slack/api-thread.ts';
 import { classifySlackError } from '../../../src/slack/messenger.ts';
 import { createSlackApi, SlackApiError } from '../../../src/slack/web-api.ts';
+
+/** Errors the API thread logs, kept to assert on. */
+const logged: Array<{ message: string; context: Record<string, unknown> | undefined }> = [];
+const logger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message, context) => void logged.push({ message, context }),
+};
 
 interface Seen {
   method: string;
@@ -36,8 +47,12 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** Which transport the suite below runs over: this thread's HTTP, or the API thread's. */
+let onApiThread = false;
+
 function api(timeoutMs = 5000) {
-  return createSlackApi({ baseUrl, token: 'xoxb-default-token', timeoutMs, maxSockets: 4 });
+  const options = { baseUrl, token: 'xoxb-default-token', timeoutMs, maxSockets: 4 };
+  return createSlackApi(options, onApiThread ? createThreadTransport(options, logger) : undefined);
 }
 
 async function failure(promise: Promise<unknown>): Promise<SlackApiError> {
@@ -49,7 +64,14 @@ async function failure(promise: Promise<unknown>): Promise<SlackApiError> {
   return error as SlackApiError;
 }
 
-describe('the lean Web API client', () => {
+describe.each([
+  ['on this thread', false],
+  ['on the API thread', true],
+])('the lean Web API client, %s', (_name, thread) => {
+  beforeAll(() => {
+    onApiThread = thread;
+  });
+
   it('posts write methods as JSON with the bearer token, and a per-call token wins', async () => {
     seen.length = 0;
     const client = api();
@@ -118,5 +140,41 @@ describe('the lean Web API client', () => {
     client.close();
     answers.clear();
     expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain('xoxb-secret-value');
+  });
+});
+
+describe('the API thread', () => {
+  it('fails the calls of a thread that could not start, once, and tries again only after a backoff', async () => {
+    logged.length = 0;
+    let now = 1_000_000;
+    // A base URL the thread cannot parse makes it fail as it starts, before it answers anything.
+    const options = { baseUrl: 'not a url', token: 'xoxb-t', timeoutMs: 1000 };
+    const client = createSlackApi(options, createThreadTransport(options, logger, () => now));
+    const first = await failure(client.call('chat.postMessage', { channel: 'C1' }));
+    expect(first.code).toBe('slack_webapi_request_error');
+    expect(first.message).toMatch(/API thread stopped/);
+    // Within the backoff, calls fail at once without starting a thread (and without logging again).
+    const during = await failure(client.call('chat.postMessage', { channel: 'C1' }));
+    expect(during.message).toMatch(/restarting/);
+    expect(logged.filter((l) => /API thread stopped/.test(l.message))).toHaveLength(1);
+    // After it, the next call starts a new thread; it fails the same way, and the backoff doubles.
+    now += 1_000;
+    await failure(client.call('chat.postMessage', { channel: 'C1' }));
+    expect(logged.map((l) => l.context?.restart_in_ms)).toEqual([1_000, 2_000]);
+    client.close();
+    expect(JSON.stringify(logged)).not.toContain('xoxb-t');
+  });
+
+  it('fails the calls under way when it is closed', async () => {
+    seen.length = 0;
+    answers.set('chat.postMessage', () => undefined); // never answers
+    const options = { baseUrl, token: 'xoxb-t', timeoutMs: 10_000 };
+    const client = createSlackApi(options, createThreadTransport(options, logger));
+    const pending = failure(client.call('chat.postMessage', { channel: 'C1' }));
+    // Closed once the request is on its way, not before.
+    while (!seen.some((s) => s.method === 'chat.postMessage')) await new Promise((r) => setTimeout(r, 10));
+    client.close();
+    answers.clear();
+    expect((await pending).message).toMatch(/closed/);
   });
 });

@@ -1,0 +1,15 @@
+/** The API thread (see api-thread.ts): sends each request it is handed over HTTP and hands back the answer. */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ApiThreadSettings, FromApiThread, ToApiThread } from './api-thread.ts';
+import { createHttpTransport } from './web-api.ts';
+
+const port = parentPort;
+if (!port) throw new Error('api-thread-worker.ts runs as a worker thread only');
+const transport = createHttpTransport(workerData as ApiThreadSettings);
+
+port.on('message', ({ id, request }: ToApiThread) => {
+  transport.send(request).then(
+    (response) => port.postMessage({ id, response } satisfies FromApiThread),
+    (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies FromApiThread),
+  );
+});

@@ -1,0 +1,105 @@
+/**
+ * Web API calls made on a thread of their own. Under a burst of posts, most of the CPU a post costs is HTTP:
+ * sockets, headers, chunks and the garbage they leave. On the thread that also acks Slack's requests and owns
+ * the database, that work delays both. Here the main thread only encodes a request (one JSON.stringify it makes
+ * anyway) and decodes the answer's text; the HTTP happens on the API thread (api-thread-worker.ts), on another
+ * core when there is one.
+ *
+ * Only strings cross between the threads, so nothing is cloned but the body and the answer. A thread that dies
+ * fails the calls it held (as requests whose fate is unknown: posts in doubt are looked for before a retry) and
+ * is started again on the next call, no sooner than a backoff that doubles up to a cap, so a thread that cannot
+ * start costs one attempt per backoff, not one per call.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../app/ports.ts';
+import type { HttpTransport, SlackApiOptions, WireRequest, WireResponse } from './web-api.ts';
+
+/** Messages between the threads. */
+export type ToApiThread = { readonly id: number; readonly request: WireRequest };
+export type FromApiThread = { readonly id: number; readonly response: WireResponse } | { readonly id: number; readonly error: string };
+
+export interface ApiThreadSettings {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly maxSockets?: number | undefined;
+}
+
+const RESTART_MIN_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+
+/**
+ * The worker's file beside this one: .js when compiled. Run from source (tsx, a development dependency), a
+ * worker thread does not inherit tsx's loader, so the thread registers it before loading the .ts file.
+ */
+function workerSource(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = JSON.stringify(new URL(`./api-thread-worker${fromSource ? '.ts' : '.js'}`, import.meta.url).href);
+  return fromSource ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${url}); });` : `import(${url});`;
+}
+
+export function createThreadTransport(options: Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets'>, logger: Logger, now: () => number = Date.now): HttpTransport {
+  const settings: ApiThreadSettings = { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, maxSockets: options.maxSockets };
+  const pending = new Map<number, { resolve: (r: WireResponse) => void; reject: (e: Error) => void }>();
+  let worker: Worker | null = null;
+  let nextId = 1;
+  let closed = false;
+  let restartAt = 0;
+  let restartDelay = RESTART_MIN_MS;
+
+  function failAll(reason: string): void {
+    const waiting = [...pending.values()];
+    pending.clear();
+    for (const p of waiting) p.reject(new Error(reason));
+  }
+
+  function start(): Worker {
+    const w = new Worker(workerSource(), { eval: true, workerData: settings });
+    w.unref();
+    w.on('message', (message: FromApiThread) => {
+      const p = pending.get(message.id);
+      if (!p) return;
+      pending.delete(message.id);
+      if (pending.size === 0) w.unref();
+      if ('response' in message) {
+        restartDelay = RESTART_MIN_MS;
+        p.resolve(message.response);
+      } else p.reject(new Error(message.error));
+    });
+    const gone = (reason: string) => {
+      if (worker !== w) return;
+      worker = null;
+      if (closed) return;
+      restartAt = now() + restartDelay;
+      logger.error('the Web API thread stopped; starting it again on the next call', { calls_failed: pending.size, restart_in_ms: restartDelay, reason });
+      restartDelay = Math.min(RESTART_MAX_MS, restartDelay * 2);
+      failAll(`the Web API thread stopped (${reason})`);
+    };
+    w.on('error', (error) => gone(error.message));
+    w.on('exit', (code) => gone(`exit code ${code}`));
+    return w;
+  }
+
+  return {
+    send(request) {
+      if (closed) return Promise.reject(new Error('the Web API client is closed'));
+      if (!worker) {
+        if (now() < restartAt) return Promise.reject(new Error('the Web API thread is restarting'));
+        worker = start();
+      }
+      const w = worker;
+      const id = nextId++;
+      return new Promise<WireResponse>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        if (pending.size === 1) w.ref();
+        w.postMessage({ id, request } satisfies ToApiThread);
+      });
+    },
+    close() {
+      closed = true;
+      failAll('the Web API client is closed');
+      const w = worker;
+      worker = null;
+      void w?.terminate();
+    },
+  };
+}
