@@ -5,10 +5,11 @@
  * Who scores: the host and the named interviewers (cards in the `interviewer` role), the observers (`observer`),
  * and the candidate, whose card is a self-assessment. Anyone else is refused.
  *
- * The panel's reveal waits for a card from the host and from every named interviewer (the host runs the interview
- * as an interviewer), or for the end of the session. The candidate's side is stricter: the reveal among the panel
- * happens while the interview may still be under way, so the candidate sees only their own card, and may change
- * it, until the session ends. Their card cannot be influenced by the panel's, which they never saw.
+ * The panel's reveal waits for a card from every named interviewer, or for the end of the session; the host scores
+ * as an interviewer but is not waited for, unless nobody else is named to interview. The candidate's side is
+ * stricter: the reveal among the panel happens while the interview may still be under way, so the candidate sees
+ * only their own card, and may change it, until the session ends. Their card cannot be influenced by the panel's,
+ * which they never saw.
  */
 import {
   aggregate,
@@ -35,9 +36,20 @@ export interface ScorecardDeps {
 /** A card as a form sends it; who wrote it, and in which role, is never taken from the form. */
 export type ScorecardFormInput = Omit<ScorecardInput, 'scorerId' | 'role'>;
 
-/** Whose cards the panel's reveal waits for: the host and the named interviewers (never the candidate). */
-export function revealWaitsFor(session: Pick<Session, 'hostId' | 'interviewers' | 'candidateId'>): string[] {
+/** Who scores in the `interviewer` role: the host, who runs the interview, and the named interviewers; never the candidate. */
+function interviewersOf(session: Pick<Session, 'hostId' | 'interviewers' | 'candidateId'>): string[] {
   return [...new Set([session.hostId, ...session.interviewers])].filter((id) => id !== session.candidateId);
+}
+
+/**
+ * Whose cards the panel's reveal waits for: the named interviewers, never the candidate. A session with no one
+ * named to interview waits for the host's card instead: with nobody to wait for, only the end could reveal the
+ * cards, and the panel would never see them side by side while the interview is fresh.
+ */
+export function revealWaitsFor(session: Pick<Session, 'hostId' | 'interviewers' | 'candidateId'>): string[] {
+  const named = [...new Set(session.interviewers)].filter((id) => id !== session.candidateId);
+  if (named.length > 0) return named;
+  return session.hostId === session.candidateId ? [] : [session.hostId];
 }
 
 /** The panel: host, interviewers and observers, never the candidate. They are told privately when the cards are revealed. */
@@ -49,12 +61,12 @@ export function panelOf(session: Session): string[] {
 export function scoringRoleOf(session: Session, userId: string): ScorerRole | undefined {
   if (session.candidateId !== null && userId === session.candidateId) return 'candidate';
   if (!isOnPanel(session, userId)) return undefined;
-  return scorerRole(userId, { candidateId: session.candidateId ?? undefined, interviewers: revealWaitsFor(session) });
+  return scorerRole(userId, { candidateId: session.candidateId ?? undefined, interviewers: interviewersOf(session) });
 }
 
 /**
- * The blind-reveal state as one role sees it. For the panel, the reveal waits for the host and the named
- * interviewers; for the candidate, only the end of the session reveals anything (and closes their card).
+ * The blind-reveal state as one role sees it. For the panel, the reveal waits for the named interviewers (the host
+ * when none is named); for the candidate, only the end of the session reveals anything (and closes their card).
  */
 export function scoringStateFor(session: Session, cards: readonly Scorecard[], role: ScorerRole): ScoringState {
   return { interviewers: role === 'candidate' ? [] : revealWaitsFor(session), cards, sessionEnded: session.status === 'ended' };

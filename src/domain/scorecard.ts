@@ -196,7 +196,7 @@ export function scorerRole(userId: string, roles: { readonly candidateId?: strin
 }
 
 export interface ScoringState {
-  /** The named interviewers: the reveal waits for a card from each of them. */
+  /** Whose cards the reveal waits for, one from each: the named interviewers (the host when none is named). */
   readonly interviewers: readonly string[];
   readonly cards: readonly Scorecard[];
   readonly sessionEnded: boolean;

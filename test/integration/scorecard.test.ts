@@ -216,7 +216,8 @@ describe('submitting a card', () => {
     const told = confirmationsTo(INTERVIEWER);
     expect(told).toHaveLength(1);
     expect(told[0]?.text).toContain('Your scorecard for *Design a news feed* is saved (4 of 8 dimensions scored)');
-    expect(told[0]?.text).toContain('Cards stay hidden until every interviewer has scored');
+    // Carol is the one named interviewer: her card is the one the reveal waited for.
+    expect(told[0]?.text).toContain('With it every interviewer has scored: the cards are revealed to the panel');
   });
 
   it('stores the host\'s card as an interviewer\'s, an observer\'s as an observer\'s, and the candidate\'s as a self-assessment without flags', async () => {
@@ -230,6 +231,9 @@ describe('submitting a card', () => {
     expect(self.recommendation).toBeUndefined();
     expect(self.strengths).toBe('My API was tidy');
     expect(confirmationsTo(CANDIDATE).at(-1)?.text).toContain('Your self-assessment for *Design a news feed* is saved');
+    // None of these is a named interviewer's: the cards stay hidden.
+    expect(confirmationsTo(HOST).at(-1)?.text).toContain('Cards stay hidden until every interviewer has scored');
+    expect(confirmationsTo(OBSERVER).at(-1)?.text).toContain('Cards stay hidden until every interviewer has scored');
   });
 
   it('refuses a stranger\'s forged submission inline and stores nothing', async () => {
@@ -357,6 +361,28 @@ describe('blind until the reveal', () => {
     // What a scorer typed is escaped where it is shown.
     expect(text).toContain('clean API &lt;!channel&gt;');
     expect(text).not.toContain('<!channel>');
+  });
+
+  it('does not wait for the host, who is not a named interviewer: the interviewer\'s card alone reveals them', async () => {
+    const hostForm = await openForm(HOST);
+    await submitCard(await openForm(OBSERVER), DAVE_CARD, OBSERVER);
+    expect(revealNotices()).toEqual([]);
+
+    await submitCard(await openForm(INTERVIEWER), CAROL_CARD, INTERVIEWER);
+    // The whole panel is told, the host too, though the host never scored.
+    expect(revealNotices().map((e) => e.user).sort()).toEqual([HOST, INTERVIEWER, OBSERVER].sort());
+    expect(dmsTo(OUTSIDER)).toHaveLength(1);
+    expect(confirmationsTo(INTERVIEWER).at(-1)?.text).toContain('the cards are revealed to the panel');
+    expectNoPanelScoreForCandidate();
+
+    // The host's card comes too late: it would no longer be blind.
+    const ack = await submitCard(hostForm, HOST_CARD, HOST);
+    expect(ack).toEqual({ response_action: 'errors', errors: { [SCORE_IDS.scoreBlock('requirements')]: expect.stringContaining('can no longer change') } });
+    expect(cards().map((c) => c.scorer_id).sort()).toEqual([INTERVIEWER, OBSERVER].sort());
+    // The host's Score shows the cards read-only.
+    const view = await clickScore(HOST);
+    expect(view?.callback_id).toBe(CALLBACK_IDS.scorecardsView);
+    expect(allText(view ?? {})).toContain('carol-evidence-sigma');
   });
 
   it('refuses an edit after the reveal, and stores nothing', async () => {
@@ -522,6 +548,26 @@ describe('the use cases on their own', () => {
     const candidate = await scorecardView({ store: h.store }, { sessionId: 'sess_solo', access: WS, viewerId: CANDIDATE });
     expect(candidate).toMatchObject({ ok: true, revealed: false, canEdit: true, aggregate: null });
     expect(candidate.ok && candidate.cards.map((c) => c.scorerId)).toEqual([CANDIDATE]);
+  });
+
+  it('waits for every named interviewer and not for the host, who still scores as an interviewer', async () => {
+    await start([INTERVIEWER, OUTSIDER]);
+    expect(await submit(INTERVIEWER)).toMatchObject({ ok: true, role: 'interviewer', revealed: null });
+    expect(await submit(OBSERVER)).toMatchObject({ ok: true, role: 'observer', revealed: null });
+    expect(await submit(OUTSIDER)).toMatchObject({ ok: true, role: 'interviewer', revealed: { panel: [HOST, INTERVIEWER, OUTSIDER, OBSERVER] } });
+    expect(await submit(HOST)).toMatchObject({ ok: false, reason: 'revealed' });
+    expect(await scorecardView({ store: h.store }, { sessionId: 'sess_solo', access: WS, viewerId: HOST })).toMatchObject({
+      ok: true,
+      role: 'interviewer',
+      revealed: true,
+      canEdit: false,
+    });
+  });
+
+  it('counts the host\'s card as an interviewer\'s before the reveal', async () => {
+    await start([INTERVIEWER]);
+    expect(await submit(HOST)).toMatchObject({ ok: true, role: 'interviewer', revealed: null });
+    expect(await submit(INTERVIEWER)).toMatchObject({ ok: true, role: 'interviewer', revealed: { panel: [HOST, INTERVIEWER, OBSERVER] } });
   });
 
   it('refuses anyone else, and a session reached from another workspace', async () => {
