@@ -26,7 +26,7 @@ import {
   type ScoringState,
 } from '../domain/scorecard.ts';
 import { isPublicNote, type Note } from '../domain/notes.ts';
-import { type Access, isOnPanel, reaches, type Session } from '../domain/session.ts';
+import { type Access, isOnPanel, panelOf, reaches, type Session } from '../domain/session.ts';
 import type { Store } from './ports.ts';
 
 export interface ScorecardDeps {
@@ -50,11 +50,6 @@ export function revealWaitsFor(session: Pick<Session, 'hostId' | 'interviewers' 
   const named = [...new Set(session.interviewers)].filter((id) => id !== session.candidateId);
   if (named.length > 0) return named;
   return session.hostId === session.candidateId ? [] : [session.hostId];
-}
-
-/** The panel: host, interviewers and observers, never the candidate. They are told privately when the cards are revealed. */
-export function panelOf(session: Session): string[] {
-  return [...new Set([session.hostId, ...session.interviewers, ...session.observers])].filter((id) => isOnPanel(session, id));
 }
 
 /** The role someone scores in, or undefined when they may not score at all. */

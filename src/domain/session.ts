@@ -40,9 +40,17 @@ export interface Session extends Workspace {
   readonly isAsync: boolean;
 }
 
-/** Who sees what interviewers see: nudges, notes for interviewers only, the scorecard before it is revealed. */
+/**
+ * The panel: the host, the interviewers and the observers, never the candidate. They write and receive the notes
+ * kept for the interviewers only, and score; the nudges go to the host and the interviewers alone.
+ */
 export function isOnPanel(session: Session, userId: string): boolean {
   return userId !== session.candidateId && (session.hostId === userId || session.interviewers.includes(userId) || session.observers.includes(userId));
+}
+
+/** The panel's members, each once, in the order they are named: host, interviewers, observers. */
+export function panelOf(session: Session): string[] {
+  return [...new Set([session.hostId, ...session.interviewers, ...session.observers])].filter((id) => isOnPanel(session, id));
 }
 
 /** Only the host and named interviewers advance, pause, end or change a session; anyone may add notes. */

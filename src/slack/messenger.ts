@@ -1,6 +1,6 @@
 /** The Messenger port over Slack's Web API: renders each step, posts it tagged with metadata, classifies failures. */
 import { DeliveryError, type HostNotice, type Messenger, type SessionSnapshot, type Step } from '../app/ports.ts';
-import type { Session } from '../domain/session.ts';
+import { panelOf, type Session } from '../domain/session.ts';
 import { summarizeSession } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
@@ -182,11 +182,14 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     return sendPrivately(session, user, renderNudge(session, target.moment, target.phaseIndex, snapshot.notes));
   }
 
-  /** Who gets the private summary: the interviewers of a live interview in which notes were kept for them. */
+  /**
+   * Who gets the private summary of a live interview in which notes were kept for the interviewers: the whole
+   * panel (host, interviewers and observers, never the candidate), who may all write such notes.
+   */
   function privateSummaryRecipients(snapshot: SessionSnapshot): string[] {
     const { session } = snapshot;
     if (!(session.candidateId || session.level) || snapshot.notes.every(isPublicNote)) return [];
-    return nudgeRecipients(session);
+    return panelOf(session);
   }
 
   async function sendPrivately(session: Session, user: string, message: SlackMessage): Promise<string> {

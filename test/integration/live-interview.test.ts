@@ -341,7 +341,11 @@ describe('notes for the interviewers only', () => {
       { id: 'U0ALICE', name: 'alice' },
       { id: 'U0BOB', name: 'bob' },
       { id: 'U0CAROL', name: 'carol' },
+      { id: 'U0DAVE', name: 'dave' },
+      { id: 'U0ERIN', name: 'erin' },
     ],
+    // Erin observes from outside the channel: what is private reaches her as a DM.
+    channels: [{ id: 'C0GENERAL', name: 'general', members: ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAVE'], botIsMember: true }],
   };
   async function openNoteForm(user: string) {
     const actions = (h.root()?.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: { value: string }[] };
@@ -361,9 +365,9 @@ describe('notes for the interviewers only', () => {
     return { view, response: response as { response_action?: string; errors?: Record<string, string> } | undefined };
   }
 
-  it('offers the choice to the panel only, keeps such notes out of the thread, and sends them to the interviewers at the end', async () => {
+  it('offers the choice to the panel only, keeps such notes out of the thread, and sends them to the whole panel at the end', async () => {
     h = await createHarness({ standIn });
-    await h.command('start Design a chat app --candidate <@U0BOB> --interviewer <@U0CAROL>');
+    await h.command('start Design a chat app --candidate <@U0BOB> --interviewer <@U0CAROL> --observer <@U0DAVE> <@U0ERIN>');
     const candidateForm = await openNoteForm('U0BOB');
     expect(JSON.stringify(candidateForm?.blocks)).not.toContain('note_visibility');
 
@@ -373,10 +377,14 @@ describe('notes for the interviewers only', () => {
     await submit('U0BOB', 'Messages are ordered per conversation', 'everyone');
     // A candidate cannot slip a private note in by forging the form.
     const forged = await submit('U0BOB', 'secret', 'interviewers');
-    expect(forged.response?.errors?.note_text_block).toContain('Only the interviewers');
+    expect(forged.response?.errors?.note_text_block).toContain('Only the host, the interviewers and the observers');
+    // An observer is on the panel: the form offers the choice, and the note is kept for the panel.
+    const observer = await submit('U0DAVE', 'Never sized the fan-out', 'interviewers');
+    expect(observer.view.blocks.at(-1)).toMatchObject({ block_id: 'note_visibility_block' });
     expect(h.db.prepare('SELECT author_id, visibility FROM notes ORDER BY id').all()).toEqual([
       { author_id: 'U0CAROL', visibility: 'interviewers' },
       { author_id: 'U0BOB', visibility: 'everyone' },
+      { author_id: 'U0DAVE', visibility: 'interviewers' },
     ]);
     await h.advance(3000, 1000); // the session message is refreshed a moment after a note
     expect(allText(h.root() ?? {})).toContain('1 note');
@@ -386,13 +394,23 @@ describe('notes for the interviewers only', () => {
     const thread = h.thread().map((m) => allText(m)).join('\n');
     expect(thread).toContain('Messages are ordered per conversation');
     expect(thread).not.toContain('Kafka');
+    expect(thread).not.toContain('fan-out');
+    // The whole panel gets the private summary: host, interviewer and observer in the thread, the observer outside
+    // the channel by DM; the candidate does not.
     const privateSummaries = h.slack.ephemerals().filter((e) => e.text.includes('private notes from'));
-    expect(privateSummaries.map((e) => e.user).sort()).toEqual(['U0ALICE', 'U0CAROL']);
-    const body = allText(privateSummaries[0] ?? {});
-    expect(body).toContain('Jumped to &lt;!channel&gt; Kafka');
-    // Nothing the candidate can read holds the private note.
-    const candidateSees = [...h.slack.allMessages().filter((m) => m.channel !== 'DU0ALICE' && m.channel !== 'DU0CAROL'), ...h.slack.ephemerals().filter((e) => e.user === 'U0BOB')];
-    expect(candidateSees.some((m) => allText(m).includes('Kafka'))).toBe(false);
+    expect(privateSummaries.map((e) => e.user).sort()).toEqual(['U0ALICE', 'U0CAROL', 'U0DAVE']);
+    const byDm = h.slack.allMessages().filter((m) => m.channel === 'DU0ERIN' && m.text.includes('private notes from'));
+    expect(byDm).toHaveLength(1);
+    for (const body of [...privateSummaries, ...byDm].map((m) => allText(m))) {
+      expect(body).toContain('Jumped to &lt;!channel&gt; Kafka');
+      expect(body).toContain('Never sized the fan-out');
+    }
+    // Nothing the candidate can read holds a private note.
+    const candidateSees = [
+      ...h.slack.allMessages().filter((m) => m.channel === 'C0GENERAL' || m.channel === 'DU0BOB'),
+      ...h.slack.ephemerals().filter((e) => e.user === 'U0BOB'),
+    ];
+    expect(candidateSees.some((m) => /Kafka|fan-out|private notes/.test(allText(m)))).toBe(false);
   });
 });
 

@@ -60,7 +60,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
         outcome.reason === 'ended'
           ? 'This session has ended, so the note was not saved. Copy it before closing.'
           : outcome.reason === 'not_panel'
-            ? 'Only the interviewers can keep a note for themselves. Choose Everyone, or ask the host to add you.'
+            ? 'Only the host, the interviewers and the observers can keep a note for the interviewers only. Choose Everyone, or ask the host to add you.'
             : 'This session no longer exists, so the note was not saved.',
       );
     }

@@ -65,7 +65,7 @@ export function renderNudge(session: Session, moment: NudgeMoment, phaseIndex: n
 /** Sections of a private summary at most; a longer one ends with how many notes did not fit. */
 const MAX_PRIVATE_SECTIONS = 40;
 
-/** The notes the interviewers kept for themselves, by phase: sent to each of them as the session ends. */
+/** The notes kept for the interviewers only, by phase: sent to each member of the panel as the session ends. */
 export function renderPrivateSummary(session: Session, privateNotes: readonly Note[]): SlackMessage {
   const lines: string[] = [];
   for (const [index, phase] of PHASES.entries()) {
@@ -77,10 +77,10 @@ export function renderPrivateSummary(session: Session, privateNotes: readonly No
   const sections = packLines(lines);
   const shown = sections.slice(0, MAX_PRIVATE_SECTIONS);
   const blocks: SlackMessage['blocks'] = [
-    section(`🔒 For interviewers: the notes you kept for yourselves in *${escapeMrkdwn(session.topic)}* (${privateNotes.length})`),
+    section(`🔒 For the panel: the notes you kept for yourselves in *${escapeMrkdwn(session.topic)}* (${privateNotes.length})`),
     ...shown.map((text) => section(text)),
   ];
   if (shown.length < sections.length) blocks.push(context(`…and more that did not fit here (${sections.length - shown.length} more sections).`));
-  blocks.push(context('Only the interviewers see this; the thread and its summary do not hold these notes.'));
-  return { text: fallback(`For interviewers: ${privateNotes.length} private notes from ${escapeMrkdwn(session.topic)}`), blocks };
+  blocks.push(context('Only the panel (host, interviewers and observers) sees this; the candidate does not, and the thread and its summary do not hold these notes.'));
+  return { text: fallback(`For the panel: ${privateNotes.length} private notes from ${escapeMrkdwn(session.topic)}`), blocks };
 }

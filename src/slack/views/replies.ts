@@ -136,7 +136,7 @@ export function renderNoteRefusal(reason: 'not_found' | 'ended' | 'not_author' |
     case 'not_author':
       return 'Only the person who wrote a note can change or delete it.';
     case 'not_panel':
-      return 'Only the interviewers can keep a note for themselves.';
+      return 'Only the host, the interviewers and the observers can keep a note for the interviewers only.';
     default:
       return 'That note is gone (deleted, or its session no longer exists).';
   }
