@@ -39,6 +39,13 @@ export const REQUEST_TIMEOUT_MS = 10 * SECOND;
  * one case that can still be doubled (see the README's Reliability section).
  */
 export const SETTLE_MS = REQUEST_TIMEOUT_MS + 10 * SECOND;
+/**
+ * A claim records when a post may have begun (`sent_at`), so a step posted within this long of being claimed
+ * needs no write of its own before it goes out; one held up longer (by the channel's pacing) records the moment
+ * again (`beginPost`). The settle time above leaves 10 s beyond the request's timeout, so this second is spent
+ * from a margin, never from the timeout.
+ */
+export const FRESH_CLAIM_MS = SECOND;
 /** Longer than the settle time, so a step taken over from a dead instance can be looked for at once. */
 export const DEFAULT_LEASE_MS = 30 * SECOND;
 export const DEFAULT_CONCURRENCY = 300;
@@ -245,6 +252,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * (undefined: none is due yet), or ASK when the worker should look for it itself.
    */
   async function deliver(step: Step): Promise<Step | undefined | typeof ASK> {
+    // Every step delivered was claimed just now (by the pool, or by the completion of the step before it).
+    const claimedAt = performance.now();
     const found = await readSession(step.sessionId);
     if (!found) {
       await store.steps.fail(step, owner, 'session missing');
@@ -299,7 +308,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       while (done < parts) {
         await pacer.wait(session.channelId);
-        if (!(await store.steps.beginPost(step, lease))) return lostLease(ctx);
+        // The claim stands for the first post's start when that post goes at once; otherwise the start is recorded
+        // (and the lease checked and renewed) before the post.
+        const fresh = done === 0 && !step.uncertain && performance.now() - claimedAt < FRESH_CLAIM_MS;
+        if (!fresh && !(await store.steps.beginPost(step, lease))) return lostLease(ctx);
         began = true;
         const ts = await messenger.post(snapshot, step, done, now);
         firstTs ??= ts;

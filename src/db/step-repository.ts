@@ -94,6 +94,13 @@ const COLUMNS = `id, session_id, step_key, kind, phase_idx, seq, due_at, run_at,
 const IN_TURN = `(s.seq < 0 OR NOT EXISTS (SELECT 1 FROM steps e
   WHERE e.session_id = s.session_id AND e.seq >= 0 AND e.seq < s.seq AND e.state IN ('pending', 'held', 'sending')))`;
 
+/**
+ * A claim counts as the start of a post: the worker that claims a step posts it straight away, so the claim
+ * records `sent_at` and the worker need not write again before posting (`beginPost`) unless it was held up
+ * (see FRESH_CLAIM_MS in the dispatcher). A step in doubt keeps the time of the attempt that may have posted it.
+ */
+const SENT_AT_CLAIMED = (now: string) => `sent_at = CASE WHEN uncertain = 0 THEN ${now} ELSE sent_at END`;
+
 /** The app's clock when it has one to give (SQLite, tests); null lets the database use its own. */
 export type StoreClock = (() => number) | null;
 
@@ -111,7 +118,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
 
   // Due pending steps, soonest first, through the partial index on pending rows.
   const claimPendingSql = `
-    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1
+    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, ${SENT_AT_CLAIMED(nowMs(d, 1))}
      WHERE id IN (SELECT s.id FROM steps s
                    WHERE s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.kind IN ${KNOWN_KINDS} AND ${IN_TURN}
                    ORDER BY s.run_at LIMIT $4 ${skipLocked})
@@ -125,7 +132,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
                    ORDER BY s.lease_until LIMIT $4 ${skipLocked})
     RETURNING ${COLUMNS}`;
   const claimNextSql = `
-    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1
+    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, ${SENT_AT_CLAIMED(nowMs(d, 1))}
      WHERE id = (SELECT s.id FROM steps s
                   WHERE s.session_id = $4 AND s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.seq >= 0 AND s.kind IN ${KNOWN_KINDS} AND ${IN_TURN}
                   ORDER BY s.seq LIMIT 1 ${skipLocked})
@@ -144,7 +151,8 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
     UPDATE steps SET state = CASE WHEN c.take THEN 'sending' WHEN c.paused THEN 'held' ELSE 'pending' END,
                      owner = CASE WHEN c.take THEN $3 ELSE steps.owner END,
                      lease_until = CASE WHEN c.take THEN ${nowMs(d, 2)} + $4 ELSE steps.lease_until END,
-                     attempts = CASE WHEN c.take THEN steps.attempts + 1 ELSE steps.attempts END
+                     attempts = CASE WHEN c.take THEN steps.attempts + 1 ELSE steps.attempts END,
+                     sent_at = CASE WHEN c.take AND steps.uncertain = 0 THEN ${nowMs(d, 2)} ELSE steps.sent_at END
       FROM (SELECT q.id AS target, x.status = 'paused' AS paused, (x.status <> 'paused' AND q.run_at <= ${nowMs(d, 2)} AND q.kind IN ${KNOWN_KINDS}) AS take
               FROM steps q JOIN sessions x ON x.id = q.session_id
              WHERE q.session_id = $1 AND q.state = 'queued'

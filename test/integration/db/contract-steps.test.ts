@@ -39,7 +39,7 @@ describe.each(STORES)('$name store: steps', (factory) => {
     // phase:0 is due too, but waits while the root is sending (and was not claimable while it was pending).
     expect(await store.steps.claimDue(A, 10)).toEqual([]);
     expect(await store.steps.complete(root, 'A', '1.1')).toBe(true);
-    expect(await store.steps.claimNextOfSession('s1', A)).toMatchObject({ key: 'phase:0', owner: 'A' });
+    expect(await store.steps.claimNextOfSession('s1', A)).toMatchObject({ key: 'phase:0', owner: 'A', sentAt: T0 });
     expect(await store.steps.claimDue(A, 10)).toEqual([]);
     expect(await store.steps.complete(await step(store, 'phase:0'), 'A', '1.2')).toBe(true);
     expect(await store.steps.claimDue(A, 10)).toEqual([]);
@@ -55,12 +55,12 @@ describe.each(STORES)('$name store: steps', (factory) => {
     const root = await claim(store, 'root');
     expect(await store.steps.completeAndTakeNext(root, B, '1.1', 1)).toBe(false);
     const phase = await store.transaction((tx) => tx.steps.completeAndTakeNext(root, A, '1.1', 1));
-    expect(phase).toMatchObject({ key: 'phase:0', state: 'sending', owner: 'A', leaseUntil: T0 + 30 * SEC, attempts: 1 });
+    expect(phase).toMatchObject({ key: 'phase:0', state: 'sending', owner: 'A', leaseUntil: T0 + 30 * SEC, attempts: 1, sentAt: T0 });
     expect(await store.steps.find(root.id)).toMatchObject({ state: 'done', postedTs: '1.1', progress: 1, owner: null, leaseUntil: null });
     expect(await store.steps.claimDue(B, 10)).toEqual([]);
     // Not due yet: moved up to pending, for a claim to take when it falls due.
     expect(await store.steps.completeAndTakeNext(phase as Step, A, '1.2')).toBeUndefined();
-    expect(await step(store, 'warning:0')).toMatchObject({ state: 'pending', owner: null, attempts: 0 });
+    expect(await step(store, 'warning:0')).toMatchObject({ state: 'pending', owner: null, attempts: 0, sentAt: null });
     clock.set(T0 + 5 * MIN);
     const warning = await claim(store, 'warning:0');
     // Due, but the session is paused: held, not taken.
@@ -163,8 +163,9 @@ describe.each(STORES)('$name store: steps', (factory) => {
     const { store, clock } = h();
     await seed(store, newSession());
     let root = await claim(store, 'root');
-    expect(await store.steps.retry(root, 'A', { delayMs: 5 * SEC, settleMs: MIN, error: 'rate_limited', uncertain: false, countAttempt: false })).toBe(true);
-    // Nothing was posted yet (no sentAt): the settle time does not apply.
+    // The claim counts as the start of the post it is made for.
+    expect(root.sentAt).toBe(T0);
+    expect(await store.steps.retry(root, 'A', { delayMs: 5 * SEC, error: 'rate_limited', uncertain: false, countAttempt: false })).toBe(true);
     expect(await store.steps.find(root.id)).toMatchObject({ state: 'pending', runAt: T0 + 5 * SEC, attempts: 0, owner: null, leaseUntil: null, lastError: 'rate_limited', uncertain: false });
     expect(await store.steps.claimDue(A, 10)).toEqual([]);
     clock.set(T0 + 5 * SEC);
@@ -176,7 +177,8 @@ describe.each(STORES)('$name store: steps', (factory) => {
     expect(await store.steps.find(root.id)).toMatchObject({ runAt: settled, attempts: 1, uncertain: true, sentAt: T0 + 5 * SEC });
     clock.set(settled);
     root = await claim(store, 'root');
-    expect(root).toMatchObject({ attempts: 2, uncertain: true });
+    // Claimed again in doubt: the start of the attempt that may have posted it stands.
+    expect(root).toMatchObject({ attempts: 2, uncertain: true, sentAt: T0 + 5 * SEC });
     expect(await store.steps.retry(root, 'A', { delayMs: 10 * SEC, settleMs: SEC, error: 'transient', uncertain: false, countAttempt: true })).toBe(true);
     // An uncertain step stays uncertain until it completes.
     expect(await store.steps.find(root.id)).toMatchObject({ runAt: settled + 10 * SEC, attempts: 2, uncertain: true });
@@ -243,13 +245,15 @@ describe.each(STORES)('$name store: steps', (factory) => {
   });
 
   it('after a restart, ends the leases of posts in doubt once they have settled', async () => {
-    const { store } = h();
+    const { store, clock } = h();
     await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2' }));
     const [first, second] = await store.steps.claimDue({ owner: 'A', leaseMs: 10 * MIN }, 10);
+    // A claim counts as the start of a post; a post held up after its claim records its own start.
+    clock.set(T0 + 5 * SEC);
     expect(await store.steps.beginPost(first!, { owner: 'A', leaseMs: 10 * MIN })).toBe(true);
     expect(await store.steps.settleOrphans(15 * SEC)).toBe(2);
-    expect(await store.steps.find(first!.id)).toMatchObject({ state: 'sending', leaseUntil: T0 + 15 * SEC });
-    expect(await store.steps.find(second!.id)).toMatchObject({ state: 'sending', leaseUntil: T0 + 10 * MIN });
+    expect(await store.steps.find(first!.id)).toMatchObject({ state: 'sending', leaseUntil: T0 + 20 * SEC });
+    expect(await store.steps.find(second!.id)).toMatchObject({ state: 'sending', leaseUntil: T0 + 15 * SEC });
   });
 
   it('claims the soonest due steps first, up to the limit, taken-over ones before new ones', async () => {
