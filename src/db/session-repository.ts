@@ -95,31 +95,37 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       db.all(`SELECT session_id, idx, planned_ms, starts_at, paused_ms FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`, ids).then((rs) => rs.map((p) => PhaseRow.parse(p))),
       db.all(`SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`, ids).then((rs) => rs.map((p) => PersonRow.parse(p))),
     ]);
-    return parsed.map((r) => ({
-      id: r.id,
-      teamId: r.team_id,
-      enterpriseId: r.enterprise_id,
-      channelId: r.channel_id,
-      hostId: r.host_id,
-      topic: r.topic,
-      status: r.status,
-      createdAt: r.created_at,
-      endsAt: r.ends_at,
-      endedAt: r.ended_at,
-      endReason: r.end_reason,
-      pausedAt: r.paused_at,
-      pauseReason: r.pause_reason,
-      movedAt: r.moved_at,
-      rootTs: r.root_ts,
-      permalink: r.permalink,
-      phases: phaseRows.filter((p) => p.session_id === r.id).map((p) => ({ index: p.idx, plannedMs: p.planned_ms, startsAt: p.starts_at, pausedMs: p.paused_ms })),
-      interviewers: people.filter((p) => p.session_id === r.id && p.role === 'interviewer').map((p) => p.user_id),
-      candidateId: people.find((p) => p.session_id === r.id && p.role === 'candidate')?.user_id ?? null,
-      observers: people.filter((p) => p.session_id === r.id && p.role === 'observer').map((p) => p.user_id),
-      level: r.level,
-      promptId: r.prompt_id,
-      isAsync: r.is_async === 1,
-    }));
+    // Grouped once: a claim loads up to a few hundred sessions, and filtering every row list per session is quadratic.
+    const phasesOf = groupBy(phaseRows, (p) => p.session_id);
+    const peopleOf = groupBy(people, (p) => p.session_id);
+    return parsed.map((r) => {
+      const mine = peopleOf.get(r.id) ?? [];
+      return {
+        id: r.id,
+        teamId: r.team_id,
+        enterpriseId: r.enterprise_id,
+        channelId: r.channel_id,
+        hostId: r.host_id,
+        topic: r.topic,
+        status: r.status,
+        createdAt: r.created_at,
+        endsAt: r.ends_at,
+        endedAt: r.ended_at,
+        endReason: r.end_reason,
+        pausedAt: r.paused_at,
+        pauseReason: r.pause_reason,
+        movedAt: r.moved_at,
+        rootTs: r.root_ts,
+        permalink: r.permalink,
+        phases: (phasesOf.get(r.id) ?? []).map((p) => ({ index: p.idx, plannedMs: p.planned_ms, startsAt: p.starts_at, pausedMs: p.paused_ms })),
+        interviewers: mine.filter((p) => p.role === 'interviewer').map((p) => p.user_id),
+        candidateId: mine.find((p) => p.role === 'candidate')?.user_id ?? null,
+        observers: mine.filter((p) => p.role === 'observer').map((p) => p.user_id),
+        level: r.level,
+        promptId: r.prompt_id,
+        isAsync: r.is_async === 1,
+      };
+    });
   }
 
   async function one(sql: string, params: (string | number)[]): Promise<Session | undefined> {
@@ -453,4 +459,16 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       }));
     },
   };
+}
+
+/** Items by key, each group in the order the items came (the queries' ORDER BY). */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
