@@ -38,6 +38,16 @@ export function formatDuration(ms: number): string {
   return parts.slice(0, 2).join(' ');
 }
 
+/**
+ * Time left, as a time check says it: under a minute in words ("20 seconds", "1 second"; never "0", which is
+ * "time is up"), from a minute on as formatDuration does ("4 min", "1 h 30 min").
+ */
+export function formatTimeLeft(ms: number): string {
+  const seconds = Math.max(1, Math.round(ms / SECOND));
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  return formatDuration(seconds * SECOND);
+}
+
 /** Plan notation for one phase: the largest unit that is exact ("5m", "90s", "2d", "1.5s"); parseDuration reads it back. */
 export function formatPlanDuration(ms: number): string {
   for (const [unit, size] of [

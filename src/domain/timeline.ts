@@ -2,7 +2,7 @@
  * The phase timeline of a session and the steps it schedules. Pure: every function takes the times it
  * needs; nothing here reads a clock.
  */
-import { DAY, HOUR, MINUTE } from './duration.ts';
+import { DAY, HOUR, MINUTE, SECOND } from './duration.ts';
 import { PHASE_COUNT } from './phases.ts';
 import type { Plan } from './plan.ts';
 
@@ -58,19 +58,29 @@ export function sessionEnd(phases: readonly PhaseSlot[], endsAt?: number): numbe
   return phaseEnd(phases, phases.length - 1, endsAt);
 }
 
-/** Phases shorter than this get no time check: nobody can act on a warning a few seconds before the end. */
-export const MIN_TIME_CHECK_PHASE_MS = MINUTE;
+/**
+ * The time check of a phase under a minute comes at least this long before its end: a warning a second before
+ * the end leaves nobody time to wrap up.
+ */
+export const MIN_SHORT_TIME_CHECK_MS = 5 * SECOND;
 
 /**
- * How long before a phase ends its "time check" is posted: a fifth of the phase, rounded down to a unit a
- * person reads at a glance: whole hours for long async phases, whole minutes from a five-minute phase up, and
- * whole seconds for phases of one to five minutes (a 1-minute phase gets its check 12 s before the end).
+ * How long before a phase ends its "time check" is posted; every phase gets one. A fifth of the phase, in a unit a
+ * person reads at a glance: rounded down to whole hours for long async phases, to whole minutes from a five-minute
+ * phase up, and to whole seconds for phases of one to five minutes (a 1-minute phase gets its check 12 s before the
+ * end). A phase under a minute gets its check when a fifth of it is left, rounded to whole seconds, but at least
+ * MIN_SHORT_TIME_CHECK_MS before the end and no earlier than half-way, so it never comes before the phase has begun:
+ * a 30-second phase at 6 s before the end, a 20-second one at 5 s, a 6-second one half-way (3 s).
  */
-export function warningLead(plannedMs: number): number | null {
-  if (plannedMs < MIN_TIME_CHECK_PHASE_MS) return null;
+export function warningLead(plannedMs: number): number {
   const fifth = plannedMs / 5;
-  const unit = fifth >= 2 * HOUR ? HOUR : fifth >= MINUTE ? MINUTE : 1000;
-  return Math.max(unit === 1000 ? 1000 : MINUTE, Math.floor(fifth / unit) * unit);
+  if (plannedMs < MINUTE) {
+    const lead = Math.max(MIN_SHORT_TIME_CHECK_MS, Math.round(fifth / SECOND) * SECOND);
+    // Half-way at the earliest; a phase of a millisecond or two has its check as it begins.
+    return Math.max(1, Math.min(lead, Math.floor(plannedMs / 2)));
+  }
+  const unit = fifth >= 2 * HOUR ? HOUR : fifth >= MINUTE ? MINUTE : SECOND;
+  return Math.max(unit, Math.floor(fifth / unit) * unit);
 }
 
 /**
@@ -88,11 +98,8 @@ export function planSteps(phases: readonly PhaseSlot[], startAt: number, options
       const midpoint = phase.startsAt + Math.floor((phaseEnd(phases, phase.index) - phase.startsAt) / 2);
       steps.push({ key: `nudge:mid:${phase.index}`, kind: 'nudge', phaseIndex: phase.index, dueAt: midpoint, seq: steps.length });
     }
-    const lead = warningLead(phase.plannedMs);
-    if (lead !== null) {
-      const dueAt = phaseEnd(phases, phase.index) - lead;
-      steps.push({ key: `warning:${phase.index}`, kind: 'warning', phaseIndex: phase.index, dueAt, seq: steps.length });
-    }
+    const dueAt = phaseEnd(phases, phase.index) - warningLead(phase.plannedMs);
+    steps.push({ key: `warning:${phase.index}`, kind: 'warning', phaseIndex: phase.index, dueAt, seq: steps.length });
     // An async session's host hears at each deadline who contributed to the phase: before the next phase begins.
     if (options.digests) {
       steps.push({ key: `digest:${phase.index}`, kind: 'digest', phaseIndex: phase.index, dueAt: phaseEnd(phases, phase.index), seq: steps.length });

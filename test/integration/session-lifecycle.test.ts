@@ -90,6 +90,24 @@ describe('a whole session', () => {
     // Start times far ahead show a date, in the reader's zone.
     expect(allText(h.root() ?? {})).toContain('{date_short_pretty} {time}');
   });
+
+  it('a plan of phases under a minute: every phase still gets its time check, in seconds said in words', async () => {
+    const h = await harness();
+    await h.command('start Design a URL shortener --plan 30s/20s/8s/59s');
+    await h.advance(30 * 1000 - 6 * 1000 - 1000);
+    expect(timeline(h)).toEqual(['phase 1']);
+    await h.advance(1000);
+    expect(h.thread().at(-1)?.text).toBe('6 seconds left in Requirements &amp; scope');
+    await h.advance(2 * MIN);
+    expect(timeline(h)).toEqual(FULL);
+    const checks = h.thread().filter((m) => /left in|Time is up for/.test(m.text)).map((m) => m.text);
+    expect(checks).toEqual([
+      '6 seconds left in Requirements &amp; scope',
+      '5 seconds left in High-level design',
+      '4 seconds left in Deep dive',
+      '12 seconds left in Wrap-up',
+    ]);
+  });
 });
 
 describe('a restart in the middle of a session', () => {

@@ -30,12 +30,13 @@ const CHANNEL = 'C0GENERAL';
 const HOST = 'U0ALICE';
 
 const SHORT_PLAN = '3s/3s/3s/3s';
-const SHORT_KEYS = ['root', 'phase:0', 'phase:1', 'phase:2', 'phase:3', 'summary'] as const;
-const SHORT_THREAD = ['Phase 1 of 4', 'Phase 2 of 4', 'Phase 3 of 4', 'Phase 4 of 4', 'Summary'];
+const SHORT_KEYS = ['root', 'phase:0', 'warning:0', 'phase:1', 'warning:1', 'phase:2', 'warning:2', 'phase:3', 'warning:3', 'summary'] as const;
+/** Every phase has its time check, a 3 s phase's half-way through. */
+const SHORT_THREAD = ['Phase 1 of 4', 'time check', 'Phase 2 of 4', 'time check', 'Phase 3 of 4', 'time check', 'Phase 4 of 4', 'time check', 'Summary'];
 const SHORT_SPAN_MS = 12_000;
-/** Phase 1 lasts two minutes, so it gets a time check one minute before it ends. */
+/** Phase 1 lasts two minutes, so its time check comes 24 s before it ends: time to kill the app around it. */
 const LONG_PLAN = '2m/3s/3s/3s';
-const LONG_THREAD = ['Phase 1 of 4', 'time check', 'Phase 2 of 4', 'Phase 3 of 4', 'Phase 4 of 4', 'Summary'];
+const LONG_THREAD = SHORT_THREAD;
 
 /** Secrets handed to the child processes of this file; none may appear in their output. */
 const secretsUsed = new Set<string>();
@@ -138,7 +139,8 @@ interface TrialReport {
 function label(text: string): string {
   const phase = /^Phase (\d) of 4/.exec(text);
   if (phase) return `Phase ${phase[1]} of 4`;
-  if (/ left in /.test(text)) return 'time check';
+  // Posted after its phase ended (the app was down), a time check says time is up.
+  if (/ left in |^Time is up for /.test(text)) return 'time check';
   const part = /^Summary.*\(part (\d+) of (\d+)\)$/.exec(text);
   if (part) return `Summary ${part[1]}/${part[2]}`;
   if (text.startsWith('Summary')) return 'Summary';
@@ -465,10 +467,10 @@ describe.concurrent('SIGKILL at any instant, then a restart on the same database
     'a summary long enough for several messages, killed the moment Slack stored part 2, and again at part 3: every part once, in order',
     async () => {
       const isWholeThread = (labels: readonly string[]) => {
-        const parts = labels.slice(4);
+        const parts = labels.slice(8);
         const n = parts.length;
         return (
-          JSON.stringify(labels.slice(0, 4)) === JSON.stringify(SHORT_THREAD.slice(0, 4)) &&
+          JSON.stringify(labels.slice(0, 8)) === JSON.stringify(SHORT_THREAD.slice(0, 8)) &&
           n >= 3 &&
           parts.every((p, i) => p === `Summary ${i + 1}/${n}`)
         );
@@ -517,7 +519,7 @@ describe.concurrent('a post still landing at Slack when the app restarts', () =>
           command: '/mockdesign', text: 'start Late landing --plan 3s/3s/3s/3s', user_id: HOST, channel_id: CHANNEL, team_id: TEAM,
         });
         expect(answer.status).toBe(200);
-        await waitUntil('phase 1', 20_000, () => step('phase:0')?.state === 'done');
+        await waitUntil('phase 1 and its time check', 20_000, () => step('warning:0')?.state === 'done');
         slack.fail('chat.postMessage', { delayMs: 15_000 }, 1);
         await waitUntil('phase 2 to be sending', 20_000, () => step('phase:1')?.state === 'sending', 5);
         await sleep(100);

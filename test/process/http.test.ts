@@ -87,11 +87,15 @@ function threadLabels(slack: SlackStandIn): string[] {
   if (!root) return [];
   return slack.messages(CHANNEL, { threadTs: root.ts }).map((m) => {
     const phase = /^Phase (\d) of 4/.exec(m.text);
-    return phase ? `Phase ${phase[1]} of 4` : m.text.startsWith('Summary') ? 'Summary' : m.text;
+    if (phase) return `Phase ${phase[1]} of 4`;
+    // A time check posted after its phase ended (the app was stopped) says time is up.
+    if (/ left in |^Time is up for /.test(m.text)) return 'time check';
+    return m.text.startsWith('Summary') ? 'Summary' : m.text;
   });
 }
 
-const WHOLE_THREAD = ['Phase 1 of 4', 'Phase 2 of 4', 'Phase 3 of 4', 'Phase 4 of 4', 'Summary'];
+/** Every phase has its time check, a phase of a few seconds half-way through. */
+const WHOLE_THREAD = ['Phase 1 of 4', 'time check', 'Phase 2 of 4', 'time check', 'Phase 3 of 4', 'time check', 'Phase 4 of 4', 'time check', 'Summary'];
 
 function postsOfStep(slack: SlackStandIn, stepKey: string): number {
   return slack.calls.filter((c) => {
@@ -244,14 +248,16 @@ describe('SIGTERM in the middle of a session', () => {
       expect(await first.stop()).toBe(0);
       expect(first.logs().map((l) => l.msg)).toContain('stopped');
       expect(count(first.dbPath, "SELECT count(*) FROM steps WHERE state = 'sending'")).toBe(0);
-      expect(stepRow(first.dbPath, 'phase:1')?.state).toBe('pending');
+      // The session's next post, phase 1's time check, waits for the restart.
+      expect(stepRow(first.dbPath, 'warning:0')?.state).toBe('pending');
 
       const second = await restartAndFinish(slack, first.dbPath);
 
       expect(threadLabels(slack)).toEqual(WHOLE_THREAD);
       expect(slack.messages(CHANNEL)).toHaveLength(1);
       const posted = second.logs().filter((l) => l.msg === 'posted').map((l) => l.step);
-      expect(posted).toEqual(['phase:1', 'phase:2', 'phase:3', 'summary']);
+      // Stopped before phase 1's time check (2 s before its end) fell due: the restarted app posts it first.
+      expect(posted).toEqual(['warning:0', 'phase:1', 'warning:1', 'phase:2', 'warning:2', 'phase:3', 'warning:3', 'summary']);
       // A clean stop leaves nothing in flight to resume.
       expect(second.logs().map((l) => l.msg)).not.toContain('resuming posts interrupted by a restart');
     } finally {
@@ -264,7 +270,7 @@ describe('SIGTERM in the middle of a session', () => {
     try {
       const first = await start(slack);
       expect((await startCommand(first, 'start Draining --plan 3s/3s/3s/3s')).status).toBe(200);
-      await waitUntil('phase 1', 15_000, () => threadLabels(slack).length === 1);
+      await waitUntil('phase 1 and its time check', 15_000, () => threadLabels(slack).length === 2);
       // Phase 2's post is held 2.5 s by "Slack"; SIGTERM lands while it is in flight.
       slack.fail('chat.postMessage', { delayMs: 2500 }, 1);
       await waitUntil('phase 2 to be sending', 15_000, () => stepRow(first.dbPath, 'phase:1')?.state === 'sending');

@@ -12,7 +12,8 @@ import { describePg, withPgDatabase } from '../support/pg.ts';
 const TEAM = 'T0SANDBOX';
 const HOST = 'U0ALICE';
 const CHANNELS = Array.from({ length: 6 }, (_, i) => `C0SCALE${i}`);
-const THREAD = ['Phase 1 of 4', 'Phase 2 of 4', 'Phase 3 of 4', 'Phase 4 of 4', 'Summary'];
+/** Every phase has its time check (a 4 s phase's half-way through): late, it says time is up. */
+const THREAD = ['Phase 1 of 4', 'left in|Time is up', 'Phase 2 of 4', 'left in|Time is up', 'Phase 3 of 4', 'left in|Time is up', 'Phase 4 of 4', 'left in|Time is up', 'Summary'];
 
 afterAll(async () => {
   await killAllApps();
@@ -71,12 +72,12 @@ describePg('three instances on one PostgreSQL database', () => {
       const posts = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && payload(c)?.session_id);
       const keys = posts.map((c) => `${payload(c)?.session_id}/${payload(c)?.step}/${payload(c)?.part}`);
       expect(new Set(keys).size).toBe(keys.length);
-      expect(keys).toHaveLength(CHANNELS.length * 6);
+      expect(keys).toHaveLength(CHANNELS.length * 10);
       for (const channel of CHANNELS) {
         const top = slack.messages(channel);
         expect(top).toHaveLength(1);
         const thread = slack.messages(channel, { threadTs: top[0]?.ts ?? '' }).map((m) => m.text);
-        expect(thread.map((t) => THREAD.find((label) => t.includes(label)))).toEqual(THREAD);
+        expect(thread.map((t) => THREAD.find((label) => new RegExp(label).test(t)))).toEqual(THREAD);
       }
       // The survivors did the dead instance's work, and said so.
       const survivors = apps.filter((a) => a !== killed);

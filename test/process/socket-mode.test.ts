@@ -16,7 +16,8 @@ import { type AppProcess, killAllApps, randomBotToken, startApp, tempDbPath } fr
 const TEAM = 'T0SANDBOX';
 const CHANNEL = 'C0GENERAL';
 const HOST = 'U0ALICE';
-const THREAD = ['Phase 1 of 4', 'Phase 2 of 4', 'Phase 3 of 4', 'Phase 4 of 4', 'Summary'];
+/** Every phase has its time check, a 5 s phase's half-way through. */
+const THREAD = ['Phase 1 of 4', 'time check', 'Phase 2 of 4', 'time check', 'Phase 3 of 4', 'time check', 'Phase 4 of 4', 'time check', 'Summary'];
 
 function randomAppToken(): string {
   return `xapp-1-A0SANDBOX-${randomBytes(6).toString('hex')}-${randomBytes(24).toString('hex')}`;
@@ -25,7 +26,7 @@ function randomAppToken(): string {
 function label(text: string): string {
   const phase = /^Phase (\d) of 4/.exec(text);
   if (phase) return `Phase ${phase[1]} of 4`;
-  if (/ left in /.test(text)) return 'time check';
+  if (/ left in |^Time is up for /.test(text)) return 'time check';
   if (text.startsWith('Summary')) return 'Summary';
   return text;
 }

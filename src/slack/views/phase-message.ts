@@ -1,6 +1,6 @@
 /** Thread messages: a phase beginning (with its checklist) and the time check before it ends. */
 import type { Session } from '../../domain/session.ts';
-import { formatDuration } from '../../domain/duration.ts';
+import { formatDuration, formatTimeLeft } from '../../domain/duration.ts';
 import { PHASE_COUNT, phaseAt } from '../../domain/phases.ts';
 import { latenessWorthMentioning, phaseEnd } from '../../domain/timeline.ts';
 import { escapeMrkdwn, phaseName, slackWhen } from '../mrkdwn.ts';
@@ -37,12 +37,12 @@ export function renderWarningMessage(session: Session, index: number, dueAt: num
   const left = Math.max(0, phaseEnd(session.phases, index, session.endsAt) - now);
   const next = index + 1 < PHASE_COUNT ? `Next up: *${phaseName(index + 1)}*.` : 'Next up: the summary.';
   // Posted at or after the phase's end (a short phase, or a backlog): say time is up rather than "0 s left".
-  const headline = left > 0 ? `⏳ *${formatDuration(left)} left* in *${phaseName(index)}*.` : `⌛ *Time is up* for *${phaseName(index)}*.`;
+  const headline = left > 0 ? `⏳ *${formatTimeLeft(left)} left* in *${phaseName(index)}*.` : `⌛ *Time is up* for *${phaseName(index)}*.`;
   const lines = [`${headline} ${next}`];
   const late = latenessWorthMentioning(dueAt, now);
   if (late !== null) lines.push(`_(This reminder is ${formatDuration(late)} late: the app was offline.)_`);
   return {
-    text: fallback(left > 0 ? `${formatDuration(left)} left in ${phaseName(index)}` : `Time is up for ${phaseName(index)}`),
+    text: fallback(left > 0 ? `${formatTimeLeft(left)} left in ${phaseName(index)}` : `Time is up for ${phaseName(index)}`),
     blocks: [section(lines.join('\n'))],
   };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY, formatDuration, formatPlanDuration, HOUR, MINUTE, parseDuration, SECOND } from '../../../src/domain/duration.ts';
+import { DAY, formatDuration, formatPlanDuration, formatTimeLeft, HOUR, MINUTE, parseDuration, SECOND } from '../../../src/domain/duration.ts';
 
 function value(text: string): number {
   const parsed = parseDuration(text);
@@ -73,6 +73,25 @@ describe('parseDuration', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('formatTimeLeft', () => {
+  it.each([
+    [1, '1 second'],
+    [499, '1 second'],
+    [SECOND, '1 second'],
+    [1500, '2 seconds'],
+    [3 * SECOND, '3 seconds'],
+    [20 * SECOND, '20 seconds'],
+    [59 * SECOND, '59 seconds'],
+    [59_500, '1 min'],
+    [MINUTE, '1 min'],
+    [MINUTE + 12 * SECOND, '1 min 12 s'],
+    [4 * MINUTE, '4 min'],
+    [14 * HOUR, '14 h'],
+  ])('says %d ms left as %j', (ms, text) => {
+    expect(formatTimeLeft(ms)).toBe(text);
   });
 });
 

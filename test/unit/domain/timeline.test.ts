@@ -22,6 +22,8 @@ const defaultPhases = () => schedulePhases(DEFAULT_PLAN, T0);
 
 /** Four phases of 1 min to 3 days each. */
 const planArb: fc.Arbitrary<Plan> = fc.array(fc.integer({ min: MIN, max: 3 * DY }), { minLength: 4, maxLength: 4 });
+/** Four phases of 2 ms to 3 days each, often under a minute. */
+const anyPlanArb: fc.Arbitrary<Plan> = fc.array(fc.oneof(fc.integer({ min: 2, max: MIN }), fc.integer({ min: MIN, max: 3 * DY })), { minLength: 4, maxLength: 4 });
 
 const lengths = (phases: readonly PhaseSlot[]) => phases.map((p) => phaseEnd(phases, p.index) - p.startsAt);
 
@@ -58,9 +60,20 @@ describe('phaseEnd and sessionEnd', () => {
 
 describe('warningLead', () => {
   it.each([
-    [0, null],
-    [SEC, null],
-    [59 * SEC, null],
+    [1, 1],
+    [2, 1],
+    [SEC, 500],
+    [2 * SEC, SEC],
+    [6 * SEC, 3 * SEC],
+    [7 * SEC, 3500],
+    [10 * SEC, 5 * SEC],
+    [20 * SEC, 5 * SEC],
+    [25 * SEC, 5 * SEC],
+    [30 * SEC, 6 * SEC],
+    [33 * SEC, 7 * SEC],
+    [45 * SEC, 9 * SEC],
+    [59 * SEC, 12 * SEC],
+    [MIN - 1, 12 * SEC],
     [MIN, 12 * SEC],
     [90 * SEC, 18 * SEC],
     [2 * MIN - 1, 23 * SEC],
@@ -81,12 +94,29 @@ describe('warningLead', () => {
     expect(warningLead(planned)).toBe(lead);
   });
 
-  it('scales down for short phases: whole seconds, at least one, never more than half the phase', () => {
+  it('gives a phase under a minute its check when a fifth is left in whole seconds, at least 5 s before the end, at most half-way', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: MIN - 1 }), (planned) => {
+        const lead = warningLead(planned);
+        expect(lead).toBeGreaterThan(0);
+        expect(lead).toBeLessThan(planned);
+        expect(lead).toBeLessThanOrEqual(planned / 2);
+        if (planned >= 10 * SEC) {
+          expect(lead % SEC).toBe(0);
+          expect(lead).toBeGreaterThanOrEqual(5 * SEC);
+          expect(Math.abs(lead - Math.max(5 * SEC, planned / 5))).toBeLessThanOrEqual(SEC / 2);
+        } else {
+          // Too short for 5 s before the end: half-way.
+          expect(lead).toBe(Math.floor(planned / 2));
+        }
+      }),
+    );
+  });
+
+  it('scales down for phases of one to five minutes: whole seconds, at least one, never more than half the phase', () => {
     fc.assert(
       fc.property(fc.integer({ min: MIN, max: 5 * MIN - 1 }), (planned) => {
         const lead = warningLead(planned);
-        expect(lead).not.toBeNull();
-        if (lead === null) return;
         expect(lead).toBeGreaterThanOrEqual(SEC);
         expect(lead % SEC).toBe(0);
         expect(lead).toBeLessThanOrEqual(planned / 2);
@@ -99,8 +129,6 @@ describe('warningLead', () => {
     fc.assert(
       fc.property(fc.integer({ min: 5 * MIN, max: 30 * DY }), (planned) => {
         const lead = warningLead(planned);
-        expect(lead).not.toBeNull();
-        if (lead === null) return;
         expect(lead).toBeGreaterThanOrEqual(MIN);
         expect(lead % MIN).toBe(0);
         expect(lead).toBeLessThanOrEqual(planned / 2);
@@ -128,13 +156,20 @@ describe('planSteps', () => {
     ]);
   });
 
-  it('gives every phase of a minute or more a time check, short ones scaled to their length', () => {
+  it('gives every phase a time check, short ones scaled to their length', () => {
     const phases = schedulePhases([90 * SEC, 20 * MIN, MIN, 5 * MIN], T0);
     const steps = planSteps(phases, T0);
     expect(steps.map((s) => s.key)).toEqual(['root', 'phase:0', 'warning:0', 'phase:1', 'warning:1', 'phase:2', 'warning:2', 'phase:3', 'warning:3', 'summary']);
     expect(steps.map((s) => s.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(steps.find((s) => s.key === 'warning:0')?.dueAt).toBe(T0 + 90 * SEC - 18 * SEC);
     expect(steps.find((s) => s.key === 'warning:2')?.dueAt).toBe(T0 + 90 * SEC + 20 * MIN + MIN - 12 * SEC);
+  });
+
+  it('gives phases under a minute a time check too, in whole seconds', () => {
+    const phases = schedulePhases([30 * SEC, 20 * SEC, 4 * SEC, 59 * SEC], T0);
+    const warnings = planSteps(phases, T0).filter((s) => s.kind === 'warning');
+    expect(warnings.map((s) => s.phaseIndex)).toEqual([0, 1, 2, 3]);
+    expect(warnings.map((s, i) => phaseEnd(phases, i) - s.dueAt)).toEqual([6 * SEC, 5 * SEC, 2 * SEC, 12 * SEC]);
   });
 
   it('uses whole hours for a study-group plan', () => {
@@ -144,15 +179,17 @@ describe('planSteps', () => {
     expect(steps.at(-1)).toMatchObject({ key: 'summary', dueAt: T0 + 7 * DY });
   });
 
-  it('always has unique keys, due times in posting order and each time check inside its phase', () => {
+  it('always has unique keys, due times in posting order and a time check inside each phase', () => {
     fc.assert(
-      fc.property(planArb, (plan) => {
+      fc.property(anyPlanArb, (plan) => {
         const phases = schedulePhases(plan, T0);
         const steps = planSteps(phases, T0);
         expect(new Set(steps.map((s) => s.key)).size).toBe(steps.length);
         expect(steps.map((s) => s.seq)).toEqual(steps.map((_, i) => i));
         for (let i = 1; i < steps.length; i++) expect(steps[i]!.dueAt).toBeGreaterThanOrEqual(steps[i - 1]!.dueAt);
-        for (const step of steps.filter((s) => s.kind === 'warning')) {
+        const warnings = steps.filter((s) => s.kind === 'warning');
+        expect(warnings.map((s) => s.phaseIndex)).toEqual([0, 1, 2, 3]);
+        for (const step of warnings) {
           const i = step.phaseIndex ?? -1;
           expect(step.dueAt).toBeGreaterThan(phases[i]!.startsAt);
           expect(step.dueAt).toBeLessThan(phaseEnd(phases, i));

@@ -4,7 +4,7 @@ import { PHASES } from '../../../../src/domain/phases.ts';
 import { slackDate, slackWhen } from '../../../../src/slack/mrkdwn.ts';
 import { renderPhaseMessage, renderWarningMessage } from '../../../../src/slack/views/phase-message.ts';
 import { expectEscaped, expectWithinBlockKitLimits, mrkdwnTexts, sectionTexts } from '../../support/block-kit.ts';
-import { aSession, MIN, T0 } from '../../support/builders.ts';
+import { aSession, MIN, SEC, T0 } from '../../support/builders.ts';
 
 const session = aSession();
 const startOf = (i: number) => session.phases[i]?.startsAt ?? Number.NaN;
@@ -73,6 +73,17 @@ describe('renderWarningMessage', () => {
     const last = renderWarningMessage(session, 3, T0 + 44 * MIN, T0 + 44 * MIN);
     expect(sectionTexts(last.blocks)).toEqual(['⏳ *1 min left* in *Wrap-up*. Next up: the summary.']);
     expect(renderWarningMessage(session, 0, T0, T0 + 4 * MIN).text).toBe('1 min left in Requirements &amp; scope');
+  });
+
+  it('says the seconds left in words for a short phase, and never "0 seconds"', () => {
+    const short = aSession({ plan: [30 * SEC, 30 * SEC, 30 * SEC, 30 * SEC] });
+    const end = short.phases[1]?.startsAt ?? Number.NaN;
+    const message = renderWarningMessage(short, 0, end - 6 * SEC, end - 6 * SEC);
+    expect(message.text).toBe('6 seconds left in Requirements &amp; scope');
+    expect(sectionTexts(message.blocks)).toEqual(['⏳ *6 seconds left* in *Requirements &amp; scope*. Next up: *High-level design*.']);
+    expect(renderWarningMessage(short, 0, end - SEC, end - SEC).text).toBe('1 second left in Requirements &amp; scope');
+    expect(renderWarningMessage(short, 0, end - 200, end - 200).text).toBe('1 second left in Requirements &amp; scope');
+    expect(renderWarningMessage(short, 0, end - 6 * SEC, end).text).toBe('Time is up for Requirements &amp; scope');
   });
 
   it('adds a note when more than a minute late, and says time is up rather than counting below zero', () => {
