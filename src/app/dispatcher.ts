@@ -46,6 +46,8 @@ export const SETTLE_MS = REQUEST_TIMEOUT_MS + 10 * SECOND;
  * from a margin, never from the timeout.
  */
 export const FRESH_CLAIM_MS = SECOND;
+/** A worker waits this long at most for its channel's pacing; a longer wait goes back to the schedule. */
+export const PACE_HOLD_MS = 200;
 /** Longer than the settle time, so a step taken over from a dead instance can be looked for at once. */
 export const DEFAULT_LEASE_MS = 30 * SECOND;
 export const DEFAULT_CONCURRENCY = 300;
@@ -305,6 +307,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           if (!(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(ctx);
           log.info('adopted a message an earlier attempt had posted', { ...ctx, part: done - 1 });
         }
+      }
+      // A channel that cannot take a post for a while (a session that fell behind has several due at once) must
+      // not hold a worker for that long: with hundreds of such sessions, sleeping workers would leave too few to
+      // keep up, and the backlog would grow on itself. The step waits in the schedule instead.
+      const paced = done === 0 ? pacer.delay(session.channelId) : 0;
+      if (paced > PACE_HOLD_MS) {
+        await store.steps.retry(step, owner, { delayMs: paced, error: step.lastError ?? 'paced', uncertain: false, countAttempt: false });
+        return undefined;
       }
       while (done < parts) {
         await pacer.wait(session.channelId);

@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface Pacer {
   /** Resolves when the channel may take another post, and books that slot. */
   wait(channel: string): Promise<void>;
+  /** How long until the channel may take another post, booking nothing. */
+  delay(channel: string): number;
   /** Slack said 429 for this channel: nothing goes there for `ms`. */
   block(channel: string, ms: number): void;
 }
@@ -38,16 +40,26 @@ export function createPacer(intervalMs: number, time: PacerTime = realTime): Pac
     for (const [channel, at] of fullAt) if (at < now - FORGET_AFTER_MS) fullAt.delete(channel);
   }
 
+  /** The slot a post takes is free once the bucket holds at most BURST - 1 booked intervals. */
+  function slotAt(now: number, full: number): number {
+    return Math.max(now, full - (BURST - 1) * intervalMs);
+  }
+
   return {
     async wait(channel) {
       if (intervalMs <= 0 && !fullAt.has(channel)) return;
       const now = monotonic();
       sweep(now);
       const full = Math.max(now, fullAt.get(channel) ?? now);
-      // The slot we take is free once the bucket holds at most BURST - 1 booked intervals.
-      const at = Math.max(now, full - (BURST - 1) * intervalMs);
+      const at = slotAt(now, full);
       fullAt.set(channel, full + intervalMs);
       if (at > now) await time.sleep(at - now);
+    },
+    delay(channel) {
+      const booked = fullAt.get(channel);
+      if (booked === undefined) return 0;
+      const now = monotonic();
+      return slotAt(now, Math.max(now, booked)) - now;
     },
     block(channel, ms) {
       // Nothing for `ms`, and then the steady rate: the bucket starts empty.

@@ -63,6 +63,35 @@ describe('rate limits', () => {
   });
 });
 
+describe('pacing per channel', () => {
+  it('a session that fell behind does not hold a worker while its channel is paced: its posts wait in the schedule', async () => {
+    h = await createHarness({
+      postConcurrency: 1,
+      channelIntervalMs: 1000,
+      standIn: {
+        channels: ['C0BEHIND', 'C0LATE'].map((id) => ({ id, name: id.toLowerCase(), members: [HOST], botIsMember: true })),
+      },
+    });
+    await h.command('start Behind --plan 1m/1m/1m/1m', { channel: 'C0BEHIND' });
+    expect(h.thread('C0BEHIND').map((m) => m.text.slice(0, 10))).toEqual(['Phase 1 of']);
+    // The app was away for three minutes: six posts of this session are due at once.
+    h.clock.advance(3 * MIN);
+    await h.command('start On time', { channel: 'C0LATE' });
+    await h.md.dispatcher.tick();
+    await h.md.dispatcher.drain();
+    // The channel's bucket let three through; the fourth would wait a second, so the one worker went on to the
+    // other channel's session instead of sleeping.
+    expect(h.root('C0LATE')).toBeDefined();
+    expect(h.thread('C0LATE').map((m) => m.text.slice(0, 10))).toEqual(['Phase 1 of']);
+    expect(h.thread('C0BEHIND').map((m) => m.text.slice(0, 10))).toEqual(['Phase 1 of', 'Time is up', 'Phase 2 of', 'Time is up']);
+    const waiting = stepRows().find((r) => r.state === 'pending' && r.step_key === 'phase:2');
+    expect(waiting).toMatchObject({ attempts: 0, run_at: h.clock.now() + 1000 });
+    // A second later the channel takes one more, and so on: nothing is lost, nothing counted as a failure.
+    for (let i = 0; i < 3; i++) await h.advance(1000);
+    expect(h.thread('C0BEHIND').map((m) => m.text.slice(0, 10))).toEqual(['Phase 1 of', 'Time is up', 'Phase 2 of', 'Time is up', 'Phase 3 of', 'Time is up', 'Phase 4 of']);
+  });
+});
+
 describe('transient failures', () => {
   it('retries a 5xx with capped backoff and looks before posting again', async () => {
     h = await createHarness();

@@ -54,7 +54,17 @@ export interface Harness {
 }
 
 export async function createHarness(
-  options: { db?: Db; clock?: FixedClock; slack?: SlackStandIn; standIn?: StandInOptions; postConcurrency?: number; workspaceUrl?: string; random?: () => number } = {},
+  options: {
+    db?: Db;
+    clock?: FixedClock;
+    slack?: SlackStandIn;
+    standIn?: StandInOptions;
+    postConcurrency?: number;
+    workspaceUrl?: string;
+    random?: () => number;
+    /** Pace each channel on the test's clock (posts that must wait sleep the difference in real time); off by default. */
+    channelIntervalMs?: number;
+  } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? fixedClock();
   const db = options.db ?? openTestDb();
@@ -73,8 +83,8 @@ export async function createHarness(
     bolt: { kind: 'receiver', receiver },
     ...(options.postConcurrency === undefined ? {} : { postConcurrency: options.postConcurrency }),
     ...(options.random === undefined ? {} : { random: options.random }),
-    // The test moves the clock: no pacing in real time, no timers of our own.
-    channelIntervalMs: 0,
+    // The test moves the clock: no pacing unless asked for (then on that clock), no timers of our own.
+    channelIntervalMs: options.channelIntervalMs ?? 0,
     wakeAtNextDue: false,
   });
   let triggerSeq = 0;

@@ -55,4 +55,21 @@ describe('createPacer', () => {
     await pacer.wait('C1');
     expect(slept).toEqual([7000]);
   });
+
+  it('says how long a channel would make a post wait, without booking a slot', async () => {
+    const { time, slept } = testTime();
+    const pacer = createPacer(1000, time);
+    expect(pacer.delay('C1')).toBe(0);
+    for (let i = 0; i < BURST; i++) await pacer.wait('C1');
+    expect(pacer.delay('C1')).toBe(1000);
+    // Asking books nothing: the next post still waits one interval, not two.
+    expect(pacer.delay('C1')).toBe(1000);
+    time.at = 400;
+    expect(pacer.delay('C1')).toBe(600);
+    await pacer.wait('C1');
+    expect(slept).toEqual([600]);
+    expect(pacer.delay('C2')).toBe(0);
+    pacer.block('C2', 5000);
+    expect(pacer.delay('C2')).toBe(5000);
+  });
 });
