@@ -13,6 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackStandIn, type RecordedCall, type SlackStandIn } from '../../sandbox/stand-in/server.ts';
 import { createTokenCipher, parseTokenKey } from '../../src/security/token-cipher.ts';
 import { type AppProcess, freePort, killAllApps, randomSigningSecret, startApp } from '../support/app-process.ts';
+import { openInstallPage } from '../support/install-page.ts';
+import { until } from '../support/until.ts';
 import { describePg, withPgDatabase } from '../support/pg.ts';
 
 const CLIENT_ID = '4444444444.5555555555';
@@ -26,16 +28,6 @@ afterEach(async () => {
   // Whatever a test started, it ends, passed or failed.
   await killAllApps();
 });
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function secrets() {
   return { clientSecret: randomBytes(16).toString('hex'), tokenKey: randomBytes(32).toString('base64'), stateSecret: randomBytes(16).toString('hex') };
@@ -51,18 +43,6 @@ function newStandIn(): SlackStandIn {
     channels: [{ id: CHANNEL, name: 'general', members: [HOST], botIsMember: true }],
   });
   return slack;
-}
-
-/** What a browser does on the install page: keep the state cookie and follow Add to Slack to Slack's authorize page. */
-async function openInstallPage(app: AppProcess): Promise<{ cookie: string; authorize: URL }> {
-  const res = await fetch(`${app.url}/slack/install`);
-  expect(res.status).toBe(200);
-  const html = await res.text();
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  expect(cookie).toMatch(/^slack-app-oauth-state=.+/);
-  const href = /id="add-to-slack" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
-  if (!href) throw new Error('no Add to Slack link');
-  return { cookie, authorize: new URL(href) };
 }
 
 /** The person clicks Allow: the URL Slack sends the browser back to, with a one-time code and the state. */
@@ -134,7 +114,7 @@ describe('token rotation', () => {
       const cipher = createTokenCipher(parseTokenKey(tokenKey));
       const openBotToken = (row: TokenColumns) => cipher.open(row.bot_token, `T:${TEAM}/bot_token`);
 
-      const { cookie, authorize } = await openInstallPage(app);
+      const { cookie, authorize } = await openInstallPage(app.url);
       const landed = await fetch(allow(slack, authorize, TEAM), { headers: { cookie } });
       expect(landed.status).toBe(200);
       const first = slack.botTokenFor(TEAM) ?? '';
@@ -205,7 +185,7 @@ describePg('two instances on one PostgreSQL database', () => {
       // Before the install, A answers the workspace with the install link (and must not remember that answer).
       expect(ephemeralText(await start(a, 'start Too early'))).toContain("isn't installed in this workspace");
 
-      const { cookie, authorize } = await openInstallPage(a);
+      const { cookie, authorize } = await openInstallPage(a.url);
       expect(authorize.searchParams.get('redirect_uri')).toBe(`${publicUrl}/slack/oauth_redirect`);
       const back = allow(slack, authorize, TEAM);
       const landed = await fetch(`${b.url}${back.pathname}${back.search}`, { headers: { cookie } });

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackStandIn, type SlackStandIn } from '../../sandbox/stand-in/server.ts';
 import { BOT_SCOPES, createStateStore, STATE_TTL_MS } from '../../src/slack/oauth.ts';
 import { type AppProcess, freePort, randomSigningSecret, startApp } from '../support/app-process.ts';
+import { openInstallPage } from '../support/install-page.ts';
+import { until } from '../support/until.ts';
 
 const CLIENT_ID = '4444444444.5555555555';
 const CLIENT_SECRET = randomBytes(16).toString('hex');
@@ -19,31 +21,9 @@ const STATE_SECRET = randomBytes(16).toString('hex');
 let slack: SlackStandIn;
 let app: AppProcess;
 
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** What a browser does: open the install page, keep its cookie, follow Add to Slack to Slack's authorize page. */
-async function openInstallPage(): Promise<{ cookie: string; authorize: URL; html: string }> {
-  const res = await fetch(`${app.url}/slack/install`);
-  expect(res.status).toBe(200);
-  const html = await res.text();
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  expect(cookie).toMatch(/^slack-app-oauth-state=.+/);
-  const href = /id="add-to-slack" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
-  if (!href) throw new Error('no Add to Slack link');
-  return { cookie, authorize: new URL(href), html };
-}
-
 /** Installs the app in a workspace (or an organisation) through the pages; returns the page the person lands on. */
 async function install(target: { teamId?: string; enterpriseId?: string; enterpriseInstall?: boolean }): Promise<{ status: number; html: string }> {
-  const { cookie, authorize } = await openInstallPage();
+  const { cookie, authorize } = await openInstallPage(app.url);
   const back = slack.authorize({
     clientId: authorize.searchParams.get('client_id') ?? '',
     scopes: authorize.searchParams.get('scope') ?? '',
@@ -130,7 +110,7 @@ afterAll(async () => {
 
 describe('installing from the Add to Slack page', () => {
   it('asks Slack for the manifest’s scopes with a signed state and the redirect URL', async () => {
-    const { authorize, html } = await openInstallPage();
+    const { authorize, html } = await openInstallPage(app.url);
     expect(html).toContain('Add mockdesign to Slack');
     expect(authorize.origin + authorize.pathname).toBe(slack.authorizeUrl);
     expect(authorize.searchParams.get('client_id')).toBe(CLIENT_ID);
@@ -140,7 +120,7 @@ describe('installing from the Add to Slack page', () => {
   });
 
   it('refuses a state this browser did not start, and a forged one, storing nothing', async () => {
-    const { authorize } = await openInstallPage();
+    const { authorize } = await openInstallPage(app.url);
     const state = authorize.searchParams.get('state') ?? '';
     const code = new URL(
       slack.authorize({ clientId: CLIENT_ID, teamId: 'T0ACME', scopes: 'commands,chat:write', state, redirectUri: `${app.url}/slack/oauth_redirect` }),
