@@ -6,7 +6,7 @@ import type { NoteKind, NoteVisibility } from '../domain/notes.ts';
 import { PHASE_COUNT } from '../domain/phases.ts';
 import type { Plan } from '../domain/plan.ts';
 import type { Level } from '../domain/levels.ts';
-import { type Access, canSteer, isOnPanel, reaches, type Session, type Workspace } from '../domain/session.ts';
+import { type Access, canSteer, isLiveInterview, isOnPanel, reaches, type Session, type Workspace } from '../domain/session.ts';
 import { advance, currentPhaseIndex, nextClockTick, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
 import type { Repositories, Store } from './ports.ts';
 
@@ -55,7 +55,7 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
       isAsync: input.isAsync ?? false,
       // A live interview (a candidate or a level named) nudges its interviewers privately; an async session
       // tells its host at each deadline who contributed.
-      steps: planSteps(phases, now, { nudges: Boolean(input.candidateId || input.level), digests: input.isAsync ?? false }),
+      steps: planSteps(phases, now, { nudges: isLiveInterview(input), digests: input.isAsync ?? false }),
     });
     const session = created ? await tx.sessions.find(id) : await tx.sessions.findLive(input, input.channelId);
     if (!session) throw new Error('session vanished inside its own transaction');

@@ -41,6 +41,14 @@ export interface Session extends Workspace {
 }
 
 /**
+ * A live interview (a candidate or a level named) rather than a group's session: it has a panel with nudges and
+ * notes of its own, a scorecard, and a live clock on its session message.
+ */
+export function isLiveInterview(session: { readonly candidateId?: string | null; readonly level?: string | null }): boolean {
+  return Boolean(session.candidateId || session.level);
+}
+
+/**
  * The panel: the host, the interviewers and the observers, never the candidate. They write and receive the notes
  * kept for the interviewers only, and score; the nudges go to the host and the interviewers alone.
  */

@@ -5,6 +5,7 @@
 import { DAY, HOUR, MINUTE, SECOND } from './duration.ts';
 import { PHASE_COUNT } from './phases.ts';
 import type { Plan } from './plan.ts';
+import { isLiveInterview } from './session.ts';
 
 export interface PhaseSlot {
   readonly index: number;
@@ -178,15 +179,6 @@ export function latenessWorthMentioning(dueAt: number, now: number): number | nu
 }
 
 /**
- * Whether the session message carries a live clock: a live interview (a candidate or a level named) runs against
- * the clock; a group session's message is redrawn at each change and phase only, which keeps a busy workspace well
- * inside Slack's limits on chat.update, so it shows no countdown that would go stale between redraws.
- */
-export function hasLiveClock(session: { candidateId?: string | null; level?: string | null }): boolean {
-  return Boolean(session.candidateId || session.level);
-}
-
-/**
  * When a live interview's message clock next needs redrawing: the moment the minutes left in the phase under way
  * (hours, for phases over two hours) change, at most once a minute. Undefined when nothing ticks: the session
  * is paused or over, or under a minute of the phase is left (its end redraws the message anyway).
@@ -195,7 +187,9 @@ export function nextClockTick(
   session: { status: string; phases: readonly PhaseSlot[]; endsAt: number; candidateId?: string | null; level?: string | null },
   now: number,
 ): number | undefined {
-  if (session.status !== 'running' || !hasLiveClock(session)) return undefined;
+  // Only a live interview's message carries a clock: a group session's is redrawn at each change and phase only,
+  // which keeps a busy workspace well inside Slack's limits on chat.update.
+  if (session.status !== 'running' || !isLiveInterview(session)) return undefined;
   const index = currentPhaseIndex(session.phases, now);
   const slot = session.phases[index];
   if (!slot || now < slot.startsAt) return undefined;

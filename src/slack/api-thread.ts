@@ -18,11 +18,8 @@ import type { HttpTransport, SlackApiOptions, WireRequest, WireResponse } from '
 export type ToApiThread = { readonly id: number; readonly request: WireRequest };
 export type FromApiThread = { readonly id: number; readonly response: WireResponse } | { readonly id: number; readonly error: string };
 
-export interface ApiThreadSettings {
-  readonly baseUrl: string;
-  readonly timeoutMs: number;
-  readonly maxSockets?: number | undefined;
-}
+/** What the API thread's HTTP transport is made from. */
+export type ApiThreadSettings = Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets'>;
 
 const RESTART_MIN_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
@@ -37,7 +34,8 @@ function workerSource(): string {
   return fromSource ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${url}); });` : `import(${url});`;
 }
 
-export function createThreadTransport(options: Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets'>, logger: Logger, now: () => number = Date.now): HttpTransport {
+export function createThreadTransport(options: ApiThreadSettings, logger: Logger, now: () => number = Date.now): HttpTransport {
+  // Only the transport's settings cross to the thread: never the default token.
   const settings: ApiThreadSettings = { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, maxSockets: options.maxSockets };
   const pending = new Map<number, { resolve: (r: WireResponse) => void; reject: (e: Error) => void }>();
   let worker: Worker | null = null;

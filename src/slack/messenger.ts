@@ -1,6 +1,6 @@
 /** The Messenger port over Slack's Web API: renders each step, posts it tagged with metadata, classifies failures. */
 import { DeliveryError, type HostNotice, type Messenger, type SessionSnapshot, type Step } from '../app/ports.ts';
-import { panelOf, type Session } from '../domain/session.ts';
+import { isLiveInterview, panelOf, type Session } from '../domain/session.ts';
 import { summarizeSession } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
@@ -188,7 +188,7 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
    */
   function privateSummaryRecipients(snapshot: SessionSnapshot): string[] {
     const { session } = snapshot;
-    if (!(session.candidateId || session.level) || snapshot.notes.every(isPublicNote)) return [];
+    if (!isLiveInterview(session) || snapshot.notes.every(isPublicNote)) return [];
     return panelOf(session);
   }
 

@@ -1,7 +1,7 @@
 /** The session message's buttons: Add note opens the modal; Next phase and End session steer the session. */
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { endSession, extendPhase, nextPhase, pauseSession, resumeSession } from '../../app/sessions.ts';
-import { isOnPanel, reaches } from '../../domain/session.ts';
+import { isLiveInterview, isOnPanel, reaches } from '../../domain/session.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { type ButtonInput, readButton } from '../payloads.ts';
 import type { SlackMessage } from '../views/message.ts';
@@ -40,7 +40,7 @@ export function makeAddNoteAction(deps: ListenerDeps) {
     }
     if (session.status === 'ended') return tellClicker(args, input, deps, renderRefusal('ended'));
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
-    const panel = Boolean(session.candidateId || session.level) && isOnPanel(session, input.userId);
+    const panel = isLiveInterview(session) && isOnPanel(session, input.userId);
     await args.client.views.open({ trigger_id: input.triggerId, view: renderNoteModalFor(session, deps.clock(), undefined, panel) });
   };
 }

@@ -1,7 +1,7 @@
 /** Edit and Delete on the list of one's own notes (`/mockdesign notes`). */
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { deleteNote } from '../../app/sessions.ts';
-import { isOnPanel } from '../../domain/session.ts';
+import { isLiveInterview, isOnPanel } from '../../domain/session.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { readButton } from '../payloads.ts';
 import { decodeNoteButtonValue, renderMyNotes } from '../views/my-notes.ts';
@@ -37,7 +37,7 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
       return void (await tell(renderNoteRefusal(!session || !note ? 'not_found' : session.status === 'ended' ? 'ended' : 'not_author')));
     }
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
-    const panel = Boolean(session.candidateId || session.level) && isOnPanel(session, input.userId);
+    const panel = isLiveInterview(session) && isOnPanel(session, input.userId);
     await args.client.views.open({ trigger_id: input.triggerId, view: renderEditNoteModal(session, note, panel) });
   };
 }

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, SlackShortcutMiddlewareArgs } from '@slack/bolt
 import type { ListenerDeps } from '../deps.ts';
 import { plainFromSlack } from '../mrkdwn.ts';
 import { readMessageShortcut } from '../payloads.ts';
-import { isOnPanel } from '../../domain/session.ts';
+import { isLiveInterview, isOnPanel } from '../../domain/session.ts';
 import { renderNoteModalFor } from '../views/note-modal.ts';
 import { renderNoSession } from '../views/replies.ts';
 
@@ -28,7 +28,7 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
     // The person reviews (and may edit) the text before it is saved: the modal is the same as Add note.
     await client.views.open({
       trigger_id: input.triggerId,
-      view: renderNoteModalFor(session, deps.clock(), plainFromSlack(input.messageText).trim(), Boolean(session.candidateId || session.level) && isOnPanel(session, input.userId)),
+      view: renderNoteModalFor(session, deps.clock(), plainFromSlack(input.messageText).trim(), isLiveInterview(session) && isOnPanel(session, input.userId)),
     });
   };
 }

@@ -5,7 +5,8 @@ import { formatDuration, HOUR, MINUTE } from '../../domain/duration.ts';
 import { levelLabel } from '../../domain/levels.ts';
 import { isPublicNote } from '../../domain/notes.ts';
 import { findPrompt } from '../../domain/prompts.ts';
-import { currentPhaseIndex, hasLiveClock, phaseEnd, phaseProgress } from '../../domain/timeline.ts';
+import { isLiveInterview } from '../../domain/session.ts';
+import { currentPhaseIndex, phaseEnd, phaseProgress } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
@@ -46,7 +47,7 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
     // The live clock: redrawn as the minutes left change (see nextClockTick), and on every change. A group
     // session's message is not redrawn as time passes, so a countdown there would go stale: it keeps the end time,
     // which Slack shows in each reader's zone.
-    const ticking = hasLiveClock(session) && now >= (session.phases[current]?.startsAt ?? now);
+    const ticking = isLiveInterview(session) && now >= (session.phases[current]?.startsAt ?? now);
     const clock = ticking ? ` ${progressBar(phaseProgress(session.phases, current, session.endsAt, now))} ${timeLeft(end - now)}` : '';
     state = `Now: *${name}*${clock} · until ${slackWhen(end, now)} · ends ${slackWhen(session.endsAt, now)}`;
   }
@@ -70,7 +71,7 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
     if (session.isAsync) blocks.push(membershipRow(session.id));
     blocks.push(controls(session.id, current, session.status === 'paused', session.isAsync));
     // A live interview (a candidate or a level) is scored: its own row, as the controls row is full.
-    if (session.candidateId || session.level) blocks.push(scoring(session.id));
+    if (isLiveInterview(session)) blocks.push(scoring(session.id));
   }
   return { text: fallback(`Mock system design interview: ${topic}`), blocks };
 }
