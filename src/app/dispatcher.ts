@@ -553,20 +553,30 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await store.steps.retry(step, owner, { delayMs: 0, error: 'not_in_channel', uncertain: false, countAttempt: false });
       return;
     }
-    if (step.attempts >= MAX_ATTEMPTS) {
+    const outcome = await store.transaction(async (tx) => {
+      // Invited while this attempt was under way: the invitation found nothing waiting, so this post goes now.
+      if (await tx.steps.takeInvitation(step)) {
+        await tx.steps.retry(step, owner, { delayMs: 0, error: 'not_in_channel', uncertain: false, countAttempt: false });
+        return 'invited';
+      }
+      if (step.attempts >= MAX_ATTEMPTS) return 'give_up';
+      const current = await tx.sessions.findForUpdate(session.id);
+      // Hold the session's other steps first: this one stays pending, retried with backoff.
+      const held = current?.status === 'running' && (await holdSession(tx, current, clock(), 'not_in_channel'));
+      await tx.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error: 'not_in_channel', uncertain: false, countAttempt: true });
+      return held ? 'paused' : 'waiting';
+    });
+    if (outcome === 'invited') {
+      log.info('invited while the post was refused; posting again', ctx);
+      return;
+    }
+    if (outcome === 'give_up') {
       log.error('giving up: the bot was never invited to the channel', ctx);
       await stopSession(step, session, 'not_in_channel');
       await tellHostOnce(session, { kind: 'lost', step: step.key, reason: 'not_in_channel' });
       return;
     }
-    const paused = await store.transaction(async (tx) => {
-      const current = await tx.sessions.findForUpdate(session.id);
-      // Hold the session's other steps first: this one stays pending, retried with backoff.
-      const held = current?.status === 'running' && (await holdSession(tx, current, clock(), 'not_in_channel'));
-      await tx.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error: 'not_in_channel', uncertain: false, countAttempt: true });
-      return held;
-    });
-    if (paused) log.warn('not in the channel; the session waits until the bot is invited', ctx);
+    if (outcome === 'paused') log.warn('not in the channel; the session waits until the bot is invited', ctx);
     await tellHostOnce(session, { kind: 'not_in_channel' });
   }
 

@@ -181,8 +181,16 @@ export interface StepRepository {
   release(sessionId: string): Promise<void>;
   /** Plans (or re-plans) an unordered step such as a root refresh; one already pending keeps the earlier of the two times. */
   upsert(sessionId: string, key: string, kind: StepKind, dueAt: number): Promise<void>;
-  /** Steps waiting because the bot was not in the channel are tried again now. Returns how many. */
+  /**
+   * The bot was invited to the session's channel: steps waiting because it was not in the channel are tried again
+   * now. Returns how many. The invitation is also recorded for a post refused while it arrived (`takeInvitation`).
+   */
   retryNotInChannel(sessionId: string, at: number): Promise<number>;
+  /**
+   * True, once, when the bot was invited to the step's channel after its latest attempt began: that attempt's
+   * not_in_channel is older than the invitation, which found nothing waiting to wake, so the post goes again now.
+   */
+  takeInvitation(step: Step): Promise<boolean>;
   /** After a restart on one machine nothing of ours is in flight: leases of posts in doubt end once they settle. */
   settleOrphans(settleMs: number): Promise<number>;
   /** When the next pending step falls due after `after`, if any: the dispatcher sleeps until then. */

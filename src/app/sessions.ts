@@ -319,8 +319,9 @@ export function botJoinedChannel(deps: SessionDeps, workspace: Workspace, channe
   return deps.store.transaction(async (tx) => {
     let woken = 0;
     for (const session of await tx.sessions.liveInChannel(workspace, channelId)) {
-      if (session.status === 'paused' && session.pauseReason === 'not_in_channel') await releaseSession(tx, session, now);
-      woken += await tx.steps.retryNotInChannel(session.id, now);
+      const waited = session.status === 'paused' && session.pauseReason === 'not_in_channel' && (await releaseSession(tx, session, now));
+      // A post refused while this arrives is not pending yet: it takes the recorded invitation and goes again.
+      woken += (await tx.steps.retryNotInChannel(session.id, now)) + (waited ? 1 : 0);
     }
     return woken;
   });

@@ -200,11 +200,11 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     },
 
     async liveInChannel(workspace: Workspace, channelId: string) {
-      // Ended sessions count too while they still have a summary waiting to be posted.
+      // Ended sessions count too while they still have a summary waiting to be posted, or being posted.
       const rows = await db.all(
         `SELECT ${SESSION_COLUMNS} FROM sessions s
           WHERE enterprise_id = $1 AND team_id = $2 AND channel_id = $3
-            AND (status <> 'ended' OR EXISTS (SELECT 1 FROM steps t WHERE t.session_id = s.id AND t.state = 'pending'))`,
+            AND (status <> 'ended' OR EXISTS (SELECT 1 FROM steps t WHERE t.session_id = s.id AND t.state IN ('pending', 'sending')))`,
         [workspace.enterpriseId, workspace.teamId, channelId],
       );
       return load(rows);

@@ -282,8 +282,19 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
       );
     },
 
-    retryNotInChannel(sessionId, at) {
+    async retryNotInChannel(sessionId, at) {
+      // On the same clock as sent_at, which takeInvitation compares it with.
+      await db.run(`UPDATE sessions SET invited_at = ${nowMs(d, 2)} WHERE id = $1`, [sessionId, now()]);
       return db.run("UPDATE steps SET run_at = $2 WHERE session_id = $1 AND state = 'pending' AND last_error = 'not_in_channel'", [sessionId, at]);
+    },
+
+    async takeInvitation(step) {
+      const taken = await db.run(
+        `UPDATE sessions SET invited_at = NULL
+          WHERE id = $1 AND invited_at IS NOT NULL AND invited_at >= coalesce((SELECT sent_at FROM steps WHERE id = $2), 0)`,
+        [step.sessionId, step.id],
+      );
+      return taken === 1;
     },
 
     settleOrphans(settleMs) {

@@ -73,6 +73,31 @@ describe('a private channel the bot is not in', () => {
     expect(dmsToHost()).toHaveLength(1);
   });
 
+  it('an invitation that arrives while a refused post is still being handled lets that post go at once, not after its backoff', async () => {
+    h = await createHarness();
+    await h.command('start Crossing --plan 5m/5m/5m/5m', { channel: PRIVATE });
+    expect(sessionRow()).toMatchObject({ status: 'paused', pause_reason: 'not_in_channel' });
+    await h.advance(30 * SEC, 30 * SEC);
+    const refusedBefore = calls('chat.postMessage').filter((c) => !c.ok).length;
+    // The next try is refused; while the app still asks Slack to join (slowed down here), the bot is invited.
+    h.slack.fail('conversations.join', { delayMs: 1000 });
+    let invited: Promise<void> | undefined;
+    const onCall = (call: { method: string; ok: boolean }) => {
+      if (call.method === 'chat.postMessage' && !call.ok) invited ??= invite(PRIVATE);
+    };
+    h.slack.events.on('call', onCall);
+    h.clock.set(h.clock.now() + 2 * MIN);
+    await h.tick();
+    h.slack.events.off('call', onCall);
+    await invited;
+    expect(calls('chat.postMessage').filter((c) => !c.ok).length).toBe(refusedBefore + 1);
+    // Without moving the clock: the root is posted and the session runs again.
+    await h.tick();
+    expect(h.root(PRIVATE)).toBeDefined();
+    expect(sessionRow()).toMatchObject({ status: 'running', pause_reason: null });
+    expect(allText(h.thread(PRIVATE)[0] ?? {})).toContain('Phase 1 of 4');
+  });
+
   it('a summary whose channel the bot was removed from backs off, is reported once, and goes out after an invitation', async () => {
     h = await createHarness({ standIn: { channels: [{ id: PRIVATE, name: 'private-prep', members: [HOST, GUEST], botIsMember: true, isPrivate: true }] } });
     await h.command('start Removed --plan 1m/1m/1m/1m', { channel: PRIVATE });

@@ -244,6 +244,26 @@ describe.each(STORES)('$name store: steps', (factory) => {
     expect(await store.steps.retryNotInChannel('nope', T0 + MIN)).toBe(0);
   });
 
+  it('hands an invitation that came during an attempt to that attempt, once, and not to a later attempt', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2' }));
+    const root = (await store.steps.claimDue(A, 10)).find((s) => s.sessionId === 's1' && s.key === 'root');
+    expect(root).toBeDefined();
+    // Invited while the post was out: nothing was pending to wake, so the attempt itself takes the invitation.
+    clock.set(T0 + 1000);
+    expect(await store.steps.retryNotInChannel('s1', T0 + 1000)).toBe(0);
+    expect(await store.steps.takeInvitation({ ...root!, sessionId: 's2' })).toBe(false);
+    expect(await store.steps.takeInvitation(root!)).toBe(true);
+    expect(await store.steps.takeInvitation(root!)).toBe(false);
+    // An invitation older than the attempt is not this attempt's: its refusal came after the bot was in and out again.
+    expect(await store.steps.retryNotInChannel('s1', T0 + 1000)).toBe(0);
+    await store.steps.retry(root!, 'A', { delayMs: 0, error: 'not_in_channel', uncertain: false, countAttempt: false });
+    clock.set(T0 + 2000);
+    const again = (await store.steps.claimDue(A, 10)).find((s) => s.id === root!.id);
+    expect(again).toBeDefined();
+    expect(await store.steps.takeInvitation(again!)).toBe(false);
+  });
+
   it('after a restart, ends the leases of posts in doubt once they have settled', async () => {
     const { store, clock } = h();
     await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2' }));
