@@ -122,6 +122,22 @@ describe('messages and threads', () => {
     expect(later.messages?.[0]).toMatchObject({ reply_count: 2, reply_users: ['U0BOT', 'U0ALICE'] });
   });
 
+  it('keeps each channel to its own messages, through posts, threads and deletes', async () => {
+    const a = await client.chat.postMessage({ channel: 'C0GENERAL', text: 'In general' });
+    const b = await client.chat.postMessage({ channel: 'C0PREP', text: 'In prep' });
+    // A ts is unique per channel only in Slack: the other channel's ts does not name a message here.
+    expect((await refusal(client.chat.postMessage({ channel: 'C0GENERAL', text: 'x', thread_ts: b.ts ?? '' }))).error).toBe('thread_not_found');
+    const reply = await client.chat.postMessage({ channel: 'C0PREP', text: 'A reply', thread_ts: b.ts ?? '' });
+    expect(standIn.messages('C0GENERAL').map((m) => m.text)).toEqual(['In general']);
+    expect(standIn.messages('C0PREP', { threadTs: b.ts ?? '' }).map((m) => m.text)).toEqual(['A reply']);
+    await client.chat.delete({ channel: 'C0PREP', ts: reply.ts ?? '' });
+    await client.chat.delete({ channel: 'C0GENERAL', ts: a.ts ?? '' });
+    expect(standIn.messages('C0GENERAL')).toEqual([]);
+    expect(standIn.messages('C0PREP', { threadTs: b.ts ?? '' })).toEqual([]);
+    expect(standIn.allMessages().map((m) => m.text)).toEqual(['In prep']);
+    expect((await refusal(client.chat.update({ channel: 'C0GENERAL', ts: a.ts ?? '', text: 'gone' }))).error).toBe('message_not_found');
+  });
+
   it('refuses thread_ts that is not a top-level message of the channel', async () => {
     expect((await refusal(client.chat.postMessage({ channel: 'C0GENERAL', text: 'x', thread_ts: '1699999999.000001' }))).error)
       .toBe('thread_not_found');
