@@ -1,7 +1,13 @@
-/** Starts real app processes (`node --import tsx src/main.ts`) for the benchmarks, through the test helper. */
+/**
+ * Starts real app processes for the benchmarks, through the test helper, as `npm start` runs the app in
+ * production: plain node on the compiled JavaScript (dist/), built first when it is missing or out of date.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { type AppProcess, allChildOutput, startApp } from '../test/support/app-process.ts';
+import { type AppProcess, allChildOutput, PROJECT_ROOT, startApp } from '../test/support/app-process.ts';
 import { sampleProcess, type ProcSampler } from './rss.ts';
 
 export interface BenchAppOptions {
@@ -24,6 +30,25 @@ export interface BenchApp {
   readonly sampler: ProcSampler;
 }
 
+let built = false;
+
+/**
+ * The arguments `npm start` gives node (`node --enable-source-maps scripts/launch.mjs src/main.ts`), after
+ * building dist/ here once when it does not match the sources: apps started together must not each build it.
+ */
+export function startCommand(): string[] {
+  const script = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const [command, ...args] = script.split(' ');
+  if (command !== 'node') throw new Error(`npm start must run plain node, not: ${script}`);
+  if (!built) {
+    const ensure = "const m = await import('./scripts/build.mjs'); if (m.buildState() !== 'current') m.build(m.ROOT, { compilerOutput: 2 });";
+    execFileSync(process.execPath, ['--input-type=module', '-e', ensure], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    built = true;
+  }
+  // The launcher by its full path: the app runs in a folder of its own, where no developer's .env is read.
+  return args.map((arg) => (arg.endsWith('.mjs') ? join(PROJECT_ROOT, arg) : arg));
+}
+
 export async function launchApp(options: BenchAppOptions): Promise<BenchApp> {
   const env: Record<string, string> = {};
   if (options.postConcurrency !== undefined) env.POST_CONCURRENCY = String(options.postConcurrency);
@@ -41,6 +66,7 @@ export async function launchApp(options: BenchAppOptions): Promise<BenchApp> {
     ...(options.signingSecret ? { signingSecret: options.signingSecret } : {}),
     logLevel: options.logLevel ?? 'info',
     env,
+    nodeArgs: startCommand(),
     readyTimeoutMs: options.readyTimeoutMs ?? 180_000,
     onSpawn: (p) => {
       spawnedAt = performance.now();

@@ -8,7 +8,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCommand } from '../../bench/apps.ts';
 import { type BenchReport, deliveryConfig, describePostgres } from '../../bench/bench.ts';
 import { type DeliveryResult, runDelivery } from '../../bench/delivery.ts';
 import { runIdleTick } from '../../bench/idle-tick.ts';
@@ -30,6 +31,10 @@ function expectAllDelivered(result: DeliveryResult): void {
 }
 
 describe('npm run bench (quick)', () => {
+  // The apps run compiled, as `npm start` runs them: dist/ is built once here when the sources changed (tsc on a
+  // busy machine can take a minute), so that the run itself has only start-ups to wait for.
+  beforeAll(() => void startCommand(), 240_000);
+
   afterAll(async () => {
     await killAllApps();
   });
