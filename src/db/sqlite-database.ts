@@ -76,16 +76,23 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
     });
   }
 
+  /**
+   * One group per turn of the event loop. The callers a group settles go on at once (as microtasks) and queue
+   * more; running that next group in the same turn would keep the loop from reading the sockets for as long as
+   * work keeps coming, and a slash command waiting to be acked would wait behind a burst of posts.
+   */
   async function drain(): Promise<void> {
     scheduled = false;
     running = true;
     try {
-      while (queue.length > 0) {
-        const group = queue.splice(0, MAX_GROUP);
-        await (group.length === 1 ? runAlone(group[0] as Job) : runGroup(group));
-      }
+      const group = queue.splice(0, MAX_GROUP);
+      if (group.length > 0) await (group.length === 1 ? runAlone(group[0] as Job) : runGroup(group));
     } finally {
       running = false;
+      if (queue.length > 0 && !scheduled) {
+        scheduled = true;
+        setImmediate(drain);
+      }
     }
   }
 
@@ -198,6 +205,20 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
     return now[work.method](work.sql, work.params);
   }
 
+  /**
+   * A read with nothing queued and no transaction open runs at once: everything asked for before it has been
+   * committed, so it sees what its turn in the queue would show, without waiting a turn of the event loop (a
+   * slash command's one read before its ack, on an app that is otherwise quiet).
+   */
+  function read<T>(method: 'all' | 'get', sql: string, params: readonly SqlValue[]): Promise<T> {
+    if (queue.length > 0 || running || scheduled || !db.open || db.inTransaction || !readOnly(sql)) return enqueue<T>({ kind: 'statement', method, sql, params });
+    try {
+      return Promise.resolve(now[method](sql, params) as T);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   function close(): void {
     db.close();
   }
@@ -205,8 +226,8 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
   return {
     dialect: 'sqlite',
     raw: db,
-    all: (sql, params = []) => enqueue({ kind: 'statement', method: 'all', sql, params }),
-    get: (sql, params = []) => enqueue({ kind: 'statement', method: 'get', sql, params }),
+    all: (sql, params = []) => read('all', sql, params),
+    get: (sql, params = []) => read('get', sql, params),
     run: (sql, params = []) => enqueue({ kind: 'statement', method: 'run', sql, params }),
     transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) => enqueue<T>({ kind: 'transaction', fn }),
     close: () => enqueue<void>({ kind: 'close' }),

@@ -69,4 +69,40 @@ describe('SQLite group commit', () => {
     await expect(late).rejects.toThrow();
     expect(values(file)).toEqual(Array.from({ length: 450 }, (_, i) => `v${i}`));
   });
+
+  it('answers a read at once when nothing is queued, and queues one behind a write so that it sees that write', async () => {
+    const { db } = open();
+    let settled = false;
+    const quiet = db.get('SELECT count(*) AS n FROM t').then((row) => {
+      settled = true;
+      return row;
+    });
+    // Settled within the same turn: no trip through the event loop's queue.
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(settled).toBe(true);
+    expect(await quiet).toEqual({ n: 0 });
+    // A write asked for first, not awaited: the read goes after it, in the queue.
+    const write = db.run('INSERT INTO t (v) VALUES ($1)', ['x']);
+    const behind = db.get('SELECT count(*) AS n FROM t');
+    expect(await behind).toEqual({ n: 1 });
+    await write;
+    // Inside a transaction that spans a turn of the event loop, an outside read waits for its commit.
+    let release = () => {};
+    let inside = () => {};
+    const started = new Promise<void>((resolve) => (inside = resolve));
+    const pending = db.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (v) VALUES ($1)', ['y']);
+      const held = new Promise<void>((resolve) => (release = resolve));
+      inside();
+      await held;
+    });
+    await started;
+    await new Promise((resolve) => setImmediate(resolve));
+    const outside = db.get('SELECT count(*) AS n FROM t');
+    release();
+    await pending;
+    expect(await outside).toEqual({ n: 2 });
+    await db.close();
+  });
 });
