@@ -265,6 +265,8 @@ describe('Slack Connect', () => {
 
 describe('a private channel', () => {
   it('posts what waited once the workspace’s own bot is invited: member_joined_channel names that installation’s bot user', async () => {
+    // Acme is installed by the first test; run on its own (-t), this test installs it itself.
+    if (!slack.installation('T0ACME')) expect((await install({ teamId: 'T0ACME' })).status).toBe(200);
     await command('T0ACME', 'U0ACMEANN', 'G0ACMEPREP', 'start Design a cache --plan 1h/1h/1h/1h');
     const session = () => rows<{ status: string; pause_reason: string | null }>("SELECT status, pause_reason FROM sessions WHERE channel_id = 'G0ACMEPREP'")[0];
     await until('the session to wait for an invitation', () => session()?.pause_reason === 'not_in_channel');
