@@ -3,11 +3,10 @@
  * production: plain node on the compiled JavaScript (dist/), built first when it is missing or out of date.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { type AppProcess, allChildOutput, PROJECT_ROOT, startApp } from '../test/support/app-process.ts';
+import { type AppProcess, allChildOutput, npmScript, PROJECT_ROOT, startApp } from '../test/support/app-process.ts';
 import { sampleProcess, type ProcSampler } from './rss.ts';
 
 export interface BenchAppOptions {
@@ -37,9 +36,8 @@ let built = false;
  * building dist/ here once when it does not match the sources: apps started together must not each build it.
  */
 export function startCommand(): string[] {
-  const script = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
-  const [command, ...args] = script.split(' ');
-  if (command !== 'node') throw new Error(`npm start must run plain node, not: ${script}`);
+  const { command, args } = npmScript('start');
+  if (command !== 'node') throw new Error(`npm start must run plain node, not: ${[command, ...args].join(' ')}`);
   if (!built) {
     const ensure = "const m = await import('./scripts/build.mjs'); if (m.buildState() !== 'current') m.build(m.ROOT, { compilerOutput: 2 });";
     execFileSync(process.execPath, ['--input-type=module', '-e', ensure], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -314,16 +314,20 @@ async function checkAuthor(tx: Repositories, input: { sessionId: string; noteId:
   return { ok: true, session };
 }
 
-/** The bot was invited to a channel: posts that waited for it go now, and sessions it paused carry on. */
-export function botJoinedChannel(deps: SessionDeps, workspace: Workspace, channelId: string, now: number): Promise<number> {
+/**
+ * The bot was invited to a channel: posts that waited for it go now, and sessions it paused carry on. Returns how
+ * many steps were woken and how many sessions resumed (whose held steps are now due).
+ */
+export function botJoinedChannel(deps: SessionDeps, workspace: Workspace, channelId: string, now: number): Promise<{ steps: number; resumed: number }> {
   return deps.store.transaction(async (tx) => {
-    let woken = 0;
+    let steps = 0;
+    let resumed = 0;
     for (const session of await tx.sessions.liveInChannel(workspace, channelId)) {
-      const waited = session.status === 'paused' && session.pauseReason === 'not_in_channel' && (await releaseSession(tx, session, now));
+      if (session.status === 'paused' && session.pauseReason === 'not_in_channel' && (await releaseSession(tx, session, now))) resumed += 1;
       // A post refused while this arrives is not pending yet: it takes the recorded invitation and goes again.
-      woken += (await tx.steps.retryNotInChannel(session.id, now)) + (waited ? 1 : 0);
+      steps += await tx.steps.retryNotInChannel(session.id, now);
     }
-    return woken;
+    return { steps, resumed };
   });
 }
 

@@ -17,6 +17,7 @@ import {
   type AppProcessOptions,
   freePort,
   killAllApps,
+  npmScript,
   PROJECT_ROOT,
   randomBotToken,
   spawnApp,
@@ -28,11 +29,9 @@ const run = promisify(execFile);
 /** tsc on a busy 2-core machine: seconds when idle, much longer when the other test files are running too. */
 const BUILD_TIMEOUT_MS = 240_000;
 
-const packageJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-
 /** The arguments to node of an npm script that must be `node …` (nothing between npm and node, no tsx). */
 function nodeArgsOf(script: string): string[] {
-  const [command, ...args] = (packageJson.scripts[script] ?? '').split(' ');
+  const { command, args } = npmScript(script);
   expect(command, `npm run ${script} must run plain node`).toBe('node');
   expect(args.join(' ')).not.toMatch(/tsx/);
   return args;

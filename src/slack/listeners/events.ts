@@ -53,9 +53,9 @@ export function makeMemberJoinedListener(deps: ListenerDeps) {
     const input = readEvent(body);
     // The bot user of the installation the event came through (one per workspace when installed in many).
     if (!input?.channelId || !context.botUserId || input.userId !== context.botUserId) return;
-    const woken = await botJoinedChannel(deps, input.workspace, input.channelId, deps.clock());
-    if (woken === 0) return;
-    deps.logger.info('invited to a channel; posting what waited for it', { team: input.workspace.teamId, channel: input.channelId, steps: woken });
+    const { steps, resumed } = await botJoinedChannel(deps, input.workspace, input.channelId, deps.clock());
+    if (steps === 0 && resumed === 0) return;
+    deps.logger.info('invited to a channel; posting what waited for it', { team: input.workspace.teamId, channel: input.channelId, steps, sessions_resumed: resumed });
     void deps.dispatcher.tick();
   };
 }
