@@ -52,6 +52,12 @@ describePg('three instances on one PostgreSQL database', () => {
         expect(answer.status).toBe(200);
       }
 
+      // A start is answered in the ack and written just after it. This test kills mid-post, not in that window
+      // (a start lost there is the documented cost of answering first), so it waits for all six sessions.
+      await waitUntil('every session to be written', 30_000, async () => {
+        const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM sessions');
+        return Number(rows[0]?.n) === CHANNELS.length;
+      });
       // Kill the instance that holds a post in flight (leases name the instance: "<pid>-<random>").
       let victim: AppProcess | undefined;
       await waitUntil('an instance holding a post in flight', 30_000, async () => {
