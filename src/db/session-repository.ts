@@ -5,35 +5,56 @@ import { activityOf } from '../domain/history.ts';
 import { isNoteKind, type Note, type NoteKind } from '../domain/notes.ts';
 import { RUBRIC, type DimensionKey, type Score } from '../domain/scorecard.ts';
 import type { Session, Workspace } from '../domain/session.ts';
-import { type SqlExecutor, type Row, num, placeholders } from './sql.ts';
+import { columnsOf, type SqlExecutor, type SqlValue, type Row, num, placeholders } from './sql.ts';
 
 const int = z.preprocess(num, z.number().int());
 const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
 
-const SessionRow = z.object({
-  id: z.string(),
-  team_id: z.string(),
-  enterprise_id: z.string(),
-  channel_id: z.string(),
-  host_id: z.string(),
-  topic: z.string(),
-  status: z.enum(['running', 'paused', 'ended']),
-  created_at: int,
-  ends_at: int,
-  ended_at: intOrNull,
-  end_reason: z.string().nullable(),
-  paused_at: intOrNull,
-  pause_reason: z.string().nullable(),
-  moved_at: intOrNull,
-  root_ts: z.string().nullable(),
-  permalink: z.string().nullable(),
-  level: z.enum(['mid', 'senior', 'staff']).nullable(),
-  prompt_id: z.string().nullable(),
-  is_async: int,
-});
+const STATUSES: ReadonlySet<string> = new Set<Session['status']>(['running', 'paused', 'ended']);
+const LEVELS: ReadonlySet<string> = new Set<NonNullable<Session['level']>>(['mid', 'senior', 'staff']);
 
-const PhaseRow = z.object({ session_id: z.string(), idx: int, planned_ms: int, starts_at: int, paused_ms: int });
-const PersonRow = z.object({ session_id: z.string(), user_id: z.string(), role: z.string() });
+/**
+ * A session row, checked column by column (as zod would, written out: the delivery path loads sessions by the
+ * hundred). The phases and people are filled in by `load`.
+ */
+function sessionOf(row: Row): Omit<Session, 'phases' | 'interviewers' | 'candidateId' | 'observers'> {
+  const r = columnsOf(row, 'sessions');
+  const status = r.text('status');
+  if (!STATUSES.has(status)) r.bad('status');
+  const level = r.textOrNull('level');
+  if (level !== null && !LEVELS.has(level)) r.bad('level');
+  return {
+    id: r.text('id'),
+    teamId: r.text('team_id'),
+    enterpriseId: r.text('enterprise_id'),
+    channelId: r.text('channel_id'),
+    hostId: r.text('host_id'),
+    topic: r.text('topic'),
+    status: status as Session['status'],
+    createdAt: r.int('created_at'),
+    endsAt: r.int('ends_at'),
+    endedAt: r.intOrNull('ended_at'),
+    endReason: r.textOrNull('end_reason'),
+    pausedAt: r.intOrNull('paused_at'),
+    pauseReason: r.textOrNull('pause_reason'),
+    movedAt: r.intOrNull('moved_at'),
+    rootTs: r.textOrNull('root_ts'),
+    permalink: r.textOrNull('permalink'),
+    level: level as Session['level'],
+    promptId: r.textOrNull('prompt_id'),
+    isAsync: r.int('is_async') === 1,
+  };
+}
+
+function phaseOf(row: Row): { sessionId: string; phase: Session['phases'][number] } {
+  const r = columnsOf(row, 'session_phases');
+  return { sessionId: r.text('session_id'), phase: { index: r.int('idx'), plannedMs: r.int('planned_ms'), startsAt: r.int('starts_at'), pausedMs: r.int('paused_ms') } };
+}
+
+function personOf(row: Row): { sessionId: string; userId: string; role: string } {
+  const r = columnsOf(row, 'session_people');
+  return { sessionId: r.text('session_id'), userId: r.text('user_id'), role: r.text('role') };
+}
 
 const NoteRow = z.object({
   id: int,
@@ -80,6 +101,14 @@ function scoresOf(body: string): Partial<Record<DimensionKey, Score>> {
   return scores;
 }
 
+/** One multi-row INSERT of `rows` into `target` ("table (columns…)"); nothing when there are none. */
+async function insertRows(db: SqlExecutor, target: string, rows: readonly (readonly SqlValue[])[], suffix = ''): Promise<void> {
+  const width = rows[0]?.length;
+  if (width === undefined) return;
+  const values = rows.map((_, i) => `(${placeholders(1 + i * width, width)})`).join(', ');
+  await db.run(`INSERT INTO ${target} VALUES ${values} ${suffix}`, rows.flat());
+}
+
 export function createSessionRepository(db: SqlExecutor): SessionRepository {
   // People keep the order they first appeared in: SQLite's rowid, PostgreSQL's serial column.
   const arrival = db.dialect === 'postgres' ? 'seen_order' : 'rowid';
@@ -87,43 +116,25 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
   /** Loads sessions with their phases and interviewers in three queries, however many there are. */
   async function load(rows: Row[]): Promise<Session[]> {
     if (rows.length === 0) return [];
-    const parsed = rows.map((row) => SessionRow.parse(row));
-    const ids = parsed.map((r) => r.id);
+    const sessions = rows.map(sessionOf);
+    const ids = sessions.map((r) => r.id);
     const list = placeholders(1, ids.length);
     // Asked for together: on SQLite they run in the same turn of the queue.
     const [phaseRows, people] = await Promise.all([
-      db.all(`SELECT session_id, idx, planned_ms, starts_at, paused_ms FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`, ids).then((rs) => rs.map((p) => PhaseRow.parse(p))),
-      db.all(`SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`, ids).then((rs) => rs.map((p) => PersonRow.parse(p))),
+      db.all(`SELECT session_id, idx, planned_ms, starts_at, paused_ms FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`, ids).then((rs) => rs.map(phaseOf)),
+      db.all(`SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`, ids).then((rs) => rs.map(personOf)),
     ]);
     // Grouped once: a claim loads up to a few hundred sessions, and filtering every row list per session is quadratic.
-    const phasesOf = groupBy(phaseRows, (p) => p.session_id);
-    const peopleOf = groupBy(people, (p) => p.session_id);
-    return parsed.map((r) => {
-      const mine = peopleOf.get(r.id) ?? [];
+    const phasesOf = groupBy(phaseRows, (p) => p.sessionId);
+    const peopleOf = groupBy(people, (p) => p.sessionId);
+    return sessions.map((session) => {
+      const mine = peopleOf.get(session.id) ?? [];
       return {
-        id: r.id,
-        teamId: r.team_id,
-        enterpriseId: r.enterprise_id,
-        channelId: r.channel_id,
-        hostId: r.host_id,
-        topic: r.topic,
-        status: r.status,
-        createdAt: r.created_at,
-        endsAt: r.ends_at,
-        endedAt: r.ended_at,
-        endReason: r.end_reason,
-        pausedAt: r.paused_at,
-        pauseReason: r.pause_reason,
-        movedAt: r.moved_at,
-        rootTs: r.root_ts,
-        permalink: r.permalink,
-        phases: (phasesOf.get(r.id) ?? []).map((p) => ({ index: p.idx, plannedMs: p.planned_ms, startsAt: p.starts_at, pausedMs: p.paused_ms })),
-        interviewers: mine.filter((p) => p.role === 'interviewer').map((p) => p.user_id),
-        candidateId: mine.find((p) => p.role === 'candidate')?.user_id ?? null,
-        observers: mine.filter((p) => p.role === 'observer').map((p) => p.user_id),
-        level: r.level,
-        promptId: r.prompt_id,
-        isAsync: r.is_async === 1,
+        ...session,
+        phases: (phasesOf.get(session.id) ?? []).map((p) => p.phase),
+        interviewers: mine.filter((p) => p.role === 'interviewer').map((p) => p.userId),
+        candidateId: mine.find((p) => p.role === 'candidate')?.userId ?? null,
+        observers: mine.filter((p) => p.role === 'observer').map((p) => p.userId),
       };
     });
   }
@@ -147,21 +158,24 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
         [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt, s.level, s.promptId, s.isAsync ? 1 : 0],
       );
       if (!inserted) return false;
-      for (const p of s.phases) {
-        await db.run('INSERT INTO session_phases (session_id, idx, planned_ms, starts_at) VALUES ($1, $2, $3, $4)', [s.id, p.index, p.plannedMs, p.startsAt]);
-      }
-      await insertPerson(s.id, s.hostId, 'host', s.createdAt);
-      if (s.candidateId) await insertPerson(s.id, s.candidateId, 'candidate', s.createdAt);
-      for (const id of s.interviewers) await insertPerson(s.id, id, 'interviewer', s.createdAt);
-      for (const id of s.observers) await insertPerson(s.id, id, 'observer', s.createdAt);
-      for (const step of s.steps) {
-        await db.run(
-          `INSERT INTO steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)
-           VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`,
-          // The first step is the session's turn; the others wait behind it.
-          [s.id, step.key, step.kind, step.phaseIndex, step.seq, step.dueAt, step === s.steps[0] ? 'pending' : 'queued'],
-        );
-      }
+      // One statement per table, not one per row: a start writes all of this on the thread that reads the next
+      // request, and each statement is a turn of the queue.
+      await insertRows(db, 'session_phases (session_id, idx, planned_ms, starts_at)', s.phases.map((p) => [s.id, p.index, p.plannedMs, p.startsAt]));
+      const people: Array<[string, string]> = [
+        [s.hostId, 'host'],
+        ...(s.candidateId ? [[s.candidateId, 'candidate'] as [string, string]] : []),
+        ...s.interviewers.map((id): [string, string] => [id, 'interviewer']),
+        ...s.observers.map((id): [string, string] => [id, 'observer']),
+      ];
+      // In this order: people keep the order they first appeared in (rowid or serial), and a person named twice
+      // keeps the first role, as one insert per person did.
+      await insertRows(db, 'session_people (session_id, user_id, role, first_seen_at)', people.map(([id, role]) => [s.id, id, role, s.createdAt]), 'ON CONFLICT DO NOTHING');
+      await insertRows(
+        db,
+        'steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)',
+        // The first step is the session's turn; the others wait behind it.
+        s.steps.map((step, i) => [s.id, step.key, step.kind, step.phaseIndex, step.seq, step.dueAt, step.dueAt, i === 0 ? 'pending' : 'queued']),
+      );
       return true;
     },
 

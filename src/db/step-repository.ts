@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Lease, Step, StepKind, StepRepository } from '../app/ports.ts';
-import { nowMs, num, placeholders, type SqlExecutor } from './sql.ts';
+import { columnsOf, nowMs, num, placeholders, type SqlExecutor } from './sql.ts';
 
 const int = z.preprocess(num, z.number().int());
 const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
@@ -34,50 +34,31 @@ const StepRow = z.object({
 const KINDS = new Set<string>(StepRow.shape.kind.options);
 const STATES = new Set<string>(StepRow.shape.state.options);
 
-function bad(column: string, value: unknown): never {
-  throw new TypeError(`steps.${column}: unexpected ${JSON.stringify(value)}`);
-}
-function intOf(r: Record<string, unknown>, column: string): number {
-  const v = r[column];
-  const n = typeof v === 'string' ? Number(v) : v;
-  return typeof n === 'number' && Number.isInteger(n) ? n : bad(column, v);
-}
-function intOrNullOf(r: Record<string, unknown>, column: string): number | null {
-  return r[column] === null ? null : intOf(r, column);
-}
-function textOf(r: Record<string, unknown>, column: string): string {
-  const v = r[column];
-  return typeof v === 'string' ? v : bad(column, v);
-}
-function textOrNullOf(r: Record<string, unknown>, column: string): string | null {
-  return r[column] === null ? null : textOf(r, column);
-}
-
 /** The same checks as StepRow, written out: a claim returns hundreds of rows at once, on the delivery path. */
 function toStep(row: unknown): Step {
-  const r = row as Record<string, unknown>;
-  const kind = textOf(r, 'kind');
-  const state = textOf(r, 'state');
-  if (!KINDS.has(kind)) bad('kind', kind);
-  if (!STATES.has(state)) bad('state', state);
+  const r = columnsOf(row, 'steps');
+  const kind = r.text('kind');
+  const state = r.text('state');
+  if (!KINDS.has(kind)) r.bad('kind');
+  if (!STATES.has(state)) r.bad('state');
   return {
-    id: intOf(r, 'id'),
-    sessionId: textOf(r, 'session_id'),
-    key: textOf(r, 'step_key'),
+    id: r.int('id'),
+    sessionId: r.text('session_id'),
+    key: r.text('step_key'),
     kind: kind as Step['kind'],
-    phaseIndex: intOrNullOf(r, 'phase_idx'),
-    seq: intOf(r, 'seq'),
-    dueAt: intOf(r, 'due_at'),
-    runAt: intOf(r, 'run_at'),
+    phaseIndex: r.intOrNull('phase_idx'),
+    seq: r.int('seq'),
+    dueAt: r.int('due_at'),
+    runAt: r.int('run_at'),
     state: state as Step['state'],
-    attempts: intOf(r, 'attempts'),
-    owner: textOrNullOf(r, 'owner'),
-    leaseUntil: intOrNullOf(r, 'lease_until'),
-    sentAt: intOrNullOf(r, 'sent_at'),
-    postedTs: textOrNullOf(r, 'posted_ts'),
-    progress: intOf(r, 'progress'),
-    uncertain: intOf(r, 'uncertain') === 1,
-    lastError: textOrNullOf(r, 'last_error'),
+    attempts: r.int('attempts'),
+    owner: r.textOrNull('owner'),
+    leaseUntil: r.intOrNull('lease_until'),
+    sentAt: r.intOrNull('sent_at'),
+    postedTs: r.textOrNull('posted_ts'),
+    progress: r.int('progress'),
+    uncertain: r.int('uncertain') === 1,
+    lastError: r.textOrNull('last_error'),
   };
 }
 

@@ -1169,11 +1169,19 @@ function normalise(text: string): string {
     .trim();
 }
 
+/** Each prompt under its id and its title, normalised once: every `start` looks its topic up here. */
+const BY_NAME: ReadonlyMap<string, Prompt> = (() => {
+  const names = new Map<string, Prompt>();
+  // Bank order decides, as a search through it would: an earlier prompt's name is never taken by a later one.
+  for (const p of PROMPTS) for (const name of [normalise(p.id), normalise(p.title)]) if (!names.has(name)) names.set(name, p);
+  return names;
+})();
+
 /** The prompt with this id or title, as people type it (any case, with or without "Design a"). */
 export function findPrompt(idOrTitle: string): Prompt | undefined {
   const wanted = normalise(idOrTitle);
   if (wanted === '') return undefined;
-  return PROMPTS.find((p) => normalise(p.id) === wanted || normalise(p.title) === wanted);
+  return BY_NAME.get(wanted);
 }
 
 /**
