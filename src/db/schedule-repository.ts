@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { NewSchedule, Schedule, ScheduleRepository } from '../app/ports.ts';
 import type { Workspace } from '../domain/session.ts';
-import { num, type Row, type SqlExecutor } from './sql.ts';
+import { num, type Row, type SqlExecutor, limitParam } from './sql.ts';
 
 const int = z.preprocess(num, z.number().int());
 const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
@@ -64,7 +64,7 @@ export function createScheduleRepository(db: SqlExecutor): ScheduleRepository {
 
     async createdBy(workspace: Workspace, userId: string, limit = 10) {
       const rows = await db.all(
-        `SELECT ${COLUMNS} FROM schedules WHERE created_by = $1 AND team_id = $2 AND enterprise_id = $3 AND deleted_at IS NULL ORDER BY next_at, id LIMIT $4`,
+        `SELECT ${COLUMNS} FROM schedules WHERE created_by = $1 AND team_id = $2 AND enterprise_id = $3 AND deleted_at IS NULL ORDER BY next_at, id ${limitParam(4)}`,
         [userId, workspace.teamId, workspace.enterpriseId, limit],
       );
       return rows.map(toSchedule);
@@ -80,7 +80,7 @@ export function createScheduleRepository(db: SqlExecutor): ScheduleRepository {
     },
 
     async due(now: number, limit: number) {
-      const rows = await db.all(`SELECT ${COLUMNS} FROM schedules WHERE next_at <= $1 AND deleted_at IS NULL ORDER BY next_at LIMIT $2`, [now, limit]);
+      const rows = await db.all(`SELECT ${COLUMNS} FROM schedules WHERE next_at <= $1 AND deleted_at IS NULL ORDER BY next_at ${limitParam(2)}`, [now, limit]);
       return rows.map(toSchedule);
     },
 

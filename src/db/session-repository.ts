@@ -5,7 +5,7 @@ import { activityOf } from '../domain/history.ts';
 import { isNoteKind, type Note, type NoteKind } from '../domain/notes.ts';
 import { RUBRIC, type DimensionKey, type Score } from '../domain/scorecard.ts';
 import type { Session, Workspace } from '../domain/session.ts';
-import { columnsOf, type SqlExecutor, type SqlValue, type Row, num, placeholders } from './sql.ts';
+import { columnsOf, type SqlExecutor, type SqlValue, type Row, num, placeholders, limitParam } from './sql.ts';
 
 const int = z.preprocess(num, z.number().int());
 const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
@@ -200,14 +200,14 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     },
 
     async liveByChannel(channelId, limit = 5) {
-      return load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND status <> 'ended' ORDER BY created_at LIMIT $2`, [channelId, limit]));
+      return load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND status <> 'ended' ORDER BY created_at ${limitParam(2)}`, [channelId, limit]));
     },
 
     async liveForUser(workspace, userId, limit = 20) {
       const rows = await db.all(
         `SELECT ${SESSION_COLUMNS.split(',').map((c) => `s.${c.trim()}`).join(', ')} FROM sessions s JOIN session_people p ON p.session_id = s.id
           WHERE s.enterprise_id = $1 AND s.team_id = $2 AND p.user_id = $3 AND s.status <> 'ended'
-          ORDER BY s.created_at DESC LIMIT $4`,
+          ORDER BY s.created_at DESC ${limitParam(4)}`,
         [workspace.enterpriseId, workspace.teamId, userId, limit],
       );
       return load(rows);
@@ -389,7 +389,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       const sessions = await load(
         await db.all(
           `SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND team_id = $2 AND enterprise_id = $3
-            ORDER BY created_at DESC, id DESC LIMIT $4`,
+            ORDER BY created_at DESC, id DESC ${limitParam(4)}`,
           [channelId, workspace.teamId, workspace.enterpriseId, limit],
         ),
       );
@@ -421,7 +421,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       const rows = await db.all(
         `SELECT ${SESSION_COLUMNS.split(',').map((c) => `s.${c.trim()}`).join(', ')} FROM session_people p JOIN sessions s ON s.id = p.session_id
           WHERE p.user_id = $1 AND s.enterprise_id = $2 AND s.team_id = $3 AND s.status = 'ended'
-          ORDER BY s.created_at DESC, s.id DESC LIMIT $4`,
+          ORDER BY s.created_at DESC, s.id DESC ${limitParam(4)}`,
         [userId, workspace.enterpriseId, workspace.teamId, limit],
       );
       return load(rows);
@@ -433,7 +433,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
         `SELECT n.id, n.session_id, n.phase_idx, n.kind, n.author_id, n.body, n.created_at, n.visibility, s.topic, s.channel_id, s.permalink
            FROM notes n JOIN sessions s ON s.id = n.session_id
           WHERE n.author_id = $1 AND n.deleted_at IS NULL AND s.enterprise_id = $2 AND s.team_id = $3
-          ORDER BY n.created_at DESC, n.id DESC LIMIT $4`,
+          ORDER BY n.created_at DESC, n.id DESC ${limitParam(4)}`,
         [userId, workspace.enterpriseId, workspace.teamId, limit],
       );
       return rows.map((row) => {
@@ -449,7 +449,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
           `SELECT s.id, s.topic, s.created_at, s.ended_at FROM session_people p JOIN sessions s ON s.id = p.session_id
             WHERE p.user_id = $1 AND p.role = 'candidate' AND s.enterprise_id = $2 AND s.team_id = $3 AND s.status = 'ended'
               AND EXISTS (SELECT 1 FROM scorecards c WHERE c.session_id = s.id AND c.role <> 'candidate')
-            ORDER BY s.created_at DESC, s.id DESC LIMIT $4`,
+            ORDER BY s.created_at DESC, s.id DESC ${limitParam(4)}`,
           [userId, workspace.enterpriseId, workspace.teamId, limit],
         )
       ).map((r) => ScoredSessionRow.parse(r));

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Lease, Step, StepKind, StepRepository } from '../app/ports.ts';
-import { columnsOf, nowMs, num, placeholders, type SqlExecutor } from './sql.ts';
+import { columnsOf, nowMs, num, placeholders, type SqlExecutor, limitParam } from './sql.ts';
 
 const int = z.preprocess(num, z.number().int());
 const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
@@ -102,7 +102,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
     UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, ${SENT_AT_CLAIMED(nowMs(d, 1))}
      WHERE id IN (SELECT s.id FROM steps s
                    WHERE s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.kind IN ${KNOWN_KINDS} AND ${IN_TURN}
-                   ORDER BY s.run_at LIMIT $4 ${skipLocked})
+                   ORDER BY s.run_at ${limitParam(4)} ${skipLocked})
     RETURNING ${COLUMNS}`;
   // Steps whose owner stopped renewing its lease: died or hung mid-post. They come back uncertain, so the next
   // attempt looks for the message before posting it again. The lease outlasts the settle time of the last post.
@@ -110,7 +110,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
     UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, uncertain = 1
      WHERE id IN (SELECT s.id FROM steps s
                    WHERE s.state = 'sending' AND s.lease_until <= ${nowMs(d, 1)} AND s.kind IN ${KNOWN_KINDS}
-                   ORDER BY s.lease_until LIMIT $4 ${skipLocked})
+                   ORDER BY s.lease_until ${limitParam(4)} ${skipLocked})
     RETURNING ${COLUMNS}`;
   const claimNextSql = `
     UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, ${SENT_AT_CLAIMED(nowMs(d, 1))}
