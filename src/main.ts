@@ -114,21 +114,25 @@ async function main(): Promise<void> {
 
   let lastPrune = 0;
   let lastScheduleError = 0;
-  const ticker = startTicker(config.tickCron, async () => {
-    const now = clock();
-    // Recurring sessions first: one that starts now has its first posts claimed by the same tick.
-    await fireDueSchedules(deps, now).catch((error: unknown) => {
-      // The database may be down for a while: say so once a minute, not every tick.
-      if (now - lastScheduleError < 60_000) return;
-      lastScheduleError = now;
-      logger.error('could not start scheduled sessions', {}, error);
-    });
-    await dispatcher.tick();
-    if (now - lastPrune > PRUNE_EVERY_MS) {
-      lastPrune = now;
-      await store.requests.prune(now - 24 * PRUNE_EVERY_MS).catch((error: unknown) => logger.warn('could not prune old request ids', { reason: String(error) }));
-    }
-  });
+  const ticker = startTicker(
+    config.tickCron,
+    async () => {
+      const now = clock();
+      // Recurring sessions first: one that starts now has its first posts claimed by the same tick.
+      await fireDueSchedules(deps, now).catch((error: unknown) => {
+        // The database may be down for a while: say so once a minute, not every tick.
+        if (now - lastScheduleError < 60_000) return;
+        lastScheduleError = now;
+        logger.error('could not start scheduled sessions', {}, error);
+      });
+      await dispatcher.tick();
+      if (now - lastPrune > PRUNE_EVERY_MS) {
+        lastPrune = now;
+        await store.requests.prune(now - 24 * PRUNE_EVERY_MS).catch((error: unknown) => logger.warn('could not prune old request ids', { reason: String(error) }));
+      }
+    },
+    logger,
+  );
   // Posts that fell due while the app was down go out now rather than at the first tick.
   void dispatcher.tick();
 

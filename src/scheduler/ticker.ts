@@ -1,8 +1,21 @@
 /** node-cron wiring only: calls `onTick` on the configured schedule, never two at once. */
 import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from '../app/ports.ts';
 
-export function startTicker(expression: string, onTick: () => void | Promise<void>): { stop(): Promise<void> } {
-  const task: ScheduledTask = cron.createTask(expression, async () => onTick(), { name: 'mockdesign-tick', noOverlap: true });
+export function startTicker(expression: string, onTick: () => void | Promise<void>, logger: Logger): { stop(): Promise<void> } {
+  const task: ScheduledTask = cron.createTask(expression, async () => onTick(), {
+    name: 'mockdesign-tick',
+    noOverlap: true,
+    // node-cron writes its own lines to the console; ours go through the app's structured log instead. A tick
+    // skipped because the one before is still running (a busy instance) or a missed slot is expected under load
+    // and changes nothing (the next tick claims everything due), so those are debug lines.
+    logger: {
+      debug: (message) => logger.debug(`scheduler: ${String(message)}`),
+      info: (message) => logger.debug(`scheduler: ${message}`),
+      warn: (message) => logger.debug(`scheduler: ${message}`),
+      error: (message, error) => logger.error(`scheduler: ${message instanceof Error ? message.message : message}`, {}, error ?? message),
+    },
+  });
   // A heartbeat that wakes late (busy event loop, suspended laptop) skips slots instead of catching up;
   // one extra run is enough because each tick claims everything that is due.
   task.on('execution:missed', () => {
