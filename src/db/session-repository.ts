@@ -5,7 +5,7 @@ import { activityOf } from '../domain/history.ts';
 import { isNoteKind, type Note, type NoteKind } from '../domain/notes.ts';
 import { RUBRIC, type DimensionKey, type Score } from '../domain/scorecard.ts';
 import type { Session, Workspace } from '../domain/session.ts';
-import { columnsOf, type SqlExecutor, type SqlValue, type Row, num, placeholders, limitParam } from './sql.ts';
+import { columnsOf, type SqlExecutor, type SqlValue, type Row, num, padInList, placeholders, limitParam } from './sql.ts';
 
 const int = z.preprocess(num, z.number().int());
 const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
@@ -117,7 +117,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
   async function load(rows: Row[]): Promise<Session[]> {
     if (rows.length === 0) return [];
     const sessions = rows.map(sessionOf);
-    const ids = sessions.map((r) => r.id);
+    const ids = padInList(sessions.map((r) => r.id));
     const list = placeholders(1, ids.length);
     // Asked for together: on SQLite they run in the same turn of the queue.
     const [phaseRows, people] = await Promise.all([
@@ -185,7 +185,8 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
 
     async findMany(ids) {
       if (ids.length === 0) return [];
-      return load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (${placeholders(1, ids.length)})`, ids));
+      const list = padInList(ids);
+      return load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (${placeholders(1, list.length)})`, list));
     },
 
     findForUpdate(id) {

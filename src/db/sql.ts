@@ -45,6 +45,20 @@ export function limitParam(n: number): string {
   return `LIMIT CAST($${n} AS INTEGER)`;
 }
 
+/**
+ * The values of an IN list padded to the next power of two by repeating the last one, which matches nothing
+ * more. Each length of list is a statement of its own, prepared and kept: the delivery path loads 1 to 200
+ * sessions at once, and its three queries at every length held about 15 MB of prepared statements; padded,
+ * they come in nine lengths.
+ */
+export function padInList<T extends SqlValue>(values: readonly T[]): T[] {
+  const last = values.at(-1);
+  if (last === undefined) return [];
+  let size = 1;
+  while (size < values.length) size *= 2;
+  return size === values.length ? [...values] : [...values, ...Array<T>(size - values.length).fill(last)];
+}
+
 /** `$1, $2, …` starting at `from`, for an IN list of `count` values. */
 export function placeholders(from: number, count: number): string {
   return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');

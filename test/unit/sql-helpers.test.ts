@@ -1,6 +1,9 @@
-/** Reading a row's columns with their types checked: the rows of both databases, and a clear error for anything else. */
+/**
+ * SQL helpers: reading a row's columns with their types checked (the rows of both databases, and a clear error for
+ * anything else), and IN lists padded to a few lengths.
+ */
 import { describe, expect, it } from 'vitest';
-import { columnsOf } from '../../src/db/sql.ts';
+import { columnsOf, padInList } from '../../src/db/sql.ts';
 
 describe('columnsOf', () => {
   it('reads integers as SQLite gives them (numbers) and as PostgreSQL gives BIGINT (strings)', () => {
@@ -26,5 +29,20 @@ describe('columnsOf', () => {
     expect(() => r.text('missing')).toThrow(TypeError);
     expect(() => r.int('gone')).toThrow('steps.gone: unexpected null');
     expect(() => r.bad('word')).toThrow('steps.word: unexpected "soon"');
+  });
+});
+
+describe('padInList', () => {
+  it('pads to the next power of two by repeating the last value, keeping the order', () => {
+    expect(padInList([])).toEqual([]);
+    expect(padInList(['a'])).toEqual(['a']);
+    expect(padInList(['a', 'b'])).toEqual(['a', 'b']);
+    expect(padInList(['a', 'b', 'c'])).toEqual(['a', 'b', 'c', 'c']);
+    expect(padInList([1, 2, 3, 4, 5])).toEqual([1, 2, 3, 4, 5, 5, 5, 5]);
+  });
+
+  it('gives the 1 to 200 sessions a claim loads nine lengths of list, not two hundred', () => {
+    const lengths = new Set(Array.from({ length: 200 }, (_, i) => padInList(Array.from({ length: i + 1 }, (_, k) => `s${k}`)).length));
+    expect([...lengths].sort((a, b) => a - b)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256]);
   });
 });
