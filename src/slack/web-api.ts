@@ -20,7 +20,17 @@ export interface SlackApiOptions {
   readonly timeoutMs: number;
   /** Connections kept open to Slack at most; calls beyond it queue in the agent. */
   readonly maxSockets?: number;
+  /** How long an idle kept-alive connection is kept before we close it (FREE_SOCKET_MS unless a test says). */
+  readonly freeSocketMs?: number;
 }
+
+/**
+ * Idle connections are closed by us after this long, before a server's own keep-alive timeout (Node's default is
+ * 5 s, many proxies' are longer) can close them: otherwise a post may be written on a connection the server is
+ * closing at that moment, fail with a reset, and, as a post in doubt, wait out the settle time before it is
+ * looked for and retried. Opening a connection again after an idle spell costs one handshake.
+ */
+export const FREE_SOCKET_MS = 4_000;
 
 export type SlackArgs = Record<string, unknown>;
 
@@ -129,10 +139,18 @@ export interface HttpTransport {
 }
 
 /** node:http(s) with one keep-alive pool: the transport on this thread, and the one the API thread runs. */
-export function createHttpTransport(options: Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets'>): HttpTransport {
+export function createHttpTransport(options: Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets' | 'freeSocketMs'>): HttpTransport {
   const base = new URL(options.baseUrl);
   const secure = base.protocol === 'https:';
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, maxFreeSockets: options.maxSockets ?? 256, scheduling: 'lifo' as const };
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 256,
+    maxFreeSockets: options.maxSockets ?? 256,
+    scheduling: 'lifo' as const,
+    // The agent sets this on a connection once it is free (a request in flight has its own timeout), and closes a
+    // free connection when it runs out.
+    timeout: options.freeSocketMs ?? FREE_SOCKET_MS,
+  };
   const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
   const request = secure ? httpsRequest : httpRequest;
   return {

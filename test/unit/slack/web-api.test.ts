@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,4 +178,32 @@ describe('the API thread', () => {
     answers.clear();
     expect((await pending).message).toMatch(/closed/);
   });
+});
+
+describe('kept-alive connections', () => {
+  it('are closed by us once idle, before the server would close one under a post', async () => {
+    // In a process of its own: nock, loaded in this one, stands in for sockets and their timeouts. The server
+    // there keeps an idle connection a minute, so only the client can close it sooner.
+    const script = `
+      import { createServer } from 'node:http';
+      import { createSlackApi } from ${JSON.stringify(new URL('../../../src/slack/web-api.ts', import.meta.url).href)};
+      const server = createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')); });
+      server.keepAliveTimeout = 60_000;
+      setTimeout(() => { console.log('still open after 10 s'); process.exit(1); }, 10_000).unref();
+      let ended = 0;
+      server.on('connection', (socket) => socket.on('end', () => { ended += 1; console.log('closed by the client'); }));
+      await new Promise((r) => server.listen(0, '127.0.0.1', r));
+      const api = createSlackApi({ baseUrl: 'http://127.0.0.1:' + server.address().port + '/api/', token: 'xoxb-t', timeoutMs: 5000, freeSocketMs: 150 });
+      console.log('first', (await api.call('chat.postMessage', { channel: 'C1' })).ok);
+      while (ended === 0) await new Promise((r) => setTimeout(r, 20));
+      console.log('again', (await api.call('chat.postMessage', { channel: 'C1' })).ok);
+      api.close(); server.closeAllConnections(); server.close();`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(out.trim().split('\n')).toEqual(['first true', 'closed by the client', 'again true']);
+    expect(code).toBe(0);
+  }, 20_000);
 });
