@@ -28,8 +28,8 @@ function repositories(db: SqlExecutor, clock: StoreClock): Repositories {
 export function createStore(db: SqlDatabase, clock: StoreClock): Store {
   // A transaction's repositories are built once per executor. SQLite hands every transaction the same one, so a
   // post's completion (a transaction) no longer builds seven repositories, with their closures and SQL text, each
-  // time: that was garbage on every post, and every new closure of a hot function was compiled again by V8's
-  // optimizing compiler (one function 8 times in a run). PostgreSQL's executor is new per transaction.
+  // time: that was garbage on every post, and V8's optimizing compiler compiled hot functions again for their new
+  // closures. PostgreSQL's executor is new per transaction, so there this changes nothing.
   const built = new WeakMap<SqlExecutor, Repositories>();
   const repositoriesOf = (tx: SqlExecutor): Repositories => {
     let repos = built.get(tx);
