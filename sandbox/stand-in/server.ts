@@ -158,8 +158,11 @@ export interface SlackStandIn {
   homeView(userId: string): StoredView | undefined;
   issueTriggerId(userId: string): string;
   newResponseUrl(ctx: ResponseUrlContext): string;
-  /** The next `times` calls of a Web API method (or 'upload_url': POSTs to upload URLs) meet this fault. */
-  fail(method: string, fault: Fault, times?: number): void;
+  /**
+   * The next `times` calls of a Web API method (or 'upload_url': POSTs to upload URLs) meet this fault; with `when`,
+   * only calls whose parameters it accepts count, so a test can aim at one post without racing the app's schedule.
+   */
+  fail(method: string, fault: Fault, times?: number, when?: (params: Params) => boolean): void;
   /** The user dismissed the view: pops it (and anything above); closing the root or a clear_on_close view empties the stack. */
   closeView(userId: string, viewId: string): boolean;
   /** The user submitted the view: removed like closeView and handed back so a view_submission can be built from it. */
@@ -239,7 +242,7 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
   const enterprises = new Map<string, Enterprise>();
   const calls: RecordedCall[] = [];
   const sentEvents: EventDelivery[] = [];
-  const faults = new Map<string, Array<{ fault: Fault; remaining: number }>>();
+  const faults = new Map<string, Array<{ fault: Fault; remaining: number; when?: (params: Params) => boolean }>>();
   /** Authorize pages opened and not yet answered: what they asked for. */
   const pendingAuthorize = new Map<string, { request: AuthorizeRequest; at: number }>();
   let eventDelivery: EventDeliveryTarget | undefined = options.eventDelivery;
@@ -430,13 +433,16 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     events.emit('call', call);
   }
 
-  function takeFault(method: string): Fault | undefined {
+  /** The first fault queued for this method that applies to these parameters, used up by one. */
+  function takeFault(method: string, params: Params): Fault | undefined {
     const queue = faults.get(method);
-    const head = queue?.[0];
-    if (!queue || !head) return undefined;
-    head.remaining -= 1;
-    if (head.remaining <= 0) queue.shift();
-    return head.fault;
+    if (!queue) return undefined;
+    const index = queue.findIndex((f) => !f.when || f.when(params));
+    const found = queue[index];
+    if (!found) return undefined;
+    found.remaining -= 1;
+    if (found.remaining <= 0) queue.splice(index, 1);
+    return found.fault;
   }
 
   function stringParams(p: Params): Record<string, string | undefined> {
@@ -463,7 +469,7 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : bodyToken;
 
     if (latencyMs > 0) await sleep(latencyMs);
-    const fault = takeFault(method);
+    const fault = takeFault(method, params);
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
     if (fault && 'status' in fault) {
       const error = fault.status === 429 ? 'ratelimited' : `http_${fault.status}`;
@@ -560,7 +566,7 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
       sendText(res, status, text);
     };
     if (latencyMs > 0) await sleep(latencyMs);
-    const fault = takeFault('upload_url');
+    const fault = takeFault('upload_url', params);
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
     if (fault && 'status' in fault) return answer(fault.status, fault.status === 429 ? 'ratelimited' : 'upload_failed');
     if (fault && 'error' in fault) return answer(500, fault.error);
@@ -768,9 +774,9 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     newResponseUrl(ctx) {
       return `${this.url}/response/${wsOfUser(ctx.user).newResponseUrl(ctx).id}`;
     },
-    fail(method, fault, times = 1) {
+    fail(method, fault, times = 1, when) {
       const queue = faults.get(method) ?? [];
-      queue.push({ fault, remaining: times });
+      queue.push({ fault, remaining: times, ...(when ? { when } : {}) });
       faults.set(method, queue);
     },
     closeView: (userId, viewId) => removeView(userId, viewId) !== undefined,

@@ -97,11 +97,12 @@ function threadLabels(slack: SlackStandIn): string[] {
 /** Every phase has its time check, a phase of a few seconds half-way through. */
 const WHOLE_THREAD = ['Phase 1 of 4', 'time check', 'Phase 2 of 4', 'time check', 'Phase 3 of 4', 'time check', 'Phase 4 of 4', 'time check', 'Summary'];
 
+function stepOf(params: Record<string, unknown>): unknown {
+  return (params.metadata as { event_payload?: { step?: unknown } } | undefined)?.event_payload?.step;
+}
+
 function postsOfStep(slack: SlackStandIn, stepKey: string): number {
-  return slack.calls.filter((c) => {
-    const payload = (c.params.metadata as { event_payload?: { step?: unknown } } | undefined)?.event_payload;
-    return c.method === 'chat.postMessage' && c.ok && payload?.step === stepKey;
-  }).length;
+  return slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && stepOf(c.params) === stepKey).length;
 }
 
 /** Runs the app until it exits on its own (a start-up refusal), killing it if it does not within the deadline. */
@@ -269,10 +270,9 @@ describe('SIGTERM in the middle of a session', () => {
     const slack = await newStandIn();
     try {
       const first = await start(slack);
-      expect((await startCommand(first, 'start Draining --plan 3s/3s/3s/3s')).status).toBe(200);
-      await waitUntil('phase 1 and its time check', 15_000, () => threadLabels(slack).length === 2);
       // Phase 2's post is held 2.5 s by "Slack"; SIGTERM lands while it is in flight.
-      slack.fail('chat.postMessage', { delayMs: 2500 }, 1);
+      slack.fail('chat.postMessage', { delayMs: 2500 }, 1, (params) => stepOf(params) === 'phase:1');
+      expect((await startCommand(first, 'start Draining --plan 3s/3s/3s/3s')).status).toBe(200);
       await waitUntil('phase 2 to be sending', 15_000, () => stepRow(first.dbPath, 'phase:1')?.state === 'sending');
       await sleep(200);
       const signalled = Date.now();

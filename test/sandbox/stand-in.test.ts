@@ -311,6 +311,14 @@ describe('faults', () => {
     expect(standIn.calls.map((c) => c.error ?? 'ok')).toEqual(['http_503', 'fatal_error', 'fatal_error', 'ok']);
   });
 
+  it('aims a fault at the calls whose parameters it names, leaving the others alone', async () => {
+    standIn.fail('chat.postMessage', { error: 'fatal_error' }, 1, (params) => params.text === 'second');
+    expect((await client.chat.postMessage({ channel: 'C0GENERAL', text: 'first' })).ok).toBe(true);
+    expect((await refusal(client.chat.postMessage({ channel: 'C0GENERAL', text: 'second' }))).error).toBe('fatal_error');
+    expect((await client.chat.postMessage({ channel: 'C0GENERAL', text: 'second' })).ok).toBe(true);
+    expect(standIn.calls.map((c) => `${String(c.params.text)}:${c.error ?? 'ok'}`)).toEqual(['first:ok', 'second:fatal_error', 'second:ok']);
+  });
+
   it('delays a call and then answers it normally', async () => {
     standIn.fail('auth.test', { delayMs: 60 });
     const started = performance.now();
