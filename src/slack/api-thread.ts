@@ -12,6 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../app/ports.ts';
+import { workerSource } from '../worker-source.ts';
 import type { HttpTransport, SlackApiOptions, WireRequest, WireResponse } from './web-api.ts';
 
 /** Messages between the threads. */
@@ -23,16 +24,6 @@ export type ApiThreadSettings = Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 
 
 const RESTART_MIN_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
-
-/**
- * The worker's file beside this one: .js when compiled. Run from source (tsx, a development dependency), a
- * worker thread does not inherit tsx's loader, so the thread registers it before loading the .ts file.
- */
-function workerSource(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = JSON.stringify(new URL(`./api-thread-worker${fromSource ? '.ts' : '.js'}`, import.meta.url).href);
-  return fromSource ? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${url}); });` : `import(${url});`;
-}
 
 export function createThreadTransport(options: ApiThreadSettings, logger: Logger, now: () => number = Date.now): HttpTransport {
   // Only the transport's settings cross to the thread: never the default token.
@@ -51,7 +42,7 @@ export function createThreadTransport(options: ApiThreadSettings, logger: Logger
   }
 
   function start(): Worker {
-    const w = new Worker(workerSource(), { eval: true, workerData: settings });
+    const w = new Worker(workerSource(import.meta.url, 'api-thread-worker'), { eval: true, workerData: settings });
     w.unref();
     w.on('message', (message: FromApiThread) => {
       const p = pending.get(message.id);
