@@ -6,6 +6,7 @@ import type { Logger, Store } from './app/ports.ts';
 import { fireDueSchedules } from './app/schedules.ts';
 import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
 import { ConfigError, type DatabaseTarget, loadConfig } from './config.ts';
+import { startCheckpointer } from './db/checkpointer.ts';
 import { migrate } from './db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
 import { migratePostgres, openPostgres } from './db/postgres-database.ts';
@@ -24,7 +25,7 @@ const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
 const PRUNE_EVERY_MS = 3600_000;
 
 /** Opens and migrates the configured database; returns the store and what closing it must also release. */
-async function openStore(target: DatabaseTarget, clock: () => number, logger: Logger): Promise<{ store: Store; release: () => void }> {
+async function openStore(target: DatabaseTarget, clock: () => number, logger: Logger): Promise<{ store: Store; release: () => Promise<void> }> {
   if (target.kind === 'postgres') {
     const db = await openPostgres(target.url, {
       // A pooled connection that fails while idle (a server restart) is replaced; say so once.
@@ -35,7 +36,7 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
     const version = await migratePostgres(db, join(MIGRATIONS_DIR, 'postgres'));
     logger.info('database ready', { kind: 'postgres', schema_version: version });
     // Several instances share this database: leases and retries follow its clock, not this host's.
-    return { store: createStore(db, null), release: () => undefined };
+    return { store: createStore(db, null), release: async () => undefined };
   }
   // Opening creates the folder and refuses a broken file; the lock comes before anything is written.
   const raw = openDatabase(target.path);
@@ -53,7 +54,15 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
     // One process per file (the lock above): any `sending` row was left by a process that was killed.
     const leftovers = await store.steps.settleOrphans(SETTLE_MS);
     if (leftovers > 0) logger.warn('resuming posts interrupted by a restart', { steps: leftovers });
-    return { store, release: unlock };
+    const checkpointer = target.path === ':memory:' ? undefined : startCheckpointer(raw, target.path, logger);
+    // After the store has closed: the checkpoint thread's connection is then the last, and closing it empties the WAL.
+    return {
+      store,
+      release: async () => {
+        await checkpointer?.close();
+        unlock();
+      },
+    };
   } catch (error) {
     raw.close();
     unlock();
@@ -148,7 +157,7 @@ async function main(): Promise<void> {
     await Promise.race([dispatcher.drain(), new Promise((r) => setTimeout(r, 10_000))]);
     api.close();
     await store.close().catch((error: unknown) => logger.warn('closing the database failed', { reason: String(error) }));
-    release();
+    await release();
     logger.info('stopped');
     process.exit(0);
   };

@@ -248,6 +248,8 @@ describe('SIGTERM in the middle of a session', () => {
 
       expect(await first.stop()).toBe(0);
       expect(first.logs().map((l) => l.msg)).toContain('stopped');
+      // The checkpoint thread closed last, after the database: everything is in the file and the WAL is gone.
+      expect(existsSync(`${first.dbPath}-wal`)).toBe(false);
       expect(count(first.dbPath, "SELECT count(*) FROM steps WHERE state = 'sending'")).toBe(0);
       // The session's next post, phase 1's time check, waits for the restart.
       expect(stepRow(first.dbPath, 'warning:0')?.state).toBe('pending');

@@ -1,0 +1,85 @@
+/** WAL checkpoints on a thread of their own, and the main connection taking them back when that thread fails. */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import type { Logger } from '../../../src/app/ports.ts';
+import { startCheckpointer } from '../../../src/db/checkpointer.ts';
+import type { Db } from '../../../src/db/open-database.ts';
+import { openTestDb } from '../../support/test-db.ts';
+import { until } from '../../support/until.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function errorLog(): { logger: Logger; errors: Array<{ message: string; context: Record<string, unknown> | undefined }> } {
+  const errors: Array<{ message: string; context: Record<string, unknown> | undefined }> = [];
+  const ignore = () => undefined;
+  return { errors, logger: { debug: ignore, info: ignore, warn: ignore, error: (message, context) => void errors.push({ message, context }) } };
+}
+
+function freshDatabase(): { path: string; db: Db } {
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-checkpoint-'));
+  dirs.push(dir);
+  const path = join(dir, 'live.db');
+  const db = openTestDb(path);
+  // Whatever the migrations left in the WAL goes into the file first, so the file's growth below is the writes'.
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('CREATE TABLE filler (x BLOB)');
+  return { path, db };
+}
+
+/** About 2 MB in 500 commits: 500 pages and more, each commit small enough never to reach 1,000 pages on its own. */
+const FILLER_BYTES = 500 * 4096;
+function write(db: Db): void {
+  const insert = db.prepare('INSERT INTO filler (x) VALUES (randomblob(4096))');
+  for (let i = 0; i < 500; i++) insert.run();
+}
+
+it('copies the WAL into the database file from its own thread, while the main connection never checkpoints', async () => {
+  const { path, db } = freshDatabase();
+  const { logger, errors } = errorLog();
+  const checkpointer = startCheckpointer(db, path, logger, 20);
+  try {
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(path).size;
+    write(db);
+    // Only a checkpoint writes pages into the database file itself; the main connection makes none.
+    await until('the rows to reach the database file', () => statSync(path).size >= before + FILLER_BYTES, 20_000);
+    expect(errors).toEqual([]);
+  } finally {
+    db.close();
+    await checkpointer.close();
+  }
+  // The thread's connection closed last: SQLite checkpointed everything and removed the WAL.
+  expect(existsSync(`${path}-wal`)).toBe(false);
+  const reopened = new Database(path, { readonly: true });
+  expect(reopened.prepare('SELECT count(*) FROM filler').pluck().get()).toBe(500);
+  reopened.close();
+});
+
+it('hands checkpoints back to the main connection when its thread cannot run, and says so once', async () => {
+  const { path, db } = freshDatabase();
+  const { logger, errors } = errorLog();
+  // A file that does not exist: the thread fails as it opens it (it never creates one).
+  const checkpointer = startCheckpointer(db, join(path, '..', 'missing.db'), logger, 20);
+  try {
+    await until('the failure to be reported', () => errors.length > 0, 20_000);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/checkpoint thread stopped/);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // The main connection checkpoints again as the WAL passes 1,000 pages.
+    const before = statSync(path).size;
+    write(db);
+    write(db);
+    expect(statSync(path).size).toBeGreaterThan(before);
+    expect(existsSync(join(path, '..', 'missing.db'))).toBe(false);
+  } finally {
+    await checkpointer.close();
+    db.close();
+  }
+  expect(errors).toHaveLength(1);
+});
