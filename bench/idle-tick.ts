@@ -5,8 +5,13 @@
  * query path, `steps.claimDue(...)` + `steps.nextRunAt(now)`, is timed many times, the sizes interleaved in
  * rounds so that whatever else the machine does weighs on both alike.
  *
- * PostgreSQL is measured twice: as the churn of getting there left the table (dead row versions still in the
- * indexes, as between two autovacuum runs), and again after `VACUUM ANALYZE steps` (the steady state).
+ * PostgreSQL is measured three times. First as the churn of getting there left the table: dead row versions
+ * still in the indexes and no statistics at all, which is where a server with autovacuum off stays (its
+ * autoanalyze never runs either). Then after `ANALYZE steps` alone, as autovacuum's autoanalyze keeps the
+ * statistics between two vacuums: the dead row versions are still there. Last after `VACUUM ANALYZE steps`.
+ * Without statistics PostgreSQL reads the claim's partial index with a bitmap scan, which visits every dead
+ * row version on every tick; with them it takes a plain index scan, which marks dead entries on its first pass
+ * and skips them after.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,12 +110,12 @@ async function measure(stores: readonly Prepared[], config: IdleTickConfig, cond
   return { database: config.database, condition, iterations: perRound * config.rounds, sizes, ratio };
 }
 
-async function vacuum(db: BenchDatabase): Promise<void> {
+async function maintain(db: BenchDatabase, command: 'ANALYZE steps' | 'VACUUM ANALYZE steps'): Promise<void> {
   if (db.kind !== 'postgres') return;
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
-    await client.query('VACUUM ANALYZE steps');
+    await client.query(command);
   } finally {
     await client.end();
   }
@@ -137,9 +142,11 @@ export async function runIdleTick(config: IdleTickConfig): Promise<IdleTickResul
       stores.push({ sessions, db, store, paused: rest.paused, stepRows: rest.stepRows });
     }
     if (config.database === 'sqlite') return [await measure(stores, config, 'as left by the sessions')];
-    const churned = await measure(stores, config, 'dead row versions not yet vacuumed');
-    for (const s of stores) await vacuum(s.db);
-    return [churned, await measure(stores, config, 'after VACUUM ANALYZE')];
+    const churned = await measure(stores, config, 'dead row versions not yet vacuumed, no statistics');
+    for (const s of stores) await maintain(s.db, 'ANALYZE steps');
+    const analyzed = await measure(stores, config, 'dead row versions not yet vacuumed, after ANALYZE');
+    for (const s of stores) await maintain(s.db, 'VACUUM ANALYZE steps');
+    return [churned, analyzed, await measure(stores, config, 'after VACUUM ANALYZE')];
   } finally {
     for (const s of stores) {
       await s.store.close().catch(() => undefined);
