@@ -9,7 +9,7 @@ import { ConfigError, type DatabaseTarget, loadConfig } from './config.ts';
 import { startCheckpointer } from './db/checkpointer.ts';
 import { migrate } from './db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
-import { migratePostgres, openPostgres } from './db/postgres-database.ts';
+import { autovacuumIsOff, migratePostgres, openPostgres } from './db/postgres-database.ts';
 import { createSqliteDatabase, DatabaseLockedError, lockDatabaseFile } from './db/sqlite-database.ts';
 import { createStore } from './db/store.ts';
 import { loadEnvFileIfPresent } from './env-file.ts';
@@ -35,6 +35,11 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
     });
     const version = await migratePostgres(db, join(MIGRATIONS_DIR, 'postgres'));
     logger.info('database ready', { kind: 'postgres', schema_version: version });
+    if (await autovacuumIsOff(db)) {
+      logger.warn(
+        'autovacuum is off on this PostgreSQL server: without it the steps table is never analyzed, and every tick then reads each post sent since the last VACUUM. Turn it on (autovacuum = on), or VACUUM ANALYZE steps regularly.',
+      );
+    }
     // Several instances share this database: leases and retries follow its clock, not this host's.
     return { store: createStore(db, null), release: async () => undefined };
   }

@@ -271,3 +271,13 @@ export async function migratePostgres(db: { readonly pool: Pool }, dir: string):
     client.release(broken ?? false);
   }
 }
+
+/**
+ * Whether the server runs autovacuum. With it off, nothing analyzes the tables either: a `steps` table that was
+ * never analyzed is read by the claim of due posts with a bitmap scan, which visits every dead row version (one
+ * per step that has gone out) on every tick, so an idle tick grows with the posts sent since the last VACUUM.
+ */
+export async function autovacuumIsOff(db: SqlExecutor): Promise<boolean> {
+  const row = await db.get("SELECT current_setting('autovacuum') AS setting");
+  return row?.setting === 'off';
+}

@@ -88,6 +88,9 @@ describePg('three instances on one PostgreSQL database', () => {
       // The survivors did the dead instance's work, and said so.
       const survivors = apps.filter((a) => a !== killed);
       expect(survivors.every((a) => !a.hasExited)).toBe(true);
+      // Each instance said once at start-up whether the server's autovacuum is off (CI's server has it off).
+      const autovacuumOff = (await db.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]?.autovacuum === 'off';
+      for (const app of apps) expect(app.logs().filter((l) => String(l.msg).startsWith('autovacuum is off')).length).toBe(autovacuumOff ? 1 : 0);
       for (const app of survivors) expect(await app.stop()).toBe(0);
     } finally {
       await db.end().catch(() => undefined);
