@@ -14,7 +14,8 @@ const db = new Database(path, { fileMustExist: true, timeout: 0 });
 // Checkpoints sync the WAL before copying and the file after, as the main connection's would.
 db.pragma('synchronous = NORMAL');
 
-// PASSIVE waits for no one: frames a reader still needs stay in the WAL until a later run.
+// PASSIVE waits for no one: frames a reader still needs stay in the WAL until a later run, and a run that finds
+// another checkpoint under way says so in its result (busy) rather than failing.
 const timer = setInterval(() => db.pragma('wal_checkpoint(PASSIVE)'), everyMs);
 port.on('message', (message: unknown) => {
   if (message !== 'stop') return;

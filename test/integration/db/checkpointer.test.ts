@@ -61,6 +61,36 @@ it('copies the WAL into the database file from its own thread, while the main co
   reopened.close();
 });
 
+it('skips a run that finds another checkpoint under way, and carries on after', async () => {
+  const { path, db } = freshDatabase();
+  const { logger, errors } = errorLog();
+  const checkpointer = startCheckpointer(db, path, logger, 10);
+  try {
+    // A reader holds an old snapshot; a TRUNCATE checkpoint (what a maintenance tool may run) then holds the
+    // checkpoint lock while it waits for that reader, here for 500 ms, and the thread's runs meanwhile find it busy.
+    const reader = new Database(path);
+    const other = new Database(path, { timeout: 500 });
+    try {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM filler').get();
+      write(db);
+      other.pragma('wal_checkpoint(TRUNCATE)');
+      reader.exec('COMMIT');
+    } finally {
+      reader.close();
+      other.close();
+    }
+    const before = statSync(path).size;
+    write(db);
+    await until('the rows to reach the database file', () => statSync(path).size >= before + FILLER_BYTES, 20_000);
+    expect(errors).toEqual([]);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+  } finally {
+    db.close();
+    await checkpointer.close();
+  }
+});
+
 it('hands checkpoints back to the main connection when its thread cannot run, and says so once', async () => {
   const { path, db } = freshDatabase();
   const { logger, errors } = errorLog();
