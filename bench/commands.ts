@@ -2,18 +2,19 @@
  * Scenario 3: slash-command latency. Signed `/mockdesign help` and `/mockdesign start …` (each start in a
  * channel of its own) sent one at a time and 50 at once, to the real app and to a bare Bolt app that only acks,
  * both running during the same run. The two targets take turns in rounds, so that whatever else the machine does
- * weighs on both alike. Latency is request sent → response read, at the client.
+ * weighs on both alike. Latency is request sent → response read, at the client, which runs on a thread of its own
+ * (command-client.ts) so that the stand-in serving the app's posts does not delay it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSignedClient, type AppResponse, type SignedClient } from '../sandbox/signed-client.ts';
+import type { SlashCommandFields } from '../sandbox/signed-client.ts';
 import { createSlackStandIn } from '../sandbox/stand-in/server.ts';
 import { freePort, PROJECT_ROOT, randomBotToken, randomSigningSecret, tempDbPath } from '../test/support/app-process.ts';
 import { forgetChildOutput, launchApp, problemsLogged } from './apps.ts';
-import { channelIds, eachLimited, HOST_ID, TEAM_ID } from './load.ts';
+import { startCommandClient } from './command-client.ts';
+import { channelIds, HOST_ID, TEAM_ID } from './load.ts';
 import { distribution, type Distribution } from './stats.ts';
 
 export interface CommandsConfig {
@@ -98,12 +99,11 @@ async function startBareApp(signingSecret: string, botToken: string, slackApiUrl
   };
 }
 
-function checkAnswer(target: Target, command: CommandName, response: AppResponse): boolean {
-  if (response.status !== 200) return false;
-  if (target === 'bare') return true;
-  const text = JSON.stringify(response.json ?? '');
-  // A start answers "Starting *topic*…"; "already running" would mean the channel was not a fresh one.
-  return command === 'help' ? text.includes('ephemeral') : text.includes('Starting');
+/** What an answer must carry to count: a start answers "Starting *topic*…" ("already running" would mean the
+ * channel was not a fresh one); the bare app's answers only need their 200. */
+function expectedText(target: Target, command: CommandName): string | undefined {
+  if (target === 'bare') return undefined;
+  return command === 'help' ? 'ephemeral' : 'Starting';
 }
 
 export async function runCommands(config: CommandsConfig): Promise<CommandsResult> {
@@ -132,25 +132,30 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
     signingSecret,
     ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}),
   });
+  const client = startCommandClient();
   try {
     bare = await startBareApp(signingSecret, slack.botToken, slack.apiUrl);
-    const clients: Record<Target, SignedClient> = {
-      app: app.proc.client,
-      bare: createSignedClient({ appUrl: `${bare.url}/slack/events`, signingSecret }),
-    };
-    const send = (target: Target, command: CommandName, channel: string) =>
-      clients[target].slashCommand({
-        command: '/mockdesign',
-        text: command === 'help' ? 'help' : `start Design a URL shortener ${channel} --plan 5m/20m/15m/5m`,
-        user_id: HOST_ID,
-        channel_id: command === 'help' ? 'C0GENERAL' : channel,
-        team_id: TEAM_ID,
+    const urls: Record<Target, string> = { app: `${app.proc.url}/slack/events`, bare: `${bare.url}/slack/events` };
+    const fields = (command: CommandName, channel: string): SlashCommandFields => ({
+      command: '/mockdesign',
+      text: command === 'help' ? 'help' : `start Design a URL shortener ${channel} --plan 5m/20m/15m/5m`,
+      user_id: HOST_ID,
+      channel_id: command === 'help' ? 'C0GENERAL' : channel,
+      team_id: TEAM_ID,
+    });
+    const send = (target: Target, command: CommandName, channels: readonly string[], concurrency: number) =>
+      client.run({
+        appUrl: urls[target],
+        signingSecret,
+        requests: channels.map((channel) => fields(command, channel)),
+        concurrency,
+        ...(expectedText(target, command) === undefined ? {} : { expectText: expectedText(target, command) }),
       });
 
-    // Warm-up: connections open, code paths compiled, statements prepared.
+    // Warm-up: connections open, code paths compiled (the client's too), statements prepared.
     for (const target of ['app', 'bare'] as const) {
-      await eachLimited(Array.from({ length: 100 }), 10, async () => void (await send(target, 'help', 'C0GENERAL')));
-      for (const channel of starts.warmup) await send(target, 'start', channel);
+      await send(target, 'help', Array.from({ length: 100 }, () => 'C0GENERAL'), 10);
+      await send(target, 'start', starts.warmup, 1);
     }
 
     // Posting a started session (root message, first phase) goes on after the ack: each cell begins once the
@@ -175,19 +180,9 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
           const indexes = Array.from({ length: Math.min(config.roundSize, config.count - from) }, (_, i) => from + i);
           const order: Target[] = round++ % 2 === 0 ? ['app', 'bare'] : ['bare', 'app'];
           for (const target of order) {
-            const one = async (i: number) => {
-              const t0 = performance.now();
-              let ok = false;
-              try {
-                ok = checkAnswer(target, command, await send(target, command, channels[i] ?? 'C0GENERAL'));
-              } catch {
-                ok = false;
-              }
-              times[target].push(performance.now() - t0);
-              if (!ok) failures[target] += 1;
-            };
-            if (mode === 'sequential') for (const i of indexes) await one(i);
-            else await eachLimited(indexes, config.concurrency, one);
+            const batch = await send(target, command, indexes.map((i) => channels[i] ?? 'C0GENERAL'), mode === 'sequential' ? 1 : config.concurrency);
+            times[target].push(...batch.times);
+            failures[target] += batch.failures;
           }
         }
         const appDist = distribution(times.app);
@@ -211,6 +206,7 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
     await app.proc.stop(30_000).catch(() => app.proc.kill());
     forgetChildOutput(app.proc);
     await bare?.stop();
+    await client.close();
     await slack.stop();
     rmSync(dirname(dbPath), { recursive: true, force: true });
   }

@@ -203,7 +203,7 @@ export function renderReport(report: BenchReport): string {
     lines.push(
       `${n(cmd.config.count)} signed requests per command, mode and target; \`start\` in a fresh channel each time (the app then posts the session in the background). ` +
         `Concurrent: ${cmd.config.concurrency} in flight. The app and a bare Bolt app (bench/bare-app.ts, acks only) take turns in rounds of ${cmd.config.roundSize}. ` +
-        `Request sent → response read, at the client. The app started ${n(cmd.sessionsStarted)} sessions; peak RSS ${mb(cmd.appPeakRssBytes)}; ` +
+        `Request sent → response read, at the client, which runs on a thread of its own (the stand-in serving the app's posts runs on the main thread). The app started ${n(cmd.sessionsStarted)} sessions; peak RSS ${mb(cmd.appPeakRssBytes)}; ` +
         `${cmd.appProblems.warnings} warnings, ${cmd.appProblems.errors} errors logged.`,
       '',
     );
