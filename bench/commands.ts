@@ -143,14 +143,10 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
       channel_id: command === 'help' ? 'C0GENERAL' : channel,
       team_id: TEAM_ID,
     });
-    const send = (target: Target, command: CommandName, channels: readonly string[], concurrency: number) =>
-      client.run({
-        appUrl: urls[target],
-        signingSecret,
-        requests: channels.map((channel) => fields(command, channel)),
-        concurrency,
-        ...(expectedText(target, command) === undefined ? {} : { expectText: expectedText(target, command) }),
-      });
+    const send = (target: Target, command: CommandName, channels: readonly string[], concurrency: number) => {
+      const expectText = expectedText(target, command);
+      return client.run({ appUrl: urls[target], signingSecret, requests: channels.map((channel) => fields(command, channel)), concurrency, ...(expectText === undefined ? {} : { expectText }) });
+    };
 
     // Warm-up: connections open, code paths compiled (the client's too), statements prepared.
     for (const target of ['app', 'bare'] as const) {

@@ -7,6 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { Logger } from '../../../src/app/ports.ts';
 import { startCheckpointer } from '../../../src/db/checkpointer.ts';
 import type { Db } from '../../../src/db/open-database.ts';
+import { createLogger } from '../../../src/logger.ts';
 import { openTestDb } from '../../support/test-db.ts';
 import { until } from '../../support/until.ts';
 
@@ -15,10 +16,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function errorLog(): { logger: Logger; errors: Array<{ message: string; context: Record<string, unknown> | undefined }> } {
-  const errors: Array<{ message: string; context: Record<string, unknown> | undefined }> = [];
-  const ignore = () => undefined;
-  return { errors, logger: { debug: ignore, info: ignore, warn: ignore, error: (message, context) => void errors.push({ message, context }) } };
+/** The app's own logger, keeping what it logs at error level. */
+function errorLog(): { logger: Logger; errors: Array<{ message: string }> } {
+  const errors: Array<{ message: string }> = [];
+  return { errors, logger: createLogger('error', (line) => errors.push({ message: String((JSON.parse(line) as { msg: unknown }).msg) })) };
 }
 
 function freshDatabase(): { path: string; db: Db } {
