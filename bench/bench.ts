@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../test/support/app-process.ts';
 import { type CommandsResult, runCommands } from './commands.ts';
 import { type DeliveryConfig, type DeliveryResult, type PgProvider, runDelivery } from './delivery.ts';
 import { type IdleTickResult, runIdleTick } from './idle-tick.ts';
-import { codeVersion, describeMachine, type Machine } from './machine.ts';
+import { codeVersion, cpuYardstick, describeMachine, type Machine } from './machine.ts';
 import type { BenchOptions } from './options.ts';
 import { runStartup, type StartupResult } from './startup.ts';
 
@@ -99,7 +99,8 @@ export function deliveryConfig(options: BenchOptions, sessions: number, database
 export async function runBenchmarks(options: BenchOptions, pgAccess: PgAccess, progress: (line: string) => void = () => undefined): Promise<BenchReport> {
   const began = performance.now();
   const postgresServer = pgAccess.unavailable ? undefined : await pgAccess.describe().catch((error: unknown) => `unknown (${String(error)})`);
-  const machine = describeMachine();
+  // Timed first, while the machine is as quiet as it will be in this run.
+  const machine = { ...describeMachine(), yardstick: cpuYardstick() };
   const codeAtStart = codeVersion(PROJECT_ROOT);
   const wants = (s: BenchOptions['only'][number]) => options.only.includes(s);
   const sqlite: DeliveryResult[] = [];

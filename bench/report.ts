@@ -157,7 +157,12 @@ export function renderReport(report: BenchReport): string {
   lines.push('## Machine', '');
   lines.push('| | |', '|---|---|');
   lines.push(`| cores | ${m.cores} |`);
-  lines.push(`| CPU | ${m.cpuModel} |`);
+  lines.push(`| CPU | ${m.cpuModel}${m.cpuDetail ? ` (${m.cpuDetail})` : ''} |`);
+  if (m.yardstick) {
+    lines.push(
+      `| CPU yardstick | ${m.yardstick.medianMs.toFixed(0)} ms: ${n(m.yardstick.iterations)} Block Kit messages built, serialised, parsed and signed on one thread, before the scenarios (lower is faster; compare reports by it) |`,
+    );
+  }
   lines.push(`| memory | ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB |`);
   lines.push(`| Node | ${m.node} (${m.platform}) |`);
   lines.push(`| date | ${m.date} |`);

@@ -13,9 +13,9 @@ import { startCommand } from '../../bench/apps.ts';
 import { type BenchReport, deliveryConfig, describePostgres } from '../../bench/bench.ts';
 import { type DeliveryResult, runDelivery } from '../../bench/delivery.ts';
 import { runIdleTick } from '../../bench/idle-tick.ts';
-import { describeMachine } from '../../bench/machine.ts';
+import { cpuYardstick, describeMachine } from '../../bench/machine.ts';
 import { DEFAULTS, parseOptions, QUICK } from '../../bench/options.ts';
-import { checkTargets, writeReport } from '../../bench/report.ts';
+import { checkTargets, renderReport, writeReport } from '../../bench/report.ts';
 import { killAllApps } from '../support/app-process.ts';
 import { PG_SKIP_REASON, PG_TESTS_RUN, TEST_DATABASE_URL, warnPgSkipped, withPgDatabase } from '../support/pg.ts';
 
@@ -67,6 +67,20 @@ describe('npm run bench (quick)', () => {
     // Start-ups on a busy machine, and a takeover that waits out the killed instance's 30 s lease.
     110_000,
   );
+});
+
+describe('the machine a report describes', () => {
+  it('times a CPU yardstick and names it, with the clock, so that reports from different machines compare', () => {
+    const yardstick = cpuYardstick(40, 3);
+    expect(yardstick.iterations).toBe(40);
+    expect(yardstick.medianMs).toBeGreaterThan(0);
+    const machine = { ...describeMachine(), cpuDetail: 'family 23, model 1, 1996 MHz', yardstick: { iterations: 2000, medianMs: 412.4 } };
+    const text = renderReport({ machine, loadAtEnd: [0, 0, 0], options, durationMs: 0, sqlite: [], idle: [] });
+    expect(text).toMatch(/\| CPU \| .+ \(family 23, model 1, 1996 MHz\) \|/);
+    expect(text).toContain('| CPU yardstick | 412 ms: 2,000 Block Kit messages');
+    // A report whose run timed no yardstick (the quick run below) says nothing of one.
+    expect(renderReport({ machine: describeMachine(), loadAtEnd: [0, 0, 0], options, durationMs: 0, sqlite: [], idle: [] })).not.toContain('CPU yardstick');
+  });
 });
 
 async function runQuick(progress: (line: string) => void): Promise<void> {
