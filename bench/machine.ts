@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { median } from './stats.ts';
 
 export interface Machine {
   readonly cores: number;
@@ -24,28 +25,24 @@ export interface Yardstick {
   readonly medianMs: number;
 }
 
-function cpuModel(): string {
-  try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('model name'));
-    if (line) return line.slice(line.indexOf(':') + 1).trim();
-  } catch {
-    // not Linux
-  }
-  return cpus()[0]?.model ?? 'unknown';
-}
-
-function cpuDetail(): string | undefined {
+/** A field of the first processor in /proc/cpuinfo; undefined off Linux or when the kernel gives none. */
+function cpuInfo(name: string): string | undefined {
   try {
     const first = readFileSync('/proc/cpuinfo', 'utf8').split('\n\n')[0] ?? '';
-    const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm').exec(first)?.[1]?.trim();
-    const [family, model, mhz] = [field('cpu family'), field('model'), field('cpu MHz')];
-    const parts = [family && `family ${family}`, model && `model ${model}`, mhz && `${Math.round(Number(mhz))} MHz`].filter(Boolean);
-    return parts.length > 0 ? parts.join(', ') : undefined;
+    return new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm').exec(first)?.[1]?.trim();
   } catch {
     return undefined;
   }
+}
+
+function cpuModel(): string {
+  return cpuInfo('model name') ?? cpus()[0]?.model ?? 'unknown';
+}
+
+function cpuDetail(): string | undefined {
+  const [family, model, mhz] = [cpuInfo('cpu family'), cpuInfo('model'), cpuInfo('cpu MHz')];
+  const parts = [family && `family ${family}`, model && `model ${model}`, mhz && `${Math.round(Number(mhz))} MHz`].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 /**
@@ -74,8 +71,7 @@ export function cpuYardstick(iterations = 2000, rounds = 5): Yardstick {
     times.push(performance.now() - started);
   }
   if (sink === 0) throw new Error('the yardstick did no work');
-  times.sort((a, b) => a - b);
-  return { iterations, medianMs: times[Math.floor(times.length / 2)] ?? 0 };
+  return { iterations, medianMs: median(times) };
 }
 
 function memoryBytes(): number {
