@@ -10,6 +10,7 @@ import { startCheckpointer } from './db/checkpointer.ts';
 import { migrate } from './db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
 import { autovacuumIsOff, migratePostgres, openPostgres } from './db/postgres-database.ts';
+import { keepStepsAnalyzed } from './db/steps-statistics.ts';
 import { createSqliteDatabase, DatabaseLockedError, lockDatabaseFile } from './db/sqlite-database.ts';
 import { createStore } from './db/store.ts';
 import { loadEnvFileIfPresent } from './env-file.ts';
@@ -24,8 +25,18 @@ import { superviseSocketMode } from './slack/socket-mode.ts';
 const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
 const PRUNE_EVERY_MS = 3600_000;
 
-/** Opens and migrates the configured database; returns the store and what closing it must also release. */
-async function openStore(target: DatabaseTarget, clock: () => number, logger: Logger): Promise<{ store: Store; release: () => Promise<void> }> {
+/**
+ * An open store, what must stop using it before it closes (`stopUpkeep`), and what closing it must also release
+ * (`release`, after it has closed).
+ */
+interface OpenedStore {
+  readonly store: Store;
+  readonly stopUpkeep: () => Promise<void>;
+  readonly release: () => Promise<void>;
+}
+
+/** Opens and migrates the configured database. */
+async function openStore(target: DatabaseTarget, clock: () => number, logger: Logger): Promise<OpenedStore> {
   if (target.kind === 'postgres') {
     const db = await openPostgres(target.url, {
       // A pooled connection that fails while idle (a server restart) is replaced; say so once.
@@ -35,13 +46,15 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
     });
     const version = await migratePostgres(db, join(MIGRATIONS_DIR, 'postgres'));
     logger.info('database ready', { kind: 'postgres', schema_version: version });
-    if (await autovacuumIsOff(db)) {
+    // Without autovacuum nothing would analyze the steps table, and the claim's plan rests on its statistics.
+    const upkeep = (await autovacuumIsOff(db)) ? keepStepsAnalyzed(db, logger) : undefined;
+    if (upkeep) {
       logger.warn(
-        'autovacuum is off on this PostgreSQL server: without it the steps table is never analyzed, and every tick then reads each post sent since the last VACUUM. Turn it on (autovacuum = on), or VACUUM ANALYZE steps regularly.',
+        'autovacuum is off on this PostgreSQL server: this instance analyzes the steps table itself when it has changed enough, but nothing vacuums the tables. Turn autovacuum on (autovacuum = on), or VACUUM the tables regularly.',
       );
     }
     // Several instances share this database: leases and retries follow its clock, not this host's.
-    return { store: createStore(db, null), release: async () => undefined };
+    return { store: createStore(db, null), stopUpkeep: async () => upkeep?.stop(), release: async () => undefined };
   }
   // Opening creates the folder and refuses a broken file; the lock comes before anything is written.
   const raw = openDatabase(target.path);
@@ -63,6 +76,7 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
     // After the store has closed: the checkpoint thread's connection is then the last, and closing it empties the WAL.
     return {
       store,
+      stopUpkeep: async () => undefined,
       release: async () => {
         await checkpointer?.close();
         unlock();
@@ -81,7 +95,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const clock = () => Date.now();
-  const { store, release } = await openStore(config.database, clock, logger);
+  const { store, stopUpkeep, release } = await openStore(config.database, clock, logger);
 
   const instanceId = newInstanceId();
   let auth: SlackAuthOptions;
@@ -161,6 +175,7 @@ async function main(): Promise<void> {
     await app.stop().catch((error: unknown) => logger.warn('stopping the receiver failed', { reason: String(error) }));
     await Promise.race([dispatcher.drain(), new Promise((r) => setTimeout(r, 10_000))]);
     api.close();
+    await stopUpkeep();
     await store.close().catch((error: unknown) => logger.warn('closing the database failed', { reason: String(error) }));
     await release();
     logger.info('stopped');
