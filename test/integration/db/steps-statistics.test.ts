@@ -18,6 +18,10 @@ function capture() {
   return { warnings, logger };
 }
 
+async function changedSinceAnalyze(db: SqlExecutor): Promise<number> {
+  return Number((await db.get(`SELECT n_mod_since_analyze AS n FROM pg_stat_user_tables WHERE relid = 'steps'::regclass`))?.n);
+}
+
 /** As many posts leave it: each step went through `pending` to `done`; `resting` steps wait for a later time. */
 async function churn(db: SqlExecutor, sent: number, resting: number): Promise<void> {
   await db.run(
@@ -31,6 +35,9 @@ async function churn(db: SqlExecutor, sent: number, resting: number): Promise<vo
     [NOW + 86_400_000, sent + resting],
   );
   await db.run(`UPDATE steps SET state = 'done' WHERE seq <= $1`, [sent]);
+  // The server counts changes a moment after they commit: the checks below must not see part of them now and the
+  // rest later, as if they had been made after an analysis.
+  await until('the server to count the churn', async () => (await changedSinceAnalyze(db)) >= sent + resting + sent);
 }
 
 /** The plan PostgreSQL picks for the claim's read of due pending steps. */
@@ -41,10 +48,6 @@ async function claimPlan(db: SqlExecutor): Promise<string> {
 
 async function reltuples(db: SqlExecutor): Promise<number> {
   return Number((await db.get(`SELECT reltuples FROM pg_class WHERE oid = 'steps'::regclass`))?.reltuples);
-}
-
-async function changedSinceAnalyze(db: SqlExecutor): Promise<number> {
-  return Number((await db.get(`SELECT n_mod_since_analyze AS n FROM pg_stat_user_tables WHERE relid = 'steps'::regclass`))?.n);
 }
 
 describePg('keeping the steps table analyzed when autovacuum is off', () => {
@@ -62,7 +65,6 @@ describePg('keeping the steps table analyzed when autovacuum is off', () => {
     expect(await claimPlan(db)).toContain('Bitmap Index Scan on steps_due');
 
     const { warnings, logger } = capture();
-    // The server reports changes to its statistics a moment after they commit: the upkeep checks until it sees them.
     const upkeep = keepStepsAnalyzed(db, logger, 50);
     try {
       await until('the upkeep analyzed steps', async () => (await reltuples(db)) > 0);
