@@ -44,7 +44,7 @@ export interface StatisticsUpkeep {
 }
 
 /**
- * Checks at once, then every `everyMs`. A failing check (the server unreachable, a missing privilege) is logged
+ * Checks at once, then every `everyMs`. A failing check (the server unreachable, say) is logged
  * when it starts failing and again only after a check has worked since: never once a minute for ever.
  */
 export function keepStepsAnalyzed(db: SqlExecutor, logger: Logger, everyMs = ANALYZE_CHECK_EVERY_MS): StatisticsUpkeep {
