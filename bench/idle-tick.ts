@@ -21,6 +21,7 @@ import pg from 'pg';
 import type { Lease, Store } from '../src/app/ports.ts';
 import { openPostgres } from '../src/db/postgres-database.ts';
 import { analyzeStepsIfStale } from '../src/db/steps-statistics.ts';
+import { until } from '../test/support/until.ts';
 import type { PgProvider } from './delivery.ts';
 import { seedRestingSessions } from './load.ts';
 import { median } from './stats.ts';
@@ -133,11 +134,7 @@ async function upkeepAnalyze(db: BenchDatabase): Promise<void> {
   if (db.kind !== 'postgres') return;
   const executor = await openPostgres(db.url, { poolSize: 1 });
   try {
-    const deadline = Date.now() + 30_000;
-    while (!(await analyzeStepsIfStale(executor))) {
-      if (Date.now() > deadline) throw new Error('idle tick: the statistics upkeep found nothing to analyze after the churn');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await until('the statistics upkeep to analyze the churned steps table', () => analyzeStepsIfStale(executor), 30_000);
   } finally {
     await executor.close();
   }
