@@ -67,8 +67,11 @@ export interface NewNote extends Omit<Note, 'id'> {
 }
 
 export interface SessionRepository {
-  /** Creates the session with its whole schedule; false if the channel already has a live one. Call inside a transaction. */
-  create(s: NewSession): Promise<boolean>;
+  /**
+   * Creates the session with its whole schedule and returns it as `find` would read it; undefined if the channel
+   * already has a live one. Call inside a transaction.
+   */
+  create(s: NewSession): Promise<Session | undefined>;
   find(id: string): Promise<Session | undefined>;
   /** Several sessions at once, in no particular order; ids not found are left out. */
   findMany(ids: readonly string[]): Promise<Session[]>;

@@ -38,8 +38,8 @@ export type StartOutcome = { kind: 'started'; session: Session } | { kind: 'busy
 
 export function startSession(deps: SessionDeps, input: StartInput, now: number): Promise<StartOutcome> {
   return deps.store.transaction(async (tx) => {
-    const existing = await tx.sessions.findLive(input, input.channelId);
-    if (existing) return { kind: 'busy', existing };
+    // No read first: the insert itself finds a live session in the channel (its unique index), and only then is
+    // that session read.
     const phases = schedulePhases(input.plan, now);
     const id = deps.newId();
     const created = await tx.sessions.create({
@@ -57,12 +57,15 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
       // tells its host at each deadline who contributed.
       steps: planSteps(phases, now, { nudges: isLiveInterview(input), digests: input.isAsync ?? false }),
     });
-    const session = created ? await tx.sessions.find(id) : await tx.sessions.findLive(input, input.channelId);
-    if (!session) throw new Error('session vanished inside its own transaction');
+    if (!created) {
+      const existing = await tx.sessions.findLive(input, input.channelId);
+      if (!existing) throw new Error('a new session was refused, and the channel has no live session');
+      return { kind: 'busy', existing };
+    }
     // The session message's clock: redrawn as the minutes left change, each redraw planning the next.
-    const tick = created ? nextClockTick(session, now) : undefined;
+    const tick = nextClockTick(created, now);
     if (tick !== undefined) await tx.steps.upsert(id, 'refresh', 'refresh', tick);
-    return created ? { kind: 'started', session } : { kind: 'busy', existing: session };
+    return { kind: 'started', session: created };
   });
 }
 

@@ -101,6 +101,15 @@ function scoresOf(body: string): Partial<Record<DimensionKey, Score>> {
   return scores;
 }
 
+/** A session's people, in the order they first appeared, as the session names them. */
+function rolesOf(people: readonly { userId: string; role: string }[]): Pick<Session, 'interviewers' | 'candidateId' | 'observers'> {
+  return {
+    interviewers: people.filter((p) => p.role === 'interviewer').map((p) => p.userId),
+    candidateId: people.find((p) => p.role === 'candidate')?.userId ?? null,
+    observers: people.filter((p) => p.role === 'observer').map((p) => p.userId),
+  };
+}
+
 /** One multi-row INSERT of `rows` into `target` ("table (columns…)"); nothing when there are none. */
 async function insertRows(db: SqlExecutor, target: string, rows: readonly (readonly SqlValue[])[], suffix = ''): Promise<void> {
   const width = rows[0]?.length;
@@ -127,16 +136,11 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     // Grouped once: a claim loads up to a few hundred sessions, and filtering every row list per session is quadratic.
     const phasesOf = groupBy(phaseRows, (p) => p.sessionId);
     const peopleOf = groupBy(people, (p) => p.sessionId);
-    return sessions.map((session) => {
-      const mine = peopleOf.get(session.id) ?? [];
-      return {
-        ...session,
-        phases: (phasesOf.get(session.id) ?? []).map((p) => p.phase),
-        interviewers: mine.filter((p) => p.role === 'interviewer').map((p) => p.userId),
-        candidateId: mine.find((p) => p.role === 'candidate')?.userId ?? null,
-        observers: mine.filter((p) => p.role === 'observer').map((p) => p.userId),
-      };
-    });
+    return sessions.map((session) => ({
+      ...session,
+      phases: (phasesOf.get(session.id) ?? []).map((p) => p.phase),
+      ...rolesOf(peopleOf.get(session.id) ?? []),
+    }));
   }
 
   async function one(sql: string, params: (string | number)[]): Promise<Session | undefined> {
@@ -148,7 +152,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     db.run('INSERT INTO session_people (session_id, user_id, role, first_seen_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [sessionId, userId, role, at]);
 
   return {
-    async create(s: NewSession): Promise<boolean> {
+    async create(s: NewSession): Promise<Session | undefined> {
       const last = s.phases[s.phases.length - 1];
       const endsAt = last ? last.startsAt + last.plannedMs : s.createdAt;
       // The partial unique index allows one live session per channel; a second start inserts nothing.
@@ -157,7 +161,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
          VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $7, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
         [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt, s.level, s.promptId, s.isAsync ? 1 : 0],
       );
-      if (!inserted) return false;
+      if (!inserted) return undefined;
       // One statement per table, not one per row: a start writes all of this on the thread that reads the next
       // request, and each statement is a turn of the queue.
       await insertRows(db, 'session_phases (session_id, idx, planned_ms, starts_at)', s.phases.map((p) => [s.id, p.index, p.plannedMs, p.startsAt]));
@@ -176,7 +180,33 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
         // The first step is the session's turn; the others wait behind it.
         s.steps.map((step, i) => [s.id, step.key, step.kind, step.phaseIndex, step.seq, step.dueAt, step.dueAt, i === 0 ? 'pending' : 'queued']),
       );
-      return true;
+      // The session as `find` would read it back, without reading it: three queries fewer on every start, on the
+      // thread that answers the next request. The contract tests hold the two equal.
+      const kept = new Map<string, string>();
+      for (const [id, role] of people) if (!kept.has(id)) kept.set(id, role);
+      return {
+        id: s.id,
+        teamId: s.teamId,
+        enterpriseId: s.enterpriseId,
+        channelId: s.channelId,
+        hostId: s.hostId,
+        topic: s.topic,
+        status: 'running',
+        createdAt: s.createdAt,
+        endsAt,
+        endedAt: null,
+        endReason: null,
+        pausedAt: null,
+        pauseReason: null,
+        movedAt: null,
+        rootTs: null,
+        permalink: null,
+        level: s.level,
+        promptId: s.promptId,
+        isAsync: s.isAsync,
+        phases: s.phases.map((p) => ({ index: p.index, plannedMs: p.plannedMs, startsAt: p.startsAt, pausedMs: 0 })),
+        ...rolesOf([...kept].map(([userId, role]) => ({ userId, role }))),
+      };
     },
 
     find(id) {

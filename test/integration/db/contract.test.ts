@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../../../src/db/store.ts';
+import { DEFAULT_PLAN } from '../../../src/domain/plan.ts';
+import { schedulePhases } from '../../../src/domain/timeline.ts';
 import { MIN, newSession, seed, STORES, T0, useStore, WS } from './stores.ts';
 
 describe.each(STORES)('$name store: sessions', (factory) => {
@@ -11,8 +13,9 @@ describe.each(STORES)('$name store: sessions', (factory) => {
 
   it('creates a session with its phases, people and steps, and finds it', async () => {
     const { store } = h();
-    expect(await store.transaction((tx) => tx.sessions.create(newSession()))).toBe(true);
+    const created = await store.transaction((tx) => tx.sessions.create(newSession()));
     const s = await store.sessions.find('s1');
+    expect(created).toEqual(s);
     expect(s).toMatchObject({ id: 's1', ...WS, channelId: 'C1', hostId: 'U1', status: 'running', createdAt: T0, endsAt: T0 + 45 * MIN, interviewers: ['U2'] });
     expect(s?.phases.map((p) => [p.index, p.plannedMs / MIN, (p.startsAt - T0) / MIN])).toEqual([
       [0, 5, 0],
@@ -29,6 +32,22 @@ describe.each(STORES)('$name store: sessions', (factory) => {
     expect(await store.transaction((tx) => tx.sessions.findForUpdate('s1'))).toMatchObject({ id: 's1' });
   });
 
+  it('returns a new session exactly as reading it back gives it, whoever is named twice', async () => {
+    const { store } = h();
+    const shapes = [
+      newSession({ id: 'plain', channelId: 'C1', interviewers: [] }),
+      // The host named again as an interviewer, the candidate as an interviewer and an observer: the first role stands.
+      newSession({ id: 'named-twice', channelId: 'C2', interviewers: ['U1', 'U3', 'U2', 'U3'], candidateId: 'U2', observers: ['U2', 'U4', 'U3'], level: 'senior', promptId: 'url-shortener' }),
+      newSession({ id: 'async', channelId: 'C3', isAsync: true, phases: schedulePhases(DEFAULT_PLAN, T0).map((p) => ({ ...p, pausedMs: 7 })) }),
+    ];
+    for (const shape of shapes) {
+      const created = await store.transaction((tx) => tx.sessions.create(shape));
+      expect(created).toBeDefined();
+      expect(created).toEqual(await store.sessions.find(shape.id));
+    }
+    expect(await store.sessions.find('named-twice')).toMatchObject({ interviewers: ['U3'], candidateId: 'U2', observers: ['U4'], level: 'senior', promptId: 'url-shortener' });
+  });
+
   it('finds several sessions at once, each with its own phases and people', async () => {
     const { store } = h();
     await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2', interviewers: ['U3'], createdAt: T0 + MIN }));
@@ -42,7 +61,7 @@ describe.each(STORES)('$name store: sessions', (factory) => {
   it('allows one live session per channel and workspace', async () => {
     const { store } = h();
     await seed(store, newSession());
-    expect(await store.transaction((tx) => tx.sessions.create(newSession({ id: 's2' })))).toBe(false);
+    expect(await store.transaction((tx) => tx.sessions.create(newSession({ id: 's2' })))).toBeUndefined();
     expect(await store.sessions.find('s2')).toBeUndefined();
     expect(await store.steps.ofSession('s2')).toEqual([]);
     await seed(store, newSession({ id: 's3', teamId: 'T2' }), newSession({ id: 's4', enterpriseId: 'E1' }));
@@ -53,7 +72,7 @@ describe.each(STORES)('$name store: sessions', (factory) => {
     expect((await store.sessions.findLive(WS, 'C1'))?.id).toBe('s1');
     await store.sessions.end('s1', T0 + 2 * MIN, 'ended_by_host');
     expect(await store.sessions.findLive(WS, 'C1')).toBeUndefined();
-    expect(await store.transaction((tx) => tx.sessions.create(newSession({ id: 's5', createdAt: T0 + 3 * MIN })))).toBe(true);
+    expect(await store.transaction((tx) => tx.sessions.create(newSession({ id: 's5', createdAt: T0 + 3 * MIN })))).toMatchObject({ id: 's5', status: 'running' });
   });
 
   it('lists the live sessions a person takes part in, newest first', async () => {
@@ -182,7 +201,7 @@ describe.each(STORES)('$name store: transactions', (factory) => {
     expect(await store.steps.ofSession('s1')).toEqual([]);
     expect(await store.requests.begin('req-1', T0)).toBe(true);
     // The store is still usable, and the same writes go through in a transaction that succeeds.
-    expect(await store.transaction((tx) => tx.sessions.create(newSession()))).toBe(true);
+    expect(await store.transaction((tx) => tx.sessions.create(newSession()))).toMatchObject({ id: 's1' });
     expect(await store.steps.ofSession('s1')).toHaveLength(10);
   });
 
