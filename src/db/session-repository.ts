@@ -110,29 +110,55 @@ function rolesOf(people: readonly { userId: string; role: string }[]): Pick<Sess
   };
 }
 
+/** The text of each multi-row INSERT made so far, by target, suffix and number of rows. */
+const insertTexts = new Map<string, Map<string, string[]>>();
+
 /** One multi-row INSERT of `rows` into `target` ("table (columns…)"); nothing when there are none. */
 async function insertRows(db: SqlExecutor, target: string, rows: readonly (readonly SqlValue[])[], suffix = ''): Promise<void> {
   const width = rows[0]?.length;
   if (width === undefined) return;
-  const values = rows.map((_, i) => `(${placeholders(1 + i * width, width)})`).join(', ');
-  await db.run(`INSERT INTO ${target} VALUES ${values} ${suffix}`, rows.flat());
+  // Built once per shape, not on every start: a statement's text is also its key in the prepared-statement
+  // cache, and a new string of a kilobyte is garbage to collect and a key to hash, on the thread that answers.
+  let bySuffix = insertTexts.get(target);
+  if (!bySuffix) insertTexts.set(target, (bySuffix = new Map()));
+  let byCount = bySuffix.get(suffix);
+  if (!byCount) bySuffix.set(suffix, (byCount = []));
+  let sql = byCount[rows.length];
+  if (sql === undefined) {
+    const values = rows.map((_, i) => `(${placeholders(1 + i * width, width)})`).join(', ');
+    sql = `INSERT INTO ${target} VALUES ${values} ${suffix}`;
+    byCount[rows.length] = sql;
+  }
+  await db.run(sql, rows.flat());
 }
 
 export function createSessionRepository(db: SqlExecutor): SessionRepository {
   // People keep the order they first appeared in: SQLite's rowid, PostgreSQL's serial column.
   const arrival = db.dialect === 'postgres' ? 'seen_order' : 'rowid';
 
+  // The statements `load` runs, by length of IN list (a power of two: a handful of them), made once each.
+  const loadTexts: Array<{ phases: string; people: string }> = [];
+  function loadText(length: number): { phases: string; people: string } {
+    let texts = loadTexts[length];
+    if (!texts) {
+      const list = placeholders(1, length);
+      texts = {
+        phases: `SELECT session_id, idx, planned_ms, starts_at, paused_ms FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`,
+        people: `SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`,
+      };
+      loadTexts[length] = texts;
+    }
+    return texts;
+  }
+
   /** Loads sessions with their phases and interviewers in three queries, however many there are. */
   async function load(rows: Row[]): Promise<Session[]> {
     if (rows.length === 0) return [];
     const sessions = rows.map(sessionOf);
     const ids = padInList(sessions.map((r) => r.id));
-    const list = placeholders(1, ids.length);
+    const texts = loadText(ids.length);
     // Asked for together: on SQLite they run in the same turn of the queue.
-    const [phaseRows, people] = await Promise.all([
-      db.all(`SELECT session_id, idx, planned_ms, starts_at, paused_ms FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`, ids).then((rs) => rs.map(phaseOf)),
-      db.all(`SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`, ids).then((rs) => rs.map(personOf)),
-    ]);
+    const [phaseRows, people] = await Promise.all([db.all(texts.phases, ids).then((rs) => rs.map(phaseOf)), db.all(texts.people, ids).then((rs) => rs.map(personOf))]);
     // Grouped once: a claim loads up to a few hundred sessions, and filtering every row list per session is quadratic.
     const phasesOf = groupBy(phaseRows, (p) => p.sessionId);
     const peopleOf = groupBy(people, (p) => p.sessionId);

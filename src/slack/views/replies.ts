@@ -9,7 +9,16 @@ import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 
+/** The help asked for by name: the same every time, so made once (it is the most frequent answer of all). */
+let plainHelp: SlackMessage | undefined;
+
 export function renderHelp(unknown?: string): SlackMessage {
+  if (unknown) return helpMessage(unknown);
+  plainHelp ??= helpMessage(undefined);
+  return plainHelp;
+}
+
+function helpMessage(unknown: string | undefined): SlackMessage {
   const intro = unknown ? `I don't know \`${escapeMrkdwn(unknown)}\`. Here is what I can do:` : '*mockdesign* runs a mock system-design interview in this channel.';
   const usage = [
     '`/mockdesign start &lt;topic&gt;` opens a session: a message here, with the phases in its thread',
