@@ -1,7 +1,7 @@
 /** The API thread (see api-thread.ts): sends each request it is handed over HTTP and hands back the answer. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ApiThreadSettings, FromApiThread, ToApiThread } from './api-thread.ts';
-import { createHttpTransport } from './web-api.ts';
+import { createHttpTransport, withoutEcho } from './web-api.ts';
 
 const port = parentPort;
 if (!port) throw new Error('api-thread-worker.ts runs as a worker thread only');
@@ -9,7 +9,8 @@ const transport = createHttpTransport(workerData as ApiThreadSettings);
 
 port.on('message', ({ id, request }: ToApiThread) => {
   transport.send(request).then(
-    (response) => port.postMessage({ id, response } satisfies FromApiThread),
+    // Decoded on the main thread, so it gets only what is read there.
+    (response) => port.postMessage({ id, response: withoutEcho(request.method, response) } satisfies FromApiThread),
     (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies FromApiThread),
   );
 });

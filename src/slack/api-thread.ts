@@ -2,8 +2,8 @@
  * Web API calls made on a thread of their own. Under a burst of posts, most of the CPU a post costs is HTTP:
  * sockets, headers, chunks and the garbage they leave. On the thread that also acks Slack's requests and owns
  * the database, that work delays both. Here the main thread only encodes a request (one JSON.stringify it makes
- * anyway) and decodes the answer's text; the HTTP happens on the API thread (api-thread-worker.ts), on another
- * core when there is one.
+ * anyway) and decodes the answer's text (without the message a post's answer echoes back, which the API thread
+ * drops); the HTTP happens on the API thread (api-thread-worker.ts), on another core when there is one.
  *
  * Only strings cross between the threads, so nothing is cloned but the body and the answer. A thread that dies
  * fails the calls it held (as requests whose fate is unknown: posts in doubt are looked for before a retry) and

@@ -115,6 +115,30 @@ export function encodeRequest(method: string, args: SlackArgs, token: string | u
   };
 }
 
+/**
+ * Write methods whose answers echo the whole message back (its text and every block), of which callers read only
+ * `ok`, `ts`, `channel` and `error`.
+ */
+const ECHOING_METHODS = new Set(['chat.postMessage', 'chat.update']);
+
+/**
+ * The answer without the message Slack echoes back, for the methods above: kilobytes a post that the thread
+ * which decodes it (the one that also answers Slack's requests) would otherwise parse and then collect. Any other
+ * answer, and one that is not JSON, is left whole for `decodeResponse` to read.
+ */
+export function withoutEcho(method: string, res: WireResponse): WireResponse {
+  if (res.status !== 200 || !ECHOING_METHODS.has(method)) return res;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.text);
+  } catch {
+    return res;
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('message' in parsed)) return res;
+  const { message: _echo, ...rest } = parsed as Record<string, unknown>;
+  return { ...res, text: JSON.stringify(rest) };
+}
+
 /** Slack's answer as a result, or the SlackApiError @slack/web-api would have thrown for it. */
 export function decodeResponse<T extends { ok: boolean }>(method: string, res: WireResponse): T {
   if (res.status === 429) {

@@ -145,6 +145,31 @@ describe.each([
 });
 
 describe('the API thread', () => {
+  it('hands back a post’s answer without the message Slack echoes, and every other answer whole', async () => {
+    const echo = { type: 'message', text: 'hi', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(2000) } }] };
+    answers.set('chat.postMessage', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: 'C1', ts: '2.000200', message: echo })));
+    answers.set('chat.update', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, channel: 'C1', ts: '2.000200', text: 'x', message: echo })));
+    answers.set('conversations.history', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, messages: [echo] })));
+    const options = { baseUrl, token: 'xoxb-default-token', timeoutMs: 5000, maxSockets: 4 };
+    const threaded = createSlackApi(options, createThreadTransport(options, logger));
+    const local = createSlackApi(options);
+    try {
+      expect(await threaded.call('chat.postMessage', { channel: 'C1', text: 'hi' })).toEqual({ ok: true, channel: 'C1', ts: '2.000200' });
+      expect(await threaded.call('chat.update', { channel: 'C1', ts: '2.000200', text: 'x' })).toEqual({ ok: true, channel: 'C1', ts: '2.000200', text: 'x' });
+      // Read methods answer with the messages they were asked for.
+      expect(await threaded.call('conversations.history', { channel: 'C1' })).toEqual({ ok: true, messages: [echo] });
+      // This thread's own transport decodes what it reads, as it came.
+      expect(await local.call('chat.postMessage', { channel: 'C1', text: 'hi' })).toMatchObject({ message: echo });
+      // An answer that is not JSON still fails as one.
+      answers.set('chat.postMessage', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>'));
+      expect((await failure(threaded.call('chat.postMessage', { channel: 'C1', text: 'hi' }))).message).toContain('not JSON');
+    } finally {
+      threaded.close();
+      local.close();
+      for (const method of ['chat.postMessage', 'chat.update', 'conversations.history']) answers.delete(method);
+    }
+  });
+
   it('fails the calls of a thread that could not start, once, and tries again only after a backoff', async () => {
     logged.length = 0;
     let now = 1_000_000;
