@@ -31,6 +31,8 @@ if (dir && process.env.BENCH_SQL_STATS) {
   const Statement = Object.getPrototypeOf(probe.prepare('SELECT 1'));
   probe.close();
   const stats = new Map();
+  // Each statement's key made once: normalising a long statement's text on every call cost more than many statements.
+  const keys = new WeakMap();
   for (const method of ['all', 'get', 'run']) {
     const original = Statement[method];
     Statement[method] = function timed(...args) {
@@ -38,7 +40,10 @@ if (dir && process.env.BENCH_SQL_STATS) {
       try {
         return original.apply(this, args);
       } finally {
-        const key = `${method} ${this.source.replace(/\s+/g, ' ').trim()}`;
+        let byMethod = keys.get(this);
+        if (!byMethod) keys.set(this, (byMethod = {}));
+        byMethod[method] ??= `${method} ${this.source.replace(/\s+/g, ' ').trim()}`;
+        const key = byMethod[method];
         const s = stats.get(key) ?? { calls: 0, ns: 0n };
         s.calls += 1;
         s.ns += process.hrtime.bigint() - t0;
