@@ -15,6 +15,7 @@ import { freePort, PROJECT_ROOT, randomBotToken, randomSigningSecret, tempDbPath
 import { forgetChildOutput, launchApp, problemsLogged } from './apps.ts';
 import { startCommandClient } from './command-client.ts';
 import { channelIds, HOST_ID, TEAM_ID } from './load.ts';
+import { readThreadCpuMs, type ThreadCpu } from './rss.ts';
 import { distribution, type Distribution } from './stats.ts';
 
 export interface CommandsConfig {
@@ -33,6 +34,12 @@ export type Target = 'app' | 'bare';
 export type CommandName = 'help' | 'start';
 export type Mode = 'sequential' | 'concurrent';
 
+/** CPU per request (ms) over a cell, until the work it set off (the posts of the sessions started) was done. */
+export interface CpuPerRequest {
+  readonly main: number;
+  readonly all: number;
+}
+
 export interface CommandsCell {
   readonly command: CommandName;
   readonly mode: Mode;
@@ -41,6 +48,8 @@ export interface CommandsCell {
   /** App p99 over bare-app p99. */
   readonly ratioP99: number;
   readonly failures: { app: number; bare: number };
+  /** Undefined where /proc cannot be read. */
+  readonly cpu: { app: CpuPerRequest; bare: CpuPerRequest } | undefined;
 }
 
 export interface CommandsResult {
@@ -168,6 +177,7 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
     for (const command of ['help', 'start'] as const) {
       for (const mode of ['sequential', 'concurrent'] as const) {
         await quiet();
+        const cpuBefore = { app: readThreadCpuMs(app.proc.pid), bare: bare.child.pid === undefined ? undefined : readThreadCpuMs(bare.child.pid) };
         const times: Record<Target, number[]> = { app: [], bare: [] };
         const failures: Record<Target, number> = { app: 0, bare: 0 };
         const channels = starts[mode];
@@ -181,9 +191,16 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
             failures[target] += batch.failures;
           }
         }
+        // The CPU each process used for the cell's requests, counted until the posts they set off are done.
+        await quiet();
+        const cpuAfter = { app: readThreadCpuMs(app.proc.pid), bare: bare.child.pid === undefined ? undefined : readThreadCpuMs(bare.child.pid) };
+        const perRequest = (before: ThreadCpu | undefined, after: ThreadCpu | undefined): CpuPerRequest | undefined =>
+          before && after ? { main: (after.main - before.main) / config.count, all: (after.all - before.all) / config.count } : undefined;
+        const appCpu = perRequest(cpuBefore.app, cpuAfter.app);
+        const bareCpu = perRequest(cpuBefore.bare, cpuAfter.bare);
         const appDist = distribution(times.app);
         const bareDist = distribution(times.bare);
-        cells.push({ command, mode, app: appDist, bare: bareDist, ratioP99: appDist.p99 / bareDist.p99, failures });
+        cells.push({ command, mode, app: appDist, bare: bareDist, ratioP99: appDist.p99 / bareDist.p99, failures, cpu: appCpu && bareCpu ? { app: appCpu, bare: bareCpu } : undefined });
         say(`commands: ${command} ${mode}: app p50 ${appDist.p50.toFixed(1)} / p99 ${appDist.p99.toFixed(1)} ms, bare p50 ${bareDist.p50.toFixed(1)} / p99 ${bareDist.p99.toFixed(1)} ms`);
       }
     }

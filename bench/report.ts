@@ -218,6 +218,21 @@ export function renderReport(report: BenchReport): string {
       lines.push(`| ${c.command} | ${c.mode} | ${ms(c.app.p50)} | ${ms(c.app.p99)} | ${ms(c.bare.p50)} | ${ms(c.bare.p99)} | ${c.ratioP99.toFixed(2)}× | ${c.failures.app}/${c.failures.bare} |`);
     }
     lines.push('');
+    const withCpu = cmd.cells.filter((c) => c.cpu !== undefined);
+    if (withCpu.length > 0) {
+      lines.push(
+        'CPU each process used per request (from /proc, in steps of 10 ms over a cell, counted until the posts a cell set off were done): its main thread, and all its threads (for the app: the Web API thread, the checkpointer and V8\'s helper threads too).',
+        '',
+        '| command | mode | app main thread | app all threads | bare main thread | bare all threads |',
+        '|---|---|---:|---:|---:|---:|',
+      );
+      const us = (v: number) => `${Math.round(v * 1000)} µs`;
+      for (const c of withCpu) {
+        const cpu = c.cpu;
+        if (cpu) lines.push(`| ${c.command} | ${c.mode} | ${us(cpu.app.main)} | ${us(cpu.app.all)} | ${us(cpu.bare.main)} | ${us(cpu.bare.all)} |`);
+      }
+      lines.push('');
+    }
   }
   const st = report.startup;
   if (st) {

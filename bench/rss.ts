@@ -2,7 +2,7 @@
  * Samples a process from /proc every 250 ms: resident memory (the peak is the highest VmHWM, the kernel's
  * high-water mark, or VmRSS seen) and CPU time used so far. Linux only; elsewhere everything reads 0.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcSampler {
   /** Highest resident set seen, in bytes. */
@@ -26,14 +26,43 @@ function readStatus(pid: number): { hwm: number; rss: number } | undefined {
   }
 }
 
+/** User + system CPU in a /proc stat file, in ms. */
+function statCpuMs(path: string): number {
+  const stat = readFileSync(path, 'utf8');
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
 function readCpuMs(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) start after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return ((utime + stime) * 1000) / CLK_TCK;
+    return statCpuMs(`/proc/${pid}/stat`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU a process has used so far (ms): its main thread, and all of its threads (live ones; a thread that ended is not counted). */
+export interface ThreadCpu {
+  readonly main: number;
+  readonly all: number;
+}
+
+export function readThreadCpuMs(pid: number): ThreadCpu | undefined {
+  try {
+    let all = 0;
+    let main = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let used = 0;
+      try {
+        used = statCpuMs(`/proc/${pid}/task/${tid}/stat`);
+      } catch {
+        continue; // the thread ended between the listing and the read
+      }
+      all += used;
+      if (tid === String(pid)) main = used;
+    }
+    return { main, all };
   } catch {
     return undefined;
   }
