@@ -32,7 +32,7 @@ export interface DeliveryConfig {
   /** Phase lengths, e.g. '20s/30s/30s/20s'. */
   readonly plan: string;
   readonly instances: number;
-  /** SIGKILL one instance once `killAtFraction` of the posts are out (and it holds a post's lease), never restarted. */
+  /** SIGKILL one instance once `killAtFraction` of the posts are out and it holds a post's lease, never restarted. */
   readonly killOne: boolean;
   readonly killAtFraction: number;
   readonly latencyMs: number;
@@ -289,12 +289,14 @@ export async function runDelivery(config: DeliveryConfig): Promise<DeliveryResul
         say(`${config.name}: ${postedParts0}/${expectedKeys.size} posted, ${((Date.now() - firstStart) / 1000).toFixed(0)} s from the first start`);
       }
       if (killPending && postedParts0 >= config.killAtFraction * expectedKeys.size) {
-        // Kill it while it holds the lease of a post, so the takeover is what gets measured (or after 10 s anyway).
+        // Kill it while it holds the lease of a post, so the takeover is what gets measured. The posts come in
+        // waves a phase apart, and the share of posts out can be reached just after one: the next comes within two
+        // phases (after that, or at least 10 s, it is killed anyway).
         // It is frozen (SIGSTOP) while what it holds is read, so that what it holds at its death is what was read:
         // a post it finished between a look and the kill would otherwise be counted as taken over.
         const victim = apps[0] as BenchApp;
         killWaitSince ||= Date.now();
-        const waitedOut = Date.now() - killWaitSince > 10_000;
+        const waitedOut = Date.now() - killWaitSince > Math.max(10_000, 2 * Math.max(...p));
         if (waitedOut || (await countHeld(database, victim.proc.pid)) > 0) {
           process.kill(victim.proc.pid, 'SIGSTOP');
           const held = await heldBy(database, victim.proc.pid);
