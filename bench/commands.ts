@@ -173,11 +173,13 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
       const deadline = Date.now() + 120_000;
       while (Date.now() - lastCallAt < 1500 && Date.now() < deadline) await sleep(100);
     };
+    const bareApp = bare;
+    const cpuNow = () => ({ app: readThreadCpuMs(app.proc.pid), bare: bareApp.child.pid === undefined ? undefined : readThreadCpuMs(bareApp.child.pid) });
     const cells: CommandsCell[] = [];
     for (const command of ['help', 'start'] as const) {
       for (const mode of ['sequential', 'concurrent'] as const) {
         await quiet();
-        const cpuBefore = { app: readThreadCpuMs(app.proc.pid), bare: bare.child.pid === undefined ? undefined : readThreadCpuMs(bare.child.pid) };
+        const cpuBefore = cpuNow();
         const times: Record<Target, number[]> = { app: [], bare: [] };
         const failures: Record<Target, number> = { app: 0, bare: 0 };
         const channels = starts[mode];
@@ -193,7 +195,7 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
         }
         // The CPU each process used for the cell's requests, counted until the posts they set off are done.
         await quiet();
-        const cpuAfter = { app: readThreadCpuMs(app.proc.pid), bare: bare.child.pid === undefined ? undefined : readThreadCpuMs(bare.child.pid) };
+        const cpuAfter = cpuNow();
         const perRequest = (before: ThreadCpu | undefined, after: ThreadCpu | undefined): CpuPerRequest | undefined =>
           before && after ? { main: (after.main - before.main) / config.count, all: (after.all - before.all) / config.count } : undefined;
         const appCpu = perRequest(cpuBefore.app, cpuAfter.app);

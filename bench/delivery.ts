@@ -297,7 +297,7 @@ export async function runDelivery(config: DeliveryConfig): Promise<DeliveryResul
         const victim = apps[0] as BenchApp;
         killWaitSince ||= Date.now();
         const waitedOut = Date.now() - killWaitSince > Math.max(10_000, 2 * Math.max(...p));
-        if (waitedOut || (await countHeld(database, victim.proc.pid)) > 0) {
+        if (waitedOut || (await heldBy(database, victim.proc.pid)).length > 0) {
           process.kill(victim.proc.pid, 'SIGSTOP');
           const held = await heldBy(database, victim.proc.pid);
           if (held.length > 0 || waitedOut) {
@@ -520,13 +520,6 @@ async function countNotDone(db: BenchDatabase): Promise<number> {
 }
 
 /** Posts an instance holds under its lease right now (its instance id starts with its pid); a root message's refresh is not a post. */
-async function countHeld(db: BenchDatabase, pid: number): Promise<number> {
-  if (db.kind !== 'postgres') return 0;
-  return withPg(db.url, async (c) =>
-    Number((await c.query(`SELECT count(*) AS n FROM steps WHERE state = 'sending' AND owner LIKE $1 AND kind IN ${POSTING_KINDS}`, [`${pid}-%`])).rows[0]?.n ?? 0),
-  );
-}
-
 async function heldBy(db: BenchDatabase, pid: number): Promise<StepRow[]> {
   if (db.kind !== 'postgres') return [];
   return withPg(db.url, async (c) =>
