@@ -209,6 +209,20 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     }
   }
 
+  /**
+   * A delivery asks for a step's parts, then posts each: the messages are rendered once for both (a root or phase
+   * message was rendered twice a post, a summary of n parts n + 1 times). Keyed by the snapshot, which the
+   * dispatcher makes afresh for each delivery, and held no longer than it.
+   */
+  const rendered = new WeakMap<SessionSnapshot, { readonly step: Step; readonly now: number; readonly messages: SlackMessage[] }>();
+  function renderedStep(snapshot: SessionSnapshot, step: Step, now: number): SlackMessage[] {
+    const hit = rendered.get(snapshot);
+    if (hit && hit.step === step && hit.now === now) return hit.messages;
+    const messages = renderStep(snapshot, step, now);
+    rendered.set(snapshot, { step, now, messages });
+    return messages;
+  }
+
   return {
     partsOf(snapshot, step, now) {
       // A nudge has one part per interviewer, each sent to that person alone.
@@ -216,7 +230,7 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       if (step.kind === 'digest') return 1;
       // The summary's public parts, then (a live interview with notes kept for the interviewers) one private part each.
       const extra = step.kind === 'summary' ? privateSummaryRecipients(snapshot).length : 0;
-      return renderStep(snapshot, step, now).length + extra;
+      return renderedStep(snapshot, step, now).length + extra;
     },
 
     async post(snapshot, step, part, now) {
@@ -235,7 +249,7 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
           throw error;
         }
       }
-      const publicParts = renderStep(snapshot, step, now);
+      const publicParts = renderedStep(snapshot, step, now);
       if (step.kind === 'summary' && part >= publicParts.length) {
         const user = privateSummaryRecipients(snapshot)[part - publicParts.length];
         if (!user) throw new DeliveryError('rejected', `no part ${part}`);
