@@ -331,11 +331,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       const resumes = session.status === 'paused' && session.pauseReason === 'not_in_channel';
       const current = session;
+      // The session message's permalink goes into the same commit when it can be written without asking Slack: a
+      // burst of new sessions then makes one write each the fewer. Otherwise it is asked for after (remember).
+      const link = step.kind === 'root' && firstTs ? await messenger.writtenPermalink(session, firstTs).catch(() => undefined) : undefined;
       const outcome = await store.transaction(async (tx) => {
         // The session's next step, when it is due, is taken in the same commit: the worker goes on with it.
         const taken = resumes || stopped ? (await tx.steps.complete(step, owner, firstTs, done)) && ASK : await tx.steps.completeAndTakeNext(step, lease, firstTs, done);
         if (taken === false) return false;
-        if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(current.id, firstTs, clock());
+        if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(current.id, firstTs, clock(), link ?? null);
         // The session message shows the phase under way. Phase 1 starts with the session, so the message posted
         // just before it already shows it: no update then (a burst of new sessions costs one call less each).
         if ((step.kind === 'phase' && step.phaseIndex !== 0) || step.kind === 'summary') await tx.steps.upsert(current.id, 'refresh', 'refresh', clock());
@@ -344,7 +347,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (outcome === false) return lostLease(ctx);
       const late = clock() - step.dueAt;
       log.info('posted', { ...ctx, late_ms: late > MINUTE ? late : undefined });
-      if (step.kind === 'root' && firstTs) remember(session, firstTs);
+      if (step.kind === 'root' && firstTs && !link) remember(session, firstTs);
       if (resumes) await carryOn(session);
       return outcome;
     } catch (error) {
@@ -360,7 +363,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   /**
-   * The root message's permalink, written beside the session: not awaited by the worker, whose next post (the
+   * The root message's permalink, asked of Slack and written beside the session: not awaited by the worker, whose next post (the
    * first phase, due with the root) need not wait for it when it takes a Web API call. `drain` waits for it.
    */
   function remember(session: Session, ts: string): void {

@@ -98,7 +98,8 @@ export interface SessionRepository {
   noteCount(sessionId: string): Promise<number>;
   /** Stores a note; false when the same submission was stored before. */
   addNote(note: NewNote): Promise<boolean>;
-  setRoot(sessionId: string, rootTs: string, at: number): Promise<void>;
+  /** Records the session message's ts, and its permalink when one is known by then (a null leaves it as it is). */
+  setRoot(sessionId: string, rootTs: string, at: number, permalink?: string | null): Promise<void>;
   setPermalink(sessionId: string, permalink: string): Promise<void>;
   /** Moves every phase after `afterIndex` that starts at or after `from` by `shift`, and the session's end with them. */
   shiftPhases(sessionId: string, afterIndex: number, from: number, shift: number, at: number): Promise<void>;
@@ -437,6 +438,8 @@ export interface Messenger {
   updateRoot(snapshot: SessionSnapshot, now: number): Promise<void>;
   /** A permalink to the session's root message, if Slack gives one. */
   permalink(session: Session, ts: string): Promise<string | undefined>;
+  /** That permalink when it can be written without asking Slack (the workspace's URL is known); else undefined. */
+  writtenPermalink(session: Session, ts: string): Promise<string | undefined>;
   /** Tries to join the session's channel (public channels only); false when it cannot (private channel, no scope). */
   join(session: Session): Promise<boolean>;
   /** An async session's reminder to a member who has not contributed to the phase yet (a DM). */

@@ -341,8 +341,8 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       return inserted !== undefined;
     },
 
-    async setRoot(sessionId, rootTs, at) {
-      await db.run('UPDATE sessions SET root_ts = $1, updated_at = $2 WHERE id = $3', [rootTs, at, sessionId]);
+    async setRoot(sessionId, rootTs, at, permalink = null) {
+      await db.run('UPDATE sessions SET root_ts = $1, updated_at = $2, permalink = coalesce($3, permalink) WHERE id = $4', [rootTs, at, permalink, sessionId]);
     },
 
     async setPermalink(sessionId, permalink) {

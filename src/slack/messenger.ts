@@ -223,6 +223,12 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     return messages;
   }
 
+  async function writtenPermalink(session: Session, ts: string): Promise<string | undefined> {
+    const { workspaceUrl } = await credentialsOf(session);
+    // Slack's documented form for a message outside a thread: /archives/<channel>/p<ts without its dot>.
+    return workspaceUrl ? new URL(`archives/${session.channelId}/p${ts.replace('.', '')}`, workspaceUrl).toString() : undefined;
+  }
+
   return {
     partsOf(snapshot, step, now) {
       // A nudge has one part per interviewer, each sent to that person alone.
@@ -293,10 +299,11 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       await call(session, 'chat.update', { channel: session.channelId, ts: session.rootTs, text: message.text, blocks: message.blocks });
     },
 
+    writtenPermalink,
+
     async permalink(session, ts) {
-      const { workspaceUrl } = await credentialsOf(session);
-      // Slack's documented form for a message outside a thread: /archives/<channel>/p<ts without its dot>.
-      if (workspaceUrl) return new URL(`archives/${session.channelId}/p${ts.replace('.', '')}`, workspaceUrl).toString();
+      const written = await writtenPermalink(session, ts);
+      if (written) return written;
       const result = await call<{ ok: boolean; permalink?: string }>(session, 'chat.getPermalink', { channel: session.channelId, message_ts: ts });
       return result.permalink;
     },

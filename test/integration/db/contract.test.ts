@@ -141,6 +141,15 @@ describe.each(STORES)('$name store: sessions', (factory) => {
     expect(await store.sessions.find('s1')).toMatchObject({ status: 'ended', endedAt: T0 + 5 * MIN, endReason: 'ended_by_host', pausedAt: null });
   });
 
+  it('records the root message with its permalink when one is known, and leaves a permalink as it is when none is given', async () => {
+    const { store } = h();
+    await seed(store, newSession());
+    await store.sessions.setRoot('s1', '1893488400.000100', T0, 'https://x.slack.com/archives/C1/p1893488400000100');
+    expect(await store.sessions.find('s1')).toMatchObject({ rootTs: '1893488400.000100', permalink: 'https://x.slack.com/archives/C1/p1893488400000100' });
+    await store.sessions.setRoot('s1', '1893488400.000200', T0 + MIN, null);
+    expect(await store.sessions.find('s1')).toMatchObject({ rootTs: '1893488400.000200', permalink: 'https://x.slack.com/archives/C1/p1893488400000100' });
+  });
+
   it('records the root message, permalink, moves and shifted phases', async () => {
     const { store } = h();
     await seed(store, newSession());
