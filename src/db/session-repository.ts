@@ -110,23 +110,21 @@ function rolesOf(people: readonly { userId: string; role: string }[]): Pick<Sess
   };
 }
 
-/** The text of each multi-row INSERT made so far, by target, suffix and number of rows. */
-const insertTexts = new Map<string, Map<string, string[]>>();
+/** The text of each multi-row INSERT made so far, by target and number of rows. */
+const insertTexts = new Map<string, string[]>();
 
 /** One multi-row INSERT of `rows` into `target` ("table (columns…)"); nothing when there are none. */
-async function insertRows(db: SqlExecutor, target: string, rows: readonly (readonly SqlValue[])[], suffix = ''): Promise<void> {
+async function insertRows(db: SqlExecutor, target: string, rows: readonly (readonly SqlValue[])[]): Promise<void> {
   const width = rows[0]?.length;
   if (width === undefined) return;
   // Built once per shape, not on every start: a statement's text is also its key in the prepared-statement
   // cache, and a new string of a kilobyte is garbage to collect and a key to hash, on the thread that answers.
-  let bySuffix = insertTexts.get(target);
-  if (!bySuffix) insertTexts.set(target, (bySuffix = new Map()));
-  let byCount = bySuffix.get(suffix);
-  if (!byCount) bySuffix.set(suffix, (byCount = []));
+  let byCount = insertTexts.get(target);
+  if (!byCount) insertTexts.set(target, (byCount = []));
   let sql = byCount[rows.length];
   if (sql === undefined) {
     const values = rows.map((_, i) => `(${placeholders(1 + i * width, width)})`).join(', ');
-    sql = `INSERT INTO ${target} VALUES ${values} ${suffix}`;
+    sql = `INSERT INTO ${target} VALUES ${values}`;
     byCount[rows.length] = sql;
   }
   await db.run(sql, rows.flat());
@@ -191,15 +189,17 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       // One statement per table, not one per row: a start writes all of this on the thread that reads the next
       // request, and each statement is a turn of the queue.
       await insertRows(db, 'session_phases (session_id, idx, planned_ms, starts_at)', s.phases.map((p) => [s.id, p.index, p.plannedMs, p.startsAt]));
-      const people: Array<[string, string]> = [
+      // A person named twice keeps the first role, decided once here for both the rows and the session returned.
+      // In this order: people keep the order they first appeared in (rowid or serial).
+      const named: Array<[string, string]> = [
         [s.hostId, 'host'],
         ...(s.candidateId ? [[s.candidateId, 'candidate'] as [string, string]] : []),
         ...s.interviewers.map((id): [string, string] => [id, 'interviewer']),
         ...s.observers.map((id): [string, string] => [id, 'observer']),
       ];
-      // In this order: people keep the order they first appeared in (rowid or serial), and a person named twice
-      // keeps the first role, as one insert per person did.
-      await insertRows(db, 'session_people (session_id, user_id, role, first_seen_at)', people.map(([id, role]) => [s.id, id, role, s.createdAt]), 'ON CONFLICT DO NOTHING');
+      const people = new Map<string, string>();
+      for (const [id, role] of named) if (!people.has(id)) people.set(id, role);
+      await insertRows(db, 'session_people (session_id, user_id, role, first_seen_at)', [...people].map(([id, role]) => [s.id, id, role, s.createdAt]));
       await insertRows(
         db,
         'steps (session_id, step_key, kind, phase_idx, seq, due_at, run_at, state)',
@@ -208,8 +208,6 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       );
       // The session as `find` would read it back, without reading it: three queries fewer on every start, on the
       // thread that answers the next request. The contract tests hold the two equal.
-      const kept = new Map<string, string>();
-      for (const [id, role] of people) if (!kept.has(id)) kept.set(id, role);
       return {
         id: s.id,
         teamId: s.teamId,
@@ -231,7 +229,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
         promptId: s.promptId,
         isAsync: s.isAsync,
         phases: s.phases.map((p) => ({ index: p.index, plannedMs: p.plannedMs, startsAt: p.startsAt, pausedMs: 0 })),
-        ...rolesOf([...kept].map(([userId, role]) => ({ userId, role }))),
+        ...rolesOf([...people].map(([userId, role]) => ({ userId, role }))),
       };
     },
 
