@@ -363,8 +363,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   /**
-   * The root message's permalink, asked of Slack and written beside the session: not awaited by the worker, whose next post (the
-   * first phase, due with the root) need not wait for it when it takes a Web API call. `drain` waits for it.
+   * The root message's permalink, asked of Slack and written beside the session: not awaited by the worker, whose
+   * next post (the first phase, due with the root) need not wait for a Web API call. `drain` waits for it.
    */
   function remember(session: Session, ts: string): void {
     const task = messenger
