@@ -134,6 +134,8 @@ async function main(): Promise<void> {
         : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, healthy: () => ready },
   });
 
+  // The Web API thread loads while the receiver starts, rather than under the first posts (a restart's backlog).
+  void api.warm();
   await app.start(config.port);
   // Slack drops Socket Mode connections routinely; a failed reconnection must not end the process.
   superviseSocketMode(app, logger);

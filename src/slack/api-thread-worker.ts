@@ -14,3 +14,4 @@ port.on('message', ({ id, request }: ToApiThread) => {
     (error: unknown) => port.postMessage({ id, error: error instanceof Error ? error.message : String(error) } satisfies FromApiThread),
   );
 });
+port.postMessage({ ready: true } satisfies FromApiThread);

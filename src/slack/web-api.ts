@@ -36,6 +36,11 @@ export type SlackArgs = Record<string, unknown>;
 
 export interface SlackApi {
   call<T extends { ok: boolean } = { ok: boolean } & Record<string, unknown>>(method: string, args: SlackArgs, token?: string): Promise<T>;
+  /**
+   * Sets up now what the first call would (the API thread): a burst of posts due at start-up, the backlog of a
+   * restart, then does not wait for it. Resolves once ready, or once setting up failed (the next call retries).
+   */
+  warm(): Promise<void>;
   close(): void;
 }
 
@@ -159,6 +164,8 @@ export function decodeResponse<T extends { ok: boolean }>(method: string, res: W
 
 export interface HttpTransport {
   readonly send: Transport;
+  /** Makes ready what the first call would otherwise set up; resolves when it is (or could not be). */
+  warm?(): Promise<void>;
   close(): void;
 }
 
@@ -212,6 +219,9 @@ export function createSlackApi(options: SlackApiOptions, transport: HttpTranspor
         throw new SlackApiError('slack_webapi_request_error', `${method}: ${message}`, { original: error });
       }
       return decodeResponse<T>(method, res);
+    },
+    warm() {
+      return transport.warm?.() ?? Promise.resolve();
     },
     close() {
       transport.close();

@@ -170,6 +170,45 @@ describe('the API thread', () => {
     }
   });
 
+  it('is started by warm, before any call, and the first call goes through that thread', async () => {
+    const options = { baseUrl, token: 'xoxb-t', timeoutMs: 5000 };
+    const transport = createThreadTransport(options, logger);
+    const client = createSlackApi(options, transport);
+    try {
+      expect(transport.threadId).toBeUndefined();
+      await client.warm();
+      const started = transport.threadId;
+      expect(started).toBeGreaterThan(0);
+      // Warming again starts nothing more.
+      await client.warm();
+      expect(transport.threadId).toBe(started);
+      expect(await client.call('auth.test', {})).toMatchObject({ ok: true });
+      expect(transport.threadId).toBe(started);
+    } finally {
+      client.close();
+    }
+    // A closed client starts no thread.
+    await client.warm();
+    expect(transport.threadId).toBeUndefined();
+  });
+
+  it('warms without a thread when it cannot start one, and the backoff still applies', async () => {
+    logged.length = 0;
+    const now = 1_000_000;
+    const options = { baseUrl: 'not a url', token: 'xoxb-t', timeoutMs: 1000 };
+    const transport = createThreadTransport(options, logger, () => now);
+    const client = createSlackApi(options, transport);
+    // Resolves once the thread is gone, rather than waiting for it forever.
+    await client.warm();
+    while (!logged.some((l) => /API thread stopped/.test(l.message))) await new Promise((r) => setTimeout(r, 10));
+    expect(transport.threadId).toBeUndefined();
+    // Within the backoff neither warming nor a call starts another.
+    await client.warm();
+    expect((await failure(client.call('chat.postMessage', { channel: 'C1' }))).message).toMatch(/restarting/);
+    expect(logged.filter((l) => /API thread stopped/.test(l.message))).toHaveLength(1);
+    client.close();
+  });
+
   it('fails the calls of a thread that could not start, once, and tries again only after a backoff', async () => {
     logged.length = 0;
     let now = 1_000_000;
