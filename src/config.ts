@@ -70,7 +70,7 @@ const Env = z
       .default('* * * * * *')
       .refine((v) => cron.validate(v), { message: "must be a cron expression; '* * * * * *' ticks every second" }),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' }).default('info'),
-    POST_CONCURRENCY: z.coerce.number({ message: 'must be a whole number such as 300' }).int().min(1).max(1000).default(DEFAULT_CONCURRENCY),
+    POST_CONCURRENCY: z.coerce.number({ message: 'must be a whole number such as 600' }).int().min(1).max(1000).default(DEFAULT_CONCURRENCY),
   })
   .superRefine((env, ctx) => {
     const oauthSet = OAUTH_VARIABLES.filter((name) => env[name] !== undefined);

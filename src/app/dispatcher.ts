@@ -50,7 +50,12 @@ export const FRESH_CLAIM_MS = SECOND;
 export const PACE_HOLD_MS = 200;
 /** Longer than the settle time, so a step taken over from a dead instance can be looked for at once. */
 export const DEFAULT_LEASE_MS = 30 * SECOND;
-export const DEFAULT_CONCURRENCY = 300;
+/**
+ * Posts in flight at once. With Slack answering in 100–300 ms, 1,000 sessions started in one second (2,000 posts)
+ * need this many to go out within the second on two cores; the memory it takes is bounded by the heap growth
+ * `npm start` sets (see the README's decisions).
+ */
+export const DEFAULT_CONCURRENCY = 600;
 
 /** Failures retry with exponential backoff capped here, and give up after MAX_ATTEMPTS (429s do not count). */
 export const MAX_BACKOFF_MS = 5 * MINUTE;

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
       slackApiUrl: 'https://slack.com/api/',
       tickCron: '* * * * * *',
       logLevel: 'info',
-      postConcurrency: 300,
+      postConcurrency: 600,
     });
     expect(config.database).toMatchObject({ kind: 'sqlite', path: expect.stringMatching(/data\/mockdesign\.db$/) });
     expect(Object.isFrozen(config)).toBe(true);
