@@ -134,8 +134,6 @@ async function main(): Promise<void> {
         : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, healthy: () => ready },
   });
 
-  // The Web API thread loads while the receiver starts, rather than under the first posts (a restart's backlog).
-  void api.warm();
   await app.start(config.port);
   // Slack drops Socket Mode connections routinely; a failed reconnection must not end the process.
   superviseSocketMode(app, logger);
@@ -163,8 +161,10 @@ async function main(): Promise<void> {
     },
     logger,
   );
-  // Posts that fell due while the app was down go out now rather than at the first tick.
-  void dispatcher.tick();
+  // Posts that fell due while the app was down go out now rather than at the first tick, once the Web API thread
+  // has loaded: started by the first of them, it loaded under all of them. Started after the receiver, so the app
+  // is ready (and answers Slack) no later for it.
+  void api.warm().then(() => dispatcher.tick());
 
   let stopping = false;
   const shutdown = async (signal: string) => {
