@@ -37,8 +37,8 @@ export type SlackArgs = Record<string, unknown>;
 export interface SlackApi {
   call<T extends { ok: boolean } = { ok: boolean } & Record<string, unknown>>(method: string, args: SlackArgs, token?: string): Promise<T>;
   /**
-   * Sets up now what the first call would (the API thread): a burst of posts due at start-up, the backlog of a
-   * restart, then does not wait for it. Resolves once ready, or once setting up failed (the next call retries).
+   * Sets up now what the first call would otherwise set up (the API thread), so that the first posts (a restart's
+   * backlog) do not wait for it. Resolves once ready, or once setting up failed (the next call tries again).
    */
   warm(): Promise<void>;
   close(): void;
