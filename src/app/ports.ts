@@ -79,8 +79,11 @@ export interface SessionRepository {
   findForUpdate(id: string): Promise<Session | undefined>;
   /** The live (running or paused) session of a channel, scoped to its workspace. */
   findLive(workspace: Workspace, channelId: string): Promise<Session | undefined>;
-  /** Live sessions in a channel id, of any workspace (a channel shared between organisations has one id on every side). */
-  liveByChannel(channelId: string, limit?: number): Promise<Session[]>;
+  /**
+   * Live sessions in a channel id, of any workspace (a channel shared between organisations has one id on every
+   * side), oldest first; with `first`, that workspace's own session (there is at most one) before the others.
+   */
+  liveByChannel(channelId: string, limit?: number, first?: Workspace): Promise<Session[]>;
   /** Live sessions a person hosts, interviews in or took part in, newest first (for the Home tab). */
   liveForUser(workspace: Workspace, userId: string, limit?: number): Promise<Session[]>;
   /** Live sessions of a channel in any state that the bot could not post to (for when it is invited). */

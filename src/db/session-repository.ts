@@ -254,8 +254,12 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       );
     },
 
-    async liveByChannel(channelId, limit = 5) {
-      return load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND status <> 'ended' ORDER BY created_at ${limitParam(2)}`, [channelId, limit]));
+    async liveByChannel(channelId, limit = 5, first) {
+      const where = `SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND status <> 'ended'`;
+      if (!first) return load(await db.all(`${where} ORDER BY created_at ${limitParam(2)}`, [channelId, limit]));
+      // One query for "this workspace's session, else another's here": a slash command's one read before its ack.
+      const own = 'CASE WHEN enterprise_id = $3 AND team_id = $4 THEN 0 ELSE 1 END';
+      return load(await db.all(`${where} ORDER BY ${own}, created_at ${limitParam(2)}`, [channelId, limit, first.enterpriseId, first.teamId]));
     },
 
     async liveForUser(workspace, userId, limit = 20) {

@@ -206,12 +206,14 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
   }
 
   /**
-   * A read with nothing queued and no transaction open runs at once: everything asked for before it has been
-   * committed, so it sees what its turn in the queue would show, without waiting a turn of the event loop (a
-   * slash command's one read before its ack, on an app that is otherwise quiet).
+   * A read runs at once whenever no transaction is open: it sees what is committed, as a read on PostgreSQL's
+   * pool does, and a caller that wants its own write seen awaits that write first (the app always does). It does
+   * not wait for the queue: a slash command's read before its ack would otherwise wait a turn of the event loop
+   * and a group of delivery work, which took most of a `start`'s time to its answer while sessions were posting.
+   * Inside an open transaction (one that spans a turn) it must wait, or it would read uncommitted rows.
    */
   function read<T>(method: 'all' | 'get', sql: string, params: readonly SqlValue[]): Promise<T> {
-    if (queue.length > 0 || running || scheduled || !db.open || db.inTransaction || !readOnly(sql)) return enqueue<T>({ kind: 'statement', method, sql, params });
+    if (!db.open || db.inTransaction || !readOnly(sql)) return enqueue<T>({ kind: 'statement', method, sql, params });
     try {
       return Promise.resolve(now[method](sql, params) as T);
     } catch (error) {

@@ -44,10 +44,9 @@ export function cachedSharedCheck(check: SharedCheck, clock: () => number): Shar
 export function createSessionFinder(store: Store, isShared: SharedCheck): SessionFinder {
   return {
     async liveHere(from) {
-      const own = await store.sessions.findLive(from, from.channelId);
-      if (own) return own;
-      for (const session of await store.sessions.liveByChannel(from.channelId)) {
-        if (!sameWorkspace(session, from) && (await isShared(session))) return session;
+      // The asking workspace's own session comes first, in the same read.
+      for (const session of await store.sessions.liveByChannel(from.channelId, 5, from)) {
+        if (sameWorkspace(session, from) || (await isShared(session))) return session;
       }
       return undefined;
     },

@@ -75,6 +75,26 @@ describe.each(STORES)('$name store: sessions', (factory) => {
     expect(await store.transaction((tx) => tx.sessions.create(newSession({ id: 's5', createdAt: T0 + 3 * MIN })))).toMatchObject({ id: 's5', status: 'running' });
   });
 
+  it("lists a channel id's live sessions of every workspace, oldest first, or the asking workspace's first", async () => {
+    const { store } = h();
+    // Three workspaces' sessions in one channel id (a channel shared between organisations), one elsewhere.
+    await seed(
+      store,
+      newSession({ id: 'other-team', teamId: 'T2' }),
+      newSession({ id: 'grid', enterpriseId: 'E1', createdAt: T0 + MIN }),
+      newSession({ id: 'own', createdAt: T0 + 2 * MIN }),
+      newSession({ id: 'elsewhere', channelId: 'C2' }),
+    );
+    const ids = (sessions: { id: string }[]) => sessions.map((x) => x.id);
+    expect(ids(await store.sessions.liveByChannel('C1'))).toEqual(['other-team', 'grid', 'own']);
+    expect(ids(await store.sessions.liveByChannel('C1', 5, WS))).toEqual(['own', 'other-team', 'grid']);
+    // The same team id under an enterprise is another workspace: it keeps its place by age.
+    expect(ids(await store.sessions.liveByChannel('C1', 2, { teamId: WS.teamId, enterpriseId: 'E1' }))).toEqual(['grid', 'other-team']);
+    expect(ids(await store.sessions.liveByChannel('C1', 1, { teamId: 'T9', enterpriseId: '' }))).toEqual(['other-team']);
+    await store.sessions.end('own', T0 + 3 * MIN, 'ended_by_host');
+    expect(ids(await store.sessions.liveByChannel('C1', 5, WS))).toEqual(['other-team', 'grid']);
+  });
+
   it('lists the live sessions a person takes part in, newest first', async () => {
     const { store } = h();
     await seed(
