@@ -32,6 +32,19 @@ const values = (file: string) => {
   }
 };
 
+/** Whether a promise settled within two microtask hops (the same turn of the event loop), and its value. */
+async function settledAtOnce<T>(promise: Promise<T>): Promise<{ settled: boolean; value: T }> {
+  let settled = false;
+  const watched = promise.then((value) => {
+    settled = true;
+    return value;
+  });
+  await Promise.resolve();
+  await Promise.resolve();
+  const atOnce = settled;
+  return { settled: atOnce, value: await watched };
+}
+
 describe('SQLite group commit', () => {
   it('a failing statement or transaction in a group undoes only its own writes; the rest is committed and visible to another connection', async () => {
     const { db, file } = open();
@@ -73,28 +86,12 @@ describe('SQLite group commit', () => {
 
   it('answers a read at once, even with writes queued, unless a transaction is open', async () => {
     const { db } = open();
-    let settled = false;
-    const quiet = db.get('SELECT count(*) AS n FROM t').then((row) => {
-      settled = true;
-      return row;
-    });
     // Settled within the same turn: no trip through the event loop's queue.
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(settled).toBe(true);
-    expect(await quiet).toEqual({ n: 0 });
+    expect(await settledAtOnce(db.get('SELECT count(*) AS n FROM t'))).toEqual({ settled: true, value: { n: 0 } });
     // A write queued and not yet run: the read does not wait for it (it sees what is committed), and once the
     // write is awaited, a read sees it.
     const write = db.run('INSERT INTO t (v) VALUES ($1)', ['x']);
-    settled = false;
-    const ahead = db.get('SELECT count(*) AS n FROM t').then((row) => {
-      settled = true;
-      return row;
-    });
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(settled).toBe(true);
-    expect(await ahead).toEqual({ n: 0 });
+    expect(await settledAtOnce(db.get('SELECT count(*) AS n FROM t'))).toEqual({ settled: true, value: { n: 0 } });
     await write;
     expect(await db.get('SELECT count(*) AS n FROM t')).toEqual({ n: 1 });
     // Inside a transaction that spans a turn of the event loop, an outside read waits for its commit.
