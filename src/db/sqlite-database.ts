@@ -57,11 +57,12 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
     run: async (sql, params) => now.run(sql, params),
   };
 
-  // Every statement and transaction takes its turn in one queue (first come, first served). What is queued by the
-  // time the queue runs (everything the event loop's last turn asked for: in a burst, the work of many posts) runs
-  // as one group in one transaction, each transaction of it under a savepoint: one commit for the group instead
-  // of one per statement, which is most of what a write costs. A caller's promise settles once the group is
-  // committed, so what it wrote is durable by then, as with a commit of its own.
+  // Every write and transaction takes its turn in one queue (first come, first served; a read outside a
+  // transaction does not queue, see `read`). What is queued by the time the queue runs (everything the event loop's
+  // last turn asked for: in a burst, the work of many posts) runs as one group in one transaction, each
+  // transaction of it under a savepoint: one commit for the group instead of one per statement, which is most of
+  // what a write costs. A caller's promise settles once the group is committed, so what it wrote is durable by
+  // then, as with a commit of its own.
   const queue: Job[] = [];
   let scheduled = false;
   let running = false;
