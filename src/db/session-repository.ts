@@ -255,11 +255,14 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     },
 
     async liveByChannel(channelId, limit = 5, first) {
-      const where = `SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND status <> 'ended'`;
-      if (!first) return load(await db.all(`${where} ORDER BY created_at ${limitParam(2)}`, [channelId, limit]));
-      // One query for "this workspace's session, else another's here": a slash command's one read before its ack.
-      const own = 'CASE WHEN enterprise_id = $3 AND team_id = $4 THEN 0 ELSE 1 END';
-      return load(await db.all(`${where} ORDER BY ${own}, created_at ${limitParam(2)}`, [channelId, limit, first.enterpriseId, first.teamId]));
+      // One query for "this workspace's session, else another's here" (a slash command's one read before its ack);
+      // without `first` the comparison is NULL for every row, and only age orders them.
+      const rows = await db.all(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE channel_id = $1 AND status <> 'ended'
+          ORDER BY CASE WHEN enterprise_id = $3 AND team_id = $4 THEN 0 ELSE 1 END, created_at ${limitParam(2)}`,
+        [channelId, limit, first?.enterpriseId ?? null, first?.teamId ?? null],
+      );
+      return load(rows);
     },
 
     async liveForUser(workspace, userId, limit = 20) {
