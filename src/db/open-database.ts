@@ -13,6 +13,10 @@ export class DatabaseUnusableError extends Error {
  * WAL lets the tick read while a listener writes. synchronous=NORMAL is deliberate: with WAL it survives a
  * killed process (what our exactly-once guarantee needs); only an OS crash or power cut can lose the last
  * commits. The busy timeout covers the backup command and other short-lived second connections.
+ * temp_store=MEMORY: a group commit runs each transaction under a savepoint, and SQLite keeps what a savepoint
+ * may have to undo in a statement journal that spills to a new temporary file past 64 KiB, created and
+ * unlinked on every such commit (about one commit in two while sessions start one after another). In memory it
+ * is bounded by what one group writes.
  */
 export function openDatabase(path: string, options: { busyTimeoutMs?: number } = {}): Db {
   let db: Db | undefined;
@@ -22,6 +26,7 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    db.pragma('temp_store = MEMORY');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
     return db;

@@ -1,10 +1,11 @@
 /** Opening and migrating the database: pragmas, idempotence, and the refusals that keep data safe. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../../../src/db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from '../../../src/db/open-database.ts';
+import { createSqliteDatabase } from '../../../src/db/sqlite-database.ts';
 import { MIGRATIONS_DIR } from '../../support/test-db.ts';
 
 const dirs: string[] = [];
@@ -26,6 +27,34 @@ describe('openDatabase', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     db.close();
+  });
+
+  // SQLite names its temporary files etilqs_… and unlinks them at once: an open one shows among our descriptors.
+  it.runIf(existsSync('/proc/self/fd'))('keeps a group commit\'s savepoint journal in memory: no temporary file, however much a transaction rewrites', async () => {
+    const raw = openDatabase(tempFile());
+    raw.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT');
+    const insert = raw.prepare('INSERT INTO blobs (body) VALUES (?)');
+    for (let i = 0; i < 64; i++) insert.run('a'.repeat(4000));
+    const db = createSqliteDatabase(raw);
+    const temporaryFiles = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).includes('etilqs_');
+      } catch {
+        return false;
+      }
+    });
+    let seen: string[] = [];
+    // Two transactions queued in one turn: one group, each under a savepoint; the second rewrites some 256 KiB.
+    await Promise.all([
+      db.transaction(async (tx) => tx.run("UPDATE blobs SET body = 'b' WHERE id = 1")),
+      db.transaction(async (tx) => {
+        await tx.run("UPDATE blobs SET body = replace(body, 'a', 'c')");
+        seen = temporaryFiles();
+      }),
+    ]);
+    expect(seen).toEqual([]);
+    expect(raw.prepare("SELECT count(*) FROM blobs WHERE body LIKE 'c%'").pluck().get()).toBe(63);
+    await db.close();
   });
 
   it('refuses a corrupt file with one clear message', () => {
