@@ -6,7 +6,7 @@ import type { Logger, Store } from './app/ports.ts';
 import { fireDueSchedules } from './app/schedules.ts';
 import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
 import { ConfigError, type DatabaseTarget, loadConfig } from './config.ts';
-import { startCheckpointer } from './db/checkpointer.ts';
+import { CHECKPOINT_EVERY_MS, startCheckpointer } from './db/checkpointer.ts';
 import { migrate } from './db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
 import { autovacuumIsOff, migratePostgres, openPostgres } from './db/postgres-database.ts';
@@ -68,11 +68,12 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
   try {
     const version = migrate(raw, join(MIGRATIONS_DIR, 'sqlite'));
     logger.info('database ready', { kind: 'sqlite', path: target.path, schema_version: version });
-    const store = createStore(createSqliteDatabase(raw), clock);
+    const sqlite = createSqliteDatabase(raw);
+    const store = createStore(sqlite, clock);
     // One process per file (the lock above): any `sending` row was left by a process that was killed.
     const leftovers = await store.steps.settleOrphans(SETTLE_MS);
     if (leftovers > 0) logger.warn('resuming posts interrupted by a restart', { steps: leftovers });
-    const checkpointer = target.path === ':memory:' ? undefined : startCheckpointer(raw, target.path, logger);
+    const checkpointer = target.path === ':memory:' ? undefined : startCheckpointer(raw, target.path, logger, CHECKPOINT_EVERY_MS, sqlite);
     // After the store has closed: the checkpoint thread's connection is then the last, and closing it empties the WAL.
     return {
       store,

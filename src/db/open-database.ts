@@ -16,7 +16,8 @@ export class DatabaseUnusableError extends Error {
  * temp_store=MEMORY: a group commit runs each transaction under a savepoint, and SQLite keeps what a savepoint
  * may have to undo in a statement journal that spills to a new temporary file past 64 KiB, created and
  * unlinked on every such commit (about one commit in two while sessions start one after another). In memory it
- * is bounded by what one group writes.
+ * is bounded by what one group writes. journal_size_limit: when the WAL starts over (see checkpointer.ts), its
+ * file is cut back to 64 MiB, so a burst's WAL does not keep its disk space for good.
  */
 export function openDatabase(path: string, options: { busyTimeoutMs?: number } = {}): Db {
   let db: Db | undefined;
@@ -27,6 +28,7 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('temp_store = MEMORY');
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
     return db;

@@ -7,6 +7,7 @@
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type Db, DatabaseUnusableError } from './open-database.ts';
+import type { WriteGate } from './checkpointer.ts';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './sql.ts';
 
 interface Prepared {
@@ -15,7 +16,7 @@ interface Prepared {
   readonly order: readonly number[];
 }
 
-export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db } {
+export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readonly raw: Db } {
   const cache = new Map<string, Prepared>();
 
   function prepare(sql: string): Prepared {
@@ -66,11 +67,14 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
   const queue: Job[] = [];
   let scheduled = false;
   let running = false;
+  // While held (see holdWrites), queued work waits; reads outside a transaction go on.
+  let holds = 0;
+  const whenIdle: Array<() => void> = [];
 
   function enqueue<T>(work: Work): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!scheduled && !running) {
+      if (!scheduled && !running && holds === 0) {
         scheduled = true;
         setImmediate(drain);
       }
@@ -84,13 +88,15 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
    */
   async function drain(): Promise<void> {
     scheduled = false;
+    if (holds > 0) return;
     running = true;
     try {
       const group = queue.splice(0, MAX_GROUP);
       if (group.length > 0) await (group.length === 1 ? runAlone(group[0] as Job) : runGroup(group));
     } finally {
       running = false;
-      if (queue.length > 0 && !scheduled) {
+      for (const resolve of whenIdle.splice(0)) resolve();
+      if (queue.length > 0 && !scheduled && holds === 0) {
         scheduled = true;
         setImmediate(drain);
       }
@@ -226,6 +232,23 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
     db.close();
   }
 
+  /** The checkpoint thread empties the WAL while this holds: see checkpointer.ts. */
+  function holdWrites(): Promise<() => void> {
+    holds++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      holds--;
+      if (holds === 0 && queue.length > 0 && !scheduled && !running) {
+        scheduled = true;
+        setImmediate(drain);
+      }
+    };
+    if (!running) return Promise.resolve(release);
+    return new Promise((resolve) => whenIdle.push(() => resolve(release)));
+  }
+
   return {
     dialect: 'sqlite',
     raw: db,
@@ -234,6 +257,7 @@ export function createSqliteDatabase(db: Db): SqlDatabase & { readonly raw: Db }
     run: (sql, params = []) => enqueue({ kind: 'statement', method: 'run', sql, params }),
     transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) => enqueue<T>({ kind: 'transaction', fn }),
     close: () => enqueue<void>({ kind: 'close' }),
+    holdWrites,
   };
 }
 

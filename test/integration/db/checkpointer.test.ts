@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import type { Logger } from '../../../src/app/ports.ts';
 import { startCheckpointer } from '../../../src/db/checkpointer.ts';
+import { createSqliteDatabase } from '../../../src/db/sqlite-database.ts';
 import type { Db } from '../../../src/db/open-database.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { openTestDb } from '../../support/test-db.ts';
@@ -114,3 +115,33 @@ it('hands checkpoints back to the main connection when its thread cannot run, an
   }
   expect(errors).toHaveLength(1);
 });
+
+it('starts the WAL over under writes that never pause, by holding them while it copies the rest', async () => {
+  const { path, db } = freshDatabase();
+  const { logger, errors } = errorLog();
+  const sqlite = createSqliteDatabase(db);
+  // 64 frames (256 KiB) before a hold; a run every 10 ms.
+  const checkpointer = startCheckpointer(db, path, logger, 10, sqlite, 64);
+  const walSize = () => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+  let largest = 0;
+  try {
+    // Once the thread runs (its first checkpoint reaches the file): 3,000 commits of a 4 KiB row each, one per
+    // turn of the event loop, some 27 MiB through the WAL with no pause long enough for a checkpoint to find
+    // every frame copied before the next write begins. Without holds the WAL file grows by all of it.
+    const before = statSync(path).size;
+    write(db);
+    await until('the thread to checkpoint', () => statSync(path).size >= before + FILLER_BYTES, 20_000);
+    for (let i = 0; i < 3000; i++) {
+      await sqlite.run('INSERT INTO filler (x) VALUES (randomblob(4096))');
+      if (i % 50 === 0) largest = Math.max(largest, walSize());
+    }
+    largest = Math.max(largest, walSize());
+    expect(largest).toBeLessThan(8 * 1024 * 1024);
+    expect(await sqlite.get('SELECT count(*) AS n FROM filler')).toEqual({ n: 3500 });
+    expect(errors).toEqual([]);
+  } finally {
+    await sqlite.close();
+    await checkpointer.close();
+  }
+});
+

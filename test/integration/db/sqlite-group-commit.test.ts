@@ -45,6 +45,10 @@ async function settledAtOnce<T>(promise: Promise<T>): Promise<{ settled: boolean
   return { settled: atOnce, value: await watched };
 }
 
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('SQLite group commit', () => {
   it('a failing statement or transaction in a group undoes only its own writes; the rest is committed and visible to another connection', async () => {
     const { db, file } = open();
@@ -110,6 +114,52 @@ describe('SQLite group commit', () => {
     release();
     await pending;
     expect(await outside).toEqual({ n: 2 });
+    await db.close();
+  });
+
+  it('holds writes for the checkpoint thread: a running transaction finishes first, queued writes wait, reads go on', async () => {
+    const { db, file } = open();
+    let finish = () => {};
+    let inside = () => {};
+    const started = new Promise<void>((resolve) => (inside = resolve));
+    const running = db.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (v) VALUES ($1)', ['a']);
+      inside();
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
+    await started;
+    // Asked for while a transaction is open: granted only once it has committed.
+    const holding = db.holdWrites();
+    let held = false;
+    void holding.then(() => (held = true));
+    await turns(5);
+    expect(held).toBe(false);
+    finish();
+    await running;
+    const release = await holding;
+    expect(values(file)).toEqual(['a']);
+    // While held, a write waits (for turns of the event loop), a read does not.
+    const write = db.run('INSERT INTO t (v) VALUES ($1)', ['b']);
+    let written = false;
+    void write.then(() => (written = true));
+    await turns(5);
+    expect(written).toBe(false);
+    expect(values(file)).toEqual(['a']);
+    expect(await settledAtOnce(db.get('SELECT count(*) AS n FROM t'))).toEqual({ settled: true, value: { n: 1 } });
+    // Released (twice, as a cap and an answer may both do): the write goes through, once.
+    release();
+    release();
+    await write;
+    expect(values(file)).toEqual(['a', 'b']);
+    // Two holds at once: writes wait for both.
+    const [first, second] = await Promise.all([db.holdWrites(), db.holdWrites()]);
+    const later = db.run('INSERT INTO t (v) VALUES ($1)', ['c']);
+    first();
+    await turns(5);
+    expect(values(file)).toEqual(['a', 'b']);
+    second();
+    await later;
+    expect(values(file)).toEqual(['a', 'b', 'c']);
     await db.close();
   });
 });
