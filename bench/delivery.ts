@@ -4,7 +4,7 @@
  * (through the app's own `startSession`, with chosen start times); everything is measured from what the
  * stand-in received, checked against the database (read after the run, read-only).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -97,6 +97,9 @@ export interface DeliveryResult {
   /** Steps the database does not show as done, by state (failed, cancelled, still pending…). */
   readonly notDone: number;
   readonly notDoneStates: Record<string, number>;
+  /** SQLite: the largest the WAL file was seen during the run (sampled every 100 ms), and the database file after it. */
+  readonly peakWalBytes?: number;
+  readonly databaseBytes?: number;
   readonly completed: boolean;
   /** First planned start → last post. */
   readonly spanMs: number;
@@ -282,8 +285,11 @@ export async function runDelivery(config: DeliveryConfig): Promise<DeliveryResul
     let lastReport = Date.now();
     let killPending = config.killOne && config.instances > 1;
     let killWaitSince = 0;
+    let peakWalBytes = 0;
+    const walFile = database.kind === 'sqlite' ? `${database.path}-wal` : undefined;
     while (postedParts0 < expectedKeys.size && !gaveUp()) {
       await sleep(100);
+      if (walFile) peakWalBytes = Math.max(peakWalBytes, fileSize(walFile));
       if (Date.now() - lastReport > 10_000) {
         lastReport = Date.now();
         say(`${config.name}: ${postedParts0}/${expectedKeys.size} posted, ${((Date.now() - firstStart) / 1000).toFixed(0)} s from the first start`);
@@ -333,6 +339,7 @@ export async function runDelivery(config: DeliveryConfig): Promise<DeliveryResul
     }));
     const adopted = apps.reduce((n, app) => n + app.proc.logs().filter((r) => r.msg === 'adopted a message an earlier attempt had posted').length, 0);
     await Promise.all(apps.filter((a) => a !== killed).map((a) => a.proc.stop(30_000)));
+    const databaseBytes = database.kind === 'sqlite' ? fileSize(database.path) : undefined;
     forgetChildOutput(...apps.map((a) => a.proc));
 
     // Check every planned post against what the stand-in got and what the database says.
@@ -467,6 +474,8 @@ export async function runDelivery(config: DeliveryConfig): Promise<DeliveryResul
       doubledSamples,
       notDone,
       notDoneStates,
+      ...(walFile ? { peakWalBytes } : {}),
+      ...(databaseBytes === undefined ? {} : { databaseBytes }),
       completed,
       spanMs: lastPostAt - firstStart,
       lateness: distribution(lateness),
@@ -530,4 +539,13 @@ async function heldBy(db: BenchDatabase, pid: number): Promise<StepRow[]> {
       )
     ).rows.map(stepRow),
   );
+}
+
+/** A file's size, 0 when it does not exist (SQLite removes its WAL when the last connection closes). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }

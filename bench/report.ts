@@ -110,6 +110,7 @@ function deliverySection(r: DeliveryResult): string[] {
   lines.push(`| posts expected / posted | ${n(r.expectedPosts)} / ${n(r.posted)} |`);
   lines.push(`| lost / doubled / steps not done | ${r.lost} / ${r.doubled} / ${r.notDone}${r.notDone ? ` (${Object.entries(r.notDoneStates).map(([k, v]) => `${v} ${k}`).join(', ')})` : ''}${r.lostSamples.length ? ` (e.g. ${r.lostSamples.join(', ')})` : ''}${r.doubledSamples.length ? ` (e.g. ${r.doubledSamples.join(', ')})` : ''} |`);
   lines.push(`| first start → last post | ${ms(r.spanMs)} |`);
+  if (r.peakWalBytes !== undefined) lines.push(`| largest WAL file seen (database file ${mb(r.databaseBytes ?? 0)}) | ${mb(r.peakWalBytes)} |`);
   lines.push(`| Web API calls | ${Object.entries(r.calls).map(([m, k]) => `${m} ${n(k)}`).join(', ')} |`);
   lines.push(`| failed calls | ${Object.keys(r.failedCalls).length ? Object.entries(r.failedCalls).map(([m, k]) => `${m} ×${k}`).join(', ') : 'none'} |`);
   for (const [i, inst] of r.instances.entries()) {
