@@ -24,7 +24,7 @@ export interface WriteGate {
   holdWrites(): Promise<() => void>;
 }
 
-/** Often enough that the WAL stays a few megabytes under a burst of writes; idle, a run finds nothing to copy. */
+/** Each run copies about a second of writes; idle, it finds nothing to copy. How the WAL stays bounded: RESTART_FRAMES. */
 export const CHECKPOINT_EVERY_MS = 1_000;
 /**
  * 4,096 pages of 4 KiB: 16 MiB. Under writes that never pause (sessions starting one after another, a burst of
