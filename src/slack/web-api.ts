@@ -1,5 +1,5 @@
 /**
- * A lean Web API client for the delivery path: one keep-alive connection pool, one JSON body, one parse.
+ * A lean Web API client for the delivery path: one keep-alive connection pool (undici's), one JSON body, one parse.
  *
  * Why not @slack/web-api here: measured under a burst of posts, its per-call overhead was most of the app's CPU
  * (it serialises and redacts every request and response for a debug log line even when debug is off, encodes
@@ -9,8 +9,7 @@
  *
  * Errors are thrown with the `code`s @slack/web-api uses, so one classifier (messenger.ts) reads both.
  */
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { errors, Pool } from 'undici';
 
 export interface SlackApiOptions {
   /** Base URL ending in a slash, e.g. https://slack.com/api/ */
@@ -169,41 +168,37 @@ export interface HttpTransport {
   close(): void;
 }
 
-/** node:http(s) with one keep-alive pool: the transport on this thread, and the one the API thread runs. */
+/**
+ * undici's connection pool: the transport on this thread, and the one the API thread runs. Chosen over node:http
+ * for the posting path: per request it costs about half the CPU (a request object, a parser and listeners fewer),
+ * measured at 63 against 115 µs with a post's body and answer, and a burst of posts is CPU-bound.
+ */
 export function createHttpTransport(options: Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets' | 'freeSocketMs'>): HttpTransport {
   const base = new URL(options.baseUrl);
-  const secure = base.protocol === 'https:';
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets: options.maxSockets ?? 256,
-    maxFreeSockets: options.maxSockets ?? 256,
-    scheduling: 'lifo' as const,
-    // The agent sets this on a connection once it is free (a request in flight has its own timeout), and closes a
-    // free connection when it runs out.
-    timeout: options.freeSocketMs ?? FREE_SOCKET_MS,
-  };
-  const agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
-  const request = secure ? httpsRequest : httpRequest;
+  const idleMs = options.freeSocketMs ?? FREE_SOCKET_MS;
+  const pool = new Pool(base.origin, {
+    connections: options.maxSockets ?? 256,
+    // An idle connection is closed after idleMs, or sooner when the server says it keeps one for less.
+    keepAliveTimeout: idleMs,
+    keepAliveMaxTimeout: idleMs,
+    // No answer, or a stalled one, within the timeout: the request may have reached Slack, so a post in doubt.
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
   return {
-    send: (wire) =>
-      new Promise<WireResponse>((resolve, reject) => {
-        const headers: Record<string, string | number> = { 'content-type': wire.contentType, 'content-length': Buffer.byteLength(wire.body) };
-        if (wire.token) headers.authorization = `Bearer ${wire.token}`;
-        const req = request(new URL(wire.method, base), { method: 'POST', agent, headers, timeout: options.timeoutMs }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const retryAfter = res.headers['retry-after'];
-            resolve({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, text: Buffer.concat(chunks).toString('utf8') });
-          });
-        });
-        // The request may have reached Slack: a timeout is a post in doubt, never "not sent".
-        req.on('timeout', () => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)));
-        req.on('error', reject);
-        req.end(wire.body);
-      }),
-    close: () => agent.destroy(),
+    async send(wire) {
+      const headers: Record<string, string> = { 'content-type': wire.contentType };
+      if (wire.token) headers.authorization = `Bearer ${wire.token}`;
+      try {
+        const res = await pool.request({ path: `${base.pathname}${wire.method}`, method: 'POST', headers, body: wire.body });
+        const retryAfter = res.headers['retry-after'];
+        return { status: res.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, text: await res.body.text() };
+      } catch (error) {
+        if (error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError) throw new Error(`timed out after ${options.timeoutMs} ms`);
+        throw error;
+      }
+    },
+    close: () => void pool.destroy().catch(() => undefined),
   };
 }
 
