@@ -6,7 +6,7 @@ import type { Logger, Store } from './app/ports.ts';
 import { fireDueSchedules } from './app/schedules.ts';
 import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
 import { ConfigError, type DatabaseTarget, loadConfig } from './config.ts';
-import { CHECKPOINT_EVERY_MS, startCheckpointer } from './db/checkpointer.ts';
+import { startCheckpointer } from './db/checkpointer.ts';
 import { migrate } from './db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
 import { autovacuumIsOff, migratePostgres, openPostgres } from './db/postgres-database.ts';
@@ -73,7 +73,7 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
     // One process per file (the lock above): any `sending` row was left by a process that was killed.
     const leftovers = await store.steps.settleOrphans(SETTLE_MS);
     if (leftovers > 0) logger.warn('resuming posts interrupted by a restart', { steps: leftovers });
-    const checkpointer = target.path === ':memory:' ? undefined : startCheckpointer(raw, target.path, logger, CHECKPOINT_EVERY_MS, sqlite);
+    const checkpointer = target.path === ':memory:' ? undefined : startCheckpointer(raw, target.path, logger, { gate: sqlite });
     // After the store has closed: the checkpoint thread's connection is then the last, and closing it empties the WAL.
     return {
       store,

@@ -44,11 +44,17 @@ export interface Checkpointer {
   close(): Promise<void>;
 }
 
-/**
- * `gate`: the writes to hold while the WAL is emptied (see RESTART_FRAMES); without one the WAL starts over only
- * when writes pause.
- */
-export function startCheckpointer(db: Db, path: string, logger: Logger, everyMs = CHECKPOINT_EVERY_MS, gate?: WriteGate, restartFrames = RESTART_FRAMES): Checkpointer {
+export interface CheckpointerOptions {
+  /** How often the thread runs (CHECKPOINT_EVERY_MS). */
+  readonly everyMs?: number;
+  /** The writes to hold while the WAL is emptied; without one the WAL starts over only when writes pause. */
+  readonly gate?: WriteGate;
+  /** WAL frames past which a hold is asked for (RESTART_FRAMES). */
+  readonly restartFrames?: number;
+}
+
+export function startCheckpointer(db: Db, path: string, logger: Logger, options: CheckpointerOptions = {}): Checkpointer {
+  const { everyMs = CHECKPOINT_EVERY_MS, gate, restartFrames = RESTART_FRAMES } = options;
   db.pragma('wal_autocheckpoint = 0');
   let stopping = false;
   let failed = false;

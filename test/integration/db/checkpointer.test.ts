@@ -44,7 +44,7 @@ function write(db: Db): void {
 it('copies the WAL into the database file from its own thread, while the main connection never checkpoints', async () => {
   const { path, db } = freshDatabase();
   const { logger, errors } = errorLog();
-  const checkpointer = startCheckpointer(db, path, logger, 20);
+  const checkpointer = startCheckpointer(db, path, logger, { everyMs: 20 });
   try {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const before = statSync(path).size;
@@ -66,7 +66,7 @@ it('copies the WAL into the database file from its own thread, while the main co
 it('skips a run that finds another checkpoint under way, and carries on after', async () => {
   const { path, db } = freshDatabase();
   const { logger, errors } = errorLog();
-  const checkpointer = startCheckpointer(db, path, logger, 10);
+  const checkpointer = startCheckpointer(db, path, logger, { everyMs: 10 });
   try {
     // A reader holds an old snapshot; a TRUNCATE checkpoint (what a maintenance tool may run) then holds the
     // checkpoint lock while it waits for that reader, here for 500 ms, and the thread's runs meanwhile find it busy.
@@ -97,7 +97,7 @@ it('hands checkpoints back to the main connection when its thread cannot run, an
   const { path, db } = freshDatabase();
   const { logger, errors } = errorLog();
   // A file that does not exist: the thread fails as it opens it (it never creates one).
-  const checkpointer = startCheckpointer(db, join(path, '..', 'missing.db'), logger, 20);
+  const checkpointer = startCheckpointer(db, join(path, '..', 'missing.db'), logger, { everyMs: 20 });
   try {
     await until('the failure to be reported', () => errors.length > 0, 20_000);
     expect(errors).toHaveLength(1);
@@ -121,7 +121,7 @@ it('starts the WAL over under writes that never pause, by holding them while it 
   const { logger, errors } = errorLog();
   const sqlite = createSqliteDatabase(db);
   // 64 frames (256 KiB) before a hold; a run every 10 ms.
-  const checkpointer = startCheckpointer(db, path, logger, 10, sqlite, 64);
+  const checkpointer = startCheckpointer(db, path, logger, { everyMs: 10, gate: sqlite, restartFrames: 64 });
   const walSize = () => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
   let largest = 0;
   try {
