@@ -81,6 +81,12 @@ const CLAIM_BATCH = 200;
 const CLAIM_GAP_MS = 20;
 /** The tick already wakes the pool every second; the timer matters only for what falls due sooner. */
 const WAKE_HORIZON_MS = 1500;
+/**
+ * When the timer is set for a step, the posts falling due from now to this long after it are counted, and the
+ * messenger gets ready to send that many (see Messenger.prepare): a wave after a quiet spell would otherwise first
+ * wait for its connections to Slack to be made, hundreds at once. Counted once per this span of the schedule.
+ */
+const PREPARE_SPAN_MS = SECOND;
 
 export interface Dispatcher {
   /** Claims what is due and starts posting it; resolves with how many steps it claimed, not when they are posted. */
@@ -114,6 +120,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** On real time, claims are spaced (see CLAIM_GAP_MS); tests that move a fixed clock claim at once. */
   const claimGapMs = deps.wakeAtNextDue ? CLAIM_GAP_MS : 0;
   let lastClaimAt = Number.NEGATIVE_INFINITY;
+  /** The schedule up to this time has been prepared for (see PREPARE_SPAN_MS). */
+  let preparedThrough = Number.NEGATIVE_INFINITY;
   const readSession = batched((ids) => store.sessions.findMany(ids));
   const background = new Set<Promise<unknown>>();
 
@@ -184,6 +192,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       void pump();
     }, delay);
     timer.unref();
+    if (next > preparedThrough) await prepareFor(next);
+  }
+
+  /** Readies the messenger for the posts due from now to a span after `at`, at most as many as the pool sends at once. */
+  async function prepareFor(at: number): Promise<void> {
+    preparedThrough = at + PREPARE_SPAN_MS;
+    // Only a head start: a count that fails leaves the wave to connect as it goes.
+    const coming = await store.steps.countDue(clock(), preparedThrough, concurrency).catch(() => 0);
+    if (coming > 0) messenger.prepare(coming);
   }
 
   /**

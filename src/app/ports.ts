@@ -202,6 +202,8 @@ export interface StepRepository {
   settleOrphans(settleMs: number): Promise<number>;
   /** When the next pending step falls due after `after`, if any: the dispatcher sleeps until then. */
   nextRunAt(after: number): Promise<number | undefined>;
+  /** How many pending steps fall due after `after` and by `until`, counting at most `limit`: the size of a wave to come. */
+  countDue(after: number, until: number, limit: number): Promise<number>;
   ofSession(sessionId: string): Promise<Step[]>;
   find(id: number): Promise<Step | undefined>;
 }
@@ -449,6 +451,8 @@ export interface Messenger {
   remind(session: Session, userId: string, phaseIndex: number): Promise<void>;
   /** A direct message to the host about a problem they can fix or should know of. */
   tellHost(session: Session, notice: HostNotice): Promise<void>;
+  /** About `posts` posts fall due within moments: get ready to send that many at once (best effort, never fails). */
+  prepare(posts: number): void;
 }
 
 export type HostNotice =

@@ -270,6 +270,15 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
       return row?.t === null || row?.t === undefined ? undefined : num(row.t);
     },
 
+    async countDue(after, until, limit) {
+      // Through the partial index on pending rows, and no further than `limit` rows of it.
+      const row = await db.get(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM steps WHERE state = 'pending' AND run_at > $1 AND run_at <= $2 ${limitParam(3)}) AS due`,
+        [after, until, limit],
+      );
+      return row ? num(row.n) : 0;
+    },
+
     async ofSession(sessionId) {
       return (await db.all(`SELECT ${COLUMNS} FROM steps WHERE session_id = $1 ORDER BY seq, id`, [sessionId])).map(toStep);
     },

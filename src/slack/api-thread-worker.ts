@@ -7,7 +7,9 @@ const port = parentPort;
 if (!port) throw new Error('api-thread-worker.ts runs as a worker thread only');
 const transport = createHttpTransport(workerData as ApiThreadSettings);
 
-port.on('message', ({ id, request }: ToApiThread) => {
+port.on('message', (message: ToApiThread) => {
+  if ('preconnect' in message) return transport.preconnect?.(message.preconnect);
+  const { id, request } = message;
   transport.send(request).then(
     // Decoded on the main thread, so it gets only what is read there.
     (response) => port.postMessage({ id, response: withoutEcho(request.method, response) } satisfies FromApiThread),

@@ -20,7 +20,7 @@ import { workerSource } from '../worker-source.ts';
 import type { HttpTransport, SlackApiOptions, WireRequest, WireResponse } from './web-api.ts';
 
 /** Messages between the threads. */
-export type ToApiThread = { readonly id: number; readonly request: WireRequest };
+export type ToApiThread = { readonly id: number; readonly request: WireRequest } | { readonly preconnect: number };
 export type FromApiThread =
   | { readonly id: number; readonly response: WireResponse }
   | { readonly id: number; readonly error: string }
@@ -106,6 +106,10 @@ export function createThreadTransport(
     warm() {
       if (!closed && !worker && now() >= restartAt) worker = start();
       return ready;
+    },
+    preconnect(count) {
+      // Only to a thread that is there: one that stopped is started again by the calls themselves.
+      worker?.postMessage({ preconnect: count } satisfies ToApiThread);
     },
     get threadId() {
       return worker?.threadId;

@@ -326,6 +326,11 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       const text = renderHostNotice(session, notice);
       await call(session, 'chat.postMessage', { channel: session.hostId, text });
     },
+
+    prepare(posts: number) {
+      // Every workspace's posts go to the same Web API, so one pool of connections serves them all.
+      api.preconnect(posts);
+    },
   };
 }
 

@@ -9,7 +9,8 @@
  *
  * Errors are thrown with the `code`s @slack/web-api uses, so one classifier (messenger.ts) reads both.
  */
-import { errors, Pool } from 'undici';
+import type { Socket } from 'node:net';
+import { buildConnector, errors, Pool } from 'undici';
 
 export interface SlackApiOptions {
   /** Base URL ending in a slash, e.g. https://slack.com/api/ */
@@ -40,6 +41,11 @@ export interface SlackApi {
    * backlog) do not wait for it. Resolves once ready, or once setting up failed (the next call tries again).
    */
   warm(): Promise<void>;
+  /**
+   * About `count` calls are coming within moments (a wave of posts falls due): opens connections for them now, so
+   * the wave does not first wait for hundreds of connections to be made. Best effort; never fails.
+   */
+  preconnect(count: number): void;
   close(): void;
 }
 
@@ -165,7 +171,58 @@ export interface HttpTransport {
   readonly send: Transport;
   /** Makes ready what the first call would otherwise set up; resolves when it is (or could not be). */
   warm?(): Promise<void>;
+  /** Opens connections for about `count` requests to come, up to the pool's size (see SlackApi.preconnect). */
+  preconnect?(count: number): void;
   close(): void;
+}
+
+/**
+ * Connections opened ahead of the calls that will use them (`preconnect`). The pool takes one when it needs a new
+ * connection, instead of connecting; one nobody took is closed once it has been idle as long as a pooled one may be,
+ * for the same reason (the server may be about to close it).
+ */
+function createReserve(idleMs: number) {
+  // Each reserved socket, with what takes it out of the reserve again (its listeners and idle timer).
+  const sockets = new Map<Socket, () => void>();
+  return {
+    get size() {
+      return sockets.size;
+    },
+    add(socket: Socket): void {
+      const drop = () => {
+        release();
+        socket.destroy();
+      };
+      // Nothing is read from a reserved connection: the server closing it, or sending anything, ends it.
+      const onReadable = () => {
+        if (socket.read() !== null) drop();
+      };
+      const timer = setTimeout(drop, idleMs);
+      timer.unref();
+      const release = () => {
+        clearTimeout(timer);
+        sockets.delete(socket);
+        socket.off('readable', onReadable).off('end', drop).off('close', drop);
+      };
+      sockets.set(socket, release);
+      socket.on('readable', onReadable).once('end', drop).once('close', drop);
+    },
+    /** A reserved connection that is still open, out of the reserve; undefined when there is none. */
+    take(): Socket | undefined {
+      for (const [socket, release] of sockets) {
+        release();
+        if (!socket.destroyed && socket.readyState === 'open') return socket;
+        socket.destroy();
+      }
+      return undefined;
+    },
+    clear(): void {
+      for (const [socket, release] of sockets) {
+        release();
+        socket.destroy();
+      }
+    },
+  };
 }
 
 /**
@@ -176,14 +233,28 @@ export interface HttpTransport {
 export function createHttpTransport(options: Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets' | 'freeSocketMs'>): HttpTransport {
   const base = new URL(options.baseUrl);
   const idleMs = options.freeSocketMs ?? FREE_SOCKET_MS;
+  const maxConnections = options.maxSockets ?? 256;
+  const connector = buildConnector({});
+  // Where the pool's own connections go, as undici's client describes its origin to a connector.
+  const target: buildConnector.Options = { host: base.host, hostname: base.hostname.replace(/^\[(.*)\]$/, '$1'), protocol: base.protocol, port: base.port };
+  const reserve = createReserve(idleMs);
+  let opening = 0;
+  let closed = false;
+
   const pool = new Pool(base.origin, {
-    connections: options.maxSockets ?? 256,
+    connections: maxConnections,
     // An idle connection is closed after idleMs, or sooner when the server says it keeps one for less.
     keepAliveTimeout: idleMs,
     keepAliveMaxTimeout: idleMs,
     // No answer, or a stalled one, within the timeout: the request may have reached Slack, so a post in doubt.
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
+    connect: (where, callback) => {
+      const socket = reserve.take();
+      // Called back later, as a connection being made would be: the pool does not expect it within the call.
+      if (socket) process.nextTick(callback, null, socket);
+      else connector(where, callback);
+    },
   });
   return {
     async send(wire) {
@@ -198,7 +269,25 @@ export function createHttpTransport(options: Pick<SlackApiOptions, 'baseUrl' | '
         throw error;
       }
     },
-    close: () => void pool.destroy().catch(() => undefined),
+    preconnect(count) {
+      // Connections the pool holds (busy or idle) already serve; only the shortfall is opened, within the pool's size.
+      const wanted = Math.min(count, maxConnections) - pool.stats.connected - reserve.size - opening;
+      for (let i = 0; i < wanted && !closed; i++) {
+        opening += 1;
+        connector(target, (error, socket) => {
+          opening -= 1;
+          // One that could not connect is left to the request that needs it, which reports its own failure.
+          if (error || !socket) return;
+          if (closed) socket.destroy();
+          else reserve.add(socket);
+        });
+      }
+    },
+    close: () => {
+      closed = true;
+      reserve.clear();
+      void pool.destroy().catch(() => undefined);
+    },
   };
 }
 
@@ -217,6 +306,9 @@ export function createSlackApi(options: SlackApiOptions, transport: HttpTranspor
     },
     warm() {
       return transport.warm?.() ?? Promise.resolve();
+    },
+    preconnect(count) {
+      transport.preconnect?.(count);
     },
     close() {
       transport.close();

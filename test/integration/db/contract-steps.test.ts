@@ -49,6 +49,26 @@ describe.each(STORES)('$name store: steps', (factory) => {
     await claim(store, 'warning:0');
   });
 
+  it('counts the pending steps of a wave to come, within its bounds and up to a limit', async () => {
+    const { store } = h();
+    await seed(
+      store,
+      newSession(),
+      newSession({ id: 's2', channelId: 'C2', createdAt: T0 + 10 * SEC }),
+      newSession({ id: 's3', channelId: 'C3', createdAt: T0 + 10 * SEC }),
+      newSession({ id: 's4', channelId: 'C4', createdAt: T0 + 5 * MIN }),
+    );
+    // Each session's root is pending at its start; what comes after it is queued, not yet a post to prepare for.
+    expect(await store.steps.countDue(T0, T0 + 10 * SEC, 100)).toBe(2);
+    expect(await store.steps.countDue(T0 - 1, T0 + 10 * SEC, 100)).toBe(3);
+    expect(await store.steps.countDue(T0 - 1, T0 + 10 * SEC, 2)).toBe(2);
+    expect(await store.steps.countDue(T0 - 1, T0 + 10 * MIN, 100)).toBe(4);
+    // A claimed step is on its way already.
+    await claim(store, 'root');
+    expect(await store.steps.countDue(T0 - 1, T0 + 10 * SEC, 100)).toBe(2);
+    expect(await store.steps.countDue(T0 + 10 * SEC, T0 + 20 * SEC, 100)).toBe(0);
+  });
+
   it('completes a post and takes the session\'s next step in the same move when it is due; holds it while the session is paused', async () => {
     const { store, clock, sql } = h();
     await seed(store, newSession());

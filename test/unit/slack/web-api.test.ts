@@ -6,6 +6,8 @@ import type { Logger } from '../../../src/app/ports.ts';
 import { createThreadTransport } from '../../../src/slack/api-thread.ts';
 import { classifySlackError } from '../../../src/slack/messenger.ts';
 import { createSlackApi, SlackApiError } from '../../../src/slack/web-api.ts';
+import { startCountingSlack } from '../../support/counting-slack.ts';
+import { until } from '../../support/until.ts';
 
 /** Errors the API thread logs, kept to assert on. */
 const logged: Array<{ message: string; context: Record<string, unknown> | undefined }> = [];
@@ -270,4 +272,70 @@ describe('kept-alive connections', () => {
     expect(out.trim().split('\n')).toEqual(['first true', 'closed by the client', 'again true']);
     expect(code).toBe(0);
   }, 20_000);
+});
+
+describe.each([
+  ['on this thread', false],
+  ['on the API thread', true],
+])('connections made ahead of a wave, %s', (_name, thread) => {
+  const clientFor = async (url: string, freeSocketMs?: number) => {
+    const options = { baseUrl: url, token: 'xoxb-t', timeoutMs: 5000, maxSockets: 6, ...(freeSocketMs ? { freeSocketMs } : {}) };
+    const client = createSlackApi(options, thread ? createThreadTransport(options, logger) : undefined);
+    await client.warm();
+    return client;
+  };
+
+  it('opens them before any call, up to the pool’s size, and the calls then go over them', async () => {
+    const slack = await startCountingSlack();
+    const client = await clientFor(slack.url);
+    try {
+      client.preconnect(4);
+      await until('4 connections made ahead', () => slack.opened === 4);
+      expect(slack.requests).toBe(0);
+      // Four calls at once find a connection each, made ahead: none is made for them.
+      const answers = await Promise.all(Array.from({ length: 4 }, () => client.call('chat.postMessage', { channel: 'C1' })));
+      expect(answers.every((a) => a.ok)).toBe(true);
+      expect(slack.opened).toBe(4);
+      // The pool's own connections count: asking for 20 adds only what its size (6) leaves.
+      client.preconnect(20);
+      await until('the pool full', () => slack.opened === 6);
+      await Promise.all(Array.from({ length: 6 }, () => client.call('chat.postMessage', { channel: 'C1' })));
+      client.preconnect(6);
+      await client.call('auth.test', {});
+      expect(slack.opened).toBe(6);
+    } finally {
+      client.close();
+      await slack.close();
+    }
+  });
+
+  it('closes one that no call took once it has been idle as long as a pooled one may be', async () => {
+    const slack = await startCountingSlack();
+    const client = await clientFor(slack.url, 150);
+    try {
+      client.preconnect(3);
+      await until('3 connections made ahead', () => slack.opened === 3);
+      await until('all 3 closed by the client', () => slack.endedByClient === 3, 10_000);
+      // The pool connects again by itself when a call comes.
+      expect(await client.call('chat.postMessage', { channel: 'C1' })).toMatchObject({ ok: true });
+      expect(slack.opened).toBe(4);
+    } finally {
+      client.close();
+      await slack.close();
+    }
+  });
+
+  it('makes none for a server that refuses them, and calls still report their own failure', async () => {
+    const slack = await startCountingSlack();
+    const url = slack.url;
+    await slack.close();
+    const client = await clientFor(url);
+    try {
+      client.preconnect(3);
+      const error = await failure(client.call('chat.postMessage', { channel: 'C1' }));
+      expect(error.code).toBe('slack_webapi_request_error');
+    } finally {
+      client.close();
+    }
+  });
 });
