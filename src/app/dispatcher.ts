@@ -120,6 +120,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** On real time, claims are spaced (see CLAIM_GAP_MS); tests that move a fixed clock claim at once. */
   const claimGapMs = deps.wakeAtNextDue ? CLAIM_GAP_MS : 0;
   let lastClaimAt = Number.NEGATIVE_INFINITY;
+  /** The time on our clock when the last claim looked for due steps (see armTimer). */
+  let claimedAsOf = clock();
   /** The schedule up to this time has been prepared for (see PREPARE_SPAN_MS). */
   let preparedThrough = Number.NEGATIVE_INFINITY;
   const readSession = batched((ids) => store.sessions.findMany(ids));
@@ -142,6 +144,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (room <= 0) break;
         const batch = Math.min(room, CLAIM_BATCH);
         lastClaimAt = performance.now();
+        claimedAsOf = clock();
         const steps = await store.steps.claimDue(lease, batch, { orphans: orphansWanted });
         orphansWanted = false;
         for (const step of steps) launch(step);
@@ -175,15 +178,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return pumping;
   }
 
-  /** Sets a timer for the next step that falls due before the next tick would notice it. */
+  /**
+   * Sets a timer for the next step that falls due before the next tick would notice it. The next step is looked for
+   * from the time the last claim looked, not from now: one that fell due since (while that claim waited its turn in
+   * the database, or a timer woke a little early, or while this asks) was not seen by it, and is claimed at once
+   * instead of at the next tick. A step that was already due then but not claimable (waiting its turn, or the pool
+   * was full) is not returned; finishing work pumps again for it.
+   */
   async function armTimer(): Promise<void> {
     if (stopped || (timer && timerAt - clock() <= claimGapMs)) return;
-    const next = await store.steps.nextRunAt(clock()).catch(() => undefined);
+    const next = await store.steps.nextRunAt(claimedAsOf).catch(() => undefined);
     if (next === undefined) return;
     const dueIn = next - clock();
-    // Already due but not claimable (waiting its turn, or the pool is full): finishing work will pump again.
-    if (dueIn <= 0 || dueIn > WAKE_HORIZON_MS || next >= timerAt) return;
-    const delay = Math.max(dueIn, lastClaimAt + claimGapMs - performance.now());
+    if (dueIn > WAKE_HORIZON_MS || next >= timerAt) return;
+    const delay = Math.max(0, dueIn, lastClaimAt + claimGapMs - performance.now());
     if (timer) clearTimeout(timer);
     timerAt = next;
     timer = setTimeout(() => {

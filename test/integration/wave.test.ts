@@ -54,3 +54,36 @@ it('opens the connections a wave of posts needs before it falls due, and posts o
     db.close();
   }
 });
+
+it('claims a step that falls due while the dispatcher looks for the next one, not a tick later', async () => {
+  // A clock that moves a millisecond at every reading: wherever the step's due time falls among the dispatcher's
+  // readings, one of the offsets below puts it between a claim that looked too early and the search for what comes
+  // next. No tick comes here: only the dispatcher's own timer can pick the step up.
+  const slack = await startCountingSlack();
+  const T0 = 1_800_000_000_000;
+  try {
+    for (let offset = 1; offset <= 30; offset++) {
+      let readings = 0;
+      const clock = () => T0 + readings++;
+      const db = openTestDb();
+      const store = createStore(createSqliteDatabase(db), clock);
+      const api = createSlackApi({ baseUrl: slack.url, token: 'xoxb-t', timeoutMs: 5000, maxSockets: 4 });
+      const messenger = createSlackMessenger(api, { credentials: async () => ({ token: 'xoxb-t' }) });
+      const dispatcher = createDispatcher({ store, messenger, logger, clock, instanceId: 'i1', concurrency: 4, channelIntervalMs: 0, wakeAtNextDue: true });
+      try {
+        await startSession({ store, newId: () => 's1' }, { teamId: 'T1', enterpriseId: '', channelId: 'C1', hostId: 'U1', topic: 'Topic', plan: DEFAULT_PLAN, interviewers: [] }, readings + T0 + offset);
+        await dispatcher.tick();
+        const claimed = () => (db.prepare("SELECT state FROM steps WHERE step_key = 'root'").get() as { state: string }).state !== 'pending';
+        await until(`the root claimed (due ${offset} readings on)`, claimed, 3000);
+      } finally {
+        dispatcher.stop();
+        await dispatcher.drain();
+        api.close();
+        db.close();
+      }
+    }
+    expect(errors).toEqual([]);
+  } finally {
+    await slack.close();
+  }
+}, 120_000);
