@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/app/ports.ts';
 import { createThreadTransport } from '../../../src/slack/api-thread.ts';
 import { classifySlackError } from '../../../src/slack/messenger.ts';
-import { createSlackApi, SlackApiError } from '../../../src/slack/web-api.ts';
-import { startCountingSlack } from '../../support/counting-slack.ts';
+import { createSlackApi, type SlackApi, SlackApiError } from '../../../src/slack/web-api.ts';
+import { type CountingSlack, startCountingSlack } from '../../support/counting-slack.ts';
 import { until } from '../../support/until.ts';
 
 /** Errors the API thread logs, kept to assert on. */
@@ -284,11 +284,20 @@ describe.each([
     await client.warm();
     return client;
   };
-
-  it('opens them before any call, up to the pool’s size, and the calls then go over them', async () => {
+  /** Runs `body` against a fake Slack that counts connections and a client of it, both closed after. */
+  const withSlack = async (body: (slack: CountingSlack, client: SlackApi) => Promise<void>, freeSocketMs?: number) => {
     const slack = await startCountingSlack();
-    const client = await clientFor(slack.url);
+    const client = await clientFor(slack.url, freeSocketMs);
     try {
+      await body(slack, client);
+    } finally {
+      client.close();
+      await slack.close();
+    }
+  };
+
+  it('opens them before any call, up to the pool’s size, and the calls then go over them', () =>
+    withSlack(async (slack, client) => {
       client.preconnect(4);
       await until('4 connections made ahead', () => slack.opened === 4);
       expect(slack.requests).toBe(0);
@@ -303,27 +312,17 @@ describe.each([
       client.preconnect(6);
       await client.call('auth.test', {});
       expect(slack.opened).toBe(6);
-    } finally {
-      client.close();
-      await slack.close();
-    }
-  });
+    }));
 
-  it('closes one that no call took once it has been idle as long as a pooled one may be', async () => {
-    const slack = await startCountingSlack();
-    const client = await clientFor(slack.url, 150);
-    try {
+  it('closes one that no call took once it has been idle as long as a pooled one may be', () =>
+    withSlack(async (slack, client) => {
       client.preconnect(3);
       await until('3 connections made ahead', () => slack.opened === 3);
       await until('all 3 closed by the client', () => slack.endedByClient === 3, 10_000);
       // The pool connects again by itself when a call comes.
       expect(await client.call('chat.postMessage', { channel: 'C1' })).toMatchObject({ ok: true });
       expect(slack.opened).toBe(4);
-    } finally {
-      client.close();
-      await slack.close();
-    }
-  });
+    }, 150));
 
   it('makes none for a server that refuses them, and calls still report their own failure', async () => {
     const slack = await startCountingSlack();
