@@ -28,7 +28,7 @@ export type FromApiThread =
   | { readonly ready: true };
 
 /** What the API thread's HTTP transport is made from. */
-export type ApiThreadSettings = Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets'>;
+export type ApiThreadSettings = Pick<SlackApiOptions, 'baseUrl' | 'timeoutMs' | 'maxSockets' | 'freeSocketMs'>;
 
 const RESTART_MIN_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
@@ -39,7 +39,7 @@ export function createThreadTransport(
   now: () => number = Date.now,
 ): HttpTransport & { readonly threadId: number | undefined } {
   // Only the transport's settings cross to the thread: never the default token.
-  const settings: ApiThreadSettings = { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, maxSockets: options.maxSockets };
+  const settings: ApiThreadSettings = { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs, maxSockets: options.maxSockets, freeSocketMs: options.freeSocketMs };
   const pending = new Map<number, { resolve: (r: WireResponse) => void; reject: (e: Error) => void }>();
   let worker: Worker | null = null;
   let nextId = 1;
