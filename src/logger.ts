@@ -21,7 +21,48 @@ function describeError(error: unknown): Record<string, string> {
   return { error: scrub(String(error)) };
 }
 
-export function createLogger(level: Level, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger & {
+/** Lines held at most until the end of the event loop's turn, or until this many characters are waiting. */
+const BATCH_CHARS = 64 * 1024;
+
+/**
+ * Writes lines in batches: those logged in one turn of the event loop go out as one write after it. Standard
+ * output to a pipe or a file is written synchronously, a system call a line; a burst of posts logs thousands of
+ * lines a second. Order is kept, and what is waiting is written before the process exits (`flush` on 'exit',
+ * which also runs after an uncaught exception). A process killed outright loses at most one turn's lines.
+ */
+export function batchedLines(out: (chunk: string) => void, later: (flush: () => void) => void = setImmediate): { write: (line: string) => void; flush: () => void } {
+  let waiting: string[] = [];
+  let chars = 0;
+  const flush = () => {
+    if (waiting.length === 0) return;
+    const chunk = `${waiting.join('\n')}\n`;
+    waiting = [];
+    chars = 0;
+    out(chunk);
+  };
+  return {
+    write(line) {
+      if (waiting.length === 0) later(flush);
+      waiting.push(line);
+      chars += line.length;
+      if (chars >= BATCH_CHARS) flush();
+    },
+    flush,
+  };
+}
+
+let stdoutLines: ((line: string) => void) | undefined;
+/** The process's standard output, in batches, flushed at exit: one for every logger of the process. */
+function toStdout(line: string): void {
+  if (!stdoutLines) {
+    const batched = batchedLines((chunk) => process.stdout.write(chunk));
+    process.on('exit', batched.flush);
+    stdoutLines = batched.write;
+  }
+  stdoutLines(line);
+}
+
+export function createLogger(level: Level, write: (line: string) => void = toStdout): Logger & {
   level: Level;
 } {
   const state = { level };

@@ -1,6 +1,7 @@
 /** Logs: one JSON line per event, levels respected, secrets never written. */
 import { describe, expect, it } from 'vitest';
-import { createLogger, scrub } from '../../src/logger.ts';
+import { execFile } from 'node:child_process';
+import { batchedLines, createLogger, scrub } from '../../src/logger.ts';
 
 function capture(level: 'debug' | 'info' | 'warn' | 'error' = 'info') {
   const lines: string[] = [];
@@ -62,4 +63,56 @@ describe('boltLogger', () => {
     expect(stringified).toBe(1);
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({ level: 'warn', msg: 'slow {"big":"payload"}', source: 'bolt' });
   });
+});
+
+describe('lines in batches', () => {
+  function batches() {
+    const chunks: string[] = [];
+    const turns: Array<() => void> = [];
+    const batched = batchedLines((chunk) => chunks.push(chunk), (flush) => turns.push(flush));
+    const endTurn = () => {
+      for (const flush of turns.splice(0)) flush();
+    };
+    return { chunks, batched, endTurn };
+  }
+
+  it('writes the lines of one turn as one chunk after it, in order, each ending its line', () => {
+    const { chunks, batched, endTurn } = batches();
+    batched.write('a');
+    batched.write('b');
+    expect(chunks).toEqual([]);
+    endTurn();
+    batched.write('c');
+    endTurn();
+    endTurn();
+    expect(chunks).toEqual(['a\nb\n', 'c\n']);
+  });
+
+  it('writes at once what has piled up past 64 KiB, and what is waiting when flushed', () => {
+    const { chunks, batched, endTurn } = batches();
+    const long = 'x'.repeat(40 * 1024);
+    batched.write(long);
+    expect(chunks).toEqual([]);
+    batched.write(long);
+    expect(chunks).toEqual([`${long}\n${long}\n`]);
+    batched.write('last');
+    batched.flush();
+    expect(chunks.at(-1)).toBe('last\n');
+    endTurn();
+    expect(chunks).toHaveLength(2);
+  });
+
+  it('loses no line of a process that exits, or dies of an uncaught error, right after logging it', async () => {
+    const logger = new URL('../../src/logger.ts', import.meta.url).href;
+    const run = (ending: string) =>
+      new Promise<string>((resolve, reject) => {
+        const script = `const { createLogger } = await import(${JSON.stringify(logger)}); const log = createLogger('info'); for (let i = 0; i < 3; i++) log.info('line ' + i); ${ending}`;
+        execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], (_error, stdout) => resolve(stdout));
+        setTimeout(() => reject(new Error('the child did not finish')), 30_000).unref();
+      });
+    for (const ending of ['process.exit(3);', "throw new Error('boom');"]) {
+      const stdout = await run(ending);
+      expect(stdout.trim().split('\n').map((l) => JSON.parse(l).msg), ending).toEqual(['line 0', 'line 1', 'line 2']);
+    }
+  }, 60_000);
 });
