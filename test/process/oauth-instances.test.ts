@@ -153,7 +153,7 @@ describe('token rotation', () => {
       expect(phase2?.auth?.tokenId).toBeDefined();
       expect(phase2?.auth?.tokenId).not.toBe(firstId);
 
-      expect(app.logs().some((l) => l.msg === 'bot token refreshed' && l.install_key === `T:${TEAM}`)).toBe(true);
+      await until('the refresh in the log', () => app.logs().some((l) => l.msg === 'bot token refreshed' && l.install_key === `T:${TEAM}`));
       const output = [...app.stdout, ...app.stderr].join('\n');
       expect(output).not.toContain(first);
       expect(output).not.toContain(openBotToken(rotated));
@@ -191,7 +191,8 @@ describePg('two instances on one PostgreSQL database', () => {
       const landed = await fetch(`${b.url}${back.pathname}${back.search}`, { headers: { cookie } });
       expect(landed.status).toBe(200);
       expect(await landed.text()).toContain('mockdesign is installed in Acme');
-      expect(b.logs().some((l) => l.msg === 'installed' && l.team === TEAM)).toBe(true);
+      // A log line is written at the end of the turn that logged it, so it may follow the answer.
+      await until('B logs the install', () => b.logs().some((l) => l.msg === 'installed' && l.team === TEAM));
       expect(a.logs().some((l) => l.msg === 'installed')).toBe(false);
       await db.connect();
       const { rows } = await db.query<{ install_key: string; bot_token: string }>('SELECT install_key, bot_token FROM installations');

@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlackStandIn, type SlackStandIn, type StoredMessage } from '../../sandbox/stand-in/server.ts';
 import { type AppProcess, killAllApps, randomBotToken, startApp, tempDbPath } from '../support/app-process.ts';
+import { until } from '../support/until.ts';
 
 const TEAM = 'T0SANDBOX';
 const CHANNEL = 'C0GENERAL';
@@ -96,7 +97,7 @@ describe('Socket Mode, the real process', () => {
       // Healthy only once app.start() resolved, i.e. after Slack's hello.
       await slack.socketMode.waitForConnection(1, 10_000);
       expect(slack.socketMode.connections).toBe(1);
-      expect(app.logs().some((l) => l.msg === 'mockdesign is running' && l.mode === 'socket')).toBe(true);
+      await until('the start in the log', () => app.logs().some((l) => l.msg === 'mockdesign is running' && l.mode === 'socket'));
 
       const started = await slack.socketMode.send('slash_commands', slashCommand(slack, 'start Socket test --plan 5s/5s/5s/5s'));
       expect(started.payload?.response_type).toBe('ephemeral');
