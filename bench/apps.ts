@@ -32,7 +32,7 @@ export interface BenchApp {
 let built = false;
 
 /**
- * The arguments `npm start` gives node (`node --enable-source-maps scripts/launch.mjs src/main.ts`), after
+ * The arguments `npm start` gives node (its options, then `scripts/launch.mjs src/main.ts`), after
  * building dist/ here once when it does not match the sources: apps started together must not each build it.
  */
 export function startCommand(): string[] {

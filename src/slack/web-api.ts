@@ -171,13 +171,14 @@ const CLOSE_BRACKET = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
+/** JSON's whitespace: space, line feed, carriage return, tab. */
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 function skipSpace(bytes: Buffer, from: number): number {
   let i = from;
-  while (i < bytes.length) {
-    const c = bytes[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i += 1;
-  }
+  while (i < bytes.length && isSpace(bytes[i])) i += 1;
   return i;
 }
 
@@ -222,7 +223,7 @@ function endOfValue(bytes: Buffer, from: number): number {
   let i = from;
   while (i < bytes.length) {
     const c = bytes[i];
-    if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;
+    if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || isSpace(c)) break;
     i += 1;
   }
   return i > from ? i : -1;
