@@ -41,23 +41,38 @@ export function slackSignature(signingSecret: string, timestampSec: number, rawB
   return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestampSec}:${rawBody}`).digest('hex')}`;
 }
 
+/** A POST as Slack sends it: signed for `timestampSec`. Extra headers win over the computed ones. */
+export function signedRequest(signingSecret: string, timestampSec: number, body: string, contentType: string, extra: Record<string, string> = {}): RequestInit {
+  return {
+    method: 'POST',
+    headers: {
+      'Content-Type': contentType,
+      'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      'X-Slack-Request-Timestamp': String(timestampSec),
+      'X-Slack-Signature': slackSignature(signingSecret, timestampSec, body),
+      ...extra,
+    },
+    body,
+  };
+}
+
+/** A slash command's form body, with the keys Slack always sends (even when empty) filled in. */
+export function slashCommandBody(fields: SlashCommandFields): string {
+  const form = new URLSearchParams();
+  const full: Record<string, string | undefined> = {
+    token: 'deprecated-verification-token', team_domain: 'sandbox', channel_name: 'general', user_name: fields.user_id,
+    api_app_id: 'A0SANDBOX', is_enterprise_install: 'false', trigger_id: '', response_url: '', ...fields,
+  };
+  for (const [key, value] of Object.entries(full)) if (value !== undefined) form.set(key, value);
+  return form.toString();
+}
+
 export function createSignedClient(opts: SignedClientOptions): SignedClient {
   const nowSec = opts.nowSec ?? (() => Math.floor(Date.now() / 1000));
 
   /** Extra headers win over the computed ones so tests can send a forged signature or timestamp. */
   async function send(body: string, contentType: string, extra: Record<string, string> = {}): Promise<AppResponse> {
-    const timestamp = nowSec();
-    const response = await fetch(opts.appUrl, {
-      method: 'POST',
-      headers: {
-        'Content-Type': contentType,
-        'User-Agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-        'X-Slack-Request-Timestamp': String(timestamp),
-        'X-Slack-Signature': slackSignature(opts.signingSecret, timestamp, body),
-        ...extra,
-      },
-      body,
-    });
+    const response = await fetch(opts.appUrl, signedRequest(opts.signingSecret, nowSec(), body, contentType, extra));
     const text = await response.text();
     let json: unknown;
     try {
@@ -70,14 +85,7 @@ export function createSignedClient(opts: SignedClientOptions): SignedClient {
 
   return {
     slashCommand(fields) {
-      const form = new URLSearchParams();
-      // Slack always sends these keys, even when empty.
-      const full: Record<string, string | undefined> = {
-        token: 'deprecated-verification-token', team_domain: 'sandbox', channel_name: 'general', user_name: fields.user_id,
-        api_app_id: 'A0SANDBOX', is_enterprise_install: 'false', trigger_id: '', response_url: '', ...fields,
-      };
-      for (const [key, value] of Object.entries(full)) if (value !== undefined) form.set(key, value);
-      return send(form.toString(), 'application/x-www-form-urlencoded');
+      return send(slashCommandBody(fields), 'application/x-www-form-urlencoded');
     },
     interactive(payload) {
       return send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
