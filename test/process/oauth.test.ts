@@ -120,6 +120,7 @@ describe('installing from the Add to Slack page', () => {
   });
 
   it('refuses a state this browser did not start, and a forged one, storing nothing', async () => {
+    const logsBefore = app.logs().length;
     const { authorize } = await openInstallPage(app.url);
     const state = authorize.searchParams.get('state') ?? '';
     const code = new URL(
@@ -134,6 +135,13 @@ describe('installing from the Add to Slack page', () => {
     const faked = await fetch(`${app.url}/slack/oauth_redirect?code=${code}&state=${forged}`, { headers: { cookie: `slack-app-oauth-state=${forged}` } });
     expect(faked.status).toBe(400);
     expect(rows('SELECT install_key FROM installations')).toEqual([]);
+    // Each refusal is logged once. Lines can follow their answer, so the test waits for both: the next test counts
+    // its own from where this one's end.
+    const refused = await until('both refusals in the log', () => {
+      const lines = app.logs().slice(logsBefore).filter((l) => l.msg === 'install refused');
+      return lines.length >= 2 && lines;
+    });
+    expect(refused).toEqual([expect.objectContaining({ level: 'info' }), expect.objectContaining({ level: 'info' })]);
   });
 
   it('refuses a genuine state older than ten minutes, in the browser that started it, before any code exchange', async () => {
