@@ -73,7 +73,17 @@ describe('the router', () => {
     // A button: "Add note" opens the note modal.
     const value = ((h.root()?.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: { value: string }[] }).elements[0]?.value ?? '';
     await h.click(ACTION_IDS.addNote, value);
-    expect(h.slack.openViews(HOST).at(-1)?.callback_id).toBe(CALLBACK_IDS.noteModal);
+    const modal = h.slack.openViews(HOST).at(-1);
+    expect(modal?.callback_id).toBe(CALLBACK_IDS.noteModal);
+
+    // Its submission: the note is stored.
+    if (!modal) throw new Error('no modal opened');
+    expect(await h.submitNote(modal, { text: 'Shard by user id', phase: '0' })).toBeUndefined();
+    expect(h.db.prepare('SELECT body FROM notes').all()).toEqual([{ body: 'Shard by user id' }]);
+
+    // An event: opening the app's Home tab publishes it.
+    await h.event({ type: 'app_home_opened', user: HOST, channel: 'D0HOME', tab: 'home', event_ts: '1.1' });
+    expect(h.slack.calls.filter((c) => c.method === 'views.publish' && c.ok)).toHaveLength(1);
 
     // The message shortcut opens the same modal, with the message's text.
     const shortcut = await h.receiver.send(shortcutBody('message_action'));
