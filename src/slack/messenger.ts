@@ -127,13 +127,13 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     return found;
   }
 
-  async function call<T extends { ok: boolean }>(session: Session, method: string, args: SlackArgs): Promise<T> {
-    const { token } = await credentialsOf(session);
-    try {
-      return await api.call<T>(method, args, token);
-    } catch (error) {
-      throw classifySlackError(error);
-    }
+  /** Chained rather than awaited, so that the arguments are not held while Slack answers (see the Web API client). */
+  function call<T extends { ok: boolean }>(session: Session, method: string, args: SlackArgs): Promise<T> {
+    return credentialsOf(session).then(({ token }) =>
+      api.call<T>(method, args, token).catch((error: unknown) => {
+        throw classifySlackError(error);
+      }),
+    );
   }
 
   /** Ours when the metadata names this session, step and part: step keys repeat across sessions, session ids do not. */
@@ -229,6 +229,23 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     return workspaceUrl ? new URL(`archives/${session.channelId}/p${ts.replace('.', '')}`, workspaceUrl).toString() : undefined;
   }
 
+  /** One public part of a step, into the channel (the session message) or the session's thread. */
+  function postPublic(session: Session, step: Step, part: number, message: SlackMessage): Promise<string> {
+    const thread = step.kind === 'root' ? {} : session.rootTs ? { thread_ts: session.rootTs } : {};
+    return call<{ ok: boolean; ts?: string }>(session, 'chat.postMessage', {
+      channel: session.channelId,
+      text: message.text,
+      blocks: message.blocks,
+      ...thread,
+      unfurl_links: false,
+      unfurl_media: false,
+      metadata: { event_type: METADATA_EVENT_TYPE, event_payload: { session_id: session.id, step: step.key, part } },
+    }).then((result) => {
+      if (!result.ts) throw new DeliveryError('transient', 'no_ts', { maybeDelivered: true });
+      return result.ts;
+    });
+  }
+
   return {
     partsOf(snapshot, step, now) {
       // A nudge has one part per interviewer, each sent to that person alone.
@@ -264,18 +281,10 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       const message = publicParts[part];
       if (!message) throw new DeliveryError('rejected', `no part ${part}`);
       const { session } = snapshot;
-      const thread = step.kind === 'root' ? {} : session.rootTs ? { thread_ts: session.rootTs } : {};
-      const result = await call<{ ok: boolean; ts?: string }>(session, 'chat.postMessage', {
-        channel: session.channelId,
-        text: message.text,
-        blocks: message.blocks,
-        ...thread,
-        unfurl_links: false,
-        unfurl_media: false,
-        metadata: { event_type: METADATA_EVENT_TYPE, event_payload: { session_id: session.id, step: step.key, part } },
-      });
-      if (!result.ts) throw new DeliveryError('transient', 'no_ts', { maybeDelivered: true });
-      return result.ts;
+      // The delivery holds its snapshot until the post is answered: the rendered message need not wait with it.
+      // (A summary's private parts, posted after its last public one, still count its public parts.)
+      if (part === publicParts.length - 1 && step.kind !== 'summary') rendered.delete(snapshot);
+      return postPublic(session, step, part, message);
     },
 
     async find(snapshot, step, part) {

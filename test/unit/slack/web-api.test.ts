@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/app/ports.ts';
 import { createThreadTransport } from '../../../src/slack/api-thread.ts';
@@ -337,4 +339,35 @@ describe.each([
       client.close();
     }
   });
+});
+
+describe('a call in flight', () => {
+  // A post waits 100–300 ms for Slack's answer. What it was called with (a message's blocks) is not needed by then,
+  // and held that long by hundreds of posts at once it would outlive the young generation and be copied into the
+  // old one. Collected here by a forced full collection while the fake Slack holds the answer back.
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+
+  for (const thread of [false, true]) {
+    it(`does not hold the arguments it was given until Slack answers (${thread ? 'the API thread' : 'this thread'})`, async () => {
+      const held: ServerResponse[] = [];
+      answers.set('chat.postMessage', (res) => held.push(res));
+      const options = { baseUrl, token: 'xoxb-default-token', timeoutMs: 5000 };
+      const client = createSlackApi(options, thread ? createThreadTransport(options, logger) : undefined);
+      try {
+        let blocks: unknown[] | undefined = Array.from({ length: 20 }, (_, i) => ({ type: 'section', text: { type: 'mrkdwn', text: `line ${i}` } }));
+        const sent = new WeakRef(blocks);
+        const answer = client.call<{ ok: boolean; ts?: string }>('chat.postMessage', { channel: 'C1', text: 'hi', blocks });
+        blocks = undefined;
+        await until('the request reached Slack', () => held.length === 1);
+        collect();
+        expect(sent.deref()).toBeUndefined();
+        held[0]?.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, ts: '1.000200' }));
+        expect(await answer).toMatchObject({ ok: true, ts: '1.000200' });
+      } finally {
+        answers.delete('chat.postMessage');
+        client.close();
+      }
+    });
+  }
 });
