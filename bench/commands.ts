@@ -16,7 +16,7 @@ import { forgetChildOutput, launchApp, problemsLogged } from './apps.ts';
 import { startCommandClient } from './command-client.ts';
 import { channelIds, HOST_ID, TEAM_ID } from './load.ts';
 import { readThreadCpuMs, type ThreadCpu } from './rss.ts';
-import { distribution, type Distribution } from './stats.ts';
+import { distribution, type Distribution, p99RatioRange } from './stats.ts';
 
 export interface CommandsConfig {
   /** Requests per command, mode and target. */
@@ -47,6 +47,8 @@ export interface CommandsCell {
   readonly bare: Distribution;
   /** App p99 over bare-app p99. */
   readonly ratioP99: number;
+  /** The middle 95% of that ratio with the rounds resampled (stats.ts, p99RatioRange). */
+  readonly ratioRange: { readonly low: number; readonly high: number };
   readonly failures: { app: number; bare: number };
   /** Undefined where /proc cannot be read. */
   readonly cpu: { app: CpuPerRequest; bare: CpuPerRequest } | undefined;
@@ -181,6 +183,7 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
         await quiet();
         const cpuBefore = cpuNow();
         const times: Record<Target, number[]> = { app: [], bare: [] };
+        const rounds: Record<Target, number[][]> = { app: [], bare: [] };
         const failures: Record<Target, number> = { app: 0, bare: 0 };
         const channels = starts[mode];
         let round = 0;
@@ -190,6 +193,7 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
           for (const target of order) {
             const batch = await send(target, command, indexes.map((i) => channels[i] ?? 'C0GENERAL'), mode === 'sequential' ? 1 : config.concurrency);
             times[target].push(...batch.times);
+            rounds[target].push(batch.times);
             failures[target] += batch.failures;
           }
         }
@@ -202,7 +206,7 @@ export async function runCommands(config: CommandsConfig): Promise<CommandsResul
         const bareCpu = perRequest(cpuBefore.bare, cpuAfter.bare);
         const appDist = distribution(times.app);
         const bareDist = distribution(times.bare);
-        cells.push({ command, mode, app: appDist, bare: bareDist, ratioP99: appDist.p99 / bareDist.p99, failures, cpu: appCpu && bareCpu ? { app: appCpu, bare: bareCpu } : undefined });
+        cells.push({ command, mode, app: appDist, bare: bareDist, ratioP99: appDist.p99 / bareDist.p99, ratioRange: p99RatioRange(rounds.app, rounds.bare), failures, cpu: appCpu && bareCpu ? { app: appCpu, bare: bareCpu } : undefined });
         say(`commands: ${command} ${mode}: app p50 ${appDist.p50.toFixed(1)} / p99 ${appDist.p99.toFixed(1)} ms, bare p50 ${bareDist.p50.toFixed(1)} / p99 ${bareDist.p99.toFixed(1)} ms`);
       }
     }

@@ -61,7 +61,7 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     checks.push({
       scenario: 'Slash commands',
       target: `${cell.command}, ${cell.mode}: p99 ≤ 1.2× bare Bolt app`,
-      measured: `${ms(cell.app.p99)} vs ${ms(cell.bare.p99)} (${cell.ratioP99.toFixed(2)}×)`,
+      measured: `${ms(cell.app.p99)} vs ${ms(cell.bare.p99)} (${cell.ratioP99.toFixed(2)}×; range ${ratioRange(cell.ratioRange)})`,
       met: cell.ratioP99 <= TARGETS.commandP99Ratio && cell.failures.app === 0,
     });
   }
@@ -216,11 +216,19 @@ export function renderReport(report: BenchReport): string {
         `${cmd.appProblems.warnings} warnings, ${cmd.appProblems.errors} errors logged.`,
       '',
     );
-    lines.push('| command | mode | app p50 | app p99 | bare p50 | bare p99 | p99 ratio | failures (app/bare) |', '|---|---|---:|---:|---:|---:|---:|---|');
+    lines.push('| command | mode | app p50 | app p99 | bare p50 | bare p99 | p99 ratio | its range | failures (app/bare) |', '|---|---|---:|---:|---:|---:|---:|---:|---|');
     for (const c of cmd.cells) {
-      lines.push(`| ${c.command} | ${c.mode} | ${ms(c.app.p50)} | ${ms(c.app.p99)} | ${ms(c.bare.p50)} | ${ms(c.bare.p99)} | ${c.ratioP99.toFixed(2)}× | ${c.failures.app}/${c.failures.bare} |`);
+      lines.push(
+        `| ${c.command} | ${c.mode} | ${ms(c.app.p50)} | ${ms(c.app.p99)} | ${ms(c.bare.p50)} | ${ms(c.bare.p99)} | ${c.ratioP99.toFixed(2)}× | ${ratioRange(c.ratioRange)} | ${c.failures.app}/${c.failures.bare} |`,
+      );
     }
-    lines.push('');
+    lines.push(
+      '',
+      `Its range: where the middle 95% of the ratio falls when each target's ${n(Math.ceil(cmd.config.count / cmd.config.roundSize))} rounds are drawn again with replacement, ` +
+        '1,000 times (bench/stats.ts, `p99RatioRange`). A p99 of 1,000 requests is their tenth slowest, and moves a lot between runs of the same code: ' +
+        'a range that straddles the target says this run cannot tell a miss from chance; a range wholly above it says the app is slower beyond it.',
+      '',
+    );
     const withCpu = cmd.cells.filter((c) => c.cpu !== undefined);
     if (withCpu.length > 0) {
       lines.push(
@@ -262,4 +270,8 @@ export function renderReport(report: BenchReport): string {
 
 export function writeReport(path: string, report: BenchReport): void {
   writeFileSync(path, renderReport(report));
+}
+
+function ratioRange(range: { readonly low: number; readonly high: number }): string {
+  return Number.isFinite(range.low) && Number.isFinite(range.high) ? `${range.low.toFixed(2)}–${range.high.toFixed(2)}×` : 'n/a';
 }

@@ -52,3 +52,41 @@ export function mb(bytes: number): string {
 }
 
 export const yes = (ok: boolean): string => (ok ? '✅ met' : '❌ missed');
+
+/** A small seeded generator (mulberry32), so that a run's resampling gives the same range every time it is rendered. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * How far the ratio of two p99s moves by chance: each target's rounds are drawn again with replacement and the
+ * ratio of the new p99s taken, `draws` times; the range holds the middle 95% of those ratios. Rounds are drawn
+ * whole (a block bootstrap), not single requests: a slow spell of the machine, or a garbage collection, slows
+ * neighbouring requests together, and a round keeps them together. Two runs of the same code land inside each
+ * other's range far more often than their bare ratios agree; a target missed with the whole range above it is
+ * missed beyond what the run can tell from chance.
+ */
+export function p99RatioRange(
+  app: ReadonlyArray<readonly number[]>,
+  bare: ReadonlyArray<readonly number[]>,
+  draws = 1000,
+  random: () => number = seededRandom(1),
+): { low: number; high: number } {
+  const resampledP99 = (rounds: ReadonlyArray<readonly number[]>): number => {
+    const values: number[] = [];
+    for (let i = 0; i < rounds.length; i++) values.push(...(rounds[Math.floor(random() * rounds.length)] ?? []));
+    return percentile(values.sort((a, b) => a - b), 0.99);
+  };
+  if (app.length === 0 || bare.length === 0) return { low: Number.NaN, high: Number.NaN };
+  const ratios: number[] = [];
+  for (let i = 0; i < draws; i++) ratios.push(resampledP99(app) / resampledP99(bare));
+  ratios.sort((a, b) => a - b);
+  return { low: percentile(ratios, 0.025), high: percentile(ratios, 0.975) };
+}

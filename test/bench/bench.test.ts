@@ -83,6 +83,39 @@ describe('the machine a report describes', () => {
   });
 });
 
+describe('the slash-command section of a report', () => {
+  it("gives each ratio its range, and checks the target against the ratio itself", () => {
+    const dist = (p50: number, p99: number) => ({ count: 1000, p50, p95: p99, p99, max: p99, mean: p50 });
+    const cell = (command: 'help' | 'start', app: number, bare: number, range: { low: number; high: number }) => ({
+      command,
+      mode: 'concurrent' as const,
+      app: dist(1, app),
+      bare: dist(1, bare),
+      ratioP99: app / bare,
+      ratioRange: range,
+      failures: { app: 0, bare: 0 },
+      cpu: undefined,
+    });
+    const commands = {
+      config: { count: 1000, concurrency: 50, latencyMs: 100, roundSize: 100 },
+      cells: [cell('help', 11, 10, { low: 0.82, high: 1.61 }), cell('start', 30, 10, { low: 2.2, high: 3.4 })],
+      appStartupMs: 500,
+      appPeakRssBytes: 100e6,
+      sessionsStarted: 1000,
+      appProblems: { warnings: 0, errors: 0, top: [] },
+    };
+    const report = { machine: describeMachine(), loadAtEnd: [0, 0, 0] as [number, number, number], options, durationMs: 0, sqlite: [], idle: [], commands };
+    const text = renderReport(report);
+    expect(text).toContain('| help | concurrent | 1.0 ms | 11 ms | 1.0 ms | 10 ms | 1.10× | 0.82–1.61× | 0/0 |');
+    expect(text).toContain('each target\'s 10 rounds are drawn again');
+    const checks = checkTargets(report).filter((c) => c.scenario === 'Slash commands');
+    expect(checks.map((c) => [c.measured, c.met])).toEqual([
+      ['11 ms vs 10 ms (1.10×; range 0.82–1.61×)', true],
+      ['30 ms vs 10 ms (3.00×; range 2.20–3.40×)', false],
+    ]);
+  });
+});
+
 async function runQuick(progress: (line: string) => void): Promise<void> {
   const pg = { createDatabase: () => withPgDatabase() };
   // The two scenarios have their own stand-in, database and ports: they run side by side to save time.
