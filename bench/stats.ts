@@ -1,4 +1,5 @@
 /** Percentiles and small formatting helpers for the benchmark report. */
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 export interface Distribution {
   readonly count: number;
@@ -52,18 +53,6 @@ export function mb(bytes: number): string {
 }
 
 export const yes = (ok: boolean): string => (ok ? '✅ met' : '❌ missed');
-
-/** A small seeded generator (mulberry32), so that a run's resampling gives the same range every time it is rendered. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * How far the ratio of two p99s moves by chance: each target's rounds are drawn again with replacement and the

@@ -1,6 +1,7 @@
 /** The benchmark's statistics: the range it gives a slash-command ratio (bench/stats.ts). */
 import { describe, expect, it } from 'vitest';
-import { p99RatioRange, percentile, seededRandom } from '../../bench/stats.ts';
+import { p99RatioRange, percentile } from '../../bench/stats.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 /** `rounds` rounds of `size` latencies from a generator: a fast body and, now and then, a slow request. */
 function rounds(count: number, size: number, random: () => number, scale = 1): number[][] {

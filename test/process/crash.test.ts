@@ -19,6 +19,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createSlackStandIn, type RecordedCall, type SlackStandIn, type StoredMessage } from '../../sandbox/stand-in/server.ts';
 import { allChildOutput, AppExitedError, type AppProcess, randomBotToken, randomSigningSecret, startApp, tempDbPath } from '../support/app-process.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const SEED = 0x6d0c2a11;
 const SEED_HEX = `0x${SEED.toString(16)}`;
@@ -41,18 +42,6 @@ const LONG_THREAD = SHORT_THREAD;
 /** Secrets handed to the child processes of this file; none may appear in their output. */
 const secretsUsed = new Set<string>();
 
-/** mulberry32: a tiny seeded PRNG, so a failing trial can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Kill =
   /** `atMs` after the command was sent (at once if that moment passed while restarting). */
   | { mode: 'anytime'; atMs: number }
@@ -74,7 +63,7 @@ interface Trial {
 }
 
 function planShortTrials(seed: number, count: number): Trial[] {
-  const rng = mulberry32(seed);
+  const rng = seededRandom(seed);
   const between = (lo: number, hi: number) => Math.floor(lo + rng() * (hi - lo));
   const modes = ['anytime', 'on-accept', 'in-delay'] as const;
   const trials: Trial[] = [];
@@ -445,7 +434,7 @@ describe.concurrent('SIGKILL at any instant, then a restart on the same database
   it(
     `plan ${LONG_PLAN}: killed while the time check is in flight, then again the moment Slack stored the summary`,
     async () => {
-      const rng = mulberry32(SEED ^ 0x10e6);
+      const rng = seededRandom(SEED ^ 0x10e6);
       const delay = 400 + Math.floor(rng() * 600);
       const report = await runTrial({
         name: 'long B',
