@@ -58,9 +58,8 @@ export const yes = (ok: boolean): string => (ok ? '✅ met' : '❌ missed');
  * How far the ratio of two p99s moves by chance: each target's rounds are drawn again with replacement and the
  * ratio of the new p99s taken, `draws` times; the range holds the middle 95% of those ratios. Rounds are drawn
  * whole (a block bootstrap), not single requests: a slow spell of the machine, or a garbage collection, slows
- * neighbouring requests together, and a round keeps them together. Two runs of the same code land inside each
- * other's range far more often than their bare ratios agree; a target missed with the whole range above it is
- * missed beyond what the run can tell from chance.
+ * neighbouring requests together, and a round keeps them together. A target missed with the whole range above
+ * it is missed beyond what the run can tell from chance.
  */
 export function p99RatioRange(
   app: ReadonlyArray<readonly number[]>,

@@ -84,7 +84,7 @@ describe('the machine a report describes', () => {
 });
 
 describe('the slash-command section of a report', () => {
-  it("gives each ratio its range, and checks the target against the ratio itself", () => {
+  it('gives each ratio its range, and checks the target against the ratio itself', () => {
     const dist = (p50: number, p99: number) => ({ count: 1000, p50, p95: p99, p99, max: p99, mean: p50 });
     const cell = (command: 'help' | 'start', app: number, bare: number, range: { low: number; high: number }) => ({
       command,
