@@ -81,25 +81,18 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // one per kind, cost 40–70 µs of the main thread a request, about a seventh of what answering `help` costs.
   // Here the request's kind and id are read once and the one listener for them is called; a request none of them
   // takes goes on down Bolt's chain unhandled, as it would with no listener matching.
-  app.use(async (args) => {
-    const listener = listenerFor(args);
-    if (listener) return listener();
-    return args.next();
-  });
+  app.use(async (args) => route(args) ?? args.next());
 
-  function listenerFor(args: AnyMiddlewareArgs & AllMiddlewareArgs): (() => Promise<void>) | undefined {
-    if ('command' in args) return args.command.command === COMMAND ? () => command(args) : undefined;
-    if ('action' in args) return bind(actions.get((args.action as { action_id?: string }).action_id ?? ''), args);
+  /** The listener's work for a request one of them takes; undefined for any other. */
+  function route(args: AnyMiddlewareArgs & AllMiddlewareArgs): Promise<void> | undefined {
+    if ('command' in args) return args.command.command === COMMAND ? command(args) : undefined;
+    if ('action' in args) return actions.get((args.action as { action_id?: string }).action_id ?? '')?.(args);
     // Submissions only: a modal closed with Cancel is not ours to answer.
-    if ('view' in args) return args.body.type === 'view_submission' ? bind(views.get(args.view.callback_id), args) : undefined;
-    if ('shortcut' in args) return args.shortcut.type === 'message_action' ? bind(shortcuts.get(args.shortcut.callback_id), args) : undefined;
-    if ('event' in args) return bind(events.get(args.event.type), args);
+    if ('view' in args) return args.body.type === 'view_submission' ? views.get(args.view.callback_id)?.(args) : undefined;
+    if ('shortcut' in args) return args.shortcut.type === 'message_action' ? shortcuts.get(args.shortcut.callback_id)?.(args) : undefined;
+    if ('event' in args) return events.get(args.event.type)?.(args);
     return undefined;
   }
-}
-
-function bind<A>(listener: Listener<A> | undefined, args: A): (() => Promise<void>) | undefined {
-  return listener && (() => listener(args));
 }
 
 type Listener<A> = (args: A) => Promise<void>;
