@@ -305,7 +305,8 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       const { session } = snapshot;
       if (!session.rootTs) return;
       const message = renderSessionMessage(snapshot, now);
-      await call(session, 'chat.update', { channel: session.channelId, ts: session.rootTs, text: message.text, blocks: message.blocks });
+      // Returned, not awaited: like a post, the update holds none of its message while Slack answers.
+      return call(session, 'chat.update', { channel: session.channelId, ts: session.rootTs, text: message.text, blocks: message.blocks }).then(() => undefined);
     },
 
     writtenPermalink,
