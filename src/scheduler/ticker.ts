@@ -3,7 +3,18 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../app/ports.ts';
 
 export function startTicker(expression: string, onTick: () => void | Promise<void>, logger: Logger): { stop(): Promise<void> } {
-  const task: ScheduledTask = cron.createTask(expression, async () => onTick(), {
+  // node-cron's `noOverlap` guards only the runs it schedules itself, not `execute()`: this guards both.
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await onTick();
+    } finally {
+      running = false;
+    }
+  };
+  const task: ScheduledTask = cron.createTask(expression, tick, {
     name: 'mockdesign-tick',
     noOverlap: true,
     // node-cron writes its own lines to the console; ours go through the app's structured log instead. A tick
@@ -16,10 +27,17 @@ export function startTicker(expression: string, onTick: () => void | Promise<voi
       error: (message, error) => logger.error(`scheduler: ${message instanceof Error ? message.message : message}`, {}, error ?? message),
     },
   });
-  // A heartbeat that wakes late (busy event loop, suspended laptop) skips slots instead of catching up;
-  // one extra run is enough because each tick claims everything that is due.
+  // A heartbeat that wakes late (busy event loop, suspended laptop) skips slots instead of catching up. node-cron
+  // reports each missed slot, all at once: 3,600 of them after an hour's suspend. One extra run is enough, because
+  // each tick claims everything that is due, and none while a tick is still under way.
+  let catchUp = false;
   task.on('execution:missed', () => {
-    void task.execute();
+    if (catchUp) return;
+    catchUp = true;
+    setImmediate(() => {
+      catchUp = false;
+      tick().catch((error: unknown) => logger.error('scheduler: a catch-up tick failed', {}, error));
+    });
   });
   void task.start();
   return {

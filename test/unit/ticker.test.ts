@@ -43,3 +43,44 @@ it('skips a tick while the one before is still running, and says so in the app l
   release();
   await until('the next tick to run', () => runs >= 2, 10_000);
 });
+
+it('after an hour asleep, runs one catch-up tick, never beside one still running', async () => {
+  // Fake time: the wall clock jumps an hour while no timer fires, as across a laptop's suspend.
+  vi.useFakeTimers({ now: Date.parse('2030-01-07T09:00:00.500Z') });
+  try {
+    const logger = createLogger('error', () => undefined);
+    let running = 0;
+    let most = 0;
+    let runs = 0;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const ticker = startTicker(
+      '* * * * * *',
+      async () => {
+        runs += 1;
+        running += 1;
+        most = Math.max(most, running);
+        if (runs === 1) await held;
+        running -= 1;
+      },
+      logger,
+    );
+    await vi.advanceTimersByTimeAsync(600);
+    expect(runs).toBe(1);
+    vi.setSystemTime(Date.now() + 3_600_000);
+    await vi.advanceTimersByTimeAsync(1000);
+    // Nothing beside the tick still under way.
+    expect(runs).toBe(1);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    vi.setSystemTime(Date.now() + 3_600_000);
+    await vi.advanceTimersByTimeAsync(1000);
+    await ticker.stop();
+    // The second hour's missed slots made one catch-up run (and the schedule perhaps one more), not thousands.
+    expect(most).toBe(1);
+    expect(runs).toBeGreaterThanOrEqual(2);
+    expect(runs).toBeLessThanOrEqual(4);
+  } finally {
+    vi.useRealTimers();
+  }
+});
