@@ -580,10 +580,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * until the invitation (or `member_joined_channel`) lets it through, or given up on and reported.
    */
   async function handleNotInChannel(step: Step, session: Session, ctx: Record<string, string | number>): Promise<void> {
-    const joined = await messenger.join(session).catch(() => false);
+    // Refused again right after joining (Slack let the bot in, but not post): joining once more at once would go
+    // round for ever, so this attempt counts and waits its backoff like any other refusal.
+    const refusedAfterJoin = step.lastError === JOINED_BUT_REFUSED;
+    const joined = !refusedAfterJoin && (await messenger.join(session).catch(() => false));
     if (joined) {
       log.info('joined the channel to post', ctx);
-      await store.steps.retry(step, owner, { delayMs: 0, error: 'not_in_channel', uncertain: false, countAttempt: false });
+      await store.steps.retry(step, owner, { delayMs: 0, error: JOINED_BUT_REFUSED, uncertain: false, countAttempt: false });
       return;
     }
     const outcome = await store.transaction(async (tx) => {
@@ -638,6 +641,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     },
   };
 }
+
+/** A step's last error when it was retried at once because the bot had just joined its channel. */
+const JOINED_BUT_REFUSED = 'not_in_channel_after_join';
 
 /** Most ids read in one statement. */
 const READ_BATCH = 200;

@@ -125,6 +125,22 @@ describe('a private channel the bot is not in', () => {
     await h.advance(60 * MIN, 5 * MIN);
     expect(h.slack.calls.length).toBe(before);
   });
+
+  it('a channel that lets the bot join but still refuses its posts is tried again with backoff, not in a loop', async () => {
+    h = await createHarness();
+    const refused = () => calls('chat.postMessage').filter((c) => c.params.channel === CHANNEL);
+    h.slack.fail('chat.postMessage', { error: 'not_in_channel' }, 10_000, (params) => params.channel === CHANNEL);
+    await h.command('start Refused after joining --plan 5m/5m/5m/5m');
+    // At one instant: refused, joined, refused once more; then it waits.
+    expect(refused()).toHaveLength(2);
+    expect(calls('conversations.join')).toHaveLength(1);
+    await h.advance(100 * SEC, SEC);
+    // Backoff 1, 2, 4, 8, 16, 32 s, each wait ending in a join and two tries.
+    expect(refused().length).toBeLessThanOrEqual(16);
+    expect(calls('conversations.join').length).toBeLessThanOrEqual(8);
+    expect(steps().find((s) => s.step_key === 'root')?.attempts).toBeGreaterThan(1);
+    expect(dmsToHost()).toHaveLength(1);
+  });
 });
 
 describe('posts in doubt', () => {
