@@ -9,7 +9,7 @@ import type { Session } from '../domain/session.ts';
 import { planReminders } from '../domain/reminders.ts';
 import { currentPhaseIndex, nextClockTick, phaseEnd } from '../domain/timeline.ts';
 import { finish, holdSession, releaseSession } from './sessions.ts';
-import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, type SessionSnapshot, type Step, type Store } from './ports.ts';
+import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, PRIVATE_PART, type SessionSnapshot, type Step, type Store } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
 
 export interface DispatcherDeps {
@@ -336,6 +336,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           done += 1;
           if (!(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(ctx);
           log.info('adopted a message an earlier attempt had posted', { ...ctx, part: done - 1 });
+          // A private part is taken as sent without being seen: only the one in flight may have gone, not those after it.
+          if (ts === PRIVATE_PART) break;
         }
       }
       // A channel that cannot take a post for a while (a session that fell behind has several due at once) must

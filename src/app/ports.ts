@@ -432,12 +432,18 @@ export class DeliveryError extends Error {
   }
 }
 
+/** What a private message (ephemeral or DM) records in place of a ts it cannot be found by. */
+export const PRIVATE_PART = 'private';
+
 export interface Messenger {
   /** How many messages the step posts (a long summary is split). */
   partsOf(snapshot: SessionSnapshot, step: Step, now: number): number;
   /** Posts one part of a step, tagged so it can be found again; returns the message ts. */
   post(snapshot: SessionSnapshot, step: Step, part: number, now: number): Promise<string>;
-  /** Looks in the channel for a part an earlier attempt may have posted; returns its ts if it is there. */
+  /**
+   * Looks in the channel for a part an earlier attempt may have posted; returns its ts if it is there. A private
+   * part (a nudge, a digest, a private summary) cannot be looked for: PRIVATE_PART, taken as sent.
+   */
   find(snapshot: SessionSnapshot, step: Step, part: number): Promise<string | undefined>;
   /** Re-renders the root message from current state (idempotent). */
   updateRoot(snapshot: SessionSnapshot, now: number): Promise<void>;

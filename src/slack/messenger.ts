@@ -1,5 +1,5 @@
 /** The Messenger port over Slack's Web API: renders each step, posts it tagged with metadata, classifies failures. */
-import { DeliveryError, type HostNotice, type Messenger, type SessionSnapshot, type Step } from '../app/ports.ts';
+import { DeliveryError, type HostNotice, type Messenger, PRIVATE_PART, type SessionSnapshot, type Step } from '../app/ports.ts';
 import { isLiveInterview, panelOf, type Session } from '../domain/session.ts';
 import { summarizeSession } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
@@ -172,7 +172,7 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
 
   /**
    * One interviewer's nudge: an ephemeral message in the session's channel, or a DM when they are not a member
-   * there (or the bot cannot reach them in it). Returns the message's ts, or 'private' when Slack gives none.
+   * there (or the bot cannot reach them in it). Returns the message's ts, or PRIVATE_PART when Slack gives none.
    */
   async function sendNudge(snapshot: SessionSnapshot, step: Step, part: number): Promise<string> {
     const { session } = snapshot;
@@ -201,11 +201,11 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
         blocks: message.blocks,
         ...(session.rootTs ? { thread_ts: session.rootTs } : {}),
       });
-      return sent.message_ts ?? 'private';
+      return sent.message_ts ?? PRIVATE_PART;
     } catch (error) {
       if (!(error instanceof DeliveryError) || (!NUDGE_BY_DM.has(error.code) && error.kind !== 'not_in_channel')) throw error;
       const sent = await call<{ ok: boolean; ts?: string }>(session, 'chat.postMessage', { channel: user, text: message.text, blocks: message.blocks });
-      return sent.ts ?? 'private';
+      return sent.ts ?? PRIVATE_PART;
     }
   }
 
@@ -265,7 +265,7 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
         const message = renderDigest(session, step.phaseIndex ?? 0, digest);
         try {
           const sent = await call<{ ok: boolean; ts?: string }>(session, 'chat.postMessage', { channel: session.hostId, text: message.text, blocks: message.blocks });
-          return sent.ts ?? 'private';
+          return sent.ts ?? PRIVATE_PART;
         } catch (error) {
           // The host cannot be written to (left the workspace, deactivated): skip the digest; the session goes on.
           if (error instanceof DeliveryError && (error.kind === 'channel_gone' || error.kind === 'not_in_channel')) throw new DeliveryError('rejected', error.code);
@@ -289,9 +289,9 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
 
     async find(snapshot, step, part) {
       // Private messages cannot be looked up: one that may have gone out counts as sent (at most once).
-      if (step.kind === 'nudge' || step.kind === 'digest') return 'private';
+      if (step.kind === 'nudge' || step.kind === 'digest') return PRIVATE_PART;
       // (The summary is rendered from the session alone: the time passed in does not change its parts.)
-      if (step.kind === 'summary' && part >= renderStep(snapshot, step, 0).length) return 'private';
+      if (step.kind === 'summary' && part >= renderStep(snapshot, step, 0).length) return PRIVATE_PART;
       try {
         return await lookup(snapshot.session, step, part);
       } catch (error) {

@@ -315,6 +315,19 @@ describe('private nudges to interviewers', () => {
     expect(seenByCandidate().some((t) => /For interviewers|Listen for|Probes|Not in the notes yet/.test(t))).toBe(false);
   });
 
+  it('a nudge whose fate is unknown counts as sent to its one person only: the rest of the panel still get theirs', async () => {
+    h = await createHarness({ standIn });
+    // The first nudge of phase 1 meets a 503: it may have reached that person, and a private message cannot be
+    // looked for, so it is taken as sent (never twice). The others were never tried and must still go.
+    h.slack.fail('chat.postEphemeral', { status: 503 }, 1);
+    await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL> <@U0ERIN> --level staff');
+    await h.advance(MIN, 5_000);
+    const got = ['U0ALICE', 'U0CAROL', 'U0ERIN'].map((user) => nudgesTo(user).length);
+    expect(got.filter((n) => n === 1)).toHaveLength(2);
+    expect(got.filter((n) => n === 0)).toHaveLength(1);
+    expect(h.db.prepare("SELECT state FROM steps WHERE step_key = 'nudge:start:0'").get()).toEqual({ state: 'done' });
+  });
+
   it('moves with next: the half-way nudge of a phase left early is not sent', async () => {
     h = await createHarness({ standIn });
     await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL>');
