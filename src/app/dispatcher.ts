@@ -126,6 +126,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let preparedThrough = Number.NEGATIVE_INFINITY;
   const readSession = batched((ids) => store.sessions.findMany(ids));
   const background = new Set<Promise<unknown>>();
+  /** Notices to hosts whose DM failed, waiting to be sent again (see tellHostOnce). */
+  let noticesToRetry: UnsentNotice[] = [];
 
   /** `orphans`: also take over steps whose owner died (the tick asks; the refill after each post does not). */
   function pump(orphans = false): Promise<number> {
@@ -618,19 +620,55 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     await tellHostOnce(session, { kind: 'not_in_channel' });
   }
 
-  /** Tells the host about a problem once per session and kind, however often the problem repeats. */
+  /**
+   * Tells the host about a problem once per session and kind, however often the problem repeats. The notice is
+   * claimed first (so no other instance, and no repeat, sends it too); a DM that fails is tried again from the
+   * tick with backoff, a few times, since a report of something lost is often the only word the host gets of it.
+   */
   async function tellHostOnce(session: Session, notice: HostNotice): Promise<void> {
     const kind = notice.kind === 'lost' ? `lost:${notice.step}` : notice.kind;
     try {
       if (!(await store.sessions.firstNotice(session.id, kind, clock()))) return;
-      await messenger.tellHost(session, notice);
     } catch (error) {
       log.warn('could not tell the host', { session: session.id, host: session.hostId, notice: kind, reason: describe(error) });
+      return;
+    }
+    await sendNotice({ session, notice, kind, tries: 0, at: 0 });
+  }
+
+  async function sendNotice(unsent: UnsentNotice): Promise<void> {
+    try {
+      await messenger.tellHost(unsent.session, unsent.notice);
+    } catch (error) {
+      const tries = unsent.tries + 1;
+      const ctx = { session: unsent.session.id, host: unsent.session.hostId, notice: unsent.kind, tries };
+      if (tries >= NOTICE_TRIES || noticesToRetry.length >= MAX_NOTICES_WAITING) {
+        log.error('could not tell the host; gave up', ctx, error);
+        return;
+      }
+      if (tries === 1) log.warn('could not tell the host; trying again', { ...ctx, reason: describe(error) });
+      noticesToRetry.push({ ...unsent, tries, at: clock() + NOTICE_BACKOFF_MS * 2 ** (tries - 1) });
+    }
+  }
+
+  /** From the tick: sends again the notices whose time has come. */
+  function retryNotices(): void {
+    if (noticesToRetry.length === 0 || stopped) return;
+    const now = clock();
+    const due = noticesToRetry.filter((n) => n.at <= now);
+    if (due.length === 0) return;
+    noticesToRetry = noticesToRetry.filter((n) => n.at > now);
+    for (const unsent of due) {
+      const task = sendNotice(unsent).finally(() => background.delete(task));
+      background.add(task);
     }
   }
 
   return {
-    tick: () => pump(true),
+    tick: () => {
+      retryNotices();
+      return pump(true);
+    },
     async drain() {
       while (workers.size > 0 || pumping || refilling || background.size > 0) await Promise.allSettled([...workers, pumping, refilling, ...background]);
     },
@@ -642,6 +680,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return workers.size;
     },
   };
+}
+
+/** A notice to a host whose DM failed is sent again after 30 s, 1, 2 and 4 min, then given up on (logged). */
+const NOTICE_TRIES = 5;
+const NOTICE_BACKOFF_MS = 30_000;
+/** At most this many wait at once, whatever fails: past it a failed notice is logged and dropped. */
+const MAX_NOTICES_WAITING = 1_000;
+
+interface UnsentNotice {
+  readonly session: Session;
+  readonly notice: HostNotice;
+  readonly kind: string;
+  readonly tries: number;
+  /** When to send it again, on the dispatcher's clock. */
+  readonly at: number;
 }
 
 /** A step's last error when it was retried at once because the bot had just joined its channel. */

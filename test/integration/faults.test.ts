@@ -222,6 +222,18 @@ describe('errors Slack may answer', () => {
     expect(h.thread().at(-1)?.text).toContain('Summary');
   });
 
+  it('a report to the host whose DM fails is sent again later, and once', async () => {
+    h = await createHarness();
+    await h.command('start Report --plan 5m/5m/5m/5m');
+    // The time check of phase 1 is refused for good; the DM telling the host meets a 503, then a 500.
+    h.slack.fail('chat.postMessage', { error: 'invalid_blocks' }, 1, (params) => params.channel === CHANNEL);
+    h.slack.fail('chat.postMessage', { status: 503 }, 2, (params) => params.channel === HOST);
+    await h.advance(30 * MIN, 30 * SEC);
+    expect(steps().find((s) => s.step_key === 'warning:0')).toMatchObject({ state: 'failed' });
+    expect(dmsToHost().map((m) => m.text)).toEqual([expect.stringContaining('gave up posting the time check of phase 1')]);
+    expect(calls('chat.postMessage').filter((c) => c.params.channel === HOST)).toHaveLength(3);
+  });
+
   it('429s do not use up attempts: a long rate-limited stretch and then one 5xx still delivers', async () => {
     h = await createHarness();
     await h.command('start Rate limited');
