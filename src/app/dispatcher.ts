@@ -491,6 +491,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             failures.push(e?.code ?? describe(error));
             // Slack asks us to slow down, or no longer lets us post at all: the rest of the batch waits for the next run.
             if (e?.kind === 'rate_limited') {
+              // This one was not sent either: it goes with them.
+              await store.members.unmarkReminded(session.id, user, index, now);
               next = now + (e.options.retryAfterMs ?? SECOND);
               break;
             }

@@ -333,6 +333,8 @@ export interface MemberRepository {
   reminded(sessionId: string, phaseIndex: number): Promise<string[]>;
   /** Records a reminder before it is sent (at most once per phase and person); false when one was recorded already. */
   markReminded(sessionId: string, userId: string, phaseIndex: number, at: number): Promise<boolean>;
+  /** Takes back a reminder recorded at `at` that Slack did not take (rate limited): the next run sends it. */
+  unmarkReminded(sessionId: string, userId: string, phaseIndex: number, at: number): Promise<void>;
 }
 
 export interface Repositories {

@@ -90,5 +90,10 @@ export function createMemberRepository(db: SqlExecutor): MemberRepository {
       );
       return changed === 1;
     },
+
+    async unmarkReminded(sessionId, userId, phaseIndex, at) {
+      // Only the record this run made: one made since by another instance stands.
+      await db.run('DELETE FROM member_reminders WHERE session_id = $1 AND user_id = $2 AND phase_idx = $3 AND sent_at = $4', [sessionId, userId, phaseIndex, at]);
+    },
   };
 }

@@ -194,6 +194,20 @@ describe('async study groups', () => {
     expect(h.thread().some((m) => allText(m).includes('Phase 2 of 4'))).toBe(true);
   });
 
+  it('a reminder Slack answers with 429 is sent after Retry-After, not dropped', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('start Design a cache --async --plan 1d/1d/1d/1d');
+    const id = h.db.prepare('SELECT id FROM sessions').pluck().get() as string;
+    await h.click(ACTION_IDS.join, id, { user: BOB });
+    await h.advance(at('2030-01-08T00:30:00Z') - h.clock.now(), 15 * MIN);
+    expect(h.slack.messages(`D${BOB}`)).toHaveLength(0);
+    // Bob's reminder meets one 429 asking to wait a second.
+    h.slack.fail('chat.postMessage', { status: 429, retryAfter: 1 }, 1, (params) => params.channel === BOB);
+    await h.advance(8 * 60 * MIN, 5000);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.params.channel === BOB && !c.ok)).toHaveLength(1);
+    expect(h.slack.messages(`D${BOB}`)).toHaveLength(1);
+  });
+
   it('a reminder run the database keeps failing is retried with backoff, then stops, said once', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     await h.command('start Design a cache --async --plan 1d/1d/1d/1d');

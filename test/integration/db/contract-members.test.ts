@@ -60,4 +60,16 @@ describe.each(STORES)('$name store: members', (factory) => {
     expect(await store.members.reminded('s1', 0)).toEqual(['UB']);
     expect(await store.members.reminded('s1', 2)).toEqual([]);
   });
+
+  it('takes back a reminder Slack did not take, and only the record that run made', async () => {
+    const { store } = h();
+    await seed(store, newSession({ isAsync: true }));
+    expect(await store.members.markReminded('s1', 'UB', 0, T0 + MIN)).toBe(true);
+    // Another run's record (a different time) is not this one's to take back.
+    await store.members.unmarkReminded('s1', 'UB', 0, T0 + 2 * MIN);
+    expect(await store.members.reminded('s1', 0)).toEqual(['UB']);
+    await store.members.unmarkReminded('s1', 'UB', 0, T0 + MIN);
+    expect(await store.members.reminded('s1', 0)).toEqual([]);
+    expect(await store.members.markReminded('s1', 'UB', 0, T0 + 3 * MIN)).toBe(true);
+  });
 });
