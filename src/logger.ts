@@ -9,8 +9,16 @@ const SECRET_KEY = /token|secret|authorization|password|signature/i;
 // Bot, user, app and refresh tokens (xoxe-1-…, xoxe.xoxb-1-… for rotating ones).
 const SECRET_VALUE = /\b(xox[abposre]-|xoxe\.xox[bp]-|xapp-)[A-Za-z0-9.-]+/g;
 
+// Parameters whose values are secrets wherever they appear: the OAuth code, the client secret, refresh and other
+// tokens, any other secret. Matched as whole names, so error_code or token_type keep their values.
+const SECRET_PARAM = String.raw`(?:code|[a-z_]*(?:secret|token)|password)`;
+// In JSON, also when quoted inside another JSON string (\"code\":\"…\"): the value up to its closing quote.
+const SECRET_JSON = new RegExp(String.raw`(\\*"${SECRET_PARAM}\\*"\s*:\s*\\*")[^"\\]*`, 'gi');
+// Form-encoded bodies and query strings: code=…&client_secret=…
+const SECRET_FORM = new RegExp(String.raw`((?<=^|[?&\s;,])${SECRET_PARAM}=)[^&\s"'\\#]*`, 'gi');
+
 export function scrub(text: string): string {
-  return text.replace(SECRET_VALUE, '$1[redacted]');
+  return text.replace(SECRET_VALUE, '$1[redacted]').replace(SECRET_JSON, '$1[redacted]').replace(SECRET_FORM, '$1[redacted]');
 }
 
 function describeError(error: unknown): Record<string, string> {

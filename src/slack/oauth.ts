@@ -158,11 +158,23 @@ export function authorizeUrlFor(slackApiUrl: string): string {
  * @slack/oauth's own lines, in our structured log. Left to itself it prints to the console, and at error level
  * with a stack trace for every failed install, a stale link or a cancel included. The routes below log each
  * failure once, at the level it deserves, so its error lines go to debug.
+ *
+ * The installer hands this logger to its Web API client too (oauth.v2.access, then auth.test), which at debug
+ * level writes each request's body: for oauth.v2.access that is the client secret and the person's OAuth code.
+ * That line is never kept; the client's others (method and URL, the result with its tokens redacted, retries,
+ * warnings) are.
  */
 function installerLogger(logger: Logger & { level: Level }): BoltLogger {
   const base = boltLogger(logger);
   base.setName('oauth');
-  return { ...base, error: (...message) => base.debug(...message) };
+  return {
+    ...base,
+    debug: (...message) => {
+      if (typeof message[0] === 'string' && message[0].startsWith('http request body')) return;
+      base.debug(...message);
+    },
+    error: (...message) => base.debug(...message),
+  };
 }
 
 /** The two routes of the install flow, served by Bolt's receiver (HTTP or, for Socket Mode, its small HTTP server). */

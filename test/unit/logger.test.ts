@@ -39,6 +39,21 @@ describe('logger', () => {
     expect(scrub('refresh xoxe-1-My0xLTE2-abc and xoxe.xoxb-1-MS0yLTEy-def')).toBe('refresh xoxe-[redacted] and xoxe.xoxb-[redacted]');
   });
 
+  it('scrubs the client secret, the OAuth code and refresh tokens from JSON and form-encoded text', () => {
+    const json = JSON.stringify({ code: '4724469134.4644.232b4e', client_id: '44.55', client_secret: 'c0ffee', refresh_token: 'opaque-refresh', redirect_uri: 'https://x.example/cb' });
+    expect(scrub(`http request body: ${json}`)).toBe(
+      'http request body: {"code":"[redacted]","client_id":"44.55","client_secret":"[redacted]","refresh_token":"[redacted]","redirect_uri":"https://x.example/cb"}',
+    );
+    // The same JSON quoted inside another JSON string, as an error's message may carry it.
+    expect(scrub(JSON.stringify({ detail: json }))).not.toMatch(/4724469134|c0ffee|opaque-refresh/);
+    expect(scrub('client_id=44.55&client_secret=c0ffee&grant_type=refresh_token&refresh_token=opaque-refresh')).toBe(
+      'client_id=44.55&client_secret=[redacted]&grant_type=refresh_token&refresh_token=[redacted]',
+    );
+    expect(scrub('GET /slack/oauth_redirect?code=4724469134.4644.232b4e&state=abc')).toBe('GET /slack/oauth_redirect?code=[redacted]&state=abc');
+    // Other keys that merely end in "code" keep their values.
+    expect(scrub('{"error_code":"slack_webapi_platform_error"} error_code=invalid_code')).toBe('{"error_code":"slack_webapi_platform_error"} error_code=invalid_code');
+  });
+
   it('scrub leaves ordinary text alone', () => {
     expect(scrub('Design a URL shortener')).toBe('Design a URL shortener');
   });
