@@ -344,14 +344,41 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
   };
 }
 
-/** What a step posts, in words a host understands. */
+/**
+ * What a step posts, in words a host understands, from its key: 'root', 'phase:0', 'nudge:start:0',
+ * 'nudge:mid:0', 'warning:0', 'digest:0', 'summary' (planSteps), or 'refresh', 'expire', 'remind'.
+ */
 function describeStep(key: string): string {
-  if (key === 'root') return 'the session message';
-  if (key === 'summary') return 'the summary';
-  const [kind, index] = key.split(':');
-  const phase = Number(index) + 1;
-  if (kind === 'digest') return `your digest at the deadline of phase ${phase}`;
-  return kind === 'warning' ? `the time check of phase ${phase}` : `the phase ${phase} message`;
+  const parts = key.split(':');
+  const kind = parts[0];
+  const last = parts.at(-1) ?? '';
+  const phase = parts.length > 1 && /^\d+$/.test(last) ? Number(last) + 1 : undefined;
+  switch (kind) {
+    case 'root':
+      return 'the session message';
+    case 'summary':
+      return 'the summary';
+    case 'refresh':
+      return 'an update of the session message';
+    case 'expire':
+      return 'the automatic end after too long a pause';
+    case 'remind':
+      return 'the reminders to members who have not contributed yet';
+  }
+  if (phase === undefined) return 'one of the messages';
+  switch (kind) {
+    case 'phase':
+      return `the phase ${phase} message`;
+    case 'warning':
+      return `the time check of phase ${phase}`;
+    case 'digest':
+      return `your digest at the deadline of phase ${phase}`;
+    case 'nudge':
+      if (parts[1] === 'start') return `the private nudge to the interviewers at the start of phase ${phase}`;
+      if (parts[1] === 'mid') return `the private nudge to the interviewers half-way through phase ${phase}`;
+      return `a private nudge to the interviewers in phase ${phase}`;
+  }
+  return 'one of the messages';
 }
 
 export function renderHostNotice(session: Session, notice: HostNotice): string {
