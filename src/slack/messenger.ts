@@ -51,8 +51,9 @@ export function classifySlackError(error: unknown): DeliveryError {
     case 'slack_webapi_http_error': {
       const status = e.statusCode ?? 0;
       if (status === 429) return new DeliveryError('rate_limited', 'http_429', { retryAfterMs: 1000 });
-      // A 4xx other than 429 means the request was refused before Slack acted on it.
-      return new DeliveryError('transient', `http_${status}`, { maybeDelivered: status >= 500 });
+      // A 4xx other than 429 means the request was refused before Slack acted on it. A 5xx may come after it
+      // acted, and a 200 whose answer could not be read (a garbled or cut body) after it did.
+      return new DeliveryError('transient', `http_${status}`, { maybeDelivered: status >= 500 || status === 200 });
     }
     default:
       // Network failures and timeouts: the request may have reached Slack before the connection broke.

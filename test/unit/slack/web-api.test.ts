@@ -136,6 +136,8 @@ describe.each([
     expect(hung.message).toMatch(/timed out/);
     expect(classifySlackError(hung)).toMatchObject({ kind: 'transient', options: { maybeDelivered: true } });
     expect(garbled.code).toBe('slack_webapi_http_error');
+    // Slack answered 200, so it acted on the request: a post may be there, and is looked for before a retry.
+    expect(classifySlackError(garbled)).toMatchObject({ kind: 'transient', options: { maybeDelivered: true } });
   });
 
   it('never puts the token in an error message', async () => {
