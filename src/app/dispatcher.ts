@@ -534,7 +534,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const wait = error.options.retryAfterMs ?? SECOND;
         // Nothing was posted, and waiting is not failing: the attempt is given back.
         pacer.block(session.channelId, wait);
-        log.warn('rate limited by Slack; retrying later', { ...ctx, retry_after_ms: wait });
+        // Said once per post: a long rate-limited stretch retries it many times, each a debug line only.
+        (step.lastError === error.code ? log.debug : log.warn).call(log, 'rate limited by Slack; retrying later', { ...ctx, retry_after_ms: wait });
         await store.steps.retry(step, owner, { delayMs: wait, error: error.code, uncertain: false, countAttempt: false });
         return;
       }

@@ -240,6 +240,8 @@ describe('errors Slack may answer', () => {
     h.slack.fail('chat.postMessage', { status: 429, retryAfter: 1 }, MAX_ATTEMPTS + 20);
     await h.advance(4 * MIN, SEC);
     expect(steps().find((s) => s.step_key === 'warning:0')).toMatchObject({ state: 'pending', attempts: 0, last_error: 'ratelimited' });
+    // Dozens of 429s for the one post, said once.
+    expect(h.logs.filter((l) => l.msg === 'rate limited by Slack; retrying later' && l.level === 'warn')).toHaveLength(1);
     await h.advance(2 * MIN, SEC);
     h.slack.fail('chat.postMessage', { status: 503 }, 1);
     await h.advance(SETTLE_MS + 2 * SEC, SEC);
