@@ -57,11 +57,16 @@ export type Command =
 /** A user reference as Slack sends it in escaped command text: `<@U123>` or `<@U123|name>`. */
 const USER_REF = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/;
 
+/** How long a piece of free text (a topic, a note) is as the person typed it. */
+export type TextLength = (text: string) => number;
+
 /**
- * Parses the text after `/mockdesign`. `text` must already have Slack's HTML entities decoded.
- * Never throws: every input maps to a command, `help` or `invalid` with a message for the user.
+ * Parses the text after `/mockdesign`. Never throws: every input maps to a command, `help` or `invalid` with a
+ * message for the user. Limits on free text are measured with `length`: text that reaches us encoded (Slack sends
+ * `&` as `&amp;`, a mention as `<@U…|name>`) must be measured as it was typed, so the caller that knows the encoding
+ * passes a function that counts the plain text.
  */
-export function parseCommand(text: string): Command {
+export function parseCommand(text: string, length: TextLength = (t) => t.length): Command {
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'help' };
   const [first = '', ...restParts] = trimmed.split(/\s+/);
@@ -69,7 +74,7 @@ export function parseCommand(text: string): Command {
   const rest = trimmed.slice(first.length).trim();
   switch (verb) {
     case 'start':
-      return restParts.length === 0 ? { kind: 'start_form' } : parseStart(restParts);
+      return restParts.length === 0 ? { kind: 'start_form' } : parseStart(restParts, length);
     case 'status':
     case 'notes':
     case 'next':
@@ -79,7 +84,7 @@ export function parseCommand(text: string): Command {
     case 'history':
       return { kind: verb };
     case 'note':
-      return parseNote(rest);
+      return parseNote(rest, length);
     case 'host':
       return parseHost(restParts);
     case 'schedule':
@@ -106,7 +111,7 @@ const KIND_ALIASES: Record<string, NoteKind> = { tradeoff: 'trade_off', 'trade-o
 const KIND_LIST = NOTE_KINDS.map((k) => `\`${k.value.replace('_', '')}\``).join(', ');
 
 /** `note [--kind K] <text>`: the option comes first, the rest is the note, as typed. */
-function parseNote(text: string): Command {
+function parseNote(text: string, length: TextLength): Command {
   let rest = text;
   let noteKind: NoteKind | undefined;
   for (;;) {
@@ -131,8 +136,9 @@ function parseNote(text: string): Command {
   }
   rest = rest.trim();
   if (rest === '') return { kind: 'invalid', message: 'A note needs some text, e.g. `/mockdesign note Reads outnumber writes 100:1`.' };
-  if (rest.length > MAX_NOTE_LENGTH) {
-    return { kind: 'invalid', message: `A note can be at most ${MAX_NOTE_LENGTH} characters; this one has ${rest.length}.` };
+  const typed = length(rest);
+  if (typed > MAX_NOTE_LENGTH) {
+    return { kind: 'invalid', message: `A note can be at most ${MAX_NOTE_LENGTH} characters; this one has ${typed}.` };
   }
   return { kind: 'note', text: rest, noteKind };
 }
@@ -221,7 +227,7 @@ function mentionsAfter(flag: string, tokens: string[], at: number, inline: strin
   return { ids, next: i };
 }
 
-function parseStart(tokens: string[]): Command {
+function parseStart(tokens: string[], length: TextLength): Command {
   let plan: Plan | undefined;
   let isAsync = false;
   const interviewers: string[] = [];
@@ -277,8 +283,9 @@ function parseStart(tokens: string[]): Command {
   if (title === '' && !random) {
     return { kind: 'invalid', message: 'Give the session a topic, e.g. `/mockdesign start Design a URL shortener`, or `--random` for one from the prompt bank.' };
   }
-  if (title.length > MAX_TOPIC_LENGTH) {
-    return { kind: 'invalid', message: `A topic can be at most ${MAX_TOPIC_LENGTH} characters; this one has ${title.length}.` };
+  const typed = length(title);
+  if (typed > MAX_TOPIC_LENGTH) {
+    return { kind: 'invalid', message: `A topic can be at most ${MAX_TOPIC_LENGTH} characters; this one has ${typed}.` };
   }
   if (interviewers.length > MAX_INTERVIEWERS) {
     return { kind: 'invalid', message: `At most ${MAX_INTERVIEWERS} interviewers per session.` };

@@ -149,6 +149,25 @@ describe('/mockdesign status, note, next, end', () => {
     expect(allText(h.thread().at(-1) ?? {})).toContain('ask @bob about 3 &lt; 4 &amp; see https://example.com/a?b=1&amp;c=2 and #general');
   });
 
+  it('measures a note and a topic as typed, not as Slack encodes them', async () => {
+    // 200 typed characters, 40 of them `&`: Slack sends each as `&amp;`, 360 characters in all.
+    const topic = 'R&D tools '.repeat(20).trim() + 'x';
+    expect(topic).toHaveLength(200);
+    const started = (await h.command(`start ${topic.replace(/&/g, '&amp;')}`)) as Ack;
+    expect(started.text).toContain('Starting');
+    // 2,900 typed characters with 100 `&` and a mention: 3,300 and more as Slack sends them.
+    const note = `ask <@U0BOB|bob> ${'p&q '.repeat(100)}${'x'.repeat(2500 - 'ask @bob '.length)}`;
+    const saved = (await h.command(`note ${note.replace(/&/g, '&amp;')}`)) as Ack;
+    expect(saved.text).toContain('Note saved');
+    const body = String(h.db.prepare('SELECT body FROM notes').pluck().get());
+    expect(body).toHaveLength(2900);
+    expect(body.startsWith('ask @bob p&q ')).toBe(true);
+    // The refusal counts what was typed, too.
+    const refused = (await h.command(`note ${'&amp;'.repeat(3001)}`)) as Ack;
+    expect(refused.text).toContain('A note can be at most 3000 characters; this one has 3001.');
+    expect(noteCount()).toBe(1);
+  });
+
   it('next ends the current phase now; later phases keep their planned lengths', async () => {
     await h.command('start Design a URL shortener');
     const before = (await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL));

@@ -51,8 +51,9 @@ export function makeCommandListener(deps: ListenerDeps) {
     const { userId: user, channelId } = input;
     // The asking workspace and channel: in a channel shared between organisations, both sides reach its one session.
     const workspace = { ...input.workspace, channelId };
-    // Parsed as Slack sent it (mentions as <@U…> refs, typed brackets as entities); free text is made plain after.
-    const parsed = parseCommand(input.text);
+    // Parsed as Slack sent it (mentions as <@U…> refs, typed brackets as entities); free text is made plain after,
+    // and its limits are measured on the plain text, as the person typed it.
+    const parsed = parseCommand(input.text, (text) => plainFromSlack(text).length);
 
     switch (parsed.kind) {
       case 'help':

@@ -287,6 +287,26 @@ describe('parseCommand: note', () => {
   });
 });
 
+describe('parseCommand: free text measured as typed', () => {
+  // Slack sends `&` as `&amp;`: the listener passes a length that counts the plain text.
+  const typed = (text: string) => text.replace(/&amp;/g, '&').length;
+
+  it('measures a note and a topic with the length it is given, and says that count when refusing', () => {
+    const note = 'a&amp;'.repeat(50) + 'b'.repeat(MAX_NOTE_LENGTH - 100);
+    expect(parseCommand(`note ${note}`, typed)).toMatchObject({ kind: 'note', text: note });
+    expect(parseCommand(`note ${note}bb`, typed)).toEqual({
+      kind: 'invalid',
+      message: `A note can be at most ${MAX_NOTE_LENGTH} characters; this one has ${MAX_NOTE_LENGTH + 2}.`,
+    });
+    const topic = `${'R&amp;D'.repeat(66)}xx`;
+    expect(parseCommand(`start ${topic}`, typed)).toMatchObject({ kind: 'start', topic });
+    expect(parseCommand(`start ${topic}&amp;`, typed)).toEqual({
+      kind: 'invalid',
+      message: `A topic can be at most ${MAX_TOPIC_LENGTH} characters; this one has ${MAX_TOPIC_LENGTH + 1}.`,
+    });
+  });
+});
+
 describe('parseCommand: any input', () => {
   const KINDS = ['start', 'start_form', 'status', 'notes', 'next', 'end', 'pause', 'resume', 'note', 'help', 'invalid', 'host', 'extend', 'schedule', 'schedules', 'unschedule'];
   const fragment = fc.oneof(
