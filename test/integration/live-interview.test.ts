@@ -1,6 +1,8 @@
 /** Live interviews through the real Bolt router: roles and level, prompts from the bank, extending a phase, handing over. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROMPTS } from '../../src/domain/prompts.ts';
+import { LIMITS } from '../../src/slack/limits.ts';
+import { checkMessageBlocks } from '../../sandbox/stand-in/block-kit-limits.ts';
 import { allText, CHANNEL, createHarness, GUEST, HOST, type Harness } from '../support/harness.ts';
 
 const MIN = 60_000;
@@ -472,6 +474,23 @@ describe('editing and deleting one’s own notes', () => {
     // After the summary, notes stay as they are.
     await h.click('mockdesign_edit_note', edit, { user: GUEST });
     expect(h.slack.calls.filter((c) => c.method === 'response_url').at(-1)?.params.text).toContain('summary is out');
+  });
+
+  it('lists the newest notes that fit in one message and says how many more there are', async () => {
+    h = await createHarness();
+    await h.command('start Design X');
+    for (let i = 1; i <= 15; i++) await h.command(`note ${i} ${'&amp;'.repeat(600)}`);
+
+    const mine = (await h.command('notes')) as { text: string; blocks: unknown[] };
+    expect(checkMessageBlocks(mine.blocks)).toBeUndefined();
+    expect(JSON.stringify(mine.blocks).length).toBeLessThanOrEqual(LIMITS.messageBlockChars);
+    const shown = noteButtons(mine, 'mockdesign_delete_note').length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(15);
+    const text = allText(mine);
+    expect(text).toContain('Your notes in *Design X* (15)');
+    expect(text).toContain('*Requirements &amp; scope* · _Requirement_\n15 &amp;');
+    expect(text).toContain(`The ${15 - shown} older ones are not shown here.`);
   });
 });
 

@@ -3,11 +3,15 @@ import type { KnownBlock } from '@slack/types';
 import { type Note, noteKindLabel } from '../../domain/notes.ts';
 import type { Session } from '../../domain/session.ts';
 import { ACTION_IDS } from '../ids.ts';
+import { LIMITS } from '../limits.ts';
 import { escapeMrkdwn, phaseName, truncate } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 
 /** Notes listed at most: two blocks each keeps the message well inside Slack's 50 blocks. */
 export const MY_NOTES_SHOWN = 15;
+
+/** Room kept for the closing line; the notes listed stay within Slack's size of a message. */
+const MAX_CHARS = LIMITS.messageBlockChars - 1000;
 
 export function noteButtonValue(sessionId: string, noteId: number): string {
   return `${sessionId}:${noteId}`;
@@ -24,14 +28,31 @@ export function renderMyNotes(session: Session, notes: readonly Note[]): SlackMe
     const text = `You have no notes in *${topic}* yet. Add one with *Add note* or \`/mockdesign note …\`.`;
     return { text: fallback(text), blocks: [section(text)] };
   }
-  // Newest first: the one just written is the one most likely to need a fix.
-  const shown = [...notes].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, MY_NOTES_SHOWN);
+  // Newest first: the one just written is the one most likely to need a fix. As many as fit in one message.
+  const newest = [...notes].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, MY_NOTES_SHOWN);
   const blocks: KnownBlock[] = [section(`Your notes in *${topic}* (${notes.length}). You can change them until the summary.`)];
-  for (const note of shown) {
-    const where = `*${phaseName(note.phaseIndex)}* · _${noteKindLabel(note.kind)}_${note.visibility === 'interviewers' ? ' · 🔒 interviewers only' : ''}`;
-    blocks.push(section(`${where}\n${escapeMrkdwn(truncate(note.text, 500))}`));
-    const value = noteButtonValue(session.id, note.id);
-    blocks.push({
+  let chars = JSON.stringify(blocks).length;
+  let shown = 0;
+  for (const note of newest) {
+    const pair = noteBlocks(session, note);
+    const size = JSON.stringify(pair).length;
+    if (chars + size > MAX_CHARS) break;
+    blocks.push(...pair);
+    chars += size;
+    shown++;
+  }
+  const left = notes.length - shown;
+  if (left > 0) blocks.push(context(left === 1 ? 'The 1 older one is not shown here.' : `The ${left} older ones are not shown here.`));
+  return { text: fallback(`Your notes in ${topic}`), blocks };
+}
+
+/** A note and its Edit and Delete buttons. */
+function noteBlocks(session: Session, note: Note): KnownBlock[] {
+  const where = `*${phaseName(note.phaseIndex)}* · _${noteKindLabel(note.kind)}_${note.visibility === 'interviewers' ? ' · 🔒 interviewers only' : ''}`;
+  const value = noteButtonValue(session.id, note.id);
+  return [
+    section(`${where}\n${escapeMrkdwn(truncate(note.text, 500))}`),
+    {
       type: 'actions',
       elements: [
         { type: 'button', action_id: ACTION_IDS.editNote, text: { type: 'plain_text', text: 'Edit' }, value },
@@ -49,8 +70,6 @@ export function renderMyNotes(session: Session, notes: readonly Note[]): SlackMe
           },
         },
       ],
-    });
-  }
-  if (notes.length > shown.length) blocks.push(context(`The ${notes.length - shown.length} older ones are not shown here.`));
-  return { text: fallback(`Your notes in ${topic}`), blocks };
+    },
+  ];
 }
