@@ -193,6 +193,17 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
     return panelOf(session);
   }
 
+  /** The private summary's messages, each sent to every recipient; rendered once a delivery, held no longer than its snapshot. */
+  const privateSummaries = new WeakMap<SessionSnapshot, SlackMessage[]>();
+  function privateSummaryOf(snapshot: SessionSnapshot): SlackMessage[] {
+    let messages = privateSummaries.get(snapshot);
+    if (!messages) {
+      messages = renderPrivateSummary(snapshot.session, snapshot.notes.filter((n) => !isPublicNote(n)));
+      privateSummaries.set(snapshot, messages);
+    }
+    return messages;
+  }
+
   async function sendPrivately(session: Session, user: string, message: SlackMessage): Promise<string> {
     try {
       const sent = await call<{ ok: boolean; message_ts?: string }>(session, 'chat.postEphemeral', {
@@ -252,8 +263,10 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       // A nudge has one part per interviewer, each sent to that person alone.
       if (step.kind === 'nudge') return parseNudgeKey(step.key) ? nudgeRecipients(snapshot.session).length : 0;
       if (step.kind === 'digest') return 1;
-      // The summary's public parts, then (a live interview with notes kept for the interviewers) one private part each.
-      const extra = step.kind === 'summary' ? privateSummaryRecipients(snapshot).length : 0;
+      // The summary's public parts, then (a live interview with notes kept for the interviewers) each message of the
+      // private summary to each member of the panel.
+      const recipients = step.kind === 'summary' ? privateSummaryRecipients(snapshot).length : 0;
+      const extra = recipients > 0 ? recipients * privateSummaryOf(snapshot).length : 0;
       return renderedStep(snapshot, step, now).length + extra;
     },
 
@@ -275,9 +288,13 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       }
       const publicParts = renderedStep(snapshot, step, now);
       if (step.kind === 'summary' && part >= publicParts.length) {
-        const user = privateSummaryRecipients(snapshot)[part - publicParts.length];
-        if (!user) throw new DeliveryError('rejected', `no part ${part}`);
-        return sendPrivately(snapshot.session, user, renderPrivateSummary(snapshot.session, snapshot.notes.filter((n) => !isPublicNote(n))));
+        // Recipient by recipient, each getting every message of the private summary in order.
+        const messages = privateSummaryOf(snapshot);
+        const index = part - publicParts.length;
+        const user = privateSummaryRecipients(snapshot)[Math.floor(index / messages.length)];
+        const message = messages[index % messages.length];
+        if (!user || !message) throw new DeliveryError('rejected', `no part ${part}`);
+        return sendPrivately(snapshot.session, user, message);
       }
       const message = publicParts[part];
       if (!message) throw new DeliveryError('rejected', `no part ${part}`);

@@ -427,6 +427,28 @@ describe('notes for the interviewers only', () => {
     ];
     expect(candidateSees.some((m) => /Kafka|fan-out|private notes/.test(allText(m)))).toBe(false);
   });
+
+  it('sends a long private summary in several messages, every one of them to each member of the panel', async () => {
+    h = await createHarness({ standIn });
+    await h.command('start Design a chat app --candidate <@U0BOB> --interviewer <@U0CAROL> --observer <@U0DAVE> <@U0ERIN>');
+    for (let i = 1; i <= 5; i++) await submit('U0CAROL', `private-${i} ${'y'.repeat(2980)}`, 'interviewers');
+    expect(h.db.prepare("SELECT count(*) FROM notes WHERE visibility = 'interviewers'").pluck().get()).toBe(5);
+
+    await h.command('end');
+    await h.tick();
+    await h.advance(10_000, 1000);
+    const isPrivateSummary = (m: { text: string }) => m.text.includes('private notes from');
+    const received = new Map<string, { text: string; blocks?: unknown[] }[]>();
+    for (const e of h.slack.ephemerals().filter(isPrivateSummary)) received.set(e.user, [...(received.get(e.user) ?? []), e]);
+    received.set('U0ERIN', h.slack.allMessages().filter((m) => m.channel === 'DU0ERIN' && isPrivateSummary(m)));
+    expect([...received.keys()].sort()).toEqual(['U0ALICE', 'U0CAROL', 'U0DAVE', 'U0ERIN']);
+    for (const messages of received.values()) {
+      expect(messages.length).toBeGreaterThan(1);
+      for (const m of messages) expect(JSON.stringify(m.blocks).length).toBeLessThanOrEqual(LIMITS.messageBlockChars);
+      const all = messages.map((m) => allText(m)).join('\n');
+      for (let i = 1; i <= 5; i++) expect(all).toContain(`private-${i} `);
+    }
+  });
 });
 
 describe('editing and deleting one’s own notes', () => {

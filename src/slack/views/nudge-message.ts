@@ -13,7 +13,7 @@ import type { Session } from '../../domain/session.ts';
 import { phaseEnd } from '../../domain/timeline.ts';
 import { escapeMrkdwn, mention, phaseName } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
-import { packLines } from './split.ts';
+import { packLines, splitIntoMessages } from './split.ts';
 
 export type NudgeMoment = 'start' | 'mid';
 
@@ -62,11 +62,11 @@ export function renderNudge(session: Session, moment: NudgeMoment, phaseIndex: n
   };
 }
 
-/** Sections of a private summary at most; a longer one ends with how many notes did not fit. */
-const MAX_PRIVATE_SECTIONS = 40;
-
-/** The notes kept for the interviewers only, by phase: sent to each member of the panel as the session ends. */
-export function renderPrivateSummary(session: Session, privateNotes: readonly Note[]): SlackMessage {
+/**
+ * The notes kept for the interviewers only, by phase: sent to each member of the panel as the session ends.
+ * A long one is split into several messages, like the public summary; nothing is left out.
+ */
+export function renderPrivateSummary(session: Session, privateNotes: readonly Note[]): SlackMessage[] {
   const lines: string[] = [];
   for (const [index, phase] of PHASES.entries()) {
     const notes = privateNotes.filter((n) => n.phaseIndex === index);
@@ -74,13 +74,16 @@ export function renderPrivateSummary(session: Session, privateNotes: readonly No
     lines.push(`*${escapeMrkdwn(phase.name)}*`);
     for (const note of notes) lines.push(`• ${mention(note.authorId)} · _${noteKindLabel(note.kind)}_ · ${escapeMrkdwn(note.text)}`);
   }
-  const sections = packLines(lines);
-  const shown = sections.slice(0, MAX_PRIVATE_SECTIONS);
+  const topic = escapeMrkdwn(session.topic);
   const blocks: SlackMessage['blocks'] = [
-    section(`🔒 For the panel: the notes you kept for yourselves in *${escapeMrkdwn(session.topic)}* (${privateNotes.length})`),
-    ...shown.map((text) => section(text)),
+    section(`🔒 For the panel: the notes you kept for yourselves in *${topic}* (${privateNotes.length})`),
+    ...packLines(lines).map((text) => section(text)),
+    context('Only the panel (host, interviewers and observers) sees this; the candidate does not, and the thread and its summary do not hold these notes.'),
   ];
-  if (shown.length < sections.length) blocks.push(context(`…and more that did not fit here (${sections.length - shown.length} more sections).`));
-  blocks.push(context('Only the panel (host, interviewers and observers) sees this; the candidate does not, and the thread and its summary do not hold these notes.'));
-  return { text: fallback(`For the panel: ${privateNotes.length} private notes from ${escapeMrkdwn(session.topic)}`), blocks };
+  const title = `For the panel: ${privateNotes.length} private notes from ${topic}`;
+  return splitIntoMessages(
+    blocks,
+    (part, parts) => fallback(parts > 1 ? `${title} (part ${part} of ${parts})` : title),
+    (part, parts) => context(`_🔒 For the panel, part ${part} of ${parts}_`),
+  );
 }
