@@ -269,6 +269,14 @@ describe('the start form', () => {
     const busy = await submitStart({ start_topic: { start_topic: text('Another') }, start_plan: { start_plan: select('standard') } }, meta);
     expect(busy?.errors?.start_topic).toContain('already running');
   });
+
+  it('names the running session without cutting a character in half when its topic is long', async () => {
+    h = await createHarness();
+    const topic = `${'x'.repeat(79)}🚀 Design a launch pad`;
+    await h.command(`start ${topic}`);
+    const busy = await submitStart({ start_topic: { start_topic: text('Another') }, start_plan: { start_plan: select('standard') } }, JSON.stringify({ c: CHANNEL }));
+    expect(busy?.errors?.start_topic).toBe(`A session is already running in this channel (${'x'.repeat(79)}…). End it first.`);
+  });
 });
 
 describe('private nudges to interviewers', () => {

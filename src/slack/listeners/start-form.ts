@@ -5,6 +5,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { startSession } from '../../app/sessions.ts';
 import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
+import { clip } from '../../domain/text.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { readViewSubmission } from '../payloads.ts';
 import { renderStarted } from '../views/replies.ts';
@@ -41,7 +42,7 @@ export function makeStartFormSubmit(deps: ListenerDeps) {
     const access = { ...input.workspace, channelId: meta.channelId };
     const existing = await deps.sessions.liveHere(access);
     if (existing) {
-      await ack({ response_action: 'errors', errors: { [START_FIELDS.topic]: `A session is already running in this channel (${existing.topic.slice(0, 80)}). End it first.` } });
+      await ack({ response_action: 'errors', errors: { [START_FIELDS.topic]: `A session is already running in this channel (${clip(existing.topic, 80)}). End it first.` } });
       return;
     }
     const { value } = form;
