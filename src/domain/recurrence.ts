@@ -26,7 +26,8 @@ export interface Cron {
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-function parseField(text: string, min: number, max: number, names?: readonly string[], nameBase = 0): Set<number> | undefined {
+/** `openMax`: where `*` and an open `n/step` end, when `max` itself is only an alias (weekday 7 is Sunday). */
+function parseField(text: string, min: number, max: number, names?: readonly string[], nameBase = 0, openMax = max): Set<number> | undefined {
   const values = new Set<number>();
   const value = (raw: string): number | undefined => {
     const lower = raw.toLowerCase();
@@ -43,14 +44,14 @@ function parseField(text: string, min: number, max: number, names?: readonly str
     let to: number | undefined;
     if (range === '*') {
       from = min;
-      to = max;
+      to = openMax;
     } else if (range.includes('-')) {
       const [a = '', b = ''] = range.split('-');
       from = value(a);
       to = value(b);
     } else {
       from = value(range);
-      to = stepText === undefined ? from : max;
+      to = stepText === undefined ? from : openMax;
     }
     if (from === undefined || to === undefined || from < min || to > max || from > to) return undefined;
     for (let v = from; v <= to; v += step) values.add(v);
@@ -67,17 +68,17 @@ export function parseCron(text: string): Result<Cron> {
   const hour = parseField(h, 0, 23);
   const dayOfMonth = parseField(dom, 1, 31);
   const month = parseField(mon, 1, 12, MONTH_NAMES, 1);
-  // 7 is Sunday too, as in most crons.
-  const dayOfWeekRaw = parseField(dow.replace(/\b7\b/g, '0'), 0, 6, DAY_NAMES);
+  // 7 is Sunday too, as in most crons, also at the end of a range (`5-7`): read as 0-7, then 7 becomes 0.
+  const dayOfWeekRaw = parseField(dow, 0, 7, DAY_NAMES, 0, 6);
   if (!minute || !hour || !dayOfMonth || !month || !dayOfWeekRaw) {
-    return err(`\`${clip(text)}\` is not a cron expression I can read: minute 0-59, hour 0-23, day 1-31, month 1-12 or jan-dec, weekday 0-6 or sun-sat`);
+    return err(`\`${clip(text)}\` is not a cron expression I can read: minute 0-59, hour 0-23, day 1-31, month 1-12 or jan-dec, weekday 0-7 (0 and 7 are Sunday) or sun-sat`);
   }
   return ok({
     minute,
     hour,
     dayOfMonth,
     month,
-    dayOfWeek: dayOfWeekRaw,
+    dayOfWeek: new Set([...dayOfWeekRaw].map((d) => d % 7)),
     domRestricted: dom !== '*',
     dowRestricted: dow !== '*',
     expression: fields.join(' '),

@@ -37,6 +37,22 @@ describe('parseRecurrence', () => {
     expect(stepped.ok && [...stepped.value.hour]).toEqual([0, 6, 12]);
   });
 
+  it('reads 7 as Sunday at the end of a weekday range and in a list', () => {
+    const days = (text: string) => {
+      const parsed = parseCron(text);
+      return parsed.ok ? [...parsed.value.dayOfWeek].sort() : parsed.error;
+    };
+    expect(days('0 18 * * 5-7')).toEqual([0, 5, 6]);
+    expect(days('0 18 * * 1-7')).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(days('0 18 * * 0-7')).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(days('0 18 * * 1,7')).toEqual([0, 1]);
+    expect(days('0 18 * * 6-7,3')).toEqual([0, 3, 6]);
+    // `*` and an open step still run through Saturday only: no day twice, none added.
+    expect(days('0 18 * * */2')).toEqual([0, 2, 4, 6]);
+    expect(days('0 18 * * 1/2')).toEqual([1, 3, 5]);
+    expect(parseRecurrence('0 18 * * 5-8').ok).toBe(false);
+  });
+
   it('says in words what it means', () => {
     expect(describeCron(cron('every tue 18:00'))).toBe('every Tuesday at 18:00');
     expect(describeCron(cron('every weekday 9:30'))).toBe('every weekday at 09:30');
