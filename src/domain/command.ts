@@ -126,9 +126,10 @@ function parseNote(text: string, length: TextLength): Command {
         value = next?.[1];
         rest = rest.slice(next?.[0].length ?? 0);
       }
-      const key = (value ?? '').toLowerCase();
+      if (value === undefined) return { kind: 'invalid', message: `Give \`--kind\` a value, e.g. \`--kind tradeoff\`. Kinds: ${KIND_LIST}.` };
+      const key = value.toLowerCase();
       const kind = KIND_ALIASES[key] ?? (isNoteKind(key) ? key : undefined);
-      if (!kind) return { kind: 'invalid', message: `\`${clip(value ?? '', 30)}\` is not a kind of note. Kinds: ${KIND_LIST}.` };
+      if (!kind) return { kind: 'invalid', message: `\`${clip(value, 30)}\` is not a kind of note. Kinds: ${KIND_LIST}.` };
       noteKind = kind;
     } else {
       return { kind: 'invalid', message: `I don't know the note option \`--${clip(name, 30)}\`. The option is \`--kind\`, e.g. \`--kind tradeoff\`.` };

@@ -116,6 +116,11 @@ describe('parseCommand: host, extend and note options', () => {
     expect(parseCommand('note plain text --kind api')).toEqual({ kind: 'note', text: 'plain text --kind api', noteKind: undefined });
     expect(invalid('note --kind vibes it works')).toContain('`vibes` is not a kind of note');
     expect(invalid('note --kind api')).toContain('needs some text');
+    for (const text of ['note --kind', 'note --kind   ']) {
+      expect(invalid(text)).toBe(
+        'Give `--kind` a value, e.g. `--kind tradeoff`. Kinds: `requirement`, `api`, `component`, `datamodel`, `tradeoff`, `question`, `feedback`.',
+      );
+    }
   });
 });
 
