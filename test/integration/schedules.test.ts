@@ -88,5 +88,17 @@ describe('/mockdesign schedule', () => {
     const ack = (await h.command('schedule "every wed 18:00"', { user: GUEST })) as Ack;
     expect(ack.text).toContain('(America/New_York)');
     expect(h.db.prepare('SELECT next_at FROM schedules').pluck().get()).toBe(Date.parse('2030-01-09T23:00:00Z'));
+    expect(allText(ack)).toContain('The time zone is the one in your Slack profile');
+  });
+
+  it('says so when the creator’s Slack time zone could not be read and UTC is used instead', async () => {
+    // Slack does not know this person: users.info fails, and the schedule falls back to UTC.
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const ack = (await h.command('schedule "every tue 18:00"', { user: 'U0NOBODY' })) as Ack;
+    expect(ack.text).toContain('every Tuesday at 18:00 (UTC)');
+    const text = allText(ack);
+    expect(text).not.toContain('The time zone is the one in your Slack profile');
+    expect(text).toContain('The time zone in your Slack profile could not be read, so this schedule uses UTC.');
+    expect(text).toContain('`--tz`, e.g. `--tz Europe/Berlin`');
   });
 });

@@ -76,7 +76,7 @@ export function makeCommandListener(deps: ListenerDeps) {
         );
         if (!outcome.ok) return reply(renderInvalid(decodeEntities(outcome.error)));
         deps.logger.info('schedule created', { team: input.workspace.teamId, channel: channelId, schedule: outcome.schedule.id });
-        return reply(renderScheduled(outcome.schedule, parsed.tz === undefined));
+        return reply(renderScheduled(outcome.schedule, parsed.tz ? 'given' : profileTz ? 'profile' : 'utc_fallback'));
       }
       case 'schedules':
         return reply(renderSchedules(await deps.store.schedules.inChannel(input.workspace, channelId)));

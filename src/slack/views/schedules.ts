@@ -18,7 +18,17 @@ export function upcomingLine(schedule: Schedule): string {
 Next: ${next(schedule)}`;
 }
 
-export function renderScheduled(schedule: Schedule, tzFromProfile: boolean): SlackMessage {
+/** Where a schedule's zone came from: `--tz`, the person's Slack profile, or UTC when the profile's could not be read. */
+export type ZoneSource = 'given' | 'profile' | 'utc_fallback';
+
+const ZONE_NOTES: Record<ZoneSource, string> = {
+  given: '',
+  profile: 'The time zone is the one in your Slack profile; `--tz Europe/Berlin` sets another. ',
+  utc_fallback:
+    'The time zone in your Slack profile could not be read, so this schedule uses UTC. To use your own zone, remove it and schedule it again with `--tz`, e.g. `--tz Europe/Berlin`. ',
+};
+
+export function renderScheduled(schedule: Schedule, zone: ZoneSource): SlackMessage {
   const text = `🔁 Scheduled ${when(schedule)}: a session with the next prompt from the bank this channel has not had, plan ${formatPlan(schedule.plan)}${
     schedule.isAsync ? ' (async)' : ''
   }. The first is ${next(schedule)}. Its id is \`${schedule.id}\`.`;
@@ -27,7 +37,7 @@ export function renderScheduled(schedule: Schedule, tzFromProfile: boolean): Sla
     blocks: [
       section(text),
       context(
-        `${tzFromProfile ? 'The time zone is the one in your Slack profile; `--tz Europe/Berlin` sets another. ' : ''}\`/mockdesign schedules\` lists this channel's schedules; \`/mockdesign unschedule ${schedule.id}\` removes this one.`,
+        `${ZONE_NOTES[zone]}\`/mockdesign schedules\` lists this channel's schedules; \`/mockdesign unschedule ${schedule.id}\` removes this one.`,
       ),
     ],
   };
