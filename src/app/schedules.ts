@@ -3,7 +3,7 @@
  * Occurrences are claimed with a compare-and-set on the schedule's next time, so each starts one session
  * however many instances tick, and a restart neither loses nor repeats one.
  */
-import { HOUR } from '../domain/duration.ts';
+import { DAY, HOUR } from '../domain/duration.ts';
 import type { Plan } from '../domain/plan.ts';
 import { pickRandomPrompt } from '../domain/prompts.ts';
 import { type Cron, isTimeZone, localKey, nextOccurrence, parseRecurrence } from '../domain/recurrence.ts';
@@ -17,6 +17,10 @@ export const MAX_SCHEDULES_PER_CHANNEL = 10;
 export const STALE_AFTER_MS = HOUR;
 /** Occurrences closer together than this are refused: a session needs time to run. */
 export const MIN_INTERVAL_MS = HOUR;
+/** The spacing of occurrences is checked over this span after the first (a week and a day: every weekday's cycle). */
+const SPACING_SPAN_MS = 8 * DAY;
+/** ...and over at least this many occurrences, for schedules sparser than that (days of the month). */
+const SPACING_MIN_OCCURRENCES = 3;
 
 export interface ScheduleInput extends Workspace {
   readonly channelId: string;
@@ -36,12 +40,12 @@ export async function createSchedule(deps: SessionDeps, input: ScheduleInput, no
   const cron = parsed.value;
   const first = nextOccurrence(cron, input.tz, now);
   if (first === undefined) return { ok: false, error: 'That schedule never falls due within the next year.' };
-  const second = nextOccurrence(cron, input.tz, first, localKey(first, input.tz));
-  if (second !== undefined && second - first < MIN_INTERVAL_MS) {
+  const gap = smallestGap(cron, input.tz, first);
+  if (gap !== undefined && gap < MIN_INTERVAL_MS) {
     return { ok: false, error: 'Sessions that often would overlap: leave at least an hour between two occurrences.' };
   }
   const plannedMs = input.plan.reduce((a, b) => a + b, 0);
-  if (second !== undefined && second - first < plannedMs) {
+  if (gap !== undefined && gap < plannedMs) {
     return { ok: false, error: 'Each session would still be running when the next one is due: pick a shorter plan or a sparser schedule.' };
   }
   const existing = await deps.store.schedules.inChannel(input, input.channelId);
@@ -63,6 +67,25 @@ export async function createSchedule(deps: SessionDeps, input: ScheduleInput, no
   };
   await deps.store.schedules.create(schedule);
   return { ok: true, schedule, cron };
+}
+
+/**
+ * The shortest time between two consecutive occurrences from `first` on, over a full week's cycle (not only the
+ * next two: "0,30 9 * * 1" made on a Monday at 09:10 has its next two a week apart, yet runs twice in 30 minutes).
+ * Stops at the first gap under an hour; undefined when there is no second occurrence.
+ */
+function smallestGap(cron: Cron, tz: string, first: number): number | undefined {
+  let smallest: number | undefined;
+  let previous = first;
+  for (let count = 1; ; count++) {
+    if (previous - first > SPACING_SPAN_MS && count >= SPACING_MIN_OCCURRENCES) return smallest;
+    const next = nextOccurrence(cron, tz, previous, localKey(previous, tz));
+    if (next === undefined) return smallest;
+    const gap = next - previous;
+    if (smallest === undefined || gap < smallest) smallest = gap;
+    if (smallest < MIN_INTERVAL_MS) return smallest;
+    previous = next;
+  }
 }
 
 export type UnscheduleOutcome = { ok: true; schedule: Schedule } | { ok: false; reason: 'not_found' | 'not_creator' };

@@ -82,6 +82,20 @@ describe('/mockdesign schedule', () => {
     expect(h.db.prepare('SELECT count(*) FROM schedules').pluck().get()).toBe(0);
   });
 
+  it('checks the spacing over a whole week of occurrences, not only the next two', async () => {
+    // Monday 7 January 2030, 09:10 UTC: the next two occurrences are 09:30 today and 09:00 next Monday, a week
+    // apart, but each Monday has two, 30 minutes apart.
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:10:00Z') });
+    expect(((await h.command('schedule "0,30 9 * * 1" --tz UTC')) as Ack).text).toContain('at least an hour');
+    // At 10:00 the next two are Tuesday 09:00 and Monday 14th 09:00, six days apart; Monday to Tuesday is one day,
+    // less than a plan of two.
+    h.clock.set(Date.parse('2030-01-07T10:00:00Z'));
+    expect(((await h.command('schedule "every mon,tue 9:00" --tz UTC --async --plan 12h/12h/12h/12h')) as Ack).text).toContain('still be running');
+    expect(h.db.prepare('SELECT count(*) FROM schedules').pluck().get()).toBe(0);
+    // Spaced widely enough all week round, it is taken.
+    expect(((await h.command('schedule "every mon,wed 9:00" --tz UTC --async --plan 12h/12h/12h/12h')) as Ack).text).toContain('Scheduled');
+  });
+
   it('uses the creator’s Slack time zone when none is given', async () => {
     // The stand-in's default people have zones: U0BOB is in America/New_York.
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
