@@ -57,6 +57,19 @@ export type Command =
 /** A user reference as Slack sends it in escaped command text: `<@U123>` or `<@U123|name>`. */
 const USER_REF = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/;
 
+/** Every option name the grammar knows, for undoSmartDashes. */
+const OPTION_NAMES = ['plan', 'async', 'candidate', 'interviewers', 'interviewer', 'with', 'observers', 'observer', 'level', 'random', 'kind', 'tz'];
+const SMART_DASH_OPTION = new RegExp(`(^|\\s)[\u2014\u2013](${OPTION_NAMES.join('|')})(?=[\\s=]|$)`, 'gi');
+
+/**
+ * Phones and Macs with smart punctuation turn a typed `--` into a dash (`—plan`), and the option would silently
+ * become part of the topic. A dash that starts a word and is followed by an option's name is read as `--`; any
+ * other dash (`Design X — the hard way`) stays as typed.
+ */
+function undoSmartDashes(text: string): string {
+  return text.replace(SMART_DASH_OPTION, '$1--$2');
+}
+
 /** How long a piece of free text (a topic, a note) is as the person typed it. */
 export type TextLength = (text: string) => number;
 
@@ -67,7 +80,7 @@ export type TextLength = (text: string) => number;
  * passes a function that counts the plain text.
  */
 export function parseCommand(text: string, length: TextLength = (t) => t.length): Command {
-  const trimmed = text.trim();
+  const trimmed = undoSmartDashes(text).trim();
   if (trimmed === '') return { kind: 'help' };
   const [first = '', ...restParts] = trimmed.split(/\s+/);
   const verb = first.toLowerCase();

@@ -139,6 +139,18 @@ describe('parseCommand: start', () => {
     });
   });
 
+  it('reads an option whose `--` smart punctuation turned into a dash, and leaves other dashes in the topic', () => {
+    expect(parseCommand('start Design a cache —plan 5m/20m/15m/5m –level staff')).toMatchObject({
+      kind: 'start',
+      topic: 'Design a cache',
+      plan: [5 * 60_000, 20 * 60_000, 15 * 60_000, 5 * 60_000],
+      level: 'staff',
+    });
+    expect(parseCommand('start Design a cache — the hard way —planet')).toMatchObject({ kind: 'start', topic: 'Design a cache — the hard way —planet' });
+    expect(parseCommand('note —kind tradeoff Cache aside over write-through')).toEqual({ kind: 'note', noteKind: 'trade_off', text: 'Cache aside over write-through' });
+    expect(parseCommand('schedule "every tue 18:00" —tz Europe/Berlin —async')).toMatchObject({ kind: 'schedule', tz: 'Europe/Berlin', isAsync: true });
+  });
+
   it('reads --async: a study group over days, on the one-week plan unless --plan says otherwise', () => {
     expect(start('start Design a chat app --async')).toMatchObject({ topic: 'Design a chat app', isAsync: true, plan: ASYNC_DEFAULT_PLAN });
     expect(start('start --async Design a chat app --plan 1d/3d/2d/1d')).toMatchObject({ topic: 'Design a chat app', isAsync: true, plan: [DAY, 3 * DAY, 2 * DAY, DAY] });
