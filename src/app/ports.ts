@@ -249,9 +249,15 @@ export interface InstallationRecord {
 }
 
 export interface StoredInstallation extends InstallationRecord {
-  /** Who holds the refresh lock, and until when (epoch ms); null when nobody does. */
+  /**
+   * Who holds the refresh lock, and until when (epoch ms); null when nobody does. refreshUntil without an owner
+   * is a back-off after failed refreshes: nobody refreshes before that time.
+   */
   readonly refreshOwner: string | null;
   readonly refreshUntil: number | null;
+  /** Refreshes that failed in a row (0 after a success or a re-install), and the kind of the last failure. */
+  readonly refreshFailures: number;
+  readonly refreshError: string | null;
 }
 
 /** A bot token after rotation, sealed. */
@@ -296,7 +302,12 @@ export interface InstallationRepository {
   /** Takes the refresh lock for `leaseMs` when nobody holds it or its holder's time ran out (the store's clock). */
   tryLockRefresh(installKey: string, owner: string, leaseMs: number): Promise<boolean>;
   unlockRefresh(installKey: string, owner: string): Promise<void>;
-  /** Stores rotated tokens; false (nothing written) unless `owner` still holds the refresh lock. */
+  /**
+   * After a failed refresh: lets go of the lock and keeps everyone from refreshing for `retryInMs` (the store's
+   * clock), recording the failures in a row and the kind of the last. False (nothing written) unless `owner` holds the lock.
+   */
+  backOffRefresh(installKey: string, owner: string, failure: { readonly failures: number; readonly error: string }, retryInMs: number): Promise<boolean>;
+  /** Stores rotated tokens and clears the failure count; false (nothing written) unless `owner` still holds the refresh lock. */
   replaceTokens(installKey: string, owner: string, tokens: RotatedTokens, at: number): Promise<boolean>;
   /** What `purgeWorkspace` would delete. */
   workspaceCounts(target: WorkspaceTarget): Promise<PurgeCounts>;

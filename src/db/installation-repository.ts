@@ -5,7 +5,9 @@
  * Token rotation is guarded by a lock in the row (refresh_owner, refresh_until): one instance at a time may
  * rotate an installation's tokens, and only the holder may store the result. The lock is taken by
  * compare-and-set on the store's clock (the database's in PostgreSQL), so instances whose clocks drift agree,
- * and a holder that died loses it when its time runs out.
+ * and a holder that died loses it when its time runs out. After a failed refresh the holder lets go but leaves
+ * refresh_until at the time of the next attempt (a back-off: refresh_owner NULL, refresh_until in the future),
+ * with the count of failures in a row and the kind of the last one, so every instance keeps the same pace.
  */
 import { z } from 'zod';
 import type { InstallationRecord, InstallationRepository, PurgeCounts, StoredInstallation, WorkspaceTarget } from '../app/ports.ts';
@@ -33,10 +35,13 @@ const InstallationRow = z.object({
   updated_at: int,
   refresh_owner: z.string().nullable(),
   refresh_until: intOrNull,
+  refresh_failures: int,
+  refresh_error: z.string().nullable(),
 });
 
 const COLUMNS = `install_key, enterprise_id, team_id, is_enterprise_install, app_id, bot_id, bot_user_id, bot_scopes, bot_token,
-  bot_refresh_token, bot_token_expires_at, installation, installer_user_id, installed_at, updated_at, refresh_owner, refresh_until`;
+  bot_refresh_token, bot_token_expires_at, installation, installer_user_id, installed_at, updated_at, refresh_owner, refresh_until,
+  refresh_failures, refresh_error`;
 
 function toInstallation(row: unknown): StoredInstallation {
   const r = InstallationRow.parse(row);
@@ -58,6 +63,8 @@ function toInstallation(row: unknown): StoredInstallation {
     updatedAt: r.updated_at,
     refreshOwner: r.refresh_owner,
     refreshUntil: r.refresh_until,
+    refreshFailures: r.refresh_failures,
+    refreshError: r.refresh_error,
   };
 }
 
@@ -124,7 +131,8 @@ export function createInstallationRepository(db: SqlExecutor, clock: StoreClock)
            app_id = excluded.app_id, bot_id = excluded.bot_id, bot_user_id = excluded.bot_user_id, bot_scopes = excluded.bot_scopes,
            bot_token = excluded.bot_token, bot_refresh_token = excluded.bot_refresh_token, bot_token_expires_at = excluded.bot_token_expires_at,
            installation = excluded.installation, installer_user_id = excluded.installer_user_id,
-           installed_at = excluded.installed_at, updated_at = excluded.updated_at, refresh_owner = NULL, refresh_until = NULL`,
+           installed_at = excluded.installed_at, updated_at = excluded.updated_at, refresh_owner = NULL, refresh_until = NULL,
+           refresh_failures = 0, refresh_error = NULL`,
         [
           r.installKey, r.enterpriseId, r.teamId, r.isEnterpriseInstall ? 1 : 0, r.appId, r.botId, r.botUserId, r.botScopes,
           r.botToken, r.botRefreshToken, r.botTokenExpiresAt, r.installation, r.installerUserId, r.installedAt, r.updatedAt,
@@ -159,7 +167,7 @@ export function createInstallationRepository(db: SqlExecutor, clock: StoreClock)
     async tryLockRefresh(installKey, owner, leaseMs) {
       const changed = await db.run(
         `UPDATE installations SET refresh_owner = $2, refresh_until = ${nowMs(d, 4)} + $3
-          WHERE install_key = $1 AND (refresh_owner IS NULL OR refresh_until IS NULL OR refresh_until <= ${nowMs(d, 4)})`,
+          WHERE install_key = $1 AND (refresh_until IS NULL OR refresh_until <= ${nowMs(d, 4)})`,
         [installKey, owner, Math.max(0, Math.round(leaseMs)), now()],
       );
       return changed === 1;
@@ -169,11 +177,21 @@ export function createInstallationRepository(db: SqlExecutor, clock: StoreClock)
       await db.run('UPDATE installations SET refresh_owner = NULL, refresh_until = NULL WHERE install_key = $1 AND refresh_owner = $2', [installKey, owner]);
     },
 
+    async backOffRefresh(installKey, owner, failure, retryInMs) {
+      const changed = await db.run(
+        `UPDATE installations SET refresh_owner = NULL, refresh_until = ${nowMs(d, 6)} + $5, refresh_failures = $3, refresh_error = $4
+          WHERE install_key = $1 AND refresh_owner = $2`,
+        [installKey, owner, failure.failures, failure.error, Math.max(0, Math.round(retryInMs)), now()],
+      );
+      return changed === 1;
+    },
+
     async replaceTokens(installKey, owner, tokens, at) {
       // Guarded by the owner only: a holder whose time ran out may still store what it got from Slack, unless
       // another instance took the lock over (or a re-install cleared it) in the meantime.
       const changed = await db.run(
-        `UPDATE installations SET bot_token = $3, bot_refresh_token = $4, bot_token_expires_at = $5, updated_at = $6
+        `UPDATE installations SET bot_token = $3, bot_refresh_token = $4, bot_token_expires_at = $5, updated_at = $6,
+                                  refresh_failures = 0, refresh_error = NULL
           WHERE install_key = $1 AND refresh_owner = $2`,
         [installKey, owner, tokens.botToken, tokens.botRefreshToken, tokens.botTokenExpiresAt, at],
       );

@@ -71,7 +71,7 @@ describe.each(STORES)('$name store: installations', (factory) => {
     const record = install({ botRefreshToken: 'sealed-refresh', botTokenExpiresAt: T0 + 12 * 60 * MIN });
     await store.installations.save(record);
     const found = await store.installations.findByKey('T:T1');
-    expect(found).toEqual({ ...record, refreshOwner: null, refreshUntil: null });
+    expect(found).toEqual({ ...record, refreshOwner: null, refreshUntil: null, refreshFailures: 0, refreshError: null });
     expect(await store.installations.findForTeam({ enterpriseId: '', teamId: 'T1' })).toEqual(found);
     expect(await store.installations.findForTeam({ enterpriseId: '', teamId: 'T2' })).toBeUndefined();
     expect(await store.installations.findByKey('T:T2')).toBeUndefined();
@@ -168,6 +168,35 @@ describe.each(STORES)('$name store: installations', (factory) => {
     expect(await store.installations.tryLockRefresh('T:T1', 'A', 10 * SEC)).toBe(true);
     clock.advance(20 * SEC);
     expect(await store.installations.replaceTokens('T:T1', 'A', { botToken: 'a', botRefreshToken: 'ra', botTokenExpiresAt: T0 + 60 * MIN }, clock.now())).toBe(true);
+  });
+
+  it('after a failed refresh the holder lets go and backs off: nobody refreshes sooner; a success or a re-install clears it', async () => {
+    const { store, clock } = h();
+    await store.installations.save(install({ botRefreshToken: 'r1', botTokenExpiresAt: T0 + MIN }));
+    expect(await store.installations.tryLockRefresh('T:T1', 'A', 30 * SEC)).toBe(true);
+    // Only the holder records the failure.
+    expect(await store.installations.backOffRefresh('T:T1', 'B', { failures: 1, error: 'transient' }, MIN)).toBe(false);
+    expect(await store.installations.backOffRefresh('T:T9', 'A', { failures: 1, error: 'transient' }, MIN)).toBe(false);
+    clock.advance(5 * SEC);
+    expect(await store.installations.backOffRefresh('T:T1', 'A', { failures: 1, error: 'transient' }, MIN)).toBe(true);
+    expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: null, refreshUntil: T0 + 5 * SEC + MIN, refreshFailures: 1, refreshError: 'transient' });
+    // The back-off outlasts the lock it replaced, and binds the former holder too.
+    clock.advance(MIN - 1);
+    expect(await store.installations.tryLockRefresh('T:T1', 'A', 30 * SEC)).toBe(false);
+    expect(await store.installations.tryLockRefresh('T:T1', 'B', 30 * SEC)).toBe(false);
+    clock.advance(1);
+    expect(await store.installations.tryLockRefresh('T:T1', 'B', 30 * SEC)).toBe(true);
+    // A new attempt keeps the count until it ends; a success clears it.
+    expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: 'B', refreshFailures: 1, refreshError: 'transient' });
+    expect(await store.installations.replaceTokens('T:T1', 'B', { botToken: 'b', botRefreshToken: 'rb', botTokenExpiresAt: T0 + 12 * 60 * MIN }, clock.now())).toBe(true);
+    expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: 'B', refreshFailures: 0, refreshError: null });
+    await store.installations.unlockRefresh('T:T1', 'B');
+    // A re-install clears a back-off, even a long one.
+    expect(await store.installations.tryLockRefresh('T:T1', 'A', 30 * SEC)).toBe(true);
+    expect(await store.installations.backOffRefresh('T:T1', 'A', { failures: 3, error: 'invalid_refresh_token' }, 60 * MIN)).toBe(true);
+    await store.installations.save(install({ botToken: 'bot-2', botRefreshToken: 'r2', botTokenExpiresAt: T0 + 2 * MIN }));
+    expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: null, refreshUntil: null, refreshFailures: 0, refreshError: null });
+    expect(await store.installations.tryLockRefresh('T:T1', 'B', 30 * SEC)).toBe(true);
   });
 
   it('grants the lock to exactly one of many instances asking at once', async () => {
