@@ -9,7 +9,9 @@
  *
  * Token rotation happens here, before a token expires, under the database lock of its installation: one
  * instance refreshes while the others keep using the token they have (it is still valid) or, once it has
- * expired, wait for the new one. When a refresher is configured, the installations handed to Bolt carry no
+ * expired, wait for the new one. A failed refresh backs off (in the row, for every instance), doubling up to a
+ * cap, and is reported once: a permanent refusal at error level with what to do (reinstall the app in that
+ * workspace), a transient one at warn. When a refresher is configured, the installations handed to Bolt carry no
  * refresh token, so that Bolt's own rotation (which takes no lock) never runs next to ours.
  */
 import { randomUUID } from 'node:crypto';
@@ -43,8 +45,10 @@ export interface InstallationStoreOptions {
   readonly refresh?: TokenRefresher;
   /** Refresh a token this long before it expires (default 2 hours; Slack's rotating tokens live 12). */
   readonly refreshBeforeMs?: number;
-  /** How long a refresh lock lasts; after a failed refresh no instance tries again sooner (default 30 s). */
+  /** How long a refresh lock lasts (default 30 s); also the back-off after a first failed refresh, doubled with each further failure in a row. */
   readonly refreshLockMs?: number;
+  /** The longest back-off between failed refreshes of one installation, and the one after a permanent refusal (default 1 hour). */
+  readonly refreshBackoffMaxMs?: number;
   /** How long to wait for another instance's refresh when the token in hand has already expired (default 10 s). */
   readonly refreshWaitMs?: number;
   /** How long a workspace's bot token is kept in memory (default 60 s). */
@@ -75,6 +79,15 @@ export function redactTokens(text: string): string {
   return text.replace(/\bxox[a-z]*[.-][\w.-]*/gi, 'xox…[redacted]');
 }
 
+/**
+ * Slack's answers to a refresh that trying again will not change: the refresh token is gone (revoked, the app
+ * uninstalled, or a token already used) or the app's credentials are wrong. The error code, else undefined.
+ */
+const PERMANENT_REFRESH_ERRORS = ['invalid_refresh_token', 'token_revoked', 'token_expired', 'invalid_client_id', 'bad_client_secret', 'invalid_client', 'app_uninstalled', 'account_inactive', 'team_not_found'];
+export function permanentRefreshError(reason: string): string | undefined {
+  return PERMANENT_REFRESH_ERRORS.find((code) => new RegExp(`(^|[^a-z_])${code}($|[^a-z_])`).test(reason));
+}
+
 const reasonOf = (error: unknown) => redactTokens(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 type AnyInstallation = Installation<'v1' | 'v2', boolean>;
@@ -87,6 +100,10 @@ export function createInstallationStore(store: Store, cipher: TokenCipher, clock
   const owner = options.owner ?? `installations-${randomUUID()}`;
   const refreshBeforeMs = options.refreshBeforeMs ?? 2 * HOUR;
   const refreshLockMs = options.refreshLockMs ?? 30_000;
+  // One hour at most between tries: from 30 s, doubling reaches it after 8 failures (about 2 hours in all), which
+  // rides out a Slack outage of minutes with prompt retries while a token is still valid (refreshes start 2 hours
+  // before expiry), and costs Slack one call an hour per broken installation, whatever the number of instances.
+  const refreshBackoffMaxMs = Math.max(refreshLockMs, options.refreshBackoffMaxMs ?? HOUR);
   const refreshWaitMs = options.refreshWaitMs ?? 10_000;
   const cacheTtlMs = options.cacheTtlMs ?? 60_000;
   const logger = options.logger;
@@ -133,28 +150,69 @@ export function createInstallationStore(store: Store, cipher: TokenCipher, clock
       await repo.unlockRefresh(key, owner);
       forget(key);
       if (!stored) return repo.findByKey(key); // re-installed (or taken over) meanwhile: what is stored wins
-      logger?.info('bot token refreshed', { install_key: key, expires_at: next.expiresAt });
-      return { ...current, ...tokens, updatedAt: clock(), refreshOwner: null, refreshUntil: null };
+      logger?.info('bot token refreshed', { install_key: key, expires_at: next.expiresAt, ...(current.refreshFailures > 0 ? { after_failures: current.refreshFailures } : {}) });
+      return { ...current, ...tokens, updatedAt: clock(), refreshOwner: null, refreshUntil: null, refreshFailures: 0, refreshError: null };
     } catch (error) {
-      // The lock is kept until it runs out, so no instance tries again sooner. The token in hand may still work.
-      logger?.warn('bot token refresh failed; it is tried again when the refresh lock runs out', { install_key: key, reason: reasonOf(error) });
-      return current ?? row;
+      return failed(key, current ?? row, error);
     } finally {
       refreshing.delete(key);
     }
   }
 
-  /** Another instance (or an earlier failed attempt) holds the lock: use the token while it lasts, else wait for the new one. */
+  /**
+   * A refresh failed: no instance tries again before a back-off that doubles with each failure in a row (kept in
+   * the row, so every instance keeps the pace). The token in hand may still work, and is used while it does.
+   * Reported once (a permanent failure at error level, a transient one at warn), then at debug while it lasts.
+   */
+  async function failed(key: string, row: StoredInstallation, error: unknown): Promise<StoredInstallation | undefined> {
+    const reason = reasonOf(error);
+    const permanent = permanentRefreshError(reason);
+    const failures = row.refreshFailures + 1;
+    const kind = permanent ?? 'transient';
+    // A permanent refusal waits the longest straight away: only a re-install (which clears the back-off) mends it;
+    // the hourly try is for an answer classed permanent by mistake, or an app whose credentials were put right.
+    const retryInMs = permanent ? refreshBackoffMaxMs : Math.min(refreshBackoffMaxMs, refreshLockMs * 2 ** Math.min(failures - 1, 30));
+    const fields = { install_key: key, reason, failures, retry_in_ms: retryInMs };
+    try {
+      if (!(await repo.backOffRefresh(key, owner, { failures, error: kind }, retryInMs))) {
+        // Re-installed (or taken over) meanwhile: this failure is about tokens that are gone, and what is stored wins.
+        logger?.debug('bot token refresh failed, but the installation changed meanwhile', fields);
+        forget(key);
+        return repo.findByKey(key);
+      }
+    } catch (backOffError) {
+      // The lock then runs out on its own after refreshLockMs, which still paces the next try.
+      logger?.error('could not record a failed bot token refresh', { install_key: key }, redactTokens(String(backOffError)));
+    }
+    const reported = row.refreshError === kind; // the same kind of failure was reported when it began
+    if (reported) logger?.debug('bot token refresh failed again', fields);
+    else if (permanent) {
+      const fix =
+        permanent === 'invalid_client_id' || permanent === 'bad_client_secret' || permanent === 'invalid_client'
+          ? "check the app's client id and secret (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET), then reinstall the app in that workspace if it still fails"
+          : 'reinstall the app in that workspace to give it new tokens';
+      logger?.error(`bot token cannot be refreshed (Slack: ${permanent}); the bot stops working in that workspace when its token expires: ${fix}`, {
+        ...fields,
+        expires_at: row.botTokenExpiresAt,
+      });
+    } else logger?.warn('bot token refresh failed; it is tried again after a back-off that doubles with each failure', { ...fields, expires_at: row.botTokenExpiresAt });
+    return { ...row, refreshOwner: null, refreshUntil: clock() + retryInMs, refreshFailures: failures, refreshError: kind };
+  }
+
+  /** Another instance holds the lock, or failed refreshes are backing off: use the token while it lasts, else wait for the new one. */
   async function waitForOther(row: StoredInstallation): Promise<StoredInstallation | undefined> {
     if (row.botTokenExpiresAt === null || row.botTokenExpiresAt > clock()) return row;
+    const backingOff = (r: StoredInstallation) => r.refreshOwner === null && (r.refreshUntil ?? 0) > clock();
+    // Nobody is refreshing until the back-off ends: there is nothing to wait for (calls fail as the token has expired).
+    if (backingOff(row)) return row;
     const until = Date.now() + refreshWaitMs;
     let latest: StoredInstallation | undefined = row;
     while (Date.now() < until) {
       await sleep(Math.min(200, Math.max(10, refreshWaitMs / 20)));
       latest = await repo.findByKey(row.installKey);
       if (!latest || latest.botToken !== row.botToken) return latest;
-      // Our own failed attempt holds the lock until it runs out: there is nothing to wait for.
-      if (latest.refreshOwner === owner && !refreshing.has(row.installKey) && (latest.refreshUntil ?? 0) > clock()) return latest;
+      // The refresh under way failed and a back-off started: nothing to wait for.
+      if (backingOff(latest)) return latest;
       // The holder let go, or its time ran out: try to rotate here (once; no second wait).
       if (latest.refreshOwner === null || (latest.refreshUntil ?? 0) <= clock()) return fresh(latest, false);
     }
@@ -309,7 +367,7 @@ export function createInstallationStore(store: Store, cipher: TokenCipher, clock
 export function slackTokenRefresher(o: { clientId: string; clientSecret: string; slackApiUrl?: string; clock?: () => number; timeoutMs?: number }): TokenRefresher {
   const client = new WebClient(undefined, {
     ...(o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {}),
-    // One attempt per lock: the caller keeps the lock after a failure, which paces the next try.
+    // One attempt per lock: after a failure the caller backs off (in the database), which paces the next try.
     retryConfig: { retries: 0 },
     timeout: o.timeoutMs ?? 10_000,
     logLevel: LogLevel.ERROR,

@@ -206,17 +206,26 @@ describe.each(STORES)('$name: installation store', (factory) => {
   });
 
   describe('token rotation', () => {
-    /** A refresher that counts its calls and hands out numbered tokens, 12 hours each. */
+    /** A refresher that counts its calls and hands out numbered tokens, 12 hours each; `failWith` makes it throw that message. */
     function fakeSlack(clock: () => number, options: { delayMs?: number; fail?: boolean } = {}) {
       const calls: string[] = [];
+      let failure: string | null = options.fail ? 'invalid_refresh_token' : null;
       const refresh: TokenRefresher = async (refreshToken) => {
         calls.push(refreshToken);
         if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
-        if (options.fail) throw new Error(`invalid_refresh_token for ${refreshToken}`);
+        if (failure !== null) throw new Error(`${failure} for ${refreshToken}`);
         return { token: `xoxb-rotated-${calls.length}`, refreshToken: `xoxe-1-rotated-${calls.length}`, expiresAt: clock() + 12 * HOUR };
       };
-      return { calls, refresh };
+      return {
+        calls,
+        refresh,
+        failWith(message: string | null) {
+          failure = message;
+        },
+      };
     }
+
+    const levels = (logger: { lines: string[] }, level: string, text: string) => logger.lines.filter((l) => l.includes(`"level":"${level}"`) && l.includes(text));
 
     const expiringIn = (ms: number) => teamInstall({ bot: { token: BOT, refreshToken: BOT_REFRESH, expiresAt: Math.floor((T0 + ms) / 1000), scopes: ['commands'], id: 'B1', userId: 'UBOT' } });
 
@@ -274,22 +283,124 @@ describe.each(STORES)('$name: installation store', (factory) => {
       expect(slack.calls).toHaveLength(1);
     });
 
-    it('after a failed refresh the lock paces the next attempt, the token in hand is still used, and nothing secret is logged', async () => {
+    it('after a failed refresh a back-off paces the next attempt, the token in hand is still used, and nothing secret is logged', async () => {
       const { store, clock } = h();
-      const broken = fakeSlack(clock.now, { fail: true });
+      const broken = fakeSlack(clock.now);
+      broken.failWith('Slack unavailable');
       const logger = captureLogger();
       const installations = createInstallationStore(store, newCipher(), clock.now, { owner: 'A', refresh: broken.refresh, refreshLockMs: 30 * SEC, logger });
       await installations.storeInstallation(expiringIn(HOUR));
       expect((await installations.botFor({ teamId: 'T1' }))?.token).toBe(BOT);
       expect((await installations.botFor({ teamId: 'T1' }))?.token).toBe(BOT);
       expect(broken.calls).toHaveLength(1);
-      expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: 'A', refreshUntil: T0 + 30 * SEC });
-      clock.advance(31 * SEC);
+      // Nobody holds the lock: a back-off keeps every instance from refreshing until then.
+      expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: null, refreshUntil: T0 + 30 * SEC, refreshFailures: 1, refreshError: 'transient' });
+      clock.advance(30 * SEC);
       await installations.botFor({ teamId: 'T1' });
       expect(broken.calls).toHaveLength(2);
-      expect(logger.lines.filter((l) => l.includes('refresh failed'))).toHaveLength(2);
+      expect(levels(logger, 'warn', 'refresh failed')).toHaveLength(1);
+      expect(levels(logger, 'debug', 'refresh failed again')).toHaveLength(1);
       for (const line of logger.lines) for (const secret of SECRETS) expect(line).not.toContain(secret);
       expect(logger.lines.join('\n')).toContain('xox…[redacted]');
+    });
+
+    it('failures in a row back off, doubling up to an hour, across instances; reported once at warn; a success starts over', async () => {
+      const { store, sql, clock } = h();
+      const cipher = newCipher();
+      const slack = fakeSlack(clock.now);
+      slack.failWith('Error: Slack refused to refresh the bot token: slack_webapi_request_error');
+      const logger = captureLogger();
+      await createInstallationStore(store, cipher, clock.now).storeInstallation(expiringIn(HOUR));
+      const instances = ['A', 'B'].map((owner) => createInstallationStore(createStore(sql, clock.now), cipher, clock.now, { owner, refresh: slack.refresh, logger }));
+      const waits = [30 * SEC, MIN, 2 * MIN, 4 * MIN, 8 * MIN, 16 * MIN, 32 * MIN, HOUR, HOUR, HOUR];
+      for (const [i, wait] of waits.entries()) {
+        const failedAt = clock.now();
+        // The instances take turns: the pace is kept in the row, not in either of them.
+        expect((await instances[i % 2]!.botFor({ teamId: 'T1' }))?.token).toBe(BOT);
+        expect(slack.calls).toHaveLength(i + 1);
+        expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: null, refreshUntil: failedAt + wait, refreshFailures: i + 1 });
+        clock.advance(wait - 1);
+        // Before the back-off ends nobody tries, even once the token has expired (it is still handed out; calls fail).
+        expect((await instances[(i + 1) % 2]!.botFor({ teamId: 'T1' }))?.token).toBe(BOT);
+        expect(slack.calls).toHaveLength(i + 1);
+        clock.advance(1);
+      }
+      expect(levels(logger, 'warn', 'refresh failed')).toHaveLength(1);
+      expect(levels(logger, 'warn', 'refresh failed')[0]).toContain('"install_key":"T:T1"');
+      expect(levels(logger, 'debug', 'refresh failed again')).toHaveLength(waits.length - 1);
+      expect(levels(logger, 'error', '')).toHaveLength(0);
+
+      // Slack answers again: the token is rotated, and the count starts over.
+      slack.failWith(null);
+      expect((await instances[0]!.botFor({ teamId: 'T1' }))?.token).toBe(`xoxb-rotated-${waits.length + 1}`);
+      expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: null, refreshUntil: null, refreshFailures: 0, refreshError: null });
+      expect(levels(logger, 'info', 'bot token refreshed')[0]).toContain(`"after_failures":${waits.length}`);
+      clock.advance(10 * HOUR + MIN);
+      slack.failWith('Slack unavailable');
+      instances[1]!.forget();
+      const failedAt = clock.now();
+      await instances[1]!.botFor({ teamId: 'T1' });
+      expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshUntil: failedAt + 30 * SEC, refreshFailures: 1 });
+      expect(levels(logger, 'warn', 'refresh failed')).toHaveLength(2);
+    });
+
+    it('a permanent refusal is logged once at error level with the install key and what to do; a re-install starts over', async () => {
+      const { store, sql, clock } = h();
+      const cipher = newCipher();
+      const slack = fakeSlack(clock.now);
+      slack.failWith('Error: Slack refused to refresh the bot token: slack_webapi_request_error');
+      const logger = captureLogger();
+      await createInstallationStore(store, cipher, clock.now).storeInstallation(expiringIn(HOUR));
+      const a = createInstallationStore(createStore(sql, clock.now), cipher, clock.now, { owner: 'A', refresh: slack.refresh, logger });
+      const b = createInstallationStore(createStore(sql, clock.now), cipher, clock.now, { owner: 'B', refresh: slack.refresh, logger });
+      await a.botFor({ teamId: 'T1' });
+      clock.advance(30 * SEC);
+      // A transient failure first, then Slack's permanent answer: that one is reported, at error level.
+      slack.failWith('Error: Slack refused to refresh the bot token: invalid_refresh_token');
+      const refusedAt = clock.now();
+      expect((await b.botFor({ teamId: 'T1' }))?.token).toBe(BOT);
+      expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshOwner: null, refreshUntil: refusedAt + HOUR, refreshFailures: 2, refreshError: 'invalid_refresh_token' });
+      const errors = levels(logger, 'error', 'cannot be refreshed');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain('"install_key":"T:T1"');
+      expect(errors[0]).toContain('invalid_refresh_token');
+      expect(errors[0]).toContain('reinstall the app in that workspace');
+      // Tried again only hourly, and not reported again.
+      clock.advance(HOUR - 1);
+      await a.botFor({ teamId: 'T1' });
+      expect(slack.calls).toHaveLength(2);
+      clock.advance(1);
+      await a.botFor({ teamId: 'T1' });
+      await b.botFor({ teamId: 'T1' });
+      expect(slack.calls).toHaveLength(3);
+      expect(levels(logger, 'error', '')).toHaveLength(1);
+      expect(levels(logger, 'warn', 'refresh failed')).toHaveLength(1);
+      for (const line of logger.lines) for (const secret of SECRETS) expect(line).not.toContain(secret);
+
+      // A re-install brings new tokens and clears the back-off: the next refresh is not held back.
+      await createInstallationStore(store, cipher, clock.now).storeInstallation(
+        teamInstall({ bot: { token: 'xoxb-reinstalled', refreshToken: 'xoxe-1-reinstalled', expiresAt: Math.floor((clock.now() + HOUR) / 1000), scopes: ['commands'], id: 'B1', userId: 'UBOT' } }),
+      );
+      expect(await store.installations.findByKey('T:T1')).toMatchObject({ refreshUntil: null, refreshFailures: 0, refreshError: null });
+      slack.failWith(null);
+      a.forget();
+      expect((await a.botFor({ teamId: 'T1' }))?.token).toBe('xoxb-rotated-4');
+      expect(slack.calls.at(-1)).toBe('xoxe-1-reinstalled');
+    });
+
+    it("an instance whose token has expired does not wait while another's failed refresh backs off", async () => {
+      const { store, sql, clock } = h();
+      const cipher = newCipher();
+      const slack = fakeSlack(clock.now);
+      slack.failWith('Slack unavailable');
+      await createInstallationStore(store, cipher, clock.now).storeInstallation(expiringIn(-MIN));
+      const a = createInstallationStore(createStore(sql, clock.now), cipher, clock.now, { owner: 'A', refresh: slack.refresh });
+      const b = createInstallationStore(createStore(sql, clock.now), cipher, clock.now, { owner: 'B', refresh: slack.refresh, refreshWaitMs: 5000 });
+      expect((await a.botFor({ teamId: 'T1' }))?.token).toBe(BOT);
+      const started = Date.now();
+      expect((await b.botFor({ teamId: 'T1' }))?.token).toBe(BOT);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(slack.calls).toHaveLength(1);
     });
 
     it('does not stall on its own failed refresh once the token has expired', async () => {
