@@ -130,7 +130,8 @@ it('starts the WAL over under writes that never pause, by holding them while it 
     // every frame copied before the next write begins. Without holds the WAL file grows by all of it. With them it
     // starts over about every run; the file keeps its largest extent (journal_size_limit is 64 MiB), and the
     // filler above already took it to about 6 MiB. The bound leaves room for a thread kept from its core for
-    // a tenth of a second or more on a busy machine, and is under a quarter of what went through.
+    // half a second or so on a busy machine (2 cores shared with other test files), and is under two-fifths of
+    // what went through: without the holds the file ends at about 76 MiB.
     const before = statSync(path).size;
     write(db);
     await until('the thread to checkpoint', () => statSync(path).size >= before + FILLER_BYTES, 20_000);
@@ -139,7 +140,7 @@ it('starts the WAL over under writes that never pause, by holding them while it 
       if (i % 50 === 0) largest = Math.max(largest, walSize());
     }
     largest = Math.max(largest, walSize());
-    expect(largest).toBeLessThan(16 * 1024 * 1024);
+    expect(largest).toBeLessThan(28 * 1024 * 1024);
     expect(await sqlite.get('SELECT count(*) AS n FROM filler')).toEqual({ n: 6500 });
     expect(errors).toEqual([]);
   } finally {
