@@ -210,11 +210,18 @@ export function nextOccurrence(cron: Cron, tz: string, after: number, skipLocal?
   return undefined;
 }
 
+/**
+ * Characters of a cron expression shown in words for it: the longest one without repeats (every field spelt out in
+ * full) fits; one padded with repeated values is shortened, so a message quoting it stays within Slack's limits.
+ */
+export const MAX_SHOWN_EXPRESSION = 300;
+
 /** "every Tuesday at 18:00" style words for what a cron means, for lists; falls back to the expression. */
 export function describeCron(cron: Cron): string {
-  const [m, h, dom, mon, dow] = cron.expression.split(' ');
-  if (dom !== '*' || mon !== '*' || cron.minute.size !== 1 || cron.hour.size !== 1) return `cron \`${cron.expression}\``;
-  const time = `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+  const [, , dom, mon, dow] = cron.expression.split(' ');
+  if (dom !== '*' || mon !== '*' || cron.minute.size !== 1 || cron.hour.size !== 1) return `cron \`${clip(cron.expression, MAX_SHOWN_EXPRESSION)}\``;
+  // From the values, not the fields as typed: `9,09` is one hour.
+  const time = `${String([...cron.hour][0]).padStart(2, '0')}:${String([...cron.minute][0]).padStart(2, '0')}`;
   if (dow === '*') return `every day at ${time}`;
   const days = [...cron.dayOfWeek].sort();
   if (days.join(',') === '1,2,3,4,5') return `every weekday at ${time}`;

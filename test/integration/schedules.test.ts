@@ -1,8 +1,10 @@
 /** Recurring sessions through the real Bolt router, with a fixed clock across days and a daylight-saving change. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { fireDueSchedules } from '../../src/app/schedules.ts';
+import { fireDueSchedules, MAX_SCHEDULES_PER_CHANNEL } from '../../src/app/schedules.ts';
+import type { SlackMessage } from '../../src/slack/views/message.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
 import { allText, CHANNEL, createHarness, GUEST, type Harness } from '../support/harness.ts';
+import { expectWithinBlockKitLimits, mrkdwnTexts } from '../unit/support/block-kit.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -17,6 +19,28 @@ async function fire(): Promise<number> {
   await h.tick();
   return started;
 }
+
+/** Every `<` and `>` in the message belongs to a whole Slack token: a date, a mention or a channel. */
+function expectWholeTokens(message: SlackMessage): void {
+  for (const text of mrkdwnTexts(message.blocks)) {
+    const rest = text.replace(/<!date\^\d+\^[^|<>]+\|[^<>]+>|<@[UW][A-Z0-9]+>|<#C[A-Z0-9]+>/g, '');
+    expect(rest).not.toMatch(/[<>]/);
+  }
+}
+
+/** The ten zones with the longest names the runtime accepts (a backward-compatible alias among them). */
+const LONG_ZONES = [
+  'America/Argentina/ComodRivadavia',
+  'America/Argentina/Rio_Gallegos',
+  'America/North_Dakota/New_Salem',
+  'America/Argentina/Buenos_Aires',
+  'America/Argentina/Catamarca',
+  'America/Argentina/San_Juan',
+  'America/Argentina/San_Luis',
+  'America/Argentina/La_Rioja',
+  'America/Kentucky/Monticello',
+  'America/North_Dakota/Beulah',
+];
 
 function roots(): string[] {
   return h.slack.messages(CHANNEL).filter((m) => !m.thread_ts && m.metadata?.event_type === 'mockdesign_step').map((m) => allText(m));
@@ -71,6 +95,48 @@ describe('/mockdesign schedule', () => {
     expect(await fire()).toBe(0);
     expect(h.logs.some((l) => l.msg === 'skipped a scheduled session that fell due while the app was down')).toBe(true);
     expect(h.db.prepare('SELECT next_at FROM schedules').pluck().get()).toBe(Date.parse('2030-01-08T10:00:00Z'));
+  });
+
+  it('lists a full channel of schedules with the longest expressions and zone names whole, within Block Kit limits', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    // Every hour (an hour apart, the closest allowed), every day of the month, month and weekday spelt out.
+    const hours = Array.from({ length: 24 }, (_, i) => i).join(',');
+    const days = Array.from({ length: 31 }, (_, i) => i + 1).join(',');
+    const months = 'january,february,march,april,may,june,july,august,september,october,november,december';
+    const weekdays = 'sunday,monday,tuesday,wednesday,thursday,friday,saturday';
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_SCHEDULES_PER_CHANNEL; i++) {
+      const ack = (await h.command(`schedule "${10 + i} ${hours} ${days} ${months} ${weekdays}" --tz ${LONG_ZONES[i]} --plan 10m/20m/20m/10m --async`)) as Ack;
+      ids.push(/Its id is `([^`]+)`/.exec(ack.text)?.[1] ?? ack.text);
+    }
+    const list = (await h.command('schedules')) as SlackMessage;
+    expectWithinBlockKitLimits(list);
+    expectWholeTokens(list);
+    const text = allText(list);
+    for (const [i, id] of ids.entries()) {
+      expect(text).toContain(`\`${id}\` cron \`${10 + i} ${hours} ${days} ${months} ${weekdays}\` (${LONG_ZONES[i]})`);
+    }
+    expect(text.match(/<!date\^/g)).toHaveLength(MAX_SCHEDULES_PER_CHANNEL);
+  });
+
+  it('shows an expression too long for a message shortened, never cutting the time or mention after it', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    // The parser takes repeated values: an expression can be longer than a whole section. At this length a cut at
+    // 3,000 characters falls inside the date that follows it, in the reply and in the list.
+    const expression = `0 9 ${Array.from({ length: 1400 }, () => '1').join(',')} * *`;
+    const ack = (await h.command(`schedule "${expression}" --tz ${LONG_ZONES[0]}`)) as SlackMessage;
+    expect(ack.text).toContain('Scheduled');
+    expectWithinBlockKitLimits(ack);
+    expectWholeTokens(ack);
+    expect(mrkdwnTexts(ack.blocks).join('\n')).toMatch(/The first is <!date\^\d+\^[^|]+\|[^>]+>/);
+    const list = (await h.command('schedules')) as SlackMessage;
+    expectWithinBlockKitLimits(list);
+    expectWholeTokens(list);
+    expect(mrkdwnTexts(list.blocks).join('\n')).toMatch(/by <@U0ALICE>; next <!date\^\d+\^[^|]+\|[^>]+>/);
+    // One hour typed many times over is one hour, in words.
+    const repeated = (await h.command(`schedule "0 ${Array.from({ length: 1500 }, () => '9').join(',')} * * *" --tz UTC`)) as SlackMessage;
+    expectWithinBlockKitLimits(repeated);
+    expect(repeated.text).toContain('Scheduled every day at 09:00 (UTC)');
   });
 
   it('refuses what cannot work, saying why', async () => {

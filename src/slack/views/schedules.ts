@@ -1,13 +1,15 @@
 /** Answers about recurring sessions: scheduled, the channel's list, removed. Times in each reader's own zone. */
 import type { Schedule } from '../../app/ports.ts';
 import { formatPlan } from '../../domain/plan.ts';
-import { describeCron, parseRecurrence } from '../../domain/recurrence.ts';
+import { describeCron, MAX_SHOWN_EXPRESSION, parseRecurrence } from '../../domain/recurrence.ts';
+import { clip } from '../../domain/text.ts';
 import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 
 function when(schedule: Schedule): string {
   const parsed = parseRecurrence(schedule.expression);
-  return `${parsed.ok ? describeCron(parsed.value) : `cron \`${escapeMrkdwn(schedule.expression)}\``} (${escapeMrkdwn(schedule.tz)})`;
+  const words = parsed.ok ? describeCron(parsed.value) : `cron \`${escapeMrkdwn(clip(schedule.expression, MAX_SHOWN_EXPRESSION))}\``;
+  return `${words} (${escapeMrkdwn(schedule.tz)})`;
 }
 
 const next = (schedule: Schedule) => slackDate(schedule.nextAt, '{date_short_pretty} at {time}');
@@ -48,8 +50,10 @@ export function renderSchedules(schedules: readonly Schedule[]): SlackMessage {
     const text = 'This channel has no recurring sessions. Add one with `/mockdesign schedule "every tue 18:00"`.';
     return { text, blocks: [section(text)] };
   }
+  // One section each: ten of the longest together would pass a section's 3,000 characters, and a cut there could
+  // break a mention or a date.
   const lines = schedules.map((s) => `• \`${s.id}\` ${when(s)}, plan ${formatPlan(s.plan)}${s.isAsync ? ' (async)' : ''}, by ${mention(s.createdBy)}; next ${next(s)}`);
-  return { text: fallback(`${schedules.length} recurring sessions`), blocks: [section(`*Recurring sessions in this channel*\n${lines.join('\n')}`)] };
+  return { text: fallback(`${schedules.length} recurring sessions`), blocks: [section('*Recurring sessions in this channel*'), ...lines.map((line) => section(line))] };
 }
 
 export function renderUnscheduled(schedule: Schedule): SlackMessage {
