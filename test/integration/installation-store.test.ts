@@ -304,13 +304,19 @@ describe.each(STORES)('$name: installation store', (factory) => {
       expect(logger.lines.join('\n')).toContain('xox…[redacted]');
     });
 
-    it('failures in a row back off, doubling up to an hour, across instances; reported once at warn; a success starts over', async () => {
+    /** An installation whose token expires within the hour, and a Slack that refuses to refresh it (for now). */
+    async function refreshFailing() {
       const { store, sql, clock } = h();
       const cipher = newCipher();
       const slack = fakeSlack(clock.now);
       slack.failWith('Error: Slack refused to refresh the bot token: slack_webapi_request_error');
       const logger = captureLogger();
       await createInstallationStore(store, cipher, clock.now).storeInstallation(expiringIn(HOUR));
+      return { store, sql, clock, cipher, slack, logger };
+    }
+
+    it('failures in a row back off, doubling up to an hour, across instances; reported once at warn; a success starts over', async () => {
+      const { store, sql, clock, cipher, slack, logger } = await refreshFailing();
       const instances = ['A', 'B'].map((owner) => createInstallationStore(createStore(sql, clock.now), cipher, clock.now, { owner, refresh: slack.refresh, logger }));
       const waits = [30 * SEC, MIN, 2 * MIN, 4 * MIN, 8 * MIN, 16 * MIN, 32 * MIN, HOUR, HOUR, HOUR];
       for (const [i, wait] of waits.entries()) {
@@ -345,12 +351,7 @@ describe.each(STORES)('$name: installation store', (factory) => {
     });
 
     it('a permanent refusal is logged once at error level with the install key and what to do; a re-install starts over', async () => {
-      const { store, sql, clock } = h();
-      const cipher = newCipher();
-      const slack = fakeSlack(clock.now);
-      slack.failWith('Error: Slack refused to refresh the bot token: slack_webapi_request_error');
-      const logger = captureLogger();
-      await createInstallationStore(store, cipher, clock.now).storeInstallation(expiringIn(HOUR));
+      const { store, sql, clock, cipher, slack, logger } = await refreshFailing();
       const a = createInstallationStore(createStore(sql, clock.now), cipher, clock.now, { owner: 'A', refresh: slack.refresh, logger });
       const b = createInstallationStore(createStore(sql, clock.now), cipher, clock.now, { owner: 'B', refresh: slack.refresh, logger });
       await a.botFor({ teamId: 'T1' });
