@@ -73,6 +73,15 @@ describe('Add note', () => {
     expect(h.slack.ephemerals().at(-1)?.text).toContain('no longer exists');
   });
 
+  it('tells the person once when Slack does not open the form (the click came too late)', async () => {
+    h.slack.fail('views.open', { error: 'expired_trigger_id' });
+    await h.click(ACTION_IDS.addNote, buttonValue(), { user: GUEST });
+    const told = h.slack.ephemerals().filter((e) => e.user === GUEST);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain('did not open');
+    expect(notes()).toEqual([]);
+  });
+
   it('refuses a submission that claims a session of another workspace', async () => {
     const view = await openNoteModal();
     const ack = await h.submitNote(view, { text: 'sneaky', phase: '0' }, { team: 'T0OTHER' });

@@ -6,7 +6,7 @@ import type { ListenerDeps } from '../deps.ts';
 import { type ButtonInput, readButton } from '../payloads.ts';
 import type { SlackMessage } from '../views/message.ts';
 import { renderNoteModalFor } from '../views/note-modal.ts';
-import { renderRefusal } from '../views/replies.ts';
+import { renderPlain, renderRefusal } from '../views/replies.ts';
 import { decodeButtonValue } from '../views/session-message.ts';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs;
@@ -41,7 +41,12 @@ export function makeAddNoteAction(deps: ListenerDeps) {
     if (session.status === 'ended') return tellClicker(args, input, deps, renderRefusal('ended'));
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
     const panel = isLiveInterview(session) && isOnPanel(session, input.userId);
-    await args.client.views.open({ trigger_id: input.triggerId, view: renderNoteModalFor(session, deps.clock(), undefined, panel) });
+    try {
+      await args.client.views.open({ trigger_id: input.triggerId, view: renderNoteModalFor(session, deps.clock(), undefined, panel) });
+    } catch (error) {
+      deps.logger.warn('could not open the note form', { session: session.id, reason: error instanceof Error ? error.message : String(error) });
+      await tellClicker(args, input, deps, renderPlain('The note form did not open. Click *Add note* again.'));
+    }
   };
 }
 
