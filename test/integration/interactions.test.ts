@@ -212,6 +212,15 @@ describe('Save as note (message shortcut)', () => {
     expect(h.slack.ephemerals().at(-1)).toMatchObject({ channel: 'G0PRIVATE', user: GUEST, source: 'response_url' });
   });
 
+  it('tells the person once when Slack does not open the form', async () => {
+    h.slack.fail('views.open', { error: 'expired_trigger_id' });
+    await h.shortcut('Cache the redirect lookups', { user: GUEST });
+    const told = h.slack.ephemerals().filter((e) => e.user === GUEST);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain('did not open');
+    expect(notes()).toEqual([]);
+  });
+
   it('says so when no session runs in the channel', async () => {
     await h.shortcut('anything', { channel: 'C0PREP' });
     expect(h.slack.calls.some((c) => c.method === 'views.open')).toBe(false);

@@ -26,9 +26,14 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
       return;
     }
     // The person reviews (and may edit) the text before it is saved: the modal is the same as Add note.
-    await client.views.open({
-      trigger_id: input.triggerId,
-      view: renderNoteModalFor(session, deps.clock(), plainFromSlack(input.messageText).trim(), isLiveInterview(session) && isOnPanel(session, input.userId)),
-    });
+    try {
+      await client.views.open({
+        trigger_id: input.triggerId,
+        view: renderNoteModalFor(session, deps.clock(), plainFromSlack(input.messageText).trim(), isLiveInterview(session) && isOnPanel(session, input.userId)),
+      });
+    } catch (error) {
+      deps.logger.warn('could not open the note form', { session: session.id, reason: error instanceof Error ? error.message : String(error) });
+      await respond({ response_type: 'ephemeral', text: 'The note form did not open. Use *Save as note* on the message again.' }).catch(() => undefined);
+    }
   };
 }
