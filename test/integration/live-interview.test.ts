@@ -506,6 +506,20 @@ describe('editing and deleting one’s own notes', () => {
     expect(h.slack.calls.filter((c) => c.method === 'response_url').at(-1)?.params.text).toContain('summary is out');
   });
 
+  it('tells the author once when Slack does not open the edit form, and leaves the note as it was', async () => {
+    h = await createHarness();
+    await h.command('start Design X');
+    await h.command('note Reads outnumber writes 100:1');
+    const edit = noteButtons(await h.command('notes'), 'mockdesign_edit_note')[0]?.value ?? '';
+    h.slack.fail('views.open', { error: 'expired_trigger_id' });
+    const before = h.slack.calls.filter((c) => c.method === 'response_url').length;
+    await h.click('mockdesign_edit_note', edit);
+    const told = h.slack.calls.filter((c) => c.method === 'response_url').slice(before);
+    expect(told).toHaveLength(1);
+    expect(told[0]?.params.text).toContain('did not open');
+    expect(h.db.prepare('SELECT body FROM notes').pluck().all()).toEqual(['Reads outnumber writes 100:1']);
+  });
+
   it('lists the newest notes that fit in one message and says how many more there are', async () => {
     h = await createHarness();
     await h.command('start Design X');

@@ -38,6 +38,11 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
     }
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
     const panel = isLiveInterview(session) && isOnPanel(session, input.userId);
-    await args.client.views.open({ trigger_id: input.triggerId, view: renderEditNoteModal(session, note, panel) });
+    try {
+      await args.client.views.open({ trigger_id: input.triggerId, view: renderEditNoteModal(session, note, panel) });
+    } catch (error) {
+      deps.logger.warn('could not open the note form', { session: session.id, reason: error instanceof Error ? error.message : String(error) });
+      await tell('The note form did not open. Click *Edit* again.');
+    }
   };
 }
