@@ -62,6 +62,10 @@ export function panelOf(session: Session): string[] {
 }
 
 /** Only the host and named interviewers advance, pause, end or change a session; anyone may add notes. */
+/** Why whoever starts a session cannot be its candidate (the host is on the panel's side). Plain text. */
+export const HOST_AS_CANDIDATE =
+  "You host this session, so you can't also be its candidate: the host sees the interviewers' side, their nudges and private notes. Name someone else as the candidate, or let an interviewer start it.";
+
 export function canSteer(session: Session, userId: string): boolean {
   return session.hostId === userId || session.interviewers.includes(userId);
 }

@@ -51,6 +51,13 @@ describe('roles and level', () => {
     expect(summary).toContain('level Staff');
   });
 
+  it('refuses a host who names themselves the candidate, and starts nothing', async () => {
+    h = await createHarness();
+    const ack = (await h.command(`start Design a news feed --candidate <@${HOST}>`)) as Ack;
+    expect(ack.text).toContain("can't also be its candidate");
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+  });
+
   it('lets observers watch but not steer; the candidate cannot steer either', async () => {
     h = await createHarness();
     await h.command(`start Design X --candidate <@${CANDIDATE}> --observer <@${OBSERVER}>`);
@@ -245,6 +252,18 @@ describe('the start form', () => {
       meta,
     );
     expect(candidateAlsoInterviewer?.errors?.start_candidate).toContain('cannot also be an interviewer');
+
+    // Whoever starts it hosts it, and the host is on the panel's side: not its candidate.
+    const hostAsCandidate = await submitStart(
+      {
+        start_prompt: { start_prompt: select('rate-limiter') },
+        start_candidate: { start_candidate: { type: 'users_select', selected_user: HOST } },
+        start_plan: { start_plan: select('standard') },
+      },
+      meta,
+    );
+    expect(hostAsCandidate?.errors?.start_candidate).toContain("can't also be its candidate");
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
 
     const started = await submitStart(
       {

@@ -29,6 +29,7 @@ import { exportCommand } from '../export.ts';
 import { createSchedule, removeSchedule } from '../../app/schedules.ts';
 import { ASYNC_DEFAULT_PLAN } from '../../domain/command.ts';
 import { DEFAULT_PLAN } from '../../domain/plan.ts';
+import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
 import { userTimeZone } from '../user-time-zone.ts';
 
@@ -99,6 +100,7 @@ export function makeCommandListener(deps: ListenerDeps) {
         // This workspace's sessions of the channel, live or ended: no live session needed.
         return reply(renderChannelHistory(await deps.store.sessions.channelHistory(input.workspace, channelId), now));
       case 'start': {
+        if (parsed.candidate === user) return reply(renderInvalid(HOST_AS_CANDIDATE));
         // Ack first: one read decides the answer, and the session is written after Slack has it.
         const existing = await deps.sessions.liveHere(workspace);
         if (existing) return reply(renderBusy(existing));

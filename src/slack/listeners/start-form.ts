@@ -5,6 +5,7 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { startSession } from '../../app/sessions.ts';
 import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
+import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { clip } from '../../domain/text.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { readViewSubmission } from '../payloads.ts';
@@ -36,6 +37,10 @@ export function makeStartFormSubmit(deps: ListenerDeps) {
     const form = parseStartForm(input.values);
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
+      return;
+    }
+    if (form.value.candidate === input.userId) {
+      await ack({ response_action: 'errors', errors: { [START_FIELDS.candidate]: HOST_AS_CANDIDATE } });
       return;
     }
     const now = deps.clock();
