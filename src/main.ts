@@ -1,4 +1,5 @@
 /** The composition root: configuration → database → Bolt app → tick; and a clean shutdown on SIGTERM/SIGINT. */
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const clock = () => Date.now();
+  // Before the database is opened or created: a port in use stops the app with nothing left behind.
+  await checkPortFree(config.port);
   const { store, stopUpkeep, release } = await openStore(config.database, clock, logger);
 
   const instanceId = newInstanceId();
@@ -135,7 +138,9 @@ async function main(): Promise<void> {
         : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, healthy: () => ready },
   });
 
-  await app.start(config.port);
+  await app.start(config.port).catch((error: unknown) => {
+    throw portError(config.port, error) ?? error;
+  });
   // Slack drops Socket Mode connections routinely; a failed reconnection must not end the process.
   superviseSocketMode(app, logger);
   ready = true;
@@ -189,6 +194,24 @@ async function main(): Promise<void> {
 }
 
 class SlackUnavailableError extends Error {}
+
+/** A ConfigError naming PORT for a port that cannot be listened on (in use, or privileged), else undefined. */
+function portError(port: number, error: unknown): ConfigError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new ConfigError(`PORT ${port} is already in use by another process. Stop that process, or set PORT to a free port number (0–65535).`);
+  if (code === 'EACCES') return new ConfigError(`PORT ${port} needs privileges this process does not have. Set PORT to a port number from 1024 to 65535.`);
+  return undefined;
+}
+
+/** Listens on the port the way the receiver will (every address), and lets it go again. */
+async function checkPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error) => reject(portError(port, error) ?? error));
+    server.listen(port, () => server.close(() => resolve()));
+  });
+}
 
 /** auth.test once at start-up: a wrong token stops the app with a clear message instead of failing every request. */
 async function verifyBotToken(

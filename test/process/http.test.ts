@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -340,6 +341,26 @@ describe('refusing to start', () => {
     const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, dbPath });
     await expectOneClearRefusal(proc, /Cannot use the database/, new RegExp(dbPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
     expect(readFileSync(dbPath).equals(garbage)).toBe(true);
+  }, 60_000);
+
+  it('a PORT another process listens on: exit non-zero with one clear message naming PORT, no database created', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const dbPath = tempDbPath('mockdesign-port-in-use');
+      const proc = remember(spawnApp({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, logLevel: 'debug', dbPath, port }));
+      const timer = setTimeout(() => void proc.kill(), 30_000);
+      try {
+        await proc.exited;
+      } finally {
+        clearTimeout(timer);
+      }
+      await expectOneClearRefusal(proc, /PORT/, new RegExp(`\\b${port}\\b`), /already in use/);
+      expect(existsSync(dbPath)).toBe(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   }, 60_000);
 
   // The folder cannot be created (it would be under a plain file): the same one clear message as any unusable database.
