@@ -178,10 +178,39 @@ export function databasePathFrom(url: string): string {
   return target.path;
 }
 
+const QUOTED = /^(["'`]).*\1$/s;
+
+/**
+ * Variables whose value has spaces or a line break at either end, or is wrapped in quotes: the environment keeps
+ * both as part of the value (a shell `export A=" x"`, Docker's --env-file, a copied line), and Node's `.env` loader
+ * strips them only in the file. Such a value is refused rather than trimmed or taken as it is (a quoted path would
+ * be a folder named `"`), with a message that names the variable and never shows the value.
+ */
+function strayProblems(env: NodeJS.ProcessEnv): Map<string, string> {
+  const problems = new Map<string, string>();
+  for (const name of Object.keys(Env.shape)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const accepted = name === 'DATABASE_URL' ? ` Accepted: ${ACCEPTED_DATABASES}` : '';
+    if (value !== value.trim()) {
+      problems.set(name, `has spaces or a line break at its start or end: remove them.${accepted}`);
+    } else if (QUOTED.test(value)) {
+      problems.set(name, `is wrapped in quotes, which the environment keeps as part of the value: remove them.${accepted}`);
+    }
+  }
+  return problems;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+  const stray = strayProblems(env);
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || 'environment'} ${issue.message}`);
+  if (!parsed.success || stray.size > 0) {
+    // A variable with stray spaces or quotes is named once, for that; what else its value would fail says nothing more.
+    const issues = parsed.success ? [] : parsed.error.issues.filter((issue) => !stray.has(String(issue.path[0])));
+    const lines = [
+      ...[...stray].map(([name, message]) => `  ${name} ${message}`),
+      ...issues.map((issue) => `  ${issue.path.join('.') || 'environment'} ${issue.message}`),
+    ];
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee .env.example for every variable.`);
   }
   const e = parsed.data;

@@ -3,7 +3,8 @@
  * start-up refusals (newer schema, missing token, corrupt file) that end with one clear message and no stack.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,7 +17,6 @@ import {
   type AppProcess,
   type AppProcessOptions,
   freePort,
-  PROJECT_ROOT,
   randomBotToken,
   randomSigningSecret,
   spawnApp,
@@ -385,10 +385,14 @@ describe('refusing a database it cannot use', () => {
   it.each([
     ['a scheme it does not know', 'mysql://root@127.0.0.1:3306/mockdesign', 'mysql:'],
     ['postgres without its slashes', 'postgres:mockdesign', 'postgres:mockdesign'],
+    ['a path in quotes, as docker --env-file passes them', '"./data/mockdesign.db"', '".'],
   ])('%s: exit non-zero naming DATABASE_URL and the accepted forms, creating nothing on disk', async (_, url, wouldCreate) => {
-    const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, env: { DATABASE_URL: url } });
+    const cwd = mkdtempSync(join(tmpdir(), 'mockdesign-app-cwd-'));
+    tempDbs.push(join(cwd, 'unused.db'));
+    const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, env: { DATABASE_URL: url }, cwd });
     await expectOneClearRefusal(proc, /DATABASE_URL/, /postgres:\/\//, /SQLite/);
-    expect(existsSync(join(PROJECT_ROOT, wouldCreate))).toBe(false);
+    expect(existsSync(join(cwd, wouldCreate))).toBe(false);
+    expect(readdirSync(cwd)).toEqual([]);
     expect(slack.calls.filter((c) => c.method === 'auth.test')).toHaveLength(0);
   }, 60_000);
 

@@ -46,6 +46,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it.each([
+    ['a quoted path', 'DATABASE_URL', '"./data/mine.db"', /DATABASE_URL is wrapped in quotes/],
+    ['a single-quoted signing secret', 'SLACK_SIGNING_SECRET', "'0123456789abcdef0123456789abcdef'", /SLACK_SIGNING_SECRET is wrapped in quotes/],
+    ['a bot token with a trailing space', 'SLACK_BOT_TOKEN', 'xoxb-1111-2222-abcdefgh ', /SLACK_BOT_TOKEN has spaces or a line break/],
+    ['a public URL with a trailing line break', 'PUBLIC_URL', 'https://mockdesign.example.com\n', /PUBLIC_URL has spaces or a line break/],
+    ['a log level with a leading space', 'LOG_LEVEL', ' info', /LOG_LEVEL has spaces or a line break/],
+  ])('refuses %s, naming the variable without its value', (_, name, value, message) => {
+    try {
+      loadConfig({ ...base, [name]: value });
+      expect.unreachable('the configuration was accepted');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(String(error)).toMatch(message);
+      expect(String(error).match(new RegExp(name, 'g'))).toHaveLength(1);
+      expect(String(error)).not.toContain(value.trim().replace(/^["']|["']$/g, ''));
+    }
+  });
+
   it('never echoes a secret in its message', () => {
     try {
       loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefgh', SLACK_SIGNING_SECRET: 'zz-super-secret-zz' });
