@@ -99,12 +99,14 @@ async function main(): Promise<void> {
   const clock = () => Date.now();
   // Before the database is opened or created: a port in use stops the app with nothing left behind.
   await checkPortFree(config.port);
+  // Also before the database: a token Slack refuses stops the app with nothing created on disk.
+  const identity = config.auth.kind === 'single' ? await verifyBotToken(config.auth.botToken, config.slackApiUrl) : undefined;
   const { store, stopUpkeep, release } = await openStore(config.database, clock, logger);
 
   const instanceId = newInstanceId();
   let auth: SlackAuthOptions;
   if (config.auth.kind === 'single') {
-    const identity = await verifyBotToken(config.auth.botToken, config.slackApiUrl);
+    if (!identity) throw new Error('unreachable: a bot token is verified above');
     logger.info('connected to Slack', { team: identity.teamId, bot_user: identity.botUserId });
     auth = { kind: 'single', botToken: config.auth.botToken, identity };
   } else {

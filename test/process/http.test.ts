@@ -322,9 +322,20 @@ describe('refusing to start', () => {
   }, 60_000);
 
   it('a missing SLACK_BOT_TOKEN: exit non-zero naming the variable', async () => {
+    const authTests = () => slack.calls.filter((c) => c.method === 'auth.test').length;
+    const before = authTests();
     const proc = await runToExit({ slackApiUrl: slack.apiUrl });
     await expectOneClearRefusal(proc, /SLACK_BOT_TOKEN/);
-    expect(slack.calls.filter((c) => c.method === 'auth.test')).toHaveLength(0);
+    expect(authTests()).toBe(before);
+  }, 60_000);
+
+  it('a bot token Slack refuses: exit non-zero naming SLACK_BOT_TOKEN, no database created', async () => {
+    const revoked = randomBotToken();
+    secretsUsed.add(revoked);
+    const dbPath = tempDbPath('mockdesign-refused-token');
+    const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: revoked, dbPath });
+    await expectOneClearRefusal(proc, /Slack refused SLACK_BOT_TOKEN/);
+    expect(existsSync(dirname(dbPath)) ? readdirSync(dirname(dbPath)) : []).toEqual([]);
   }, 60_000);
 
   it('a malformed SLACK_SIGNING_SECRET is named, and its value is not repeated', async () => {
