@@ -21,7 +21,7 @@ import { startTicker } from './scheduler/ticker.ts';
 import { createTokenCipher } from './security/token-cipher.ts';
 import { createInstallationStore, slackTokenRefresher } from './slack/installation-store.ts';
 import { INSTALL_PATH, REDIRECT_PATH } from './slack/oauth.ts';
-import { superviseSocketMode } from './slack/socket-mode.ts';
+import { type SocketModeSupervisor, superviseSocketMode } from './slack/socket-mode.ts';
 
 const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
 const PRUNE_EVERY_MS = 3600_000;
@@ -125,6 +125,9 @@ async function main(): Promise<void> {
   }
 
   let ready = false;
+  // In Socket Mode the app hears nothing from Slack while its socket is down: not healthy then.
+  let socket: SocketModeSupervisor | undefined;
+  const healthy = () => ready && (socket?.connected ?? true);
   const { app, dispatcher, api, deps } = composeMockdesign({
     store,
     instanceId,
@@ -136,15 +139,15 @@ async function main(): Promise<void> {
     apiThread: true,
     bolt:
       config.mode === 'socket'
-        ? { kind: 'socket', appToken: config.appToken ?? '', port: config.port, healthy: () => ready }
-        : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, healthy: () => ready },
+        ? { kind: 'socket', appToken: config.appToken ?? '', port: config.port, healthy }
+        : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, healthy },
   });
 
   await app.start(config.port).catch((error: unknown) => {
     throw portError(config.port, error) ?? error;
   });
   // Slack drops Socket Mode connections routinely; a failed reconnection must not end the process.
-  superviseSocketMode(app, logger);
+  socket = superviseSocketMode(app, logger);
   ready = true;
   logger.info('mockdesign is running', { mode: config.mode, port: config.port, instance: instanceId, database: store.kind });
 

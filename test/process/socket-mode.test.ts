@@ -56,10 +56,10 @@ function tail(app: AppProcess): string {
 }
 
 /** Polls `probe` until it returns something; fails at once if the app process exits meanwhile. */
-async function waitUntil<T>(what: string, app: AppProcess, timeoutMs: number, probe: () => T | undefined): Promise<T> {
+async function waitUntil<T>(what: string, app: AppProcess, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = probe();
+    const found = await probe();
     if (found !== undefined) return found;
     if (app.hasExited) {
       const status = await app.exited;
@@ -143,6 +143,35 @@ describe('Socket Mode, the real process', () => {
       const output = [...app.stdout, ...app.stderr].join('\n');
       expect(output.includes(slack.appToken), 'the app token appeared in the output').toBe(false);
       expect(output.includes(slack.botToken), 'the bot token appeared in the output').toBe(false);
+    },
+    60_000,
+  );
+
+  it(
+    'GET /healthz answers 503 while the socket is down and 200 again once it has reconnected',
+    async () => {
+      const slack = createSlackStandIn({ botToken: randomBotToken(), appToken: randomAppToken() });
+      await slack.start();
+      cleanups.push(() => slack.stop());
+      const dbPath = tempDbPath('mockdesign-socket-health');
+      cleanups.push(() => rmSync(dirname(dbPath), { recursive: true, force: true }));
+      const app = await startApp({
+        slackApiUrl: slack.apiUrl,
+        botToken: slack.botToken,
+        dbPath,
+        env: { SLACK_APP_TOKEN: slack.appToken, SLACK_SIGNING_SECRET: undefined },
+        readyTimeoutMs: 30_000,
+      });
+      const health = async () => (await fetch(`${app.url}/healthz`)).status;
+      expect(await health()).toBe(200);
+
+      // Slack closes the socket, and the reconnection's apps.connections.open takes a few seconds to answer.
+      slack.fail('apps.connections.open', { delayMs: 4_000 }, 1);
+      await slack.socketMode.drop();
+      await waitUntil('/healthz to answer 503 while disconnected', app, 10_000, async () => ((await health()) === 503 ? true : undefined));
+      await waitUntil('the app to reconnect', app, 30_000, () => (slack.socketMode.connections >= 2 && slack.socketMode.connected ? true : undefined));
+      await waitUntil('/healthz to answer 200 again', app, 10_000, async () => ((await health()) === 200 ? true : undefined));
+      expect(await app.stop()).toBe(0);
     },
     60_000,
   );
