@@ -55,13 +55,18 @@ const Env = z
       .url({ message: 'must be a URL such as https://slack.com/api/' })
       .default('https://slack.com/api/')
       .transform((u) => (u.endsWith('/') ? u : `${u}/`)),
-    PORT: z.coerce.number({ message: 'must be a port number such as 3000' }).int().min(0).max(65535).default(3000),
+    // Digits only: z.coerce.number would read an empty PORT as 0 (a random port) and 0x50 as 80.
+    PORT: z
+      .string()
+      .default('3000')
+      .refine((v) => /^\d{1,5}$/.test(v) && Number(v) <= 65535, { message: 'must be a port number from 0 to 65535, such as 3000' })
+      .transform(Number),
     DATABASE_URL: z
       .string()
       .trim()
-      .min(1)
       .default('./data/mockdesign.db')
-      .refine((v) => databaseFrom(v) !== undefined, {
+      // Empty would be the working directory itself.
+      .refine((v) => v !== '' && databaseFrom(v) !== undefined, {
         message: `is not a database this app can use. Accepted: ${ACCEPTED_DATABASES}`,
       }),
     TICK_CRON: z
