@@ -65,9 +65,19 @@ const Env = z
       .string()
       .trim()
       .default('./data/mockdesign.db')
-      // Empty would be the working directory itself.
-      .refine((v) => v !== '' && databaseFrom(v) !== undefined, {
-        message: `is not a database this app can use. Accepted: ${ACCEPTED_DATABASES}`,
+      .superRefine((v, ctx) => {
+        const target = databaseFrom(v);
+        // Empty would be the working directory itself.
+        if (v === '' || !target) {
+          ctx.addIssue({ code: 'custom', message: `is not a database this app can use. Accepted: ${ACCEPTED_DATABASES}` });
+        } else if (target.kind === 'postgres' && !postgresUrlParses(v)) {
+          // Otherwise refused only when connecting, as a server that "could not be reached". Never repeats the value.
+          ctx.addIssue({
+            code: 'custom',
+            message:
+              'is not a valid PostgreSQL URL. Write it as postgres://user:password@host:5432/db (or postgresql://…), with a numeric port and any @ : / ? # % in the user or password percent-encoded (# as %23, @ as %40).',
+          });
+        }
       }),
     TICK_CRON: z
       .string()
@@ -174,6 +184,14 @@ export function databaseFrom(url: string): DatabaseTarget | undefined {
   // Any other `scheme:` (mysql://, postgres:/x, redis:…) is a mistake, not a path. A Windows drive (C:\) is a path.
   if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url)) return undefined;
   return { kind: 'sqlite', path: resolve(url) };
+}
+
+/**
+ * Whether pg can read this postgres:// URL: as a URL, or with no host before the path (postgres://user@/db?host=/run/postgresql),
+ * which pg accepts too.
+ */
+function postgresUrlParses(url: string): boolean {
+  return URL.canParse(url) || URL.canParse(url.replace('@/', '@localhost/'));
 }
 
 /** The SQLite path for a DATABASE_URL that names one (tests and scripts). */

@@ -67,6 +67,21 @@ describe('loadConfig', () => {
     }
   });
 
+  it.each([
+    ['a # in the password', 'postgres://app:s3cr#et@127.0.0.1:5432/mockdesign'],
+    ['a port that is not a number', 'postgresql://app:s3cret@db.internal:fivefour/mockdesign'],
+  ])('refuses a PostgreSQL URL that does not parse (%s), saying how to write it, without the password', (_, url) => {
+    try {
+      loadConfig({ ...base, DATABASE_URL: url });
+      expect.unreachable('the configuration was accepted');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(String(error)).toMatch(/DATABASE_URL is not a valid PostgreSQL URL/);
+      expect(String(error)).toContain('postgres://user:password@host:5432/db');
+      expect(String(error)).not.toContain('s3cr');
+    }
+  });
+
   it('never echoes a secret in its message', () => {
     try {
       loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefgh', SLACK_SIGNING_SECRET: 'zz-super-secret-zz' });
@@ -127,6 +142,15 @@ describe('one workspace or many', () => {
   it('refuses a client id that is not one', () => {
     expect(problem({ ...oauth, SLACK_CLIENT_ID: 'my-app' })).toMatch(/SLACK_CLIENT_ID must be the Client ID/);
   });
+});
+
+describe('a PostgreSQL DATABASE_URL', () => {
+  it.each([['postgres://app:s3cret@db.internal:5432/mockdesign'], ['postgresql://127.0.0.1/test'], ['postgres://app@/mockdesign?host=/run/postgresql'], ['postgres:///mockdesign?host=/tmp']])(
+    'accepts %s',
+    (url) => {
+      expect(loadConfig({ ...base, DATABASE_URL: url }).database).toEqual({ kind: 'postgres', url });
+    },
+  );
 });
 
 describe('databasePathFrom', () => {
