@@ -1,7 +1,7 @@
 /** The composition root: configuration → database → Bolt app → tick; and a clean shutdown on SIGTERM/SIGINT. */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
+import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
 import type { Logger, Store } from './app/ports.ts';
 import { fireDueSchedules } from './app/schedules.ts';
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   // Before the database is opened or created: a port in use stops the app with nothing left behind.
   await checkPortFree(config.port);
   // Also before the database: a token Slack refuses stops the app with nothing created on disk.
-  const identity = config.auth.kind === 'single' ? await verifyBotToken(config.auth.botToken, config.slackApiUrl) : undefined;
+  const identity = config.auth.kind === 'single' ? await verifyBotToken(config.auth.botToken, config.slackApiUrl, logger) : undefined;
   const { store, stopUpkeep, release } = await openStore(config.database, clock, logger);
 
   const instanceId = newInstanceId();
@@ -222,8 +222,12 @@ async function checkPortFree(port: number): Promise<void> {
 async function verifyBotToken(
   token: string,
   slackApiUrl: string,
+  logger: Logger,
 ): Promise<{ botId: string; botUserId: string; teamId: string; workspaceUrl: string | undefined }> {
-  const client = new WebClient(token, { slackApiUrl, retryConfig: { retries: 2 }, timeout: 10_000 });
+  // The client's own lines about each failed try go to debug: a failure is said once, by the message below.
+  const say = (...parts: unknown[]) => logger.debug(parts.map((p) => (p instanceof Error ? p.message : String(p))).join(' '), { source: 'auth.test' });
+  const quiet: SlackLogger = { debug: say, info: say, warn: say, error: say, setLevel: () => undefined, getLevel: () => LogLevel.DEBUG, setName: () => undefined };
+  const client = new WebClient(token, { slackApiUrl, retryConfig: { retries: 2 }, timeout: 10_000, logger: quiet });
   try {
     const result = await client.auth.test();
     if (!result.bot_id || !result.user_id) throw new SlackUnavailableError('SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id).');

@@ -338,6 +338,14 @@ describe('refusing to start', () => {
     expect(existsSync(dirname(dbPath)) ? readdirSync(dirname(dbPath)) : []).toEqual([]);
   }, 60_000);
 
+  it('Slack out of reach: exit non-zero with one message naming SLACK_API_URL, the failure not logged again', async () => {
+    const closed = await freePort();
+    const proc = await runToExit({ slackApiUrl: `http://127.0.0.1:${closed}/api/`, botToken: slack.botToken });
+    await expectOneClearRefusal(proc, /Cannot reach Slack/, /SLACK_API_URL/);
+    expect(proc.stdout.filter((line) => !line.startsWith('{'))).toEqual([]);
+    expect(proc.stderr).toHaveLength(2);
+  }, 60_000);
+
   it('a malformed SLACK_SIGNING_SECRET is named, and its value is not repeated', async () => {
     const bad = `not-hex-${randomBytes(8).toString('base64url')}`;
     secretsUsed.add(bad);
