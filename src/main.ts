@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   });
 
   await app.start(config.port).catch((error: unknown) => {
-    throw portError(config.port, error) ?? error;
+    throw portError(config.port, error) ?? (config.mode === 'socket' ? socketModeStartError(error, config.slackApiUrl) : error);
   });
   // Slack drops Socket Mode connections routinely; a failed reconnection must not end the process.
   socket = superviseSocketMode(app, logger);
@@ -199,6 +199,16 @@ async function main(): Promise<void> {
 }
 
 class SlackUnavailableError extends Error {}
+
+/** Socket Mode's first connection failed: Slack refused the app token, or could not be reached. */
+function socketModeStartError(error: unknown, slackApiUrl: string): SlackUnavailableError {
+  const code = (error as { data?: { error?: string } }).data?.error;
+  return new SlackUnavailableError(
+    code
+      ? `Slack refused SLACK_APP_TOKEN (${code}). Copy the App-Level Token again from Basic Information → App-Level Tokens; it needs the connections:write scope.`
+      : `Cannot open a Socket Mode connection to Slack at ${slackApiUrl}: ${error instanceof Error ? error.message : String(error)}. Check the network or SLACK_API_URL.`,
+  );
+}
 
 /** A ConfigError naming PORT for a port that cannot be listened on (in use, or privileged), else undefined. */
 function portError(port: number, error: unknown): ConfigError | undefined {

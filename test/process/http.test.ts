@@ -346,6 +346,13 @@ describe('refusing to start', () => {
     expect(proc.stderr).toHaveLength(2);
   }, 60_000);
 
+  it('an app token Slack refuses (Socket Mode): exit non-zero with one message naming SLACK_APP_TOKEN, no stack', async () => {
+    const appToken = `xapp-1-A0SANDBOX-${randomBytes(6).toString('hex')}-${randomBytes(24).toString('hex')}`;
+    secretsUsed.add(appToken);
+    const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, env: { SLACK_APP_TOKEN: appToken, SLACK_SIGNING_SECRET: undefined } });
+    await expectOneClearRefusal(proc, /SLACK_APP_TOKEN/);
+  }, 60_000);
+
   it('a malformed SLACK_SIGNING_SECRET is named, and its value is not repeated', async () => {
     const bad = `not-hex-${randomBytes(8).toString('base64url')}`;
     secretsUsed.add(bad);
