@@ -76,24 +76,28 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** The stand-in and the app on it in Socket Mode (no signing secret, an app token; GET /healthz still on PORT). */
+async function startSocketModeApp(dbName: string) {
+  const slack = createSlackStandIn({ botToken: randomBotToken(), appToken: randomAppToken() });
+  await slack.start();
+  cleanups.push(() => slack.stop());
+  const dbPath = tempDbPath(dbName);
+  cleanups.push(() => rmSync(dirname(dbPath), { recursive: true, force: true }));
+  const app = await startApp({
+    slackApiUrl: slack.apiUrl,
+    botToken: slack.botToken,
+    dbPath,
+    env: { SLACK_APP_TOKEN: slack.appToken, SLACK_SIGNING_SECRET: undefined },
+    readyTimeoutMs: 30_000,
+  });
+  return { slack, app };
+}
+
 describe('Socket Mode, the real process', () => {
   it(
     'survives Slack dropping the socket when the next apps.connections.open fails once with a 503: reconnects, answers, posts every message once',
     async () => {
-      const slack = createSlackStandIn({ botToken: randomBotToken(), appToken: randomAppToken() });
-      await slack.start();
-      cleanups.push(() => slack.stop());
-      const dbPath = tempDbPath('mockdesign-socket');
-      cleanups.push(() => rmSync(dirname(dbPath), { recursive: true, force: true }));
-
-      // No signing secret and an app token: the app runs in Socket Mode; GET /healthz is still served on PORT.
-      const app = await startApp({
-        slackApiUrl: slack.apiUrl,
-        botToken: slack.botToken,
-        dbPath,
-        env: { SLACK_APP_TOKEN: slack.appToken, SLACK_SIGNING_SECRET: undefined },
-        readyTimeoutMs: 30_000,
-      });
+      const { slack, app } = await startSocketModeApp('mockdesign-socket');
       // Healthy only once app.start() resolved, i.e. after Slack's hello.
       await slack.socketMode.waitForConnection(1, 10_000);
       expect(slack.socketMode.connections).toBe(1);
@@ -150,18 +154,7 @@ describe('Socket Mode, the real process', () => {
   it(
     'GET /healthz answers 503 while the socket is down and 200 again once it has reconnected',
     async () => {
-      const slack = createSlackStandIn({ botToken: randomBotToken(), appToken: randomAppToken() });
-      await slack.start();
-      cleanups.push(() => slack.stop());
-      const dbPath = tempDbPath('mockdesign-socket-health');
-      cleanups.push(() => rmSync(dirname(dbPath), { recursive: true, force: true }));
-      const app = await startApp({
-        slackApiUrl: slack.apiUrl,
-        botToken: slack.botToken,
-        dbPath,
-        env: { SLACK_APP_TOKEN: slack.appToken, SLACK_SIGNING_SECRET: undefined },
-        readyTimeoutMs: 30_000,
-      });
+      const { slack, app } = await startSocketModeApp('mockdesign-socket-health');
       const health = async () => (await fetch(`${app.url}/healthz`)).status;
       expect(await health()).toBe(200);
 
