@@ -159,8 +159,8 @@ export interface SlackStandIn {
   issueTriggerId(userId: string): string;
   newResponseUrl(ctx: ResponseUrlContext): string;
   /**
-   * The next `times` calls of a Web API method (or 'upload_url': POSTs to upload URLs) meet this fault; with `when`,
-   * only calls whose parameters it accepts count, so a test can aim at one post without racing the app's schedule.
+   * The next `times` calls of a Web API method (or 'response_url', 'upload_url': POSTs to response or upload URLs) meet
+   * this fault; with `when`, only calls whose parameters it accepts count, so a test can aim at one post without racing the app's schedule.
    */
   fail(method: string, fault: Fault, times?: number, when?: (params: Params) => boolean): void;
   /** The user dismissed the view: pops it (and anything above); closing the root or a clear_on_close view empties the stack. */
@@ -529,6 +529,12 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     return out;
   }
 
+  /** What a URL that takes posts without a token (a response or upload URL) answers for an injected fault. */
+  function webhookFault(fault: Exclude<Fault, { delayMs: number }>, failed: string): { status: number; text: string } {
+    if ('error' in fault) return { status: 500, text: fault.error };
+    return { status: fault.status, text: fault.status === 429 ? 'ratelimited' : failed };
+  }
+
   async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     const at = now();
     const raw = await readBody(req);
@@ -542,8 +548,10 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
       body = undefined;
     }
     const owner = [...workspaces.values()].find((w) => w.responseUrls.has(id)) ?? ws;
-    const answer = answerResponseUrl(owner, id, body, posterFor(owner));
     const params = typeof body === 'object' && body !== null ? { ...(body as Params) } : { raw };
+    const fault = takeFault('response_url', params);
+    if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
+    const answer = fault && !('delayMs' in fault) ? webhookFault(fault, 'service_unavailable') : answerResponseUrl(owner, id, body, posterFor(owner));
     record({
       method: 'response_url', params, ok: answer.status === 200, at,
       ...(answer.status === 200 ? {} : { error: answer.text, status: answer.status }),
@@ -568,8 +576,10 @@ export function createSlackStandIn(options: StandInOptions = {}): SlackStandIn {
     if (latencyMs > 0) await sleep(latencyMs);
     const fault = takeFault('upload_url', params);
     if (fault && 'delayMs' in fault) await sleep(fault.delayMs);
-    if (fault && 'status' in fault) return answer(fault.status, fault.status === 429 ? 'ratelimited' : 'upload_failed');
-    if (fault && 'error' in fault) return answer(500, fault.error);
+    if (fault && !('delayMs' in fault)) {
+      const failed = webhookFault(fault, 'upload_failed');
+      return answer(failed.status, failed.text);
+    }
     if (!file) return answer(404, 'not_found');
     if (file.bytes !== undefined) return answer(410, 'already_uploaded');
     if (bytes.length !== file.length) return answer(400, 'length_mismatch');
