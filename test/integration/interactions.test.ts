@@ -221,6 +221,15 @@ describe('Save as note (message shortcut)', () => {
     expect(notes()).toEqual([]);
   });
 
+  it('logs it once when the reply saying the form did not open fails too', async () => {
+    h.slack.fail('views.open', { error: 'expired_trigger_id' });
+    h.slack.fail('response_url', { status: 503 });
+    await h.shortcut('Cache the redirect lookups', { user: GUEST });
+    const warned = h.logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.session === undefined]);
+    expect(warned).toEqual([['could not open the note form', false], ['could not say that the note form did not open', false]]);
+    expect(JSON.stringify(h.logs)).not.toContain('/response/');
+  });
+
   it('says so when no session runs in the channel', async () => {
     await h.shortcut('anything', { channel: 'C0PREP' });
     expect(h.slack.calls.some((c) => c.method === 'views.open')).toBe(false);

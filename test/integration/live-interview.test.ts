@@ -225,6 +225,17 @@ describe('the start form', () => {
   const select = (value: string) => ({ type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } });
   const text = (value: string | null) => ({ type: 'plain_text_input', value });
 
+  it('tells the host once when Slack does not open the form, and logs it once when that reply fails too', async () => {
+    h = await createHarness();
+    h.slack.fail('views.open', { error: 'expired_trigger_id' }, 2);
+    await h.command('start');
+    expect(h.slack.ephemerals().map((e) => e.text)).toEqual([expect.stringContaining('start form did not open')]);
+    h.slack.fail('response_url', { status: 503 });
+    await h.command('start');
+    const warned = h.logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.channel]);
+    expect(warned.slice(1)).toEqual([['could not open the start form', CHANNEL], ['could not say that the start form did not open', CHANNEL]]);
+  });
+
   it('opens on `start` alone, refuses mistakes inline, then starts the session as the command would', async () => {
     h = await createHarness({ random: () => 0.5 });
     const ack = await h.command('start');
@@ -537,6 +548,17 @@ describe('editing and deleting one’s own notes', () => {
     expect(told).toHaveLength(1);
     expect(told[0]?.params.text).toContain('did not open');
     expect(h.db.prepare('SELECT body FROM notes').pluck().all()).toEqual(['Reads outnumber writes 100:1']);
+  });
+
+  it('logs it once when the reply saying the edit form did not open fails too', async () => {
+    h = await createHarness();
+    for (const typed of ['start Design X', 'note Shard by user id']) await h.command(typed);
+    const [edit] = noteButtons(await h.command('notes'), 'mockdesign_edit_note');
+    h.slack.fail('views.open', { status: 503 });
+    h.slack.fail('response_url', { status: 503 });
+    await h.click('mockdesign_edit_note', edit?.value ?? '');
+    const warned = h.logs.filter((l) => l.level === 'warn').map((l) => l.msg);
+    expect(warned).toEqual(['could not open the note form', 'could not say that the note form did not open']);
   });
 
   it('lists the newest notes that fit in one message and says how many more there are', async () => {

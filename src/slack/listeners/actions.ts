@@ -3,6 +3,7 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { endSession, extendPhase, nextPhase, pauseSession, resumeSession } from '../../app/sessions.ts';
 import { isLiveInterview, isOnPanel, reaches } from '../../domain/session.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { openForm } from '../open-form.ts';
 import { type ButtonInput, readButton } from '../payloads.ts';
 import type { SlackMessage } from '../views/message.ts';
 import { renderNoteModalFor } from '../views/note-modal.ts';
@@ -41,12 +42,14 @@ export function makeAddNoteAction(deps: ListenerDeps) {
     if (session.status === 'ended') return tellClicker(args, input, deps, renderRefusal('ended'));
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
     const panel = isLiveInterview(session) && isOnPanel(session, input.userId);
-    try {
-      await args.client.views.open({ trigger_id: input.triggerId, view: renderNoteModalFor(session, deps.clock(), undefined, panel) });
-    } catch (error) {
-      deps.logger.warn('could not open the note form', { session: session.id, reason: error instanceof Error ? error.message : String(error) });
-      await tellClicker(args, input, deps, renderPlain('The note form did not open. Click *Add note* again.'));
-    }
+    await openForm(args.client, deps.logger, {
+      triggerId: input.triggerId,
+      view: renderNoteModalFor(session, deps.clock(), undefined, panel),
+      name: 'the note form',
+      context: { session: session.id },
+      failed: 'The note form did not open. Click *Add note* again.',
+      tell: (text) => tellClicker(args, input, deps, renderPlain(text)),
+    });
   };
 }
 

@@ -3,6 +3,7 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { deleteNote } from '../../app/sessions.ts';
 import { isLiveInterview, isOnPanel } from '../../domain/session.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { openForm } from '../open-form.ts';
 import { readButton } from '../payloads.ts';
 import { decodeNoteButtonValue, renderMyNotes } from '../views/my-notes.ts';
 import { renderEditNoteModal } from '../views/note-modal.ts';
@@ -38,11 +39,13 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
     }
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
     const panel = isLiveInterview(session) && isOnPanel(session, input.userId);
-    try {
-      await args.client.views.open({ trigger_id: input.triggerId, view: renderEditNoteModal(session, note, panel) });
-    } catch (error) {
-      deps.logger.warn('could not open the note form', { session: session.id, reason: error instanceof Error ? error.message : String(error) });
-      await tell('The note form did not open. Click *Edit* again.');
-    }
+    await openForm(args.client, deps.logger, {
+      triggerId: input.triggerId,
+      view: renderEditNoteModal(session, note, panel),
+      name: 'the note form',
+      context: { session: session.id },
+      failed: 'The note form did not open. Click *Edit* again.',
+      tell: (text) => args.respond({ response_type: 'ephemeral', replace_original: false, text }),
+    });
   };
 }

@@ -8,6 +8,7 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareA
 import { scorecardView, submitScorecard, type Reveal, type SubmitScorecardOutcome } from '../../app/scorecards.ts';
 import type { Session } from '../../domain/session.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { openForm } from '../open-form.ts';
 import { readButton, readViewSubmission } from '../payloads.ts';
 import type { SlackMessage } from '../views/message.ts';
 import { renderPlain, renderRefusal } from '../views/replies.ts';
@@ -86,13 +87,15 @@ export function makeScoreAction(deps: ListenerDeps) {
           })
         : undefined;
     if (!modal) return tell(renderRefusal('ended'));
-    try {
-      // The trigger dies 3 seconds after the click: the form opens right after the ack and two small reads.
-      await args.client.views.open({ trigger_id: input.triggerId, view: modal });
-    } catch (error) {
-      deps.logger.warn('could not open the scorecard', { session: session.id, reason: reasonOf(error) });
-      await tell(renderPlain('The scorecard did not open. Click *Score* again.'));
-    }
+    // The trigger dies 3 seconds after the click: the form opens right after the ack and two small reads.
+    await openForm(args.client, deps.logger, {
+      triggerId: input.triggerId,
+      view: modal,
+      name: 'the scorecard',
+      context: { session: session.id },
+      failed: 'The scorecard did not open. Click *Score* again.',
+      tell: (text) => tell(renderPlain(text)),
+    });
   };
 }
 

@@ -2,6 +2,7 @@
 import type { AllMiddlewareArgs, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.ts';
 import { plainFromSlack } from '../mrkdwn.ts';
+import { openForm } from '../open-form.ts';
 import { readMessageShortcut } from '../payloads.ts';
 import { isLiveInterview, isOnPanel } from '../../domain/session.ts';
 import { renderNoteModalFor } from '../views/note-modal.ts';
@@ -26,14 +27,13 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
       return;
     }
     // The person reviews (and may edit) the text before it is saved: the modal is the same as Add note.
-    try {
-      await client.views.open({
-        trigger_id: input.triggerId,
-        view: renderNoteModalFor(session, deps.clock(), plainFromSlack(input.messageText).trim(), isLiveInterview(session) && isOnPanel(session, input.userId)),
-      });
-    } catch (error) {
-      deps.logger.warn('could not open the note form', { session: session.id, reason: error instanceof Error ? error.message : String(error) });
-      await respond({ response_type: 'ephemeral', text: 'The note form did not open. Use *Save as note* on the message again.' }).catch(() => undefined);
-    }
+    await openForm(client, deps.logger, {
+      triggerId: input.triggerId,
+      view: renderNoteModalFor(session, deps.clock(), plainFromSlack(input.messageText).trim(), isLiveInterview(session) && isOnPanel(session, input.userId)),
+      name: 'the note form',
+      context: { session: session.id },
+      failed: 'The note form did not open. Use *Save as note* on the message again.',
+      tell: (text) => respond({ response_type: 'ephemeral', text }),
+    });
   };
 }

@@ -8,6 +8,7 @@ import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
 import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { clip } from '../../domain/text.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { openForm } from '../open-form.ts';
 import { readViewSubmission } from '../payloads.ts';
 import { renderStarted } from '../views/replies.ts';
 import { decodeStartModalMetadata, parseStartForm, RANDOM_PROMPT, renderStartModal, START_FIELDS } from '../views/start-modal.ts';
@@ -15,14 +16,14 @@ import { decodeStartModalMetadata, parseStartForm, RANDOM_PROMPT, renderStartMod
 /** Opens the form; the command's trigger dies 3 seconds after the command, so this follows the ack at once. */
 export async function openStartForm(args: AllMiddlewareArgs & SlackCommandMiddlewareArgs, deps: ListenerDeps): Promise<void> {
   await args.ack();
-  try {
-    await args.client.views.open({ trigger_id: args.command.trigger_id, view: renderStartModal({ channelId: args.command.channel_id }) });
-  } catch (error) {
-    deps.logger.warn('could not open the start form', { channel: args.command.channel_id, reason: error instanceof Error ? error.message : String(error) });
-    await args
-      .respond({ response_type: 'ephemeral', text: 'The start form did not open. Type `/mockdesign start <topic>` instead, or try again.' })
-      .catch(() => undefined);
-  }
+  await openForm(args.client, deps.logger, {
+    triggerId: args.command.trigger_id,
+    view: renderStartModal({ channelId: args.command.channel_id }),
+    name: 'the start form',
+    context: { channel: args.command.channel_id },
+    failed: 'The start form did not open. Type `/mockdesign start <topic>` instead, or try again.',
+    tell: (text) => args.respond({ response_type: 'ephemeral', text }),
+  });
 }
 
 export function makeStartFormSubmit(deps: ListenerDeps) {
