@@ -2,8 +2,9 @@
  * Recurring sessions: "every tue 18:00" or a cron expression, in a time zone, and the next time it falls due.
  * Pure: every function takes the instant it starts from. Times are wall-clock times in the schedule's zone, so a
  * daylight-saving change moves the instant, not the hour people meet at; a wall-clock time that does not exist
- * that day (the hour skipped in spring) is not run, and one that happens twice (the hour repeated in autumn) runs
- * once.
+ * that day (skipped when the clocks go forward) is not run, and one that happens twice (when they go back) runs
+ * once, at its first occurrence, whether the clocks move by an hour, two (Antarctica/Troll) or half of one
+ * (Australia/Lord_Howe).
  */
 import { DAY, MINUTE } from './duration.ts';
 import { err, ok, type Result } from './result.ts';
@@ -179,6 +180,33 @@ export function localKey(at: number, tz: string): string {
   return `${t.year}-${t.month}-${t.day} ${t.hour}:${t.minute}`;
 }
 
+/** How far the zone's wall clock is ahead of UTC at `at` (a whole minute), given the wall-clock time there. */
+function offsetAt(at: number, local: LocalTime): number {
+  return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute) - at;
+}
+
+/**
+ * Looked back this far for the offset before the clocks last went back: no zone changes its clocks twice within
+ * a day, nor goes back by more than one.
+ */
+const LOOK_BACK_MS = DAY;
+
+/**
+ * Whether the wall-clock minute at `at` (whose wall-clock time is `local`) already happened earlier, because the
+ * clocks went back over it, by however much: an hour in most zones, two in Antarctica/Troll, half in Lord Howe.
+ * The offset a day before is the one the clocks went back from; the same wall-clock time under it was that much
+ * earlier, and is a real earlier instant only if that instant does have that offset.
+ */
+function repeatsEarlierTime(at: number, local: LocalTime, tz: string): boolean {
+  const offset = offsetAt(at, local);
+  const before = at - LOOK_BACK_MS;
+  const offsetBefore = offsetAt(before, localTime(before, tz));
+  const back = offsetBefore - offset;
+  if (back <= 0) return false;
+  const earlier = at - back;
+  return offsetAt(earlier, localTime(earlier, tz)) === offsetBefore;
+}
+
 function dayMatches(cron: Cron, t: LocalTime): boolean {
   const dom = cron.dayOfMonth.has(t.day);
   const dow = cron.dayOfWeek.has(t.weekday);
@@ -190,9 +218,10 @@ function dayMatches(cron: Cron, t: LocalTime): boolean {
 export const HORIZON_MS = 400 * DAY;
 
 /**
- * The first instant strictly after `after` whose wall-clock time in `tz` matches, skipping the local minute
- * `skipLocal` (the one just run: in the autumn it happens twice, and runs once). Undefined when nothing matches
- * within a little over a year.
+ * The first instant strictly after `after` whose wall-clock time in `tz` matches and happens there for the first
+ * time: a time the clocks go back over runs at its first occurrence only, however far they go back, even when that
+ * was before `after`. The local minute `skipLocal` (the one just run) is skipped too. Undefined when nothing
+ * matches within a little over a year.
  */
 export function nextOccurrence(cron: Cron, tz: string, after: number, skipLocal?: string): number | undefined {
   let t = Math.floor(after / MINUTE) * MINUTE + MINUTE;
@@ -204,7 +233,7 @@ export function nextOccurrence(cron: Cron, tz: string, after: number, skipLocal?
       t += (60 - local.minute) * MINUTE;
       continue;
     }
-    if (cron.minute.has(local.minute) && localKey(t, tz) !== skipLocal) return t;
+    if (cron.minute.has(local.minute) && localKey(t, tz) !== skipLocal && !repeatsEarlierTime(t, local, tz)) return t;
     t += MINUTE;
   }
   return undefined;

@@ -74,6 +74,28 @@ describe('/mockdesign schedule', () => {
     expect(topics[0]?.prompt_id).not.toBe(topics[1]?.prompt_id);
   });
 
+  it('starts a time the clocks repeat once, where they go back two hours', async () => {
+    // Antarctica/Troll goes from 03:00 +02 back to 01:00 +00 at 01:00 UTC on Sunday 27 October 2030: 01:30 and 02:30
+    // happen at 23:30 and 00:30 UTC, then again at 01:30 and 02:30 UTC.
+    h = await createHarness({ clock: fixedClock('2030-10-26T12:00:00Z') });
+    const ack = (await h.command('schedule "30 1,2 * * *" --tz Antarctica/Troll --plan 10m/20m/20m/5m')) as Ack;
+    expect(ack.text).toContain('Scheduled');
+    const nextAt = () => h.db.prepare('SELECT next_at FROM schedules').pluck().get();
+    for (const at of ['2030-10-26T23:30:00Z', '2030-10-27T00:30:00Z']) {
+      expect(nextAt()).toBe(Date.parse(at));
+      h.clock.set(Date.parse(at));
+      expect(await fire()).toBe(1);
+      await h.advance(HOUR - 60_000, 5 * 60_000); // it runs its hour and ends
+    }
+    // The second 01:30 and 02:30 start nothing: the next is 01:30 on Monday, the offset +00 now.
+    expect(nextAt()).toBe(Date.parse('2030-10-28T01:30:00Z'));
+    for (const at of ['2030-10-27T01:30:00Z', '2030-10-27T02:30:00Z']) {
+      h.clock.set(Date.parse(at));
+      expect(await fire()).toBe(0);
+    }
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(2);
+  });
+
   it('lists the channel’s schedules, lets only their creator remove one, and a removed one starts nothing', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     const ack = (await h.command('schedule every weekday 9:30 --tz UTC')) as Ack;

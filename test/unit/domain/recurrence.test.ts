@@ -81,6 +81,63 @@ describe('nextOccurrence', () => {
     expect(iso(second)).toBe('2030-11-03T01:30:00.000Z');
   });
 
+  /** The next `count` occurrences from `from`, each found from the one before, as the schedules are fired. */
+  const occurrences = (text: string, tz: string, from: string, count: number): (string | undefined)[] => {
+    const found: (string | undefined)[] = [];
+    let after = utc(from);
+    for (let i = 0; i < count; i++) {
+      const next = nextOccurrence(cron(text), tz, after, localKey(after, tz));
+      found.push(iso(next));
+      if (next === undefined) break;
+      after = next;
+    }
+    return found;
+  };
+
+  it('runs a time the autumn change repeats once, at its first occurrence, however far the clocks go back', () => {
+    // Antarctica/Troll goes back two hours, 03:00 +02 → 01:00 +00, at 01:00 UTC on 27 October 2030: 01:30 and 02:30
+    // both happen twice. Each runs once that day, the first time; the next day they are back at 01:30 and 02:30 UTC.
+    expect(occurrences('30 1,2 * * *', 'Antarctica/Troll', '2030-10-26T12:00:00Z', 4)).toEqual([
+      '2030-10-26T23:30:00.000Z',
+      '2030-10-27T00:30:00.000Z',
+      '2030-10-28T01:30:00.000Z',
+      '2030-10-28T02:30:00.000Z',
+    ]);
+    // Australia/Lord_Howe goes back half an hour, 02:00 +11 → 01:30 +10:30, at 15:00 UTC on 6 April 2030.
+    expect(occurrences('30,45 1 * * *', 'Australia/Lord_Howe', '2030-04-06T00:00:00Z', 4)).toEqual([
+      '2030-04-06T14:30:00.000Z',
+      '2030-04-06T14:45:00.000Z',
+      '2030-04-07T15:00:00.000Z',
+      '2030-04-07T15:15:00.000Z',
+    ]);
+    // An hour, in London: both times in the repeated hour run once, not only the last one run.
+    expect(occurrences('0,30 1 * * *', 'Europe/London', '2030-10-26T12:00:00Z', 4)).toEqual([
+      '2030-10-27T00:00:00.000Z',
+      '2030-10-27T00:30:00.000Z',
+      '2030-10-28T01:00:00.000Z',
+      '2030-10-28T01:30:00.000Z',
+    ]);
+    // Pacific/Chatham goes back an hour at 03:45 +13:45 → 02:45 +12:45, at 14:00 UTC on 6 April 2030.
+    expect(occurrences('50 2 * * *', 'Pacific/Chatham', '2030-04-06T00:00:00Z', 2)).toEqual(['2030-04-06T13:05:00.000Z', '2030-04-07T14:05:00.000Z']);
+  });
+
+  it('does not run a repeated time at its second occurrence when its first came before the start', () => {
+    // Troll, 01:10 +00 on the change day: 01:30 and 02:30 already happened at +02, so the next are the day after's.
+    expect(iso(nextOccurrence(cron('30 1,2 * * *'), 'Antarctica/Troll', utc('2030-10-27T01:10:00Z')))).toBe('2030-10-28T01:30:00.000Z');
+  });
+
+  it('skips the times the spring change jumps over, however far', () => {
+    // Troll jumps two hours, 01:00 +00 → 03:00 +02, at 01:00 UTC on 31 March 2030: neither 01:30 nor 02:30 happens.
+    expect(occurrences('30 1,2 * * *', 'Antarctica/Troll', '2030-03-30T12:00:00Z', 2)).toEqual(['2030-03-31T23:30:00.000Z', '2030-04-01T00:30:00.000Z']);
+    // Lord Howe jumps half an hour, 02:00 +10:30 → 02:30 +11, at 15:30 UTC on 5 October 2030: 02:00 and 02:15 do
+    // not happen that day, 02:30 and 02:45 do.
+    expect(occurrences('0,15,30,45 2 * * *', 'Australia/Lord_Howe', '2030-10-05T00:00:00Z', 3)).toEqual([
+      '2030-10-05T15:30:00.000Z',
+      '2030-10-05T15:45:00.000Z',
+      '2030-10-06T15:00:00.000Z',
+    ]);
+  });
+
   it('is strictly after its start, and undefined for a date that never comes within the horizon', () => {
     const daily = cron('every day 09:00');
     expect(iso(nextOccurrence(daily, 'UTC', utc('2030-01-01T09:00:00Z')))).toBe('2030-01-02T09:00:00.000Z');
