@@ -207,6 +207,21 @@ function repeatsEarlierTime(at: number, local: LocalTime, tz: string): boolean {
   return offsetAt(earlier, localTime(earlier, tz)) === offsetBefore;
 }
 
+/**
+ * The first minute after `from` (whose offset is `offset`), up to `to` (whose offset differs), with the new offset:
+ * the instant the clocks change, found by halving. A zone changes its clocks at most once within an hour.
+ */
+function clockChange(from: number, offset: number, to: number, tz: string): number {
+  let same = from;
+  let changed = to;
+  while (changed - same > MINUTE) {
+    const middle = same + Math.floor((changed - same) / 2 / MINUTE) * MINUTE;
+    if (offsetAt(middle, localTime(middle, tz)) === offset) same = middle;
+    else changed = middle;
+  }
+  return changed;
+}
+
 function dayMatches(cron: Cron, t: LocalTime): boolean {
   const dom = cron.dayOfMonth.has(t.day);
   const dow = cron.dayOfWeek.has(t.weekday);
@@ -225,16 +240,26 @@ export const HORIZON_MS = 400 * DAY;
  */
 export function nextOccurrence(cron: Cron, tz: string, after: number, skipLocal?: string): number | undefined {
   let t = Math.floor(after / MINUTE) * MINUTE + MINUTE;
+  let local = localTime(t, tz);
   const limit = after + HORIZON_MS;
   while (t < limit) {
-    const local = localTime(t, tz);
-    // Wrong day or hour: on to the next local hour (zones are whole or half hours off UTC, so minutes line up).
+    // Wrong day or hour: on to the next local hour, or to a change of the clocks before it. The clocks of
+    // Pacific/Chatham go forward at 02:45, to 03:45: stepping an hour from 02:00 would land at 04:00 and pass over
+    // 03:45-03:59, which do happen.
     if (!cron.month.has(local.month) || !dayMatches(cron, local) || !cron.hour.has(local.hour)) {
+      const from = t;
+      const offset = offsetAt(t, local);
       t += (60 - local.minute) * MINUTE;
+      local = localTime(t, tz);
+      if (t - from > MINUTE && offsetAt(t, local) !== offset) {
+        t = clockChange(from, offset, t, tz);
+        local = localTime(t, tz);
+      }
       continue;
     }
     if (cron.minute.has(local.minute) && localKey(t, tz) !== skipLocal && !repeatsEarlierTime(t, local, tz)) return t;
     t += MINUTE;
+    local = localTime(t, tz);
   }
   return undefined;
 }

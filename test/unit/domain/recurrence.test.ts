@@ -138,6 +138,12 @@ describe('nextOccurrence', () => {
     ]);
   });
 
+  it('runs a time that exists after clocks that go forward in the middle of an hour', () => {
+    // Pacific/Chatham goes forward from 02:45 +12:45 to 03:45 +13:45 at 14:00 UTC on 28 September 2030: 03:50
+    // happens that day, 15 minutes past what 03:00 would have been before the change.
+    expect(occurrences('50 3 * * *', 'Pacific/Chatham', '2030-09-28T00:00:00Z', 2)).toEqual(['2030-09-28T14:05:00.000Z', '2030-09-29T14:05:00.000Z']);
+  });
+
   it('is strictly after its start, and undefined for a date that never comes within the horizon', () => {
     const daily = cron('every day 09:00');
     expect(iso(nextOccurrence(daily, 'UTC', utc('2030-01-01T09:00:00Z')))).toBe('2030-01-02T09:00:00.000Z');
