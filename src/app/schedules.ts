@@ -79,7 +79,7 @@ function smallestGap(cron: Cron, tz: string, first: number): number | undefined 
   let previous = first;
   for (let count = 1; ; count++) {
     if (previous - first > SPACING_SPAN_MS && count >= SPACING_MIN_OCCURRENCES) return smallest;
-    const next = nextOccurrence(cron, tz, previous, localKey(previous, tz));
+    const next = nextOccurrence(cron, tz, previous);
     if (next === undefined) return smallest;
     const gap = next - previous;
     if (smallest === undefined || gap < smallest) smallest = gap;
@@ -111,7 +111,7 @@ export async function fireDueSchedules(deps: SessionDeps & { logger: Logger }, n
   for (const schedule of await deps.store.schedules.due(now, 20)) {
     const parsed = parseRecurrence(schedule.expression);
     const firedLocal = localKey(schedule.nextAt, schedule.tz);
-    let ahead = parsed.ok ? nextOccurrence(parsed.value, schedule.tz, schedule.nextAt, firedLocal) : undefined;
+    let ahead = parsed.ok ? nextOccurrence(parsed.value, schedule.tz, schedule.nextAt) : undefined;
     // Occurrences missed while the app was down are not replayed one by one: the schedule moves on past now.
     if (parsed.ok && ahead !== undefined && ahead <= now) ahead = nextOccurrence(parsed.value, schedule.tz, now);
     if (!(await deps.store.schedules.advance(schedule.id, schedule.nextAt, ahead ?? null, now, firedLocal))) continue;

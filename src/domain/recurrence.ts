@@ -235,10 +235,10 @@ export const HORIZON_MS = 400 * DAY;
 /**
  * The first instant strictly after `after` whose wall-clock time in `tz` matches and happens there for the first
  * time: a time the clocks go back over runs at its first occurrence only, however far they go back, even when that
- * was before `after`. The local minute `skipLocal` (the one just run) is skipped too. Undefined when nothing
- * matches within a little over a year.
+ * was before `after` (so the one just run is not run again). Undefined when nothing matches within a little over a
+ * year.
  */
-export function nextOccurrence(cron: Cron, tz: string, after: number, skipLocal?: string): number | undefined {
+export function nextOccurrence(cron: Cron, tz: string, after: number): number | undefined {
   let t = Math.floor(after / MINUTE) * MINUTE + MINUTE;
   let local = localTime(t, tz);
   const limit = after + HORIZON_MS;
@@ -257,7 +257,7 @@ export function nextOccurrence(cron: Cron, tz: string, after: number, skipLocal?
       }
       continue;
     }
-    if (cron.minute.has(local.minute) && localKey(t, tz) !== skipLocal && !repeatsEarlierTime(t, local, tz)) return t;
+    if (cron.minute.has(local.minute) && !repeatsEarlierTime(t, local, tz)) return t;
     t += MINUTE;
     local = localTime(t, tz);
   }
