@@ -9,7 +9,7 @@ import type { Session } from '../domain/session.ts';
 import { planReminders } from '../domain/reminders.ts';
 import { currentPhaseIndex, nextClockTick, phaseEnd } from '../domain/timeline.ts';
 import { finish, holdSession, releaseSession } from './sessions.ts';
-import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, PRIVATE_PART, type SessionSnapshot, type Step, type Store } from './ports.ts';
+import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, PRIVATE_PART, type SessionSnapshot, type Step, type Store, type UnreadableSession } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
 
 export interface DispatcherDeps {
@@ -128,6 +128,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const background = new Set<Promise<unknown>>();
   /** Notices to hosts whose DM failed, waiting to be sent again (see tellHostOnce). */
   let noticesToRetry: UnsentNotice[] = [];
+  /** Sessions that could not be read, and why, as last logged (see setAside). */
+  const unreadableSaid = new Map<string, string>();
 
   /** `orphans`: also take over steps whose owner died (the tick asks; the refill after each post does not). */
   function pump(orphans = false): Promise<number> {
@@ -293,6 +295,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await store.steps.fail(step, owner, 'session missing');
       return ASK;
     }
+    if (isUnreadable(found)) {
+      await setAside(step, found);
+      return undefined;
+    }
+    if (unreadableSaid.size > 0 && unreadableSaid.delete(found.id)) log.info('a session that could not be read reads again', { session: found.id });
     let session: Session = found;
     const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, team: session.teamId, channel: session.channelId };
     if (step.kind === 'expire') {
@@ -573,12 +580,38 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), settleMs: uncertain ? SETTLE_MS : 0, error: reason, uncertain, countAttempt: true });
   }
 
-  async function stopSession(step: Step, session: Session, reason: string): Promise<void> {
+  async function stopSession(step: Step, session: Pick<Session, 'id'>, reason: string): Promise<void> {
     await store.transaction(async (tx) => {
       await tx.steps.fail(step, owner, reason);
       await tx.sessions.end(session.id, clock(), reason);
       await tx.steps.cancelPending(session.id, ['root', 'phase', 'warning', 'nudge', 'digest', 'summary', 'refresh', 'remind', 'expire'], reason);
     });
+  }
+
+  /**
+   * A session this version cannot read (a value written by a newer version or by hand, a damaged row): its step
+   * goes back to the schedule with backoff, like a failed post, for a newer instance or the repaired row to take
+   * up. Left claimed, it would wait out its lease and be taken over, again and again, without end. Logged once per
+   * session and reason, not at every attempt. After a failed post's attempts the session is ended and its other
+   * steps cancelled, so nothing of it is tried for ever.
+   */
+  async function setAside(step: Step, unreadable: UnreadableSession): Promise<void> {
+    const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, reason: unreadable.reason };
+    if (step.attempts >= MAX_ATTEMPTS) {
+      log.error('gave up on a session that cannot be read; it is ended and its remaining posts cancelled', ctx);
+      unreadableSaid.delete(step.sessionId);
+      await stopSession(step, unreadable, UNREADABLE);
+      return;
+    }
+    if (unreadableSaid.get(step.sessionId) === unreadable.reason) {
+      log.debug('a session still cannot be read; its posts wait', ctx);
+    } else {
+      log.error('cannot read a session; its posts wait and are tried again with backoff', ctx);
+      // Bounded: past it, the oldest is forgotten (and said again should it come back).
+      if (unreadableSaid.size >= MAX_UNREADABLE_SAID) unreadableSaid.delete(unreadableSaid.keys().next().value ?? '');
+      unreadableSaid.set(step.sessionId, unreadable.reason);
+    }
+    await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error: `${UNREADABLE}: ${unreadable.reason}`, uncertain: false, countAttempt: true });
   }
 
   /**
@@ -700,22 +733,34 @@ interface UnsentNotice {
   readonly at: number;
 }
 
+/** Why a step waits, or was given up on, when its session cannot be read. */
+const UNREADABLE = 'session_unreadable';
+/** Sessions that could not be read remembered at most, so each is logged once (see setAside). */
+const MAX_UNREADABLE_SAID = 1_000;
+
 /** A step's last error when it was retried at once because the bot had just joined its channel. */
 const JOINED_BUT_REFUSED = 'not_in_channel_after_join';
 
 /** Most ids read in one statement. */
 const READ_BATCH = 200;
 
+type Read = Session | UnreadableSession | undefined;
+
+function isUnreadable(read: Session | UnreadableSession): read is UnreadableSession {
+  return 'reason' in read;
+}
+
 /**
  * Sessions asked for in the same turn (a claim starts many workers at once, a commit resumes many) are read
- * together: a few statements for the lot instead of a few for each.
+ * together: a few statements for the lot instead of a few for each. Each asker gets its own session, or why it
+ * cannot be read.
  */
-function batched(readMany: (ids: string[]) => Promise<Session[]>): (id: string) => Promise<Session | undefined> {
-  let waiting: Map<string, Array<{ resolve: (s: Session | undefined) => void; reject: (e: unknown) => void }>> | null = null;
+function batched(readMany: (ids: string[]) => Promise<{ sessions: readonly Session[]; unreadable: readonly UnreadableSession[] }>): (id: string) => Promise<Read> {
+  let waiting: Map<string, Array<{ resolve: (s: Read) => void; reject: (e: unknown) => void }>> | null = null;
   return (id) =>
     new Promise((resolve, reject) => {
       if (!waiting) {
-        const batch = new Map<string, Array<{ resolve: (s: Session | undefined) => void; reject: (e: unknown) => void }>>();
+        const batch = new Map<string, Array<{ resolve: (s: Read) => void; reject: (e: unknown) => void }>>();
         waiting = batch;
         queueMicrotask(() => {
           waiting = null;
@@ -723,8 +768,9 @@ function batched(readMany: (ids: string[]) => Promise<Session[]>): (id: string) 
           for (let i = 0; i < ids.length; i += READ_BATCH) {
             const chunk = ids.slice(i, i + READ_BATCH);
             readMany(chunk).then(
-              (sessions) => {
-                const byId = new Map(sessions.map((s) => [s.id, s]));
+              ({ sessions, unreadable }) => {
+                const byId = new Map<string, Session | UnreadableSession>(sessions.map((s) => [s.id, s]));
+                for (const u of unreadable) byId.set(u.id, u);
                 for (const key of chunk) for (const w of batch.get(key) ?? []) w.resolve(byId.get(key));
               },
               (error: unknown) => {

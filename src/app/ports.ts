@@ -66,6 +66,13 @@ export interface NewNote extends Omit<Note, 'id'> {
   readonly dedupeKey: string | null;
 }
 
+/** A stored session this version cannot read: a value it does not know (written by a newer version, or by hand), or a damaged row. */
+export interface UnreadableSession {
+  readonly id: string;
+  /** The table and column, and the value found there. */
+  readonly reason: string;
+}
+
 export interface SessionRepository {
   /**
    * Creates the session with its whole schedule and returns it as `find` would read it; undefined if the channel
@@ -73,8 +80,11 @@ export interface SessionRepository {
    */
   create(s: NewSession): Promise<Session | undefined>;
   find(id: string): Promise<Session | undefined>;
-  /** Several sessions at once, in no particular order; ids not found are left out. */
-  findMany(ids: readonly string[]): Promise<Session[]>;
+  /**
+   * Several sessions at once, in no particular order; ids not found are left out. A session whose row (or a row of
+   * its phases or people) cannot be read is named in `unreadable`, and the others are read all the same.
+   */
+  findMany(ids: readonly string[]): Promise<{ readonly sessions: Session[]; readonly unreadable: UnreadableSession[] }>;
   /** Reads the session and keeps other writers of it waiting until the transaction ends (PostgreSQL row lock). */
   findForUpdate(id: string): Promise<Session | undefined>;
   /** The live (running or paused) session of a channel, scoped to its workspace. */

@@ -1,6 +1,6 @@
 /** Sessions, their phases, people, notes and notices, over plain SQL shared by SQLite and PostgreSQL. Rows are checked with zod on the way out. */
 import { z } from 'zod';
-import type { NewNote, NewSession, SessionRepository } from '../app/ports.ts';
+import type { NewNote, NewSession, SessionRepository, UnreadableSession } from '../app/ports.ts';
 import { activityOf } from '../domain/history.ts';
 import { isNoteKind, type Note, type NoteKind } from '../domain/notes.ts';
 import { RUBRIC, type DimensionKey, type Score } from '../domain/scorecard.ts';
@@ -149,10 +149,16 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     return texts;
   }
 
-  /** Loads sessions with their phases and interviewers in three queries, however many there are. */
-  async function load(rows: Row[]): Promise<Session[]> {
+  /**
+   * Loads sessions with their phases and interviewers in three queries, however many there are. A session row that
+   * cannot be read throws, unless `unreadable` is given: then the session goes there with the reason, and is left
+   * out. (The rows of phases and people hold nothing this could refuse: the schema keeps their columns to whole
+   * numbers and text, never null, and a role this version does not know is not one it looks for.)
+   */
+  async function load(rows: Row[], unreadable?: Map<string, string>): Promise<Session[]> {
     if (rows.length === 0) return [];
-    const sessions = rows.map(sessionOf);
+    const sessions = readEach(rows, sessionOf, unreadable);
+    if (sessions.length === 0) return [];
     const ids = padInList(sessions.map((r) => r.id));
     const texts = loadText(ids.length);
     // Asked for together: on SQLite they run in the same turn of the queue.
@@ -238,9 +244,12 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     },
 
     async findMany(ids) {
-      if (ids.length === 0) return [];
+      if (ids.length === 0) return { sessions: [], unreadable: [] };
       const list = padInList(ids);
-      return load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (${placeholders(1, list.length)})`, list));
+      // The delivery path reads the sessions of many steps at once: one bad row must not fail the others' reads.
+      const unreadable = new Map<string, string>();
+      const sessions = await load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (${placeholders(1, list.length)})`, list), unreadable);
+      return { sessions, unreadable: [...unreadable].map(([id, reason]): UnreadableSession => ({ id, reason })) };
     },
 
     findForUpdate(id) {
@@ -535,6 +544,23 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       }));
     },
   };
+}
+
+/** A reason stays a line in the log and in the step's `last_error`, whatever value the row holds. */
+const MAX_REASON_CHARS = 200;
+
+/** Reads every row with `of`. Without `unreadable`, a row that cannot be read throws; with it, it is skipped and recorded there by its id. */
+function readEach<T>(rows: readonly Row[], of: (row: Row) => T, unreadable: Map<string, string> | undefined): T[] {
+  if (!unreadable) return rows.map(of);
+  const read: T[] = [];
+  for (const row of rows) {
+    try {
+      read.push(of(row));
+    } catch (error) {
+      unreadable.set(String(row.id), (error instanceof Error ? error.message : String(error)).slice(0, MAX_REASON_CHARS));
+    }
+  }
+  return read;
 }
 
 /** Items by key, each group in the order the items came (the queries' ORDER BY). */
