@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { App, type Authorize, type Receiver } from '@slack/bolt';
 import { createDispatcher, DEFAULT_CONCURRENCY, type Dispatcher, REQUEST_TIMEOUT_MS } from './app/dispatcher.ts';
 import type { Logger, Messenger, Store } from './app/ports.ts';
-import type { Session } from './domain/session.ts';
+import type { Workspace } from './domain/session.ts';
 import { boltLogger, type Level } from './logger.ts';
 import type { ListenerDeps } from './slack/deps.ts';
 import type { MockdesignInstallationStore } from './slack/installation-store.ts';
@@ -84,13 +84,13 @@ export function newInstanceId(): string {
 }
 
 /** The token each post is made with: the one bot token, or the token of the installation that owns the session. */
-function credentialsFor(auth: SlackAuthOptions): (session: Session) => Promise<Credentials | undefined> {
+function credentialsFor(auth: SlackAuthOptions): (workspace: Workspace) => Promise<Credentials | undefined> {
   if (auth.kind === 'single') {
     const fixed: Credentials = { token: auth.botToken, workspaceUrl: auth.identity.workspaceUrl };
     return async () => fixed;
   }
-  return async (session) => {
-    const bot = await auth.installations.botFor({ teamId: session.teamId, enterpriseId: session.enterpriseId });
+  return async (workspace) => {
+    const bot = await auth.installations.botFor({ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId });
     return bot ? { token: bot.token, workspaceUrl: undefined } : undefined;
   };
 }

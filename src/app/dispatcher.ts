@@ -9,7 +9,7 @@ import type { Session } from '../domain/session.ts';
 import { planReminders } from '../domain/reminders.ts';
 import { currentPhaseIndex, nextClockTick, phaseEnd } from '../domain/timeline.ts';
 import { finish, holdSession, releaseSession } from './sessions.ts';
-import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, PRIVATE_PART, type SessionSnapshot, type Step, type Store, type UnreadableSession } from './ports.ts';
+import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step, type Store, type UnreadableSession } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
 
 export interface DispatcherDeps {
@@ -593,14 +593,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * goes back to the schedule with backoff, like a failed post, for a newer instance or the repaired row to take
    * up. Left claimed, it would wait out its lease and be taken over, again and again, without end. Logged once per
    * session and reason, not at every attempt. After a failed post's attempts the session is ended and its other
-   * steps cancelled, so nothing of it is tried for ever.
+   * steps cancelled, so nothing of it is tried for ever, and the host is told, when the row says who and where:
+   * not before, since a newer instance may yet take the session up (a rolling upgrade) and the host could do
+   * nothing about it anyway.
    */
   async function setAside(step: Step, unreadable: UnreadableSession): Promise<void> {
-    const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, reason: unreadable.reason };
+    const { address } = unreadable;
+    const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, reason: unreadable.reason, team: address?.teamId, channel: address?.channelId };
     if (step.attempts >= MAX_ATTEMPTS) {
-      log.error('gave up on a session that cannot be read; it is ended and its remaining posts cancelled', ctx);
+      // Without the row's host and channel, there is no one to tell: the log says so.
+      log.error('gave up on a session that cannot be read; it is ended and its remaining posts cancelled', { ...ctx, host_told: address !== undefined });
       unreadableSaid.delete(step.sessionId);
       await stopSession(step, unreadable, UNREADABLE);
+      if (address) await tellHostOnce(address, { kind: 'unreadable' });
       return;
     }
     if (unreadableSaid.get(step.sessionId) === unreadable.reason) {
@@ -661,7 +666,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * claimed first (so no other instance, and no repeat, sends it too); a DM that fails is tried again from the
    * tick with backoff, a few times, since a report of something lost is often the only word the host gets of it.
    */
-  async function tellHostOnce(session: Session, notice: HostNotice): Promise<void> {
+  async function tellHostOnce(session: SessionAddress, notice: HostNotice): Promise<void> {
     const kind = notice.kind === 'lost' ? `lost:${notice.step}` : notice.kind;
     try {
       if (!(await store.sessions.firstNotice(session.id, kind, clock()))) return;
@@ -725,7 +730,7 @@ const NOTICE_BACKOFF_MS = 30_000;
 const MAX_NOTICES_WAITING = 1_000;
 
 interface UnsentNotice {
-  readonly session: Session;
+  readonly session: SessionAddress;
   readonly notice: HostNotice;
   readonly kind: string;
   readonly tries: number;

@@ -71,7 +71,12 @@ export interface UnreadableSession {
   readonly id: string;
   /** The table and column, and the value found there. */
   readonly reason: string;
+  /** Where it runs and who hosts it, when those columns read. */
+  readonly address?: SessionAddress;
 }
+
+/** Where a session runs and who hosts it: enough to tell the host something, even of a session that cannot be read whole. */
+export type SessionAddress = Pick<Session, 'id' | 'teamId' | 'enterpriseId' | 'channelId' | 'hostId' | 'topic'>;
 
 export interface SessionRepository {
   /**
@@ -479,7 +484,7 @@ export interface Messenger {
   /** An async session's reminder to a member who has not contributed to the phase yet (a DM). */
   remind(session: Session, userId: string, phaseIndex: number): Promise<void>;
   /** A direct message to the host about a problem they can fix or should know of. */
-  tellHost(session: Session, notice: HostNotice): Promise<void>;
+  tellHost(session: SessionAddress, notice: HostNotice): Promise<void>;
   /** About `posts` posts fall due within moments: get ready to send that many at once (best effort, never fails). */
   prepare(posts: number): void;
 }
@@ -488,7 +493,9 @@ export type HostNotice =
   | { kind: 'not_in_channel' }
   | { kind: 'channel_gone'; code: string }
   /** A post was given up on: `step` is its key ('root', 'phase:1', 'summary', …). */
-  | { kind: 'lost'; step: string; reason: string };
+  | { kind: 'lost'; step: string; reason: string }
+  /** The session could never be read, and was ended. */
+  | { kind: 'unreadable' };
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 

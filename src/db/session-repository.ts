@@ -1,6 +1,6 @@
 /** Sessions, their phases, people, notes and notices, over plain SQL shared by SQLite and PostgreSQL. Rows are checked with zod on the way out. */
 import { z } from 'zod';
-import type { NewNote, NewSession, SessionRepository, UnreadableSession } from '../app/ports.ts';
+import type { NewNote, NewSession, SessionAddress, SessionRepository, UnreadableSession } from '../app/ports.ts';
 import { activityOf } from '../domain/history.ts';
 import { isNoteKind, type Note, type NoteKind } from '../domain/notes.ts';
 import { RUBRIC, type DimensionKey, type Score } from '../domain/scorecard.ts';
@@ -13,11 +13,13 @@ const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().i
 const STATUSES: ReadonlySet<string> = new Set<Session['status']>(['running', 'paused', 'ended']);
 const LEVELS: ReadonlySet<string> = new Set<NonNullable<Session['level']>>(['mid', 'senior', 'staff']);
 
+type SessionRow = Omit<Session, 'phases' | 'interviewers' | 'candidateId' | 'observers'>;
+
 /**
  * A session row, checked column by column (as zod would, written out: the delivery path loads sessions by the
  * hundred). The phases and people are filled in by `load`.
  */
-function sessionOf(row: Row): Omit<Session, 'phases' | 'interviewers' | 'candidateId' | 'observers'> {
+function sessionOf(row: Row): SessionRow {
   const r = columnsOf(row, 'sessions');
   const status = r.text('status');
   if (!STATUSES.has(status)) r.bad('status');
@@ -44,6 +46,16 @@ function sessionOf(row: Row): Omit<Session, 'phases' | 'interviewers' | 'candida
     promptId: r.textOrNull('prompt_id'),
     isAsync: r.int('is_async') === 1,
   };
+}
+
+/** Where a session runs and who hosts it, when those columns read, whatever the rest of its row holds. */
+function addressOf(row: Row): SessionAddress | undefined {
+  try {
+    const r = columnsOf(row, 'sessions');
+    return { id: r.text('id'), teamId: r.text('team_id'), enterpriseId: r.text('enterprise_id'), channelId: r.text('channel_id'), hostId: r.text('host_id'), topic: r.text('topic') };
+  } catch {
+    return undefined;
+  }
 }
 
 function phaseOf(row: Row): { sessionId: string; phase: Session['phases'][number] } {
@@ -155,9 +167,9 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
    * out. (The rows of phases and people hold nothing this could refuse: the schema keeps their columns to whole
    * numbers and text, never null, and a role this version does not know is not one it looks for.)
    */
-  async function load(rows: Row[], unreadable?: Map<string, string>): Promise<Session[]> {
+  async function load(rows: Row[], unreadable?: UnreadableSession[]): Promise<Session[]> {
     if (rows.length === 0) return [];
-    const sessions = readEach(rows, sessionOf, unreadable);
+    const sessions = sessionRowsOf(rows, unreadable);
     if (sessions.length === 0) return [];
     const ids = padInList(sessions.map((r) => r.id));
     const texts = loadText(ids.length);
@@ -247,9 +259,9 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       if (ids.length === 0) return { sessions: [], unreadable: [] };
       const list = padInList(ids);
       // The delivery path reads the sessions of many steps at once: one bad row must not fail the others' reads.
-      const unreadable = new Map<string, string>();
+      const unreadable: UnreadableSession[] = [];
       const sessions = await load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (${placeholders(1, list.length)})`, list), unreadable);
-      return { sessions, unreadable: [...unreadable].map(([id, reason]): UnreadableSession => ({ id, reason })) };
+      return { sessions, unreadable };
     },
 
     findForUpdate(id) {
@@ -549,15 +561,20 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
 /** A reason stays a line in the log and in the step's `last_error`, whatever value the row holds. */
 const MAX_REASON_CHARS = 200;
 
-/** Reads every row with `of`. Without `unreadable`, a row that cannot be read throws; with it, it is skipped and recorded there by its id. */
-function readEach<T>(rows: readonly Row[], of: (row: Row) => T, unreadable: Map<string, string> | undefined): T[] {
-  if (!unreadable) return rows.map(of);
-  const read: T[] = [];
+/**
+ * Reads session rows. Without `unreadable`, a row that cannot be read throws; with it, it is skipped and recorded
+ * there, with the reason and, when they read, where it runs and who hosts it.
+ */
+function sessionRowsOf(rows: readonly Row[], unreadable: UnreadableSession[] | undefined): SessionRow[] {
+  if (!unreadable) return rows.map(sessionOf);
+  const read: SessionRow[] = [];
   for (const row of rows) {
     try {
-      read.push(of(row));
+      read.push(sessionOf(row));
     } catch (error) {
-      unreadable.set(String(row.id), (error instanceof Error ? error.message : String(error)).slice(0, MAX_REASON_CHARS));
+      const address = addressOf(row);
+      const reason = (error instanceof Error ? error.message : String(error)).slice(0, MAX_REASON_CHARS);
+      unreadable.push({ id: String(row.id), reason, ...(address ? { address } : {}) });
     }
   }
   return read;

@@ -1,6 +1,6 @@
 /** The Messenger port over Slack's Web API: renders each step, posts it tagged with metadata, classifies failures. */
-import { DeliveryError, type HostNotice, type Messenger, PRIVATE_PART, type SessionSnapshot, type Step } from '../app/ports.ts';
-import { isLiveInterview, panelOf, type Session } from '../domain/session.ts';
+import { DeliveryError, type HostNotice, type Messenger, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step } from '../app/ports.ts';
+import { isLiveInterview, panelOf, type Session, type Workspace } from '../domain/session.ts';
 import { summarizeSession } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
@@ -121,15 +121,15 @@ export interface Credentials {
  * `credentials`: the token of the installation that owns a session, looked up for every call (the lookup is
  * cached); undefined when that workspace has uninstalled the app, which ends the session like a revoked token.
  */
-export function createSlackMessenger(api: SlackApi, options: { credentials: (session: Session) => Promise<Credentials | undefined> }): Messenger {
-  async function credentialsOf(session: Session): Promise<Credentials> {
+export function createSlackMessenger(api: SlackApi, options: { credentials: (workspace: Workspace) => Promise<Credentials | undefined> }): Messenger {
+  async function credentialsOf(session: Workspace): Promise<Credentials> {
     const found = await options.credentials(session);
     if (!found) throw new DeliveryError('auth_revoked', 'not_installed');
     return found;
   }
 
   /** Chained rather than awaited, so that the arguments are not held while Slack answers (see the Web API client). */
-  function call<T extends { ok: boolean }>(session: Session, method: string, args: SlackArgs): Promise<T> {
+  function call<T extends { ok: boolean }>(session: Workspace, method: string, args: SlackArgs): Promise<T> {
     return credentialsOf(session).then(({ token }) =>
       api.call<T>(method, args, token).catch((error: unknown) => {
         throw classifySlackError(error);
@@ -350,7 +350,7 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (ses
       await call(session, 'chat.postMessage', { channel: userId, text: message.text, blocks: message.blocks });
     },
 
-    async tellHost(session: Session, notice: HostNotice) {
+    async tellHost(session: SessionAddress, notice: HostNotice) {
       const text = renderHostNotice(session, notice);
       await call(session, 'chat.postMessage', { channel: session.hostId, text });
     },
@@ -399,7 +399,7 @@ function describeStep(key: string): string {
   return 'one of the messages';
 }
 
-export function renderHostNotice(session: Session, notice: HostNotice): string {
+export function renderHostNotice(session: SessionAddress, notice: HostNotice): string {
   const topic = escapeMrkdwn(session.topic);
   switch (notice.kind) {
     case 'not_in_channel':
@@ -410,5 +410,7 @@ export function renderHostNotice(session: Session, notice: HostNotice): string {
       const why = notice.reason === 'not_in_channel' ? `I was never invited to <#${session.channelId}>` : `Slack kept refusing it (\`${escapeMrkdwn(notice.reason)}\`)`;
       return `I gave up posting ${describeStep(notice.step)} of your mock interview *${topic}* in <#${session.channelId}>: ${why}. Notes taken so far are kept.`;
     }
+    case 'unreadable':
+      return `Your mock interview *${topic}* in <#${session.channelId}> stopped: I could not read what I had stored about it, so its remaining messages will not be posted. Whoever runs mockdesign can find why in its log.`;
   }
 }

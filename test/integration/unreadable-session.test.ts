@@ -71,6 +71,7 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
   /** What the bot posted in a channel, its threads included. */
   const posted = (channel: string) => slack.allMessages().filter((m) => m.channel === channel).map((m) => m.text);
   const aboutS2 = (level: Line['level']) => lines.filter((l) => l.level === level && l.fields.session === 's2');
+  const dmsToHost = () => slack.messages(`D${HOST}`).map((m) => m.text);
 
   it('does not hold back the posts claimed with it: they go at once, and it waits with backoff, logged once', async () => {
     const { store } = h();
@@ -114,13 +115,15 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
     expect(aboutS2('info').map((l) => l.msg)).toContain('a session that could not be read reads again');
   });
 
-  it('gives up after the attempts of a failed post: the session is ended, its other steps cancelled, and nothing spins', async () => {
+  it('gives up after the attempts of a failed post: the session is ended, its other steps cancelled, the host told once, and nothing spins', async () => {
     const { store, clock } = h();
     await seed(store, newSession({ id: 's2', channelId: 'C2', hostId: HOST }));
     await writeUnknownStatus(h(), 's2', 'archived');
     // Each wait is at most the backoff's cap: a tick at every cap claims it once more, until it is given up on.
     for (let i = 0; i < 2 * MAX_ATTEMPTS && (await rootOf('s2'))?.state !== 'failed'; i++) {
       await tick();
+      // Nothing to tell the host while a newer version, or a repair, may still take the session up.
+      if ((await rootOf('s2'))?.state !== 'failed') expect(dmsToHost()).toEqual([]);
       clock.advance(MAX_BACKOFF_MS);
     }
     expect(await rootOf('s2')).toMatchObject({ state: 'failed', attempts: MAX_ATTEMPTS, lastError: 'session_unreadable' });
@@ -135,5 +138,7 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
       'gave up on a session that cannot be read; it is ended and its remaining posts cancelled',
     ]);
     expect(posted('C2')).toEqual([]);
+    // Where it ran and who hosts it still read: the host hears of it once.
+    expect(dmsToHost()).toEqual([expect.stringMatching(/^Your mock interview \*Design a URL shortener\* in <#C2> stopped: I could not read what I had stored about it/)]);
   });
 });

@@ -69,9 +69,23 @@ describe.each(STORES)('$name store: sessions', (factory) => {
     const { sessions, unreadable } = await store.sessions.findMany(['s1', 's2', 's3']);
     expect(sessions.map((s) => s.id).sort()).toEqual(['s1', 's3']);
     for (const s of sessions) expect(s).toEqual(await store.sessions.find(s.id));
-    expect(unreadable).toEqual([{ id: 's2', reason: 'sessions.status: unexpected "archived"' }]);
+    // With where it runs and who hosts it, which still read: the host can be told.
+    expect(unreadable).toEqual([
+      {
+        id: 's2',
+        reason: 'sessions.status: unexpected "archived"',
+        address: { id: 's2', teamId: WS.teamId, enterpriseId: WS.enterpriseId, channelId: 'C2', hostId: 'U1', topic: 'Design a URL shortener' },
+      },
+    ]);
     // Reading that one alone still says why.
     await expect(store.sessions.find('s2')).rejects.toThrow('sessions.status: unexpected "archived"');
+    // A host that does not read either leaves no one to tell. Only PostgreSQL's schema can be made to hold one: a
+    // STRICT SQLite table keeps its NOT NULL.
+    if (sql.dialect === 'postgres') {
+      await sql.run('ALTER TABLE sessions ALTER COLUMN host_id DROP NOT NULL');
+      await sql.run("UPDATE sessions SET host_id = NULL WHERE id = 's2'");
+      expect((await store.sessions.findMany(['s2'])).unreadable).toEqual([{ id: 's2', reason: 'sessions.status: unexpected "archived"' }]);
+    }
   });
 
   it('allows one live session per channel and workspace', async () => {
