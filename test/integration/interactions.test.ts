@@ -235,4 +235,13 @@ describe('Save as note (message shortcut)', () => {
     expect(h.slack.calls.some((c) => c.method === 'views.open')).toBe(false);
     expect(h.slack.ephemerals().at(-1)?.text).toContain('No session is running');
   });
+
+  it('logs one warning, and no failed listener, when saying no session runs does not arrive', async () => {
+    h.slack.fail('response_url', { status: 503 });
+    await h.shortcut('anything', { channel: 'C0PREP' });
+    expect(h.logs.filter((l) => l.level === 'error')).toEqual([]);
+    const warned = h.logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.channel]);
+    expect(warned).toEqual([['could not answer privately', 'C0PREP']]);
+    expect(JSON.stringify(h.logs)).not.toContain('/response/');
+  });
 });

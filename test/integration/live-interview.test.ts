@@ -561,6 +561,26 @@ describe('editing and deleting one’s own notes', () => {
     expect(warned).toEqual(['could not open the note form', 'could not say that the note form did not open']);
   });
 
+  it('logs it once when a refusal or the redrawn list does not reach the author, instead of dropping it', async () => {
+    h = await createHarness();
+    for (const typed of ['start Design X', 'note Shard by user id']) await h.command(typed);
+    await h.command('note Cache in front', { user: GUEST });
+    const [del] = noteButtons(await h.command('notes'), 'mockdesign_delete_note');
+    const [guestEdit] = noteButtons(await h.command('notes', { user: GUEST }), 'mockdesign_edit_note');
+    const warnings = () => h.logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.session === undefined, l.channel]);
+    const clicks: [string, string | undefined, string][] = [
+      ['mockdesign_delete_note', del?.value, HOST], // the list is redrawn without the note
+      ['mockdesign_delete_note', del?.value, HOST], // refused: the note is gone
+      ['mockdesign_edit_note', guestEdit?.value, HOST], // refused: someone else's note
+    ];
+    for (const [action, value, user] of clicks) {
+      h.slack.fail('response_url', { status: 503 });
+      await h.click(action, value ?? '', { user });
+    }
+    expect(warnings()).toEqual(clicks.map(() => ['could not answer privately', false, CHANNEL]));
+    expect(h.logs.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
   it('lists the newest notes that fit in one message and says how many more there are', async () => {
     h = await createHarness();
     await h.command('start Design X');

@@ -2,6 +2,7 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { deleteNote } from '../../app/sessions.ts';
 import { isLiveInterview, isOnPanel } from '../../domain/session.ts';
+import { answerPrivately, throughResponseUrl } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
 import { readButton } from '../payloads.ts';
@@ -20,22 +21,24 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
       deps.logger.warn('ignored a malformed note button payload');
       return;
     }
-    const tell = (text: string) => args.respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => undefined);
+    const context = { session: target.sessionId, channel: input.channelId };
+    // Refusals come under the list the person clicked in; the list itself is replaced only when a note left it.
+    const below = throughResponseUrl(args.respond, false);
+    const tell = answerPrivately(deps.logger, context, below);
     const access = await deps.sessions.accessTo(target.sessionId, { ...input.workspace, channelId: input.channelId });
     if (which === 'delete') {
       const outcome = await deleteNote(deps, { ...target, access, userId: input.userId }, deps.clock());
-      if (!outcome.ok) return void (await tell(renderNoteRefusal(outcome.reason)));
+      if (!outcome.ok) return tell({ text: renderNoteRefusal(outcome.reason) });
       void deps.dispatcher.tick();
       // The list the person clicked in is redrawn without the note.
       const mine = (await deps.store.sessions.notes(target.sessionId)).filter((n) => n.authorId === input.userId);
-      const list = renderMyNotes(outcome.session, mine);
-      await args.respond({ response_type: 'ephemeral', replace_original: true, text: list.text, blocks: list.blocks }).catch(() => undefined);
-      return;
+      const redraw = answerPrivately(deps.logger, context, throughResponseUrl(args.respond, true));
+      return redraw(renderMyNotes(outcome.session, mine));
     }
     const session = await deps.store.sessions.find(target.sessionId);
     const note = session ? await deps.store.sessions.note(target.sessionId, target.noteId) : undefined;
     if (!session || !note || session.status === 'ended' || note.authorId !== input.userId) {
-      return void (await tell(renderNoteRefusal(!session || !note ? 'not_found' : session.status === 'ended' ? 'ended' : 'not_author')));
+      return tell({ text: renderNoteRefusal(!session || !note ? 'not_found' : session.status === 'ended' ? 'ended' : 'not_author') });
     }
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
     const panel = isLiveInterview(session) && isOnPanel(session, input.userId);
@@ -45,7 +48,7 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
       name: 'the note form',
       context: { session: session.id },
       failed: 'The note form did not open. Click *Edit* again.',
-      tell: (text) => args.respond({ response_type: 'ephemeral', replace_original: false, text }),
+      tell: (text) => below({ text }),
     });
   };
 }

@@ -1,5 +1,6 @@
 /** "Save as note": a message shortcut that turns a message of the discussion into a note, through the note modal. */
 import type { AllMiddlewareArgs, SlackShortcutMiddlewareArgs } from '@slack/bolt';
+import { answerPrivately, throughResponseUrl } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { plainFromSlack } from '../mrkdwn.ts';
 import { openForm } from '../open-form.ts';
@@ -19,13 +20,10 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
       return;
     }
     const session = await deps.sessions.liveHere({ ...input.workspace, channelId: input.channelId });
-    if (!session) {
-      // Through the shortcut's response_url: it reaches the person even where the bot is not a member, in the thread
-      // the message was in.
-      const reply = renderNoSession();
-      await respond({ response_type: 'ephemeral', text: reply.text, blocks: reply.blocks });
-      return;
-    }
+    // Through the shortcut's response_url: it reaches the person even where the bot is not a member, in the thread
+    // the message was in.
+    const send = throughResponseUrl(respond);
+    if (!session) return answerPrivately(deps.logger, { channel: input.channelId }, send)(renderNoSession());
     // The person reviews (and may edit) the text before it is saved: the modal is the same as Add note.
     await openForm(client, deps.logger, {
       triggerId: input.triggerId,
@@ -33,7 +31,7 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
       name: 'the note form',
       context: { session: session.id },
       failed: 'The note form did not open. Use *Save as note* on the message again.',
-      tell: (text) => respond({ response_type: 'ephemeral', text }),
+      tell: (text) => send({ text }),
     });
   };
 }
