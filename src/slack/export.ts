@@ -13,6 +13,7 @@ import type { WebClient } from '@slack/web-api';
 import { exportFileNames, exportRefusal, notesCsv, type SessionRef, sessionMarkdown } from '../domain/export.ts';
 import { reaches, type Session, type Workspace } from '../domain/session.ts';
 import { clip } from '../domain/text.ts';
+import { answerPrivately, throughResponseUrl } from './answer-privately.ts';
 import type { ListenerDeps } from './deps.ts';
 import { escapeMrkdwn, mention } from './mrkdwn.ts';
 import type { SlackMessage } from './views/message.ts';
@@ -203,10 +204,6 @@ export async function exportCommand(
 ): Promise<void> {
   const { workspace, channelId, userId } = input;
   const reply = (message: SlackMessage) => args.ack({ response_type: 'ephemeral', text: message.text, blocks: message.blocks });
-  const later = (message: SlackMessage) =>
-    args.respond({ response_type: 'ephemeral', text: message.text, blocks: message.blocks }).catch((error: unknown) =>
-      deps.logger.warn('could not answer through the response URL', { channel: channelId, reason: error instanceof Error ? error.name : 'unknown' }),
-    );
 
   const session = await findSession(deps, workspace, channelId, ref);
   if (!session) return reply(renderExportNotFound(ref));
@@ -221,6 +218,7 @@ export async function exportCommand(
   await reply(renderPlain(`📤 Exporting ${topicOf(session)} (session \`${escapeMrkdwn(session.id)}\`): a Markdown document and a CSV of its notes are on their way to its thread.`));
 
   const fields = { team: workspace.teamId, channel: channelId, session: session.id };
+  const later = answerPrivately(deps.logger, fields, throughResponseUrl(args.respond));
   try {
     const [notes, scorecards] = await Promise.all([deps.store.sessions.notes(session.id), deps.store.scorecards.forSession(session.id)]);
     const names = exportFileNames(session);

@@ -6,6 +6,7 @@
 import type { AllMiddlewareArgs } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { LogFields, Logger } from '../app/ports.ts';
+import { type Answer, type PrivateReply, reasonOf } from './answer-privately.ts';
 
 export interface FormToOpen {
   /** The trigger of the payload just acked. */
@@ -16,12 +17,10 @@ export interface FormToOpen {
   /** What the log lines carry besides the reason: the session or the channel, never a token or a response URL. */
   readonly context: LogFields;
   /** What the person reads when the form did not open: what to do instead. */
-  readonly failed: string;
-  /** The listener's private way of answering this person (an ephemeral, the response URL). */
-  readonly tell: (text: string) => Promise<unknown>;
+  readonly failed: PrivateReply;
+  /** The listener's private way of answering this person (an ephemeral, the response URL), which logs its own failure. */
+  readonly answer: Answer;
 }
-
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Opens the form; never throws, since the person's action was acked and the reply is the only thing left to do. */
 export async function openForm(client: AllMiddlewareArgs['client'], logger: Logger, form: FormToOpen): Promise<void> {
@@ -31,10 +30,5 @@ export async function openForm(client: AllMiddlewareArgs['client'], logger: Logg
   } catch (error) {
     logger.warn(`could not open ${form.name}`, { ...form.context, reason: reasonOf(error) });
   }
-  try {
-    await form.tell(form.failed);
-  } catch (error) {
-    // Told nowhere else: without this line, a person left without the form and without a word leaves no trace.
-    logger.warn(`could not say that ${form.name} did not open`, { ...form.context, reason: reasonOf(error) });
-  }
+  await form.answer(form.failed);
 }

@@ -82,6 +82,13 @@ describe('Add note', () => {
     expect(notes()).toEqual([]);
   });
 
+  it('logs it once, with the session and channel, when the refusal does not arrive', async () => {
+    h.slack.fail('chat.postEphemeral', { error: 'channel_not_found' });
+    await h.click(ACTION_IDS.addNote, buttonValue(), { user: GUEST, team: 'T0OTHER' });
+    const warned = h.logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.session === undefined, l.channel, l.reason]);
+    expect(warned).toEqual([['could not answer privately', false, CHANNEL, expect.stringContaining('channel_not_found')]]);
+  });
+
   it('refuses a submission that claims a session of another workspace', async () => {
     const view = await openNoteModal();
     const ack = await h.submitNote(view, { text: 'sneaky', phase: '0' }, { team: 'T0OTHER' });
@@ -226,7 +233,7 @@ describe('Save as note (message shortcut)', () => {
     h.slack.fail('response_url', { status: 503 });
     await h.shortcut('Cache the redirect lookups', { user: GUEST });
     const warned = h.logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.session === undefined]);
-    expect(warned).toEqual([['could not open the note form', false], ['could not say that the note form did not open', false]]);
+    expect(warned).toEqual([['could not open the note form', false], ['could not answer privately', false]]);
     expect(JSON.stringify(h.logs)).not.toContain('/response/');
   });
 

@@ -233,7 +233,7 @@ describe('the start form', () => {
     h.slack.fail('response_url', { status: 503 });
     await h.command('start');
     const warned = h.logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.channel]);
-    expect(warned.slice(1)).toEqual([['could not open the start form', CHANNEL], ['could not say that the start form did not open', CHANNEL]]);
+    expect(warned.slice(1)).toEqual([['could not open the start form', CHANNEL], ['could not answer privately', CHANNEL]]);
   });
 
   it('opens on `start` alone, refuses mistakes inline, then starts the session as the command would', async () => {
@@ -558,7 +558,7 @@ describe('editing and deleting one’s own notes', () => {
     h.slack.fail('response_url', { status: 503 });
     await h.click('mockdesign_edit_note', edit?.value ?? '');
     const warned = h.logs.filter((l) => l.level === 'warn').map((l) => l.msg);
-    expect(warned).toEqual(['could not open the note form', 'could not say that the note form did not open']);
+    expect(warned).toEqual(['could not open the note form', 'could not answer privately']);
   });
 
   it('logs it once when a refusal or the redrawn list does not reach the author, instead of dropping it', async () => {

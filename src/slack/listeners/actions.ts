@@ -2,24 +2,19 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { endSession, extendPhase, nextPhase, pauseSession, resumeSession } from '../../app/sessions.ts';
 import { isLiveInterview, isOnPanel, reaches } from '../../domain/session.ts';
+import { type Answer, answerPrivately, ephemeralTo } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
 import { type ButtonInput, readButton } from '../payloads.ts';
-import type { SlackMessage } from '../views/message.ts';
 import { renderNoteModalFor } from '../views/note-modal.ts';
 import { renderPlain, renderRefusal } from '../views/replies.ts';
 import { decodeButtonValue } from '../views/session-message.ts';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs;
 
-/** Tells only the clicker; a failure to do so is logged, never thrown (the click itself was handled). */
-async function tellClicker({ client }: Args, input: ButtonInput, deps: ListenerDeps, message: SlackMessage): Promise<void> {
-  if (!input.channelId) return;
-  try {
-    await client.chat.postEphemeral({ channel: input.channelId, user: input.userId, text: message.text, blocks: message.blocks });
-  } catch (error) {
-    deps.logger.warn('could not send an ephemeral reply', { channel: input.channelId, reason: error instanceof Error ? error.message : String(error) });
-  }
+/** Tells only the clicker, in the channel of the click; a failure to do so is logged, never thrown (the click itself was handled). */
+function answerClicker({ client }: Args, input: ButtonInput, deps: ListenerDeps, sessionId: string | undefined): Answer {
+  return answerPrivately(deps.logger, { session: sessionId, channel: input.channelId }, ephemeralTo(client, input));
 }
 
 /** Acks, then reads the payload; a malformed one is logged and dropped. */
@@ -35,11 +30,12 @@ export function makeAddNoteAction(deps: ListenerDeps) {
     const input = await accept(args, deps);
     if (!input) return;
     const target = decodeButtonValue(input.value);
+    const tell = answerClicker(args, input, deps, target?.sessionId);
     const session = target ? await deps.store.sessions.find(target.sessionId) : undefined;
     if (!session || !reaches(session, await deps.sessions.accessTo(session.id, { ...input.workspace, channelId: input.channelId }))) {
-      return tellClicker(args, input, deps, renderRefusal('not_found'));
+      return tell(renderRefusal('not_found'));
     }
-    if (session.status === 'ended') return tellClicker(args, input, deps, renderRefusal('ended'));
+    if (session.status === 'ended') return tell(renderRefusal('ended'));
     // views.open must follow the ack at once: the trigger_id dies 3 seconds after the click.
     const panel = isLiveInterview(session) && isOnPanel(session, input.userId);
     await openForm(args.client, deps.logger, {
@@ -47,8 +43,8 @@ export function makeAddNoteAction(deps: ListenerDeps) {
       view: renderNoteModalFor(session, deps.clock(), undefined, panel),
       name: 'the note form',
       context: { session: session.id },
-      failed: 'The note form did not open. Click *Add note* again.',
-      tell: (text) => tellClicker(args, input, deps, renderPlain(text)),
+      failed: renderPlain('The note form did not open. Click *Add note* again.'),
+      answer: tell,
     });
   };
 }
@@ -61,7 +57,8 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end' | 'pau
     const input = await accept(args, deps);
     if (!input) return;
     const target = decodeButtonValue(input.value);
-    if (!target) return tellClicker(args, input, deps, renderRefusal('not_found'));
+    const tell = answerClicker(args, input, deps, target?.sessionId);
+    if (!target) return tell(renderRefusal('not_found'));
     const now = deps.clock();
     const access = await deps.sessions.accessTo(target.sessionId, { ...input.workspace, channelId: input.channelId });
     const expected = target.phaseIndex === undefined ? 'typed' : { from: target.phaseIndex };
@@ -79,7 +76,7 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end' | 'pau
           return extendPhase(deps, target.sessionId, access, input.userId, EXTEND_BUTTON_MS, now);
       }
     })();
-    if (!outcome.ok) return tellClicker(args, input, deps, renderRefusal(outcome.reason, outcome.session));
+    if (!outcome.ok) return tell(renderRefusal(outcome.reason, outcome.session));
     deps.logger.info(`session ${which} (button)`, { team: input.workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     void deps.dispatcher.tick();
   };

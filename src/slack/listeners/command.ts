@@ -6,6 +6,7 @@ import { formatDuration } from '../../domain/duration.ts';
 import { DEFAULT_KIND_BY_PHASE } from '../../domain/notes.ts';
 import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
+import { answerPrivately, throughResponseUrl } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { decodeEntities, phaseName, plainFromSlack } from '../mrkdwn.ts';
 import type { SlackMessage } from '../views/message.ts';
@@ -114,7 +115,7 @@ export function makeCommandListener(deps: ListenerDeps) {
           return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
         }
         await reply(renderStarted({ topic, createdAt: now, endsAt: now + parsed.plan.reduce((sum, ms) => sum + ms, 0) }));
-        const later = (message: SlackMessage) => respond(ephemeral(message)).catch((error: unknown) => deps.logger.warn('could not answer through the response URL', { channel: channelId, reason: String(error) }));
+        const later = answerPrivately(deps.logger, { channel: channelId }, throughResponseUrl(respond));
         let outcome: Awaited<ReturnType<typeof startSession>>;
         try {
           outcome = await startSession(

@@ -23,8 +23,7 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
     }
     const context = { session: target.sessionId, channel: input.channelId };
     // Refusals come under the list the person clicked in; the list itself is replaced only when a note left it.
-    const below = throughResponseUrl(args.respond, false);
-    const tell = answerPrivately(deps.logger, context, below);
+    const tell = answerPrivately(deps.logger, context, throughResponseUrl(args.respond, false));
     const access = await deps.sessions.accessTo(target.sessionId, { ...input.workspace, channelId: input.channelId });
     if (which === 'delete') {
       const outcome = await deleteNote(deps, { ...target, access, userId: input.userId }, deps.clock());
@@ -47,8 +46,8 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
       view: renderEditNoteModal(session, note, panel),
       name: 'the note form',
       context: { session: session.id },
-      failed: 'The note form did not open. Click *Edit* again.',
-      tell: (text) => below({ text }),
+      failed: { text: 'The note form did not open. Click *Edit* again.' },
+      answer: tell,
     });
   };
 }

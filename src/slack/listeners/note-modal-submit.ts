@@ -1,6 +1,7 @@
 /** The note modal's submission: inline errors keep the modal (and the user's text) open; a valid note is stored once. */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { addNote, editNote } from '../../app/sessions.ts';
+import { answerPrivately, ephemeralTo } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { BLOCK_IDS } from '../ids.ts';
 import { readViewSubmission } from '../payloads.ts';
@@ -25,6 +26,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
     const meta = decodeNoteModalMetadata(input.privateMetadata);
     if (!meta) return problem('This form is out of date. Copy your note, close the form and open it again.');
     const access = await deps.sessions.accessTo(meta.s, { ...input.workspace, channelId: meta.c || undefined });
+    const tell = answerPrivately(deps.logger, { session: meta.s, channel: meta.c }, ephemeralTo(client, { channelId: meta.c, userId: input.userId }));
     if (meta.n !== undefined) {
       // Editing one of the person's notes.
       const edited = await editNote(
@@ -35,10 +37,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
       if (!edited.ok) return problem(`${renderNoteRefusal(edited.reason)} Copy your text before closing.`);
       await ack();
       void deps.dispatcher.tick();
-      await client.chat
-        .postEphemeral({ channel: meta.c, user: input.userId, text: '✏️ Note updated.' })
-        .catch((error: unknown) => deps.logger.warn('could not confirm an edited note', { channel: meta.c, reason: String(error) }));
-      return;
+      return tell({ text: '✏️ Note updated.' });
     }
     const outcome = await addNote(
       deps,
@@ -68,11 +67,6 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
     if (!outcome.stored) return;
     void deps.dispatcher.tick();
     deps.logger.info('note added', { team: outcome.session.teamId, channel: outcome.session.channelId, session: outcome.session.id });
-    const saved = renderNoteSaved(outcome.phaseIndex, form.visibility);
-    try {
-      await client.chat.postEphemeral({ channel: meta.c, user: input.userId, text: saved.text, blocks: saved.blocks });
-    } catch (error) {
-      deps.logger.warn('could not confirm a saved note', { channel: meta.c, reason: error instanceof Error ? error.message : String(error) });
-    }
+    await tell(renderNoteSaved(outcome.phaseIndex, form.visibility));
   };
 }

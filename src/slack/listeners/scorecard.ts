@@ -7,10 +7,10 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { scorecardView, submitScorecard, type Reveal, type SubmitScorecardOutcome } from '../../app/scorecards.ts';
 import type { Session } from '../../domain/session.ts';
+import { answerPrivately, ephemeralTo, type PrivateReply, reasonOf } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
 import { readButton, readViewSubmission } from '../payloads.ts';
-import type { SlackMessage } from '../views/message.ts';
 import { renderPlain, renderRefusal } from '../views/replies.ts';
 import { renderNotAScorer, renderRevealNotice, renderScorecardSaved } from '../views/scorecard-messages.ts';
 import { decodeScorecardModalMetadata, errorsByBlock, FIRST_SCORE_BLOCK, parseScorecardForm, renderScorecardModal, renderScorecardsView } from '../views/scorecard-modal.ts';
@@ -18,44 +18,33 @@ import { decodeButtonValue } from '../views/session-message.ts';
 
 type Client = AllMiddlewareArgs['client'];
 
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const slackCode = (error: unknown) => (error as { data?: { error?: string } })?.data?.error;
-
-/** An ephemeral in the channel; a failure to send it is logged, never thrown (what it reports was handled). */
-async function tellInChannel(client: Client, deps: ListenerDeps, channelId: string, userId: string, message: SlackMessage): Promise<void> {
-  try {
-    await client.chat.postEphemeral({ channel: channelId, user: userId, text: message.text, blocks: message.blocks });
-  } catch (error) {
-    deps.logger.warn('could not send an ephemeral reply', { channel: channelId, reason: reasonOf(error) });
-  }
-}
 
 /** Slack refuses an ephemeral to someone who is not in the channel, or in a channel we cannot reach: a direct message goes instead. */
 const DM_INSTEAD = new Set(['user_not_in_channel', 'channel_not_found', 'not_in_channel']);
 
 /** Privately, to one person: an ephemeral in the session's channel, or a direct message when they are not a member. */
-async function tellPrivately(client: Client, deps: ListenerDeps, session: Session, userId: string, message: SlackMessage): Promise<void> {
+async function sendPrivately(client: Client, session: Session, userId: string, { text, blocks }: PrivateReply): Promise<void> {
   try {
-    await client.chat.postEphemeral({ channel: session.channelId, user: userId, text: message.text, blocks: message.blocks });
+    await client.chat.postEphemeral({ channel: session.channelId, user: userId, text, blocks });
     return;
   } catch (error) {
-    if (!DM_INSTEAD.has(slackCode(error) ?? '')) {
-      deps.logger.warn('could not tell a panel member privately', { session: session.id, channel: session.channelId, reason: reasonOf(error) });
-      return;
-    }
+    if (!DM_INSTEAD.has(slackCode(error) ?? '')) throw error;
   }
-  try {
-    await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
-  } catch (error) {
-    deps.logger.warn('could not message a panel member', { session: session.id, reason: reasonOf(error) });
-  }
+  await client.chat.postMessage({ channel: userId, text, blocks, unfurl_links: false, unfurl_media: false });
 }
 
 /** The cards are revealed: each member of the panel is told, with what the cards add up to. */
 async function announceReveal(client: Client, deps: ListenerDeps, session: Session, reveal: Reveal): Promise<void> {
   const notice = renderRevealNotice({ topic: session.topic, aggregate: reveal.aggregate });
   // The candidate is never on the panel; checked again here because this message holds every score.
-  for (const userId of reveal.panel.filter((id) => id !== session.candidateId)) await tellPrivately(client, deps, session, userId, notice);
+  for (const userId of reveal.panel.filter((id) => id !== session.candidateId)) {
+    try {
+      await sendPrivately(client, session, userId, notice);
+    } catch (error) {
+      deps.logger.warn('could not tell a panel member privately', { session: session.id, channel: session.channelId, reason: reasonOf(error) });
+    }
+  }
   deps.logger.info('scorecards revealed', { team: session.teamId, channel: session.channelId, session: session.id, panel: reveal.panel.length });
 }
 
@@ -67,8 +56,8 @@ export function makeScoreAction(deps: ListenerDeps) {
       deps.logger.warn('ignored a malformed button payload');
       return;
     }
-    const tell = (message: SlackMessage) => (input.channelId ? tellInChannel(args.client, deps, input.channelId, input.userId, message) : Promise.resolve());
     const target = decodeButtonValue(input.value);
+    const tell = answerPrivately(deps.logger, { session: target?.sessionId, channel: input.channelId }, ephemeralTo(args.client, input));
     if (!target) return tell(renderRefusal('not_found'));
     const access = await deps.sessions.accessTo(target.sessionId, { ...input.workspace, channelId: input.channelId });
     const view = await scorecardView(deps, { sessionId: target.sessionId, access, viewerId: input.userId });
@@ -93,8 +82,8 @@ export function makeScoreAction(deps: ListenerDeps) {
       view: modal,
       name: 'the scorecard',
       context: { session: session.id },
-      failed: 'The scorecard did not open. Click *Score* again.',
-      tell: (text) => tell(renderPlain(text)),
+      failed: renderPlain('The scorecard did not open. Click *Score* again.'),
+      answer: tell,
     });
   };
 }
@@ -137,7 +126,7 @@ export function makeScorecardSubmit(deps: ListenerDeps) {
     const { session, card } = outcome;
     deps.logger.info(outcome.edited ? 'scorecard changed' : 'scorecard submitted', { team: session.teamId, channel: session.channelId, session: session.id, role: outcome.role });
     const saved = renderScorecardSaved({ topic: session.topic, card, edited: outcome.edited, revealedNow: outcome.revealed !== null });
-    await tellPrivately(client, deps, session, input.userId, saved);
+    await answerPrivately(deps.logger, { session: session.id, channel: session.channelId }, (reply) => sendPrivately(client, session, input.userId, reply))(saved);
     if (outcome.revealed) await announceReveal(client, deps, session, outcome.revealed);
   };
 }

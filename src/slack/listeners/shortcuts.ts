@@ -22,16 +22,16 @@ export function makeSaveAsNoteShortcut(deps: ListenerDeps) {
     const session = await deps.sessions.liveHere({ ...input.workspace, channelId: input.channelId });
     // Through the shortcut's response_url: it reaches the person even where the bot is not a member, in the thread
     // the message was in.
-    const send = throughResponseUrl(respond);
-    if (!session) return answerPrivately(deps.logger, { channel: input.channelId }, send)(renderNoSession());
+    const answer = answerPrivately(deps.logger, { session: session?.id, channel: input.channelId }, throughResponseUrl(respond));
+    if (!session) return answer(renderNoSession());
     // The person reviews (and may edit) the text before it is saved: the modal is the same as Add note.
     await openForm(client, deps.logger, {
       triggerId: input.triggerId,
       view: renderNoteModalFor(session, deps.clock(), plainFromSlack(input.messageText).trim(), isLiveInterview(session) && isOnPanel(session, input.userId)),
       name: 'the note form',
       context: { session: session.id },
-      failed: 'The note form did not open. Use *Save as note* on the message again.',
-      tell: (text) => send({ text }),
+      failed: { text: 'The note form did not open. Use *Save as note* on the message again.' },
+      answer,
     });
   };
 }

@@ -7,6 +7,7 @@ import { startSession } from '../../app/sessions.ts';
 import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
 import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { clip } from '../../domain/text.ts';
+import { answerPrivately, ephemeralTo, throughResponseUrl } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
 import { readViewSubmission } from '../payloads.ts';
@@ -21,8 +22,8 @@ export async function openStartForm(args: AllMiddlewareArgs & SlackCommandMiddle
     view: renderStartModal({ channelId: args.command.channel_id }),
     name: 'the start form',
     context: { channel: args.command.channel_id },
-    failed: 'The start form did not open. Type `/mockdesign start <topic>` instead, or try again.',
-    tell: (text) => args.respond({ response_type: 'ephemeral', text }),
+    failed: { text: 'The start form did not open. Type `/mockdesign start <topic>` instead, or try again.' },
+    answer: answerPrivately(deps.logger, { channel: args.command.channel_id }, throughResponseUrl(args.respond)),
   });
 }
 
@@ -83,9 +84,7 @@ export function makeStartFormSubmit(deps: ListenerDeps) {
     await ack();
     deps.logger.info('session started (form)', { team: input.workspace.teamId, channel: meta.channelId, session: outcome.session.id });
     void deps.dispatcher.tick();
-    const started = renderStarted(outcome.session);
-    await client.chat
-      .postEphemeral({ channel: meta.channelId, user: input.userId, text: started.text, blocks: started.blocks })
-      .catch((error: unknown) => deps.logger.warn('could not confirm a started session', { channel: meta.channelId, reason: String(error) }));
+    const tell = answerPrivately(deps.logger, { session: outcome.session.id, channel: meta.channelId }, ephemeralTo(client, { channelId: meta.channelId, userId: input.userId }));
+    await tell(renderStarted(outcome.session));
   };
 }

@@ -4,12 +4,12 @@
  */
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { joinSession, leaveSession, muteReminders, recordThreadReply } from '../../app/study-groups.ts';
+import { answerPrivately, ephemeralTo } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { readButton, readThreadReply } from '../payloads.ts';
 import { userTimeZone } from '../user-time-zone.ts';
 import { renderRefusal } from '../views/replies.ts';
 import { renderMembershipReply } from '../views/study-group.ts';
-import type { SlackMessage } from '../views/message.ts';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs;
 type EventArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs;
@@ -22,15 +22,8 @@ export function makeMembershipAction(deps: ListenerDeps, which: 'join' | 'leave'
       deps.logger.warn('ignored a malformed button payload', { action: which });
       return;
     }
-    const tell = async (message: SlackMessage) => {
-      if (!input.channelId) return;
-      try {
-        await args.client.chat.postEphemeral({ channel: input.channelId, user: input.userId, text: message.text, blocks: message.blocks });
-      } catch (error) {
-        deps.logger.warn('could not send an ephemeral reply', { channel: input.channelId, reason: error instanceof Error ? error.message : String(error) });
-      }
-    };
     const sessionId = input.value;
+    const tell = answerPrivately(deps.logger, { session: sessionId, channel: input.channelId }, ephemeralTo(args.client, input));
     const access = await deps.sessions.accessTo(sessionId, { ...input.workspace, channelId: input.channelId });
     const now = deps.clock();
     // Only a join needs the person's time zone: their reminders fall in their daytime.
