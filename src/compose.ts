@@ -9,6 +9,7 @@ import type { ListenerDeps } from './slack/deps.ts';
 import type { MockdesignInstallationStore } from './slack/installation-store.ts';
 import { type Credentials, createSlackMessenger } from './slack/messenger.ts';
 import { INSTALL_PATH, installRoutes } from './slack/oauth.ts';
+import { describePayload } from './slack/payloads.ts';
 import { cachedSharedCheck, createSessionFinder } from './slack/session-finder.ts';
 import { registerListeners } from './slack/register-listeners.ts';
 import { createThreadTransport } from './slack/api-thread.ts';
@@ -143,6 +144,8 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     // several instances would not share it, and its lookup builds an Error for every unknown channel, on every
     // request, before our listener runs.
     convoStore: false as const,
+    // The error handler gets the payload too, so a failed listener's log line can say what it was handling.
+    extendedErrorHandler: true,
     // We retry posts ourselves, durably and per channel; the client must neither retry nor pause its whole
     // queue on a 429 (that would hold up every other channel).
     clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: REQUEST_TIMEOUT_MS },
@@ -224,10 +227,11 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     installUrl: auth.kind === 'oauth' && auth.publicUrl ? `${auth.publicUrl}${INSTALL_PATH}` : undefined,
   };
   registerListeners(app, deps);
-  app.error(async (error) => {
-    // Bolt hands every listener failure here once; log it with what we know and swallow it.
+  app.error(async ({ error, body }: { error: Error; body: unknown }) => {
+    // Bolt hands every listener failure here once, with the payload: logged with what it was handling and where
+    // (ids and names only, never the payload's words or its response URL), and swallowed.
     const err = error as { code?: string; original?: unknown };
-    logger.error('listener failed', { code: err.code }, err.original ?? error);
+    logger.error('listener failed', { code: err.code, ...describePayload(body) }, err.original ?? error);
   });
   return { app, dispatcher, deps, api, messenger };
 }

@@ -226,3 +226,36 @@ export function readThreadReply(body: unknown): ThreadReplyInput | undefined {
   if (!e.user || e.bot_id || !PERSON_SUBTYPES.has(e.subtype) || !e.thread_ts || e.thread_ts === e.ts) return undefined;
   return { workspace: { teamId: p.data.team_id, enterpriseId: p.data.enterprise_id ?? '' }, channelId: e.channel, userId: e.user, ts: e.ts, threadTs: e.thread_ts };
 }
+
+/** A field of a payload, when it is a short string (an id or a name): anything else is left out of a log line. */
+function idAt(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= 255 ? value : undefined;
+}
+
+function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * What a failed listener was handling, for its one log line: the kind of payload and the command, button, form or
+ * event, with the team, channel and user. Only ids and names are picked out: a payload also carries a response URL
+ * (which lets anyone post to the person for half an hour), tokens and people's words, none of which belong in logs.
+ */
+export function describePayload(body: unknown): Record<string, string | undefined> {
+  const event = fieldOf(body, 'event');
+  const view = fieldOf(body, 'view');
+  const action = fieldOf(fieldOf(body, 'actions'), '0');
+  const command = idAt(fieldOf(body, 'command'));
+  const kind = command ? 'slash_command' : idAt(fieldOf(body, 'type'));
+  return {
+    payload: kind,
+    command,
+    action: idAt(fieldOf(action, 'action_id')),
+    form: idAt(fieldOf(view, 'callback_id')),
+    shortcut: idAt(fieldOf(body, 'callback_id')),
+    event: idAt(fieldOf(event, 'type')),
+    team: idAt(fieldOf(body, 'team_id')) ?? idAt(fieldOf(fieldOf(body, 'team'), 'id')),
+    channel: idAt(fieldOf(body, 'channel_id')) ?? idAt(fieldOf(fieldOf(body, 'channel'), 'id')) ?? idAt(fieldOf(event, 'channel')),
+    user: idAt(fieldOf(body, 'user_id')) ?? idAt(fieldOf(fieldOf(body, 'user'), 'id')) ?? idAt(fieldOf(event, 'user')),
+  };
+}

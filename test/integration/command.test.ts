@@ -1,6 +1,7 @@
 /** `/mockdesign` through the real Bolt router: answers, what is stored, what is posted. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
+import { until } from '../support/until.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -41,6 +42,23 @@ describe('/mockdesign start', () => {
     expect(phase1).toContain('Why are we building this');
     expect(phase1).toContain('rough scale estimate');
     expect(thread[0]?.metadata).toMatchObject({ event_type: 'mockdesign_step' });
+  });
+
+  it('tells the host when the session could not be written, and logs the failure once with where it happened', async () => {
+    // The database refuses the write, as a full disk would: a real failure of the real statement.
+    h.db.exec("CREATE TRIGGER refuse BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    await h.command('start Design a URL shortener');
+    await until('the host is told', () => h.slack.ephemerals().some((e) => e.source === 'response_url'));
+    expect(h.slack.ephemerals().filter((e) => e.source === 'response_url').map((e) => e.text)).toEqual([
+      'Something went wrong and the session was not started. Please try again in a moment.',
+    ]);
+    expect(sessionCount()).toBe(0);
+    expect(h.root()).toBeUndefined();
+    const failed = h.logs.filter((l) => l.level === 'error');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ msg: 'listener failed', payload: 'slash_command', command: '/mockdesign', team: TEAM, channel: CHANNEL, user: HOST, error: 'database or disk is full' });
+    // Ids and names only: neither the response URL nor the person's words reach the log.
+    expect(JSON.stringify(failed[0])).not.toMatch(/response|URL shortener/);
   });
 
   it('accepts a plan with units and shows it', async () => {
