@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { App, type Authorize, type Receiver } from '@slack/bolt';
 import { createDispatcher, DEFAULT_CONCURRENCY, type Dispatcher, REQUEST_TIMEOUT_MS } from './app/dispatcher.ts';
+import type { Health } from './app/health.ts';
 import type { Logger, Messenger, Store } from './app/ports.ts';
 import type { Workspace } from './domain/session.ts';
 import { boltLogger, type Level } from './logger.ts';
@@ -55,10 +56,10 @@ export interface ComposeOptions {
    * fake Slack with nock, which sees only this thread's HTTP, do not.
    */
   readonly apiThread?: boolean;
-  /** HTTP or Socket Mode settings for Bolt; tests pass a receiver of their own. */
+  /** HTTP or Socket Mode settings for Bolt, with what GET /healthz answers; tests pass a receiver of their own. */
   readonly bolt:
-    | { kind: 'http'; signingSecret: string; port: number; healthy: () => boolean }
-    | { kind: 'socket'; appToken: string; port: number; healthy: () => boolean }
+    | { kind: 'http'; signingSecret: string; port: number; health: () => Promise<Health> }
+    | { kind: 'socket'; appToken: string; port: number; health: () => Promise<Health> }
     | { kind: 'receiver'; receiver: Receiver };
 }
 
@@ -123,13 +124,20 @@ function authorizeFromInstallations(installations: MockdesignInstallationStore, 
 export function composeMockdesign(options: ComposeOptions): Mockdesign {
   const { store, logger, clock } = options;
 
-  const healthRoute = (healthy: () => boolean) => ({
+  const healthRoute = (health: () => Promise<Health>) => ({
     path: '/healthz',
     method: ['GET'],
     handler: (_req: unknown, res: { writeHead(status: number, headers: Record<string, string>): void; end(body: string): void }) => {
-      const ok = healthy();
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok }));
+      // Bolt does not wait for a route's promise: this one must never reject.
+      void health()
+        .catch((error: unknown): Health => {
+          logger.error('the health check failed', {}, error);
+          return { ok: false, reason: 'the health check failed' };
+        })
+        .then((answer) => {
+          res.writeHead(answer.ok ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answer));
+        });
     },
   });
 
@@ -150,8 +158,8 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     // queue on a 429 (that would hold up every other channel).
     clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: REQUEST_TIMEOUT_MS },
   };
-  const routes = (healthy: () => boolean) => [
-    healthRoute(healthy),
+  const routes = (health: () => Promise<Health>) => [
+    healthRoute(health),
     ...(auth.kind === 'oauth'
       ? installRoutes({
           clientId: auth.clientId,
@@ -170,12 +178,12 @@ export function composeMockdesign(options: ComposeOptions): Mockdesign {
     bolt.kind === 'receiver'
       ? new App({ ...common, receiver: bolt.receiver })
       : bolt.kind === 'http'
-        ? new App({ ...common, signingSecret: bolt.signingSecret, port: bolt.port, customRoutes: routes(bolt.healthy) })
+        ? new App({ ...common, signingSecret: bolt.signingSecret, port: bolt.port, customRoutes: routes(bolt.health) })
         : new App({
             ...common,
             socketMode: true,
             appToken: bolt.appToken,
-            customRoutes: routes(bolt.healthy),
+            customRoutes: routes(bolt.health),
             // Bolt hands `installerOptions.clientOptions` (by default our `clientOptions`) to the Socket Mode client,
             // whose `apps.connections.open` would then get `retries: 0`: one 503 while reconnecting after Slack drops
             // the socket, and the client throws and the process dies. Only the API URL here, so the Socket Mode client

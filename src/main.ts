@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
+import { DATABASE_CHECK_TIMEOUT_MS, databaseHealth, type Health, HEALTHY } from './app/health.ts';
 import type { Logger, Store } from './app/ports.ts';
 import { fireDueSchedules } from './app/schedules.ts';
 import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
@@ -34,6 +35,11 @@ interface OpenedStore {
   readonly store: Store;
   readonly stopUpkeep: () => Promise<void>;
   readonly release: () => Promise<void>;
+  /**
+   * Asks the database server whether it answers, for /healthz: PostgreSQL only, a server the network can take
+   * away. A SQLite file is this process's own.
+   */
+  readonly ping?: () => Promise<void>;
 }
 
 /** Opens and migrates the configured database. */
@@ -55,7 +61,12 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
       );
     }
     // Several instances share this database: leases and retries follow its clock, not this host's.
-    return { store: createStore(db, null), stopUpkeep: async () => upkeep?.stop(), release: async () => undefined };
+    return {
+      store: createStore(db, null),
+      stopUpkeep: async () => upkeep?.stop(),
+      release: async () => undefined,
+      ping: () => db.ping(DATABASE_CHECK_TIMEOUT_MS),
+    };
   }
   // Opening creates the folder and refuses a broken file; the lock comes before anything is written.
   const raw = openDatabase(target.path);
@@ -101,7 +112,7 @@ async function main(): Promise<void> {
   await checkPortFree(config.port);
   // Also before the database: a token Slack refuses stops the app with nothing created on disk.
   const identity = config.auth.kind === 'single' ? await verifyBotToken(config.auth.botToken, config.slackApiUrl, logger) : undefined;
-  const { store, stopUpkeep, release } = await openStore(config.database, clock, logger);
+  const { store, stopUpkeep, release, ping } = await openStore(config.database, clock, logger);
 
   const instanceId = newInstanceId();
   let auth: SlackAuthOptions;
@@ -127,7 +138,14 @@ async function main(): Promise<void> {
   let ready = false;
   // In Socket Mode the app hears nothing from Slack while its socket is down: not healthy then.
   let socket: SocketModeSupervisor | undefined;
-  const healthy = () => ready && (socket?.connected ?? true);
+  // Several instances share a PostgreSQL database behind a load balancer: one that cannot reach it answers 503,
+  // so that Slack's requests go to the others.
+  const database = ping ? databaseHealth(ping, { clock, logger }) : async () => HEALTHY;
+  const health = async (): Promise<Health> => {
+    if (!ready) return { ok: false, reason: 'not ready' };
+    if (socket && !socket.connected) return { ok: false, reason: 'the Socket Mode connection to Slack is down' };
+    return database();
+  };
   const { app, dispatcher, api, deps } = composeMockdesign({
     store,
     instanceId,
@@ -139,8 +157,8 @@ async function main(): Promise<void> {
     apiThread: true,
     bolt:
       config.mode === 'socket'
-        ? { kind: 'socket', appToken: config.appToken ?? '', port: config.port, healthy }
-        : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, healthy },
+        ? { kind: 'socket', appToken: config.appToken ?? '', port: config.port, health }
+        : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, health },
   });
 
   await app.start(config.port).catch((error: unknown) => {

@@ -12,7 +12,15 @@ import { listMigrations } from './migrate.ts';
 import { DatabaseUnusableError } from './open-database.ts';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './sql.ts';
 
-export type PostgresDatabase = SqlDatabase & { readonly pool: Pool };
+export type PostgresDatabase = SqlDatabase & {
+  readonly pool: Pool;
+  /**
+   * Resolves when the server answers a trivial statement within `timeoutMs`, else rejects. It runs on one
+   * connection of its own, opened when first needed and kept: a pool busy with work is not a server that is down,
+   * and however often it is called at most one such connection exists.
+   */
+  ping(timeoutMs: number): Promise<void>;
+};
 
 export interface PostgresOptions {
   /** Runs every statement in this schema (tests give each suite its own). Set at connect time, before any query. */
@@ -84,7 +92,8 @@ function reasonOf(error: unknown): string {
   return message || error.name;
 }
 
-function unreachable(url: string, error: unknown, timeoutMs?: number): DatabaseUnusableError {
+/** What went wrong, with the URL's password masked wherever the driver repeated it. */
+function safeReason(url: string, error: unknown, timeoutMs?: number): string {
   let reason = reasonOf(error);
   if (timeoutMs !== undefined && /timeout/i.test(reason)) reason = `${reason} after ${timeoutMs} ms`;
   try {
@@ -95,6 +104,11 @@ function unreachable(url: string, error: unknown, timeoutMs?: number): DatabaseU
   } catch {
     // not a URL: nothing to hide beyond what is already left out
   }
+  return reason;
+}
+
+function unreachable(url: string, error: unknown, timeoutMs?: number): DatabaseUnusableError {
+  const reason = safeReason(url, error, timeoutMs);
   return new DatabaseUnusableError(
     `Cannot use the PostgreSQL database in DATABASE_URL (${redactUrl(url)}): the server could not be reached or refused the connection (${reason}). Check that PostgreSQL is running at that address and that the user, password and database in DATABASE_URL are right.`,
   );
@@ -163,9 +177,44 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 
   let closing: Promise<void> | undefined;
   const direct = executor(pool);
+
+  let pinger: Promise<pg.Client> | undefined;
+  const dropPinger = (which: Promise<pg.Client>): Promise<void> => {
+    if (pinger === which) pinger = undefined;
+    // Ends a connection that is stuck in a statement too (pg then destroys its socket).
+    return which.then((client) => client.end()).catch(() => undefined);
+  };
+  const openPinger = (timeoutMs: number): Promise<pg.Client> => {
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs, application_name: 'mockdesign-health' });
+    const connected = client.connect().then(() => client);
+    // An idle connection the server or the network closes emits 'error', which would otherwise end the process.
+    client.on('error', () => void dropPinger(connected));
+    client.on('end', () => {
+      if (pinger === connected) pinger = undefined;
+    });
+    return connected;
+  };
+
   return {
     ...direct,
     pool,
+    async ping(timeoutMs) {
+      if (closing) throw new Error('the database is closed');
+      const client = (pinger ??= openPinger(timeoutMs));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([client.then((c) => c.query('SELECT 1')), late]);
+      } catch (error) {
+        // The connection may be dead or stuck: the next ping opens a new one, and this one is closed.
+        void dropPinger(client);
+        throw new Error(safeReason(url, error, timeoutMs));
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     async transaction(fn) {
       const client: PoolClient = await pool.connect();
       let open = true;
@@ -201,7 +250,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       }
     },
     close() {
-      closing ??= pool.end();
+      closing ??= Promise.all([pool.end(), pinger ? dropPinger(pinger) : undefined]).then(() => undefined);
       return closing;
     },
   };
