@@ -67,7 +67,7 @@ const Env = z
       .default('./data/mockdesign.db')
       .superRefine((v, ctx) => {
         const target = databaseFrom(v);
-        // Empty would be the working directory itself.
+        // Empty reaches here (see EMPTY_REFUSED) and would be the working directory itself.
         if (v === '' || !target) {
           ctx.addIssue({ code: 'custom', message: `is not a database this app can use. Accepted: ${ACCEPTED_DATABASES}` });
         } else if (target.kind === 'postgres' && !postgresUrlParses(v)) {
@@ -224,9 +224,31 @@ function strayProblems(env: NodeJS.ProcessEnv): Map<string, string> {
   return problems;
 }
 
+/**
+ * Variables whose empty value is refused rather than read as unset. `PORT=${PORT}` or `DATABASE_URL=${DB}` in a
+ * compose file passes an empty value when nothing stands behind it; the default in its place would go unnoticed:
+ * a port nobody routes to, or a SQLite file of its own for an instance meant to share a PostgreSQL database.
+ */
+const EMPTY_REFUSED: ReadonlySet<string> = new Set(['PORT', 'DATABASE_URL']);
+
+/**
+ * The environment with every other empty variable left out. `NAME=` in a `.env` copied from the example (or passed
+ * through empty) means "not set": an empty SLACK_BOT_TOKEN leaves the OAuth variables to choose the mode, an empty
+ * LOG_LEVEL is the default, rather than each being refused as malformed.
+ */
+function withoutEmpty(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const name of Object.keys(Env.shape)) {
+    const value = env[name];
+    if (value === undefined || (value === '' && !EMPTY_REFUSED.has(name))) continue;
+    kept[name] = value;
+  }
+  return kept;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   const stray = strayProblems(env);
-  const parsed = Env.safeParse(env);
+  const parsed = Env.safeParse(withoutEmpty(env));
   if (!parsed.success || stray.size > 0) {
     // A variable with stray spaces or quotes is named once, for that; what else its value would fail says nothing more.
     const issues = parsed.success ? [] : parsed.error.issues.filter((issue) => !stray.has(String(issue.path[0])));

@@ -144,6 +144,63 @@ describe('one workspace or many', () => {
   });
 });
 
+describe('an empty variable (NAME= left in a copied .env, or passed through empty) is the same as an unset one', () => {
+  const oauth = {
+    SLACK_SIGNING_SECRET: base.SLACK_SIGNING_SECRET,
+    SLACK_CLIENT_ID: '1234567890.9876543210',
+    SLACK_CLIENT_SECRET: 'abcdef0123456789abcdef0123456789',
+    SLACK_STATE_SECRET: 'a-long-random-state-secret',
+    SLACK_TOKEN_KEY: randomBytes(32).toString('hex'),
+  };
+
+  it('an empty SLACK_BOT_TOKEN with the OAuth variables installs in many workspaces', () => {
+    expect(loadConfig({ ...oauth, SLACK_BOT_TOKEN: '' }).auth).toMatchObject({ kind: 'oauth', clientId: oauth.SLACK_CLIENT_ID });
+  });
+
+  it('an empty SLACK_BOT_TOKEN alone asks for a bot token or the OAuth variables, not for a well-formed token', () => {
+    const message = String(expectConfigError({ SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: base.SLACK_SIGNING_SECRET }).message);
+    expect(message).toContain('SLACK_BOT_TOKEN is required for one workspace (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET, SLACK_TOKEN_KEY');
+    expect(message).not.toContain('must look like');
+  });
+
+  it.each(['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_TOKEN_KEY'])('an empty %s beside a bot token is one workspace', (name) => {
+    expect(loadConfig({ ...base, [name]: '' })).toEqual(loadConfig(base));
+  });
+
+  it('an empty OAuth variable among the others is named as missing', () => {
+    expect(String(expectConfigError({ ...oauth, SLACK_TOKEN_KEY: '' }).message)).toContain('SLACK_TOKEN_KEY is missing: installing in many workspaces needs');
+  });
+
+  it.each(['SLACK_TOKEN_KEY_PREVIOUS', 'PUBLIC_URL', 'SLACK_APP_TOKEN', 'SLACK_API_URL', 'TICK_CRON', 'LOG_LEVEL', 'POST_CONCURRENCY'])('an empty %s takes the default', (name) => {
+    expect(loadConfig({ ...base, [name]: '' })).toEqual(loadConfig(base));
+  });
+
+  it('an empty SLACK_SIGNING_SECRET is left out: fine in Socket Mode, asked for in HTTP mode', () => {
+    const socket = { SLACK_BOT_TOKEN: base.SLACK_BOT_TOKEN, SLACK_APP_TOKEN: 'xapp-1-A111-222-abcdef' };
+    expect(loadConfig({ ...socket, SLACK_SIGNING_SECRET: '' })).toEqual(loadConfig(socket));
+    const message = String(expectConfigError({ ...base, SLACK_SIGNING_SECRET: '' }).message);
+    expect(message).toContain('SLACK_SIGNING_SECRET is required for HTTP mode');
+    expect(message).not.toContain('must be the hex');
+  });
+
+  it.each([
+    ['PORT', 'PORT must be a port number'],
+    ['DATABASE_URL', 'DATABASE_URL is not a database this app can use'],
+  ])('except an empty %s, which is refused rather than replaced by the default', (name, message) => {
+    expect(String(expectConfigError({ ...base, [name]: '' }).message)).toContain(message);
+  });
+});
+
+function expectConfigError(env: Record<string, string>): Error {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as Error;
+  }
+  return expect.unreachable('the configuration was accepted') as never;
+}
+
 describe('a PostgreSQL DATABASE_URL', () => {
   it.each([['postgres://app:s3cret@db.internal:5432/mockdesign'], ['postgresql://127.0.0.1/test'], ['postgres://app@/mockdesign?host=/run/postgresql'], ['postgres:///mockdesign?host=/tmp']])(
     'accepts %s',
