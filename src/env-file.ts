@@ -1,11 +1,13 @@
 /**
  * `.env`: read at start-up from the working directory when it exists, with Node's own `process.loadEnvFile`.
- * A variable already set in the environment wins over the file (Node does not override one that is set).
+ * A variable already set in the environment wins over the file (Node does not override one that is set), unless
+ * it is set to nothing.
  * Node's parser skips what it cannot read without a word (and a line without `=` swallows the next one), so
  * the file is checked first: a malformed one stops the app with its path and line number, never a value.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { ConfigError } from './config.ts';
 
 export class EnvFileError extends ConfigError {}
@@ -41,7 +43,7 @@ export function envFileProblem(text: string): string | undefined {
 
 /**
  * Loads `path` (default `.env` in the working directory) into process.env when the file exists; variables
- * already set are left as they are. Returns the file's absolute path when one was read.
+ * already set are left as they are, empty ones excepted. Returns the file's absolute path when one was read.
  * @throws EnvFileError when the file exists but cannot be read or is malformed.
  */
 export function loadEnvFileIfPresent(path = '.env'): string | undefined {
@@ -56,6 +58,11 @@ export function loadEnvFileIfPresent(path = '.env'): string | undefined {
   }
   const problem = envFileProblem(text);
   if (problem) throw new EnvFileError(`${file} is malformed: ${problem}`);
+  // An empty variable counts as unset (config.ts), so it must not hide the file's value as Node's loader lets it
+  // (it skips every variable that exists): `SLACK_BOT_TOKEN=` passed on by a compose file would hide the token.
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (process.env[name] === '') process.env[name] = value;
+  }
   process.loadEnvFile(file);
   return file;
 }

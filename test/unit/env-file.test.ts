@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { envFileProblem } from '../../src/env-file.ts';
+import { envFileProblem, loadEnvFileIfPresent } from '../../src/env-file.ts';
 
 describe('envFileProblem: what Node would read wrongly or skip without a word', () => {
   it.each([
@@ -35,5 +38,28 @@ describe('envFileProblem: what Node would read wrongly or skip without a word', 
 
   it('refuses a quoted value that is never closed, naming the variable', () => {
     expect(envFileProblem('A=1\nB="open\nC=3\n')).toBe('line 2: the value of B opens with " that is never closed.');
+  });
+});
+
+describe('loadEnvFileIfPresent', () => {
+  it('fills what the environment leaves unset or empty; a value set in the environment wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-env-'));
+    const names = ['MOCKDESIGN_T_UNSET', 'MOCKDESIGN_T_EMPTY', 'MOCKDESIGN_T_SET', 'MOCKDESIGN_T_ONLY_ENV'] as const;
+    try {
+      writeFileSync(join(dir, '.env'), 'MOCKDESIGN_T_UNSET=from-file\nMOCKDESIGN_T_EMPTY=from-file\nMOCKDESIGN_T_SET=from-file\n');
+      delete process.env.MOCKDESIGN_T_UNSET;
+      // `KEY=` passed on by a compose file or a shell: empty counts as unset, so it does not hide the file's value.
+      process.env.MOCKDESIGN_T_EMPTY = '';
+      process.env.MOCKDESIGN_T_SET = 'from-environment';
+      process.env.MOCKDESIGN_T_ONLY_ENV = '';
+      expect(loadEnvFileIfPresent(join(dir, '.env'))).toBe(join(dir, '.env'));
+      expect(process.env.MOCKDESIGN_T_UNSET).toBe('from-file');
+      expect(process.env.MOCKDESIGN_T_EMPTY).toBe('from-file');
+      expect(process.env.MOCKDESIGN_T_SET).toBe('from-environment');
+      expect(process.env.MOCKDESIGN_T_ONLY_ENV).toBe('');
+    } finally {
+      for (const name of names) delete process.env[name];
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
