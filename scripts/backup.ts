@@ -2,7 +2,7 @@
  * `npm run backup -- <file>`: an online backup of the SQLite database named by DATABASE_URL (default
  * ./data/mockdesign.db), read like the app reads it: from the environment, then from `.env` in the working directory.
  */
-import { databasePathFrom } from '../src/config.ts';
+import { databasePathFrom, databaseUrlFrom } from '../src/config.ts';
 import { backupDatabase } from '../src/db/backup.ts';
 import { loadEnvFileIfPresent } from '../src/env-file.ts';
 
@@ -14,7 +14,7 @@ if (!target) {
 let source: string;
 try {
   loadEnvFileIfPresent('.env');
-  source = databasePathFrom(process.env.DATABASE_URL ?? './data/mockdesign.db');
+  source = databasePathFrom(databaseUrlFrom(process.env));
 } catch (error) {
   process.stderr.write(`Backup failed: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

@@ -5,6 +5,7 @@
  * would delete and deletes nothing. On SQLite, stop mockdesign first (one process per file).
  */
 import { describeCounts, openForPurge, parsePurgeArgs, PURGE_USAGE, PurgeUsageError, runPurge, totalOf } from '../src/db/purge.ts';
+import { databaseUrlFrom } from '../src/config.ts';
 import { loadEnvFileIfPresent } from '../src/env-file.ts';
 
 async function main(): Promise<number> {
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
     return 2;
   }
   loadEnvFileIfPresent('.env');
-  const { store, where, close } = await openForPurge(process.env.DATABASE_URL || './data/mockdesign.db');
+  const { store, where, close } = await openForPurge(databaseUrlFrom(process.env));
   try {
     const { counts, deleted } = await runPurge(store, request.target, { yes: request.yes });
     if (deleted) {

@@ -11,6 +11,8 @@ export type DatabaseTarget = { readonly kind: 'sqlite'; readonly path: string } 
 export const ACCEPTED_DATABASES =
   'a SQLite file (./data/mockdesign.db, /abs/path.db, sqlite:./x.db, file:///abs/x.db, :memory:) or PostgreSQL (postgres://user:password@host:5432/db or postgresql://…)';
 
+export const DEFAULT_DATABASE_URL = './data/mockdesign.db';
+
 const token = (prefix: string, example: string) =>
   z
     .string()
@@ -64,7 +66,7 @@ const Env = z
     DATABASE_URL: z
       .string()
       .trim()
-      .default('./data/mockdesign.db')
+      .default(DEFAULT_DATABASE_URL)
       .superRefine((v, ctx) => {
         const target = databaseFrom(v);
         // Empty reaches here (see EMPTY_REFUSED) and would be the working directory itself.
@@ -192,6 +194,16 @@ export function databaseFrom(url: string): DatabaseTarget | undefined {
  */
 function postgresUrlParses(url: string): boolean {
   return URL.canParse(url) || URL.canParse(url.replace('@/', '@localhost/'));
+}
+
+/**
+ * DATABASE_URL for the scripts (backup, purge), read as the app reads it: the default when unset, and refused when
+ * empty (see EMPTY_REFUSED), rather than acting on ./data/mockdesign.db.
+ */
+export function databaseUrlFrom(env: NodeJS.ProcessEnv): string {
+  const url = env.DATABASE_URL;
+  if (url === '') throw new ConfigError(`DATABASE_URL is empty: set it to the database mockdesign uses, or leave it out for ${DEFAULT_DATABASE_URL}.`);
+  return url ?? DEFAULT_DATABASE_URL;
 }
 
 /** The SQLite path for a DATABASE_URL that names one (tests and scripts). */

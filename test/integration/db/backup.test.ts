@@ -1,5 +1,5 @@
 /** Online backups of a database another connection is writing to. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,4 +56,16 @@ it('npm run backup -- <file> backs up the database named by DATABASE_URL', () =>
   const copy = new Database(join(dir, 'cli.db'), { readonly: true });
   expect(Number(copy.prepare('SELECT count(*) FROM processed_requests').pluck().get())).toBe(500);
   copy.close();
+}, 30_000);
+
+it('npm run backup refuses an empty DATABASE_URL as the app does, saying so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-backup-'));
+  dirs.push(dir);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', join(dir, 'cli.db')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '' },
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('Backup failed: DATABASE_URL is empty');
 }, 30_000);

@@ -58,10 +58,10 @@ async function world(store: Store): Promise<void> {
   await store.installations.save({ ...base, installKey: 'E:E1AB', enterpriseId: 'E1AB', teamId: '', isEnterpriseInstall: true, botToken: 'sealed', installation: 'sealed' });
 }
 
-/** Runs the script as `npm run purge` would, from its sources. */
-function purgeCli(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/purge.ts', ...args], {
-    cwd: ROOT,
+/** Runs the script as `npm run purge` would, from its sources (in the project's folder unless `cwd` says otherwise). */
+function purgeCli(args: string[], env: Record<string, string>, cwd = ROOT) {
+  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'scripts', 'purge.ts'), ...args], {
+    cwd,
     env: { ...process.env, ...env },
     encoding: 'utf8',
     timeout: 60_000,
@@ -190,6 +190,19 @@ describe('the purge script', () => {
     expect(after.prepare('SELECT install_key FROM installations').pluck().all()).toEqual(['E:E1AB']);
     after.close();
   }, 120_000);
+
+  it('refuses an empty DATABASE_URL as the app does, rather than purging ./data/mockdesign.db', async () => {
+    const dir = tempDir();
+    const sql = createSqliteDatabase(openTestDb(join(dir, 'data', 'mockdesign.db')));
+    await world(createStore(sql, () => T0));
+    await sql.close();
+    const refused = purgeCli(['T1AB', '--yes'], { DATABASE_URL: '' }, dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Purge failed: DATABASE_URL is empty');
+    const after = new Database(join(dir, 'data', 'mockdesign.db'), { readonly: true });
+    expect(after.prepare("SELECT count(*) FROM sessions WHERE team_id = 'T1AB'").pluck().get()).toBe(1);
+    after.close();
+  }, 60_000);
 
   describePg('on PostgreSQL', () => {
     it('deletes the workspace next to running instances, other workspaces untouched', async () => {
