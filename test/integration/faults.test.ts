@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, SETTLE_MS } from '../../src/app/dispatcher.ts';
 import { REPEAT_WINDOW_MS } from '../../src/app/sessions.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
-import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST } from '../support/harness.ts';
+import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -249,13 +249,50 @@ describe('errors Slack may answer', () => {
   });
 });
 
+describe('App Home that Slack does not take', () => {
+  const open = () => h.event({ type: 'app_home_opened', user: HOST, channel: 'D0HOME', tab: 'home', event_ts: '1.1' });
+  const said = () => h.logs.filter((l) => l.level !== 'debug');
+
+  it('a 5xx is said once, as a warning naming the workspace and the person, without a token or a stack', async () => {
+    h = await createHarness();
+    h.slack.fail('views.publish', { status: 503 }, 1);
+    await open();
+    expect(h.slack.homeView(HOST)).toBeUndefined();
+    expect(said()).toEqual([expect.objectContaining({ level: 'warn', msg: 'could not publish App Home', team: TEAM, user: HOST, reason: expect.stringContaining('503') })]);
+    expect(said()[0]).not.toHaveProperty('stack');
+    expect(JSON.stringify(h.logs)).not.toContain(h.slack.botToken);
+    // Opening Home again publishes again.
+    await open();
+    expect(h.slack.homeView(HOST)).toBeDefined();
+  });
+
+  it('429s: the first is a warning; those that follow within a minute are not said above debug level', async () => {
+    h = await createHarness();
+    h.slack.fail('views.publish', { status: 429, retryAfter: 3 }, 4);
+    for (let i = 0; i < 3; i++) {
+      await open();
+      h.clock.advance(5 * SEC);
+    }
+    expect(calls('views.publish')).toHaveLength(3);
+    expect(said().map((l) => [l.level, l.msg, l.team, l.user])).toEqual([['warn', 'could not publish App Home', TEAM, HOST]]);
+    expect(said()[0]?.reason).toMatch(/rate-limit/);
+    expect(said()[0]).not.toHaveProperty('stack');
+    h.clock.advance(MIN);
+    await open();
+    expect(said().map((l) => l.level)).toEqual(['warn', 'warn']);
+  });
+});
+
 describe('requests Slack sends twice', () => {
   it('an event whose handler failed is handled again when Slack retries it; a handled one is not', async () => {
     h = await createHarness();
-    h.slack.fail('views.publish', { status: 503 }, 1);
+    // App Home reads the person's recurring sessions: with their table gone for a moment, the handler fails.
+    h.db.exec('ALTER TABLE schedules RENAME TO schedules_away');
     const open = { type: 'app_home_opened', user: HOST, channel: 'D0HOME', tab: 'home', event_ts: '1.1' };
     await h.event(open, { eventId: 'EvRetry' });
     expect(h.slack.homeView(HOST)).toBeUndefined();
+    expect(h.logs.filter((l) => l.msg === 'listener failed')).toHaveLength(1);
+    h.db.exec('ALTER TABLE schedules_away RENAME TO schedules');
     await h.event(open, { eventId: 'EvRetry' });
     expect(h.slack.homeView(HOST)).toBeDefined();
     const published = calls('views.publish').length;

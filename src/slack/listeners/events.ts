@@ -60,11 +60,16 @@ export function makeMemberJoinedListener(deps: ListenerDeps) {
   };
 }
 
+/** After a 429 for a workspace's App Home is said as a warning, those that follow within this time go to debug. */
+export const HOME_RATE_LIMIT_QUIET_MS = 60_000;
+
 /**
  * App Home: re-rendered each time the person opens the Home tab (Slack sends the event for the Messages tab too),
  * from their own workspace's sessions: live and ended ones, their notes, and their scores as a candidate.
  */
 export function makeAppHomeListener(deps: ListenerDeps) {
+  /** Per workspace: until when a further 429 on views.publish is not worth another warning. */
+  const quietUntil = new Map<string, number>();
   return async ({ body, client }: Args): Promise<void> => {
     const input = readEvent(body);
     if (!input?.userId || input.tab !== 'home') return;
@@ -79,6 +84,23 @@ export function makeAppHomeListener(deps: ListenerDeps) {
       sessions.notesByAuthor(workspace, userId, HOME_LIMITS.notes),
       sessions.scoredAsCandidate(workspace, userId, TREND_SESSIONS),
     ]);
-    await client.views.publish({ user_id: userId, view: renderHome(userId, { live, upcoming, recent, notes, scored }, deps.clock()) });
+    const view = renderHome(userId, { live, upcoming, recent, notes, scored }, deps.clock());
+    try {
+      await client.views.publish({ user_id: userId, view });
+    } catch (error) {
+      // Not retried: opening Home again publishes again. Said here, once, with whom it was for; thrown, it would be
+      // logged as a failed listener, an error with a stack and without the person, at every 429.
+      const fields = { team: workspace.teamId, user: userId, reason: error instanceof Error ? error.message : String(error) };
+      if ((error as { code?: unknown }).code === 'slack_webapi_rate_limited_error') {
+        const now = deps.clock();
+        if ((quietUntil.get(workspace.teamId) ?? 0) > now) {
+          deps.logger.debug('could not publish App Home: rate limited by Slack again', fields);
+          return;
+        }
+        for (const [team, until] of quietUntil) if (until <= now) quietUntil.delete(team);
+        quietUntil.set(workspace.teamId, now + HOME_RATE_LIMIT_QUIET_MS);
+      }
+      deps.logger.warn('could not publish App Home', fields);
+    }
   };
 }
