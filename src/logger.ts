@@ -98,6 +98,16 @@ export function createLogger(level: Level, write: (line: string) => void = toStd
   };
 }
 
+/**
+ * At debug level Bolt and Slack's clients write whole payloads: each Web API request's body and answer, each ack,
+ * each Socket Mode envelope. Those carry people's words (notes, topics, summaries) and upload URLs, none of which
+ * a log may hold; the line is kept up to where its payload (a JSON object or array) begins.
+ */
+export function withoutPayload(line: string): string {
+  const at = line.search(/[{[]/);
+  return at < 0 ? line : `${line.slice(0, at)}[payload not logged]`;
+}
+
 /** Bolt and the WebClient log through ours, so their lines are structured and scrubbed too. */
 export function boltLogger(logger: Logger & { level: Level }): BoltLogger {
   const join = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p))).join(' ');
@@ -106,13 +116,14 @@ export function boltLogger(logger: Logger & { level: Level }): BoltLogger {
   // when the line will be written keeps that cost off every command and every post.
   const enabled = (at: Level) => LEVELS[at] >= LEVELS[logger.level];
   return {
-    debug: (...m) => enabled('debug') && logger.debug(join(m), { source: name }),
+    debug: (...m) => enabled('debug') && logger.debug(withoutPayload(join(m)), { source: name }),
     info: (...m) => enabled('info') && logger.info(join(m), { source: name }),
     warn: (...m) => enabled('warn') && logger.warn(join(m), { source: name }),
     error: (...m) => logger.error(join(m), { source: name }),
-    setLevel: (l) => {
-      logger.level = l === LogLevel.DEBUG ? 'debug' : l === LogLevel.WARN ? 'warn' : l === LogLevel.ERROR ? 'error' : 'info';
-    },
+    // LOG_LEVEL decides, once, for the whole process. Bolt sets its logger's level when the app is built (to info,
+    // unless told otherwise), and so do the Web API and Socket Mode clients it makes: obeyed, that reset our one
+    // shared logger, and LOG_LEVEL=debug or =warn had no effect.
+    setLevel: () => undefined,
     getLevel: () => (logger.level === 'debug' ? LogLevel.DEBUG : logger.level === 'warn' ? LogLevel.WARN : logger.level === 'error' ? LogLevel.ERROR : LogLevel.INFO),
     setName: (n) => {
       name = n;

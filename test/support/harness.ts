@@ -7,7 +7,7 @@ import { composeMockdesign, type Mockdesign } from '../../src/compose.ts';
 import type { Db } from '../../src/db/open-database.ts';
 import { createSqliteDatabase } from '../../src/db/sqlite-database.ts';
 import { createStore } from '../../src/db/store.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Level } from '../../src/logger.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, COMMAND } from '../../src/slack/ids.ts';
 import { createSlackStandIn, type SlackStandIn, type StandInOptions, type StoredMessage } from '../../sandbox/stand-in/server.ts';
 import { fixedClock, type FixedClock } from './fixed-clock.ts';
@@ -64,6 +64,8 @@ export async function createHarness(
     random?: () => number;
     /** Pace each channel on the test's clock (posts that must wait sleep the difference in real time); off by default. */
     channelIntervalMs?: number;
+    /** The level the app logs at, as LOG_LEVEL sets it; debug by default. */
+    logLevel?: Level;
   } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? fixedClock();
@@ -71,7 +73,7 @@ export async function createHarness(
   const slack = options.slack ?? createSlackStandIn({ now: clock.now, ...options.standIn });
   if (!options.slack) await slack.start();
   const logs: Record<string, unknown>[] = [];
-  const logger = createLogger('debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
+  const logger = createLogger(options.logLevel ?? 'debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   const receiver = new TestReceiver();
   const store = createStore(createSqliteDatabase(db), clock.now);
   const md = composeMockdesign({

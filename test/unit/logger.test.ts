@@ -1,7 +1,7 @@
 /** Logs: one JSON line per event, levels respected, secrets never written. */
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { batchedLines, createLogger, scrub } from '../../src/logger.ts';
+import { batchedLines, createLogger, scrub, withoutPayload } from '../../src/logger.ts';
 
 function capture(level: 'debug' | 'info' | 'warn' | 'error' = 'info') {
   const lines: string[] = [];
@@ -130,4 +130,13 @@ describe('lines in batches', () => {
       expect(stdout.trim().split('\n').map((l) => JSON.parse(l).msg), ending).toEqual(['line 0', 'line 1', 'line 2']);
     }
   }, 60_000);
+});
+
+describe('withoutPayload', () => {
+  it('keeps a library line up to its payload', () => {
+    expect(withoutPayload('http request body: {"text":"a note"}')).toBe('http request body: [payload not logged]');
+    expect(withoutPayload('ack() call begins (body: {"text":"my notes"})')).toBe('ack() call begins (body: [payload not logged]');
+    expect(withoutPayload('Received a message on the WebSocket: [1,2]')).toBe('Received a message on the WebSocket: [payload not logged]');
+    expect(withoutPayload("apiCall('chat.postMessage') start")).toBe("apiCall('chat.postMessage') start");
+  });
 });
