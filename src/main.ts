@@ -7,7 +7,7 @@ import { DATABASE_CHECK_TIMEOUT_MS, databaseHealth, type Health, HEALTHY } from 
 import type { Logger, Store } from './app/ports.ts';
 import { fireDueSchedules } from './app/schedules.ts';
 import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
-import { ConfigError, type DatabaseTarget, loadConfig } from './config.ts';
+import { type Config, ConfigError, type DatabaseTarget, loadConfig, type SlackAuth } from './config.ts';
 import { startCheckpointer } from './db/checkpointer.ts';
 import { migrate } from './db/migrate.ts';
 import { DatabaseUnusableError, openDatabase } from './db/open-database.ts';
@@ -111,29 +111,13 @@ async function main(): Promise<void> {
   // Before the database is opened or created: a port in use stops the app with nothing left behind.
   await checkPortFree(config.port);
   // Also before the database: a token Slack refuses stops the app with nothing created on disk.
-  const identity = config.auth.kind === 'single' ? await verifyBotToken(config.auth.botToken, config.slackApiUrl, logger) : undefined;
+  // What the rest of Slack's set-up needs (the installations, for OAuth) comes once the store is open.
+  const slackAuth =
+    config.auth.kind === 'single' ? await singleWorkspace(config.auth.botToken, config.slackApiUrl, logger) : manyWorkspaces(config.auth, config, clock, logger);
   const { store, stopUpkeep, release, ping } = await openStore(config.database, clock, logger);
 
   const instanceId = newInstanceId();
-  let auth: SlackAuthOptions;
-  if (config.auth.kind === 'single') {
-    if (!identity) throw new Error('unreachable: a bot token is verified above');
-    logger.info('connected to Slack', { team: identity.teamId, bot_user: identity.botUserId });
-    auth = { kind: 'single', botToken: config.auth.botToken, identity };
-  } else {
-    const { clientId, clientSecret, stateSecret, tokenKey, previousTokenKeys } = config.auth;
-    const installations = createInstallationStore(store, createTokenCipher(tokenKey, previousTokenKeys), clock, {
-      owner: instanceId,
-      // Used only for installations whose tokens rotate (Slack says so in the install's answer).
-      refresh: slackTokenRefresher({ clientId, clientSecret, slackApiUrl: config.slackApiUrl, clock }),
-      logger,
-    });
-    auth = { kind: 'oauth', installations, clientId, clientSecret, stateSecret, publicUrl: config.publicUrl };
-    logger.info('installing in many workspaces', {
-      install_page: config.publicUrl ? `${config.publicUrl}${INSTALL_PATH}` : INSTALL_PATH,
-      redirect: config.publicUrl ? `${config.publicUrl}${REDIRECT_PATH}` : "(the app's redirect URL in Slack)",
-    });
-  }
+  const auth = slackAuth(store, instanceId);
 
   let ready = false;
   // In Socket Mode the app hears nothing from Slack while its socket is down: not healthy then.
@@ -244,6 +228,33 @@ async function checkPortFree(port: number): Promise<void> {
     server.once('error', (error) => reject(portError(port, error) ?? error));
     server.listen(port, () => server.close(() => resolve()));
   });
+}
+
+/** One workspace: the bot token is checked with Slack now, before anything is created on disk. */
+async function singleWorkspace(botToken: string, slackApiUrl: string, logger: Logger): Promise<(store: Store, instanceId: string) => SlackAuthOptions> {
+  const identity = await verifyBotToken(botToken, slackApiUrl, logger);
+  return () => {
+    logger.info('connected to Slack', { team: identity.teamId, bot_user: identity.botUserId });
+    return { kind: 'single', botToken, identity };
+  };
+}
+
+/** Many workspaces: each install's tokens are kept, encrypted, in the store. */
+function manyWorkspaces(oauth: Extract<SlackAuth, { kind: 'oauth' }>, config: Config, clock: () => number, logger: Logger): (store: Store, instanceId: string) => SlackAuthOptions {
+  const { clientId, clientSecret, stateSecret, tokenKey, previousTokenKeys } = oauth;
+  return (store, instanceId) => {
+    const installations = createInstallationStore(store, createTokenCipher(tokenKey, previousTokenKeys), clock, {
+      owner: instanceId,
+      // Used only for installations whose tokens rotate (Slack says so in the install's answer).
+      refresh: slackTokenRefresher({ clientId, clientSecret, slackApiUrl: config.slackApiUrl, clock }),
+      logger,
+    });
+    logger.info('installing in many workspaces', {
+      install_page: config.publicUrl ? `${config.publicUrl}${INSTALL_PATH}` : INSTALL_PATH,
+      redirect: config.publicUrl ? `${config.publicUrl}${REDIRECT_PATH}` : "(the app's redirect URL in Slack)",
+    });
+    return { kind: 'oauth', installations, clientId, clientSecret, stateSecret, publicUrl: config.publicUrl };
+  };
 }
 
 /** auth.test once at start-up: a wrong token stops the app with a clear message instead of failing every request. */
