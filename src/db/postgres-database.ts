@@ -220,6 +220,13 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       let open = true;
       // Set when the connection may be unusable: it is then closed instead of going back to the pool.
       let broken: Error | undefined;
+      // The pool listens for a connection's errors only while it is idle in the pool. One lost while checked out here
+      // (a network cut, a server restart) would otherwise be an uncaught exception, and the process would end: the
+      // statement under way fails with it anyway, and the connection is not reused.
+      const lost = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', lost);
       const control = async (sql: string) => {
         try {
           return await client.query(sql);
@@ -246,7 +253,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         return result;
       } finally {
         open = false;
+        // The pool listens again from here on (release puts its listener back at once).
         client.release(broken ?? false);
+        client.removeListener('error', lost);
       }
     },
     close() {

@@ -1,0 +1,89 @@
+/**
+ * The PostgreSQL adapter when the server does not answer. The server is real; the network between it and the app
+ * is a TCP relay in this process that the test cuts.
+ */
+import { createServer, type Server, type Socket, connect } from 'node:net';
+import pg from 'pg';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openPostgres, type PostgresDatabase } from '../../../src/db/postgres-database.ts';
+import { describePg, TEST_DATABASE_URL, withPgDatabase } from '../../support/pg.ts';
+import { until } from '../../support/until.ts';
+
+const PASSWORD = 'relay-secret-pw';
+
+/** Relays connections to the server until cut: then every open one is dropped and new ones are refused. */
+async function relay(to: URL): Promise<{ port: number; cut(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(to.port || 5432), to.hostname);
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+      a.pipe(b);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+let database: { url: string; name: string; drop(): Promise<void> };
+let db: PostgresDatabase;
+let cut: () => Promise<void>;
+
+beforeEach(async () => {
+  database = await withPgDatabase({ migrate: true });
+  const target = new URL(database.url);
+  const through = await relay(target);
+  cut = through.cut;
+  const url = new URL(database.url);
+  url.host = `127.0.0.1:${through.port}`;
+  url.password = PASSWORD;
+  db = await openPostgres(url.toString(), { poolSize: 2, connectTimeoutMs: 2000, onError: () => undefined });
+});
+
+afterEach(async () => {
+  await db.close().catch(() => undefined);
+  await database.drop();
+});
+
+const failure = (work: Promise<unknown>) => work.then(() => undefined, (error: unknown) => error);
+
+/** The statements of the app's connections running now (pg_sleep among them), asked on a connection of the test's own. */
+async function sleeping(name: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'SELECT pg_sleep%' AND state = 'active'", [name])).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describePg('a PostgreSQL server that does not answer', () => {
+  it('a connection lost inside a transaction fails that transaction, and throws nothing at the process', async () => {
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => void uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      const inTransaction = failure(db.transaction(async (tx) => tx.get('SELECT pg_sleep(5)')));
+      await until('the transaction to be under way', async () => (await sleeping(database.name)).length > 0);
+      await cut();
+      expect(await inTransaction).toBeInstanceOf(Error);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.removeListener('uncaughtException', record);
+    }
+  });
+});
