@@ -411,6 +411,21 @@ export interface ScheduleRepository {
   nextDue(): Promise<number | undefined>;
 }
 
+/**
+ * The database did not answer: it could not be reached, or the connection broke under a statement (a server
+ * restart, a network cut). Unlike a statement the database refused, it says nothing about the data, and the same
+ * work can succeed once the database answers again; a write sent just before may or may not have been applied.
+ * `code` is the driver's or the server's (ECONNREFUSED, 57P01…), for the log.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly code: string | undefined;
+  constructor(message: string, code: string | undefined, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
 /** The storage port: repositories, and a transaction over them. SQLite and PostgreSQL both implement it. */
 export interface Store extends Repositories {
   readonly kind: 'sqlite' | 'postgres';

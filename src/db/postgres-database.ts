@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
+import { StoreUnavailableError } from '../app/ports.ts';
 import { listMigrations } from './migrate.ts';
 import { DatabaseUnusableError } from './open-database.ts';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './sql.ts';
@@ -82,29 +83,37 @@ function withSearchPath(url: string, schema: string): string {
   return u.toString();
 }
 
+function messageOf(error: Error): string {
+  // Node reports a refused connection to a name with several addresses (localhost) as an AggregateError without a message.
+  const inner = error instanceof AggregateError ? error.errors.find((e): e is Error => e instanceof Error) : undefined;
+  return error.message || inner?.message || '';
+}
+
 function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
-  // Node reports a refused connection to a name with several addresses (localhost) as an AggregateError without a message.
-  const inner = error instanceof AggregateError ? error.errors.find((e): e is Error => e instanceof Error) : undefined;
-  const message = error.message || inner?.message || '';
+  const message = messageOf(error);
   if (typeof code === 'string' && !message.includes(code)) return message ? `${code}: ${message}` : code;
   return message || error.name;
 }
 
-/** What went wrong, with the URL's password masked wherever the driver repeated it. */
-function safeReason(url: string, error: unknown, timeoutMs?: number): string {
-  let reason = reasonOf(error);
-  if (timeoutMs !== undefined && /timeout/i.test(reason)) reason = `${reason} after ${timeoutMs} ms`;
+/** `text` with the URL's passwords (in either place pg reads one) replaced by ***. */
+function hideSecrets(url: string, text: string): string {
   try {
     const u = new URL(url);
     for (const secret of [decodeURIComponent(u.password), u.searchParams.get('password'), u.searchParams.get('sslpassword')]) {
-      if (secret) reason = reason.split(secret).join('***');
+      if (secret) text = text.split(secret).join('***');
     }
   } catch {
     // not a URL: nothing to hide beyond what is already left out
   }
-  return reason;
+  return text;
+}
+
+/** What went wrong, with the URL's password masked wherever the driver repeated it. */
+function safeReason(url: string, error: unknown, timeoutMs?: number): string {
+  const reason = reasonOf(error);
+  return hideSecrets(url, timeoutMs !== undefined && /timeout/i.test(reason) ? `${reason} after ${timeoutMs} ms` : reason);
 }
 
 function unreachable(url: string, error: unknown, timeoutMs?: number): DatabaseUnusableError {
@@ -118,11 +127,35 @@ interface Queryable {
   query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
 }
 
-function executor(target: Queryable, isOpen: () => boolean = () => true): SqlExecutor {
+/**
+ * Errors that say the server could not be reached or the connection broke, as opposed to a statement it refused:
+ * a socket's error (refused, reset, timed out, name not found), pg's own word that the connection ended or could
+ * not be made in time, or a server error that ends the session (FATAL: shutting down, starting up, not accepting
+ * connections, too many of them) or is a connection exception (class 08).
+ */
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, severity, syscall } = error as { code?: unknown; severity?: unknown; syscall?: unknown };
+  // No SQLSTATE class begins with E: ECONNREFUSED, EPIPE… are the socket's.
+  if (typeof syscall === 'string' || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) return true;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return severity === 'FATAL' || severity === 'PANIC' || code.startsWith('08') || code.startsWith('57P');
+  return /^(Connection terminated|timeout exceeded when trying to connect|timeout expired|Query read timeout|Client has encountered a connection error|Client was closed)/.test(error.message);
+}
+
+/** A failure to reach the server as the port's StoreUnavailableError (without the URL's password); any other error as it is. */
+function unavailableOr(url: string, error: unknown): unknown {
+  if (!isUnavailable(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  return new StoreUnavailableError(hideSecrets(url, messageOf(error as Error) || reasonOf(error)), typeof code === 'string' ? code : undefined, { cause: error });
+}
+
+function executor(target: Queryable, failure: (error: unknown) => unknown, isOpen: () => boolean = () => true): SqlExecutor {
   const query = (sql: string, params: readonly SqlValue[] = []) => {
     // A connection given back to the pool may already run someone else's transaction.
     if (!isOpen()) return Promise.reject(new Error('A transaction executor was used after its transaction ended'));
-    return target.query(sql, [...params]);
+    return target.query(sql, [...params]).catch((error: unknown) => {
+      throw failure(error);
+    });
   };
   return {
     dialect: 'postgres',
@@ -176,7 +209,8 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   }
 
   let closing: Promise<void> | undefined;
-  const direct = executor(pool);
+  const failure = (error: unknown) => unavailableOr(url, error);
+  const direct = executor(pool, failure);
 
   let pinger: Promise<pg.Client> | undefined;
   const dropPinger = (which: Promise<pg.Client>): Promise<void> => {
@@ -216,7 +250,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       }
     },
     async transaction(fn) {
-      const client: PoolClient = await pool.connect();
+      let client: PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw failure(error);
+      }
       let open = true;
       // Set when the connection may be unusable: it is then closed instead of going back to the pool.
       let broken: Error | undefined;
@@ -232,14 +271,14 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
           return await client.query(sql);
         } catch (error) {
           if (isConnectionError(error)) broken = error as Error;
-          throw error;
+          throw failure(error);
         }
       };
       try {
         await control('BEGIN');
         let result;
         try {
-          result = await fn(executor(client, () => open));
+          result = await fn(executor(client, failure, () => open));
         } catch (error) {
           // A failed ROLLBACK leaves the connection in a state nobody knows: it is not reused.
           await client.query('ROLLBACK').catch((rollbackError: Error) => {
