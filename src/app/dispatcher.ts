@@ -9,7 +9,7 @@ import type { Session } from '../domain/session.ts';
 import { planReminders } from '../domain/reminders.ts';
 import { currentPhaseIndex, nextClockTick, phaseEnd } from '../domain/timeline.ts';
 import { finish, holdSession, releaseSession } from './sessions.ts';
-import { DeliveryError, type HostNotice, type Lease, type Logger, type Messenger, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step, type Store, type UnreadableSession } from './ports.ts';
+import { DeliveryError, type HostNotice, type Lease, type LogFields, type Logger, type Messenger, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step, type Store, StoreUnavailableError, type UnreadableSession } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
 
 export interface DispatcherDeps {
@@ -130,6 +130,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let noticesToRetry: UnsentNotice[] = [];
   /** Sessions that could not be read, and why, as last logged (see setAside). */
   const unreadableSaid = new Map<string, string>();
+  /** Since when the database has not answered, and what that has cost so far; null while it answers (see databaseDown). */
+  let outage: { since: number; failedClaims: number; interrupted: number } | null = null;
+  /** Steps workers held when the database stopped answering, by id, and whether their post had begun (see interrupt). */
+  const interrupted = new Map<number, { step: Step; began: boolean }>();
+  /** Steps whose post has begun in this attempt: a request for them may have reached Slack. */
+  const begun = new WeakSet<Step>();
 
   /** `orphans`: also take over steps whose owner died (the tick asks; the refill after each post does not). */
   function pump(orphans = false): Promise<number> {
@@ -141,6 +147,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     orphansWanted = orphans;
     const run = (async () => {
+      // The steps an outage caught go back to the schedule first, so that this claim can take them at once.
+      if (interrupted.size > 0) await handBack();
       let claimed = 0;
       do {
         again = false;
@@ -150,6 +158,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         lastClaimAt = performance.now();
         claimedAsOf = clock();
         const steps = await store.steps.claimDue(lease, batch, { orphans: orphansWanted });
+        if (outage) databaseBack();
         orphansWanted = false;
         for (const step of steps) launch(step);
         claimed += steps.length;
@@ -165,7 +174,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return claimed;
       })
       .catch((error: unknown) => {
-        // The database is unreachable, perhaps for a while: say so at once, then once a minute, not every tick.
+        if (error instanceof StoreUnavailableError) {
+          // The tick tries again (one claim at a time, a second apart); each try that fails is counted, not logged.
+          const known = outage !== null;
+          const down = databaseDown(error);
+          down.failedClaims += 1;
+          if (known) log.debug('the database still does not answer', { failing_ms: clock() - down.since, failed_claims: down.failedClaims, reason: error.message });
+          return 0;
+        }
+        // The claim itself fails, perhaps for a while: say so at once, then once a minute, not every tick.
         const now = clock();
         if (claimFailingSince === null || now - lastClaimErrorLog >= MINUTE) {
           log.error('could not claim due posts', { failing_ms: claimFailingSince === null ? 0 : now - claimFailingSince }, error);
@@ -176,8 +193,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       })
       .finally(() => {
         pumping = null;
-        // A full pool is refilled as workers finish; only one with room needs waking for what falls due next.
-        if (deps.wakeAtNextDue && workers.size < concurrency) void armTimer();
+        // A full pool is refilled as workers finish; only one with room needs waking for what falls due next (and
+        // while the database does not answer, the tick is the only one to try it).
+        if (deps.wakeAtNextDue && workers.size < concurrency && !outage) void armTimer();
       });
     return pumping;
   }
@@ -220,7 +238,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * instead of one claim per finished worker.
    */
   function refill(): void {
-    if (stopped || refilling) return;
+    // While the database does not answer, only the tick tries it again: not every worker that gives up.
+    if (stopped || refilling || outage) return;
     const wait = lastClaimAt + claimGapMs - performance.now();
     refilling = new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve))).then(() => {
       refilling = null;
@@ -229,17 +248,28 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   function launch(first: Step): void {
+    // The claimed step this worker is responsible for, if any: the one to hand back if the database stops answering.
+    let held: Step | undefined;
     const run = (async () => {
       let step: Step | undefined = first;
       while (step) {
+        held = step;
         const next = await deliver(step);
+        held = next === ASK ? undefined : next;
         if (step.seq < 0) break;
         // A completed post took the session's next step in the same transaction when it was due (it is ours now
         // and goes out even if we are stopping); after anything else, look once more.
         step = next !== ASK ? next : stopped ? undefined : await store.steps.claimNextOfSession(step.sessionId, lease);
       }
     })()
-      .catch((error: unknown) => log.error('a delivery worker failed', { session: first.sessionId, step: first.key }, error))
+      .catch((error: unknown) => {
+        if (error instanceof StoreUnavailableError) {
+          if (held) interrupt(held, error);
+          else databaseDown(error, { session: first.sessionId });
+          return;
+        }
+        log.error('a delivery worker failed', { session: first.sessionId, step: first.key }, error);
+      })
       .finally(() => {
         workers.delete(run);
         refill();
@@ -364,6 +394,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const fresh = done === 0 && !step.uncertain && performance.now() - claimedAt < FRESH_CLAIM_MS;
         if (!fresh && !(await store.steps.beginPost(step, lease))) return lostLease(ctx);
         began = true;
+        begun.add(step);
         const ts = await messenger.post(snapshot, step, done, now);
         firstTs ??= ts;
         done += 1;
@@ -392,9 +423,61 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (resumes) await carryOn(session);
       return outcome;
     } catch (error) {
+      // Nothing can be recorded while the database does not answer: the worker stops (see interrupt).
+      if (error instanceof StoreUnavailableError) throw error;
       await handleFailure(step, session, error, ctx, began);
       return ASK;
     }
+  }
+
+  /**
+   * The database stopped answering: said once, as it begins, with the reason. What fails after that (each claim the
+   * tick tries, each post caught in it) is counted, and the count said when it answers again (databaseBack).
+   */
+  function databaseDown(error: StoreUnavailableError, fields: LogFields = {}): NonNullable<typeof outage> {
+    if (outage) return outage;
+    outage = { since: clock(), failedClaims: 0, interrupted: 0 };
+    log.error('the database does not answer; posts wait until it does', fields, error);
+    return outage;
+  }
+
+  function databaseBack(): void {
+    if (!outage) return;
+    log.info('the database answers again; posts resume', { down_ms: clock() - outage.since, failed_claims: outage.failedClaims, posts_interrupted: outage.interrupted });
+    outage = null;
+  }
+
+  /**
+   * A worker's step when the database stopped answering: nothing about it can be written now. It goes back to the
+   * schedule as soon as the database answers (handBack), instead of staying claimed until its lease runs out: a
+   * step taken over after its lease counts as possibly posted, and is looked for in Slack before it is posted
+   * again, and a private part in doubt (a nudge, a digest), which cannot be looked for, is taken as sent. Handed
+   * back, only a step whose post had begun is treated so.
+   */
+  function interrupt(step: Step, error: StoreUnavailableError): void {
+    const down = databaseDown(error, { session: step.sessionId, step: step.key });
+    down.interrupted += 1;
+    // Bounded by the pool (a worker holds one step); past it, a step waits out its lease, as after a crash.
+    if (interrupted.size < concurrency) interrupted.set(step.id, { step, began: begun.has(step) });
+  }
+
+  /** Hands the steps an outage caught back to the schedule (see interrupt); throws while the database still does not answer. */
+  async function handBack(): Promise<void> {
+    const waiting = [...interrupted.values()];
+    try {
+      await store.transaction(async (tx) => {
+        for (const { step, began } of waiting) {
+          // The outage costs the step no attempt. A post that may have reached Slack is looked for first, once settled.
+          await tx.steps.retry(step, owner, { delayMs: 0, settleMs: began ? SETTLE_MS : 0, error: DATABASE_DOWN, uncertain: began, countAttempt: false });
+        }
+      });
+      databaseBack();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      // Not the outage: these steps wait out their leases and are taken over, as after a crash.
+      log.error('could not hand back the posts a database outage interrupted; they are taken over after their lease', { steps: waiting.length }, error);
+    }
+    for (const { step } of waiting) interrupted.delete(step.id);
   }
 
   function lostLease(ctx: Record<string, string | number>): undefined {
@@ -436,6 +519,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const tick = nextClockTick(session, now);
       if (tick !== undefined) await store.steps.upsert(session.id, 'refresh', 'refresh', tick);
     } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
       const e = error instanceof DeliveryError ? error : undefined;
       if (e?.kind === 'rate_limited') {
         pacer.block(session.channelId, e.options.retryAfterMs ?? SECOND);
@@ -459,6 +543,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     try {
       await remindNow(step, session, ctx);
     } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
       // Reading members or recording a reminder failed: try again with backoff; a run that never works stops,
       // said once, until the next change to the session (a join, next, resume) plans it again.
       if (step.attempts < REMIND_MAX_ATTEMPTS) {
@@ -737,6 +822,9 @@ interface UnsentNotice {
   /** When to send it again, on the dispatcher's clock. */
   readonly at: number;
 }
+
+/** A step's last error when the database stopped answering while a worker held it. */
+const DATABASE_DOWN = 'database_unavailable';
 
 /** Why a step waits, or was given up on, when its session cannot be read. */
 const UNREADABLE = 'session_unreadable';

@@ -56,6 +56,8 @@ export interface Harness {
 export async function createHarness(
   options: {
     db?: Db;
+    /** Another store (a PostgreSQL one) in place of the SQLite one on `db`, which is then left unused. */
+    store?: Store;
     clock?: FixedClock;
     slack?: SlackStandIn;
     standIn?: StandInOptions;
@@ -75,7 +77,7 @@ export async function createHarness(
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger(options.logLevel ?? 'debug', (line) => logs.push(JSON.parse(line) as Record<string, unknown>));
   const receiver = new TestReceiver();
-  const store = createStore(createSqliteDatabase(db), clock.now);
+  const store = options.store ?? createStore(createSqliteDatabase(db), clock.now);
   const md = composeMockdesign({
     store,
     auth: { kind: 'single', botToken: slack.botToken, identity: { botId: 'B0BOT', botUserId: 'U0BOT', workspaceUrl: options.workspaceUrl } },
