@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
 import { DATABASE_CHECK_TIMEOUT_MS, databaseHealth, type Health, HEALTHY } from './app/health.ts';
-import type { Logger, Store } from './app/ports.ts';
+import { type Logger, type Store, StoreUnavailableError } from './app/ports.ts';
 import { fireDueSchedules } from './app/schedules.ts';
 import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
 import { type Config, ConfigError, type DatabaseTarget, loadConfig, type SlackAuth } from './config.ts';
@@ -46,8 +46,10 @@ interface OpenedStore {
 async function openStore(target: DatabaseTarget, clock: () => number, logger: Logger): Promise<OpenedStore> {
   if (target.kind === 'postgres') {
     const db = await openPostgres(target.url, {
-      // A pooled connection that fails while idle (a server restart) is replaced; say so once.
-      onError: (error) => logger.warn('a PostgreSQL connection failed; the pool replaces it', { reason: error.message }),
+      // A pooled connection that fails while idle (a server restart, a network cut) is replaced when next needed.
+      // A restart fails every idle one at once: a line each at debug. Should the server stay away, the delivery
+      // engine says so, once, within a tick.
+      onError: (error) => logger.debug('a PostgreSQL connection failed; the pool replaces it', { reason: error.message }),
       // Workers and listeners share it; most statements take a millisecond or two.
       poolSize: 20,
     });
@@ -161,7 +163,9 @@ async function main(): Promise<void> {
       const now = clock();
       // Recurring sessions first: one that starts now has its first posts claimed by the same tick.
       await fireDueSchedules(deps, now).catch((error: unknown) => {
-        // The database may be down for a while: say so once a minute, not every tick.
+        // A database that does not answer is said once by the dispatcher, in this same tick.
+        if (error instanceof StoreUnavailableError) return logger.debug('could not start scheduled sessions', { reason: error.message });
+        // Anything else may last a while too: say so once a minute, not every tick.
         if (now - lastScheduleError < 60_000) return;
         lastScheduleError = now;
         logger.error('could not start scheduled sessions', {}, error);
@@ -169,7 +173,10 @@ async function main(): Promise<void> {
       await dispatcher.tick();
       if (now - lastPrune > PRUNE_EVERY_MS) {
         lastPrune = now;
-        await store.requests.prune(now - 24 * PRUNE_EVERY_MS).catch((error: unknown) => logger.warn('could not prune old request ids', { reason: String(error) }));
+        await store.requests.prune(now - 24 * PRUNE_EVERY_MS).catch((error: unknown) =>
+          // A database that does not answer is said once by the dispatcher.
+          (error instanceof StoreUnavailableError ? logger.debug : logger.warn).call(logger, 'could not prune old request ids', { reason: String(error) }),
+        );
       }
     },
     logger,
