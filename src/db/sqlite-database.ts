@@ -6,9 +6,23 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { StoreUnavailableError } from '../app/ports.ts';
 import { type Db, DatabaseUnusableError } from './open-database.ts';
 import type { WriteGate } from './checkpointer.ts';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './sql.ts';
+
+/**
+ * SQLite cannot write for now, as opposed to a statement it refuses: another connection holds the write lock past
+ * the busy timeout (an open `sqlite3` shell, say), the disk is full, or the file cannot be read or written.
+ */
+const UNAVAILABLE = /^SQLITE_(BUSY|FULL|IOERR)/;
+
+/** Such a failure as the port's StoreUnavailableError; any other error as it is. */
+function unavailableOr(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!(error instanceof Error) || typeof code !== 'string' || !UNAVAILABLE.test(code) || error instanceof StoreUnavailableError) return error;
+  return new StoreUnavailableError(error.message, code, { cause: error });
+}
 
 interface Prepared {
   readonly statement: Database.Statement;
@@ -73,7 +87,7 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
 
   function enqueue<T>(work: Work): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      queue.push({ work, resolve: resolve as (value: unknown) => void, reject: (error) => reject(unavailableOr(error)) });
       if (!scheduled && !running && holds === 0) {
         scheduled = true;
         setImmediate(drain);
@@ -224,7 +238,7 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
     try {
       return Promise.resolve(now[method](sql, params) as T);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(unavailableOr(error));
     }
   }
 
