@@ -44,15 +44,16 @@ it('a SQLite file locked by another connection for a minute: said once as it beg
   const next = db.prepare("SELECT max(run_at) AS t FROM steps WHERE state = 'pending' AND kind <> 'refresh'").get() as { t: number };
   h.clock.set(next.t);
 
-  // Slack takes a while to answer, and the file is locked meanwhile: the posts get there, their record does not.
+  // Slack takes a while to answer (long enough for the lock to come first on a busy machine), and the file is
+  // locked meanwhile: the posts get there, their record does not.
   let arrived = 0;
   let slowing = true;
   const slow = () => {
     if (slowing) arrived += 1;
     return slowing;
   };
-  h.slack.fail('chat.postMessage', { delayMs: 500 }, 100, slow);
-  h.slack.fail('chat.postEphemeral', { delayMs: 500 }, 100, slow);
+  h.slack.fail('chat.postMessage', { delayMs: 2000 }, 100, slow);
+  h.slack.fail('chat.postEphemeral', { delayMs: 2000 }, 100, slow);
   const from = h.logs.length;
   await h.md.dispatcher.tick();
   await until('every claimed post to reach Slack', () => arrived >= CHANNELS.length);

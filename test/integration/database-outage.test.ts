@@ -169,15 +169,16 @@ describePg('a PostgreSQL database that stops answering for a minute', () => {
   it('while posts are at Slack: said once; each is found there afterwards, not posted again', async () => {
     const due = await nextStepsDue();
     const from = h.logs.length;
-    // Slack takes a while to answer, and the database goes meanwhile: the posts get there, their record does not.
+    // Slack takes a while to answer (long enough for the cut to come first on a busy machine), and the database
+    // goes meanwhile: the posts get there, their record does not.
     let arrived = 0;
     let slowing = true;
     const slow = () => {
       if (slowing) arrived += 1;
       return slowing;
     };
-    h.slack.fail('chat.postMessage', { delayMs: 2000 }, 10 * SESSIONS, slow);
-    h.slack.fail('chat.postEphemeral', { delayMs: 2000 }, 10 * SESSIONS, slow);
+    h.slack.fail('chat.postMessage', { delayMs: 4000 }, 10 * SESSIONS, slow);
+    h.slack.fail('chat.postEphemeral', { delayMs: 4000 }, 10 * SESSIONS, slow);
     expect(await h.md.dispatcher.tick()).toBe(due);
     const posting = (await rows<{ n: number }>("SELECT count(*)::int AS n FROM steps WHERE state = 'sending' AND kind <> 'refresh'"))[0]?.n ?? 0;
     expect(posting).toBe(SESSIONS);
