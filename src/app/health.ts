@@ -16,7 +16,7 @@ export const DATABASE_CHECK_MAX_AGE_MS = 1000;
 /**
  * Wraps `ping` (resolves when the database answers, rejects otherwise, in bounded time) for health checks: a
  * result younger than `maxAgeMs` is reused, and checks asked for while one runs wait for that one, so at most
- * one runs at a time however many health checks arrive. A change between answering and not is logged once.
+ * one runs at a time however many health checks arrive. A change between answering and not is logged once, at info.
  */
 export function databaseHealth(
   ping: () => Promise<void>,
@@ -31,12 +31,14 @@ export function databaseHealth(
     try {
       await ping();
       health = HEALTHY;
-      if (last && !last.health.ok) options.logger.info('the database answers again');
+      if (last && !last.health.ok) options.logger.info('/healthz answers 200 again: the database answers');
     } catch (error) {
       // The reason stays in the log: whoever can reach /healthz need not learn the database's address.
       health = { ok: false, reason: 'the database does not answer' };
+      // Info, not a warning: the outage itself is the delivery engine's to report (once, as an error); this line
+      // says what the load balancer now sees.
       if (!last || last.health.ok) {
-        options.logger.warn('the database does not answer: /healthz answers 503 until it does', { reason: error instanceof Error ? error.message : String(error) });
+        options.logger.info('/healthz answers 503 until the database answers', { reason: error instanceof Error ? error.message : String(error) });
       }
     }
     last = { at: options.clock(), health };

@@ -31,6 +31,13 @@ export interface PostgresOptions {
   readonly connectTimeoutMs?: number;
   /** How long a statement or transaction waits for a free pooled connection when all are busy (default 30 s). */
   readonly acquireTimeoutMs?: number;
+  /**
+   * How long a statement may go without an answer before it fails as the server not answering (default 60 s). A
+   * network that drops packets gives no error: without this, a statement (the tick's claim among them) would wait
+   * for the operating system to give up on the connection, a quarter of an hour or more, and the posts with it.
+   * Ours take milliseconds; a long one (a migration on a large table, ANALYZE) takes seconds.
+   */
+  readonly queryTimeoutMs?: number;
   /** A pooled idle connection failed (the server restarted, the network dropped); the pool replaces it. */
   readonly onError?: (error: Error) => void;
 }
@@ -174,11 +181,13 @@ function executor(target: Queryable, failure: (error: unknown) => unknown, isOpe
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresDatabase> {
   const connectionString = options.schema === undefined ? url : withSearchPath(url, options.schema);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
+  const queryTimeoutMs = options.queryTimeoutMs ?? 60_000;
   // pg-pool uses one setting both for opening a connection and for waiting for a free one: a busy moment would
   // fail after the short connect timeout. Connections get their own timeout through the client class.
   class TimedClient extends pg.Client {
     constructor(config: pg.ClientConfig) {
-      super({ ...config, password: config.password, connectionTimeoutMillis: connectTimeoutMs });
+      // keepAlive: an idle connection the network lost is found out by the operating system, not by the next post.
+      super({ ...config, password: config.password, connectionTimeoutMillis: connectTimeoutMs, query_timeout: queryTimeoutMs, keepAlive: true });
     }
   }
   let pool: Pool;

@@ -40,7 +40,6 @@ it('a SQLite file locked by another connection for a minute: said once as it beg
   h = await createHarness({ db, standIn: { channels: CHANNELS.map((id, i) => ({ id, name: `locked-${i}`, members: [HOST, GUEST], botIsMember: true })) } });
   // Half are live interviews, whose panel gets private nudges (which cannot be looked for in the channel).
   for (const [i, channel] of CHANNELS.entries()) await h.command(`start Locked ${i} --plan 4m/4m/4m/4m${i % 2 ? '' : ` --level senior --interviewer <@${GUEST}>`}`, { channel });
-  (h.md.deps.logger as unknown as { level: string }).level = 'debug';
   const next = db.prepare("SELECT max(run_at) AS t FROM steps WHERE state = 'pending' AND kind <> 'refresh'").get() as { t: number };
   h.clock.set(next.t);
 

@@ -70,8 +70,8 @@ describe('databaseHealth', () => {
     expect(await t.health()).toEqual({ ok: true });
     expect(t.pings()).toBe(7);
     expect(t.logs.map((l) => [l.level, l.msg, l.reason])).toEqual([
-      ['warn', 'the database does not answer: /healthz answers 503 until it does', 'connect ECONNREFUSED 10.0.0.5:5432'],
-      ['info', 'the database answers again', undefined],
+      ['info', '/healthz answers 503 until the database answers', 'connect ECONNREFUSED 10.0.0.5:5432'],
+      ['info', '/healthz answers 200 again: the database answers', undefined],
     ]);
   });
 });

@@ -3,58 +3,35 @@
  * delivery engine waits out the first and handles the second as a failure of that one post. The server is real;
  * the network between it and the app is a TCP relay in this process that the test cuts.
  */
-import { createServer, type Server, type Socket, connect } from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../src/app/ports.ts';
 import { openPostgres, type PostgresDatabase } from '../../../src/db/postgres-database.ts';
 import { describePg, TEST_DATABASE_URL, withPgDatabase } from '../../support/pg.ts';
+import { startTcpRelay, type TcpRelay } from '../../support/tcp-relay.ts';
 import { until } from '../../support/until.ts';
 
 const PASSWORD = 'relay-secret-pw';
 
-/** Relays connections to the server until cut: then every open one is dropped and new ones are refused. */
-async function relay(to: URL): Promise<{ port: number; cut(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(to.port || 5432), to.hostname);
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-      sockets.add(a);
-      a.on('error', () => b.destroy());
-      a.on('close', () => {
-        sockets.delete(a);
-        b.destroy();
-      });
-      a.pipe(b);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    cut: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
-}
-
 let database: { url: string; name: string; drop(): Promise<void> };
 let db: PostgresDatabase;
-let cut: () => Promise<void>;
+let relay: TcpRelay;
+const cut = () => relay.refuse();
+/** Long enough for pg_sleep(5) to be cut before it ends; short enough for the silent network's test. */
+const QUERY_TIMEOUT_MS = 3000;
 
 beforeEach(async () => {
   database = await withPgDatabase({ migrate: true });
   const target = new URL(database.url);
-  const through = await relay(target);
-  cut = through.cut;
+  relay = await startTcpRelay({ host: target.hostname, port: Number(target.port || 5432) });
   const url = new URL(database.url);
-  url.host = `127.0.0.1:${through.port}`;
+  url.host = `127.0.0.1:${relay.port}`;
   url.password = PASSWORD;
-  db = await openPostgres(url.toString(), { poolSize: 2, connectTimeoutMs: 2000, onError: () => undefined });
+  db = await openPostgres(url.toString(), { poolSize: 2, connectTimeoutMs: 2000, queryTimeoutMs: QUERY_TIMEOUT_MS, onError: () => undefined });
 });
 
 afterEach(async () => {
+  await relay.close();
   await db.close().catch(() => undefined);
   await database.drop();
 });
@@ -108,6 +85,21 @@ describePg('a PostgreSQL server that does not answer', () => {
     }
     expect((errors[0] as Error).message).toMatch(/Connection terminated/);
     expect((errors[2] as StoreUnavailableError).code).toBe('ECONNREFUSED');
+  });
+
+  it('a network that goes quiet: a statement with no answer fails as the server not answering, and the pool recovers', async () => {
+    expect(await db.get('SELECT 1 AS one')).toEqual({ one: 1 });
+    relay.silence();
+    const started = Date.now();
+    const quiet = await failure(db.get('SELECT 1 AS one'));
+    expect(quiet).toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 100);
+    const inTransaction = await failure(db.transaction(async (tx) => tx.get('SELECT 1 AS one')));
+    expect(inTransaction).toBeInstanceOf(StoreUnavailableError);
+    await relay.open();
+    // The connections that went quiet were let go: the next statements get an answer.
+    expect(await db.get('SELECT 1 AS one')).toEqual({ one: 1 });
+    expect(await db.transaction(async (tx) => tx.get('SELECT 2 AS two'))).toEqual({ two: 2 });
   });
 
   it('a server that ends the connections and takes no new ones (a restart, a shutdown)', async () => {
