@@ -53,6 +53,21 @@ async function nextStepsDue(): Promise<number> {
   return (await rows<{ n: number }>("SELECT count(*)::int AS n FROM steps WHERE state = 'pending' AND run_at <= $1", [h.clock.now()]))[0]?.n ?? 0;
 }
 
+/**
+ * Once the database is cut: the work under way ends, a minute of ticks passes without it and it comes back. Each
+ * post went out once, the outage was said once and its repeats quietly; what was logged from `from` until it came
+ * back, and after.
+ */
+async function throughAMinuteAway(from: number) {
+  await h.md.dispatcher.drain();
+  const { during, after, lookupsAfter } = await aMinuteAway();
+  const outageLines = h.logs.slice(from, h.logs.length - after.length);
+  await expectEachPostedOnce();
+  expectSaidOnce(outageLines);
+  expectQuietRepeats(during);
+  return { outageLines, after, lookupsAfter };
+}
+
 /** A minute of ticks, one a second, with the database away; then it answers again and ten more ticks run. */
 async function aMinuteAway(): Promise<{ during: Log[]; after: Log[]; lookupsAfter: number }> {
   const from = h.logs.length;
@@ -150,13 +165,7 @@ describePg('a PostgreSQL database that stops answering for a minute', () => {
     });
     await cut();
     await locker.end().catch(() => undefined);
-    await h.md.dispatcher.drain();
-    const { during, after, lookupsAfter } = await aMinuteAway();
-    const outageLines = h.logs.slice(from, h.logs.length - after.length);
-
-    await expectEachPostedOnce();
-    expectSaidOnce(outageLines);
-    expectQuietRepeats(during);
+    const { outageLines, after, lookupsAfter } = await throughAMinuteAway(from);
     // Not a line for each post the outage caught.
     expect(outageLines.filter((l) => l.msg === 'a delivery worker failed')).toEqual([]);
     expectSaidBack(after, 60);
@@ -183,13 +192,7 @@ describePg('a PostgreSQL database that stops answering for a minute', () => {
     await until('every claimed post to reach Slack', () => arrived >= posting);
     await cut();
     slowing = false;
-    await h.md.dispatcher.drain();
-    const { during, after, lookupsAfter } = await aMinuteAway();
-    const outageLines = h.logs.slice(from, h.logs.length - after.length);
-
-    await expectEachPostedOnce();
-    expectSaidOnce(outageLines);
-    expectQuietRepeats(during);
+    const { outageLines, after, lookupsAfter } = await throughAMinuteAway(from);
     expect(outageLines.filter((l) => l.msg === 'a delivery worker failed' || l.msg === 'unexpected error while posting')).toEqual([]);
     expectSaidBack(after, 60);
     // Each post in doubt was looked for and found, not posted again.
