@@ -81,7 +81,28 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // one per kind, cost 40–70 µs of the main thread a request, about a seventh of what answering `help` costs.
   // Here the request's kind and id are read once and the one listener for them is called; a request none of them
   // takes goes on down Bolt's chain unhandled, as it would with no listener matching.
-  app.use(async (args) => route(args) ?? args.next());
+  app.use(async (args) => {
+    const work = route(args);
+    if (!work) return args.next();
+    // A listener that fails before answering (the database did not answer its first read, say) would leave the
+    // person with Slack's own "failed with the error operation_timeout". It is answered here instead, once,
+    // and the error goes on to the error handler, which logs it.
+    const acking = args as { ack?: (response?: unknown) => Promise<void> };
+    const ack = acking.ack;
+    let acked = false;
+    if (ack) {
+      acking.ack = (response) => {
+        acked = true;
+        return ack(response);
+      };
+    }
+    try {
+      await work;
+    } catch (error) {
+      await answerFailure(args, ack, acked).catch(() => undefined);
+      throw error;
+    }
+  });
 
   /** The listener's work for a request one of them takes; undefined for any other. */
   function route(args: AnyMiddlewareArgs & AllMiddlewareArgs): Promise<void> | undefined {
@@ -100,3 +121,24 @@ type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs;
 type EventArgs = AllMiddlewareArgs & SlackEventMiddlewareArgs;
 type ShortcutArgs = AllMiddlewareArgs & SlackShortcutMiddlewareArgs;
+
+/** What the person reads when their command, click or shortcut failed where nothing else told them. */
+export const SOMETHING_WENT_WRONG = 'Something went wrong on our side. Please try again in a moment.';
+
+/**
+ * Tells the person whose request failed unexpectedly (the failures a listener expects, it answers itself). A
+ * command that was not yet answered gets the reply in its ack; one that was has had its say. A click or a shortcut
+ * is acked at once, before the work, so it is acked now if it was not, and the person is told through its
+ * response URL. A form is left as it is: unanswered, Slack keeps it open with what was typed and says it could not
+ * be sent, where an ack would close it and lose the typing.
+ */
+async function answerFailure(args: AnyMiddlewareArgs & AllMiddlewareArgs, ack: ((response?: unknown) => Promise<void>) | undefined, acked: boolean): Promise<void> {
+  if ('command' in args) {
+    if (ack && !acked) await ack({ response_type: 'ephemeral', text: SOMETHING_WENT_WRONG });
+    return;
+  }
+  if (!('action' in args) && !('shortcut' in args)) return;
+  if (ack && !acked) await ack();
+  const respond = (args as { respond?: (message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown> }).respond;
+  await respond?.({ response_type: 'ephemeral', replace_original: false, text: SOMETHING_WENT_WRONG });
+}
