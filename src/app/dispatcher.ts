@@ -128,8 +128,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const background = new Set<Promise<unknown>>();
   /** Notices to hosts whose DM failed, waiting to be sent again (see tellHostOnce). */
   let noticesToRetry: UnsentNotice[] = [];
-  /** Sessions that could not be read, and why, as last logged (see setAside). */
-  const unreadableSaid = new Map<string, string>();
   /** Since when the database has not answered, and what that has cost so far; null while it answers (see databaseDown). */
   let outage: { since: number; failedClaims: number; interrupted: number } | null = null;
   /** Steps workers held when the database stopped answering, by id, and whether their post had begun (see interrupt). */
@@ -329,7 +327,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await setAside(step, found);
       return undefined;
     }
-    if (unreadableSaid.size > 0 && unreadableSaid.delete(found.id)) log.info('a session that could not be read reads again', { session: found.id });
+    if (step.lastError?.startsWith(UNREADABLE)) log.info('a session that could not be read reads again', { session: found.id });
     let session: Session = found;
     const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, team: session.teamId, channel: session.channelId };
     if (step.kind === 'expire') {
@@ -677,7 +675,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * A session this version cannot read (a value written by a newer version or by hand, a damaged row): its step
    * goes back to the schedule with backoff, like a failed post, for a newer instance or the repaired row to take
    * up. Left claimed, it would wait out its lease and be taken over, again and again, without end. Logged once per
-   * session and reason, not at every attempt. After a failed post's attempts the session is ended and its other
+   * session and reason, not at every attempt: the step's last error, written with each retry, says whether this
+   * reason was already logged (as for a post's repeated 429s). After a failed post's attempts the session is ended and its other
    * steps cancelled, so nothing of it is tried for ever, and the host is told, when the row says who and where:
    * not before, since a newer instance may yet take the session up (a rolling upgrade) and the host could do
    * nothing about it anyway.
@@ -688,20 +687,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (step.attempts >= MAX_ATTEMPTS) {
       // Without the row's host and channel, there is no one to tell: the log says so.
       log.error('gave up on a session that cannot be read; it is ended and its remaining posts cancelled', { ...ctx, host_told: address !== undefined });
-      unreadableSaid.delete(step.sessionId);
       await stopSession(step, unreadable, UNREADABLE);
       if (address) await tellHostOnce(address, { kind: 'unreadable' });
       return;
     }
-    if (unreadableSaid.get(step.sessionId) === unreadable.reason) {
-      log.debug('a session still cannot be read; its posts wait', ctx);
-    } else {
-      log.error('cannot read a session; its posts wait and are tried again with backoff', ctx);
-      // Bounded: past it, the oldest is forgotten (and said again should it come back).
-      if (unreadableSaid.size >= MAX_UNREADABLE_SAID) unreadableSaid.delete(unreadableSaid.keys().next().value ?? '');
-      unreadableSaid.set(step.sessionId, unreadable.reason);
-    }
-    await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error: `${UNREADABLE}: ${unreadable.reason}`, uncertain: false, countAttempt: true });
+    const error = `${UNREADABLE}: ${unreadable.reason}`;
+    if (step.lastError === error) log.debug('a session still cannot be read; its posts wait', ctx);
+    else log.error('cannot read a session; its posts wait and are tried again with backoff', ctx);
+    await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error, uncertain: false, countAttempt: true });
   }
 
   /**
@@ -828,8 +821,6 @@ const DATABASE_DOWN = 'database_unavailable';
 
 /** Why a step waits, or was given up on, when its session cannot be read. */
 const UNREADABLE = 'session_unreadable';
-/** Sessions that could not be read remembered at most, so each is logged once (see setAside). */
-const MAX_UNREADABLE_SAID = 1_000;
 
 /** A step's last error when it was retried at once because the bot had just joined its channel. */
 const JOINED_BUT_REFUSED = 'not_in_channel_after_join';
