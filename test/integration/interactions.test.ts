@@ -20,6 +20,14 @@ function buttonValue(): string {
   return actions.elements[0]?.value ?? '';
 }
 
+/** The guest was told once, privately, that the note form did not open, and no note was saved. */
+function expectToldOnceTheFormDidNotOpen(): void {
+  const told = h.slack.ephemerals().filter((e) => e.user === GUEST);
+  expect(told).toHaveLength(1);
+  expect(told[0]?.text).toContain('did not open');
+  expect(notes()).toEqual([]);
+}
+
 async function openNoteModal(user = GUEST) {
   await h.click(ACTION_IDS.addNote, buttonValue(), { user });
   const view = h.slack.openViews(user).at(-1);
@@ -76,10 +84,7 @@ describe('Add note', () => {
   it('tells the person once when Slack does not open the form (the click came too late)', async () => {
     h.slack.fail('views.open', { error: 'expired_trigger_id' });
     await h.click(ACTION_IDS.addNote, buttonValue(), { user: GUEST });
-    const told = h.slack.ephemerals().filter((e) => e.user === GUEST);
-    expect(told).toHaveLength(1);
-    expect(told[0]?.text).toContain('did not open');
-    expect(notes()).toEqual([]);
+    expectToldOnceTheFormDidNotOpen();
   });
 
   it('logs it once, with the session and channel, when the refusal does not arrive', async () => {
@@ -222,10 +227,7 @@ describe('Save as note (message shortcut)', () => {
   it('tells the person once when Slack does not open the form', async () => {
     h.slack.fail('views.open', { error: 'expired_trigger_id' });
     await h.shortcut('Cache the redirect lookups', { user: GUEST });
-    const told = h.slack.ephemerals().filter((e) => e.user === GUEST);
-    expect(told).toHaveLength(1);
-    expect(told[0]?.text).toContain('did not open');
-    expect(notes()).toEqual([]);
+    expectToldOnceTheFormDidNotOpen();
   });
 
   it('logs it once when the reply saying the form did not open fails too', async () => {
