@@ -161,6 +161,8 @@ async function main(): Promise<void> {
     config.tickCron,
     async () => {
       const now = clock();
+      // While the database does not answer, only the dispatcher tries it again, with backoff; the rest waits for it.
+      if (!dispatcher.databaseAnswers) return void (await dispatcher.tick());
       // Recurring sessions first: one that starts now has its first posts claimed by the same tick.
       await fireDueSchedules(deps, now).catch((error: unknown) => {
         // A database that does not answer is said once by the dispatcher, in this same tick.

@@ -57,6 +57,17 @@ export const DEFAULT_LEASE_MS = 30 * SECOND;
  */
 export const DEFAULT_CONCURRENCY = 600;
 
+/**
+ * While the database does not answer, the tick tries a claim again after 1, 2, 4 and 8 s, then every 10 s: an
+ * outage costs each instance a connection attempt every 10 s, not every second (and a SQLite file locked by another
+ * connection, whose busy wait blocks the process, holds it a tenth of the time, not all of it). A post waits at most
+ * that long after the database is back, unless a change written meanwhile wakes the dispatcher sooner.
+ */
+export const OUTAGE_MAX_WAIT_MS = 10 * SECOND;
+export function outageWaitMs(failedClaims: number): number {
+  return Math.min(OUTAGE_MAX_WAIT_MS, SECOND * 2 ** Math.max(0, failedClaims - 1));
+}
+
 /** Failures retry with exponential backoff capped here, and give up after MAX_ATTEMPTS (429s do not count). */
 export const MAX_BACKOFF_MS = 5 * MINUTE;
 export const MAX_ATTEMPTS = 60;
@@ -89,8 +100,18 @@ const WAKE_HORIZON_MS = 1500;
 const PREPARE_SPAN_MS = SECOND;
 
 export interface Dispatcher {
-  /** Claims what is due and starts posting it; resolves with how many steps it claimed, not when they are posted. */
+  /**
+   * The heartbeat: claims what is due and starts posting it; resolves with how many steps it claimed, not when they
+   * are posted. While the database does not answer it tries a claim with backoff (see outageWaitMs), not every time.
+   */
   tick(): Promise<number>;
+  /**
+   * Claims what is due at once, whatever the backoff: for a change just written (a session started, a phase moved),
+   * which also shows that the database answers.
+   */
+  wake(): Promise<number>;
+  /** False from the moment a claim finds the database not answering until one succeeds again. */
+  readonly databaseAnswers: boolean;
   /** Resolves once every claim and post started so far has finished. */
   drain(): Promise<void>;
   /** Claims nothing more (shutdown); posts under way finish. */
@@ -128,8 +149,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const background = new Set<Promise<unknown>>();
   /** Notices to hosts whose DM failed, waiting to be sent again (see tellHostOnce). */
   let noticesToRetry: UnsentNotice[] = [];
-  /** Since when the database has not answered, and what that has cost so far; null while it answers (see databaseDown). */
-  let outage: { since: number; failedClaims: number; interrupted: number } | null = null;
+  /**
+   * Since when the database has not answered, what that has cost so far, and when the tick next tries it (see
+   * databaseDown and outageWaitMs); null while it answers.
+   */
+  let outage: { since: number; failedClaims: number; interrupted: number; nextTryAt: number } | null = null;
   /** Steps workers held when the database stopped answering, by id, and whether their post had begun (see interrupt). */
   const interrupted = new Map<number, { step: Step; began: boolean }>();
   /** Steps whose post has begun in this attempt: a request for them may have reached Slack. */
@@ -177,7 +201,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           const known = outage !== null;
           const down = databaseDown(error);
           down.failedClaims += 1;
-          if (known) log.debug('the database still does not answer', { failing_ms: clock() - down.since, failed_claims: down.failedClaims, reason: error.message });
+          const waitMs = outageWaitMs(down.failedClaims);
+          down.nextTryAt = clock() + waitMs;
+          if (known) log.debug('the database still does not answer', { failing_ms: clock() - down.since, failed_claims: down.failedClaims, next_try_ms: waitMs, reason: error.message });
           return 0;
         }
         // The claim itself fails, perhaps for a while: say so at once, then once a minute, not every tick.
@@ -434,7 +460,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    */
   function databaseDown(error: StoreUnavailableError, fields: LogFields = {}): NonNullable<typeof outage> {
     if (outage) return outage;
-    outage = { since: clock(), failedClaims: 0, interrupted: 0 };
+    outage = { since: clock(), failedClaims: 0, interrupted: 0, nextTryAt: Number.NEGATIVE_INFINITY };
     log.error('the database does not answer; posts wait until it does', fields, error);
     return outage;
   }
@@ -786,7 +812,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   return {
     tick: () => {
       retryNotices();
+      // The database does not answer: each instance tries it again with backoff, not on every tick.
+      if (outage && clock() < outage.nextTryAt) return Promise.resolve(0);
       return pump(true);
+    },
+    wake: () => {
+      retryNotices();
+      return pump(true);
+    },
+    get databaseAnswers() {
+      return outage === null;
     },
     async drain() {
       while (workers.size > 0 || pumping || refilling || background.size > 0) await Promise.allSettled([...workers, pumping, refilling, ...background]);

@@ -101,7 +101,13 @@ function expectSaidOnce(lines: Log[]): void {
   expect(JSON.stringify(h.logs)).not.toContain(PASSWORD);
 }
 
-/** One line says it answers again, how long it was away and how many claims found it gone: one a tick, no more. */
+/**
+ * The tick tries a claim after 1, 2, 4 and 8 s, then every 10 s: in a minute of ticks, nine claims find the
+ * database gone, not sixty.
+ */
+const CLAIMS_IN_A_MINUTE = 9;
+
+/** One line says it answers again, how long it was away and how many claims found it gone. */
 function expectSaidBack(after: Log[], claims: number): void {
   const back = after.filter((l) => l.msg === 'the database answers again; posts resume');
   expect(back).toHaveLength(1);
@@ -110,9 +116,13 @@ function expectSaidBack(after: Log[], claims: number): void {
   expect(loud(after)).toEqual([]);
 }
 
-/** Each claim after the first that found it gone is a debug line. */
+/** Each claim after the first that found it gone is a debug line; the claims back off from a second to ten. */
 function expectQuietRepeats(during: Log[]): void {
-  expect(during.filter((l) => l.msg === 'the database still does not answer')).toHaveLength(60);
+  const tries = during.filter((l) => l.msg === 'the database still does not answer');
+  expect(tries).toHaveLength(CLAIMS_IN_A_MINUTE);
+  const at = tries.map((l) => Number(l.failing_ms));
+  expect(at.slice(1).map((t, i) => t - (at[i] ?? 0))).toEqual([1, 2, 4, 8, 10, 10, 10, 10].map((s) => s * SEC));
+  expect(tries.map((l) => l.next_try_ms)).toEqual([1, 2, 4, 8, 10, 10, 10, 10, 10].map((s) => s * SEC));
   expect(during.every((l) => l.level === 'debug')).toBe(true);
 }
 
@@ -168,7 +178,7 @@ describePg('a PostgreSQL database that stops answering for a minute', () => {
     const { outageLines, after, lookupsAfter } = await throughAMinuteAway(from);
     // Not a line for each post the outage caught.
     expect(outageLines.filter((l) => l.msg === 'a delivery worker failed')).toEqual([]);
-    expectSaidBack(after, 60);
+    expectSaidBack(after, CLAIMS_IN_A_MINUTE);
     // None of those posts had begun: they go out at once, without first being looked for in Slack.
     expect(lookupsAfter).toBe(0);
   }, 120_000);
@@ -194,9 +204,36 @@ describePg('a PostgreSQL database that stops answering for a minute', () => {
     slowing = false;
     const { outageLines, after, lookupsAfter } = await throughAMinuteAway(from);
     expect(outageLines.filter((l) => l.msg === 'a delivery worker failed' || l.msg === 'unexpected error while posting')).toEqual([]);
-    expectSaidBack(after, 60);
+    expectSaidBack(after, CLAIMS_IN_A_MINUTE);
     // Each post in doubt was looked for and found, not posted again.
     expect(after.filter((l) => l.msg === 'adopted a message an earlier attempt had posted')).toHaveLength(posting);
     expect(lookupsAfter).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a change written while the tick waits to try again wakes the posts at once', async () => {
+    const due = await nextStepsDue();
+    await cut();
+    // Ticks for half a minute: claims at 1, 2, 4, 8, 16 and 26 s; the next would be at 36 s.
+    for (let i = 0; i < 30; i++) {
+      h.clock.advance(SEC);
+      await h.tick();
+    }
+    await restore();
+    const back = () => h.logs.filter((l) => l.msg === 'the database answers again; posts resume');
+    // The tick alone does not try yet.
+    expect(await h.tick()).toBe(0);
+    expect(back()).toEqual([]);
+
+    // The host moves one session on: that write goes through, and everything due goes out, the clock unmoved.
+    const channel = CHANNELS[1] ?? '';
+    await h.command('next', { channel });
+    await until('the database to be seen answering again', () => back().length === 1);
+    await h.md.dispatcher.drain();
+    expect(back()[0]).toMatchObject({ failed_claims: 6 });
+    const phases = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && c.params.channel === channel && payload(c)?.step?.startsWith('phase'));
+    expect(phases.map((c) => payload(c)?.step)).toContain('phase:1');
+    const unfinished = await rows<{ n: number }>("SELECT count(*)::int AS n FROM steps WHERE state IN ('pending', 'sending') AND run_at <= $1", [h.clock.now()]);
+    expect(unfinished[0]?.n).toBe(0);
+    expect(due).toBeGreaterThanOrEqual(SESSIONS);
   }, 120_000);
 });

@@ -75,7 +75,7 @@ describePg('the app while its PostgreSQL database does not answer', () => {
       const url = new URL(database.url);
       url.host = `127.0.0.1:${network.port}`;
       url.password = PASSWORD;
-      const app = await startApp({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, env: { DATABASE_URL: url.toString() }, readyTimeoutMs: 60_000 });
+      const app = await startApp({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, env: { DATABASE_URL: url.toString(), LOG_LEVEL: 'debug' }, readyTimeoutMs: 60_000 });
       const answer = await app.client.slashCommand({ command: '/mockdesign', text: 'start Outage --plan 6s/2s/2s/2s', user_id: HOST, channel_id: CHANNEL, team_id: TEAM });
       expect(answer.status).toBe(200);
       const posts = () => slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && payload(c)?.session_id);
@@ -83,8 +83,10 @@ describePg('the app while its PostgreSQL database does not answer', () => {
 
       const from = app.logs().length;
       network.cut();
-      // Each tick tries the database (starting scheduled sessions, claiming due posts): some ticks' worth.
-      await until('ten tries to reach the database', () => network.dropped >= 10);
+      // The tick tries the database again after 1, 2 and 4 s, and so on (each try a debug line): three tries' worth.
+      const retries = () => app.logs().filter((l) => l.msg === 'the database still does not answer');
+      await until('three failed claims', () => retries().length >= 2, 30_000);
+      expect(retries().slice(0, 2).map((l) => l.next_try_ms)).toEqual([2000, 4000]);
       network.restore();
       await until('the database to be seen answering again', () => app.logs().some((l) => l.msg === 'the database answers again; posts resume'), 30_000);
       const since = app.logs().slice(from);

@@ -78,6 +78,6 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end' | 'pau
     })();
     if (!outcome.ok) return tell(renderRefusal(outcome.reason, outcome.session));
     deps.logger.info(`session ${which} (button)`, { team: input.workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
-    void deps.dispatcher.tick();
+    void deps.dispatcher.wake();
   };
 }

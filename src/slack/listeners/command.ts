@@ -142,7 +142,7 @@ export function makeCommandListener(deps: ListenerDeps) {
         // Someone else started one in this channel between the read and the write.
         if (outcome.kind === 'busy') return void (await later(renderBusy(outcome.existing)));
         deps.logger.info('session started', { team: workspace.teamId, channel: channelId, session: outcome.session.id });
-        void deps.dispatcher.tick();
+        void deps.dispatcher.wake();
         return;
       }
     }
@@ -194,7 +194,7 @@ export function makeCommandListener(deps: ListenerDeps) {
         if (!outcome.ok) return reply(renderHandOverRefusal(outcome.reason, outcome.session));
         await reply(renderPlain(`🤝 <@${parsed.userId}> is the host now; you stay on as an interviewer.`));
         deps.logger.info('session host changed', { team: workspace.teamId, channel: channelId, session: outcome.session.id });
-        void deps.dispatcher.tick();
+        void deps.dispatcher.wake();
         return;
       }
     }
@@ -203,7 +203,7 @@ export function makeCommandListener(deps: ListenerDeps) {
       if (!outcome.ok) return reply(renderRefusal(outcome.reason, outcome.session));
       await reply(renderPlain(success(outcome.session)));
       deps.logger.info(`session ${parsed.kind}`, { team: workspace.teamId, channel: channelId, session: outcome.session.id });
-      void deps.dispatcher.tick();
+      void deps.dispatcher.wake();
     }
   };
 }

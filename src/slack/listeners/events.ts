@@ -56,7 +56,7 @@ export function makeMemberJoinedListener(deps: ListenerDeps) {
     const { steps, resumed } = await botJoinedChannel(deps, input.workspace, input.channelId, deps.clock());
     if (steps === 0 && resumed === 0) return;
     deps.logger.info('invited to a channel; posting what waited for it', { team: input.workspace.teamId, channel: input.channelId, steps, sessions_resumed: resumed });
-    void deps.dispatcher.tick();
+    void deps.dispatcher.wake();
   };
 }
 

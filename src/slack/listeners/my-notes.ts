@@ -28,7 +28,7 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
     if (which === 'delete') {
       const outcome = await deleteNote(deps, { ...target, access, userId: input.userId }, deps.clock());
       if (!outcome.ok) return tell({ text: renderNoteRefusal(outcome.reason) });
-      void deps.dispatcher.tick();
+      void deps.dispatcher.wake();
       // The list the person clicked in is redrawn without the note.
       const mine = (await deps.store.sessions.notes(target.sessionId)).filter((n) => n.authorId === input.userId);
       const redraw = answerPrivately(deps.logger, context, throughResponseUrl(args.respond, true));

@@ -36,7 +36,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
       );
       if (!edited.ok) return problem(`${renderNoteRefusal(edited.reason)} Copy your text before closing.`);
       await ack();
-      void deps.dispatcher.tick();
+      void deps.dispatcher.wake();
       return tell({ text: '✏️ Note updated.' });
     }
     const outcome = await addNote(
@@ -65,7 +65,7 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
     }
     await ack();
     if (!outcome.stored) return;
-    void deps.dispatcher.tick();
+    void deps.dispatcher.wake();
     deps.logger.info('note added', { team: outcome.session.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     await tell(renderNoteSaved(outcome.phaseIndex, form.visibility));
   };

@@ -83,7 +83,7 @@ export function makeStartFormSubmit(deps: ListenerDeps) {
     }
     await ack();
     deps.logger.info('session started (form)', { team: input.workspace.teamId, channel: meta.channelId, session: outcome.session.id });
-    void deps.dispatcher.tick();
+    void deps.dispatcher.wake();
     const tell = answerPrivately(deps.logger, { session: outcome.session.id, channel: meta.channelId }, ephemeralTo(client, { channelId: meta.channelId, userId: input.userId }));
     await tell(renderStarted(outcome.session));
   };

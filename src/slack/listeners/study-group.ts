@@ -36,7 +36,7 @@ export function makeMembershipAction(deps: ListenerDeps, which: 'join' | 'leave'
     }
     const { session, changed } = outcome;
     deps.logger.info(`study group ${which}`, { team: input.workspace.teamId, session: session.id, changed });
-    if (changed && which !== 'mute') void deps.dispatcher.tick();
+    if (changed && which !== 'mute') void deps.dispatcher.wake();
     switch (which) {
       case 'join':
         return tell(renderMembershipReply(session, changed ? { kind: 'joined', tz, now } : { kind: 'already_member' }));
