@@ -140,13 +140,23 @@ interface Queryable {
  * not be made in time, or a server error that ends the session (FATAL: shutting down, starting up, not accepting
  * connections, too many of them) or is a connection exception (class 08).
  */
-function isUnavailable(error: unknown): boolean {
+export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { code, severity, syscall } = error as { code?: unknown; severity?: unknown; syscall?: unknown };
   // No SQLSTATE class begins with E: ECONNREFUSED, EPIPE… are the socket's.
   if (typeof syscall === 'string' || (typeof code === 'string' && /^E[A-Z]+$/.test(code))) return true;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return severity === 'FATAL' || severity === 'PANIC' || code.startsWith('08') || code.startsWith('57P');
   return /^(Connection terminated|timeout exceeded when trying to connect|timeout expired|Query read timeout|Client has encountered a connection error|Client was closed)/.test(error.message);
+}
+
+/**
+ * A statement the server refused on a connection that stays usable (a constraint, a serialization failure, a
+ * syntax error): the server's own error, which carries a SQLSTATE, and not one that ends the session. Anything
+ * else (a socket's error such as EPIPE, pg's word that the connection ended or a statement timed out, a FATAL)
+ * may leave the connection unusable: it is then closed, not put back in the pool.
+ */
+export function isRefusedStatement(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && !isUnavailable(error);
 }
 
 /** A failure to reach the server as the port's StoreUnavailableError (without the URL's password); any other error as it is. */
@@ -279,7 +289,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         try {
           return await client.query(sql);
         } catch (error) {
-          if (isConnectionError(error)) broken = error as Error;
+          if (!isRefusedStatement(error)) broken = error as Error;
           throw failure(error);
         }
       };
@@ -311,15 +321,6 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
       return closing;
     },
   };
-}
-
-/** Errors that leave a connection unusable (as opposed to a statement the server refused). */
-function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return true;
-  // Server errors carry a SQLSTATE (5 characters); class 08 is a connection exception, 57P0x a shutdown.
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith('08') || code.startsWith('57P');
-  return true;
 }
 
 /** Fixed key of the migration lock: any 64-bit number that nothing else in the database uses ("mockdsgn"). */
