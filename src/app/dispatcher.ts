@@ -156,6 +156,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let outage: { since: number; failedClaims: number; interrupted: number; nextTryAt: number } | null = null;
   /** Steps workers held when the database stopped answering, by id, and whether their post had begun (see interrupt). */
   const interrupted = new Map<number, { step: Step; began: boolean }>();
+  /**
+   * Claims whose call failed while the database did not answer: each may have taken steps that no worker holds (the
+   * change made, the answer lost). They are handed back with the interrupted steps (see handBack and claiming).
+   */
+  const lostClaims = new Set<number>();
+  let lastClaimId = 0;
   /** Steps whose post has begun in this attempt: a request for them may have reached Slack. */
   const begun = new WeakSet<Step>();
 
@@ -170,7 +176,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     orphansWanted = orphans;
     const run = (async () => {
       // The steps an outage caught go back to the schedule first, so that this claim can take them at once.
-      if (interrupted.size > 0) await handBack();
+      if (interrupted.size > 0 || lostClaims.size > 0) await handBack();
       let claimed = 0;
       do {
         again = false;
@@ -179,7 +185,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const batch = Math.min(room, CLAIM_BATCH);
         lastClaimAt = performance.now();
         claimedAsOf = clock();
-        const steps = await store.steps.claimDue(lease, batch, { orphans: orphansWanted });
+        const steps = await claiming((claim) => store.steps.claimDue(claim, batch, { orphans: orphansWanted }));
         if (outage) databaseBack();
         orphansWanted = false;
         for (const step of steps) launch(step);
@@ -283,7 +289,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (step.seq < 0) break;
         // A completed post took the session's next step in the same transaction when it was due (it is ours now
         // and goes out even if we are stopping); after anything else, look once more.
-        step = next !== ASK ? next : stopped ? undefined : await store.steps.claimNextOfSession(step.sessionId, lease);
+        const sessionId: string = step.sessionId;
+        step = next !== ASK ? next : stopped ? undefined : await claiming((claim) => store.steps.claimNextOfSession(sessionId, claim));
       }
     })()
       .catch((error: unknown) => {
@@ -430,16 +437,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // The session message's permalink goes into the same commit when it can be written without asking Slack: a
       // burst of new sessions then makes one write each the fewer. Otherwise it is asked for after (remember).
       const link = step.kind === 'root' && firstTs ? await messenger.writtenPermalink(session, firstTs).catch(() => undefined) : undefined;
-      const outcome = await store.transaction(async (tx) => {
-        // The session's next step, when it is due, is taken in the same commit: the worker goes on with it.
-        const taken = resumes || stopped ? (await tx.steps.complete(step, owner, firstTs, done)) && ASK : await tx.steps.completeAndTakeNext(step, lease, firstTs, done);
-        if (taken === false) return false;
-        if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(current.id, firstTs, clock(), link ?? null);
-        // The session message shows the phase under way. Phase 1 starts with the session, so the message posted
-        // just before it already shows it: no update then (a burst of new sessions costs one call less each).
-        if ((step.kind === 'phase' && step.phaseIndex !== 0) || step.kind === 'summary') await tx.steps.upsert(current.id, 'refresh', 'refresh', clock());
-        return taken;
-      });
+      const outcome = await claiming((claim) =>
+        store.transaction(async (tx) => {
+          // The session's next step, when it is due, is taken in the same commit: the worker goes on with it.
+          const taken = resumes || stopped ? (await tx.steps.complete(step, owner, firstTs, done)) && ASK : await tx.steps.completeAndTakeNext(step, claim, firstTs, done);
+          if (taken === false) return false;
+          if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(current.id, firstTs, clock(), link ?? null);
+          // The session message shows the phase under way. Phase 1 starts with the session, so the message posted
+          // just before it already shows it: no update then (a burst of new sessions costs one call less each).
+          if ((step.kind === 'phase' && step.phaseIndex !== 0) || step.kind === 'summary') await tx.steps.upsert(current.id, 'refresh', 'refresh', clock());
+          return taken;
+        }),
+      );
       if (outcome === false) return lostLease(ctx);
       const late = clock() - step.dueAt;
       log.info('posted', { ...ctx, late_ms: late > MINUTE ? late : undefined });
@@ -485,11 +494,34 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (interrupted.size < concurrency) interrupted.set(step.id, { step, began: begun.has(step) });
   }
 
-  /** Hands the steps an outage caught back to the schedule (see interrupt); throws while the database still does not answer. */
+  /**
+   * Runs a call that may claim steps under a claim id of its own. If it fails because the database does not answer,
+   * the claim may still have been made: its id is kept, and its steps are handed back once the database answers
+   * (handBack), instead of waiting out their lease and then counting as possibly posted.
+   */
+  async function claiming<T>(call: (claim: Lease) => Promise<T>): Promise<T> {
+    const claimId = ++lastClaimId;
+    try {
+      return await call({ ...lease, claimId });
+    } catch (error) {
+      // Bounded: claims back off while the database does not answer; past the bound, steps wait out their lease.
+      if (error instanceof StoreUnavailableError && lostClaims.size < MAX_LOST_CLAIMS) lostClaims.add(claimId);
+      throw error;
+    }
+  }
+
+  /**
+   * Hands the steps an outage caught back to the schedule: those workers held (see interrupt) and those of claims
+   * whose answer was lost (see claiming). Throws while the database still does not answer.
+   */
   async function handBack(): Promise<void> {
     const waiting = [...interrupted.values()];
+    const lost = [...lostClaims];
     try {
       await store.transaction(async (tx) => {
+        // Never seen by any worker here, so never begun: they go at once (one taken over from a dead owner is
+        // still looked for first).
+        if (lost.length > 0) await tx.steps.releaseLostClaims(owner, lost, DATABASE_DOWN);
         for (const { step, began } of waiting) {
           // The outage costs the step no attempt. A post that may have reached Slack is looked for first, once settled.
           await tx.steps.retry(step, owner, { delayMs: 0, settleMs: began ? SETTLE_MS : 0, error: DATABASE_DOWN, uncertain: began, countAttempt: false });
@@ -499,9 +531,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
       // Not the outage: these steps wait out their leases and are taken over, as after a crash.
-      log.error('could not hand back the posts a database outage interrupted; they are taken over after their lease', { steps: waiting.length }, error);
+      log.error('could not hand back the posts a database outage interrupted; they are taken over after their lease', { steps: waiting.length, claims: lost.length }, error);
     }
     for (const { step } of waiting) interrupted.delete(step.id);
+    for (const id of lost) lostClaims.delete(id);
   }
 
   function lostLease(ctx: Record<string, string | number>): undefined {
@@ -850,6 +883,9 @@ interface UnsentNotice {
   /** When to send it again, on the dispatcher's clock. */
   readonly at: number;
 }
+
+/** Claims remembered at most as possibly made without an answer (see claiming). */
+const MAX_LOST_CLAIMS = 1_000;
 
 /** A step's last error when the database stopped answering while a worker held it. */
 const DATABASE_DOWN = 'database_unavailable';

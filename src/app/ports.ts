@@ -44,6 +44,11 @@ export interface Step {
 export interface Lease {
   readonly owner: string;
   readonly leaseMs: number;
+  /**
+   * Tags the steps a claiming call takes (unique per owner): should the call fail without an answer, the owner
+   * can hand those steps back (releaseLostClaims), never having seen them.
+   */
+  readonly claimId?: number;
 }
 
 export interface NewSession extends Workspace {
@@ -191,6 +196,12 @@ export interface StepRepository {
    */
   retry(step: Step, owner: string, retry: { delayMs: number; settleMs?: number; error: string; uncertain: boolean; countAttempt: boolean }): Promise<boolean>;
   fail(step: Step, owner: string, error: string): Promise<boolean>;
+  /**
+   * Back to pending, due at once, with the claim's attempt given back: the steps `owner` took in claims that
+   * failed without an answer (the change may have been made, and its answer lost). Their posts never began: a
+   * step keeps `uncertain` only if it had it before (taken over from a dead owner). Returns how many.
+   */
+  releaseLostClaims(owner: string, claimIds: readonly number[], error: string): Promise<number>;
   /** Pending and held steps of these kinds will never run. */
   cancelPending(sessionId: string, kinds: readonly StepKind[], reason: string): Promise<void>;
   cancel(sessionId: string, key: string, reason: string): Promise<void>;

@@ -78,7 +78,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
 
   // Due pending steps, soonest first, through the partial index on pending rows.
   const claimPendingSql = `
-    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, ${SENT_AT_CLAIMED(nowMs(d, 1))}
+    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, ${SENT_AT_CLAIMED(nowMs(d, 1))}, claim_id = $5
      WHERE id IN (SELECT s.id FROM steps s
                    WHERE s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.kind IN ${KNOWN_KINDS} AND ${IN_TURN}
                    ORDER BY s.run_at ${limitParam(4)} ${skipLocked})
@@ -86,13 +86,13 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
   // Steps whose owner stopped renewing its lease: died or hung mid-post. They come back uncertain, so the next
   // attempt looks for the message before posting it again. The lease outlasts the settle time of the last post.
   const claimOrphansSql = `
-    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, uncertain = 1
+    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, uncertain = 1, claim_id = $5
      WHERE id IN (SELECT s.id FROM steps s
                    WHERE s.state = 'sending' AND s.lease_until <= ${nowMs(d, 1)} AND s.kind IN ${KNOWN_KINDS}
                    ORDER BY s.lease_until ${limitParam(4)} ${skipLocked})
     RETURNING ${COLUMNS}`;
   const claimNextSql = `
-    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, ${SENT_AT_CLAIMED(nowMs(d, 1))}
+    UPDATE steps SET state = 'sending', owner = $2, lease_until = ${nowMs(d, 1)} + $3, attempts = attempts + 1, ${SENT_AT_CLAIMED(nowMs(d, 1))}, claim_id = $5
      WHERE id = (SELECT s.id FROM steps s
                   WHERE s.session_id = $4 AND s.state = 'pending' AND s.run_at <= ${nowMs(d, 1)} AND s.seq >= 0 AND s.kind IN ${KNOWN_KINDS} AND ${IN_TURN}
                   ORDER BY s.seq LIMIT 1 ${skipLocked})
@@ -112,7 +112,8 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
                      owner = CASE WHEN c.take THEN $3 ELSE steps.owner END,
                      lease_until = CASE WHEN c.take THEN ${nowMs(d, 2)} + $4 ELSE steps.lease_until END,
                      attempts = CASE WHEN c.take THEN steps.attempts + 1 ELSE steps.attempts END,
-                     sent_at = CASE WHEN c.take AND steps.uncertain = 0 THEN ${nowMs(d, 2)} ELSE steps.sent_at END
+                     sent_at = CASE WHEN c.take AND steps.uncertain = 0 THEN ${nowMs(d, 2)} ELSE steps.sent_at END,
+                     claim_id = CASE WHEN c.take THEN $5 ELSE steps.claim_id END
       FROM (SELECT q.id AS target, x.status = 'paused' AS paused, (x.status <> 'paused' AND q.run_at <= ${nowMs(d, 2)} AND q.kind IN ${KNOWN_KINDS}) AS take
               FROM steps q JOIN sessions x ON x.id = q.session_id
              WHERE q.session_id = $1 AND q.state = 'queued'
@@ -128,14 +129,14 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
   return {
     async claimDue(lease: Lease, limit: number, options: { orphans?: boolean } = {}) {
       // Orphans exist only after an instance died: the tick looks for them, the claims after each post do not.
-      const orphans = options.orphans === false ? [] : await db.all(claimOrphansSql, [now(), lease.owner, lease.leaseMs, limit]);
+      const orphans = options.orphans === false ? [] : await db.all(claimOrphansSql, [now(), lease.owner, lease.leaseMs, limit, lease.claimId ?? null]);
       const room = limit - orphans.length;
-      const due = room > 0 ? await db.all(claimPendingSql, [now(), lease.owner, lease.leaseMs, room]) : [];
+      const due = room > 0 ? await db.all(claimPendingSql, [now(), lease.owner, lease.leaseMs, room, lease.claimId ?? null]) : [];
       return [...orphans, ...due].map(toStep);
     },
 
     async claimNextOfSession(sessionId, lease) {
-      const row = await db.get(claimNextSql, [now(), lease.owner, lease.leaseMs, sessionId]);
+      const row = await db.get(claimNextSql, [now(), lease.owner, lease.leaseMs, sessionId, lease.claimId ?? null]);
       return row ? toStep(row) : undefined;
     },
 
@@ -162,7 +163,7 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
     async completeAndTakeNext(step, lease, ts, parts) {
       const changed = await db.run(completeSql, [step.id, lease.owner, ts, now(), parts ?? null]);
       if (changed !== 1) return false;
-      const next = await db.get(promoteOrTakeSql, [step.sessionId, now(), lease.owner, lease.leaseMs]);
+      const next = await db.get(promoteOrTakeSql, [step.sessionId, now(), lease.owner, lease.leaseMs, lease.claimId ?? null]);
       return next?.state === 'sending' ? toStep(next) : undefined;
     },
 
@@ -178,6 +179,16 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
         [step.id, owner, r.error, Math.max(0, Math.round(r.delayMs)), r.settleMs ?? 0, r.uncertain ? 1 : 0, now(), r.countAttempt ? 0 : 1],
       );
       return changed === 1;
+    },
+
+    async releaseLostClaims(owner, claimIds, error) {
+      if (claimIds.length === 0) return 0;
+      // The steps of one owner's claims; only those still in flight, as the claim left them (not taken over since).
+      return db.run(
+        `UPDATE steps SET state = 'pending', owner = NULL, lease_until = NULL, run_at = ${nowMs(d, 3)}, attempts = attempts - 1, last_error = $2
+          WHERE owner = $1 AND state = 'sending' AND claim_id IN (${placeholders(4, claimIds.length)})`,
+        [owner, error, now(), ...claimIds],
+      );
     },
 
     async fail(step, owner, error) {

@@ -24,6 +24,12 @@ export interface TcpRelay {
    * error, as when packets are dropped and TCP keeps retransmitting.
    */
   silence(): void;
+  /**
+   * From the moment the app sends a statement containing `marker` on a connection, holds what the server answers
+   * on that connection for good (`refuse` drops it with the connection): the server does the work and the app never
+   * hears of it, as when the network fails between a commit and its answer. Other connections go on as before.
+   */
+  loseAnswersAfter(marker: string): void;
   close(): Promise<void>;
 }
 
@@ -34,15 +40,20 @@ export async function startTcpRelay(target: { host: string; port: number }): Pro
   /** Sends what each direction held while silent. */
   const flushers = new Set<() => void>();
 
-  const relay = (from: Socket, to: Socket) => {
+  /** The statement text that makes a connection lose its answers (see loseAnswersAfter), while armed. */
+  let loseAfter: string | undefined;
+
+  /** `deaf`: whether this direction's data is held even while open (answers on a connection that lost them). */
+  const relay = (from: Socket, to: Socket, deaf: () => boolean = () => false) => {
     const held: Buffer[] = [];
     const flush = () => {
+      if (deaf()) return;
       for (const chunk of held.splice(0)) to.write(chunk);
     };
     flushers.add(flush);
     from.on('close', () => flushers.delete(flush));
     from.on('data', (chunk: Buffer) => {
-      if (state === 'open') to.write(chunk);
+      if (state === 'open' && !deaf()) to.write(chunk);
       else held.push(chunk);
     });
   };
@@ -55,8 +66,15 @@ export async function startTcpRelay(target: { host: string; port: number }): Pro
       s.on('error', () => undefined);
     }
     client.once('data', (chunk: Buffer) => greetings.push(chunk.toString('latin1')));
+    let losing = false;
+    client.on('data', (chunk: Buffer) => {
+      if (loseAfter !== undefined && chunk.toString('latin1').includes(loseAfter)) {
+        losing = true;
+        loseAfter = undefined;
+      }
+    });
     relay(client, upstream);
-    relay(upstream, client);
+    relay(upstream, client, () => losing);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   };
@@ -98,6 +116,9 @@ export async function startTcpRelay(target: { host: string; port: number }): Pro
     refuse,
     silence() {
       state = 'silent';
+    },
+    loseAnswersAfter(marker) {
+      loseAfter = marker;
     },
     close: refuse,
   };

@@ -146,6 +146,42 @@ describe.each(STORES)('$name store: steps', (factory) => {
     expect(await store.steps.find(mine.id)).toMatchObject({ state: 'done', owner: null, leaseUntil: null, uncertain: false, postedTs: '1.1' });
   });
 
+  it('hands back the steps of claims whose answer was lost, by claim, owner and state, with their attempt', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession(), newSession({ id: 's2', channelId: 'C2' }), newSession({ id: 's3', channelId: 'C3' }));
+    // Claim 1 takes two roots (its answer is lost); claim 2 takes the third, and its answer arrives.
+    const lost = await store.steps.claimDue({ ...A, claimId: 1 }, 2);
+    const kept = await store.steps.claimDue({ ...A, claimId: 2 }, 10);
+    expect(lost).toHaveLength(2);
+    expect(kept).toHaveLength(1);
+    // Another owner's claim with the same number is not ours.
+    clock.set(T0 + SEC);
+    expect(await store.steps.releaseLostClaims('B', [1], 'database_unavailable')).toBe(0);
+    expect(await store.steps.releaseLostClaims('A', [], 'database_unavailable')).toBe(0);
+    expect(await store.steps.releaseLostClaims('A', [1, 3], 'database_unavailable')).toBe(2);
+    for (const s of lost) {
+      expect(await store.steps.find(s.id)).toMatchObject({ state: 'pending', owner: null, leaseUntil: null, runAt: T0 + SEC, attempts: 0, uncertain: false, lastError: 'database_unavailable' });
+    }
+    expect(await store.steps.find(kept[0]!.id)).toMatchObject({ state: 'sending', owner: 'A', attempts: 1 });
+    // Claimed again, by a claim that answered: a second hand-back of the lost one changes nothing.
+    expect(keys(await store.steps.claimDue({ ...A, claimId: 4 }, 10)).sort()).toEqual(keys(lost).sort());
+    expect(await store.steps.releaseLostClaims('A', [1], 'database_unavailable')).toBe(0);
+
+    // The session's next step, taken by a completion whose answer was lost.
+    const phase = (await store.transaction((tx) => tx.steps.completeAndTakeNext(kept[0]!, { ...A, claimId: 5 }, '1.1'))) as Step;
+    expect(phase).toMatchObject({ key: 'phase:0', state: 'sending', attempts: 1 });
+    expect(await store.steps.releaseLostClaims('A', [5], 'database_unavailable')).toBe(1);
+    expect(await store.steps.find(phase.id)).toMatchObject({ state: 'pending', owner: null, attempts: 0, uncertain: false });
+
+    // Steps taken over from a dead owner (here the roots, whose lease ran out) stay uncertain: that owner may have
+    // posted them. The due phase taken by the same claim does not become uncertain.
+    clock.set(T0 + 40 * SEC);
+    const taken = await store.steps.claimDue({ ...A, claimId: 6 }, 10);
+    expect(taken.map((t) => `${t.key}:${t.uncertain}`).sort()).toEqual(['phase:0:false', 'root:true', 'root:true']);
+    expect(await store.steps.releaseLostClaims('A', [6], 'database_unavailable')).toBe(3);
+    for (const t of taken) expect(await store.steps.find(t.id)).toMatchObject({ state: 'pending', uncertain: t.uncertain, attempts: t.attempts - 1, runAt: T0 + 40 * SEC });
+  });
+
   it('lets only the owner of a sending step change it', async () => {
     const { store, clock } = h();
     await seed(store, newSession());
