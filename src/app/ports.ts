@@ -83,6 +83,43 @@ export interface UnreadableSession {
 /** Where a session runs and who hosts it: enough to tell the host something, even of a session that cannot be read whole. */
 export type SessionAddress = Pick<Session, 'id' | 'teamId' | 'enterpriseId' | 'channelId' | 'hostId' | 'topic'>;
 
+/**
+ * A session row the repository had to return cannot be read by this version (see `UnreadableSession`). Nothing is
+ * wrong with the request or the database: the row is as a newer version (or a hand) wrote it, and asking again
+ * changes nothing until a version that reads it takes over, or the session is ended.
+ */
+export class UnreadableSessionError extends Error {
+  override readonly name = 'UnreadableSessionError';
+  readonly sessionId: string;
+  /** The table and column, and the value found there. */
+  readonly reason: string;
+  /** Its workspace and channel, when those columns read (they place it, whatever else its row holds). */
+  readonly place: SessionPlace | undefined;
+  /** Whether its stored status is other than 'ended': what the database itself counts as a channel's live session. */
+  readonly live: boolean;
+  constructor(session: UnreadableSession, place: SessionPlace | undefined, live: boolean) {
+    super(`session ${session.id} cannot be read: ${session.reason}`);
+    this.sessionId = session.id;
+    this.reason = session.reason;
+    this.place = place;
+    this.live = live;
+  }
+}
+
+/** Where a session runs: its workspace and channel. */
+export type SessionPlace = Pick<Session, 'teamId' | 'enterpriseId' | 'channelId'>;
+
+/** Who may steer a session, as `canSteer` asks, read from its host column and its people alone. */
+export interface Steerers {
+  /** Null when the host column does not read. */
+  readonly hostId: string | null;
+  readonly interviewers: readonly string[];
+}
+
+/**
+ * Sessions, their phases, people, notes and notices. A session row a method must return that this version cannot
+ * read throws `UnreadableSessionError`, unless the method collects such rows (`findMany`, `liveByChannel`).
+ */
 export interface SessionRepository {
   /**
    * Creates the session with its whole schedule and returns it as `find` would read it; undefined if the channel
@@ -97,13 +134,21 @@ export interface SessionRepository {
   findMany(ids: readonly string[]): Promise<{ readonly sessions: Session[]; readonly unreadable: UnreadableSession[] }>;
   /** Reads the session and keeps other writers of it waiting until the transaction ends (PostgreSQL row lock). */
   findForUpdate(id: string): Promise<Session | undefined>;
+  /**
+   * Who may steer a session, read from its host column and its people, never the rest of its row: it answers for a
+   * session that cannot be read (to end it). Keeps other writers of it waiting as `findForUpdate` does; undefined
+   * when there is no such session.
+   */
+  steerersForUpdate(id: string): Promise<Steerers | undefined>;
   /** The live (running or paused) session of a channel, scoped to its workspace. */
   findLive(workspace: Workspace, channelId: string): Promise<Session | undefined>;
   /**
    * Live sessions in a channel id, of any workspace (a channel shared between organisations has one id on every
    * side), oldest first; with `first`, that workspace's own session (there is at most one) before the others.
+   * With `unreadable`, a session whose row cannot be read goes there (as the error it would throw) and is left out;
+   * without it, such a row throws.
    */
-  liveByChannel(channelId: string, limit?: number, first?: Workspace): Promise<Session[]>;
+  liveByChannel(channelId: string, limit?: number, first?: Workspace, unreadable?: UnreadableSessionError[]): Promise<Session[]>;
   /** Live sessions a person hosts, interviews in or took part in, newest first (for the Home tab). */
   liveForUser(workspace: Workspace, userId: string, limit?: number): Promise<Session[]>;
   /** Live sessions of a channel in any state that the bot could not post to (for when it is invited). */

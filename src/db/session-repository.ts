@@ -1,6 +1,14 @@
 /** Sessions, their phases, people, notes and notices, over plain SQL shared by SQLite and PostgreSQL. Rows are checked with zod on the way out. */
 import { z } from 'zod';
-import type { NewNote, NewSession, SessionAddress, SessionRepository, UnreadableSession } from '../app/ports.ts';
+import {
+  type NewNote,
+  type NewSession,
+  type SessionAddress,
+  type SessionPlace,
+  type SessionRepository,
+  type UnreadableSession,
+  UnreadableSessionError,
+} from '../app/ports.ts';
 import { activityOf } from '../domain/history.ts';
 import { isNoteKind, type Note, type NoteKind } from '../domain/notes.ts';
 import { RUBRIC, type DimensionKey, type Score } from '../domain/scorecard.ts';
@@ -53,6 +61,16 @@ function addressOf(row: Row): SessionAddress | undefined {
   try {
     const r = columnsOf(row, 'sessions');
     return { id: r.text('id'), teamId: r.text('team_id'), enterpriseId: r.text('enterprise_id'), channelId: r.text('channel_id'), hostId: r.text('host_id'), topic: r.text('topic') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a session runs, when those columns read, whatever the rest of its row holds (its host and topic included). */
+function placeOf(row: Row): SessionPlace | undefined {
+  try {
+    const r = columnsOf(row, 'sessions');
+    return { teamId: r.text('team_id'), enterpriseId: r.text('enterprise_id'), channelId: r.text('channel_id') };
   } catch {
     return undefined;
   }
@@ -163,11 +181,12 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
 
   /**
    * Loads sessions with their phases and interviewers in three queries, however many there are. A session row that
-   * cannot be read throws, unless `unreadable` is given: then the session goes there with the reason, and is left
-   * out. (The rows of phases and people hold nothing this could refuse: the schema keeps their columns to whole
-   * numbers and text, never null, and a role this version does not know is not one it looks for.)
+   * cannot be read throws `UnreadableSessionError`, unless `unreadable` is given: then it is handed the session with
+   * the reason, and the session is left out. (The rows of phases and people hold nothing this could refuse: the
+   * schema keeps their columns to whole numbers and text, never null, and a role this version does not know is not
+   * one it looks for.)
    */
-  async function load(rows: Row[], unreadable?: UnreadableSession[]): Promise<Session[]> {
+  async function load(rows: Row[], unreadable?: Unreadable): Promise<Session[]> {
     if (rows.length === 0) return [];
     const sessions = sessionRowsOf(rows, unreadable);
     if (sessions.length === 0) return [];
@@ -260,12 +279,24 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       const list = padInList(ids);
       // The delivery path reads the sessions of many steps at once: one bad row must not fail the others' reads.
       const unreadable: UnreadableSession[] = [];
-      const sessions = await load(await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (${placeholders(1, list.length)})`, list), unreadable);
+      const sessions = await load(
+        await db.all(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id IN (${placeholders(1, list.length)})`, list),
+        (session) => unreadable.push(session),
+      );
       return { sessions, unreadable };
     },
 
     findForUpdate(id) {
       return one(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
+    },
+
+    async steerersForUpdate(id) {
+      // The host column alone, read only if it reads: the value this version does not know may be anywhere in the row.
+      const row = await db.get(`SELECT host_id FROM sessions WHERE id = $1${db.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
+      if (!row) return undefined;
+      const hostId = typeof row.host_id === 'string' ? row.host_id : null;
+      const people = await db.all(`SELECT user_id FROM session_people WHERE session_id = $1 AND role = 'interviewer' ORDER BY first_seen_at, ${arrival}`, [id]);
+      return { hostId, interviewers: people.map((r) => columnsOf(r, 'session_people').text('user_id')) };
     },
 
     findLive(workspace, channelId) {
@@ -275,7 +306,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       );
     },
 
-    async liveByChannel(channelId, limit = 5, first) {
+    async liveByChannel(channelId, limit = 5, first, unreadable?: UnreadableSessionError[]) {
       // One query for "this workspace's session, else another's here" (a slash command's one read before its ack);
       // without `first` the comparison is NULL for every row, and only age orders them.
       const rows = await db.all(
@@ -283,7 +314,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
           ORDER BY CASE WHEN enterprise_id = $3 AND team_id = $4 THEN 0 ELSE 1 END, created_at ${limitParam(2)}`,
         [channelId, limit, first?.enterpriseId ?? null, first?.teamId ?? null],
       );
-      return load(rows);
+      return load(rows, unreadable && ((session, row) => unreadable.push(unreadableError(session, row))));
     },
 
     async liveForUser(workspace, userId, limit = 20) {
@@ -561,12 +592,19 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
 /** A reason stays a line in the log and in the step's `last_error`, whatever value the row holds. */
 const MAX_REASON_CHARS = 200;
 
+/** What to do with a session row that cannot be read, instead of throwing. */
+type Unreadable = (session: UnreadableSession, row: Row) => void;
+
+/** Why a session row cannot be read, with what does read of it: where it runs, and whether it is live. */
+function unreadableError(session: UnreadableSession, row: Row): UnreadableSessionError {
+  return new UnreadableSessionError(session, placeOf(row), row.status !== 'ended');
+}
+
 /**
- * Reads session rows. Without `unreadable`, a row that cannot be read throws; with it, it is skipped and recorded
- * there, with the reason and, when they read, where it runs and who hosts it.
+ * Reads session rows. A row that cannot be read is described, with the reason and, when they read, where it runs
+ * and who hosts it: handed to `unreadable` and skipped when that is given, else thrown as `UnreadableSessionError`.
  */
-function sessionRowsOf(rows: readonly Row[], unreadable: UnreadableSession[] | undefined): SessionRow[] {
-  if (!unreadable) return rows.map(sessionOf);
+function sessionRowsOf(rows: readonly Row[], unreadable: Unreadable | undefined): SessionRow[] {
   const read: SessionRow[] = [];
   for (const row of rows) {
     try {
@@ -574,7 +612,9 @@ function sessionRowsOf(rows: readonly Row[], unreadable: UnreadableSession[] | u
     } catch (error) {
       const address = addressOf(row);
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, MAX_REASON_CHARS);
-      unreadable.push({ id: String(row.id), reason, ...(address ? { address } : {}) });
+      const session: UnreadableSession = { id: String(row.id), reason, ...(address ? { address } : {}) };
+      if (!unreadable) throw unreadableError(session, row);
+      unreadable(session, row);
     }
   }
   return read;

@@ -3,6 +3,7 @@
  * request log here; the durable schedule in contract-steps.test.ts. Through the Store only, on a fixed clock.
  */
 import { describe, expect, it } from 'vitest';
+import { UnreadableSessionError } from '../../../src/app/ports.ts';
 import { createStore } from '../../../src/db/store.ts';
 import { DEFAULT_PLAN } from '../../../src/domain/plan.ts';
 import { schedulePhases } from '../../../src/domain/timeline.ts';
@@ -85,6 +86,51 @@ describe.each(STORES)('$name store: sessions', (factory) => {
       await sql.run('ALTER TABLE sessions ALTER COLUMN host_id DROP NOT NULL');
       await sql.run("UPDATE sessions SET host_id = NULL WHERE id = 's2'");
       expect((await store.sessions.findMany(['s2'])).unreadable).toEqual([{ id: 's2', reason: 'sessions.status: unexpected "archived"' }]);
+    }
+  });
+
+  it('says which session cannot be read, why, where it runs and whether it is live, wherever one row must be returned', async () => {
+    const { store, sql } = h();
+    await seed(store, newSession({ id: 's1', channelId: 'C1' }), newSession({ id: 's2', channelId: 'C2' }), newSession({ id: 'theirs', channelId: 'C2', teamId: 'T2', createdAt: T0 + MIN }));
+    if (sql.dialect === 'postgres') await sql.run('ALTER TABLE sessions DROP CONSTRAINT IF EXISTS sessions_status_check, DROP CONSTRAINT IF EXISTS sessions_level_check');
+    else await sql.run('PRAGMA ignore_check_constraints = 1');
+    await sql.run("UPDATE sessions SET status = 'archived' WHERE id = 's2'");
+    const s2 = { name: 'UnreadableSessionError', sessionId: 's2', reason: 'sessions.status: unexpected "archived"', place: { ...WS, channelId: 'C2' }, live: true };
+    for (const read of [() => store.sessions.find('s2'), () => store.sessions.findLive(WS, 'C2'), () => store.sessions.liveByChannel('C2', 5, WS)]) {
+      const error: unknown = await read().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnreadableSessionError);
+      expect(error).toMatchObject(s2);
+    }
+    // Asked to, a channel's live sessions that read are returned, and the one that does not is set aside.
+    const unreadable: UnreadableSessionError[] = [];
+    expect((await store.sessions.liveByChannel('C2', 5, WS, unreadable)).map((s) => s.id)).toEqual(['theirs']);
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]).toMatchObject(s2);
+    // Ending it writes over the status nobody could read; a level nobody can read stays, on a session no longer live.
+    await sql.run("UPDATE sessions SET level = 'principal' WHERE id = 's2'");
+    expect(await store.sessions.end('s2', T0 + MIN, 'session_unreadable')).toBe(true);
+    await expect(store.sessions.find('s2')).rejects.toMatchObject({ sessionId: 's2', reason: 'sessions.level: unexpected "principal"', live: false });
+    expect(await store.sessions.liveByChannel('C2', 5, WS)).toMatchObject([{ id: 'theirs' }]);
+    expect(await store.sessions.findLive(WS, 'C2')).toBeUndefined();
+  });
+
+  it('reads who may steer a session from its host and people alone, even when the rest of its row cannot be read', async () => {
+    const { store, sql } = h();
+    await seed(store, newSession({ interviewers: ['U2', 'U3'], candidateId: 'U5', observers: ['U4'] }));
+    if (sql.dialect === 'postgres') await sql.run('ALTER TABLE sessions DROP CONSTRAINT IF EXISTS sessions_status_check');
+    else await sql.run('PRAGMA ignore_check_constraints = 1');
+    await sql.run("UPDATE sessions SET status = 'archived' WHERE id = 's1'");
+    const steerers = (id: string) => store.transaction((tx) => tx.sessions.steerersForUpdate(id));
+    expect(await steerers('s1')).toEqual({ hostId: 'U1', interviewers: ['U2', 'U3'] });
+    expect(await steerers('nope')).toBeUndefined();
+    // Handed over: the host as it is now, the former one among the interviewers.
+    await store.sessions.setHost('s1', 'U3', 'U1', T0 + MIN);
+    expect(await steerers('s1')).toEqual({ hostId: 'U3', interviewers: ['U1', 'U2'] });
+    // A host that does not read is said to be unknown, not thrown. Only PostgreSQL's schema can be made to hold one.
+    if (sql.dialect === 'postgres') {
+      await sql.run('ALTER TABLE sessions ALTER COLUMN host_id DROP NOT NULL');
+      await sql.run("UPDATE sessions SET host_id = NULL WHERE id = 's1'");
+      expect(await steerers('s1')).toEqual({ hostId: null, interviewers: ['U1', 'U2'] });
     }
   });
 
