@@ -8,7 +8,7 @@ import type { Plan } from '../domain/plan.ts';
 import type { Level } from '../domain/levels.ts';
 import { type Access, canSteer, isLiveInterview, isOnPanel, reaches, type Session, type Workspace } from '../domain/session.ts';
 import { advance, currentPhaseIndex, nextClockTick, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
-import type { Repositories, Store } from './ports.ts';
+import type { Repositories, StepKind, Store } from './ports.ts';
 
 export interface SessionDeps {
   readonly store: Store;
@@ -122,6 +122,47 @@ export function endSession(deps: SessionDeps, sessionId: string, workspace: Acce
     if (!loaded.ok) return loaded;
     await tx.sessions.addParticipant(sessionId, userId, now);
     return finish(tx, loaded.session, now, 'ended_by_host');
+  });
+}
+
+/**
+ * Why a session that cannot be read was ended, and its remaining posts cancelled: the reason the dispatcher writes
+ * when it gives up on one (dispatcher.ts, `UNREADABLE`), so that both endings read the same in the data.
+ */
+export const UNREADABLE_SESSION = 'session_unreadable';
+
+/** Every kind of step, so that ending a session that cannot be read leaves none of its posts to go out. */
+const EVERY_STEP_KIND = Object.keys({
+  root: 0,
+  phase: 0,
+  warning: 0,
+  nudge: 0,
+  digest: 0,
+  summary: 0,
+  refresh: 0,
+  remind: 0,
+  expire: 0,
+} satisfies Record<StepKind, 0>) as StepKind[];
+
+export type EndUnreadableOutcome = { ok: true } | { ok: false; reason: 'not_allowed'; hostId: string } | { ok: false; reason: 'ended' };
+
+/**
+ * `/mockdesign end` on a live session this version cannot read (the finder found it in the asker's channel, as
+ * seen from their workspace): it is ended now as the dispatcher ends it when it gives up on one, its posts all
+ * cancelled, with no summary (nothing of it can be rendered), and the channel is free for a new session. Who may
+ * end it is who may end any session, its host and its interviewers, when its host reads; when that does not read
+ * either, anyone in the channel may, since nobody could be told from it and the channel would stay blocked.
+ */
+export function endUnreadableSession(deps: SessionDeps, sessionId: string, userId: string, now: number): Promise<EndUnreadableOutcome> {
+  return deps.store.transaction(async (tx) => {
+    const steerers = await tx.sessions.steerersForUpdate(sessionId);
+    if (!steerers) return { ok: false, reason: 'ended' };
+    const { hostId, interviewers } = steerers;
+    if (hostId !== null && !canSteer({ hostId, interviewers }, userId)) return { ok: false, reason: 'not_allowed', hostId };
+    // Ended meanwhile (the dispatcher gave up on it, or someone else ended it): nothing more to do.
+    if (!(await tx.sessions.end(sessionId, now, UNREADABLE_SESSION))) return { ok: false, reason: 'ended' };
+    await tx.steps.cancelPending(sessionId, EVERY_STEP_KIND, UNREADABLE_SESSION);
+    return { ok: true };
   });
 }
 

@@ -66,11 +66,11 @@ export function panelOf(session: Session): string[] {
 export const HOST_AS_CANDIDATE =
   "You host this session, so you can't also be its candidate: the host sees the interviewers' side, their nudges and private notes. Name someone else as the candidate, or let an interviewer start it.";
 
-export function canSteer(session: Session, userId: string): boolean {
+export function canSteer(session: Pick<Session, 'hostId' | 'interviewers'>, userId: string): boolean {
   return session.hostId === userId || session.interviewers.includes(userId);
 }
 
-export function sameWorkspace(session: Session, workspace: Workspace): boolean {
+export function sameWorkspace(session: Workspace, workspace: Workspace): boolean {
   return session.teamId === workspace.teamId && session.enterpriseId === workspace.enterpriseId;
 }
 

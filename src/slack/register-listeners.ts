@@ -1,5 +1,6 @@
 /** The one place that wires listeners to Bolt's router. */
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, App, SlackActionMiddlewareArgs, SlackEventMiddlewareArgs, SlackShortcutMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { UnreadableSessionError } from '../app/ports.ts';
 import type { ListenerDeps } from './deps.ts';
 import { ACTION_IDS, CALLBACK_IDS, COMMAND } from './ids.ts';
 import { makeAddNoteAction, makeSteerAction } from './listeners/actions.ts';
@@ -11,7 +12,8 @@ import { makeNoteEditAction } from './listeners/my-notes.ts';
 import { makeSaveAsNoteShortcut } from './listeners/shortcuts.ts';
 import { makeStartFormSubmit } from './listeners/start-form.ts';
 import { makeLinkAction, makeMembershipAction, makeThreadReplyListener } from './listeners/study-group.ts';
-import { renderNotInstalled } from './views/replies.ts';
+import { describePayload } from './payloads.ts';
+import { renderNotInstalled, renderUnreadableSession, renderUnreadableSessionForm } from './views/replies.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Slack re-delivers an event it thinks we missed; the event id tells a retry from a new event. The id counts
@@ -99,6 +101,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     try {
       await work;
     } catch (error) {
+      // A session this version cannot read (a newer one saved it, mid-upgrade) is no failure of ours to retry: the
+      // person is told what is true and what they can do, and it is logged once, as a warning with the session and
+      // why, not as a failed listener. An event has nobody to tell, and goes on as any failure does.
+      if (error instanceof UnreadableSessionError && !('event' in args)) {
+        deps.logger.warn('a request reached a session that cannot be read', {
+          ...describePayload(args.body),
+          ...(error.place ? { team: error.place.teamId, channel: error.place.channelId } : {}),
+          session: error.sessionId,
+          reason: error.reason,
+        });
+        await answerUnreadable(args, ack, acked, error.live).catch(() => undefined);
+        return;
+      }
       await answerFailure(args, ack, acked).catch(() => undefined);
       throw error;
     }
@@ -132,13 +147,32 @@ export const SOMETHING_WENT_WRONG = 'Something went wrong on our side. Please tr
  * response URL. A form is left as it is: unanswered, Slack keeps it open with what was typed and says it could not
  * be sent, where an ack would close it and lose the typing.
  */
-async function answerFailure(args: AnyMiddlewareArgs & AllMiddlewareArgs, ack: ((response?: unknown) => Promise<void>) | undefined, acked: boolean): Promise<void> {
+async function answerFailure(
+  args: AnyMiddlewareArgs & AllMiddlewareArgs,
+  ack: ((response?: unknown) => Promise<void>) | undefined,
+  acked: boolean,
+  text = SOMETHING_WENT_WRONG,
+): Promise<void> {
   if ('command' in args) {
-    if (ack && !acked) await ack({ response_type: 'ephemeral', text: SOMETHING_WENT_WRONG });
+    if (ack && !acked) await ack({ response_type: 'ephemeral', text });
     return;
   }
   if (!('action' in args) && !('shortcut' in args)) return;
   if (ack && !acked) await ack();
   const respond = (args as { respond?: (message: { response_type: 'ephemeral'; replace_original: false; text: string }) => Promise<unknown> }).respond;
-  await respond?.({ response_type: 'ephemeral', replace_original: false, text: SOMETHING_WENT_WRONG });
+  await respond?.({ response_type: 'ephemeral', replace_original: false, text });
+}
+
+/**
+ * Tells the person whose request reached a session that cannot be read, as `answerFailure` does, except that a form
+ * not yet answered is answered too: what it was sent for (a note or a scorecard for that session, a new session
+ * beside it) cannot be done by sending it again, which is all Slack's own "could not be sent" invites, so the form
+ * gives way to why.
+ */
+async function answerUnreadable(args: AnyMiddlewareArgs & AllMiddlewareArgs, ack: ((response?: unknown) => Promise<void>) | undefined, acked: boolean, live: boolean): Promise<void> {
+  if ('view' in args) {
+    if (ack && !acked) await ack({ response_action: 'update', view: renderUnreadableSessionForm(live) });
+    return;
+  }
+  await answerFailure(args, ack, acked, renderUnreadableSession(live).text);
 }

@@ -8,14 +8,24 @@
  * while; a channel that cannot be checked counts as not shared, so nothing is ever shown across workspaces by
  * mistake.
  */
-import type { Store } from '../app/ports.ts';
+import { type SessionPlace, type Store, UnreadableSessionError } from '../app/ports.ts';
 import { type Access, sameWorkspace, type Session } from '../domain/session.ts';
 
-export type SharedCheck = (session: Session) => Promise<boolean>;
+/** Whether a session's channel is shared with other workspaces, asked with that session's own token. */
+export type SharedCheck = (session: SessionPlace) => Promise<boolean>;
 
 export interface SessionFinder {
-  /** The live session the request's channel runs, visible from the request's workspace; undefined when none. */
+  /**
+   * The live session the request's channel runs, visible from the request's workspace; undefined when none. Throws
+   * `UnreadableSessionError` when that session's row cannot be read by this version.
+   */
   liveHere(from: Access & { readonly channelId: string }): Promise<Session | undefined>;
+  /**
+   * The same, with a session that cannot be read returned (as the error that says why) rather than thrown: `end`
+   * ends it. One whose workspace does not read is nobody's here, as a channel that cannot be checked counts as not
+   * shared.
+   */
+  liveOrUnreadableHere(from: Access & { readonly channelId: string }): Promise<Session | UnreadableSessionError | undefined>;
   /**
    * What a request about one session (a button, a form) may claim: its workspace, plus its channel when that is
    * the session's channel and, for another workspace's session, Slack confirms the channel is shared. The use
@@ -42,13 +52,28 @@ export function cachedSharedCheck(check: SharedCheck, clock: () => number): Shar
 }
 
 export function createSessionFinder(store: Store, isShared: SharedCheck): SessionFinder {
+  async function liveOrUnreadableHere(from: Access & { readonly channelId: string }): Promise<Session | UnreadableSessionError | undefined> {
+    // The asking workspace's own session comes first, in the same read. A row that cannot be read is set aside
+    // rather than thrown, so that another workspace's, in a channel of the same id, stays theirs.
+    const unreadable: UnreadableSessionError[] = [];
+    const sessions = await store.sessions.liveByChannel(from.channelId, 5, from, unreadable);
+    // There is at most one live session per channel and workspace: read or not, the asking workspace's is the one.
+    const own = unreadable.find((u) => u.place && sameWorkspace(u.place, from));
+    if (own) return own;
+    for (const session of sessions) {
+      if (sameWorkspace(session, from) || (await isShared(session))) return session;
+    }
+    for (const u of unreadable) if (u.place && (await isShared(u.place))) return u;
+    return undefined;
+  }
+
   return {
+    liveOrUnreadableHere,
+
     async liveHere(from) {
-      // The asking workspace's own session comes first, in the same read.
-      for (const session of await store.sessions.liveByChannel(from.channelId, 5, from)) {
-        if (sameWorkspace(session, from) || (await isShared(session))) return session;
-      }
-      return undefined;
+      const found = await liveOrUnreadableHere(from);
+      if (found instanceof UnreadableSessionError) throw found;
+      return found;
     },
 
     async accessTo(sessionId, from) {

@@ -1,6 +1,7 @@
 /** `/mockdesign`: every answer is given in the ack (ephemeral), within Slack's 3 seconds; posting follows. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { addNote, endSession, extendPhase, handOver, nextPhase, pauseSession, resumeSession, startSession, type SteerOutcome } from '../../app/sessions.ts';
+import { UnreadableSessionError } from '../../app/ports.ts';
+import { addNote, endSession, endUnreadableSession, extendPhase, handOver, nextPhase, pauseSession, resumeSession, startSession, type SteerOutcome } from '../../app/sessions.ts';
 import { MAX_TOPIC_LENGTH, parseCommand } from '../../domain/command.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { DEFAULT_KIND_BY_PHASE } from '../../domain/notes.ts';
@@ -21,6 +22,7 @@ import {
   renderRefusal,
   renderStarted,
   renderStatus,
+  renderUnreadableEnd,
 } from '../views/replies.ts';
 import { readCommand } from '../payloads.ts';
 import { renderChannelHistory } from '../views/history.ts';
@@ -147,8 +149,16 @@ export function makeCommandListener(deps: ListenerDeps) {
       }
     }
 
-    const session = await deps.sessions.liveHere(workspace);
+    // `end` also takes a session this version cannot read: ending it is the one thing anyone can do with it. Every
+    // other command is answered about it where the error lands (register-listeners.ts).
+    const session = parsed.kind === 'end' ? await deps.sessions.liveOrUnreadableHere(workspace) : await deps.sessions.liveHere(workspace);
     if (!session) return reply(renderNoSession());
+    if (session instanceof UnreadableSessionError) {
+      const outcome = await endUnreadableSession(deps, session.sessionId, user, now);
+      await reply(renderUnreadableEnd(outcome));
+      if (outcome.ok) deps.logger.warn('ended a session that cannot be read', { team: workspace.teamId, channel: channelId, session: session.sessionId, reason: session.reason });
+      return;
+    }
 
     switch (parsed.kind) {
       case 'status':

@@ -1,5 +1,6 @@
 /** Ephemeral answers to the command and buttons: help, status and every refusal, in friendly words. */
-import type { HandOverRefusal, SteerRefusal } from '../../app/sessions.ts';
+import type { ModalView } from '@slack/types';
+import type { EndUnreadableOutcome, HandOverRefusal, SteerRefusal } from '../../app/sessions.ts';
 import type { NoteVisibility } from '../../domain/notes.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatPlan } from '../../domain/plan.ts';
@@ -149,4 +150,39 @@ export function renderNoteRefusal(reason: 'not_found' | 'ended' | 'not_author' |
     default:
       return 'That note is gone (deleted, or its session no longer exists).';
   }
+}
+
+/** When a session that cannot be read still ends by itself: the dispatcher's retries of its next post, then it gives up. */
+const ENDS_BY_ITSELF = 'If this version still cannot read it when its next messages are due, it is ended by itself after a few hours of retries.';
+
+/**
+ * A request reached a session this version cannot read (a newer version may have saved it during a rolling
+ * upgrade). `live`: the channel's running session, which `end` can end; else an ended one, which nobody need act on.
+ */
+export function renderUnreadableSession(live: boolean): SlackMessage {
+  const text = live
+    ? `⚠️ This channel's session cannot be read by this version of mockdesign: a newer version may have saved it during an upgrade. ${ENDS_BY_ITSELF} \`/mockdesign end\` ends it now (its host or an interviewer can), so that a new session can start here.`
+    : "⚠️ That session cannot be read by this version of mockdesign: a newer version may have saved it during an upgrade. It has ended, so there is nothing to do about it here; whoever runs mockdesign can find why in its log.";
+  return { text, blocks: [section(text)] };
+}
+
+/** The same in place of a form that was sent (a note or a scorecard for that session, or a new session beside it). */
+export function renderUnreadableSessionForm(live: boolean): ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: 'mockdesign' },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: renderUnreadableSession(live).blocks,
+  };
+}
+
+/** `/mockdesign end` on the channel's session that cannot be read: ended, or why not. */
+export function renderUnreadableEnd(outcome: EndUnreadableOutcome): SlackMessage {
+  if (outcome.ok) {
+    return renderPlain(
+      "🏁 Ended this channel's session, which this version of mockdesign could not read. It has no summary and none of its remaining messages will be posted; its notes are kept. `/mockdesign start` starts a new one.",
+    );
+  }
+  if (outcome.reason === 'ended') return renderPlain("This channel's session has already ended. `/mockdesign start` starts a new one.");
+  return renderPlain(`Only the host (${mention(outcome.hostId)}) and the interviewers can end this channel's session, which this version of mockdesign cannot read. ${ENDS_BY_ITSELF}`);
 }
