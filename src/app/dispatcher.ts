@@ -8,7 +8,7 @@ import { MINUTE, SECOND } from '../domain/duration.ts';
 import type { Session } from '../domain/session.ts';
 import { planReminders } from '../domain/reminders.ts';
 import { currentPhaseIndex, nextClockTick, phaseEnd } from '../domain/timeline.ts';
-import { finish, holdSession, releaseSession } from './sessions.ts';
+import { finish, holdSession, releaseSession, UNREADABLE_SESSION } from './sessions.ts';
 import { DeliveryError, type HostNotice, type Lease, type LogFields, type Logger, type Messenger, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step, type Store, StoreUnavailableError, type UnreadableSession } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
 
@@ -360,7 +360,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       await setAside(step, found);
       return undefined;
     }
-    if (step.lastError?.startsWith(UNREADABLE)) log.info('a session that could not be read reads again', { session: found.id });
+    if (step.lastError?.startsWith(UNREADABLE_SESSION)) log.info('a session that could not be read reads again', { session: found.id });
     let session: Session = found;
     const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, team: session.teamId, channel: session.channelId };
     if (step.kind === 'expire') {
@@ -746,11 +746,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (step.attempts >= MAX_ATTEMPTS) {
       // Without the row's host and channel, there is no one to tell: the log says so.
       log.error('gave up on a session that cannot be read; it is ended and its remaining posts cancelled', { ...ctx, host_told: address !== undefined });
-      await stopSession(step, unreadable, UNREADABLE);
+      await stopSession(step, unreadable, UNREADABLE_SESSION);
       if (address) await tellHostOnce(address, { kind: 'unreadable' });
       return;
     }
-    const error = `${UNREADABLE}: ${unreadable.reason}`;
+    const error = `${UNREADABLE_SESSION}: ${unreadable.reason}`;
     if (step.lastError === error) log.debug('a session still cannot be read; its posts wait', ctx);
     else log.error('cannot read a session; its posts wait and are tried again with backoff', ctx);
     await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), error, uncertain: false, countAttempt: true });
@@ -890,8 +890,6 @@ const MAX_LOST_CLAIMS = 1_000;
 /** A step's last error when the database stopped answering while a worker held it. */
 const DATABASE_DOWN = 'database_unavailable';
 
-/** Why a step waits, or was given up on, when its session cannot be read. */
-const UNREADABLE = 'session_unreadable';
 
 /** A step's last error when it was retried at once because the bot had just joined its channel. */
 const JOINED_BUT_REFUSED = 'not_in_channel_after_join';

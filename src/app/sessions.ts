@@ -126,8 +126,8 @@ export function endSession(deps: SessionDeps, sessionId: string, workspace: Acce
 }
 
 /**
- * Why a session that cannot be read was ended, and its remaining posts cancelled: the reason the dispatcher writes
- * when it gives up on one (dispatcher.ts, `UNREADABLE`), so that both endings read the same in the data.
+ * Why a session that cannot be read was ended and its remaining posts cancelled, by `end` or by the dispatcher
+ * giving up on it; also the start of the last error of a step that waits for such a session.
  */
 export const UNREADABLE_SESSION = 'session_unreadable';
 

@@ -13,7 +13,7 @@ import { makeSaveAsNoteShortcut } from './listeners/shortcuts.ts';
 import { makeStartFormSubmit } from './listeners/start-form.ts';
 import { makeLinkAction, makeMembershipAction, makeThreadReplyListener } from './listeners/study-group.ts';
 import { describePayload } from './payloads.ts';
-import { renderNotInstalled, renderUnreadableSession, renderUnreadableSessionForm } from './views/replies.ts';
+import { renderNotInstalled, renderUnreadableSession, unreadableSessionFieldError } from './views/replies.ts';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   // Slack re-delivers an event it thinks we missed; the event id tells a retry from a new event. The id counts
@@ -165,14 +165,23 @@ async function answerFailure(
 
 /**
  * Tells the person whose request reached a session that cannot be read, as `answerFailure` does, except that a form
- * not yet answered is answered too: what it was sent for (a note or a scorecard for that session, a new session
- * beside it) cannot be done by sending it again, which is all Slack's own "could not be sent" invites, so the form
- * gives way to why.
+ * not yet answered is answered too (Slack's own "could not be sent" would invite sending it again, which can only
+ * meet the same session): why, under its first field, the form left open with what was typed, so that nothing
+ * written in it is lost. (Every form that reaches a session has a field; one without would be left as answerFailure
+ * leaves it.)
  */
 async function answerUnreadable(args: AnyMiddlewareArgs & AllMiddlewareArgs, ack: ((response?: unknown) => Promise<void>) | undefined, acked: boolean, live: boolean): Promise<void> {
   if ('view' in args) {
-    if (ack && !acked) await ack({ response_action: 'update', view: renderUnreadableSessionForm(live) });
+    if (!ack || acked) return;
+    const field = firstField(args.body.view);
+    if (field) await ack({ response_action: 'errors', errors: { [field]: unreadableSessionFieldError(live) } });
     return;
   }
   await answerFailure(args, ack, acked, renderUnreadableSession(live).text);
+}
+
+/** The block id of a submitted form's first input: its state lists the inputs by block id, in the form's order. */
+function firstField(view: unknown): string | undefined {
+  const values = (view as { state?: { values?: unknown } } | undefined)?.state?.values;
+  return values && typeof values === 'object' ? Object.keys(values)[0] : undefined;
 }

@@ -1,5 +1,4 @@
 /** Ephemeral answers to the command and buttons: help, status and every refusal, in friendly words. */
-import type { ModalView } from '@slack/types';
 import type { EndUnreadableOutcome, HandOverRefusal, SteerRefusal } from '../../app/sessions.ts';
 import type { NoteVisibility } from '../../domain/notes.ts';
 import { formatDuration } from '../../domain/duration.ts';
@@ -166,14 +165,11 @@ export function renderUnreadableSession(live: boolean): SlackMessage {
   return { text, blocks: [section(text)] };
 }
 
-/** The same in place of a form that was sent (a note or a scorecard for that session, or a new session beside it). */
-export function renderUnreadableSessionForm(live: boolean): ModalView {
-  return {
-    type: 'modal',
-    title: { type: 'plain_text', text: 'mockdesign' },
-    close: { type: 'plain_text', text: 'Close' },
-    blocks: renderUnreadableSession(live).blocks,
-  };
+/** The same under a form's field (plain text, kept short): the form stays open with what was typed. */
+export function unreadableSessionFieldError(live: boolean): string {
+  return live
+    ? "This channel's session cannot be read by this version of mockdesign (a newer version may have saved it), so this cannot be sent. /mockdesign end ends it."
+    : 'That session cannot be read by this version of mockdesign (a newer version may have saved it), so this cannot be sent.';
 }
 
 /** `/mockdesign end` on the channel's session that cannot be read: ended, or why not. */
