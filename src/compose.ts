@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { App, type Authorize, type Receiver } from '@slack/bolt';
 import { createDispatcher, DEFAULT_CONCURRENCY, type Dispatcher, REQUEST_TIMEOUT_MS } from './app/dispatcher.ts';
 import type { Health } from './app/health.ts';
-import type { Logger, Messenger, Store } from './app/ports.ts';
+import type { Logger, Messenger, Store, UnreadableSessionError } from './app/ports.ts';
 import type { Workspace } from './domain/session.ts';
 import { boltLogger, type Level } from './logger.ts';
 import type { ListenerDeps } from './slack/deps.ts';
@@ -107,8 +107,11 @@ function authorizeFromInstallations(installations: MockdesignInstallationStore, 
     let bot = await installations.botFor({ teamId: source.teamId, enterpriseId: source.enterpriseId });
     if (!bot && source.conversationId) {
       // Whether the channel really is shared is checked by the listener (session-finder.ts) before anything is shown.
-      const [session] = await store.sessions.liveByChannel(source.conversationId, 1);
-      if (session) bot = await installations.botFor({ teamId: session.teamId, enterpriseId: session.enterpriseId });
+      // One this version cannot read still names its workspace: the request then reaches the router, which says so.
+      const unreadable: UnreadableSessionError[] = [];
+      const [session] = await store.sessions.liveByChannel(source.conversationId, 1, undefined, unreadable);
+      const owner = session ?? unreadable[0]?.place;
+      if (owner) bot = await installations.botFor({ teamId: owner.teamId, enterpriseId: owner.enterpriseId });
     }
     if (!bot) return { teamId: source.teamId, enterpriseId: source.enterpriseId };
     return {

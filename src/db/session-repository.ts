@@ -186,6 +186,13 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
    * schema keeps their columns to whole numbers and text, never null, and a role this version does not know is not
    * one it looks for.)
    */
+  /**
+   * For the lists a person or an event gets (the App Home, the bot invited to a channel): a session this version
+   * cannot read is left out of them rather than failing them all. The delivery engine logs it and, after its
+   * retries, ends it; a request in its channel is told (see UnreadableSessionError).
+   */
+  const leaveOut: Unreadable = () => undefined;
+
   async function load(rows: Row[], unreadable?: Unreadable): Promise<Session[]> {
     if (rows.length === 0) return [];
     const sessions = sessionRowsOf(rows, unreadable);
@@ -324,7 +331,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
           ORDER BY s.created_at DESC ${limitParam(4)}`,
         [workspace.enterpriseId, workspace.teamId, userId, limit],
       );
-      return load(rows);
+      return load(rows, leaveOut);
     },
 
     async liveInChannel(workspace: Workspace, channelId: string) {
@@ -335,7 +342,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
             AND (status <> 'ended' OR EXISTS (SELECT 1 FROM steps t WHERE t.session_id = s.id AND t.state IN ('pending', 'sending')))`,
         [workspace.enterpriseId, workspace.teamId, channelId],
       );
-      return load(rows);
+      return load(rows, leaveOut);
     },
 
     async participants(sessionId) {
@@ -538,7 +545,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
           ORDER BY s.created_at DESC, s.id DESC ${limitParam(4)}`,
         [userId, workspace.enterpriseId, workspace.teamId, limit],
       );
-      return load(rows);
+      return load(rows, leaveOut);
     },
 
     async notesByAuthor(workspace, userId, limit = 10) {

@@ -3,7 +3,10 @@
  * during a rolling upgrade): through the real Bolt router, on SQLite and PostgreSQL with the real migrations, Slack
  * played by the stand-in over HTTP, on a fixed clock. Every request is told the truth, and `end` frees the channel.
  */
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTokenCipher, parseTokenKey } from '../../src/security/token-cipher.ts';
+import { createInstallationStore, type MockdesignInstallationStore } from '../../src/slack/installation-store.ts';
 import { ACTION_IDS, CALLBACK_IDS } from '../../src/slack/ids.ts';
 import { SOMETHING_WENT_WRONG } from '../../src/slack/register-listeners.ts';
 import { renderStartModal } from '../../src/slack/views/start-modal.ts';
@@ -157,6 +160,56 @@ describe.each(STORES)('$name store: requests in a channel whose live session can
     expect(await h.command('end', { user: GUEST })).toMatchObject({ text: expect.stringMatching(/^🏁 Ended this channel's session/) });
     expect(await row(id)).toMatchObject({ status: 'ended', end_reason: 'session_unreadable' });
     expect(await h.command('start Design Twitter', { user: GUEST })).toMatchObject({ text: expect.stringContaining('Starting *Design Twitter*') });
+  });
+
+  it("is left out of its host's App Home and of the bot's invitation to its channel, which go on for the rest", async () => {
+    const id = await unreadableSession('status', 'archived');
+    // The host's other session, in another channel, reads.
+    await seed(s().store, newSession({ id: 'readable', teamId: TEAM, channelId: 'C0OTHER', hostId: HOST, topic: 'Design a chat app', createdAt: s().clock.now(), steps: [] }));
+    await h.event({ type: 'app_home_opened', user: HOST, channel: `D${HOST}`, tab: 'home', event_ts: '1.1' });
+    const home = JSON.stringify(h.slack.homeView(HOST) ?? null);
+    expect(home).toContain('Design a chat app');
+    expect(home).not.toContain(`<#${CHANNEL}>`);
+    // The bot invited to the channel again: nothing of the unreadable session moves, and nothing fails.
+    const before = await steps(id);
+    await h.event({ type: 'member_joined_channel', user: 'U0BOT', channel: CHANNEL, channel_type: 'C', event_ts: '1.2' });
+    expect(await steps(id)).toEqual(before);
+    expect(lines('error')).toEqual([]);
+    expect(lines('warn')).toEqual([]);
+  });
+
+  it('reaches a person of another organisation in its shared channel whose workspace has not installed the app', async () => {
+    // Installed through OAuth in this workspace only; the channel is shared with an organisation that has not.
+    let installations: MockdesignInstallationStore | undefined;
+    const connect = await createHarness({
+      store: s().store,
+      clock: s().clock,
+      standIn: { workspaces: [{ teamId: 'T0OTHER' }] },
+      auth: (_slack, store) => {
+        installations = createInstallationStore(store, createTokenCipher(parseTokenKey(randomBytes(32).toString('base64'))), s().clock.now);
+        return { kind: 'oauth', installations, clientId: '1.2', clientSecret: 'secret', stateSecret: 'state-secret', publicUrl: undefined };
+      },
+    });
+    try {
+      await installations?.storeInstallation({
+        team: { id: TEAM, name: 'Sandbox' },
+        enterprise: undefined,
+        user: { token: undefined, scopes: undefined, id: HOST },
+        bot: { token: connect.slack.botToken, scopes: ['commands', 'chat:write'], id: 'B0BOT', userId: 'U0BOT' },
+        appId: 'A0SANDBOX',
+        tokenType: 'bot',
+        isEnterpriseInstall: false,
+        authVersion: 'v2',
+      });
+      connect.slack.shareChannel(CHANNEL, 'T0OTHER');
+      await seed(s().store, newSession({ id: 'ours', teamId: TEAM, channelId: CHANNEL, hostId: HOST, createdAt: s().clock.now(), steps: [] }));
+      await writeUnknown(s(), 'ours', 'status', 'archived');
+      // Its request is authorised through the installation that owns the session, and told what is true.
+      expect(await connect.command('status', { team: 'T0OTHER', user: 'U0OTHERDAN' })).toEqual({ response_type: 'ephemeral', text: CANNOT_READ });
+      expect(connect.logs.filter((l) => l.level === 'error')).toEqual([]);
+    } finally {
+      await connect.close();
+    }
   });
 
   it("leaves another workspace's session in a channel of the same id to it, read or not", async () => {

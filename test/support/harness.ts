@@ -3,7 +3,7 @@
  * migrations), with Slack's Web API played by the local stand-in over HTTP and a clock the test moves.
  */
 import type { Store } from '../../src/app/ports.ts';
-import { composeMockdesign, type Mockdesign } from '../../src/compose.ts';
+import { composeMockdesign, type Mockdesign, type SlackAuthOptions } from '../../src/compose.ts';
 import type { Db } from '../../src/db/open-database.ts';
 import { createSqliteDatabase } from '../../src/db/sqlite-database.ts';
 import { createStore } from '../../src/db/store.ts';
@@ -68,6 +68,8 @@ export async function createHarness(
     channelIntervalMs?: number;
     /** The level the app logs at, as LOG_LEVEL sets it; debug by default. */
     logLevel?: Level;
+    /** How the app finds its tokens, given the stand-in and the store: one workspace's bot token by default. */
+    auth?: (slack: SlackStandIn, store: Store) => SlackAuthOptions;
   } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? fixedClock();
@@ -80,7 +82,7 @@ export async function createHarness(
   const store = options.store ?? createStore(createSqliteDatabase(db), clock.now);
   const md = composeMockdesign({
     store,
-    auth: { kind: 'single', botToken: slack.botToken, identity: { botId: 'B0BOT', botUserId: 'U0BOT', workspaceUrl: options.workspaceUrl } },
+    auth: options.auth?.(slack, store) ?? { kind: 'single', botToken: slack.botToken, identity: { botId: 'B0BOT', botUserId: 'U0BOT', workspaceUrl: options.workspaceUrl } },
     slackApiUrl: slack.apiUrl,
     logger,
     clock: clock.now,
