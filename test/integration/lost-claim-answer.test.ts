@@ -11,7 +11,7 @@ import { createStore } from '../../src/db/store.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
 import { createHarness, GUEST, type Harness, HOST } from '../support/harness.ts';
 import { describePg, withPgDatabase } from '../support/pg.ts';
-import { startTcpRelay, type TcpRelay } from '../support/tcp-relay.ts';
+import { relayDatabase, type TcpRelay } from '../support/tcp-relay.ts';
 import { until } from '../support/until.ts';
 
 const SEC = 1000;
@@ -30,11 +30,9 @@ const sending = async () => Number((await db.pool.query("SELECT count(*) AS n FR
 
 beforeEach(async () => {
   database = await withPgDatabase({ migrate: true });
-  const target = new URL(database.url);
-  relay = await startTcpRelay({ host: target.hostname, port: Number(target.port || 5432) });
-  const url = new URL(database.url);
-  url.host = `127.0.0.1:${relay.port}`;
-  db = await openPostgres(url.toString(), { poolSize: 10, connectTimeoutMs: 2000, onError: () => undefined });
+  const relayed = await relayDatabase(database.url);
+  relay = relayed.relay;
+  db = await openPostgres(relayed.url.toString(), { poolSize: 10, connectTimeoutMs: 2000, onError: () => undefined });
   const clock = fixedClock();
   h = await createHarness({
     clock,

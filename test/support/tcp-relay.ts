@@ -123,3 +123,12 @@ export async function startTcpRelay(target: { host: string; port: number }): Pro
     close: refuse,
   };
 }
+
+/** A relay in front of the server of a database URL, and the same URL pointed through it. */
+export async function relayDatabase(databaseUrl: string): Promise<{ relay: TcpRelay; url: URL }> {
+  const target = new URL(databaseUrl);
+  const relay = await startTcpRelay({ host: target.hostname, port: Number(target.port || 5432) });
+  const url = new URL(databaseUrl);
+  url.host = `127.0.0.1:${relay.port}`;
+  return { relay, url };
+}

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../src/app/ports.ts';
 import { openPostgres, type PostgresDatabase } from '../../../src/db/postgres-database.ts';
 import { describePg, TEST_DATABASE_URL, withPgDatabase } from '../../support/pg.ts';
-import { startTcpRelay, type TcpRelay } from '../../support/tcp-relay.ts';
+import { relayDatabase, type TcpRelay } from '../../support/tcp-relay.ts';
 import { until } from '../../support/until.ts';
 
 const PASSWORD = 'relay-secret-pw';
@@ -22,10 +22,9 @@ const QUERY_TIMEOUT_MS = 3000;
 
 beforeEach(async () => {
   database = await withPgDatabase({ migrate: true });
-  const target = new URL(database.url);
-  relay = await startTcpRelay({ host: target.hostname, port: Number(target.port || 5432) });
-  const url = new URL(database.url);
-  url.host = `127.0.0.1:${relay.port}`;
+  const relayed = await relayDatabase(database.url);
+  relay = relayed.relay;
+  const { url } = relayed;
   url.password = PASSWORD;
   db = await openPostgres(url.toString(), { poolSize: 2, connectTimeoutMs: 2000, queryTimeoutMs: QUERY_TIMEOUT_MS, onError: () => undefined });
 });
