@@ -8,7 +8,7 @@ import type { Plan } from '../domain/plan.ts';
 import type { Level } from '../domain/levels.ts';
 import { type Access, canSteer, isLiveInterview, isOnPanel, reaches, type Session, type Workspace } from '../domain/session.ts';
 import { advance, currentPhaseIndex, nextClockTick, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
-import type { Repositories, StepKind, Store } from './ports.ts';
+import { type Repositories, type StepKind, type Store, UnreadableSessionError } from './ports.ts';
 
 export interface SessionDeps {
   readonly store: Store;
@@ -162,8 +162,20 @@ export function endUnreadableSession(deps: SessionDeps, sessionId: string, userI
     // Ended meanwhile (the dispatcher gave up on it, or someone else ended it): nothing more to do.
     if (!(await tx.sessions.end(sessionId, now, UNREADABLE_SESSION))) return { ok: false, reason: 'ended' };
     await tx.steps.cancelPending(sessionId, EVERY_STEP_KIND, UNREADABLE_SESSION);
+    // Ended, the row may read again (when its status was what did not): its message is then redrawn as ended, and
+    // its buttons go. One that still does not read is left as it is, rather than retried for hours.
+    if (await readsAgain(tx, sessionId)) await tx.steps.upsert(sessionId, 'refresh', 'refresh', now);
     return { ok: true };
   });
+}
+
+async function readsAgain(tx: Repositories, sessionId: string): Promise<boolean> {
+  try {
+    return (await tx.sessions.find(sessionId)) !== undefined;
+  } catch (error) {
+    if (error instanceof UnreadableSessionError) return false;
+    throw error;
+  }
 }
 
 /** Ends a session: no more phases or time checks; the summary goes now, even if the session was paused. */

@@ -66,6 +66,17 @@ export function panelOf(session: Session): string[] {
 export const HOST_AS_CANDIDATE =
   "You host this session, so you can't also be its candidate: the host sees the interviewers' side, their nudges and private notes. Name someone else as the candidate, or let an interviewer start it.";
 
+/**
+ * How a session ends with its summary posted in its thread: at the end of its plan (no reason), by its host, or by
+ * itself after a long pause. Any other end (its channel gone or archived, the app's access taken away, a row this
+ * version could not read) posts none.
+ */
+const ENDS_WITH_SUMMARY: ReadonlySet<string | null> = new Set([null, 'ended_by_host', 'paused_too_long']);
+
+export function endedWithSummary(session: Pick<Session, 'status' | 'endReason'>): boolean {
+  return session.status === 'ended' && ENDS_WITH_SUMMARY.has(session.endReason);
+}
+
 export function canSteer(session: Pick<Session, 'hostId' | 'interviewers'>, userId: string): boolean {
   return session.hostId === userId || session.interviewers.includes(userId);
 }

@@ -125,6 +125,16 @@ describe.each(STORES)('$name store: requests in a channel whose live session can
     expect(lines('warn')).toEqual([
       expect.objectContaining({ msg: 'ended a session that cannot be read', team: TEAM, channel: CHANNEL, session: id, reason: `sessions.${column}: unexpected "${value}"` }),
     ]);
+    // Its message: redrawn as ended, without its buttons, once the row reads again (its status was what did not);
+    // left as it was while it still does not read, rather than retried for hours.
+    const actionsOf = (root: { blocks?: unknown[] } | undefined) => (root?.blocks ?? []).filter((b) => (b as { type: string }).type === 'actions');
+    if (column === 'status') {
+      expect(JSON.stringify(h.root()?.blocks)).toContain('without a summary');
+      expect(actionsOf(h.root())).toEqual([]);
+    } else {
+      expect(actionsOf(h.root())).not.toEqual([]);
+      expect(JSON.stringify(h.root()?.blocks)).not.toContain('Ended');
+    }
 
     // A click on its message now meets an ended session: one that reads again (its status was what did not read),
     // or one that still does not, which nobody need act on.

@@ -156,7 +156,10 @@ export function makeCommandListener(deps: ListenerDeps) {
     if (session instanceof UnreadableSessionError) {
       const outcome = await endUnreadableSession(deps, session.sessionId, user, now);
       await reply(renderUnreadableEnd(outcome));
-      if (outcome.ok) deps.logger.warn('ended a session that cannot be read', { team: workspace.teamId, channel: channelId, session: session.sessionId, reason: session.reason });
+      if (outcome.ok) {
+        deps.logger.warn('ended a session that cannot be read', { team: workspace.teamId, channel: channelId, session: session.sessionId, reason: session.reason });
+        void deps.dispatcher.wake();
+      }
       return;
     }
 

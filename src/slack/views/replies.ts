@@ -4,7 +4,7 @@ import type { NoteVisibility } from '../../domain/notes.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatPlan } from '../../domain/plan.ts';
 import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
-import type { Session } from '../../domain/session.ts';
+import { endedWithSummary, type Session } from '../../domain/session.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
@@ -92,16 +92,10 @@ const REFUSALS: Record<SteerRefusal, string> = {
   stale: 'The session has already moved on to the next phase.',
 };
 
-/**
- * How a session ends with its summary posted (see `finish`, and the summary's own end); any other end (the channel
- * gone or archived, the app's access taken away, a row this version could not read) posts none.
- */
-const ENDS_WITH_SUMMARY: ReadonlySet<string | null> = new Set([null, 'ended_by_host', 'paused_too_long']);
-
 export function renderRefusal(reason: SteerRefusal, session?: Session): SlackMessage {
   let text = REFUSALS[reason];
   if (reason === 'not_allowed' && session) text = `${text} (Host: ${mention(session.hostId)}.)`;
-  if (reason === 'ended' && session && !ENDS_WITH_SUMMARY.has(session.endReason)) text = 'This session has already ended, without a summary.';
+  if (reason === 'ended' && session && !endedWithSummary(session)) text = 'This session has already ended, without a summary.';
   return { text, blocks: [section(text)] };
 }
 

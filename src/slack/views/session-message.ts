@@ -5,7 +5,7 @@ import { formatDuration, HOUR, MINUTE } from '../../domain/duration.ts';
 import { levelLabel } from '../../domain/levels.ts';
 import { isPublicNote } from '../../domain/notes.ts';
 import { findPrompt } from '../../domain/prompts.ts';
-import { isLiveInterview } from '../../domain/session.ts';
+import { endedWithSummary, isLiveInterview } from '../../domain/session.ts';
 import { currentPhaseIndex, phaseEnd, phaseProgress } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
 import { escapeMrkdwn, mention, phaseName, slackWhen, truncate } from '../mrkdwn.ts';
@@ -39,7 +39,7 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
   });
 
   let state: string;
-  if (ended) state = `Ended ${slackWhen(endedAt, now)} · the summary is in the thread`;
+  if (ended) state = `Ended ${slackWhen(endedAt, now)} · ${endedWithSummary(session) ? 'the summary is in the thread' : 'without a summary'}`;
   else if (session.status === 'paused') state = `⏸️ Paused · \`/mockdesign resume\` carries on where you stopped`;
   else {
     const name = phaseName(current);

@@ -115,6 +115,18 @@ describe('renderSessionMessage', () => {
     expect(mrkdwnTexts(message.blocks[3])[0]).toBe(`Ended ${slackDate(T0 + 25 * MIN)} · the summary is in the thread`);
   });
 
+  it.each([
+    ['at the end of its plan', null, true],
+    ['after a long pause', 'paused_too_long', true],
+    ['as its channel was archived', 'is_archived', false],
+    ['as the app was removed', 'app_uninstalled', false],
+    ['as its row could not be read', 'session_unreadable', false],
+  ])('says whether the summary is in the thread of a session ended %s', (_, endReason, summary) => {
+    const session = aSession({ status: 'ended', endedAt: T0 + 25 * MIN, endReason });
+    const message = renderSessionMessage(aSnapshot(session), T0 + 26 * MIN);
+    expect(mrkdwnTexts(message.blocks[3])[0]).toBe(`Ended ${slackDate(T0 + 25 * MIN)} · ${summary ? 'the summary is in the thread' : 'without a summary'}`);
+  });
+
   it('shows dates for a study group that runs over days', () => {
     const session = aSession({ plan: [DAY, 3 * DAY, 2 * DAY, DAY] });
     const lines = phaseLines(renderSessionMessage(aSnapshot(session), T0).blocks);
