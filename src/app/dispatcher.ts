@@ -7,7 +7,7 @@
 import { MINUTE, SECOND } from '../domain/duration.ts';
 import type { Session } from '../domain/session.ts';
 import { planReminders } from '../domain/reminders.ts';
-import { currentPhaseIndex, nextClockTick, phaseEnd } from '../domain/timeline.ts';
+import { currentPhaseIndex, nextClockTick, phaseEnd, STEP_KINDS } from '../domain/timeline.ts';
 import { finish, holdSession, releaseSession, UNREADABLE_SESSION } from './sessions.ts';
 import { DeliveryError, type HostNotice, type Lease, type LogFields, type Logger, type Messenger, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step, type Store, StoreUnavailableError, type UnreadableSession } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
@@ -726,7 +726,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     await store.transaction(async (tx) => {
       await tx.steps.fail(step, owner, reason);
       await tx.sessions.end(session.id, clock(), reason);
-      await tx.steps.cancelPending(session.id, ['root', 'phase', 'warning', 'nudge', 'digest', 'summary', 'refresh', 'remind', 'expire'], reason);
+      await tx.steps.cancelPending(session.id, STEP_KINDS, reason);
     });
   }
 

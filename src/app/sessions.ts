@@ -7,8 +7,8 @@ import { PHASE_COUNT } from '../domain/phases.ts';
 import type { Plan } from '../domain/plan.ts';
 import type { Level } from '../domain/levels.ts';
 import { type Access, canSteer, isLiveInterview, isOnPanel, reaches, type Session, type Workspace } from '../domain/session.ts';
-import { advance, currentPhaseIndex, nextClockTick, pauseLimit, planSteps, resume, schedulePhases } from '../domain/timeline.ts';
-import { type Repositories, type StepKind, type Store, UnreadableSessionError } from './ports.ts';
+import { advance, currentPhaseIndex, nextClockTick, pauseLimit, planSteps, resume, schedulePhases, STEP_KINDS } from '../domain/timeline.ts';
+import { type Repositories, type Store, UnreadableSessionError } from './ports.ts';
 
 export interface SessionDeps {
   readonly store: Store;
@@ -131,19 +131,6 @@ export function endSession(deps: SessionDeps, sessionId: string, workspace: Acce
  */
 export const UNREADABLE_SESSION = 'session_unreadable';
 
-/** Every kind of step, so that ending a session that cannot be read leaves none of its posts to go out. */
-const EVERY_STEP_KIND = Object.keys({
-  root: 0,
-  phase: 0,
-  warning: 0,
-  nudge: 0,
-  digest: 0,
-  summary: 0,
-  refresh: 0,
-  remind: 0,
-  expire: 0,
-} satisfies Record<StepKind, 0>) as StepKind[];
-
 export type EndUnreadableOutcome = { ok: true } | { ok: false; reason: 'not_allowed'; hostId: string } | { ok: false; reason: 'ended' };
 
 /**
@@ -161,7 +148,7 @@ export function endUnreadableSession(deps: SessionDeps, sessionId: string, userI
     if (hostId !== null && !canSteer({ hostId, interviewers }, userId)) return { ok: false, reason: 'not_allowed', hostId };
     // Ended meanwhile (the dispatcher gave up on it, or someone else ended it): nothing more to do.
     if (!(await tx.sessions.end(sessionId, now, UNREADABLE_SESSION))) return { ok: false, reason: 'ended' };
-    await tx.steps.cancelPending(sessionId, EVERY_STEP_KIND, UNREADABLE_SESSION);
+    await tx.steps.cancelPending(sessionId, STEP_KINDS, UNREADABLE_SESSION);
     // Ended, the row may read again (when its status was what did not): its message is then redrawn as ended, and
     // its buttons go. One that still does not read is left as it is, rather than retried for hours.
     if (await readsAgain(tx, sessionId)) await tx.steps.upsert(sessionId, 'refresh', 'refresh', now);

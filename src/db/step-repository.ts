@@ -5,12 +5,12 @@
  * Lease and retry times use the store's clock: the database's in PostgreSQL, shared by every instance.
  */
 import type { Lease, Step, StepKind, StepRepository, StepState } from '../app/ports.ts';
+import { STEP_KINDS } from '../domain/timeline.ts';
 import { columnsOf, nowMs, num, placeholders, type SqlExecutor, limitParam } from './sql.ts';
 
-/** Every kind and state a row may hold: written as records, so the compiler says when the types gain one. */
-const KIND_LIST: Record<StepKind, true> = { root: true, phase: true, warning: true, summary: true, refresh: true, expire: true, nudge: true, digest: true, remind: true };
+/** Every state a row may hold: written as a record, so the compiler says when the type gains one. */
 const STATE_LIST: Record<StepState, true> = { queued: true, pending: true, held: true, sending: true, done: true, failed: true, cancelled: true };
-const KINDS: ReadonlySet<string> = new Set(Object.keys(KIND_LIST));
+const KINDS: ReadonlySet<string> = new Set(STEP_KINDS);
 const STATES: ReadonlySet<string> = new Set(Object.keys(STATE_LIST));
 
 /** A step row, checked column by column: a claim returns hundreds of rows at once, on the delivery path. */

@@ -24,6 +24,10 @@ export interface PhaseSlot {
  */
 export type StepKind = 'root' | 'phase' | 'warning' | 'summary' | 'refresh' | 'expire' | 'nudge' | 'digest' | 'remind';
 
+/** Every kind of step, written as a record so that the compiler says when the type gains one. */
+const STEP_KIND_RECORD: Record<StepKind, true> = { root: true, phase: true, warning: true, summary: true, refresh: true, expire: true, nudge: true, digest: true, remind: true };
+export const STEP_KINDS: readonly StepKind[] = Object.keys(STEP_KIND_RECORD) as StepKind[];
+
 export interface PlannedStep {
   /** Unique within a session: 'root', 'phase:0', 'warning:0', 'summary'. */
   readonly key: string;
