@@ -378,7 +378,8 @@ export function botJoinedChannel(deps: SessionDeps, workspace: Workspace, channe
 export function endWorkspace(deps: SessionDeps, workspace: Workspace, now: number, reason: string): Promise<string[]> {
   return deps.store.transaction(async (tx) => {
     const ids = await tx.sessions.endAllForWorkspace(workspace, now, reason);
-    for (const id of ids) await tx.steps.cancelPending(id, ['root', 'phase', 'warning', 'nudge', 'summary', 'refresh', 'expire'], reason);
+    // Every kind: a study group's digest and reminders would otherwise be tried without a token, and fail.
+    for (const id of ids) await tx.steps.cancelPending(id, STEP_KINDS, reason);
     return ids;
   });
 }

@@ -182,6 +182,20 @@ describe('async study groups', () => {
     expect(dms(HOST)).toHaveLength(4);
   });
 
+  it('a study group in a workspace that uninstalls the app sends no reminder or digest afterwards', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('start Design a key-value store --async --plan 1d/1d/1d/1d');
+    await h.tick();
+    await h.click(ACTION_IDS.join, sessionId(), { user: BOB });
+    const pending = () => h.db.prepare("SELECT step_key FROM steps WHERE state = 'pending' ORDER BY step_key").pluck().all() as string[];
+    expect(pending()).toContain('remind');
+    await h.event({ type: 'app_uninstalled' }, { eventId: 'EvUNINSTALL' });
+    expect(pending()).toEqual([]);
+    await until('2030-01-12T09:00:00Z');
+    expect(dms(HOST)).toEqual([]);
+    expect(dms(BOB)).toEqual([]);
+  });
+
   it('a digest that may have reached Slack is never sent twice, and the next phase goes out after it', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     await h.command('start Design a cache --async --plan 2h/2h/2h/2h');
