@@ -697,8 +697,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return;
       case 'channel_gone':
         log.warn('the channel is gone; ending the session', { ...ctx, reason: error.code });
-        await stopSession(step, session, error.code);
-        await tellHostOnce(session, { kind: 'channel_gone', code: error.code });
+        if (await stopSession(step, session, error.code)) await tellHostOnce(session, { kind: 'channel_gone', code: error.code });
         return;
       case 'auth_revoked':
         log.error('Slack no longer accepts our token; ending the session', { ...ctx, reason: error.code });
@@ -722,11 +721,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     await store.steps.retry(step, owner, { delayMs: backoffMs(step.attempts), settleMs: uncertain ? SETTLE_MS : 0, error: reason, uncertain, countAttempt: true });
   }
 
-  async function stopSession(step: Step, session: Pick<Session, 'id'>, reason: string): Promise<void> {
-    await store.transaction(async (tx) => {
-      await tx.steps.fail(step, owner, reason);
+  /**
+   * Ends the session over the step this instance holds, and says whether it did: not when the step is no longer
+   * ours, cancelled by someone who ended the session meanwhile (`/mockdesign end`) or taken over after our lease.
+   * Whoever has it now decides; telling its host it stopped would tell them of what they just did themselves.
+   */
+  async function stopSession(step: Step, session: Pick<Session, 'id'>, reason: string): Promise<boolean> {
+    return store.transaction(async (tx) => {
+      if (!(await tx.steps.fail(step, owner, reason))) return false;
       await tx.sessions.end(session.id, clock(), reason);
       await tx.steps.cancelPending(session.id, STEP_KINDS, reason);
+      return true;
     });
   }
 
@@ -744,9 +749,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const { address } = unreadable;
     const ctx = { session: step.sessionId, step: step.key, attempt: step.attempts, reason: unreadable.reason, team: address?.teamId, channel: address?.channelId };
     if (step.attempts >= MAX_ATTEMPTS) {
+      if (!(await stopSession(step, unreadable, UNREADABLE_SESSION))) {
+        log.info('a session that cannot be read was ended meanwhile; nothing more to do', ctx);
+        return;
+      }
       // Without the row's host and channel, there is no one to tell: the log says so.
       log.error('gave up on a session that cannot be read; it is ended and its remaining posts cancelled', { ...ctx, host_told: address !== undefined });
-      await stopSession(step, unreadable, UNREADABLE_SESSION);
       if (address) await tellHostOnce(address, { kind: 'unreadable' });
       return;
     }

@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher, type Dispatcher, MAX_ATTEMPTS, MAX_BACKOFF_MS } from '../../src/app/dispatcher.ts';
-import type { Logger, LogFields } from '../../src/app/ports.ts';
+import type { Logger, LogFields, Store } from '../../src/app/ports.ts';
+import { endUnreadableSession } from '../../src/app/sessions.ts';
 import { createSlackMessenger } from '../../src/slack/messenger.ts';
 import { createSlackApi, type SlackApi } from '../../src/slack/web-api.ts';
 import { createSlackStandIn, type SlackStandIn } from '../../sandbox/stand-in/server.ts';
@@ -34,8 +35,27 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
   let dispatcher: Dispatcher;
   let lines: Line[];
 
+  /** Runs once, between the dispatcher's read of the sessions it claimed and what it does with them. */
+  let afterRead: (() => Promise<void>) | undefined;
+
   beforeEach(async () => {
-    const { store, clock } = h();
+    const { store: real, clock } = h();
+    afterRead = undefined;
+    // The real store, with a point in time to act at: what a person does while the dispatcher holds a claim.
+    const sessions = new Proxy(real.sessions, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (key !== 'findMany' || typeof value !== 'function') return value;
+        return async (ids: string[]) => {
+          const read = await (value as Store['sessions']['findMany']).call(target, ids);
+          const act = afterRead;
+          afterRead = undefined;
+          await act?.();
+          return read;
+        };
+      },
+    });
+    const store: Store = new Proxy(real, { get: (target, key, receiver) => (key === 'sessions' ? sessions : Reflect.get(target, key, receiver)) });
     slack = createSlackStandIn({ now: clock.now, channels: CHANNELS.map((id) => ({ id, name: id.toLowerCase(), members: [HOST], botIsMember: true })) });
     await slack.start();
     api = createSlackApi({ baseUrl: slack.apiUrl, token: slack.botToken, timeoutMs: 5000, maxSockets: 8 });
@@ -140,5 +160,29 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
     expect(posted('C2')).toEqual([]);
     // Where it ran and who hosts it still read: the host hears of it once.
     expect(dmsToHost()).toEqual([expect.stringMatching(/^Your mock interview \*Design a URL shortener\* in <#C2> stopped: I could not read what I had stored about it/)]);
+  });
+
+  it('the host who ends it while the dispatcher gives up on it is not told it stopped, and nothing is logged as given up', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession({ id: 's2', channelId: 'C2', hostId: HOST }));
+    await writeUnknownStatus(h(), 's2', 'archived');
+    for (let i = 0; i < MAX_ATTEMPTS - 1; i++) {
+      await tick();
+      clock.advance(MAX_BACKOFF_MS);
+    }
+    expect(await rootOf('s2')).toMatchObject({ state: 'pending', attempts: MAX_ATTEMPTS - 1 });
+    // The last attempt is claimed; before the dispatcher gives up, the host types `/mockdesign end`.
+    let ended: unknown;
+    afterRead = async () => {
+      ended = await endUnreadableSession({ store, newId: () => 'unused' }, 's2', HOST, clock.now());
+    };
+    await tick();
+    expect(ended).toEqual({ ok: true });
+    expect(await rootOf('s2')).toMatchObject({ state: 'cancelled' });
+    expect(await store.sessions.find('s2')).toMatchObject({ status: 'ended', endReason: 'session_unreadable' });
+    expect(dmsToHost()).toEqual([]);
+    expect(aboutS2('error').map((l) => l.msg)).toEqual(['cannot read a session; its posts wait and are tried again with backoff']);
+    clock.advance(MAX_BACKOFF_MS);
+    expect(await tick()).toBe(0);
   });
 });
