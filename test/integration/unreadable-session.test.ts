@@ -5,11 +5,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDispatcher, type Dispatcher, MAX_ATTEMPTS, MAX_BACKOFF_MS } from '../../src/app/dispatcher.ts';
-import type { Logger, LogFields, Store } from '../../src/app/ports.ts';
+import type { Logger, LogFields } from '../../src/app/ports.ts';
 import { endUnreadableSession } from '../../src/app/sessions.ts';
 import { createSlackMessenger } from '../../src/slack/messenger.ts';
 import { createSlackApi, type SlackApi } from '../../src/slack/web-api.ts';
 import { createSlackStandIn, type SlackStandIn } from '../../sandbox/stand-in/server.ts';
+import { gateStore, type GatedStore } from '../support/store-gate.ts';
 import { MIN, newSession, SEC, seed, STORES, T0, useStore, type StoreHarness } from './db/stores.ts';
 
 const HOST = 'U0ALICE';
@@ -34,28 +35,12 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
   let api: SlackApi;
   let dispatcher: Dispatcher;
   let lines: Line[];
-
-  /** Runs once, between the dispatcher's read of the sessions it claimed and what it does with them. */
-  let afterRead: (() => Promise<void>) | undefined;
+  let gate: GatedStore;
 
   beforeEach(async () => {
     const { store: real, clock } = h();
-    afterRead = undefined;
-    // The real store, with a point in time to act at: what a person does while the dispatcher holds a claim.
-    const sessions = new Proxy(real.sessions, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver) as unknown;
-        if (key !== 'findMany' || typeof value !== 'function') return value;
-        return async (ids: string[]) => {
-          const read = await (value as Store['sessions']['findMany']).call(target, ids);
-          const act = afterRead;
-          afterRead = undefined;
-          await act?.();
-          return read;
-        };
-      },
-    });
-    const store: Store = new Proxy(real, { get: (target, key, receiver) => (key === 'sessions' ? sessions : Reflect.get(target, key, receiver)) });
+    gate = gateStore(real);
+    const { store } = gate;
     slack = createSlackStandIn({ now: clock.now, channels: CHANNELS.map((id) => ({ id, name: id.toLowerCase(), members: [HOST], botIsMember: true })) });
     await slack.start();
     api = createSlackApi({ baseUrl: slack.apiUrl, token: slack.botToken, timeoutMs: 5000, maxSockets: 8 });
@@ -173,9 +158,9 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
     expect(await rootOf('s2')).toMatchObject({ state: 'pending', attempts: MAX_ATTEMPTS - 1 });
     // The last attempt is claimed; before the dispatcher gives up, the host types `/mockdesign end`.
     let ended: unknown;
-    afterRead = async () => {
+    gate.afterNextRead(async () => {
       ended = await endUnreadableSession({ store, newId: () => 'unused' }, 's2', HOST, clock.now());
-    };
+    });
     await tick();
     expect(ended).toEqual({ ok: true });
     expect(await rootOf('s2')).toMatchObject({ state: 'cancelled' });
