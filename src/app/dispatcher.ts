@@ -705,8 +705,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return;
       case 'rejected':
         log.error('Slack rejected a post; skipping it', { ...ctx, reason: error.code });
-        await store.steps.fail(step, owner, error.code);
-        await tellHostOnce(session, { kind: 'lost', step: step.key, reason: error.code });
+        // Lost to the host only while it was still to be posted: not when ending the session cancelled it meanwhile.
+        if (await store.steps.fail(step, owner, error.code)) await tellHostOnce(session, { kind: 'lost', step: step.key, reason: error.code });
         return;
     }
   }
@@ -798,8 +798,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     if (outcome === 'give_up') {
       log.error('giving up: the bot was never invited to the channel', ctx);
-      await stopSession(step, session, 'not_in_channel');
-      await tellHostOnce(session, { kind: 'lost', step: step.key, reason: 'not_in_channel' });
+      if (await stopSession(step, session, 'not_in_channel')) await tellHostOnce(session, { kind: 'lost', step: step.key, reason: 'not_in_channel' });
       return;
     }
     if (outcome === 'paused') log.warn('not in the channel; the session waits until the bot is invited', ctx);
