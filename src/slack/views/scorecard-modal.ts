@@ -228,16 +228,28 @@ export function renderScorecardsView(input: ScorecardsViewInput): ModalView {
   const why = input.sessionEnded
     ? 'The session has ended: every card is revealed and can no longer change.'
     : 'Every interviewer has scored: the cards are revealed to the panel and can no longer change. The candidate sees the scores in the summary.';
-  const summary = [...aggregateLines(input.aggregate, self), ...panelTextLines(input.aggregate), ...selfTextLines(self), ...feedbackLines(input.aggregate, self, input.candidateId)];
-  const blocks: KnownBlock[] = [
-    { type: 'context', elements: [plain(truncate(input.topic, 2000))] },
-    context(why),
-    ...packLines(summary).map((t) => section(t)),
-    ...privateNoteBlocks(input.privateNotes ?? []),
-  ];
+  const added = aggregateLines(input.aggregate, self);
+  const texts = [...panelTextLines(input.aggregate), ...selfTextLines(self)];
+  const feedback = feedbackLines(input.aggregate, self, input.candidateId);
+  const head: KnownBlock[] = [{ type: 'context', elements: [plain(truncate(input.topic, 2000))] }, context(why)];
+  const notes = privateNoteBlocks(input.privateNotes ?? []);
+  // Room is kept for the closing line about cards that did not fit.
+  const room = LIMITS.modalBlocks - 1;
+  const summaryRoom = room - head.length - notes.length;
+  const sectionsOf = (lines: readonly string[]) => packLines(lines).map((t): KnownBlock => section(t));
+  let sections = sectionsOf([...added, ...texts, ...feedback]);
+  if (sections.length > summaryRoom) {
+    // A full panel's strengths and improvements, escaped (`<` is four characters in mrkdwn), can fill more than a
+    // modal's 100 blocks on their own, and Slack would then refuse to open the view at all. What the cards add up
+    // to and the feedback stay whole; the texts between them are cut, with one line saying so.
+    const top = sectionsOf(added);
+    const bottom = sectionsOf(feedback);
+    const cut = sectionsOf(texts).slice(0, Math.max(0, summaryRoom - top.length - bottom.length - 1));
+    sections = [...top, ...cut, context('Not everything the cards say fits here: the summary at the end of the session has all of it.'), ...bottom];
+  }
+  const blocks: KnownBlock[] = [...head, ...sections, ...notes];
   // The panel's cards by submission, the self-assessment last.
   const ordered = [...input.cards.filter((c) => c.role !== 'candidate'), ...input.cards.filter((c) => c.role === 'candidate')];
-  const room = LIMITS.modalBlocks - 1;
   let shown = 0;
   for (const card of ordered) {
     const cardBlocks: KnownBlock[] = [{ type: 'divider' }, ...packLines(cardLines(card)).map((t) => section(t))];

@@ -1,7 +1,9 @@
 import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import { describe, expect, it } from 'vitest';
+import { checkView } from '../../../../sandbox/stand-in/block-kit-limits.ts';
 import { aggregate, RECOMMENDATIONS, RED_FLAGS, RUBRIC, SCORECARD_LIMITS, type Scorecard, validateScorecard } from '../../../../src/domain/scorecard.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, SCORE_IDS } from '../../../../src/slack/ids.ts';
+import { MAX_INTERVIEWERS, MAX_NOTE_LENGTH, MAX_OBSERVERS, MAX_TOPIC_LENGTH } from '../../../../src/domain/command.ts';
 import { LIMITS } from '../../../../src/slack/limits.ts';
 import { escapeMrkdwn } from '../../../../src/slack/mrkdwn.ts';
 import { renderRevealNotice, renderScorecardSaved } from '../../../../src/slack/views/scorecard-messages.ts';
@@ -282,6 +284,37 @@ describe('renderScorecardsView', () => {
     expect(view.blocks.length).toBeLessThanOrEqual(LIMITS.modalBlocks);
     for (const block of view.blocks as KnownBlock[]) if (block.type === 'section') expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(LIMITS.sectionText);
     expect(mrkdwnTexts(view.blocks).at(-1)).toMatch(/^\d+ more cards did not fit here/);
+  });
+
+  it('stays a view Slack accepts with the largest panel all writing the longest texts that escaping makes longer still', () => {
+    // The host, every interviewer and every observer a session can name, each filling every field to its limit with
+    // `<`, which mrkdwn shows as `&lt;`: what the cards add up to then runs past 100 blocks on its own.
+    const panel = ['UHOST', ...Array.from({ length: MAX_INTERVIEWERS }, (_, i) => `UINT${i}`), ...Array.from({ length: MAX_OBSERVERS }, (_, i) => `UOBS${i}`)];
+    const longest = (scorerId: string, role: Scorecard['role']) =>
+      aCard({
+        scorerId,
+        role,
+        scores: Object.fromEntries(RUBRIC.map((d) => [d.key, { score: 2, evidence: '<'.repeat(SCORECARD_LIMITS.evidence) }])),
+        strengths: '<'.repeat(SCORECARD_LIMITS.strengths),
+        improvements: '>'.repeat(SCORECARD_LIMITS.improvements),
+        ...(role === 'candidate' ? { redFlags: [], recommendation: undefined } : {}),
+      });
+    const all = [...panel.map((id, i) => longest(id, i <= MAX_INTERVIEWERS ? 'interviewer' : 'observer')), longest('UCAND', 'candidate')];
+    const notes = Array.from({ length: 300 }, (_, i) => aNote({ id: 5000 + i, visibility: 'interviewers', phaseIndex: i % 4, text: '&'.repeat(MAX_NOTE_LENGTH) }));
+    for (const sessionEnded of [false, true]) {
+      const view = renderScorecardsView({ topic: '<'.repeat(MAX_TOPIC_LENGTH), sessionEnded, candidateId: 'UCAND', cards: all, aggregate: aggregate(all), privateNotes: notes });
+      expect(checkView(view, 'modal')).toBeUndefined();
+      expectModalWithinLimits(view);
+      const texts = mrkdwnTexts(view.blocks);
+      for (const text of texts) expectEscaped(text, [...panel, 'UCAND']);
+      // What the cards add up to comes first, the notes follow, and the view says that not everything fitted.
+      expect(texts[1]).toMatch(/^\*Scorecard\* · 31 panel cards/);
+      expect(texts.join('\n')).toContain('Notes kept for the interviewers');
+      expect(texts.join('\n')).toContain('the summary at the end of the session has all of it');
+      // The feedback for the candidate is kept whole: only the scorers' own texts are cut.
+      expect(texts.join('\n')).toContain('*Feedback for <@UCAND>*\nNothing reached solid across the panel yet');
+      expect(texts.at(-1)).toBe('32 more cards did not fit here; the summary counts every one.');
+    }
   });
 });
 
