@@ -37,8 +37,11 @@ export interface UploadTarget {
   readonly initialComment: string;
 }
 
-/** What went wrong, as far as the person who asked can do anything about it. */
-export type UploadFailure = 'missing_scope' | 'not_in_channel' | 'uploads_disabled' | 'channel_gone' | 'failed';
+/**
+ * What went wrong, as far as the person who asked can do anything about it. `uncertain`: sharing the uploaded files
+ * failed in a way that does not say whether Slack shared them (a 5xx, a timeout, Slack's `internal_error`).
+ */
+export type UploadFailure = 'missing_scope' | 'not_in_channel' | 'uploads_disabled' | 'channel_gone' | 'uncertain' | 'failed';
 
 export class UploadError extends Error {
   override readonly name = 'UploadError';
@@ -56,10 +59,15 @@ export class UploadError extends Error {
 
 const UPLOADS_DISABLED = new Set(['file_uploads_disabled', 'file_uploads_except_images_disabled', 'storage_limit_reached', 'file_upload_size_restricted']);
 const CHANNEL_GONE = new Set(['channel_not_found', 'is_archived', 'invalid_channel']);
+/** Errors Slack documents as "it's possible some aspect of the operation succeeded before the error was raised". */
+const MAYBE_DONE = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 /** Reads what the WebClient threw (its own error codes) as a failure we can explain. */
 function classify(error: unknown, stage: UploadError['stage']): UploadError {
   if (error instanceof UploadError) return error;
+  // Until the files are shared nothing is visible, so a failure before that step is a plain failure. When sharing
+  // them fails without a clear refusal, Slack may have shared them all the same.
+  const unknownOutcome: UploadFailure = stage === 'complete' ? 'uncertain' : 'failed';
   const e = error as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number };
   switch (e?.code) {
     case 'slack_webapi_platform_error': {
@@ -68,14 +76,16 @@ function classify(error: unknown, stage: UploadError['stage']): UploadError {
       if (code === 'not_in_channel') return new UploadError('not_in_channel', code, stage);
       if (UPLOADS_DISABLED.has(code)) return new UploadError('uploads_disabled', code, stage);
       if (CHANNEL_GONE.has(code)) return new UploadError('channel_gone', code, stage);
-      return new UploadError('failed', code, stage);
+      return new UploadError(MAYBE_DONE.has(code) ? unknownOutcome : 'failed', code, stage);
     }
     case 'slack_webapi_rate_limited_error':
+      // A 429 is answered before the call does anything.
       return new UploadError('failed', 'ratelimited', stage);
     case 'slack_webapi_http_error':
-      return new UploadError('failed', `http_${e.statusCode ?? 0}`, stage);
+      return new UploadError((e.statusCode ?? 0) >= 500 ? unknownOutcome : 'failed', `http_${e.statusCode ?? 0}`, stage);
     default:
-      return new UploadError('failed', error instanceof Error ? clip(error.name, 40) : 'unknown', stage);
+      // A timeout or a dropped connection: the request may have reached Slack.
+      return new UploadError(unknownOutcome, error instanceof Error ? clip(error.name, 40) : 'unknown', stage);
   }
 }
 
@@ -155,7 +165,7 @@ export async function uploadToThread(client: FilesClient, files: readonly Upload
 
 // ---------------------------------------------------------------- the command
 
-const FAILURES: Record<UploadFailure, string> = {
+const FAILURES: Record<Exclude<UploadFailure, 'uncertain'>, string> = {
   missing_scope:
     "I couldn't upload the export: mockdesign was installed without the `files:write` permission that uploads need. Ask whoever manages apps in this workspace to reinstall mockdesign (Slack will ask for the new permission), then try again.",
   not_in_channel: "I couldn't upload the export: I'm not a member of this channel. Invite me with `/invite @mockdesign`, then try again.",
@@ -169,7 +179,13 @@ function topicOf(session: Session): string {
   return session.permalink ? `*<${session.permalink}|${escapeMrkdwn(session.topic)}>*` : topic;
 }
 
-export function renderExportFailure(kind: UploadFailure): SlackMessage {
+/** Why the export did not go through; `topic` (mrkdwn) names the session whose thread it was for. */
+export function renderExportFailure(kind: UploadFailure, topic: string): SlackMessage {
+  if (kind === 'uncertain') {
+    return renderPlain(
+      `⚠️ Slack did not confirm that the export reached the thread of ${topic}, and it may have: look there before exporting again, so that the files are not there twice.`,
+    );
+  }
   return renderPlain(`⚠️ ${FAILURES[kind]}`);
 }
 
@@ -236,10 +252,10 @@ export async function exportCommand(
   } catch (error) {
     if (error instanceof UploadError) {
       deps.logger.warn('export failed', { ...fields, stage: error.stage, code: error.code });
-      await later(renderExportFailure(error.kind));
+      await later(renderExportFailure(error.kind, topicOf(session)));
       return;
     }
     deps.logger.error('export failed', fields, error);
-    await later(renderExportFailure('failed'));
+    await later(renderExportFailure('failed', topicOf(session)));
   }
 }

@@ -166,8 +166,8 @@ describe('export', () => {
     expect(h.thread()).toHaveLength(before);
     expect(h.slack.files().every((f) => f.completedAt === undefined)).toBe(true);
 
-    // Both files uploaded, then sharing them fails: still nothing in the thread.
-    h.slack.fail('files.completeUploadExternal', { error: 'internal_error' });
+    // Both files uploaded, then Slack refuses to share them: still nothing in the thread.
+    h.slack.fail('files.completeUploadExternal', { error: 'invalid_channel_id' });
     await h.command('export');
     expect(laterAnswers().at(-1)).toContain('Please try again');
     expect(h.thread()).toHaveLength(before);
@@ -183,7 +183,7 @@ describe('export', () => {
     const failures = h.logs.filter((l) => JSON.stringify(l).includes('export failed'));
     expect(failures.map((l) => [l.stage, l.code])).toEqual([
       ['upload', 'http_500'],
-      ['complete', 'internal_error'],
+      ['complete', 'invalid_channel_id'],
       ['get_url', 'missing_scope'],
     ]);
     const logged = JSON.stringify(h.logs);
@@ -195,6 +195,34 @@ describe('export', () => {
     expect(fileMessages()).toHaveLength(1);
     expect(fileMessages()[0]?.files).toHaveLength(2);
     expect(laterAnswers().at(-1)).toContain('Uploaded to the thread');
+  });
+
+  it('does not say nothing was posted when Slack may have shared the files without saying so, and tries nothing again', async () => {
+    await liveInterview();
+    // A 5xx, or Slack's own internal_error ("it's possible some aspect of the operation succeeded"), when sharing the
+    // uploaded files: they may be in the thread already, and exporting again would put them there twice.
+    for (const fault of [{ status: 500 }, { error: 'internal_error' }] as const) {
+      const before = laterAnswers().length;
+      h.slack.fail('files.completeUploadExternal', fault);
+      expect(await ackText('export')).toContain('Exporting');
+      const told = laterAnswers().slice(before);
+      expect(told).toHaveLength(1);
+      expect(told[0]).not.toContain('nothing was posted');
+      // The topic links to the session message, whose thread is where to look.
+      expect(told[0]).toMatch(/Slack did not confirm that the export reached the thread of \*<http[^|>]+\/archives\/C0GENERAL\/p\d+\|Design a chat app>\*, and it may have/);
+      expect(told[0]).toContain('look there before exporting again');
+    }
+    // Each was shared once and not tried again by itself; each logged once, where it broke.
+    expect(h.slack.calls.filter((c) => c.method === 'files.completeUploadExternal')).toHaveLength(2);
+    expect(h.logs.filter((l) => JSON.stringify(l).includes('export failed')).map((l) => [l.stage, l.code])).toEqual([
+      ['complete', 'http_500'],
+      ['complete', 'internal_error'],
+    ]);
+
+    // Slack refusing before it shares anything is still said as it is.
+    h.slack.fail('files.completeUploadExternal', { error: 'invalid_thread_ts' });
+    await h.command('export');
+    expect(laterAnswers().at(-1)).toContain('nothing was posted');
   });
 
   it('asks to be invited back to a private channel, and waits for a session message to have a thread', async () => {
