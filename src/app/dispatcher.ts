@@ -695,10 +695,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       case 'not_in_channel':
         await handleNotInChannel(step, session, ctx);
         return;
-      case 'channel_gone':
-        log.warn('the channel is gone; ending the session', { ...ctx, reason: error.code });
-        if (await stopSession(step, session, error.code)) await tellHostOnce(session, { kind: 'channel_gone', code: error.code });
+      case 'channel_gone': {
+        // Its host's recurring sessions there go with it: each would start a session that fails the same way, and
+        // tell them so again, at every occurrence.
+        const removed = await stopSession(step, session, error.code, session);
+        log.warn('the channel is gone; ending the session', { ...ctx, reason: error.code, schedules_removed: removed ? removed.length : 0 });
+        if (removed) await tellHostOnce(session, { kind: 'channel_gone', code: error.code, removedSchedules: removed });
         return;
+      }
       case 'auth_revoked':
         log.error('Slack no longer accepts our token; ending the session', { ...ctx, reason: error.code });
         await stopSession(step, session, error.code);
@@ -725,13 +729,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * Ends the session over the step this instance holds, and says whether it did: not when the step is no longer
    * ours, cancelled by someone who ended the session meanwhile (`/mockdesign end`) or taken over after our lease.
    * Whoever has it now decides; telling its host it stopped would tell them of what they just did themselves.
+   * With `unusable`, the channel can take no session: its host's schedules there are removed too, and their ids
+   * returned (else an empty list when it stopped).
    */
-  async function stopSession(step: Step, session: Pick<Session, 'id'>, reason: string): Promise<boolean> {
+  async function stopSession(
+    step: Step,
+    session: Pick<Session, 'id'>,
+    reason: string,
+    unusable?: Pick<Session, 'teamId' | 'enterpriseId' | 'channelId' | 'hostId'>,
+  ): Promise<readonly string[] | false> {
     return store.transaction(async (tx) => {
       if (!(await tx.steps.fail(step, owner, reason))) return false;
-      await tx.sessions.end(session.id, clock(), reason);
+      const now = clock();
+      await tx.sessions.end(session.id, now, reason);
       await tx.steps.cancelPending(session.id, STEP_KINDS, reason);
-      return true;
+      return unusable ? tx.schedules.removeInChannel(unusable, unusable.channelId, unusable.hostId, now) : [];
     });
   }
 
@@ -797,8 +809,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return;
     }
     if (outcome === 'give_up') {
-      log.error('giving up: the bot was never invited to the channel', ctx);
-      if (await stopSession(step, session, 'not_in_channel')) await tellHostOnce(session, { kind: 'lost', step: step.key, reason: 'not_in_channel' });
+      // As for a channel that is gone: the host's recurring sessions there would each wait and give up the same way.
+      const removed = await stopSession(step, session, 'not_in_channel', session);
+      log.error('giving up: the bot was never invited to the channel', { ...ctx, schedules_removed: removed ? removed.length : 0 });
+      if (removed) await tellHostOnce(session, { kind: 'lost', step: step.key, reason: 'not_in_channel', removedSchedules: removed });
       return;
     }
     if (outcome === 'paused') log.warn('not in the channel; the session waits until the bot is invited', ctx);

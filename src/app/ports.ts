@@ -456,6 +456,8 @@ export interface ScheduleRepository {
   find(id: string): Promise<Schedule | undefined>;
   /** False when it was already gone. */
   remove(id: string, at: number): Promise<boolean>;
+  /** Removes the schedules a person made in a channel of their workspace; returns their ids, oldest first. */
+  removeInChannel(workspace: Workspace, channelId: string, createdBy: string, at: number): Promise<string[]>;
   /** Schedules whose next occurrence is due, earliest first. */
   due(now: number, limit: number): Promise<Schedule[]>;
   /**
@@ -562,9 +564,10 @@ export interface Messenger {
 
 export type HostNotice =
   | { kind: 'not_in_channel' }
-  | { kind: 'channel_gone'; code: string }
+  /** `removedSchedules`: the host's recurring sessions in that channel, removed with it (ids). */
+  | { kind: 'channel_gone'; code: string; removedSchedules?: readonly string[] }
   /** A post was given up on: `step` is its key ('root', 'phase:1', 'summary', …). */
-  | { kind: 'lost'; step: string; reason: string }
+  | { kind: 'lost'; step: string; reason: string; removedSchedules?: readonly string[] }
   /** The session could never be read, and was ended. */
   | { kind: 'unreadable' };
 

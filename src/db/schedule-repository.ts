@@ -79,6 +79,15 @@ export function createScheduleRepository(db: SqlExecutor): ScheduleRepository {
       return (await db.run('UPDATE schedules SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL', [at, id])) === 1;
     },
 
+    async removeInChannel(workspace: Workspace, channelId: string, createdBy: string, at: number) {
+      const where = 'channel_id = $1 AND team_id = $2 AND enterprise_id = $3 AND created_by = $4 AND deleted_at IS NULL';
+      const params = [channelId, workspace.teamId, workspace.enterpriseId, createdBy];
+      const ids = (await db.all(`SELECT id FROM schedules WHERE ${where} ORDER BY created_at, id`, params)).map((r) => String(r.id));
+      // By id: exactly the schedules named to the caller, not one created meanwhile.
+      if (ids.length > 0) await db.run(`UPDATE schedules SET deleted_at = $1 WHERE deleted_at IS NULL AND id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})`, [at, ...ids]);
+      return ids;
+    },
+
     async due(now: number, limit: number) {
       const rows = await db.all(`SELECT ${COLUMNS} FROM schedules WHERE next_at <= $1 AND deleted_at IS NULL ORDER BY next_at ${limitParam(2)}`, [now, limit]);
       return rows.map(toSchedule);

@@ -399,16 +399,24 @@ function describeStep(key: string): string {
   return 'one of the messages';
 }
 
+/** The recurring sessions removed with a channel that cannot take them, for the end of a host notice. */
+function removedSchedules(ids: readonly string[] | undefined): string {
+  if (!ids || ids.length === 0) return '';
+  // A channel has at most ten schedules: every id fits.
+  const list = ids.map((id) => `\`${escapeMrkdwn(id)}\``).join(', ');
+  return ` Your recurring session${ids.length === 1 ? '' : 's'} there (${list}) ${ids.length === 1 ? 'is' : 'are'} removed too, so ${ids.length === 1 ? 'it starts' : 'they start'} no more sessions; \`/mockdesign schedule\` in a channel I can post in sets one up again.`;
+}
+
 export function renderHostNotice(session: SessionAddress, notice: HostNotice): string {
   const topic = escapeMrkdwn(session.topic);
   switch (notice.kind) {
     case 'not_in_channel':
       return `Your mock interview *${topic}* is waiting: I can't post in <#${session.channelId}> because I'm not a member. Invite me there with \`/invite @mockdesign\` and it carries on by itself.`;
     case 'channel_gone':
-      return `Your mock interview *${topic}* stopped: its channel is ${notice.code === 'is_archived' ? 'archived' : 'no longer available'}. Notes taken so far are kept.`;
+      return `Your mock interview *${topic}* stopped: its channel is ${notice.code === 'is_archived' ? 'archived' : 'no longer available'}. Notes taken so far are kept.${removedSchedules(notice.removedSchedules)}`;
     case 'lost': {
       const why = notice.reason === 'not_in_channel' ? `I was never invited to <#${session.channelId}>` : `Slack kept refusing it (\`${escapeMrkdwn(notice.reason)}\`)`;
-      return `I gave up posting ${describeStep(notice.step)} of your mock interview *${topic}* in <#${session.channelId}>: ${why}. Notes taken so far are kept.`;
+      return `I gave up posting ${describeStep(notice.step)} of your mock interview *${topic}* in <#${session.channelId}>: ${why}. Notes taken so far are kept.${removedSchedules(notice.removedSchedules)}`;
     }
     case 'unreadable':
       return `Your mock interview *${topic}* in <#${session.channelId}> stopped: I could not read what I had stored about it, so its remaining messages will not be posted. Whoever runs mockdesign can find why in its log.`;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fireDueSchedules, MAX_SCHEDULES_PER_CHANNEL } from '../../src/app/schedules.ts';
 import type { SlackMessage } from '../../src/slack/views/message.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
-import { allText, CHANNEL, createHarness, GUEST, type Harness } from '../support/harness.ts';
+import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST } from '../support/harness.ts';
 import { expectWithinBlockKitLimits, mrkdwnTexts } from '../unit/support/block-kit.ts';
 
 let h: Harness;
@@ -45,6 +45,66 @@ const LONG_ZONES = [
 function roots(): string[] {
   return h.slack.messages(CHANNEL).filter((m) => !m.thread_ts && m.metadata?.event_type === 'mockdesign_step').map((m) => allText(m));
 }
+
+describe('a schedule whose channel cannot take its sessions', () => {
+  const DAY = 24 * HOUR;
+  const stoppedDms = () => h.slack.messages(`D${HOST}`).filter((m) => /stopped|gave up/.test(m.text));
+
+  it.each(['is_archived', 'channel_not_found'])('%s: is removed at the first failed occurrence, its creator told once', async (error) => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
+    const ack = (await h.command('schedule "every day 9:00" --tz UTC --plan 10m/20m/20m/10m')) as Ack;
+    const id = /Its id is `([^`]+)`/.exec(ack.text)?.[1] ?? '';
+    h.slack.fail('chat.postMessage', { error }, 10_000, (params) => params.channel === CHANNEL);
+    for (let day = 0; day < 3; day++) {
+      h.clock.set(Date.parse('2030-01-07T09:00:00Z') + day * DAY);
+      await fire();
+      await h.advance(5 * 60_000, 60_000);
+    }
+    // One session tried and ended; no further one, and one message to its creator, which says the schedule went.
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
+    const dms = stoppedDms();
+    expect(dms).toHaveLength(1);
+    expect(dms[0]?.text).toContain(`\`${id}\``);
+    expect(dms[0]?.text).toContain('removed');
+    expect(allText((await h.command('schedules')) as Ack)).toContain('no recurring sessions');
+  });
+
+  it('a private channel that never lets the bot in: removed when the first occurrence gives up, its creator told then', async () => {
+    const PRIVATE = 'G0PRIVATE'; // the stand-in's private channel, without the bot
+    h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
+    const ack = (await h.command('schedule "every day 9:00" --tz UTC --plan 10m/20m/20m/10m', { channel: PRIVATE })) as Ack;
+    const id = /Its id is `([^`]+)`/.exec(ack.text)?.[1] ?? '';
+    for (let day = 0; day < 3; day++) {
+      h.clock.set(Date.parse('2030-01-07T09:00:00Z') + day * DAY);
+      await fire();
+      // Long enough for every try of the first post, whose waits grow to five minutes.
+      await h.advance(6 * HOUR, 5 * 60_000);
+    }
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
+    const dms = h.slack.messages(`D${HOST}`);
+    expect(dms.filter((m) => m.text.includes('/invite @mockdesign'))).toHaveLength(1);
+    const gaveUp = dms.filter((m) => m.text.includes('gave up'));
+    expect(gaveUp).toHaveLength(1);
+    expect(gaveUp[0]?.text).toContain(`\`${id}\``);
+    expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(0);
+  });
+
+  it('removes only its host’s schedules there: another creator’s is removed at its own occurrence, and they are told', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
+    await h.command('schedule "every day 9:00" --tz UTC --plan 10m/20m/20m/10m');
+    await h.command('schedule "every day 12:00" --tz UTC --plan 10m/20m/20m/10m', { user: GUEST });
+    h.slack.fail('chat.postMessage', { error: 'is_archived' }, 10_000, (params) => params.channel === CHANNEL);
+    for (const at of ['2030-01-07T09:00:00Z', '2030-01-07T12:00:00Z', '2030-01-08T09:00:00Z', '2030-01-08T12:00:00Z']) {
+      h.clock.set(Date.parse(at));
+      await fire();
+      await h.advance(5 * 60_000, 60_000);
+    }
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(2);
+    expect(stoppedDms()).toHaveLength(1);
+    expect(h.slack.messages(`D${GUEST}`).filter((m) => /stopped/.test(m.text))).toHaveLength(1);
+    expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(0);
+  });
+});
 
 describe('/mockdesign schedule', () => {
   it('starts a session with the next prompt at each occurrence, in the zone given, across a daylight-saving change', async () => {

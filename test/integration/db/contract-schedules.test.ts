@@ -75,6 +75,21 @@ describe.each(STORES)('$name store: schedules', (factory) => {
     expect(await store.schedules.due(T0 + WEEK, 10)).toEqual([]);
     expect(await store.schedules.nextDue()).toBeUndefined();
   });
+
+  it("removes a person's schedules in one channel of their workspace, and says which", async () => {
+    const { store } = h();
+    await store.schedules.create(schedule({ id: 'mine2', createdAt: T0 + MIN }));
+    await store.schedules.create(schedule({ id: 'mine1' }));
+    await store.schedules.create(schedule({ id: 'theirs', createdBy: 'U2' }));
+    await store.schedules.create(schedule({ id: 'other-channel', channelId: 'C2' }));
+    await store.schedules.create(schedule({ id: 'other-team', teamId: 'T2' }));
+    await store.schedules.create(schedule({ id: 'removed' }));
+    await store.schedules.remove('removed', T0);
+    expect(await store.schedules.removeInChannel({ teamId: 'T1', enterpriseId: '' }, 'C1', 'U1', T0 + MIN)).toEqual(['mine1', 'mine2']);
+    expect(await store.schedules.removeInChannel({ teamId: 'T1', enterpriseId: '' }, 'C1', 'U1', T0 + MIN)).toEqual([]);
+    const left = await Promise.all(['mine1', 'mine2', 'theirs', 'other-channel', 'other-team'].map((id) => store.schedules.find(id)));
+    expect(left.map((s) => s?.id)).toEqual([undefined, undefined, 'theirs', 'other-channel', 'other-team']);
+  });
 });
 
 describePg('postgres: a schedule with several instances', () => {
