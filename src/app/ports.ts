@@ -456,6 +456,10 @@ export interface ScheduleRepository {
   find(id: string): Promise<Schedule | undefined>;
   /** False when it was already gone. */
   remove(id: string, at: number): Promise<boolean>;
+  /** Removes every schedule of a workspace (the app was uninstalled there); returns how many. */
+  removeInWorkspace(workspace: Workspace, at: number): Promise<number>;
+  /** Teams of an organisation that have schedules (an org-wide uninstall removes theirs). */
+  teamsWithSchedules(enterpriseId: string): Promise<string[]>;
   /** Removes the schedules a person made in a channel of their workspace; returns their ids, oldest first. */
   removeInChannel(workspace: Workspace, channelId: string, createdBy: string, at: number): Promise<string[]>;
   /** Schedules whose next occurrence is due, earliest first. */

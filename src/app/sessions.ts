@@ -374,13 +374,17 @@ export function botJoinedChannel(deps: SessionDeps, workspace: Workspace, channe
   });
 }
 
-/** Slack took our access to a workspace away: its live sessions end at once, and nothing more is posted for them. */
-export function endWorkspace(deps: SessionDeps, workspace: Workspace, now: number, reason: string): Promise<string[]> {
+/**
+ * Slack took our access to a workspace away: its live sessions end at once, and nothing more is posted for them;
+ * its recurring sessions are removed, or each occurrence would start a session that cannot post. Returns the
+ * sessions ended and how many schedules were removed.
+ */
+export function endWorkspace(deps: SessionDeps, workspace: Workspace, now: number, reason: string): Promise<{ sessions: string[]; schedules: number }> {
   return deps.store.transaction(async (tx) => {
     const ids = await tx.sessions.endAllForWorkspace(workspace, now, reason);
     // Every kind: a study group's digest and reminders would otherwise be tried without a token, and fail.
     for (const id of ids) await tx.steps.cancelPending(id, STEP_KINDS, reason);
-    return ids;
+    return { sessions: ids, schedules: await tx.schedules.removeInWorkspace(workspace, now) };
   });
 }
 

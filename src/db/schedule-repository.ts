@@ -79,6 +79,15 @@ export function createScheduleRepository(db: SqlExecutor): ScheduleRepository {
       return (await db.run('UPDATE schedules SET deleted_at = $1 WHERE id = $2 AND deleted_at IS NULL', [at, id])) === 1;
     },
 
+    async removeInWorkspace(workspace: Workspace, at: number) {
+      return db.run('UPDATE schedules SET deleted_at = $1 WHERE team_id = $2 AND enterprise_id = $3 AND deleted_at IS NULL', [at, workspace.teamId, workspace.enterpriseId]);
+    },
+
+    async teamsWithSchedules(enterpriseId: string) {
+      const rows = await db.all('SELECT DISTINCT team_id FROM schedules WHERE enterprise_id = $1 AND deleted_at IS NULL ORDER BY team_id', [enterpriseId]);
+      return rows.map((r) => String(r.team_id));
+    },
+
     async removeInChannel(workspace: Workspace, channelId: string, createdBy: string, at: number) {
       const where = 'channel_id = $1 AND team_id = $2 AND enterprise_id = $3 AND created_by = $4 AND deleted_at IS NULL';
       const params = [channelId, workspace.teamId, workspace.enterpriseId, createdBy];

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fireDueSchedules, MAX_SCHEDULES_PER_CHANNEL } from '../../src/app/schedules.ts';
 import type { SlackMessage } from '../../src/slack/views/message.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
-import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST } from '../support/harness.ts';
+import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
 import { expectWithinBlockKitLimits, mrkdwnTexts } from '../unit/support/block-kit.ts';
 
 let h: Harness;
@@ -103,6 +103,41 @@ describe('a schedule whose channel cannot take its sessions', () => {
     expect(stoppedDms()).toHaveLength(1);
     expect(h.slack.messages(`D${GUEST}`).filter((m) => /stopped/.test(m.text))).toHaveLength(1);
     expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(0);
+  });
+});
+
+describe('a schedule of a workspace that uninstalls the app', () => {
+  const live = () => h.db.prepare('SELECT team_id FROM schedules WHERE deleted_at IS NULL ORDER BY team_id').pluck().all();
+
+  it('is removed with it and starts nothing more; other workspaces’ schedules carry on', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
+    await h.command('schedule "every day 9:00" --tz UTC');
+    await h.command('schedule "every day 9:00" --tz UTC', { team: 'T0OTHER' });
+    await h.event({ type: 'app_uninstalled' }, { eventId: 'EvUNINSTALL' });
+    expect(live()).toEqual(['T0OTHER']);
+    h.clock.set(Date.parse('2030-01-07T09:00:00Z'));
+    expect(await fire()).toBe(1);
+    expect(h.db.prepare('SELECT team_id FROM sessions').pluck().all()).toEqual(['T0OTHER']);
+    expect(h.logs.find((l) => l.msg === 'access revoked; live sessions ended')).toMatchObject({ schedules: 1 });
+  });
+
+  it('an org-wide uninstall removes the schedules of every workspace it served, even those with no live session', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
+    await h.command('schedule "every day 9:00" --tz UTC', { team: 'T0ORGA', enterprise: 'E0ORG' });
+    await h.command('schedule "every day 9:00" --tz UTC', { team: 'T0ORGB', enterprise: 'E0ORG' });
+    await h.command('schedule "every day 9:00" --tz UTC');
+    await h.receiver.send({
+      token: 'verification',
+      team_id: 'T0ORGA',
+      enterprise_id: 'E0ORG',
+      api_app_id: 'A0SANDBOX',
+      authorizations: [{ enterprise_id: 'E0ORG', team_id: null, is_enterprise_install: true }],
+      event: { type: 'app_uninstalled' },
+      type: 'event_callback',
+      event_id: 'EvORG',
+      event_time: Math.floor(h.clock.now() / 1000),
+    });
+    expect(live()).toEqual([TEAM]);
   });
 });
 

@@ -13,8 +13,8 @@ type Args = AllMiddlewareArgs & SlackEventMiddlewareArgs;
 
 /**
  * The app was uninstalled, or its bot token revoked: that installation's tokens are deleted (installed in many
- * workspaces) and its live sessions end at once, without further posts. Other workspaces are untouched. People's
- * own tokens being revoked changes nothing for us: we post only as the bot.
+ * workspaces), its live sessions end at once, without further posts, and its recurring sessions are removed.
+ * Other workspaces are untouched. People's own tokens being revoked changes nothing for us: we post only as the bot.
  */
 export function makeAccessRevokedListener(deps: ListenerDeps, reason: 'app_uninstalled' | 'tokens_revoked') {
   return async ({ body }: Args): Promise<void> => {
@@ -33,7 +33,8 @@ export function makeAccessRevokedListener(deps: ListenerDeps, reason: 'app_unins
     if (input.orgWide && enterpriseId) {
       // An org-wide install served every workspace of the organisation that has no install of its own.
       const served: string[] = [];
-      for (const team of await deps.store.sessions.teamsWithLiveSessions(enterpriseId)) {
+      const known = new Set([...(await deps.store.sessions.teamsWithLiveSessions(enterpriseId)), ...(await deps.store.schedules.teamsWithSchedules(enterpriseId))]);
+      for (const team of known) {
         if (!(await deps.store.installations.findByKey(`T:${team}`))) served.push(team);
       }
       teams = served;
@@ -42,8 +43,13 @@ export function makeAccessRevokedListener(deps: ListenerDeps, reason: 'app_unins
       await deps.installations.deleteInstallation({ teamId, enterpriseId: enterpriseId || undefined, isEnterpriseInstall: input.orgWide });
     }
     let ended = 0;
-    for (const team of teams) ended += (await endWorkspace(deps, { teamId: team, enterpriseId }, now, reason)).length;
-    deps.logger.warn('access revoked; live sessions ended', { team: teamId, enterprise: enterpriseId, org_wide: input.orgWide, reason, sessions: ended });
+    let schedules = 0;
+    for (const team of teams) {
+      const outcome = await endWorkspace(deps, { teamId: team, enterpriseId }, now, reason);
+      ended += outcome.sessions.length;
+      schedules += outcome.schedules;
+    }
+    deps.logger.warn('access revoked; live sessions ended', { team: teamId, enterprise: enterpriseId, org_wide: input.orgWide, reason, sessions: ended, schedules });
   };
 }
 

@@ -90,6 +90,21 @@ describe.each(STORES)('$name store: schedules', (factory) => {
     const left = await Promise.all(['mine1', 'mine2', 'theirs', 'other-channel', 'other-team'].map((id) => store.schedules.find(id)));
     expect(left.map((s) => s?.id)).toEqual([undefined, undefined, 'theirs', 'other-channel', 'other-team']);
   });
+
+  it("removes a workspace's schedules, and names an organisation's teams that have any", async () => {
+    const { store } = h();
+    await store.schedules.create(schedule({ id: 'a1', teamId: 'TA', enterpriseId: 'E1' }));
+    await store.schedules.create(schedule({ id: 'a2', teamId: 'TA', enterpriseId: 'E1', channelId: 'C2' }));
+    await store.schedules.create(schedule({ id: 'b1', teamId: 'TB', enterpriseId: 'E1' }));
+    await store.schedules.create(schedule({ id: 'c1', teamId: 'TC', enterpriseId: 'E2' }));
+    await store.schedules.create(schedule({ id: 'gone', teamId: 'TD', enterpriseId: 'E1' }));
+    await store.schedules.remove('gone', T0);
+    expect(await store.schedules.teamsWithSchedules('E1')).toEqual(['TA', 'TB']);
+    expect(await store.schedules.removeInWorkspace({ teamId: 'TA', enterpriseId: 'E1' }, T0)).toBe(2);
+    expect(await store.schedules.removeInWorkspace({ teamId: 'TA', enterpriseId: 'E1' }, T0)).toBe(0);
+    expect(await store.schedules.teamsWithSchedules('E1')).toEqual(['TB']);
+    expect((await store.schedules.due(T0 + WEEK, 10)).map((s) => s.id).sort()).toEqual(['b1', 'c1']);
+  });
 });
 
 describePg('postgres: a schedule with several instances', () => {
