@@ -8,7 +8,7 @@ import type { Plan } from '../domain/plan.ts';
 import { pickRandomPrompt } from '../domain/prompts.ts';
 import { type Cron, isTimeZone, localKey, nextOccurrence, parseRecurrence } from '../domain/recurrence.ts';
 import type { Workspace } from '../domain/session.ts';
-import type { Logger, Schedule } from './ports.ts';
+import { type Logger, type Schedule, StoreUnavailableError } from './ports.ts';
 import { type SessionDeps, startSession } from './sessions.ts';
 
 /** Schedules a channel may have at once. */
@@ -104,44 +104,64 @@ export async function removeSchedule(deps: SessionDeps, input: Workspace & { cha
 /**
  * Starts the sessions whose schedules fall due: each occurrence once (the compare-and-set decides which instance),
  * skipped when found too late (the app was down) or when its channel already runs a session. Returns how many
- * started.
+ * started. One schedule that fails does not hold back the others due with it; a database that does not answer
+ * stops the round (the caller says so once).
  */
 export async function fireDueSchedules(deps: SessionDeps & { logger: Logger }, now: number, random: () => number = Math.random): Promise<number> {
   let started = 0;
   for (const schedule of await deps.store.schedules.due(now, 20)) {
-    const parsed = parseRecurrence(schedule.expression);
-    const firedLocal = localKey(schedule.nextAt, schedule.tz);
-    let ahead = parsed.ok ? nextOccurrence(parsed.value, schedule.tz, schedule.nextAt) : undefined;
-    // Occurrences missed while the app was down are not replayed one by one: the schedule moves on past now.
-    if (parsed.ok && ahead !== undefined && ahead <= now) ahead = nextOccurrence(parsed.value, schedule.tz, now);
-    if (!(await deps.store.schedules.advance(schedule.id, schedule.nextAt, ahead ?? null, now, firedLocal))) continue;
-    const ctx = { schedule: schedule.id, team: schedule.teamId, channel: schedule.channelId };
-    if (now - schedule.nextAt > STALE_AFTER_MS) {
-      deps.logger.warn('skipped a scheduled session that fell due while the app was down', { ...ctx, late_ms: now - schedule.nextAt });
-      continue;
+    try {
+      if (await fireOne(deps, schedule, now, random)) started += 1;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      // Its occurrence was taken (the compare-and-set comes first), so this is said once, not at every tick.
+      deps.logger.error('could not start a scheduled session', { schedule: schedule.id, team: schedule.teamId, channel: schedule.channelId }, error);
     }
-    const prompt = pickRandomPrompt(await deps.store.sessions.promptsUsedIn(schedule, schedule.channelId), random);
-    const outcome = await startSession(
-      deps,
-      {
-        teamId: schedule.teamId,
-        enterpriseId: schedule.enterpriseId,
-        channelId: schedule.channelId,
-        hostId: schedule.createdBy,
-        topic: prompt.title,
-        plan: schedule.plan,
-        interviewers: [],
-        promptId: prompt.id,
-        isAsync: schedule.isAsync,
-      },
-      now,
-    );
-    if (outcome.kind === 'busy') {
-      deps.logger.info('a scheduled session did not start: the channel already runs one', { ...ctx, session: outcome.existing.id });
-      continue;
-    }
-    deps.logger.info('scheduled session started', { ...ctx, session: outcome.session.id, prompt: prompt.id });
-    started += 1;
   }
   return started;
+}
+
+async function fireOne(deps: SessionDeps & { logger: Logger }, schedule: Schedule, now: number, random: () => number): Promise<boolean> {
+  const ctx = { schedule: schedule.id, team: schedule.teamId, channel: schedule.channelId };
+  // A zone this version does not know (written by a newer one, or by hand): no occurrence can be worked out. Left
+  // due, it would fail at every tick, first in every batch, and hold back every other schedule. Removed instead,
+  // said once by the instance whose compare-and-set took it.
+  if (!isTimeZone(schedule.tz)) {
+    if (await deps.store.schedules.advance(schedule.id, schedule.nextAt, null, now, '')) {
+      deps.logger.error('removed a schedule whose time zone this version does not know', { ...ctx, tz: schedule.tz });
+    }
+    return false;
+  }
+  const parsed = parseRecurrence(schedule.expression);
+  const firedLocal = localKey(schedule.nextAt, schedule.tz);
+  let ahead = parsed.ok ? nextOccurrence(parsed.value, schedule.tz, schedule.nextAt) : undefined;
+  // Occurrences missed while the app was down are not replayed one by one: the schedule moves on past now.
+  if (parsed.ok && ahead !== undefined && ahead <= now) ahead = nextOccurrence(parsed.value, schedule.tz, now);
+  if (!(await deps.store.schedules.advance(schedule.id, schedule.nextAt, ahead ?? null, now, firedLocal))) return false;
+  if (now - schedule.nextAt > STALE_AFTER_MS) {
+    deps.logger.warn('skipped a scheduled session that fell due while the app was down', { ...ctx, late_ms: now - schedule.nextAt });
+    return false;
+  }
+  const prompt = pickRandomPrompt(await deps.store.sessions.promptsUsedIn(schedule, schedule.channelId), random);
+  const outcome = await startSession(
+    deps,
+    {
+      teamId: schedule.teamId,
+      enterpriseId: schedule.enterpriseId,
+      channelId: schedule.channelId,
+      hostId: schedule.createdBy,
+      topic: prompt.title,
+      plan: schedule.plan,
+      interviewers: [],
+      promptId: prompt.id,
+      isAsync: schedule.isAsync,
+    },
+    now,
+  );
+  if (outcome.kind === 'busy') {
+    deps.logger.info('a scheduled session did not start: the channel already runs one', { ...ctx, session: outcome.existing.id });
+    return false;
+  }
+  deps.logger.info('scheduled session started', { ...ctx, session: outcome.session.id, prompt: prompt.id });
+  return true;
 }

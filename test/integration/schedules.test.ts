@@ -141,6 +141,45 @@ describe('a schedule of a workspace that uninstalls the app', () => {
   });
 });
 
+describe('a schedule that cannot be worked out', () => {
+  it('a zone this server does not know (written by a newer version, or by hand) is removed and logged once, and holds no other schedule back', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
+    await h.command('schedule "every day 9:00" --tz UTC');
+    // Due first, so every batch of due schedules starts with it.
+    h.db
+      .prepare(
+        `INSERT INTO schedules (id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, created_at)
+         VALUES ('badzone1', ?, '', 'C0OTHER', ?, '0 9 * * *', 'Mars/Olympus', '600000,1200000,1200000,600000', 0, ?, ?)`,
+      )
+      .run(TEAM, HOST, Date.parse('2030-01-07T08:59:00Z'), Date.parse('2030-01-07T08:00:00Z'));
+    h.clock.set(Date.parse('2030-01-07T09:00:00Z'));
+    expect(await fire()).toBe(1);
+    expect(h.db.prepare('SELECT channel_id FROM sessions').pluck().all()).toEqual([CHANNEL]);
+    for (let i = 0; i < 5; i++) await fire();
+    const errors = h.logs.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ schedule: 'badzone1', tz: 'Mars/Olympus', channel: 'C0OTHER' });
+    expect(h.db.prepare("SELECT deleted_at IS NOT NULL FROM schedules WHERE id = 'badzone1'").pluck().get()).toBe(1);
+  });
+
+  it('one whose session cannot be written is logged once with what it was, and the others due with it still start', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
+    await h.command('schedule "every day 9:00" --tz UTC');
+    h.db
+      .prepare(
+        `INSERT INTO schedules (id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, created_at)
+         VALUES ('badplan1', ?, '', 'C0OTHER', ?, '0 9 * * *', 'UTC', 'not a plan', 0, ?, ?)`,
+      )
+      .run(TEAM, HOST, Date.parse('2030-01-07T08:59:00Z'), Date.parse('2030-01-07T08:00:00Z'));
+    h.clock.set(Date.parse('2030-01-07T09:00:00Z'));
+    expect(await fire()).toBe(1);
+    for (let i = 0; i < 5; i++) await fire();
+    const errors = h.logs.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ msg: 'could not start a scheduled session', schedule: 'badplan1', channel: 'C0OTHER' });
+  });
+});
+
 describe('/mockdesign schedule', () => {
   it('starts a session with the next prompt at each occurrence, in the zone given, across a daylight-saving change', async () => {
     // Monday 25 March 2030, 12:00 UTC; Berlin changes to summer time on Sunday 31 March.
