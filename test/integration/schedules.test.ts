@@ -327,6 +327,18 @@ describe('/mockdesign schedule', () => {
     expect(allText(ack)).toContain('The time zone is the one in your Slack profile');
   });
 
+  it('uses UTC, and says so, when the zone in the creator’s Slack profile is one this server does not know', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    // A zone newer than this runtime's time-zone data: Slack has it, the server cannot work out its times.
+    const alice = h.slack.workspace.users.get(HOST);
+    if (!alice) throw new Error('the stand-in has no U0ALICE');
+    alice.tz = 'America/Newly_Created';
+    const ack = (await h.command('schedule "every tue 18:00"')) as Ack;
+    expect(ack.text).toContain('every Tuesday at 18:00 (UTC)');
+    expect(allText(ack)).toContain('so this schedule uses UTC');
+    expect(h.db.prepare('SELECT tz FROM schedules').pluck().all()).toEqual(['UTC']);
+  });
+
   it('says so when the creator’s Slack time zone could not be read and UTC is used instead', async () => {
     // Slack does not know this person: users.info fails, and the schedule falls back to UTC.
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });

@@ -32,6 +32,7 @@ import { exportCommand } from '../export.ts';
 import { createSchedule, removeSchedule } from '../../app/schedules.ts';
 import { ASYNC_DEFAULT_PLAN } from '../../domain/command.ts';
 import { DEFAULT_PLAN } from '../../domain/plan.ts';
+import { isTimeZone } from '../../domain/recurrence.ts';
 import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
 import { userTimeZone } from '../user-time-zone.ts';
@@ -63,8 +64,12 @@ export function makeCommandListener(deps: ListenerDeps) {
       case 'help':
         return reply(renderHelp(parsed.unknown === undefined ? undefined : decodeEntities(parsed.unknown)));
       case 'schedule': {
-        // The zone: the one given, else the one in the person's Slack profile, else UTC.
-        const profileTz = parsed.tz ? undefined : await userTimeZone(args.client, user);
+        // The zone: the one given, else the one in the person's Slack profile, else UTC. A profile's zone this
+        // runtime does not know (newer than its time-zone data) counts as unread: the person did not type it, so
+        // refusing the schedule over it would leave them nothing to fix but to guess at `--tz`.
+        const slackTz = parsed.tz ? undefined : await userTimeZone(args.client, user);
+        const profileTz = slackTz !== undefined && isTimeZone(slackTz) ? slackTz : undefined;
+        if (slackTz !== undefined && profileTz === undefined) deps.logger.info('a Slack profile names a time zone this runtime does not know; the schedule uses UTC', { team: input.workspace.teamId, user, tz: slackTz });
         const outcome = await createSchedule(
           deps,
           {
