@@ -426,7 +426,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (!fresh && !(await store.steps.beginPost(step, lease))) return lostLease(ctx);
         began = true;
         begun.add(step);
-        const ts = await messenger.post(snapshot, step, done, now);
+        const ts = await messenger.post(snapshot, step, done, now).catch(async (error: unknown) => {
+          if (!(error instanceof DeliveryError) || error.kind !== 'unreachable') throw error;
+          // One member of the panel cannot be written to privately: only their message is lost, the others go.
+          await unreachable(session, error, { ...ctx, part: done });
+          return PRIVATE_PART;
+        });
         firstTs ??= ts;
         done += 1;
         // Each part but the last is recorded as it goes out; the last one is recorded by the completion.
@@ -707,6 +712,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         log.error('Slack no longer accepts our token; ending the session', { ...ctx, reason: error.code });
         await stopSession(step, session, error.code);
         return;
+      // (An unreachable person is handled where their part is posted; should one come here, it is skipped like a refusal.)
+      case 'unreachable':
       case 'rejected':
         log.error('Slack rejected a post; skipping it', { ...ctx, reason: error.code });
         // Lost to the host only while it was still to be posted: not when ending the session cancelled it meanwhile.
@@ -817,6 +824,22 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     if (outcome === 'paused') log.warn('not in the channel; the session waits until the bot is invited', ctx);
     await tellHostOnce(session, { kind: 'not_in_channel' });
+  }
+
+  /**
+   * A member of the panel Slack will not let us write to privately (not in the channel, and a direct message
+   * refused): their part of a nudge or a private summary is skipped. Logged and told to the host once per session
+   * and person, however many of their messages are skipped; a host who is the one unreachable is not written to.
+   */
+  async function unreachable(session: Session, error: DeliveryError, ctx: Record<string, string | number>): Promise<void> {
+    const userId = error.options.userId ?? '';
+    const kind = `unreachable:${userId}`;
+    if (!(await store.sessions.firstNotice(session.id, kind, clock()))) {
+      log.debug('skipped a private message to a member of the panel who cannot be reached', { ...ctx, user: userId, reason: error.code });
+      return;
+    }
+    log.warn('could not reach a member of the panel privately', { ...ctx, user: userId, reason: error.code });
+    if (userId !== session.hostId) await sendNotice({ session, notice: { kind: 'unreachable', userId, code: error.code }, kind, tries: 0, at: 0 });
   }
 
   /**

@@ -522,14 +522,19 @@ export type DeliveryErrorKind =
   /** The token no longer works (revoked, uninstalled, deactivated): nothing can be posted anywhere. */
   | 'auth_revoked'
   /** Slack refused the message itself (bad blocks, too long): retrying the same message will not help. */
-  | 'rejected';
+  | 'rejected'
+  /**
+   * One person cannot be written to privately: not reachable in the channel, and Slack refuses a direct message to
+   * them (`userId`). Only their part of the step is lost; the rest of it still goes, and the session carries on.
+   */
+  | 'unreachable';
 
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
   readonly kind: DeliveryErrorKind;
   readonly code: string;
-  readonly options: { retryAfterMs?: number; maybeDelivered?: boolean };
-  constructor(kind: DeliveryErrorKind, code: string, options: { retryAfterMs?: number; maybeDelivered?: boolean } = {}) {
+  readonly options: { retryAfterMs?: number; maybeDelivered?: boolean; userId?: string };
+  constructor(kind: DeliveryErrorKind, code: string, options: { retryAfterMs?: number; maybeDelivered?: boolean; userId?: string } = {}) {
     super(`${kind}: ${code}`);
     this.kind = kind;
     this.code = code;
@@ -573,7 +578,9 @@ export type HostNotice =
   /** A post was given up on: `step` is its key ('root', 'phase:1', 'summary', …). */
   | { kind: 'lost'; step: string; reason: string; removedSchedules?: readonly string[] }
   /** The session could never be read, and was ended. */
-  | { kind: 'unreadable' };
+  | { kind: 'unreadable' }
+  /** A member of the panel cannot be written to privately (`code`: Slack's refusal of the direct message). */
+  | { kind: 'unreachable'; userId: string; code: string };
 
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 

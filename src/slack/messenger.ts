@@ -3,7 +3,7 @@ import { DeliveryError, type HostNotice, type Messenger, PRIVATE_PART, type Sess
 import { isLiveInterview, panelOf, type Session, type Workspace } from '../domain/session.ts';
 import { summarizeSession } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
-import { escapeMrkdwn } from './mrkdwn.ts';
+import { escapeMrkdwn, mention } from './mrkdwn.ts';
 import { nudgeRecipients, parseNudgeKey, renderNudge, renderPrivateSummary } from './views/nudge-message.ts';
 import type { SlackApi, SlackArgs } from './web-api.ts';
 import type { SlackMessage } from './views/message.ts';
@@ -25,6 +25,12 @@ const MESSAGE_REFUSED = new Set([
 ]);
 /** An ephemeral nudge that cannot reach its interviewer in the channel goes to them as a DM instead. */
 const NUDGE_BY_DM = new Set(['user_not_in_channel', 'not_in_channel', 'channel_not_found', 'is_archived']);
+/**
+ * Slack will not open a direct message with this person (deactivated, a bot, of another organisation, their app
+ * messages turned off): asking again cannot help, and nothing was delivered. A DM to a user id answered with
+ * `channel_not_found` says the same of the person, never that the session's channel is gone.
+ */
+const DM_REFUSED = new Set(['user_not_found', 'user_disabled', 'user_not_visible', 'cannot_dm_bot', 'messages_tab_disabled']);
 
 /** Without a history scope we cannot look for an earlier post: delivery falls back to at-least-once. */
 const NO_LOOKUP = new Set(['missing_scope', 'not_allowed_token_type', 'method_not_supported_for_channel_type']);
@@ -216,8 +222,16 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
       return sent.message_ts ?? PRIVATE_PART;
     } catch (error) {
       if (!(error instanceof DeliveryError) || (!NUDGE_BY_DM.has(error.code) && error.kind !== 'not_in_channel')) throw error;
+    }
+    try {
       const sent = await call<{ ok: boolean; ts?: string }>(session, 'chat.postMessage', { channel: user, text: message.text, blocks: message.blocks });
       return sent.ts ?? PRIVATE_PART;
+    } catch (error) {
+      // About this one person: their part is skipped, the rest of the panel still get theirs.
+      if (error instanceof DeliveryError && (error.kind === 'channel_gone' || error.kind === 'not_in_channel' || DM_REFUSED.has(error.code))) {
+        throw new DeliveryError('unreachable', error.code, { userId: user });
+      }
+      throw error;
     }
   }
 
@@ -420,5 +434,7 @@ export function renderHostNotice(session: SessionAddress, notice: HostNotice): s
     }
     case 'unreadable':
       return `Your mock interview *${topic}* in <#${session.channelId}> stopped: I could not read what I had stored about it, so its remaining messages will not be posted. Whoever runs mockdesign can find why in its log.`;
+    case 'unreachable':
+      return `I can't reach ${mention(notice.userId)} privately in your mock interview *${topic}*: they are not in <#${session.channelId}>, and Slack refused a direct message to them (\`${escapeMrkdwn(notice.code)}\`). They miss the panel's private messages (nudges, the notes kept for the interviewers) until they join <#${session.channelId}>. The interview carries on.`;
   }
 }

@@ -368,6 +368,29 @@ describe('private nudges to interviewers', () => {
     expect(h.db.prepare("SELECT state FROM steps WHERE step_key = 'nudge:start:0'").get()).toEqual({ state: 'done' });
   });
 
+  it('an interviewer Slack refuses a direct message to misses their nudges alone: the session runs on, the host is told once', async () => {
+    h = await createHarness({ standIn });
+    // Erin is not in the channel, and Slack will not open a DM with her either (a person of another organisation,
+    // say): every private message to her is refused, and Slack's word for it is the one it uses for a gone channel.
+    h.slack.fail('chat.postMessage', { error: 'channel_not_found' }, 1000, (p) => p.channel === 'U0ERIN');
+    await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0ERIN> <@U0CAROL> --level staff');
+    await h.advance(3 * MIN, 30_000);
+    expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('running');
+    // The rest of the panel get every nudge so far (phase 1 begins, then half-way), Erin coming before Carol in the panel.
+    expect(nudgesTo('U0CAROL')).toHaveLength(2);
+    expect(nudgesTo('U0ALICE')).toHaveLength(2);
+    expect(nudgesTo('U0ERIN')).toHaveLength(0);
+    await h.command('next');
+    await h.advance(MIN, 30_000);
+    expect(nudgesTo('U0CAROL')).toHaveLength(3);
+    expect(h.thread().some((m) => allText(m).includes('Phase 2 of 4'))).toBe(true);
+    // The host hears of it once, however many nudges she misses, and nothing says the channel is gone.
+    const toHost = h.slack.messages('DU0ALICE').map((m) => m.text);
+    expect(toHost.filter((t) => t.includes('<@U0ERIN>'))).toHaveLength(1);
+    expect(toHost.some((t) => /stopped|no longer available/.test(t))).toBe(false);
+    expect(h.logs.filter((l) => l.msg === 'could not reach a member of the panel privately')).toHaveLength(1);
+  });
+
   it('moves with next: the half-way nudge of a phase left early is not sent', async () => {
     h = await createHarness({ standIn });
     await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL>');
