@@ -376,7 +376,7 @@ describe('private nudges to interviewers', () => {
     await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0ERIN> <@U0CAROL> --level staff');
     await h.advance(3 * MIN, 30_000);
     expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('running');
-    // The rest of the panel get every nudge so far (phase 1 begins, then half-way), Erin coming before Carol in the panel.
+    // The rest of the panel get every nudge so far (phase 1 begins, then half-way).
     expect(nudgesTo('U0CAROL')).toHaveLength(2);
     expect(nudgesTo('U0ALICE')).toHaveLength(2);
     expect(nudgesTo('U0ERIN')).toHaveLength(0);
@@ -389,6 +389,19 @@ describe('private nudges to interviewers', () => {
     expect(toHost.filter((t) => t.includes('<@U0ERIN>'))).toHaveLength(1);
     expect(toHost.some((t) => /stopped|no longer available/.test(t))).toBe(false);
     expect(h.logs.filter((l) => l.msg === 'could not reach a member of the panel privately')).toHaveLength(1);
+  });
+
+  it('a nudge caught half-sent by a hand-over still reaches each of the panel once', async () => {
+    h = await createHarness({ standIn });
+    // Slack asks us to slow down at Carol's nudge: Alice has hers, Carol and Erin wait. Meanwhile Alice hands the
+    // session to Erin, who was already interviewing: the panel is the same people, so nobody gets it twice.
+    h.slack.fail('chat.postEphemeral', { status: 429, retryAfter: 30 }, 1, (p) => p.user === 'U0CAROL');
+    await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL> <@U0ERIN> --level staff');
+    expect(nudgesTo('U0ALICE')).toHaveLength(1);
+    expect(nudgesTo('U0CAROL')).toHaveLength(0);
+    await h.command('host <@U0ERIN>');
+    await h.advance(MIN, 5_000);
+    expect(['U0ALICE', 'U0CAROL', 'U0ERIN'].map((user) => nudgesTo(user).length)).toEqual([1, 1, 1]);
   });
 
   it('moves with next: the half-way nudge of a phase left early is not sent', async () => {

@@ -17,10 +17,15 @@ import { packLines, splitIntoMessages } from './split.ts';
 
 export type NudgeMoment = 'start' | 'mid';
 
-/** Who gets the nudges: the host and the interviewers, never the candidate (not even a host who is one). */
+/**
+ * Who gets the nudges: the host and the interviewers, never the candidate (not even a host who is one). A nudge's
+ * parts are counted by position in this list, and a nudge half-sent (Slack asked us to slow down) is finished later:
+ * ordered by user id, the list stays the same when the host hands over to a fellow interviewer, so nobody gets the
+ * rest of it twice and nobody is skipped.
+ */
 export function nudgeRecipients(session: Session): string[] {
   const panel = [session.hostId, ...session.interviewers].filter((id) => id !== session.candidateId);
-  return [...new Set(panel)];
+  return [...new Set(panel)].sort();
 }
 
 /** "nudge:start:2" → start, phase 2. */
