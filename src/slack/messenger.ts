@@ -435,6 +435,6 @@ export function renderHostNotice(session: SessionAddress, notice: HostNotice): s
     case 'unreadable':
       return `Your mock interview *${topic}* in <#${session.channelId}> stopped: I could not read what I had stored about it, so its remaining messages will not be posted. Whoever runs mockdesign can find why in its log.`;
     case 'unreachable':
-      return `I can't reach ${mention(notice.userId)} privately in your mock interview *${topic}*: they are not in <#${session.channelId}>, and Slack refused a direct message to them (\`${escapeMrkdwn(notice.code)}\`). They miss the panel's private messages (nudges, the notes kept for the interviewers) until they join <#${session.channelId}>. The interview carries on.`;
+      return `I can't reach ${mention(notice.userId)} privately in your mock interview *${topic}*: they are not in <#${session.channelId}>, and Slack refused a direct message to them (\`${escapeMrkdwn(notice.code)}\`), so the panel's private messages to them (nudges, the notes kept for the interviewers) are skipped. Nothing else is affected; once they are in <#${session.channelId}>, those still to come reach them there.`;
   }
 }

@@ -389,6 +389,9 @@ describe('private nudges to interviewers', () => {
     expect(toHost.filter((t) => t.includes('<@U0ERIN>'))).toHaveLength(1);
     expect(toHost.some((t) => /stopped|no longer available/.test(t))).toBe(false);
     expect(h.logs.filter((l) => l.msg === 'could not reach a member of the panel privately')).toHaveLength(1);
+    await h.command('end');
+    await h.tick();
+    expect(h.thread().some((m) => allText(m).includes('Summary'))).toBe(true);
   });
 
   it('a nudge caught half-sent by a hand-over still reaches each of the panel once', async () => {
