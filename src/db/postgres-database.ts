@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { StoreUnavailableError } from '../app/ports.ts';
-import { listMigrations } from './migrate.ts';
+import { listMigrations, migrationFailed } from './migrate.ts';
 import { DatabaseUnusableError } from './open-database.ts';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './sql.ts';
 
@@ -347,6 +347,7 @@ export async function migratePostgres(db: { readonly pool: Pool }, dir: string):
           `The database is at schema version ${current}, but this version of mockdesign knows only up to ${latest}. It was written by a newer mockdesign: upgrade the app, or point DATABASE_URL at another database.`,
         );
       }
+      let applied = current;
       for (const { file, version } of migrations) {
         if (version <= current) continue;
         const sql = readFileSync(join(dir, file), 'utf8');
@@ -362,8 +363,9 @@ export async function migratePostgres(db: { readonly pool: Pool }, dir: string):
           await client.query('ROLLBACK').catch((rollbackError: Error) => {
             broken = rollbackError;
           });
-          throw new DatabaseUnusableError(`Migration ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
+          throw migrationFailed(file, error instanceof Error ? error.message : String(error), applied);
         }
+        applied = version;
       }
       return Number((await client.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
     } finally {

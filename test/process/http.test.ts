@@ -3,12 +3,13 @@
  * start-up refusals (newer schema, missing token, corrupt file) that end with one clear message and no stack.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { type AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { listMigrations, migrate } from '../../src/db/migrate.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedClient, slackSignature } from '../../sandbox/signed-client.ts';
 import { createSlackStandIn, type SlackStandIn } from '../../sandbox/stand-in/server.ts';
@@ -19,6 +20,7 @@ import {
   freePort,
   randomBotToken,
   randomSigningSecret,
+  PROJECT_ROOT,
   spawnApp,
   startApp,
   tempDbPath,
@@ -386,6 +388,33 @@ describe('refusing to start', () => {
       expect(existsSync(dbPath)).toBe(false);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
+    }
+  }, 60_000);
+
+  // A database changed by hand (a column added ahead of the migration that adds it), so the next migration fails on
+  // what is already there: the failure used to end the app with SQLite's error and a stack trace.
+  it('a migration that fails on what the database holds: one clear message naming it, the database left as it was, twice', async () => {
+    const dbPath = tempDbPath('mockdesign-failing-migration');
+    // Migrations up to 0012 applied, then steps.claim_id added by hand: 0013_claim_ids.sql, which adds it, fails.
+    const sqliteMigrations = join(PROJECT_ROOT, 'migrations', 'sqlite');
+    const older = mkdtempSync(join(tmpdir(), 'mockdesign-older-migrations-'));
+    tempDbs.push(join(older, 'unused.db'));
+    for (const { file } of listMigrations(sqliteMigrations).filter((m) => m.version < 13)) copyFileSync(join(sqliteMigrations, file), join(older, file));
+    mkdirSync(dirname(dbPath), { recursive: true });
+    const db = new Database(dbPath);
+    migrate(db, older);
+    db.exec('ALTER TABLE steps ADD COLUMN claim_id INTEGER');
+    db.close();
+
+    for (let run = 0; run < 2; run++) {
+      const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, dbPath });
+      await expectOneClearRefusal(proc, /Migration 0013_claim_ids\.sql failed/, /duplicate column name: claim_id/, /rolled back whole: the database is at schema version 12/);
+      const after = readOnly(dbPath);
+      try {
+        expect(after.pragma('user_version', { simple: true })).toBe(12);
+      } finally {
+        after.close();
+      }
     }
   }, 60_000);
 

@@ -3,6 +3,9 @@
  * re-planning. Then what only PostgreSQL has to show: several instances claiming at once, and migrations
  * racing. Through the Store, on a fixed clock, no sleeps.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lease, Step, Store } from '../../../src/app/ports.ts';
 import { listMigrations } from '../../../src/db/migrate.ts';
@@ -386,6 +389,22 @@ describePg('postgres: several instances', () => {
     expect(await migratePostgres(other, PG_MIGRATIONS_DIR)).toBe(latest);
     await schema.db.run('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)');
     await expect(migratePostgres(other, PG_MIGRATIONS_DIR)).rejects.toThrow(new RegExp(`schema version 99.*knows only up to ${latest}`));
+  });
+
+  it('refuses a failing migration with one message naming it and the version the database stays at', async () => {
+    schema = await withPgSchema({ migrate: false });
+    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-pg-migrations-'));
+    writeFileSync(join(dir, '0001_ok.sql'), 'CREATE TABLE a (x INTEGER);');
+    writeFileSync(join(dir, '0002_broken.sql'), 'CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);');
+    try {
+      const failure = migratePostgres(schema.db, dir);
+      await expect(failure).rejects.toThrow(DatabaseUnusableError);
+      await expect(failure).rejects.toThrow(/Migration 0002_broken\.sql failed: relation "nowhere" does not exist.*schema version 1, as it was before/);
+      expect(await schema.db.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+      expect(await schema.db.get("SELECT to_regclass('b') IS NULL AS gone")).toEqual({ gone: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rolls back a transaction in which a statement failed, even if the error was caught', async () => {
