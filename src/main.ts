@@ -53,7 +53,10 @@ async function openStore(target: DatabaseTarget, clock: () => number, logger: Lo
       // Workers and listeners share it; most statements take a millisecond or two.
       poolSize: 20,
     });
-    const version = await migratePostgres(db, join(MIGRATIONS_DIR, 'postgres'));
+    const version = await migratePostgres(db, join(MIGRATIONS_DIR, 'postgres'), {
+      // Said once: an instance that waits quietly for a long migration looks stuck.
+      onWaiting: () => logger.info('another instance is migrating the database; waiting for it to finish'),
+    });
     logger.info('database ready', { kind: 'postgres', schema_version: version });
     // Without autovacuum nothing would analyze the steps table, and the claim's plan rests on its statistics.
     const upkeep = (await autovacuumIsOff(db)) ? keepStepsAnalyzed(db, logger) : undefined;

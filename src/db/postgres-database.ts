@@ -324,21 +324,45 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 }
 
 /** Fixed key of the migration lock: any 64-bit number that nothing else in the database uses ("mockdsgn"). */
-const MIGRATION_LOCK_KEY = '7887336657655424622';
+export const MIGRATION_LOCK_KEY = '7887336657655424622';
+
+/**
+ * How long a migration's own statements may run. The pool's query timeout takes a statement unanswered for a
+ * minute for a lost server; a migration on a large table may rightly take longer, and failing it would fail
+ * every start the same way. This is the longest a Node timer can wait; a dead connection is still found by
+ * TCP keepalive.
+ */
+const MIGRATION_QUERY_TIMEOUT_MS = 2 ** 31 - 1;
+/** While another instance migrates, the lock is asked for again after this, doubling up to the cap. */
+const LOCK_RETRY_FIRST_MS = 50;
+const LOCK_RETRY_CAP_MS = 2_000;
+
+export interface MigrateOptions {
+  /** Called once, when another instance holds the migration lock and this one starts to wait for it. */
+  readonly onWaiting?: () => void;
+}
 
 /**
  * Applies the missing `NNNN_name.sql` files of `dir` in order, each in its own transaction with its row in
  * `schema_migrations`, and returns the schema version. The whole run holds an advisory lock on one dedicated
- * connection: a second instance starting at the same moment waits, then finds nothing left to do. Refuses a
- * database written by a newer version of the app.
+ * connection: a second instance starting at the same moment waits, however long the first takes, then finds
+ * nothing left to do. Refuses a database written by a newer version of the app.
  */
-export async function migratePostgres(db: { readonly pool: Pool }, dir: string): Promise<number> {
+export async function migratePostgres(db: { readonly pool: Pool }, dir: string, options: MigrateOptions = {}): Promise<number> {
   const migrations = listMigrations(dir);
   const latest = migrations.at(-1)?.version ?? 0;
   const client = await db.pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    // Asked for without blocking, again and again: a blocking pg_advisory_lock is one statement that stays
+    // unanswered for as long as the other instance migrates, and the pool's query timeout ended it.
+    for (let delay = LOCK_RETRY_FIRST_MS, waiting = false; ; delay = Math.min(delay * 2, LOCK_RETRY_CAP_MS)) {
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [MIGRATION_LOCK_KEY]);
+      if (rows[0]?.locked) break;
+      if (!waiting) options.onWaiting?.();
+      waiting = true;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
     try {
       await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
       const current = Number((await client.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).rows[0]?.v ?? 0);
@@ -353,7 +377,8 @@ export async function migratePostgres(db: { readonly pool: Pool }, dir: string):
         const sql = readFileSync(join(dir, file), 'utf8');
         await client.query('BEGIN');
         try {
-          await client.query(sql);
+          // pg reads a statement's own query_timeout from its config (lib/client.js); its types leave it out.
+          await client.query({ text: sql, query_timeout: MIGRATION_QUERY_TIMEOUT_MS } as pg.QueryConfig);
           await client.query(
             'INSERT INTO schema_migrations (version, applied_at) VALUES ($1, (extract(epoch from clock_timestamp()) * 1000)::bigint)',
             [version],

@@ -6,11 +6,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lease, Step, Store } from '../../../src/app/ports.ts';
 import { listMigrations } from '../../../src/db/migrate.ts';
 import { DatabaseUnusableError } from '../../../src/db/open-database.ts';
-import { migratePostgres, openPostgres } from '../../../src/db/postgres-database.ts';
+import { MIGRATION_LOCK_KEY, migratePostgres, openPostgres } from '../../../src/db/postgres-database.ts';
 import { createStore } from '../../../src/db/store.ts';
 import { fixedClock } from '../../support/fixed-clock.ts';
 import { describePg, PG_MIGRATIONS_DIR, type PgSchema, withPgSchema } from '../../support/pg.ts';
@@ -389,6 +390,43 @@ describePg('postgres: several instances', () => {
     expect(await migratePostgres(other, PG_MIGRATIONS_DIR)).toBe(latest);
     await schema.db.run('INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)');
     await expect(migratePostgres(other, PG_MIGRATIONS_DIR)).rejects.toThrow(new RegExp(`schema version 99.*knows only up to ${latest}`));
+  });
+
+  // A statement that goes unanswered for the pool's query timeout (60 s in the app) is taken for a lost server. The
+  // wait for another instance's migrations, and a migration on a large table, may rightly take longer: an instance
+  // starting beside one that migrated for over a minute stopped with "Query read timeout" and a stack trace.
+  it('waits for another instance that holds the migration lock longer than a statement may take, and says so once', async () => {
+    schema = await withPgSchema({ migrate: false });
+    const latest = listMigrations(PG_MIGRATIONS_DIR).at(-1)?.version;
+    const holder = new pg.Client({ connectionString: schema.url });
+    await holder.connect();
+    const impatient = await openPostgres(schema.url, { schema: schema.schema, queryTimeoutMs: 300 });
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      // The other instance migrates for 1.5 s (timed by the server), then lets go.
+      const released = holder.query('SELECT pg_sleep(1.5)').then(() => holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]));
+      let waits = 0;
+      expect(await migratePostgres(impatient, PG_MIGRATIONS_DIR, { onWaiting: () => waits++ })).toBe(latest);
+      expect(waits).toBe(1);
+      await released;
+    } finally {
+      await impatient.close();
+      await holder.end();
+    }
+  });
+
+  it('applies a migration that takes longer than a statement may take', async () => {
+    schema = await withPgSchema({ migrate: false });
+    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-pg-migrations-'));
+    writeFileSync(join(dir, '0001_slow.sql'), 'CREATE TABLE slow (x INTEGER); SELECT pg_sleep(1);');
+    const impatient = await openPostgres(schema.url, { schema: schema.schema, queryTimeoutMs: 300 });
+    try {
+      expect(await migratePostgres(impatient, dir)).toBe(1);
+      expect(await impatient.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    } finally {
+      await impatient.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a failing migration with one message naming it and the version the database stays at', async () => {
