@@ -303,24 +303,28 @@ export class DatabaseLockedError extends Error {
  */
 export function lockDatabaseFile(path: string): () => void {
   const lockPath = `${path}.lock`;
-  closeSync(openSync(lockPath, 'a'));
-  const lock = new Database(lockPath, { timeout: 0 });
+  let lock: Database.Database | undefined;
+  // Opening is inside: a lock file this user cannot open (left by a run as root, say) is refused like any other
+  // failure to lock, with the message below rather than Node's own error.
   try {
+    closeSync(openSync(lockPath, 'a'));
+    lock = new Database(lockPath, { timeout: 0 });
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE');
     // The exclusive lock is taken at the first write; until COMMIT it is ours alone.
     lock.exec('CREATE TABLE IF NOT EXISTS held_by (pid INTEGER)');
   } catch (error) {
-    lock.close();
+    lock?.close();
     const code = (error as { code?: string }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
       throw new DatabaseLockedError(
         `Another mockdesign process is already using ${path}. Only one process may use a SQLite database: stop the other one, or give this one its own DATABASE_URL. To run several instances, use PostgreSQL (DATABASE_URL=postgres://…).`,
       );
     }
-    throw new DatabaseUnusableError(`Cannot lock ${lockPath}: ${error instanceof Error ? error.message : String(error)}. Check that the database's folder is writable.`);
+    throw new DatabaseUnusableError(`Cannot lock ${lockPath}: ${error instanceof Error ? error.message : String(error)}. Check that the database's folder and this file are writable by the user mockdesign runs as (a file left by a run as another user, root say, is not).`);
   }
+  const held = lock;
   return () => {
-    if (lock.open) lock.close();
+    if (held.open) held.close();
   };
 }

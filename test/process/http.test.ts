@@ -418,6 +418,15 @@ describe('refusing to start', () => {
     }
   }, 60_000);
 
+  // The lock file beside the database cannot be opened: left owned by root by a `sudo npm run purge`, say (a folder
+  // in its place here, as the tests may run as root). That used to end the app with Node's error and a stack trace.
+  it('a lock file it cannot open: exit non-zero with one clear message naming it, no stack', async () => {
+    const dbPath = tempDbPath('mockdesign-lock-unusable');
+    mkdirSync(`${dbPath}.lock`, { recursive: true });
+    const proc = await runToExit({ slackApiUrl: slack.apiUrl, botToken: slack.botToken, dbPath });
+    await expectOneClearRefusal(proc, new RegExp(`Cannot lock ${`${dbPath}.lock`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), /writable by the user mockdesign runs as/);
+  }, 60_000);
+
   // The folder cannot be created (it would be under a plain file): the same one clear message as any unusable database.
   it('a database path whose folder cannot be created: exit non-zero with one clear message, no stack', async () => {
     const blocker = tempDbPath('mockdesign-blocked');
