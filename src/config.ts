@@ -209,7 +209,11 @@ export function databaseUrlFrom(env: NodeJS.ProcessEnv): string {
 /** The SQLite path for a DATABASE_URL that names one (tests and scripts). */
 export function databasePathFrom(url: string): string {
   const target = databaseFrom(url);
-  if (target?.kind !== 'sqlite') throw new ConfigError(`DATABASE_URL ${url} is not a SQLite file. Accepted: ${ACCEPTED_DATABASES}`);
+  // The value is never repeated: a database URL may carry a password.
+  if (target?.kind === 'postgres') {
+    throw new ConfigError('DATABASE_URL names a PostgreSQL database; this is for SQLite only. On PostgreSQL use pg_dump --format=custom "$DATABASE_URL".');
+  }
+  if (!target) throw new ConfigError(`DATABASE_URL is not a SQLite file. Accepted: ${ACCEPTED_DATABASES}`);
   return target.path;
 }
 

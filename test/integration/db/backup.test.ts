@@ -69,3 +69,22 @@ it('npm run backup refuses an empty DATABASE_URL as the app does, saying so', ()
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('Backup failed: DATABASE_URL is empty');
 }, 30_000);
+
+// A backup run on a PostgreSQL deployment (the README sends it to pg_dump) printed DATABASE_URL whole, password
+// included, into the terminal and whatever collects a cron job's output.
+it.each([
+  ['a PostgreSQL URL', 'postgres://app:s3cret-pw@127.0.0.1:5432/mockdesign', /PostgreSQL.*pg_dump/],
+  ['a URL of a database it does not know', 'mysql://root:s3cret-pw@127.0.0.1:3306/mockdesign', /not a SQLite file/],
+])('npm run backup with %s says why it cannot, without the password', (_, url, why) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-backup-'));
+  dirs.push(dir);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', join(dir, 'cli.db')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: 'utf8',
+  });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/^Backup failed: DATABASE_URL/);
+  expect(result.stderr).toMatch(why);
+  expect(`${result.stdout}${result.stderr}`).not.toContain('s3cret-pw');
+}, 30_000);
