@@ -1,6 +1,6 @@
 /** Online backups of a database another connection is writing to. */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,34 @@ it('copies a consistent snapshot while the app keeps its connection open and wri
   expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
   copy.close();
 });
+
+// A backup killed half-way (a reboot, the OOM killer, a timer's time limit) left an empty file at the backup's
+// name, which opens as an empty database: restored, the app would start afresh on it with nothing in it.
+it('leaves nothing at the backup\'s name when it is killed half-way', async () => {
+  const { dir, db, insert } = live();
+  db.transaction(() => {
+    for (let i = 0; i < 100_000; i++) insert.run(`${'x'.repeat(100)}${i}`, i);
+  })();
+  db.close();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', join(dir, 'copy.db')], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: join(dir, 'live.db') },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_, signal) => resolve(signal)));
+  // Killed as soon as it starts writing its copy.
+  const watcher = watch(dir, (_, name) => {
+    if (name?.startsWith('copy.db')) child.kill('SIGKILL');
+  });
+  try {
+    expect(await exited, 'the backup must be killed while it copies').toBe('SIGKILL');
+  } finally {
+    watcher.close();
+  }
+  expect(existsSync(join(dir, 'copy.db'))).toBe(false);
+  // What is left says what it is.
+  expect(readdirSync(dir).filter((f) => f.startsWith('copy.db')).every((f) => f.includes('.incomplete'))).toBe(true);
+}, 60_000);
 
 it('refuses to overwrite an existing file or to back up a missing database', async () => {
   const { dir, db } = live();
