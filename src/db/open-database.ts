@@ -1,5 +1,5 @@
 /** Opens the SQLite file with the pragmas we rely on, and turns a broken file into one clear error. */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -7,6 +7,25 @@ export type Db = Database.Database;
 
 export class DatabaseUnusableError extends Error {
   override readonly name = 'DatabaseUnusableError';
+}
+
+/**
+ * SQLite opens a file it may read but not write read-only, without a word, and a database already in WAL mode
+ * then passes every check here: the app would start and answer /healthz, and every write would fail. That is the
+ * file a restore by another user leaves (`sudo cp backup.db mockdesign.db`), or its -wal and -shm beside it.
+ */
+function refuseReadOnly(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (!existsSync(file)) continue;
+    try {
+      accessSync(file, constants.R_OK | constants.W_OK);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      throw new DatabaseUnusableError(
+        `Cannot use the database at ${path}: ${file} is not writable by the user mockdesign runs as${typeof code === 'string' ? ` (${code})` : ''}. Give that user the file (chown), or copy it again as that user.`,
+      );
+    }
+  }
 }
 
 /**
@@ -24,6 +43,7 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    if (path !== ':memory:') refuseReadOnly(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -1,5 +1,6 @@
 /** Opening and migrating the database: pragmas, idempotence, and the refusals that keep data safe. */
-import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,6 +56,42 @@ describe('openDatabase', () => {
     expect(seen).toEqual([]);
     expect(raw.prepare("SELECT count(*) FROM blobs WHERE body LIKE 'c%'").pluck().get()).toBe(63);
     await db.close();
+  });
+
+  // A file the app may read but not write (restored by root with `cp`, say): SQLite opened it read-only without a
+  // word, the app started and answered /healthz, and then every write failed.
+  it('refuses a file it cannot write, naming it, rather than starting read-only', (ctx) => {
+    const file = tempFile();
+    const db = openDatabase(file);
+    migrate(db, MIGRATIONS_DIR);
+    db.close();
+    chmodSync(file, 0o444);
+    // Root writes through permissions; an immutable file it cannot (where chattr is allowed).
+    let immutable = false;
+    const writable = () => {
+      try {
+        closeSync(openSync(file, 'r+'));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (writable()) {
+      try {
+        execFileSync('chattr', ['+i', file], { stdio: 'ignore' });
+        immutable = true;
+      } catch {
+        // not allowed here
+      }
+    }
+    try {
+      if (writable()) ctx.skip('this user can write any file here');
+      expect(() => openDatabase(file)).toThrow(DatabaseUnusableError);
+      expect(() => openDatabase(file)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not writable by the user mockdesign runs as`));
+    } finally {
+      if (immutable) execFileSync('chattr', ['-i', file]);
+      chmodSync(file, 0o644);
+    }
   });
 
   it('refuses a corrupt file with one clear message', () => {
