@@ -4,7 +4,7 @@ import { type Level, LEVEL_EXAMPLE, parseLevel } from './levels.ts';
 import { isNoteKind, NOTE_KINDS, type NoteKind } from './notes.ts';
 import { DEFAULT_PLAN, parsePlan, type Plan } from './plan.ts';
 import { parseSessionRef, type SessionRef } from './export.ts';
-import { clip } from './text.ts';
+import { clip, isBlank } from './text.ts';
 
 export const MAX_TOPIC_LENGTH = 200;
 export const MAX_NOTE_LENGTH = 3000;
@@ -149,7 +149,7 @@ function parseNote(text: string, length: TextLength): Command {
     }
   }
   rest = rest.trim();
-  if (rest === '') return { kind: 'invalid', message: 'A note needs some text, e.g. `/mockdesign note Reads outnumber writes 100:1`.' };
+  if (isBlank(rest)) return { kind: 'invalid', message: 'A note needs some text, e.g. `/mockdesign note Reads outnumber writes 100:1`.' };
   const typed = length(rest);
   if (typed > MAX_NOTE_LENGTH) {
     return { kind: 'invalid', message: `A note can be at most ${MAX_NOTE_LENGTH} characters; this one has ${typed}.` };
@@ -292,7 +292,8 @@ function parseStart(tokens: string[], length: TextLength): Command {
       };
     }
   }
-  const title = topic.join(' ');
+  // A topic of invisible characters only (a zero-width space, a direction mark) would show as nothing: no topic.
+  const title = isBlank(topic.join(' ')) ? '' : topic.join(' ');
   if (random && title !== '') return { kind: 'invalid', message: 'Give a topic or `--random`, not both.' };
   if (title === '' && !random) {
     return { kind: 'invalid', message: 'Give the session a topic, e.g. `/mockdesign start Design a URL shortener`, or `--random` for one from the prompt bank.' };

@@ -7,3 +7,15 @@ export function clip(text: string, max = 40): string {
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
 }
+
+/**
+ * Characters that show nothing on screen: whitespace, and the format characters (zero-width spaces and joiners,
+ * direction marks, soft hyphens, byte-order marks) plus the blank fillers that pass for letters. A topic or a note
+ * made only of them reads as empty everywhere it is shown.
+ */
+const INVISIBLE_ONLY = /^[\s\p{Cf}\u034F\u115F\u1160\u3164\uFFA0]*$/u;
+
+/** True when the text shows nothing: empty, spaces, or only invisible characters. */
+export function isBlank(text: string): boolean {
+  return INVISIBLE_ONLY.test(text);
+}

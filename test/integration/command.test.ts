@@ -114,6 +114,20 @@ describe('/mockdesign start', () => {
     expect(sessionCount()).toBe(0);
     expect(h.slack.calls).toHaveLength(0);
   });
+
+  it('refuses a topic or a note of only invisible characters, privately, and stores nothing', async () => {
+    const refused = (await h.command('start \u200b\u200b --plan 5/5/5/5')) as Ack;
+    expect(refused.response_type).toBe('ephemeral');
+    expect(refused.text).toContain('Give the session a topic');
+    expect(sessionCount()).toBe(0);
+    expect(h.root()).toBeUndefined();
+
+    await h.command('start Design a URL shortener');
+    const note = (await h.command('note \u200b\u2060')) as Ack;
+    expect(note.response_type).toBe('ephemeral');
+    expect(note.text).toContain('A note needs some text');
+    expect(noteCount()).toBe(0);
+  });
 });
 
 describe('/mockdesign help', () => {

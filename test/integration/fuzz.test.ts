@@ -7,6 +7,7 @@ import { parseCommand } from '../../src/domain/command.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_NOTE_LENGTH } from '../../src/domain/command.ts';
 import { isNoteKind } from '../../src/domain/notes.ts';
+import { isBlank } from '../../src/domain/text.ts';
 import { ACTION_IDS } from '../../src/slack/ids.ts';
 import { allText, createHarness, type Harness } from '../support/harness.ts';
 
@@ -94,7 +95,8 @@ it('stores a note from the modal only when every field is valid', async () => {
           | { response_action: string; errors: Record<string, string> }
           | undefined;
         const trimmed = (text ?? '').trim();
-        const valid = trimmed !== '' && trimmed.length <= MAX_NOTE_LENGTH && /^[0-3]$/.test(phase) && isNoteKind(kind);
+        // Only invisible characters (a lone direction mark) show nothing: that is no note either.
+        const valid = !isBlank(trimmed) && trimmed.length <= MAX_NOTE_LENGTH && /^[0-3]$/.test(phase) && isNoteKind(kind);
         expect(counts().notes).toBe(before + (valid ? 1 : 0));
         expect(ack === undefined).toBe(valid);
       },

@@ -48,7 +48,8 @@ describe('Add note', () => {
 
   it('refuses empty text inline and stores nothing', async () => {
     const view = await openNoteModal();
-    for (const text of [null, '', '   \n  ']) {
+    // Zero-width spaces and direction marks alone show nothing either.
+    for (const text of [null, '', '   \n  ', '\u200b\u2060', ' \u200e\ufeff ']) {
       const ack = await h.submitNote(view, { text, phase: '0' });
       expect(ack).toEqual({ response_action: 'errors', errors: { [BLOCK_IDS.noteText]: expect.stringContaining('cannot be empty') } });
     }

@@ -253,6 +253,11 @@ describe('the start form', () => {
     expect(Object.keys(refused?.errors ?? {}).sort()).toEqual(['start_custom_plan', 'start_topic']);
     expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
 
+    // A topic of zero-width spaces alone shows nothing: it is no topic.
+    const invisible = await submitStart({ start_topic: { start_topic: text('\u200b \u2060') }, start_plan: { start_plan: select('standard') } }, meta);
+    expect(invisible?.errors).toEqual({ start_topic: 'Give a topic, or pick a prompt below.' });
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+
     const candidateAlsoInterviewer = await submitStart(
       {
         start_prompt: { start_prompt: select('rate-limiter') },

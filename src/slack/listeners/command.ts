@@ -34,6 +34,7 @@ import { ASYNC_DEFAULT_PLAN } from '../../domain/command.ts';
 import { DEFAULT_PLAN } from '../../domain/plan.ts';
 import { isTimeZone } from '../../domain/recurrence.ts';
 import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
+import { isBlank } from '../../domain/text.ts';
 import { renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
 import { userTimeZone } from '../user-time-zone.ts';
 
@@ -118,7 +119,7 @@ export function makeCommandListener(deps: ListenerDeps) {
           : findPrompt(plainFromSlack(parsed.topic).trim());
         // The host's own words stay the topic; a prompt only lends its title when it was picked at random.
         const topic = parsed.random && prompt ? prompt.title : plainFromSlack(parsed.topic).trim();
-        if (topic === '' || topic.length > MAX_TOPIC_LENGTH) {
+        if (isBlank(topic) || topic.length > MAX_TOPIC_LENGTH) {
           return reply(renderInvalid(`Give the session a topic of at most ${MAX_TOPIC_LENGTH} characters.`));
         }
         await reply(renderStarted({ topic, createdAt: now, endsAt: now + parsed.plan.reduce((sum, ms) => sum + ms, 0) }));

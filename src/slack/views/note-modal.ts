@@ -5,7 +5,7 @@ import { MAX_NOTE_LENGTH } from '../../domain/command.ts';
 import { DEFAULT_KIND_BY_PHASE, isNoteKind, type Note, NOTE_KINDS, type NoteKind, type NoteVisibility } from '../../domain/notes.ts';
 import { PHASES } from '../../domain/phases.ts';
 import type { Session } from '../../domain/session.ts';
-import { clip } from '../../domain/text.ts';
+import { clip, isBlank } from '../../domain/text.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS } from '../ids.ts';
 import { truncate } from '../mrkdwn.ts';
@@ -132,7 +132,8 @@ export function parseNoteForm(values: unknown): NoteFormResult {
   const state = parsed.success ? parsed.data : {};
   const errors: Record<string, string> = {};
   const text = (state[BLOCK_IDS.noteText]?.[ACTION_IDS.noteText]?.value ?? '').trim();
-  if (text === '') errors[BLOCK_IDS.noteText] = 'Write something first: a note cannot be empty.';
+  // Only invisible characters (a zero-width space) would be a note that shows nothing.
+  if (isBlank(text)) errors[BLOCK_IDS.noteText] = 'Write something first: a note cannot be empty.';
   else if (text.length > MAX_NOTE_LENGTH) errors[BLOCK_IDS.noteText] = `Keep it under ${MAX_NOTE_LENGTH} characters (this is ${text.length}).`;
   const phaseRaw = state[BLOCK_IDS.notePhase]?.[ACTION_IDS.notePhase]?.selected_option?.value ?? '';
   // Only the option values we rendered ("0".."3"): Number('') would be 0, so parse strictly.

@@ -8,6 +8,7 @@ import { ASYNC_DEFAULT_PLAN, MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH }
 import { type Level, LEVELS } from '../../domain/levels.ts';
 import { DEFAULT_PLAN, formatPlan, parsePlan, type Plan } from '../../domain/plan.ts';
 import { PROMPTS } from '../../domain/prompts.ts';
+import { isBlank } from '../../domain/text.ts';
 import { CALLBACK_IDS } from '../ids.ts';
 import { truncate } from '../mrkdwn.ts';
 
@@ -160,7 +161,9 @@ export function parseStartForm(values: unknown): FormResult {
   const field = (id: string) => state[id]?.[id];
   const errors: Record<string, string> = {};
 
-  const topic = (field(START_FIELDS.topic)?.value ?? '').trim();
+  const typedTopic = (field(START_FIELDS.topic)?.value ?? '').trim();
+  // Only invisible characters (a zero-width space) would show as nothing: the same as no topic.
+  const topic = isBlank(typedTopic) ? '' : typedTopic;
   const promptValue = field(START_FIELDS.prompt)?.selected_option?.value ?? undefined;
   const prompt = promptValue === RANDOM_PROMPT || PROMPTS.some((p) => p.id === promptValue) ? promptValue : undefined;
   if (topic === '' && prompt === undefined) errors[START_FIELDS.topic] = 'Give a topic, or pick a prompt below.';

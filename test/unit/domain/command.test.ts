@@ -271,6 +271,15 @@ describe('parseCommand: start', () => {
     expect(invalid('start --interviewer <@U123>')).toBe(message);
   });
 
+  it('takes a topic of only invisible characters (zero-width spaces, direction marks) for no topic', () => {
+    const message = 'Give the session a topic, e.g. `/mockdesign start Design a URL shortener`, or `--random` for one from the prompt bank.';
+    expect(invalid('start \u200b')).toBe(message);
+    expect(invalid('start \u200b\u2060 \u200e\ufeff --plan 5/5/5/5')).toBe(message);
+    expect(start('start --random \u200b')).toMatchObject({ random: true, topic: '' });
+    // Visible text beside them is a topic, kept as typed.
+    expect(start('start \u200bX').topic).toBe('\u200bX');
+  });
+
   it(`accepts a topic of ${MAX_TOPIC_LENGTH} characters and refuses one longer`, () => {
     expect(start(`start ${'a'.repeat(MAX_TOPIC_LENGTH)}`).topic).toHaveLength(MAX_TOPIC_LENGTH);
     expect(invalid(`start ${'a'.repeat(MAX_TOPIC_LENGTH + 1)}`)).toBe(
@@ -292,7 +301,7 @@ describe('parseCommand: note', () => {
   });
 
   it('refuses a note without text', () => {
-    for (const text of ['note', 'note   ', 'note \n\t ']) {
+    for (const text of ['note', 'note   ', 'note \n\t ', 'note \u200b', 'note --kind api \u200b\u200d\u202e\u00ad']) {
       expect(invalid(text)).toBe('A note needs some text, e.g. `/mockdesign note Reads outnumber writes 100:1`.');
     }
   });
