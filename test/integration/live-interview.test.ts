@@ -58,6 +58,18 @@ describe('roles and level', () => {
     expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
   });
 
+  it('refuses the app itself as candidate, interviewer or observer, privately, and starts nothing', async () => {
+    h = await createHarness();
+    // The harness's app answers as the bot user U0BOT.
+    for (const role of ['candidate', 'interviewer', 'observer']) {
+      const ack = (await h.command(`start Design a news feed --${role} <@U0BOT|mockdesign> --level mid`)) as Ack & { response_type: string };
+      expect(ack.response_type).toBe('ephemeral');
+      expect(ack.text).toContain('mockdesign itself');
+      expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+    }
+    expect(h.root()).toBeUndefined();
+  });
+
   it('lets observers watch but not steer; the candidate cannot steer either', async () => {
     h = await createHarness();
     await h.command(`start Design X --candidate <@${CANDIDATE}> --observer <@${OBSERVER}>`);
@@ -129,6 +141,9 @@ describe('host', () => {
     await h.command(`start Design X --candidate <@${CANDIDATE}>`);
     expect(((await h.command(`host <@${GUEST}>`, { user: INTERVIEWER })) as Ack).text).toMatch(/Only the host/);
     expect(((await h.command(`host <@${CANDIDATE}>`)) as Ack).text).toMatch(/candidate can't host/);
+    // Handed to the app, the session would have a host nobody could take it back from.
+    expect(((await h.command('host <@U0BOT>')) as Ack).text).toContain('mockdesign itself');
+    expect(h.db.prepare('SELECT host_id FROM sessions').pluck().get()).toBe(HOST);
     expect(((await h.command(`host <@${GUEST}>`)) as Ack).text).toContain(`<@${GUEST}> is the host now`);
     expect(h.db.prepare('SELECT host_id FROM sessions').pluck().get()).toBe(GUEST);
     expect(people()).toContainEqual({ user_id: HOST, role: 'interviewer' });
@@ -279,6 +294,36 @@ describe('the start form', () => {
       meta,
     );
     expect(hostAsCandidate?.errors?.start_candidate).toContain("can't also be its candidate");
+
+    // The app itself is no person to interview or be interviewed: refused on the field that names it.
+    const appAsCandidate = await submitStart(
+      {
+        start_prompt: { start_prompt: select('rate-limiter') },
+        start_candidate: { start_candidate: { type: 'users_select', selected_user: 'U0BOT' } },
+        start_plan: { start_plan: select('standard') },
+      },
+      meta,
+    );
+    expect(appAsCandidate?.errors).toEqual({ start_candidate: 'That is mockdesign itself, not a person: name someone else as the candidate.' });
+    const appOnPanel = await submitStart(
+      {
+        start_prompt: { start_prompt: select('rate-limiter') },
+        start_observers: { start_observers: { type: 'multi_users_select', selected_users: [OBSERVER, 'U0BOT'] } },
+        start_plan: { start_plan: select('standard') },
+      },
+      meta,
+    );
+    expect(appOnPanel?.errors).toEqual({ start_observers: 'That is mockdesign itself, not a person: name someone else as an observer.' });
+    const appAsInterviewer = await submitStart(
+      {
+        start_prompt: { start_prompt: select('rate-limiter') },
+        start_interviewers: { start_interviewers: { type: 'multi_users_select', selected_users: [INTERVIEWER, 'U0BOT'] } },
+        start_plan: { start_plan: select('standard') },
+      },
+      meta,
+    );
+    expect(appAsInterviewer?.errors).toEqual({ start_interviewers: 'That is mockdesign itself, not a person: name someone else as an interviewer.' });
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
     expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
 
     const started = await submitStart(

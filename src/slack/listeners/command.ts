@@ -12,6 +12,7 @@ import type { ListenerDeps } from '../deps.ts';
 import { decodeEntities, phaseName, plainFromSlack } from '../mrkdwn.ts';
 import type { SlackMessage } from '../views/message.ts';
 import {
+  appAsPerson,
   renderBusy,
   renderHandOverRefusal,
   renderHelp,
@@ -110,6 +111,9 @@ export function makeCommandListener(deps: ListenerDeps) {
         return reply(renderChannelHistory(await deps.store.sessions.channelHistory(input.workspace, channelId), now));
       case 'start': {
         if (parsed.candidate === user) return reply(renderInvalid(HOST_AS_CANDIDATE));
+        const app = args.context.botUserId;
+        const appAs = app === undefined ? undefined : parsed.candidate === app ? 'candidate' : parsed.interviewers.includes(app) ? 'interviewer' : parsed.observers.includes(app) ? 'observer' : undefined;
+        if (appAs) return reply(renderInvalid(appAsPerson(appAs)));
         // Ack first: one read decides the answer, and the session is written after Slack has it.
         const existing = await deps.sessions.liveHere(workspace);
         if (existing) return reply(renderBusy(existing));
@@ -209,6 +213,7 @@ export function makeCommandListener(deps: ListenerDeps) {
           return `⏱️ *${phaseName(i)}* has ${formatDuration(parsed.ms)} more; everything after it moved too.`;
         });
       case 'host': {
+        if (parsed.userId === args.context.botUserId) return reply(renderPlain(appAsPerson('host')));
         const outcome = await handOver(deps, session.id, workspace, user, parsed.userId, now);
         if (!outcome.ok) return reply(renderHandOverRefusal(outcome.reason, outcome.session));
         await reply(renderPlain(`🤝 <@${parsed.userId}> is the host now; you stay on as an interviewer.`));

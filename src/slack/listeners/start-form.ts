@@ -11,7 +11,7 @@ import { answerPrivately, ephemeralTo, throughResponseUrl } from '../answer-priv
 import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
 import { readViewSubmission } from '../payloads.ts';
-import { renderStarted } from '../views/replies.ts';
+import { appAsPerson, renderStarted } from '../views/replies.ts';
 import { decodeStartModalMetadata, parseStartForm, RANDOM_PROMPT, renderStartModal, START_FIELDS } from '../views/start-modal.ts';
 
 /** Opens the form; the command's trigger dies 3 seconds after the command, so this follows the ack at once. */
@@ -28,7 +28,7 @@ export async function openStartForm(args: AllMiddlewareArgs & SlackCommandMiddle
 }
 
 export function makeStartFormSubmit(deps: ListenerDeps) {
-  return async ({ ack, body, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs): Promise<void> => {
+  return async ({ ack, body, client, context }: AllMiddlewareArgs & SlackViewMiddlewareArgs): Promise<void> => {
     const input = readViewSubmission(body);
     const meta = input ? decodeStartModalMetadata(input.privateMetadata) : undefined;
     if (!input || !meta) {
@@ -44,6 +44,18 @@ export function makeStartFormSubmit(deps: ListenerDeps) {
     if (form.value.candidate === input.userId) {
       await ack({ response_action: 'errors', errors: { [START_FIELDS.candidate]: HOST_AS_CANDIDATE } });
       return;
+    }
+    // The people pickers list the app's own user too; it is nobody to interview or to nudge.
+    const app = context.botUserId;
+    if (app !== undefined) {
+      const errors: Record<string, string> = {};
+      if (form.value.candidate === app) errors[START_FIELDS.candidate] = appAsPerson('candidate');
+      if (form.value.interviewers.includes(app)) errors[START_FIELDS.interviewers] = appAsPerson('interviewer');
+      if (form.value.observers.includes(app)) errors[START_FIELDS.observers] = appAsPerson('observer');
+      if (Object.keys(errors).length > 0) {
+        await ack({ response_action: 'errors', errors });
+        return;
+      }
     }
     const now = deps.clock();
     const access = { ...input.workspace, channelId: meta.channelId };

@@ -124,6 +124,16 @@ export function renderNotInstalled(installUrl: string | undefined): SlackMessage
   return { text, blocks: [section(text)] };
 }
 
+/**
+ * The app's own user was named as a person of the session. It can neither be interviewed nor read a nudge, and a
+ * session handed to it would have a host nobody could take it back from. Plain words: shown as mrkdwn and on forms.
+ */
+export function appAsPerson(role: 'candidate' | 'interviewer' | 'observer' | 'host'): string {
+  return role === 'host'
+    ? 'That is mockdesign itself, not a person: hand the session to someone else.'
+    : `That is mockdesign itself, not a person: name someone else as ${role === 'candidate' ? 'the candidate' : `an ${role}`}.`;
+}
+
 /** Why a hand-over did not happen. */
 export function renderHandOverRefusal(reason: HandOverRefusal, session?: Session): SlackMessage {
   switch (reason) {
