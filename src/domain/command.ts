@@ -109,13 +109,14 @@ export function parseCommand(text: string, length: TextLength = (t) => t.length)
         ? { kind: 'unschedule', id: restParts[0] ?? '' }
         : { kind: 'invalid', message: 'Give the id of the schedule to remove, e.g. `/mockdesign unschedule Ab3dE9fG` (`/mockdesign schedules` lists them).' };
     case 'extend':
-    case '+5':
-      return verb === '+5' ? { kind: 'extend', ms: 5 * 60_000 } : parseExtend(rest);
+      return parseExtend(rest);
     case 'export':
       return parseExport(rest);
     case 'help':
       return { kind: 'help' };
     default:
+      // `+5` is `extend 5`: any duration may follow the plus, and what comes after it is read too, never dropped.
+      if (/^\+./.test(first)) return parseExtend(trimmed.slice(1));
       return { kind: 'help', unknown: clip(first) };
   }
 }

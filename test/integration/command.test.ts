@@ -130,6 +130,21 @@ describe('/mockdesign start', () => {
   });
 });
 
+describe('/mockdesign +<duration>', () => {
+  it('gives the phase under way that much more time, and refuses words after it privately, changing nothing', async () => {
+    await h.command('start Design a URL shortener');
+    const phase1End = () => Number(h.db.prepare('SELECT planned_ms FROM session_phases WHERE idx = 0').pluck().get());
+    const before = phase1End();
+    const refused = (await h.command('+5 more please')) as Ack;
+    expect(refused.response_type).toBe('ephemeral');
+    expect(refused.text).toContain('is not a duration');
+    expect(phase1End()).toBe(before);
+    const ack = (await h.command('+10')) as Ack;
+    expect(ack.text).toContain('10 min more');
+    expect(phase1End()).toBe(before + 10 * 60_000);
+  });
+});
+
 describe('/mockdesign help', () => {
   it.each(['', 'help', 'dance'])('answers %j with usage and examples, ephemeral, posting nothing', async (text) => {
     const ack = (await h.command(text)) as Ack;

@@ -106,6 +106,11 @@ describe('parseCommand: host, extend and note options', () => {
     expect(parseCommand('extend +2h')).toEqual({ kind: 'extend', ms: 2 * 3600_000 });
     expect(parseCommand('extend')).toEqual({ kind: 'extend', ms: 5 * 60_000 });
     expect(parseCommand('+5')).toEqual({ kind: 'extend', ms: 5 * 60_000 });
+    // `+5` is `extend 5`, so any duration after the plus reads the same way, and words after it are not dropped.
+    expect(parseCommand('+10')).toEqual({ kind: 'extend', ms: 10 * 60_000 });
+    expect(parseCommand('+1h')).toEqual({ kind: 'extend', ms: 3600_000 });
+    expect(invalid('+5 please')).toContain('`5 please` is not a duration');
+    expect(invalid('+8d')).toContain('at most 7 days');
     expect(invalid('extend soon')).toContain('`soon` is not a duration');
     expect(invalid('extend 8d')).toContain('at most 7 days');
   });
