@@ -115,6 +115,18 @@ describe('/mockdesign start', () => {
     expect(h.slack.calls).toHaveLength(0);
   });
 
+  it('quotes a user group or channel named where a person belongs as the person saw it, not as Slack encodes it', async () => {
+    const group = (await h.command('start Design X --interviewer <!subteam^S0ENG|@eng-team>')) as Ack;
+    expect(group.response_type).toBe('ephemeral');
+    expect(group.text).toBe('`@eng-team` after `--interviewer` is not a person: mention them, e.g. `--interviewer @alex`.');
+    const channel = (await h.command('start Design X --candidate <#C0PREP|prep>')) as Ack;
+    expect(channel.text).toBe('`#prep` after `--candidate` is not a person: mention them, e.g. `--candidate @alex`.');
+    // Still nothing that pings: a quoted <!channel> is shown as words.
+    const ping = (await h.command('start Design X --observer <!channel>')) as Ack;
+    expect(ping.text).toContain('`@channel` after `--observer`');
+    expect(sessionCount()).toBe(0);
+  });
+
   it('refuses a topic or a note of only invisible characters, privately, and stores nothing', async () => {
     const refused = (await h.command('start \u200b\u200b --plan 5/5/5/5')) as Ack;
     expect(refused.response_type).toBe('ephemeral');

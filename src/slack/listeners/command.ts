@@ -101,7 +101,8 @@ export function makeCommandListener(deps: ListenerDeps) {
         return reply(renderUnscheduled(outcome.schedule));
       }
       case 'invalid':
-        return reply(renderInvalid(decodeEntities(parsed.message)));
+        // Quoted words as the person saw them: a user group or channel Slack encoded (<!subteam^S1|@eng>) reads @eng.
+        return reply(renderInvalid(plainFromSlack(parsed.message)));
       case 'start_form':
         return openStartForm(args, deps);
       case 'export':
