@@ -350,6 +350,24 @@ describe('the start form', () => {
     expect(busy?.errors?.start_topic).toContain('already running');
   });
 
+  it('does not drop a custom plan typed while another plan is chosen: it asks which one, and starts nothing', async () => {
+    h = await createHarness();
+    const meta = JSON.stringify({ c: CHANNEL });
+    const typedButNotChosen = await submitStart(
+      { start_topic: { start_topic: text('Design X') }, start_plan: { start_plan: select('standard') }, start_custom_plan: { start_custom_plan: text('10/30/20/5') } },
+      meta,
+    );
+    expect(typedButNotChosen?.errors).toEqual({ start_custom_plan: 'Choose Custom (type it below) as the plan to use this one, or clear it.' });
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+
+    // Chosen, it is the plan; blank, the choice stands.
+    await submitStart({ start_topic: { start_topic: text('Design X') }, start_plan: { start_plan: select('custom') }, start_custom_plan: { start_custom_plan: text('10/30/20/5') } }, meta);
+    expect(h.db.prepare('SELECT planned_ms FROM session_phases ORDER BY idx').pluck().all()).toEqual([10, 30, 20, 5].map((m) => m * MIN));
+    await h.command('end');
+    await submitStart({ start_topic: { start_topic: text('Design Y') }, start_plan: { start_plan: select('hour') }, start_custom_plan: { start_custom_plan: text('  ') } }, meta);
+    expect(h.db.prepare("SELECT count(*) FROM sessions WHERE topic = 'Design Y'").pluck().get()).toBe(1);
+  });
+
   it('names the running session without cutting a character in half when its topic is long', async () => {
     h = await createHarness();
     const topic = `${'x'.repeat(79)}🚀 Design a launch pad`;

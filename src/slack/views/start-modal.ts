@@ -24,12 +24,14 @@ export const START_FIELDS = {
   customPlan: 'start_custom_plan',
 } as const;
 
+const CUSTOM_LABEL = 'Custom (type it below)';
+
 /** The plans offered: the method's 45 minutes, a 60-minute variant, a study group's week, or one typed in. */
 export const PLAN_CHOICES: readonly { value: string; label: string; plan: Plan | null }[] = [
   { value: 'standard', label: `Standard, 45 min (${formatPlan(DEFAULT_PLAN)})`, plan: DEFAULT_PLAN },
   { value: 'hour', label: '60 min (10/25/20/5)', plan: [10, 25, 20, 5].map((m) => m * 60_000) },
   { value: 'week', label: 'Study group over a week, async (1d/2d/2d/1d)', plan: ASYNC_DEFAULT_PLAN },
-  { value: 'custom', label: 'Custom (type it below)', plan: null },
+  { value: 'custom', label: CUSTOM_LABEL, plan: null },
 ];
 
 /** The prompt select's value for "pick one this channel has not had". */
@@ -182,9 +184,12 @@ export function parseStartForm(values: unknown): FormResult {
 
   const choice = PLAN_CHOICES.find((c) => c.value === field(START_FIELDS.plan)?.selected_option?.value) ?? PLAN_CHOICES[0];
   let plan: Plan = DEFAULT_PLAN;
-  if (choice?.plan) plan = choice.plan;
-  else {
-    const typed = (field(START_FIELDS.customPlan)?.value ?? '').trim();
+  const typed = (field(START_FIELDS.customPlan)?.value ?? '').trim();
+  if (choice?.plan) {
+    plan = choice.plan;
+    // A plan typed below while another is chosen (the first is chosen from the start) would be dropped unseen.
+    if (typed !== '') errors[START_FIELDS.customPlan] = `Choose ${CUSTOM_LABEL} as the plan to use this one, or clear it.`;
+  } else {
     const custom = parsePlan(typed);
     if (typed === '') errors[START_FIELDS.customPlan] = 'Type the custom plan, e.g. 5/20/15/5.';
     else if (!custom.ok) errors[START_FIELDS.customPlan] = custom.error.replace(/`/g, '');
