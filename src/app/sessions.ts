@@ -17,7 +17,7 @@ export interface SessionDeps {
 
 /** A root refresh waits this long so that a burst of changes (notes, clicks) makes one `chat.update`. */
 export const REFRESH_DELAY_MS = 2000;
-/** A `next` typed within this long after the session last moved on is taken as the same request. */
+/** A `next` typed within this long after the session last moved on (by a `next`, or a phase beginning on time) is taken as the same request. */
 export const REPEAT_WINDOW_MS = 15_000;
 
 export interface StartInput extends Workspace {
@@ -101,7 +101,11 @@ export function nextPhase(
     const session = loaded.session;
     if (session.status === 'paused') return { ok: false, reason: 'paused', session };
     const step = advance(session.phases, now);
-    if (expected === 'typed' ? session.movedAt !== null && now - session.movedAt < REPEAT_WINDOW_MS : expected.from !== step.from) {
+    // A phase that began on time a moment ago (not the first, which began with the session) is a move too: a `next`
+    // typed as the phase before ran out was meant for that one, and must not skip the phase just begun.
+    const began = step.from > 0 ? session.phases[step.from]?.startsAt : undefined;
+    const justMoved = (session.movedAt !== null && now - session.movedAt < REPEAT_WINDOW_MS) || (began !== undefined && now - began < REPEAT_WINDOW_MS);
+    if (expected === 'typed' ? justMoved : expected.from !== step.from) {
       return { ok: false, reason: 'stale', session };
     }
     await tx.sessions.addParticipant(sessionId, userId, now);

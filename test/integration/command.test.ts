@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
 import { until } from '../support/until.ts';
+import { REPEAT_WINDOW_MS } from '../../src/app/sessions.ts';
+import { currentPhaseIndex } from '../../src/domain/timeline.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -239,6 +241,24 @@ describe('/mockdesign status, note, next, end', () => {
     expect(after?.phases[2]?.startsAt).toBe(now + 20 * 60_000);
     expect(after?.phases.map((p) => p.plannedMs)).toEqual(before?.phases.map((p) => p.plannedMs));
     expect(allText(h.thread().at(-1) ?? {})).toContain('Phase 2 of 4');
+  });
+
+  it('takes a next typed just after a phase began on time for the end of the phase before: the new phase is not skipped', async () => {
+    await h.command('start Design a URL shortener --plan 1/1/1/1');
+    // Typed at once after the start, next moves on: the first phase began with the session, not by moving on.
+    await h.advance(5_000, 5_000);
+    expect(((await h.command('next')) as Ack).text).toContain('On to phase 2');
+    // Phase 2 ends on time and phase 3 begins; a next typed 5 s later was meant for phase 2.
+    await h.advance(65_000, 5_000);
+    const late = (await h.command('next')) as Ack;
+    expect(late.response_type).toBe('ephemeral');
+    expect(late.text).toBe('The session has already moved on to the next phase.');
+    const phase = async () => currentPhaseIndex((await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL))?.phases ?? [], h.clock.now());
+    expect(await phase()).toBe(2);
+    // Once the phase has run for the repeat window, next moves on again.
+    await h.advance(REPEAT_WINDOW_MS, 5_000);
+    expect(((await h.command('next')) as Ack).text).toContain('On to phase 4');
+    expect(await phase()).toBe(3);
   });
 
   it('only the host and interviewers may steer; others are told why, and nothing changes', async () => {
