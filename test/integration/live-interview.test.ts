@@ -360,6 +360,14 @@ describe('the start form', () => {
     expect(typedButNotChosen?.errors).toEqual({ start_custom_plan: 'Choose Custom (type it below) as the plan to use this one, or clear it.' });
     expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
 
+    // The advice under a plan that is not one is for this field: typed as it says, it is a plan.
+    const tooLong = await submitStart(
+      { start_topic: { start_topic: text('Design X') }, start_plan: { start_plan: select('custom') }, start_custom_plan: { start_custom_plan: text('20d/20d/1d/1d') } },
+      meta,
+    );
+    expect(tooLong?.errors).toEqual({ start_custom_plan: 'A session can last at most 30 days in all; 20d/20d/1d/1d is longer. Try 5/20/15/5 (minutes) or 1d/3d/2d/1d for a study group.' });
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+
     // Chosen, it is the plan; blank, the choice stands.
     await submitStart({ start_topic: { start_topic: text('Design X') }, start_plan: { start_plan: select('custom') }, start_custom_plan: { start_custom_plan: text('10/30/20/5') } }, meta);
     expect(h.db.prepare('SELECT planned_ms FROM session_phases ORDER BY idx').pluck().all()).toEqual([10, 30, 20, 5].map((m) => m * MIN));

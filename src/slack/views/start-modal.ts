@@ -192,7 +192,8 @@ export function parseStartForm(values: unknown): FormResult {
   } else {
     const custom = parsePlan(typed);
     if (typed === '') errors[START_FIELDS.customPlan] = 'Type the custom plan, e.g. 5/20/15/5.';
-    else if (!custom.ok) errors[START_FIELDS.customPlan] = custom.error.replace(/`/g, '');
+    // The plan's error is written for the command; on the form, the advice is what to type in this field.
+    else if (!custom.ok) errors[START_FIELDS.customPlan] = custom.error.replace(/`/g, '').replace(/--plan /g, '');
     else plan = custom.value;
   }
 
