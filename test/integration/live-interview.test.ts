@@ -350,6 +350,15 @@ describe('the start form', () => {
     expect(busy?.errors?.start_topic).toContain('already running');
   });
 
+  it('is not opened while a session runs in the channel: the host is told at once, privately, before filling it in', async () => {
+    h = await createHarness();
+    await h.command('start Design a URL shortener');
+    const ack = (await h.command('start')) as Ack & { response_type: string };
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('A session is already running in this channel');
+    expect(h.slack.openViews(HOST)).toEqual([]);
+  });
+
   it('does not drop a custom plan typed while another plan is chosen: it asks which one, and starts nothing', async () => {
     h = await createHarness();
     const meta = JSON.stringify({ c: CHANNEL });

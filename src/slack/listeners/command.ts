@@ -103,8 +103,12 @@ export function makeCommandListener(deps: ListenerDeps) {
       case 'invalid':
         // Quoted words as the person saw them: a user group or channel Slack encoded (<!subteam^S1|@eng>) reads @eng.
         return reply(renderInvalid(plainFromSlack(parsed.message)));
-      case 'start_form':
+      case 'start_form': {
+        // Said before the form is filled in, not after: one read, well within the 3 seconds the trigger lives.
+        const existing = await deps.sessions.liveHere(workspace);
+        if (existing) return reply(renderBusy(existing));
         return openStartForm(args, deps);
+      }
       case 'export':
         return exportCommand(args, deps, { workspace: input.workspace, channelId, userId: user }, parsed.ref);
       case 'history':
