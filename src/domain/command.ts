@@ -213,11 +213,19 @@ function parseExtend(text: string): Command {
   return { kind: 'extend', ms: parsed.value };
 }
 
+/** One or more mentions written as a list: `<@U1>,` or `<@U1>,<@U2>` (people type `@alex, @sam`). */
+const MENTION_LIST = /^(?:<@[UW][A-Z0-9]{2,}(?:\|[^<>]*)?>,?)+$/;
+
+/** The mentions of a list, split at the commas between them (a comma inside a name stays). */
+function mentionsIn(token: string): string[] {
+  return token.split(/(?<=>),/).filter((part) => part !== '');
+}
+
 /** Reads the mentions that follow a flag; a word there that is not a mention is a mistake, never part of the topic. */
 function mentionsAfter(flag: string, tokens: string[], at: number, inline: string | undefined): { ids: string[]; next: number } | { error: string } {
-  const values = inline ? [inline] : [];
+  const values = inline ? mentionsIn(inline) : [];
   let i = at;
-  while (i + 1 < tokens.length && USER_REF.test(tokens[i + 1] ?? '')) values.push(tokens[++i] ?? '');
+  while (i + 1 < tokens.length && MENTION_LIST.test(tokens[i + 1] ?? '')) values.push(...mentionsIn(tokens[++i] ?? ''));
   // The topic may follow the mentions, but an `@name` there is a person Slack could not resolve (a typo, someone
   // outside the workspace): Slack sends it as plain text, and it must not slip into the topic.
   const unresolved = values.length > 0 ? tokens[i + 1] : undefined;

@@ -51,6 +51,17 @@ describe('roles and level', () => {
     expect(summary).toContain('level Staff');
   });
 
+  it('takes interviewers listed with commas', async () => {
+    h = await createHarness();
+    const ack = (await h.command(`start Design a news feed --interviewer <@${INTERVIEWER}|ivan>, <@${GUEST}|bob> --level mid`)) as Ack;
+    expect(ack.text).toContain('Starting *Design a news feed*');
+    expect(people()).toEqual([
+      { user_id: HOST, role: 'host' },
+      { user_id: INTERVIEWER, role: 'interviewer' },
+      { user_id: GUEST, role: 'interviewer' },
+    ]);
+  });
+
   it('refuses a host who names themselves the candidate, and starts nothing', async () => {
     h = await createHarness();
     const ack = (await h.command(`start Design a news feed --candidate <@${HOST}>`)) as Ack;

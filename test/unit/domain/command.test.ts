@@ -221,6 +221,16 @@ describe('parseCommand: start', () => {
     expect(command.topic).toBe('Design a feed');
   });
 
+  it('reads mentions listed with commas, as people write lists, and keeps commas in the topic', () => {
+    expect(start('start Design a feed --interviewer <@U123|alex>, <@U456|sam>').interviewers).toEqual(['U123', 'U456']);
+    const joined = start('start --interviewer <@U123>,<@U456>, --observer <@U789|kim>, Design a feed, fast');
+    expect(joined).toMatchObject({ interviewers: ['U123', 'U456'], observers: ['U789'], topic: 'Design a feed, fast' });
+    expect(start('start --interviewer=<@U123>,<@U456> X').interviewers).toEqual(['U123', 'U456']);
+    // Outside a list of people, a mention and its comma are the topic's words as typed.
+    expect(start('start Chat for <@U123|alex>, <@U456|sam> --plan 5/5/5/5').topic).toBe('Chat for <@U123|alex>, <@U456|sam>');
+    expect(invalid('start X --candidate <@U123>, <@U456>')).toBe('A session has one candidate.');
+  });
+
   it('accepts --with and --interviewer=<@U…>', () => {
     expect(start('start X --with <@U123>').interviewers).toEqual(['U123']);
     expect(start('start X --interviewer=<@U123|alex>').interviewers).toEqual(['U123']);
