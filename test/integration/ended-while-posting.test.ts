@@ -4,13 +4,9 @@
  * and PostgreSQL, with the real dispatcher and messenger, Slack played by the stand-in over HTTP, on a fixed clock.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDispatcher, type Dispatcher } from '../../src/app/dispatcher.ts';
-import type { Logger, LogFields } from '../../src/app/ports.ts';
 import { endSession } from '../../src/app/sessions.ts';
-import { createSlackMessenger } from '../../src/slack/messenger.ts';
-import { createSlackApi, type SlackApi } from '../../src/slack/web-api.ts';
-import { createSlackStandIn, type SlackStandIn } from '../../sandbox/stand-in/server.ts';
-import { gateStore, type GatedStore } from '../support/store-gate.ts';
+import type { SlackStandIn } from '../../sandbox/stand-in/server.ts';
+import { type DispatcherRig, type LogLine, startDispatcherRig } from '../support/dispatcher-rig.ts';
 import { newSession, seed, STORES, useStore, WS } from './db/stores.ts';
 
 const HOST = 'U0ALICE';
@@ -18,36 +14,21 @@ const CHANNEL = 'C1';
 
 describe.each(STORES)('$name store: a session ended while its post is in flight', (factory) => {
   const h = useStore(factory);
+  let rig: DispatcherRig;
   let slack: SlackStandIn;
-  let api: SlackApi;
-  let dispatcher: Dispatcher;
-  let lines: { level: string; msg: string; fields: LogFields }[];
-  let gate: GatedStore;
+  let lines: LogLine[];
 
   beforeEach(async () => {
-    const { store: real, clock } = h();
-    gate = gateStore(real);
-    slack = createSlackStandIn({ now: clock.now, channels: [{ id: CHANNEL, name: 'c1', members: [HOST], botIsMember: true }] });
-    await slack.start();
-    api = createSlackApi({ baseUrl: slack.apiUrl, token: slack.botToken, timeoutMs: 5000, maxSockets: 8 });
-    const messenger = createSlackMessenger(api, { credentials: async () => ({ token: slack.botToken }) });
-    lines = [];
-    const at = (level: string) => (msg: string, fields: LogFields = {}) => void lines.push({ level, msg, fields });
-    const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-    dispatcher = createDispatcher({ store: gate.store, messenger, logger, clock: clock.now, instanceId: 'i1', channelIntervalMs: 0, wakeAtNextDue: false });
+    const { store, clock } = h();
+    rig = await startDispatcherRig({ store, now: clock.now, channels: [CHANNEL], members: [HOST] });
+    ({ slack, lines } = rig);
   });
 
   afterEach(async () => {
-    dispatcher.stop();
-    await dispatcher.drain();
-    api.close();
-    await slack.stop();
+    await rig.close();
   });
 
-  const tick = async () => {
-    await dispatcher.tick();
-    await dispatcher.drain();
-  };
+  const tick = () => rig.tick();
   const step = async (key: string) => (await h().store.steps.ofSession('s1')).find((s) => s.key === key);
   const thread = () => slack.messages(CHANNEL).flatMap((root) => slack.messages(CHANNEL, { threadTs: root.ts })).map((m) => m.text);
 
@@ -63,7 +44,7 @@ describe.each(STORES)('$name store: a session ended while its post is in flight'
     slack.fail('chat.postMessage', { error: 'invalid_blocks' }, 1);
     // The dispatcher holds it and has read the session when the host ends the session.
     let ended: unknown;
-    gate.afterNextRead(async () => {
+    rig.afterNextRead(async () => {
       ended = await endSession({ store, newId: () => 'unused' }, 's1', { ...WS, channelId: CHANNEL }, HOST, clock.now());
     });
     await tick();

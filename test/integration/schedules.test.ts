@@ -141,17 +141,26 @@ describe('a schedule of a workspace that uninstalls the app', () => {
   });
 });
 
+/**
+ * A schedule row as a newer version, or a hand edit, may leave it: in another channel of the workspace, due at
+ * 08:59 UTC (before the one the test makes through the command, so first in every batch), with `tz` and `plan`
+ * written as given.
+ */
+function writeDueSchedule(id: string, row: { tz: string; plan: string }): void {
+  h.db
+    .prepare(
+      `INSERT INTO schedules (id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, created_at)
+       VALUES (?, ?, '', 'C0OTHER', ?, '0 9 * * *', ?, ?, 0, ?, ?)`,
+    )
+    .run(id, TEAM, HOST, row.tz, row.plan, Date.parse('2030-01-07T08:59:00Z'), Date.parse('2030-01-07T08:00:00Z'));
+}
+
 describe('a schedule that cannot be worked out', () => {
   it('a zone this server does not know (written by a newer version, or by hand) is removed and logged once, and holds no other schedule back', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
     await h.command('schedule "every day 9:00" --tz UTC');
     // Due first, so every batch of due schedules starts with it.
-    h.db
-      .prepare(
-        `INSERT INTO schedules (id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, created_at)
-         VALUES ('badzone1', ?, '', 'C0OTHER', ?, '0 9 * * *', 'Mars/Olympus', '600000,1200000,1200000,600000', 0, ?, ?)`,
-      )
-      .run(TEAM, HOST, Date.parse('2030-01-07T08:59:00Z'), Date.parse('2030-01-07T08:00:00Z'));
+    writeDueSchedule('badzone1', { tz: 'Mars/Olympus', plan: '600000,1200000,1200000,600000' });
     h.clock.set(Date.parse('2030-01-07T09:00:00Z'));
     expect(await fire()).toBe(1);
     expect(h.db.prepare('SELECT channel_id FROM sessions').pluck().all()).toEqual([CHANNEL]);
@@ -165,12 +174,7 @@ describe('a schedule that cannot be worked out', () => {
   it('one whose session cannot be written is logged once with what it was, and the others due with it still start', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
     await h.command('schedule "every day 9:00" --tz UTC');
-    h.db
-      .prepare(
-        `INSERT INTO schedules (id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, created_at)
-         VALUES ('badplan1', ?, '', 'C0OTHER', ?, '0 9 * * *', 'UTC', 'not a plan', 0, ?, ?)`,
-      )
-      .run(TEAM, HOST, Date.parse('2030-01-07T08:59:00Z'), Date.parse('2030-01-07T08:00:00Z'));
+    writeDueSchedule('badplan1', { tz: 'UTC', plan: 'not a plan' });
     h.clock.set(Date.parse('2030-01-07T09:00:00Z'));
     expect(await fire()).toBe(1);
     for (let i = 0; i < 5; i++) await fire();

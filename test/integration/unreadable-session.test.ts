@@ -4,23 +4,14 @@
  * messenger, Slack played by the stand-in over HTTP, on a fixed clock.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDispatcher, type Dispatcher, MAX_ATTEMPTS, MAX_BACKOFF_MS } from '../../src/app/dispatcher.ts';
-import type { Logger, LogFields } from '../../src/app/ports.ts';
+import { MAX_ATTEMPTS, MAX_BACKOFF_MS } from '../../src/app/dispatcher.ts';
 import { endUnreadableSession } from '../../src/app/sessions.ts';
-import { createSlackMessenger } from '../../src/slack/messenger.ts';
-import { createSlackApi, type SlackApi } from '../../src/slack/web-api.ts';
-import { createSlackStandIn, type SlackStandIn } from '../../sandbox/stand-in/server.ts';
-import { gateStore, type GatedStore } from '../support/store-gate.ts';
+import type { SlackStandIn } from '../../sandbox/stand-in/server.ts';
+import { type DispatcherRig, type LogLine, startDispatcherRig } from '../support/dispatcher-rig.ts';
 import { MIN, newSession, SEC, seed, STORES, T0, useStore, type StoreHarness } from './db/stores.ts';
 
 const HOST = 'U0ALICE';
 const CHANNELS = ['C1', 'C2', 'C3'];
-
-interface Line {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  msg: string;
-  fields: LogFields;
-}
 
 /** Only a newer schema (or a hand edit) lets such a status in: the CHECK constraint is lifted here to stand in for one. */
 async function writeUnknownStatus({ sql }: StoreHarness, sessionId: string, status: string): Promise<void> {
@@ -31,38 +22,21 @@ async function writeUnknownStatus({ sql }: StoreHarness, sessionId: string, stat
 
 describe.each(STORES)('$name store: a session whose row cannot be read', (factory) => {
   const h = useStore(factory);
+  let rig: DispatcherRig;
   let slack: SlackStandIn;
-  let api: SlackApi;
-  let dispatcher: Dispatcher;
-  let lines: Line[];
-  let gate: GatedStore;
+  let lines: LogLine[];
 
   beforeEach(async () => {
-    const { store: real, clock } = h();
-    gate = gateStore(real);
-    const { store } = gate;
-    slack = createSlackStandIn({ now: clock.now, channels: CHANNELS.map((id) => ({ id, name: id.toLowerCase(), members: [HOST], botIsMember: true })) });
-    await slack.start();
-    api = createSlackApi({ baseUrl: slack.apiUrl, token: slack.botToken, timeoutMs: 5000, maxSockets: 8 });
-    const messenger = createSlackMessenger(api, { credentials: async () => ({ token: slack.botToken }) });
-    lines = [];
-    const at = (level: Line['level']) => (msg: string, fields: LogFields = {}) => void lines.push({ level, msg, fields });
-    const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-    dispatcher = createDispatcher({ store, messenger, logger, clock: clock.now, instanceId: 'i1', channelIntervalMs: 0, wakeAtNextDue: false });
+    const { store, clock } = h();
+    rig = await startDispatcherRig({ store, now: clock.now, channels: CHANNELS, members: [HOST] });
+    ({ slack, lines } = rig);
   });
 
   afterEach(async () => {
-    dispatcher.stop();
-    await dispatcher.drain();
-    api.close();
-    await slack.stop();
+    await rig.close();
   });
 
-  const tick = async () => {
-    const claimed = await dispatcher.tick();
-    await dispatcher.drain();
-    return claimed;
-  };
+  const tick = () => rig.tick();
   /** Moves the clock a second at a time, ticking as the heartbeat would. */
   const advance = async (ms: number) => {
     const { clock } = h();
@@ -75,7 +49,7 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
   const rootOf = async (sessionId: string) => (await h().store.steps.ofSession(sessionId)).find((s) => s.key === 'root');
   /** What the bot posted in a channel, its threads included. */
   const posted = (channel: string) => slack.allMessages().filter((m) => m.channel === channel).map((m) => m.text);
-  const aboutS2 = (level: Line['level']) => lines.filter((l) => l.level === level && l.fields.session === 's2');
+  const aboutS2 = (level: LogLine['level']) => lines.filter((l) => l.level === level && l.fields.session === 's2');
   const dmsToHost = () => slack.messages(`D${HOST}`).map((m) => m.text);
 
   it('does not hold back the posts claimed with it: they go at once, and it waits with backoff, logged once', async () => {
@@ -158,7 +132,7 @@ describe.each(STORES)('$name store: a session whose row cannot be read', (factor
     expect(await rootOf('s2')).toMatchObject({ state: 'pending', attempts: MAX_ATTEMPTS - 1 });
     // The last attempt is claimed; before the dispatcher gives up, the host types `/mockdesign end`.
     let ended: unknown;
-    gate.afterNextRead(async () => {
+    rig.afterNextRead(async () => {
       ended = await endUnreadableSession({ store, newId: () => 'unused' }, 's2', HOST, clock.now());
     });
     await tick();
