@@ -88,10 +88,16 @@ export function parseCommand(text: string, length: TextLength = (t) => t.length)
   switch (verb) {
     case 'start':
       return restParts.length === 0 ? { kind: 'start_form' } : parseStart(restParts, length);
+    case 'end':
+      // `end phase` reads as "end this phase", but end ends the whole session and posts its summary, which cannot be
+      // taken back. Other words after it (`end session`, `end now`) are read as end, as before.
+      if (/\bphase\b/i.test(rest)) {
+        return { kind: 'invalid', message: '`/mockdesign end` ends the whole session and posts its summary, so nothing was ended. To move on to the next phase, type `/mockdesign next`; to end the session, `/mockdesign end` alone.' };
+      }
+      return { kind: verb };
     case 'status':
     case 'notes':
     case 'next':
-    case 'end':
     case 'pause':
     case 'resume':
     case 'history':

@@ -272,6 +272,15 @@ describe('/mockdesign status, note, next, end', () => {
     expect(((await h.command('note fine by me', { user: GUEST })) as Ack).text).toContain('Note saved');
   });
 
+  it('end with the word phase after it ends nothing and points to next, privately', async () => {
+    await h.command('start Design a URL shortener');
+    const ack = (await h.command('end phase')) as Ack;
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('/mockdesign next');
+    expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('running');
+    expect(h.thread()).toHaveLength(1);
+  });
+
   it('end posts the summary and takes the buttons off the root message', async () => {
     await h.command('start Design a URL shortener');
     const ack = (await h.command('end')) as Ack;

@@ -23,6 +23,16 @@ describe('parseCommand: verbs', () => {
     expect(parseCommand(`${verb} with some words after`)).toEqual({ kind: verb });
   });
 
+  it('refuses `end` with the word phase after it: end ends the whole session, and next was meant', () => {
+    for (const text of ['end phase', 'END the phase', 'end this Phase now', 'end phase:2']) {
+      const command = parseCommand(text);
+      expect(command).toEqual({ kind: 'invalid', message: expect.stringContaining('`/mockdesign next`') });
+    }
+    expect(parseCommand('end session')).toEqual({ kind: 'end' });
+    expect(parseCommand('end the interview now')).toEqual({ kind: 'end' });
+    expect(parseCommand('end phases-of-the-moon')).toEqual({ kind: 'end' });
+  });
+
   it('shows help for empty text, whitespace and "help"', () => {
     expect(parseCommand('')).toEqual({ kind: 'help' });
     expect(parseCommand('   \n\t ')).toEqual({ kind: 'help' });
