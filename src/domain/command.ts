@@ -123,8 +123,18 @@ export function parseCommand(text: string, length: TextLength = (t) => t.length)
     default:
       // `+5` is `extend 5`: any duration may follow the plus, and what comes after it is read too, never dropped.
       if (/^\+./.test(first)) return parseExtend(trimmed.slice(1));
-      return { kind: 'help', unknown: clip(first) };
+      return { kind: 'help', unknown: clipEncoded(first) };
   }
+}
+
+/**
+ * `clip` for text as Slack sends it, where `&`, `<` and `>` arrive as `&amp;`, `&lt;` and `&gt;`: a cut inside one
+ * would quote back `&am…`, which the person never typed, so the partial one goes too.
+ */
+function clipEncoded(text: string): string {
+  const clipped = clip(text);
+  if (clipped === text) return text;
+  return clipped.replace(/&(?:a(?:mp?)?|lt?|gt?)?…$/, '…');
 }
 
 const KIND_ALIASES: Record<string, NoteKind> = { tradeoff: 'trade_off', 'trade-off': 'trade_off', datamodel: 'data_model', 'data-model': 'data_model', req: 'requirement' };

@@ -49,6 +49,17 @@ describe('parseCommand: verbs', () => {
     expect(parseCommand('x'.repeat(100))).toEqual({ kind: 'help', unknown: `${'x'.repeat(39)}…` });
   });
 
+  // Slack sends `&` as `&amp;`: a cut inside it would show the person `&am…`, which they never typed.
+  it('never cuts an unknown verb inside an escaped character', () => {
+    for (const at of [35, 36, 37, 38]) {
+      const command = parseCommand(`${'x'.repeat(at)}&amp;${'y'.repeat(20)}`);
+      const unknown = command.kind === 'help' ? (command.unknown ?? '') : '';
+      expect(unknown.endsWith('…')).toBe(true);
+      expect(unknown.replace(/&(amp|lt|gt);/g, '')).not.toContain('&');
+    }
+    expect(parseCommand(`${'x'.repeat(34)}&amp;${'y'.repeat(20)}`)).toEqual({ kind: 'help', unknown: `${'x'.repeat(34)}&amp;…` });
+  });
+
   // For the verb 'x' × 39 + '😀', cutting by UTF-16 units would leave a lone surrogate for renderHelp to send.
   it('never cuts an unknown verb in the middle of a character', () => {
     const command = parseCommand(`${'x'.repeat(39)}😀`);
