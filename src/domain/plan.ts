@@ -1,5 +1,5 @@
 /** A session plan: how long each of the four phases lasts. */
-import { DAY, formatPlanDuration, parseDuration } from './duration.ts';
+import { DAY, formatPlanDuration, parseDuration, SECOND } from './duration.ts';
 import { PHASE_COUNT, PHASES } from './phases.ts';
 import { err, ok, type Result } from './result.ts';
 import { clip } from './text.ts';
@@ -22,6 +22,8 @@ export function parsePlan(text: string): Result<Plan> {
   for (const part of parts) {
     const parsed = parseDuration(part);
     if (!parsed.ok) return err(`${parsed.error}: use a number with s, m, h or d. Try ${PLAN_EXAMPLE}.`);
+    // Slack takes about one message a second in a channel: a shorter phase would be over before it was announced.
+    if (parsed.value < SECOND) return err(`A phase lasts at least a second; \`${clip(part.trim())}\` is shorter. Try ${PLAN_EXAMPLE}.`);
     plan.push(parsed.value);
   }
   const total = plan.reduce((a, b) => a + b, 0);

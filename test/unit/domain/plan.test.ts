@@ -48,6 +48,12 @@ describe('parsePlan', () => {
     expect(planError('5/0/15/5')).toContain('`0` is not longer than zero');
   });
 
+  it('refuses a phase shorter than a second: it would be over before its message could be posted', () => {
+    expect(planError('0.001s/0.001s/0.001s/0.001s')).toContain('at least a second');
+    expect(planError('5/20/0.5s/5')).toContain('`0.5s`');
+    expect(parsePlan('1s/1s/1s/1s')).toEqual({ ok: true, value: [SECOND, SECOND, SECOND, SECOND] });
+  });
+
   it('refuses a negative phase as not a duration', () => {
     expect(planError('-5/20/15/5')).toContain('`-5` is not a duration');
   });
@@ -61,7 +67,7 @@ describe('parsePlan', () => {
   });
 
   it('puts a correct, working example in every error message', () => {
-    const bad = ['5/20/15', '5x/20/15/5', '5/abc/15/5', '5x/abc', '5/0/15/5', '-5/20/15/5', '10d/10d/10d/1d', '', '////'];
+    const bad = ['5/20/15', '5x/20/15/5', '5/abc/15/5', '5x/abc', '5/0/15/5', '-5/20/15/5', '10d/10d/10d/1d', '', '////', '1s/1s/0.1s/1s'];
     for (const text of bad) {
       const message = planError(text);
       expect(message).toContain('`--plan 5/20/15/5`');
@@ -83,7 +89,7 @@ describe('parsePlan', () => {
         const parsed = parsePlan(parts.join('/'));
         if (parsed.ok) {
           expect(parsed.value).toHaveLength(4);
-          for (const ms of parsed.value) expect(ms).toBeGreaterThan(0);
+          for (const ms of parsed.value) expect(ms).toBeGreaterThanOrEqual(SECOND);
           expect(parsed.value.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MAX_PLAN_MS);
         } else {
           expect(parsed.error).toContain('`--plan 5/20/15/5`');
