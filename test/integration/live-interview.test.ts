@@ -307,34 +307,15 @@ describe('the start form', () => {
     expect(hostAsCandidate?.errors?.start_candidate).toContain("can't also be its candidate");
 
     // The app itself is no person to interview or be interviewed: refused on the field that names it.
-    const appAsCandidate = await submitStart(
-      {
-        start_prompt: { start_prompt: select('rate-limiter') },
-        start_candidate: { start_candidate: { type: 'users_select', selected_user: 'U0BOT' } },
-        start_plan: { start_plan: select('standard') },
-      },
-      meta,
-    );
-    expect(appAsCandidate?.errors).toEqual({ start_candidate: 'That is mockdesign itself, not a person: name someone else as the candidate.' });
-    const appOnPanel = await submitStart(
-      {
-        start_prompt: { start_prompt: select('rate-limiter') },
-        start_observers: { start_observers: { type: 'multi_users_select', selected_users: [OBSERVER, 'U0BOT'] } },
-        start_plan: { start_plan: select('standard') },
-      },
-      meta,
-    );
-    expect(appOnPanel?.errors).toEqual({ start_observers: 'That is mockdesign itself, not a person: name someone else as an observer.' });
-    const appAsInterviewer = await submitStart(
-      {
-        start_prompt: { start_prompt: select('rate-limiter') },
-        start_interviewers: { start_interviewers: { type: 'multi_users_select', selected_users: [INTERVIEWER, 'U0BOT'] } },
-        start_plan: { start_plan: select('standard') },
-      },
-      meta,
-    );
-    expect(appAsInterviewer?.errors).toEqual({ start_interviewers: 'That is mockdesign itself, not a person: name someone else as an interviewer.' });
-    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+    const appInRole = [
+      { field: 'start_candidate', value: { type: 'users_select', selected_user: 'U0BOT' }, error: 'That is mockdesign itself, not a person: name someone else as the candidate.' },
+      { field: 'start_observers', value: { type: 'multi_users_select', selected_users: [OBSERVER, 'U0BOT'] }, error: 'That is mockdesign itself, not a person: name someone else as an observer.' },
+      { field: 'start_interviewers', value: { type: 'multi_users_select', selected_users: [INTERVIEWER, 'U0BOT'] }, error: 'That is mockdesign itself, not a person: name someone else as an interviewer.' },
+    ];
+    for (const { field, value, error } of appInRole) {
+      const refused = await submitStart({ start_prompt: { start_prompt: select('rate-limiter') }, [field]: { [field]: value }, start_plan: { start_plan: select('standard') } }, meta);
+      expect(refused?.errors).toEqual({ [field]: error });
+    }
     expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
 
     const started = await submitStart(
