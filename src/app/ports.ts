@@ -450,6 +450,12 @@ export type NewSchedule = Omit<Schedule, 'lastAt' | 'lastLocal'>;
 
 export interface ScheduleRepository {
   create(schedule: NewSchedule): Promise<void>;
+  /**
+   * Creates the schedule unless its channel already has `limit` of them; false when it has. Call inside a
+   * transaction: two creations in one channel then take turns (PostgreSQL: a lock on the channel for the
+   * transaction), so the limit holds however many people schedule at once.
+   */
+  createWithin(schedule: NewSchedule, limit: number): Promise<boolean>;
   inChannel(workspace: Workspace, channelId: string): Promise<Schedule[]>;
   /** The schedules a person made in their workspace, soonest first (the Home tab's "Coming up"). */
   createdBy(workspace: Workspace, userId: string, limit?: number): Promise<Schedule[]>;

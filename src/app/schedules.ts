@@ -48,8 +48,6 @@ export async function createSchedule(deps: SessionDeps, input: ScheduleInput, no
   if (gap !== undefined && gap < plannedMs) {
     return { ok: false, error: 'Each session would still be running when the next one is due: pick a shorter plan or a sparser schedule.' };
   }
-  const existing = await deps.store.schedules.inChannel(input, input.channelId);
-  if (existing.length >= MAX_SCHEDULES_PER_CHANNEL) return { ok: false, error: `A channel can have at most ${MAX_SCHEDULES_PER_CHANNEL} schedules; remove one with \`/mockdesign unschedule <id>\`.` };
   const schedule: Schedule = {
     id: deps.newId().slice(0, 8),
     teamId: input.teamId,
@@ -65,7 +63,10 @@ export async function createSchedule(deps: SessionDeps, input: ScheduleInput, no
     lastLocal: null,
     createdAt: now,
   };
-  await deps.store.schedules.create(schedule);
+  // Counted and inserted in one transaction: two people scheduling at once cannot take a channel past the limit.
+  if (!(await deps.store.transaction((tx) => tx.schedules.createWithin(schedule, MAX_SCHEDULES_PER_CHANNEL)))) {
+    return { ok: false, error: `A channel can have at most ${MAX_SCHEDULES_PER_CHANNEL} schedules; remove one with \`/mockdesign unschedule <id>\`.` };
+  }
   return { ok: true, schedule, cron };
 }
 

@@ -4,6 +4,9 @@ import type { NewSchedule, Schedule, ScheduleRepository } from '../app/ports.ts'
 import type { Workspace } from '../domain/session.ts';
 import { num, type Row, type SqlExecutor, limitParam } from './sql.ts';
 
+/** The first key of the channel locks taken while a schedule is created (the two-key advisory lock space). */
+const SCHEDULE_LOCK_CLASS = 1_936_876_910;
+
 const int = z.preprocess(num, z.number().int());
 const intOrNull = z.preprocess((v) => (v === null ? null : num(v)), z.number().int().nullable());
 
@@ -45,13 +48,24 @@ function toSchedule(row: Row): Schedule {
 }
 
 export function createScheduleRepository(db: SqlExecutor): ScheduleRepository {
+  const insert = async (s: NewSchedule) => {
+    await db.run(
+      `INSERT INTO schedules (id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [s.id, s.teamId, s.enterpriseId, s.channelId, s.createdBy, s.expression, s.tz, s.plan.join(','), s.isAsync ? 1 : 0, s.nextAt, s.createdAt],
+    );
+  };
   return {
-    async create(s: NewSchedule) {
-      await db.run(
-        `INSERT INTO schedules (id, team_id, enterprise_id, channel_id, created_by, expression, tz, plan, is_async, next_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [s.id, s.teamId, s.enterpriseId, s.channelId, s.createdBy, s.expression, s.tz, s.plan.join(','), s.isAsync ? 1 : 0, s.nextAt, s.createdAt],
-      );
+    create: insert,
+
+    async createWithin(s: NewSchedule, limit: number) {
+      // A count, then an insert: under PostgreSQL's READ COMMITTED two transactions could both count one below the
+      // limit, so the channel is locked for the transaction first (SQLite's transactions already take turns).
+      if (db.dialect === 'postgres') await db.run('SELECT pg_advisory_xact_lock($1, hashtext($2))', [SCHEDULE_LOCK_CLASS, `${s.teamId}:${s.enterpriseId}:${s.channelId}`]);
+      const row = await db.get('SELECT count(*) AS n FROM schedules WHERE channel_id = $1 AND team_id = $2 AND enterprise_id = $3 AND deleted_at IS NULL', [s.channelId, s.teamId, s.enterpriseId]);
+      if (num(row?.n) >= limit) return false;
+      await insert(s);
+      return true;
     },
 
     async inChannel(workspace: Workspace, channelId: string) {

@@ -279,6 +279,18 @@ describe('/mockdesign schedule', () => {
     expect(text.match(/<!date\^/g)).toHaveLength(MAX_SCHEDULES_PER_CHANNEL);
   });
 
+  it('refuses a schedule past the channel\'s limit, also when several people ask at once', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    for (let i = 0; i < MAX_SCHEDULES_PER_CHANNEL - 2; i++) await h.command(`schedule "0 ${i} * * *" --tz UTC`);
+    const acks = (await Promise.all(
+      [GUEST, HOST, GUEST, HOST].map((user, i) => h.command(`schedule "30 ${i} * * *" --tz UTC`, { user })),
+    )) as Ack[];
+    expect(acks.filter((a) => a.text.includes('Scheduled'))).toHaveLength(2);
+    const refused = acks.filter((a) => !a.text.includes('Scheduled'));
+    expect(refused.map((a) => a.text)).toEqual([0, 1].map(() => `A channel can have at most ${MAX_SCHEDULES_PER_CHANNEL} schedules; remove one with \`/mockdesign unschedule &lt;id&gt;\`.`));
+    expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(MAX_SCHEDULES_PER_CHANNEL);
+  });
+
   it('shows an expression too long for a message shortened, never cutting the time or mention after it', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     // The parser takes repeated values: an expression can be longer than a whole section. At this length a cut at

@@ -50,6 +50,23 @@ describe.each(STORES)('$name store: schedules', (factory) => {
     expect((await store.schedules.createdBy({ teamId: 'T1', enterpriseId: '' }, 'U1', 1)).map((s) => s.id)).toEqual(['soon']);
   });
 
+  it('creates schedules up to a limit per channel, however many transactions ask at once', async () => {
+    const { store } = h();
+    await store.schedules.create(schedule({ id: 'old', channelId: 'C9' }));
+    await store.schedules.create(schedule({ id: 'gone' }));
+    expect(await store.schedules.remove('gone', T0)).toBe(true);
+    // Twelve people at once in C1, where the limit is five: each transaction counts, then inserts.
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => store.transaction((tx) => tx.schedules.createWithin(schedule({ id: `new${i}` }), 5))),
+    );
+    expect(created.filter(Boolean)).toHaveLength(5);
+    expect(await store.schedules.inChannel({ teamId: 'T1', enterpriseId: '' }, 'C1')).toHaveLength(5);
+    // Another channel, or the same channel in another workspace, counts its own.
+    expect(await store.transaction((tx) => tx.schedules.createWithin(schedule({ id: 'other', teamId: 'T2' }), 1))).toBe(true);
+    expect(await store.transaction((tx) => tx.schedules.createWithin(schedule({ id: 'nine', channelId: 'C9' }), 1))).toBe(false);
+    expect(await store.transaction((tx) => tx.schedules.createWithin(schedule({ id: 'nine', channelId: 'C9' }), 2))).toBe(true);
+  });
+
   it('hands each occurrence to one caller: the compare-and-set on next_at', async () => {
     const { store } = h();
     await store.schedules.create(schedule());
