@@ -349,10 +349,28 @@ export interface MigrateOptions {
  * nothing left to do. Refuses a database written by a newer version of the app.
  */
 export async function migratePostgres(db: { readonly pool: Pool }, dir: string, options: MigrateOptions = {}): Promise<number> {
+  try {
+    return await migrateOn(db.pool, dir, options);
+  } catch (error) {
+    // The server went away after it first answered (a restart, a network cut, an administrator ending the
+    // connection): one message that says so, not pg's raw error, and not a migration's fault.
+    if (!isUnavailable(error)) throw error;
+    throw new DatabaseUnusableError(
+      `The connection to PostgreSQL was lost while the database was being prepared (${reasonOf(error)}). Each migration is applied whole or not at all, so nothing is half-done: start mockdesign again once the server answers, and it finishes what is left.`,
+    );
+  }
+}
+
+async function migrateOn(pool: Pool, dir: string, options: MigrateOptions): Promise<number> {
   const migrations = listMigrations(dir);
   const latest = migrations.at(-1)?.version ?? 0;
-  const client = await db.pool.connect();
+  const client = await pool.connect();
   let broken: Error | undefined;
+  // As in a transaction: an error the connection emits while checked out would otherwise end the process.
+  const lost = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', lost);
   try {
     // Asked for without blocking, again and again: a blocking pg_advisory_lock is one statement that stays
     // unanswered for as long as the other instance migrates, and the pool's query timeout ended it.
@@ -388,6 +406,8 @@ export async function migratePostgres(db: { readonly pool: Pool }, dir: string, 
           await client.query('ROLLBACK').catch((rollbackError: Error) => {
             broken = rollbackError;
           });
+          // The connection ended under it (said as such by the caller): not this migration's fault.
+          if (isUnavailable(error)) throw error;
           throw migrationFailed(file, error instanceof Error ? error.message : String(error), applied);
         }
         applied = version;
@@ -400,8 +420,12 @@ export async function migratePostgres(db: { readonly pool: Pool }, dir: string, 
         });
       }
     }
+  } catch (error) {
+    if (isUnavailable(error)) broken ??= error as Error;
+    throw error;
   } finally {
     // A broken connection is closed, which also ends its session and with it the advisory lock.
+    client.off('error', lost);
     client.release(broken ?? false);
   }
 }

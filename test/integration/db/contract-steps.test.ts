@@ -445,6 +445,27 @@ describePg('postgres: several instances', () => {
     }
   });
 
+  it('says the connection was lost, not that a migration failed, when the server ends it half-way', async () => {
+    schema = await withPgSchema({ migrate: false });
+    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-pg-migrations-'));
+    writeFileSync(join(dir, '0001_ok.sql'), 'CREATE TABLE a (x INTEGER);');
+    // What a server restart or an administrator does to the connection, from inside: it ends at this statement.
+    writeFileSync(join(dir, '0002_cut.sql'), 'CREATE TABLE b (x INTEGER); SELECT pg_terminate_backend(pg_backend_pid());');
+    try {
+      const failure = migratePostgres(schema.db, dir);
+      await expect(failure).rejects.toThrow(DatabaseUnusableError);
+      await expect(failure).rejects.toThrow(/^The connection to PostgreSQL was lost while the database was being prepared \(57P01: terminating connection due to administrator command\)\. .*start mockdesign again once the server answers/);
+      // The first migration stays; the second was never committed.
+      expect(await schema.db.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+      expect(await schema.db.get("SELECT to_regclass('b') IS NULL AS gone")).toEqual({ gone: true });
+      // Started again with the server answering, it finishes what is left.
+      writeFileSync(join(dir, '0002_cut.sql'), 'CREATE TABLE b (x INTEGER);');
+      expect(await migratePostgres(schema.db, dir)).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rolls back a transaction in which a statement failed, even if the error was caught', async () => {
     schema = await withPgSchema();
     const db = schema.db;
