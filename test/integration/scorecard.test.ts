@@ -9,6 +9,7 @@ import { startSession } from '../../src/app/sessions.ts';
 import { DEFAULT_PLAN } from '../../src/domain/plan.ts';
 import { RUBRIC, SCORECARD_LIMITS, type DimensionKey } from '../../src/domain/scorecard.ts';
 import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, SCORE_IDS } from '../../src/slack/ids.ts';
+import { CLEAR_VALUE } from '../../src/slack/views/scorecard-modal.ts';
 import { DEFAULT_USERS } from '../../sandbox/stand-in/workspace.ts';
 import { allText, CHANNEL, createHarness, type Harness, HOST, TEAM } from '../support/harness.ts';
 
@@ -284,6 +285,34 @@ describe('submitting a card', () => {
 });
 
 describe('blind until the reveal', () => {
+  it('lets a scorer clear a score or a recommendation already picked, which Slack cannot unpick', async () => {
+    type Element = { options?: { value: string }[]; initial_option?: { value: string } };
+    const elementOf = (view: View, blockId: string) => (view.blocks as { block_id?: string; element?: Element }[]).find((b) => b.block_id === blockId)?.element;
+    const values = (view: View, blockId: string) => elementOf(view, blockId)?.options?.map((o) => o.value);
+    // A field never answered offers no clearing option: unpicked is already "not scored".
+    const empty = await openForm(HOST);
+    expect(values(empty, SCORE_IDS.scoreBlock('high_level'))).toEqual(['1', '2', '3', '4']);
+    expect(values(empty, BLOCK_IDS.scoreRecommendation)).toEqual(['not_yet', 'almost', 'ready', 'strongly_ready']);
+    await submitCard(empty, HOST_CARD, HOST);
+
+    const filled = await openForm(HOST);
+    expect(values(filled, SCORE_IDS.scoreBlock('high_level'))).toEqual(['1', '2', '3', '4', CLEAR_VALUE]);
+    expect(values(filled, SCORE_IDS.scoreBlock('communication'))).toEqual(['1', '2', '3', '4']);
+    expect(values(filled, BLOCK_IDS.scoreRecommendation)).toEqual(['not_yet', 'almost', 'ready', 'strongly_ready', CLEAR_VALUE]);
+    expect(await submitCard(filled, { ...HOST_CARD, scores: { ...HOST_CARD.scores, high_level: CLEAR_VALUE }, recommendation: CLEAR_VALUE }, HOST)).toBeUndefined();
+    const body = JSON.parse(cards().find((c) => c.scorer_id === HOST)?.body ?? '{}') as { scores: Record<string, unknown>; recommendation?: string };
+    expect(Object.keys(body.scores).sort()).toEqual(['deep_dive', 'estimation', 'requirements']);
+    expect(body.recommendation).toBeUndefined();
+    const again = await openForm(HOST);
+    expect(elementOf(again, SCORE_IDS.scoreBlock('high_level'))?.initial_option).toBeUndefined();
+    expect(elementOf(again, BLOCK_IDS.scoreRecommendation)?.initial_option).toBeUndefined();
+
+    // Clearing every score leaves nothing scored: refused on the form, the card kept as it was.
+    const none = Object.fromEntries(RUBRIC.map((d) => [d.key, CLEAR_VALUE]));
+    expect(await submitCard(again, { scores: none }, HOST)).toMatchObject({ response_action: 'errors' });
+    expect(Object.keys((JSON.parse(cards().find((c) => c.scorer_id === HOST)?.body ?? '{}') as { scores: object }).scores)).toHaveLength(3);
+  });
+
   it('shows each scorer only their own card, and lets them change it, until every interviewer has scored', async () => {
     await submitCard(await openForm(HOST), HOST_CARD, HOST);
     await submitCard(await openForm(OBSERVER), DAVE_CARD, OBSERVER);

@@ -75,6 +75,13 @@ const SCORES: readonly Score[] = [1, 2, 3, 4];
 const scoreOptions = SCORES.map((s) => option(`${s} · ${SCORE_LABELS[s]}`, String(s)));
 const redFlagOptions = RED_FLAGS.map((f) => option(f.name, f.key));
 const recommendationOptions = RECOMMENDATIONS.map((r) => option(r.label, r.key, r.description));
+/**
+ * Slack offers no way to unpick a select or a radio button, so a field already answered also offers this: picked,
+ * the score or the recommendation is cleared (the field reads as if never answered).
+ */
+export const CLEAR_VALUE = 'none';
+const clearScoreOption = option('– Not scored', CLEAR_VALUE);
+const clearRecommendationOption = option('No recommendation', CLEAR_VALUE, 'Leave the call to the rest of the panel.');
 
 export interface ScorecardModalInput {
   readonly sessionId: string;
@@ -121,8 +128,7 @@ export function renderScorecardModal(input: ScorecardModalInput): ModalView {
           type: 'static_select',
           action_id: SCORE_IDS.scoreAction(d.key),
           placeholder: plain('1 missing · 2 weak · 3 solid · 4 strong'),
-          options: scoreOptions,
-          ...(initial ? { initial_option: initial } : {}),
+          ...(initial ? { options: [...scoreOptions, clearScoreOption], initial_option: initial } : { options: scoreOptions }),
         },
       },
       {
@@ -161,8 +167,9 @@ export function renderScorecardModal(input: ScorecardModalInput): ModalView {
         element: {
           type: 'radio_buttons',
           action_id: ACTION_IDS.scoreRecommendation,
-          options: recommendationOptions,
-          ...(recommendation ? { initial_option: recommendation } : {}),
+          ...(recommendation
+            ? { options: [...recommendationOptions, clearRecommendationOption], initial_option: recommendation }
+            : { options: recommendationOptions }),
         },
       },
     );
@@ -284,14 +291,16 @@ export function parseScorecardForm(values: unknown): ScorecardFormInput {
   const at = (blockId: string, actionId: string) => state[blockId]?.[actionId];
   const scores: Record<string, { score?: number; evidence?: string }> = {};
   for (const d of RUBRIC) {
-    const picked = at(SCORE_IDS.scoreBlock(d.key), SCORE_IDS.scoreAction(d.key))?.selected_option?.value;
+    const chosen = at(SCORE_IDS.scoreBlock(d.key), SCORE_IDS.scoreAction(d.key))?.selected_option?.value;
+    const picked = chosen === CLEAR_VALUE ? undefined : chosen;
     const evidence = at(SCORE_IDS.evidenceBlock(d.key), SCORE_IDS.evidenceAction(d.key))?.value ?? undefined;
     // Only the values we rendered ("1".."4") become numbers; anything else is NaN, which validation refuses.
     const score = picked === undefined ? undefined : /^[1-4]$/.test(picked) ? Number(picked) : Number.NaN;
     if (score !== undefined || evidence) scores[d.key] = { ...(score === undefined ? {} : { score }), ...(evidence ? { evidence } : {}) };
   }
   const redFlags = at(BLOCK_IDS.scoreRedFlags, ACTION_IDS.scoreRedFlags)?.selected_options?.map((o) => o.value);
-  const recommendation = at(BLOCK_IDS.scoreRecommendation, ACTION_IDS.scoreRecommendation)?.selected_option?.value;
+  const chosen = at(BLOCK_IDS.scoreRecommendation, ACTION_IDS.scoreRecommendation)?.selected_option?.value;
+  const recommendation = chosen === CLEAR_VALUE ? undefined : chosen;
   return {
     scores,
     redFlags: redFlags ?? [],
