@@ -272,8 +272,14 @@ export function csvField(value: string): string {
 }
 
 /**
- * The session's notes as CSV (RFC 4180: a header row, CRLF line ends), by phase and then in the order they were
- * written. Notes kept for the interviewers are left out.
+ * Leads the CSV: without it Excel reads the file in the machine's legacy code page, and a name or note in any
+ * other script (an accent, a dash, an emoji) comes out garbled. Spreadsheets and CSV readers that know UTF-8 skip it.
+ */
+export const UTF8_BOM = '\uFEFF';
+
+/**
+ * The session's notes as CSV (RFC 4180: a header row, CRLF line ends, after a UTF-8 byte-order mark), by phase
+ * and then in the order they were written. Notes kept for the interviewers are left out.
  */
 export function notesCsv(notes: readonly Note[]): string {
   const rows = notes
@@ -288,5 +294,5 @@ export function notesCsv(notes: readonly Note[]): string {
       new Date(n.createdAt).toISOString(),
       n.text,
     ]);
-  return [[...NOTES_CSV_HEADER], ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
+  return UTF8_BOM + [[...NOTES_CSV_HEADER], ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }

@@ -84,7 +84,9 @@ describe('export', () => {
     expect(markdown).toContain('The cards are revealed when the session ends.');
     expect(markdown).toContain('## Wrap-up reminder');
 
-    const csv = files[1]?.bytes?.toString('utf8') ?? '';
+    // UTF-8 with a byte-order mark, which Excel needs to read it as UTF-8.
+    expect([...(files[1]?.bytes?.subarray(0, 3) ?? [])]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = files[1]?.bytes?.subarray(3).toString('utf8') ?? '';
     const lines = csv.split('\r\n');
     expect(lines[0]).toBe('phase,phase_name,kind,author_id,created_at,text');
     expect(lines[1]).toMatch(new RegExp(`^1,Requirements & scope,Requirement,${HOST},[^,]+,"Messages are ordered per conversation, ""exactly once"", =SUM\\(1,2\\)"$`));

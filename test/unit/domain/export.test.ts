@@ -8,6 +8,7 @@ import {
   mdInline,
   NOTES_CSV_HEADER,
   notesCsv,
+  UTF8_BOM,
   parseSessionRef,
   sessionMarkdown,
   type ExportInput,
@@ -16,8 +17,11 @@ import type { Note } from '../../../src/domain/notes.ts';
 import type { DimensionKey, Score, Scorecard, ScorerRole } from '../../../src/domain/scorecard.ts';
 import { aNote, aSession, MIN, T0 } from '../support/builders.ts';
 
-/** A strict RFC 4180 reader: fields, quoted fields with doubled quotes, CRLF between records. Throws on anything else. */
-function readCsv(text: string): string[][] {
+/** A strict reader: a byte-order mark, then RFC 4180: fields, quoted fields with doubled quotes, CRLF between records. Throws on anything else. */
+function readCsv(file: string): string[][] {
+  // What we write starts with a byte-order mark (for Excel); a reader of UTF-8 skips it.
+  if (!file.startsWith(UTF8_BOM)) throw new Error('no byte-order mark');
+  const text = file.slice(UTF8_BOM.length);
   const rows: string[][] = [];
   let i = 0;
   while (i < text.length) {
@@ -115,6 +119,8 @@ describe('notesCsv', () => {
     ];
     const csv = notesCsv(notes);
     expect(csv.endsWith('\r\n')).toBe(true);
+    // A byte-order mark first, so that Excel reads the file as UTF-8; then the records.
+    expect(csv.startsWith(`${UTF8_BOM}phase,`)).toBe(true);
     expect(readCsv(csv)).toEqual([
       [...NOTES_CSV_HEADER],
       ['1', 'Requirements & scope', 'Requirement', 'UHOST', '2030-01-01T09:02:00.000Z', 'a'],
@@ -125,7 +131,7 @@ describe('notesCsv', () => {
   });
 
   it('is only the header row when there are no notes', () => {
-    expect(notesCsv([])).toBe('phase,phase_name,kind,author_id,created_at,text\r\n');
+    expect(notesCsv([])).toBe(`${UTF8_BOM}phase,phase_name,kind,author_id,created_at,text\r\n`);
   });
 
   it('quotes fields with commas, quotes and line breaks, doubling the quotes', () => {
