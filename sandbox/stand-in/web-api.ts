@@ -505,7 +505,8 @@ const methods: Record<string, Handler> = {
     return {
       ok: true,
       user: {
-        id: user.id, team_id: user.teamId ?? ws.config.teamId, name: user.name, deleted: false, real_name: realName, tz: user.tz,
+        id: user.id, team_id: user.teamId ?? ws.config.teamId, name: user.name, deleted: user.deleted ?? false, real_name: realName, tz: user.tz,
+        is_admin: user.isAdmin ?? false, is_owner: false, is_primary_owner: false,
         tz_label: user.tz, tz_offset: tzOffsetSeconds(user.tz, ws.now()), is_bot: user.isBot, is_app_user: false,
         profile: { display_name: user.name, real_name: realName, display_name_normalized: user.name, real_name_normalized: realName },
       },

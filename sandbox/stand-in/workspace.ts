@@ -9,6 +9,8 @@ export interface UserSpec {
   id: string;
   name: string;
   tz?: string;
+  /** A workspace admin (users.info's is_admin). */
+  isAdmin?: boolean;
 }
 
 export interface ChannelSpec {
@@ -28,6 +30,10 @@ export interface User {
   name: string;
   tz: string;
   isBot: boolean;
+  /** A workspace admin (users.info's is_admin). */
+  isAdmin?: boolean;
+  /** The account is deactivated (users.info's deleted); a test sets it to take someone away. */
+  deleted?: boolean;
   /** The user's own workspace (an organization's bot: the organization's id). Always set by the stand-in. */
   teamId?: string;
 }
@@ -271,7 +277,7 @@ export class Workspace {
     this.ephemerals = shared.ephemerals;
     this.files = shared.files;
     this.addBotUser(config.botUserId, APP_BOT_NAME, config.teamId);
-    for (const u of config.users) this.users.set(u.id, { id: u.id, name: u.name, tz: u.tz ?? 'UTC', isBot: false, teamId: config.teamId });
+    for (const u of config.users) this.users.set(u.id, { id: u.id, name: u.name, tz: u.tz ?? 'UTC', isBot: false, isAdmin: u.isAdmin ?? false, teamId: config.teamId });
     for (const c of config.channels) {
       const botIsMember = c.botIsMember ?? c.members.includes(config.botUserId);
       this.channels.set(

@@ -89,17 +89,28 @@ function smallestGap(cron: Cron, tz: string, first: number): number | undefined 
   }
 }
 
-export type UnscheduleOutcome = { ok: true; schedule: Schedule } | { ok: false; reason: 'not_found' | 'not_creator' };
+export type UnscheduleOutcome = { ok: true; schedule: Schedule; byCreator: boolean } | { ok: false; reason: 'not_found' | 'not_creator'; schedule?: Schedule };
 
-/** The person who made a schedule removes it; it starts nothing more. */
-export async function removeSchedule(deps: SessionDeps, input: Workspace & { channelId: string; userId: string; id: string }, now: number): Promise<UnscheduleOutcome> {
+/**
+ * Removes a schedule: it starts nothing more. Its creator may, and anyone `mayRemoveOthers` allows (asked only for
+ * someone else's schedule): a workspace admin, or anyone once the creator's account is gone, or a schedule nobody
+ * could remove would start sessions for ever.
+ */
+export async function removeSchedule(
+  deps: SessionDeps,
+  input: Workspace & { channelId: string; userId: string; id: string },
+  now: number,
+  mayRemoveOthers: (schedule: Schedule) => Promise<boolean> = async () => false,
+): Promise<UnscheduleOutcome> {
   const schedule = await deps.store.schedules.find(input.id);
   if (!schedule || schedule.channelId !== input.channelId || schedule.teamId !== input.teamId || schedule.enterpriseId !== input.enterpriseId) {
     return { ok: false, reason: 'not_found' };
   }
-  if (schedule.createdBy !== input.userId) return { ok: false, reason: 'not_creator' };
-  await deps.store.schedules.remove(schedule.id, now);
-  return { ok: true, schedule };
+  const byCreator = schedule.createdBy === input.userId;
+  if (!byCreator && !(await mayRemoveOthers(schedule))) return { ok: false, reason: 'not_creator', schedule };
+  // Removed by someone else meanwhile (its creator, another admin): the same answer as a schedule not found.
+  if (!(await deps.store.schedules.remove(schedule.id, now))) return { ok: false, reason: 'not_found' };
+  return { ok: true, schedule, byCreator };
 }
 
 /**

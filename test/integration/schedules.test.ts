@@ -247,6 +247,34 @@ describe('/mockdesign schedule', () => {
     expect(allText((await h.command('schedules')) as Ack)).toContain('no recurring sessions');
   });
 
+  it('lets a workspace admin remove anyone\'s schedule, telling its creator privately once', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const id = /Its id is `([^`]+)`/.exec(((await h.command('schedule every weekday 9:30 --tz UTC')) as Ack).text)?.[1] ?? '';
+    const refused = (await h.command(`unschedule ${id}`, { user: GUEST })) as Ack;
+    expect(refused.text).toBe(`Only the person who made \`${id}\` (<@${HOST}>) or a workspace admin can remove it. Once its creator's account is deactivated, anyone in the channel can.`);
+    h.slack.workspace.users.get(GUEST)!.isAdmin = true;
+    expect(((await h.command(`unschedule ${id}`, { user: GUEST })) as Ack).text).toContain('starts no more sessions');
+    const told = h.slack.messages(`D${HOST}`).filter((m) => m.text.includes('removed your recurring session'));
+    expect(told.map((m) => m.text)).toEqual([`<@${GUEST}> removed your recurring session \`${id}\` in <#${CHANNEL}>, every weekday at 09:30 (UTC): it starts no more sessions. Sessions already running carry on.`]);
+    // Gone: a second removal finds nothing, and tells nobody again.
+    expect(((await h.command(`unschedule ${id}`, { user: GUEST })) as Ack).text).toContain('no schedule with that id');
+    expect(h.slack.messages(`D${HOST}`).filter((m) => m.text.includes('removed your recurring session'))).toHaveLength(1);
+    h.clock.set(Date.parse('2030-01-07T09:30:00Z'));
+    expect(await fire()).toBe(0);
+  });
+
+  it('lets anyone remove a schedule whose creator\'s account is deactivated, and nobody while Slack cannot say', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const id = /Its id is `([^`]+)`/.exec(((await h.command('schedule every weekday 9:30 --tz UTC')) as Ack).text)?.[1] ?? '';
+    h.slack.workspace.users.get(HOST)!.deleted = true;
+    // users.info failing (for both people asked about) says no: refused, and the schedule stays.
+    h.slack.fail('users.info', { error: 'internal_error' }, 2);
+    expect(((await h.command(`unschedule ${id}`, { user: GUEST })) as Ack).text).toContain('Only the person who made');
+    expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(1);
+    expect(((await h.command(`unschedule ${id}`, { user: GUEST })) as Ack).text).toContain('starts no more sessions');
+    expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(0);
+  });
+
   it('survives a restart: the schedule is in the database and an occurrence missed while down is skipped, not started late', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     await h.command('schedule "0 10 * * *" --tz UTC');

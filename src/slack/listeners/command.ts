@@ -36,7 +36,8 @@ import { DEFAULT_PLAN } from '../../domain/plan.ts';
 import { isTimeZone } from '../../domain/recurrence.ts';
 import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { isBlank } from '../../domain/text.ts';
-import { renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
+import { renderNotYourSchedule, renderRemovedByOther, renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
+import { mayActFor } from '../user-standing.ts';
 import { userTimeZone } from '../user-time-zone.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -92,13 +93,26 @@ export function makeCommandListener(deps: ListenerDeps) {
       case 'schedules':
         return reply(renderSchedules(await deps.store.schedules.inChannel(input.workspace, channelId)));
       case 'unschedule': {
-        const outcome = await removeSchedule(deps, { ...input.workspace, channelId, userId: user, id: parsed.id }, now);
+        // Someone else's schedule: a workspace admin may remove it, and anyone once its creator's account is gone.
+        const outcome = await removeSchedule(deps, { ...input.workspace, channelId, userId: user, id: parsed.id }, now, (s) => mayActFor(args.client, user, s.createdBy));
         if (!outcome.ok) {
           return reply(
-            renderPlain(outcome.reason === 'not_creator' ? 'Only the person who made a schedule can remove it.' : 'This channel has no schedule with that id: `/mockdesign schedules` lists them.'),
+            outcome.reason === 'not_creator' && outcome.schedule
+              ? renderNotYourSchedule(outcome.schedule)
+              : renderPlain('This channel has no schedule with that id: `/mockdesign schedules` lists them.'),
           );
         }
-        return reply(renderUnscheduled(outcome.schedule));
+        deps.logger.info('schedule removed', { team: input.workspace.teamId, channel: channelId, schedule: outcome.schedule.id, by_creator: outcome.byCreator });
+        await reply(renderUnscheduled(outcome.schedule));
+        if (!outcome.byCreator) {
+          // Their schedule went without their doing: they hear it from us once. A deactivated account cannot be
+          // written to, which is no failure worth more than a line.
+          const told = renderRemovedByOther(outcome.schedule, user);
+          await args.client.chat.postMessage({ channel: outcome.schedule.createdBy, text: told.text, blocks: told.blocks }).catch((error: unknown) => {
+            deps.logger.info('could not tell a schedule\'s creator it was removed', { team: input.workspace.teamId, schedule: outcome.schedule.id, reason: (error as { data?: { error?: string } }).data?.error ?? String(error) });
+          });
+        }
+        return;
       }
       case 'invalid':
         // Quoted words as the person saw them: a user group or channel Slack encoded (<!subteam^S1|@eng>) reads @eng.

@@ -60,3 +60,15 @@ export function renderUnscheduled(schedule: Schedule): SlackMessage {
   const text = `Removed \`${schedule.id}\` (${when(schedule)}): it starts no more sessions. Sessions already running carry on.`;
   return { text, blocks: [section(text)] };
 }
+
+/** To the person who asked to remove someone else's schedule, when they may not. */
+export function renderNotYourSchedule(schedule: Schedule): SlackMessage {
+  const text = `Only the person who made \`${schedule.id}\` (${mention(schedule.createdBy)}) or a workspace admin can remove it. Once its creator's account is deactivated, anyone in the channel can.`;
+  return { text: fallback(text), blocks: [section(text)] };
+}
+
+/** To a schedule's creator, privately, when someone else (a workspace admin) removed it. */
+export function renderRemovedByOther(schedule: Schedule, removerId: string): SlackMessage {
+  const text = `${mention(removerId)} removed your recurring session \`${schedule.id}\` in <#${schedule.channelId}>, ${when(schedule)}: it starts no more sessions. Sessions already running carry on.`;
+  return { text: fallback(text), blocks: [section(text)] };
+}
