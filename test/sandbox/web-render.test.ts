@@ -20,7 +20,7 @@ import type { Child, ElementChange, RenderContext, VNode } from '../../sandbox/w
 import { PROMPTS } from '../../src/domain/prompts.ts';
 import { RECOMMENDATIONS, RED_FLAGS, RUBRIC } from '../../src/domain/scorecard.ts';
 import { renderNoteModal } from '../../src/slack/views/note-modal.ts';
-import { renderScorecardModal } from '../../src/slack/views/scorecard-modal.ts';
+import { CLEAR_VALUE, renderScorecardModal } from '../../src/slack/views/scorecard-modal.ts';
 import { renderStartModal } from '../../src/slack/views/start-modal.ts';
 
 const users = new Map([
@@ -497,7 +497,8 @@ describe('the app\u2019s forms, rendered whole', () => {
       RED_FLAGS.map((f) => [f.key, f.key === 'no_numbers' ? 'checked' : null]),
     );
     expect(all(tree, (n) => n.attrs.type === 'radio').map((b) => [b.attrs.value, b.attrs.checked ?? null])).toEqual(
-      RECOMMENDATIONS.map((r) => [r.key, r.key === 'almost' ? 'checked' : null]),
+      // The card has a recommendation, so clearing it is offered last.
+      [...RECOMMENDATIONS.map((r) => [r.key, r.key === 'almost' ? 'checked' : null]), [CLEAR_VALUE, null]],
     );
     expect(toText(tree)).toContain(RECOMMENDATIONS[1].description);
     // The candidate's self-assessment has neither.
