@@ -27,6 +27,7 @@ function helpMessage(unknown: string | undefined): SlackMessage {
     '    `/mockdesign start Design Dropbox --async` (a study group over a week: members *Join*, get one reminder per phase if they have not added to it, and the host a digest at each deadline)',
     '    `/mockdesign start Design a feed --candidate @sam --interviewer @alex --observer @kim --level senior`',
     '    `/mockdesign start --random` (a prompt from the bank this channel has not had yet)',
+    '    `/mockdesign start` alone opens a form with all of the above: topic or prompt, people, level and plan',
     '`/mockdesign status` where the session is and how long is left',
     '`/mockdesign note [--kind tradeoff] &lt;text&gt;` adds a note to the current phase',
     '`/mockdesign notes` lists your notes, to edit or delete until the summary',

@@ -40,6 +40,9 @@ describe('renderHelp', () => {
     const examples = [...text.matchAll(/`\/mockdesign (start [^`]*?)`/g)].map((m) => m[1] ?? '').filter((e) => !e.includes('&lt;'));
     expect(examples.length).toBeGreaterThanOrEqual(3);
     for (const example of examples.filter((e) => !e.includes('@alex'))) expect(parseCommand(example).kind).toBe('start');
+    // `start` alone is the form, not a session without a topic.
+    expect(text).toContain('`/mockdesign start` alone opens a form');
+    expect(parseCommand('start').kind).toBe('start_form');
   });
 
   it('lists the phases with their default lengths, escaped', () => {
