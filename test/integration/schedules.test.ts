@@ -393,4 +393,15 @@ describe('/mockdesign schedule', () => {
     expect(text).toContain('The time zone in your Slack profile could not be read, so this schedule uses UTC.');
     expect(text).toContain('`--tz`, e.g. `--tz Europe/Berlin`');
   });
+
+  it('does not wait past the ack\'s time for a slow Slack: the zone then counts as unread, and a removal is refused', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    // users.info answers after a minute: waiting for it, the test would time out (and Slack would fail the command).
+    h.slack.fail('users.info', { delayMs: 60_000 }, 3);
+    const ack = (await h.command('schedule "every tue 18:00"')) as Ack;
+    const id = /Its id is `([^`]+)`/.exec(ack.text)?.[1] ?? '';
+    expect(allText(ack)).toContain('The time zone in your Slack profile could not be read, so this schedule uses UTC.');
+    expect(((await h.command(`unschedule ${id}`, { user: GUEST })) as Ack).text).toContain('Only the person who made');
+    expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(1);
+  });
 });

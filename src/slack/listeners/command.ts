@@ -37,8 +37,7 @@ import { isTimeZone } from '../../domain/recurrence.ts';
 import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { isBlank } from '../../domain/text.ts';
 import { renderNotYourSchedule, renderRemovedByOther, renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
-import { mayActFor } from '../user-standing.ts';
-import { userTimeZone } from '../user-time-zone.ts';
+import { mayActFor, userTimeZone } from '../users.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 

@@ -7,7 +7,7 @@ import { joinSession, leaveSession, muteReminders, recordThreadReply } from '../
 import { answerPrivately, ephemeralTo } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { readButton, readThreadReply } from '../payloads.ts';
-import { userTimeZone } from '../user-time-zone.ts';
+import { userTimeZone } from '../users.ts';
 import { renderRefusal } from '../views/replies.ts';
 import { renderMembershipReply } from '../views/study-group.ts';
 

@@ -1,0 +1,43 @@
+/** What the app reads of people's Slack accounts: users.info (scope users:read), never for long. */
+import type { webApi } from '@slack/bolt';
+
+/**
+ * How long a lookup may take before it counts as unanswered. Some are made before a slash command is acked, and
+ * Slack gives the ack 3 seconds: a slow users.info must not cost the person their command (the client's own
+ * timeout is far longer, for posts).
+ */
+export const LOOKUP_TIMEOUT_MS = 1_500;
+
+type SlackUser = NonNullable<webApi.UsersInfoResponse['user']>;
+
+/** The account, or undefined when Slack does not answer in time or refuses. */
+async function lookUp(client: webApi.WebClient, userId: string): Promise<SlackUser | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), LOOKUP_TIMEOUT_MS);
+  });
+  const answer = client.users.info({ user: userId }).then(
+    (result) => result.user,
+    () => undefined,
+  );
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The person's time zone from their profile: an IANA name such as Europe/Berlin; undefined when Slack will not say. */
+export async function userTimeZone(client: webApi.WebClient, userId: string): Promise<string | undefined> {
+  return (await lookUp(client, userId))?.tz || undefined;
+}
+
+/**
+ * Whether `userId` may act for `ownerId` on what the owner made (remove their schedule): a workspace admin or owner
+ * may, and so may anyone once the owner's account is deactivated, since nobody else could. When Slack does not
+ * answer, the answer is no: refusing is the safe side, and the person can ask again.
+ */
+export async function mayActFor(client: webApi.WebClient, userId: string, ownerId: string): Promise<boolean> {
+  const [who, owner] = await Promise.all([lookUp(client, userId), lookUp(client, ownerId)]);
+  return Boolean(who?.is_admin || who?.is_owner || who?.is_primary_owner || owner?.deleted);
+}
