@@ -89,25 +89,32 @@ function smallestGap(cron: Cron, tz: string, first: number): number | undefined 
   }
 }
 
-export type UnscheduleOutcome = { ok: true; schedule: Schedule; byCreator: boolean } | { ok: false; reason: 'not_found' | 'not_creator'; schedule?: Schedule };
+export type UnscheduleOutcome =
+  | { ok: true; schedule: Schedule; byCreator: boolean }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'not_creator' | 'unknown'; schedule: Schedule };
 
 /**
  * Removes a schedule: it starts nothing more. Its creator may, and anyone `mayRemoveOthers` allows (asked only for
  * someone else's schedule): a workspace admin, or anyone once the creator's account is gone, or a schedule nobody
- * could remove would start sessions for ever.
+ * could remove would start sessions for ever. `mayRemoveOthers` answers undefined when it cannot tell (Slack did
+ * not answer): nothing is removed, and the outcome says so rather than that the person may not.
  */
 export async function removeSchedule(
   deps: SessionDeps,
   input: Workspace & { channelId: string; userId: string; id: string },
   now: number,
-  mayRemoveOthers: (schedule: Schedule) => Promise<boolean> = async () => false,
+  mayRemoveOthers: (schedule: Schedule) => Promise<boolean | undefined> = async () => false,
 ): Promise<UnscheduleOutcome> {
   const schedule = await deps.store.schedules.find(input.id);
   if (!schedule || schedule.channelId !== input.channelId || schedule.teamId !== input.teamId || schedule.enterpriseId !== input.enterpriseId) {
     return { ok: false, reason: 'not_found' };
   }
   const byCreator = schedule.createdBy === input.userId;
-  if (!byCreator && !(await mayRemoveOthers(schedule))) return { ok: false, reason: 'not_creator', schedule };
+  if (!byCreator) {
+    const allowed = await mayRemoveOthers(schedule);
+    if (allowed !== true) return { ok: false, reason: allowed === false ? 'not_creator' : 'unknown', schedule };
+  }
   // Removed by someone else meanwhile (its creator, another admin): the same answer as a schedule not found.
   if (!(await deps.store.schedules.remove(schedule.id, now))) return { ok: false, reason: 'not_found' };
   return { ok: true, schedule, byCreator };

@@ -34,10 +34,11 @@ export async function userTimeZone(client: webApi.WebClient, userId: string): Pr
 
 /**
  * Whether `userId` may act for `ownerId` on what the owner made (remove their schedule): a workspace admin or owner
- * may, and so may anyone once the owner's account is deactivated, since nobody else could. When Slack does not
- * answer, the answer is no: refusing is the safe side, and the person can ask again.
+ * may, and so may anyone once the owner's account is deactivated, since nobody else could. Undefined when Slack's
+ * silence leaves it open (the caller refuses, and says to ask again rather than that the person may not).
  */
-export async function mayActFor(client: webApi.WebClient, userId: string, ownerId: string): Promise<boolean> {
+export async function mayActFor(client: webApi.WebClient, userId: string, ownerId: string): Promise<boolean | undefined> {
   const [who, owner] = await Promise.all([lookUp(client, userId), lookUp(client, ownerId)]);
-  return Boolean(who?.is_admin || who?.is_owner || who?.is_primary_owner || owner?.deleted);
+  if (who?.is_admin || who?.is_owner || who?.is_primary_owner || owner?.deleted) return true;
+  return who && owner ? false : undefined;
 }

@@ -36,7 +36,7 @@ import { DEFAULT_PLAN } from '../../domain/plan.ts';
 import { isTimeZone } from '../../domain/recurrence.ts';
 import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { isBlank } from '../../domain/text.ts';
-import { renderNotYourSchedule, renderRemovedByOther, renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
+import { renderCannotCheckSchedule, renderNotYourSchedule, renderRemovedByOther, renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
 import { mayActFor, userTimeZone } from '../users.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -96,9 +96,11 @@ export function makeCommandListener(deps: ListenerDeps) {
         const outcome = await removeSchedule(deps, { ...input.workspace, channelId, userId: user, id: parsed.id }, now, (s) => mayActFor(args.client, user, s.createdBy));
         if (!outcome.ok) {
           return reply(
-            outcome.reason === 'not_creator' && outcome.schedule
-              ? renderNotYourSchedule(outcome.schedule)
-              : renderPlain('This channel has no schedule with that id: `/mockdesign schedules` lists them.'),
+            outcome.reason === 'not_found'
+              ? renderPlain('This channel has no schedule with that id: `/mockdesign schedules` lists them.')
+              : outcome.reason === 'not_creator'
+                ? renderNotYourSchedule(outcome.schedule)
+                : renderCannotCheckSchedule(outcome.schedule),
           );
         }
         deps.logger.info('schedule removed', { team: input.workspace.teamId, channel: channelId, schedule: outcome.schedule.id, by_creator: outcome.byCreator });

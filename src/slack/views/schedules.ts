@@ -67,6 +67,12 @@ export function renderNotYourSchedule(schedule: Schedule): SlackMessage {
   return { text: fallback(text), blocks: [section(text)] };
 }
 
+/** To someone asking to remove another's schedule when Slack did not say in time whether they may. */
+export function renderCannotCheckSchedule(schedule: Schedule): SlackMessage {
+  const text = `\`${schedule.id}\` was made by ${mention(schedule.createdBy)}, and Slack did not say in time whether you can remove it (a workspace admin can, and anyone once its creator's account is deactivated). Nothing was changed: try again in a moment.`;
+  return { text: fallback(text), blocks: [section(text)] };
+}
+
 /** To a schedule's creator, privately, when someone else (a workspace admin) removed it. */
 export function renderRemovedByOther(schedule: Schedule, removerId: string): SlackMessage {
   const text = `${mention(removerId)} removed your recurring session \`${schedule.id}\` in <#${schedule.channelId}>, ${when(schedule)}: it starts no more sessions. Sessions already running carry on.`;
