@@ -17,6 +17,18 @@ import { fixedClock } from '../../support/fixed-clock.ts';
 import { describePg, PG_MIGRATIONS_DIR, type PgSchema, withPgSchema } from '../../support/pg.ts';
 import { MIN, newSession, SEC, seed, STORES, T0, useStore } from './stores.ts';
 
+const migrationDirs: string[] = [];
+/** A folder holding these migration files for one test; removed after it. */
+function migrationsDir(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-pg-migrations-'));
+  migrationDirs.push(dir);
+  for (const [name, sql] of Object.entries(files)) writeFileSync(join(dir, name), sql);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of migrationDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 const A: Lease = { owner: 'A', leaseMs: 30 * SEC };
 const B: Lease = { owner: 'B', leaseMs: 30 * SEC };
 const keys = (steps: readonly Step[]) => steps.map((s) => `${s.sessionId}/${s.key}`);
@@ -417,53 +429,42 @@ describePg('postgres: several instances', () => {
 
   it('applies a migration that takes longer than a statement may take', async () => {
     schema = await withPgSchema({ migrate: false });
-    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-pg-migrations-'));
-    writeFileSync(join(dir, '0001_slow.sql'), 'CREATE TABLE slow (x INTEGER); SELECT pg_sleep(1);');
+    const dir = migrationsDir({ '0001_slow.sql': 'CREATE TABLE slow (x INTEGER); SELECT pg_sleep(1);' });
     const impatient = await openPostgres(schema.url, { schema: schema.schema, queryTimeoutMs: 300 });
     try {
       expect(await migratePostgres(impatient, dir)).toBe(1);
       expect(await impatient.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
     } finally {
       await impatient.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('refuses a failing migration with one message naming it and the version the database stays at', async () => {
     schema = await withPgSchema({ migrate: false });
-    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-pg-migrations-'));
-    writeFileSync(join(dir, '0001_ok.sql'), 'CREATE TABLE a (x INTEGER);');
-    writeFileSync(join(dir, '0002_broken.sql'), 'CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);');
-    try {
-      const failure = migratePostgres(schema.db, dir);
-      await expect(failure).rejects.toThrow(DatabaseUnusableError);
-      await expect(failure).rejects.toThrow(/Migration 0002_broken\.sql failed: relation "nowhere" does not exist.*schema version 1, as it was before/);
-      expect(await schema.db.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
-      expect(await schema.db.get("SELECT to_regclass('b') IS NULL AS gone")).toEqual({ gone: true });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = migrationsDir({ '0001_ok.sql': 'CREATE TABLE a (x INTEGER);', '0002_broken.sql': 'CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);' });
+    const failure = migratePostgres(schema.db, dir);
+    await expect(failure).rejects.toThrow(DatabaseUnusableError);
+    await expect(failure).rejects.toThrow(/Migration 0002_broken\.sql failed: relation "nowhere" does not exist.*schema version 1, as it was before/);
+    expect(await schema.db.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    expect(await schema.db.get("SELECT to_regclass('b') IS NULL AS gone")).toEqual({ gone: true });
   });
 
   it('says the connection was lost, not that a migration failed, when the server ends it half-way', async () => {
     schema = await withPgSchema({ migrate: false });
-    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-pg-migrations-'));
-    writeFileSync(join(dir, '0001_ok.sql'), 'CREATE TABLE a (x INTEGER);');
-    // What a server restart or an administrator does to the connection, from inside: it ends at this statement.
-    writeFileSync(join(dir, '0002_cut.sql'), 'CREATE TABLE b (x INTEGER); SELECT pg_terminate_backend(pg_backend_pid());');
-    try {
-      const failure = migratePostgres(schema.db, dir);
-      await expect(failure).rejects.toThrow(DatabaseUnusableError);
-      await expect(failure).rejects.toThrow(/^The connection to PostgreSQL was lost while the database was being prepared \(57P01: terminating connection due to administrator command\)\. .*start mockdesign again once the server answers/);
-      // The first migration stays; the second was never committed.
-      expect(await schema.db.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
-      expect(await schema.db.get("SELECT to_regclass('b') IS NULL AS gone")).toEqual({ gone: true });
-      // Started again with the server answering, it finishes what is left.
-      writeFileSync(join(dir, '0002_cut.sql'), 'CREATE TABLE b (x INTEGER);');
-      expect(await migratePostgres(schema.db, dir)).toBe(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const dir = migrationsDir({
+      '0001_ok.sql': 'CREATE TABLE a (x INTEGER);',
+      // What a server restart or an administrator does to the connection, from inside: it ends at this statement.
+      '0002_cut.sql': 'CREATE TABLE b (x INTEGER); SELECT pg_terminate_backend(pg_backend_pid());',
+    });
+    const failure = migratePostgres(schema.db, dir);
+    await expect(failure).rejects.toThrow(DatabaseUnusableError);
+    await expect(failure).rejects.toThrow(/^The connection to PostgreSQL was lost while the database was being prepared \(57P01: terminating connection due to administrator command\)\. .*start mockdesign again once the server answers/);
+    // The first migration stays; the second was never committed.
+    expect(await schema.db.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    expect(await schema.db.get("SELECT to_regclass('b') IS NULL AS gone")).toEqual({ gone: true });
+    // Started again with the server answering, it finishes what is left.
+    writeFileSync(join(dir, '0002_cut.sql'), 'CREATE TABLE b (x INTEGER);');
+    expect(await migratePostgres(schema.db, dir)).toBe(2);
   });
 
   it('rolls back a transaction in which a statement failed, even if the error was caught', async () => {
