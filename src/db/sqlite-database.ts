@@ -10,6 +10,7 @@ import { StoreUnavailableError } from '../app/ports.ts';
 import { type Db, DatabaseUnusableError } from './open-database.ts';
 import type { WriteGate } from './checkpointer.ts';
 import type { Row, SqlDatabase, SqlExecutor, SqlValue } from './sql.ts';
+import { createTurns } from './turns.ts';
 
 /**
  * SQLite cannot write for now, as opposed to a statement it refuses: another connection holds the write lock past
@@ -32,6 +33,7 @@ interface Prepared {
 
 export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readonly raw: Db } {
   const cache = new Map<string, Prepared>();
+  const turns = createTurns();
 
   function prepare(sql: string): Prepared {
     let prepared = cache.get(sql);
@@ -87,7 +89,13 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
 
   function enqueue<T>(work: Work): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ work, resolve: resolve as (value: unknown) => void, reject: (error) => reject(unavailableOr(error)) });
+      // Each caller hears back in a turn of its own (see turns.ts): a group settles up to MAX_GROUP callers at once,
+      // and their work going on all together would keep the loop from acking a slash command until it is done.
+      queue.push({
+        work,
+        resolve: (value) => turns.later(() => resolve(value as T)),
+        reject: (error) => turns.later(() => reject(unavailableOr(error))),
+      });
       if (!scheduled && !running && holds === 0) {
         scheduled = true;
         setImmediate(drain);

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteDatabase } from '../../../src/db/sqlite-database.ts';
@@ -86,6 +87,26 @@ describe('SQLite group commit', () => {
     await closed;
     await expect(late).rejects.toThrow();
     expect(values(file)).toEqual(Array.from({ length: 450 }, (_, i) => `v${i}`));
+  });
+
+  it('lets the event loop poll between the callers of one group: a message the first sends is read before the second goes on', async () => {
+    const { db, file } = open();
+    const order: string[] = [];
+    const { port1: port, port2: other } = new MessageChannel();
+    other.on('message', () => order.push('polled'));
+    // Queued in one turn, so run as one group and committed together.
+    const first = db.run('INSERT INTO t (v) VALUES ($1)', ['a']).then(() => {
+      order.push('first');
+      // A slash command arriving now is read when the loop next polls its sockets; a message between threads is
+      // read in the same phase, and stands for it.
+      port.postMessage('ping');
+    });
+    const second = db.run('INSERT INTO t (v) VALUES ($1)', ['b']).then(() => order.push('second'));
+    await Promise.all([first, second]);
+    other.close();
+    expect(order).toEqual(['first', 'polled', 'second']);
+    expect(values(file)).toEqual(['a', 'b']);
+    await db.close();
   });
 
   it('answers a read at once, even with writes queued, unless a transaction is open', async () => {
