@@ -23,6 +23,7 @@ import { createTokenCipher } from './security/token-cipher.ts';
 import { createInstallationStore, slackTokenRefresher } from './slack/installation-store.ts';
 import { INSTALL_PATH, REDIRECT_PATH } from './slack/oauth.ts';
 import { type SocketModeSupervisor, superviseSocketMode } from './slack/socket-mode.ts';
+import { slackErrorCode } from './slack/web-api.ts';
 
 const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
 const PRUNE_EVERY_MS = 3600_000;
@@ -216,7 +217,7 @@ class SlackUnavailableError extends Error {}
 
 /** Socket Mode's first connection failed: Slack refused the app token, or could not be reached. */
 function socketModeStartError(error: unknown, slackApiUrl: string): SlackUnavailableError {
-  const code = (error as { data?: { error?: string } }).data?.error;
+  const code = slackErrorCode(error);
   return new SlackUnavailableError(
     code
       ? `Slack refused SLACK_APP_TOKEN (${code}). Copy the App-Level Token again from Basic Information → App-Level Tokens; it needs the connections:write scope.`
@@ -285,7 +286,7 @@ async function verifyBotToken(
     return { botId: result.bot_id, botUserId: result.user_id, teamId: result.team_id ?? '', workspaceUrl: result.url };
   } catch (error) {
     if (error instanceof SlackUnavailableError) throw error;
-    const code = (error as { data?: { error?: string } }).data?.error;
+    const code = slackErrorCode(error);
     throw new SlackUnavailableError(
       code
         ? `Slack refused SLACK_BOT_TOKEN (${code}). Copy the Bot User OAuth Token again from OAuth & Permissions.`

@@ -18,6 +18,7 @@ import type { ListenerDeps } from './deps.ts';
 import { escapeMrkdwn, mention } from './mrkdwn.ts';
 import type { SlackMessage } from './views/message.ts';
 import { renderPlain } from './views/replies.ts';
+import { slackErrorCode } from './web-api.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -68,10 +69,10 @@ function classify(error: unknown, stage: UploadError['stage']): UploadError {
   // Until the files are shared nothing is visible, so a failure before that step is a plain failure. When sharing
   // them fails without a clear refusal, Slack may have shared them all the same.
   const unknownOutcome: UploadFailure = stage === 'complete' ? 'uncertain' : 'failed';
-  const e = error as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number };
+  const e = error as { code?: string; statusCode?: number; retryAfter?: number };
   switch (e?.code) {
     case 'slack_webapi_platform_error': {
-      const code = clip(String(e.data?.error ?? 'unknown_error'), 60);
+      const code = clip(slackErrorCode(error) ?? 'unknown_error', 60);
       if (code === 'missing_scope') return new UploadError('missing_scope', code, stage);
       if (code === 'not_in_channel') return new UploadError('not_in_channel', code, stage);
       if (UPLOADS_DISABLED.has(code)) return new UploadError('uploads_disabled', code, stage);

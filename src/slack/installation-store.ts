@@ -20,6 +20,7 @@ import { WebClient, LogLevel } from '@slack/web-api';
 import type { Logger, StoredInstallation, Store } from '../app/ports.ts';
 import { installKeyOf } from '../db/installation-repository.ts';
 import type { TokenCipher } from '../security/token-cipher.ts';
+import { slackErrorCode } from './web-api.ts';
 
 /** What posting as the bot in one workspace needs. Held in memory only. */
 export interface BotCredentials {
@@ -379,7 +380,7 @@ export function slackTokenRefresher(o: { clientId: string; clientSecret: string;
       response = await client.oauth.v2.access({ client_id: o.clientId, client_secret: o.clientSecret, grant_type: 'refresh_token', refresh_token: refreshToken });
     } catch (error) {
       // Only Slack's error code (invalid_refresh_token, …) leaves here: never the request, which holds the secrets.
-      const code = (error as { data?: { error?: unknown }; code?: unknown }).data?.error ?? (error as { code?: unknown }).code ?? 'unknown_error';
+      const code = slackErrorCode(error) ?? (error as { code?: unknown }).code ?? 'unknown_error';
       throw new Error(`Slack refused to refresh the bot token: ${redactTokens(String(code))}`);
     }
     if (!response.access_token || !response.refresh_token || typeof response.expires_in !== 'number') {

@@ -5,7 +5,7 @@ import { summarizeSession } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
 import { escapeMrkdwn, mention } from './mrkdwn.ts';
 import { nudgeRecipients, parseNudgeKey, renderNudge, renderPrivateSummary } from './views/nudge-message.ts';
-import type { SlackApi, SlackArgs } from './web-api.ts';
+import { type SlackApi, type SlackArgs, slackErrorCode } from './web-api.ts';
 import type { SlackMessage } from './views/message.ts';
 import { isPublicNote } from '../domain/notes.ts';
 import { renderPhaseMessage, renderWarningMessage } from './views/phase-message.ts';
@@ -40,12 +40,12 @@ const NO_LOOKUP = new Set(['missing_scope', 'not_allowed_token_type', 'method_no
  * retried with backoff and, if it never clears, reported to the host: it is never dropped in silence.
  */
 export function classifySlackError(error: unknown): DeliveryError {
-  const e = error as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number };
+  const e = error as { code?: string; retryAfter?: number; statusCode?: number };
   switch (e?.code) {
     case 'slack_webapi_rate_limited_error':
       return new DeliveryError('rate_limited', 'ratelimited', { retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 });
     case 'slack_webapi_platform_error': {
-      const code = e.data?.error ?? 'unknown_error';
+      const code = slackErrorCode(error) ?? 'unknown_error';
       if (code === 'not_in_channel') return new DeliveryError('not_in_channel', code);
       if (PERMANENT_CHANNEL.has(code)) return new DeliveryError('channel_gone', code);
       if (AUTH_GONE.has(code)) return new DeliveryError('auth_revoked', code);

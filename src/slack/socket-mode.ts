@@ -12,6 +12,7 @@
  * Start-up is left as it was: if the first connection fails, `app.start()` rejects and the app says why and exits.
  */
 import { type App, SocketModeReceiver } from '@slack/bolt';
+import { slackErrorCode } from './web-api.ts';
 
 /** The few log methods used here; the app's logger has them. */
 export interface SupervisorLogger {
@@ -103,8 +104,8 @@ export function superviseSocketMode(app: App, logger: SupervisorLogger, options:
         connecting = false;
         if (stopped) return;
         failures += 1;
-        const code = (error as { data?: { error?: unknown } } | undefined)?.data?.error;
-        logger.error('socket mode: reconnecting failed; will try again', { attempt: failures, ...(typeof code === 'string' ? { slack_error: code } : {}) }, error);
+        const code = slackErrorCode(error);
+        logger.error('socket mode: reconnecting failed; will try again', { attempt: failures, ...(code !== undefined ? { slack_error: code } : {}) }, error);
         schedule();
       },
     );

@@ -71,6 +71,15 @@ export class SlackApiError extends Error {
   }
 }
 
+/**
+ * Slack's own error code (`not_in_channel`, `invalid_auth`, …) from a failed Web API call, ours or @slack/web-api's
+ * (both put it in `data.error`); undefined for a failure Slack did not answer with one (a timeout, a 5xx).
+ */
+export function slackErrorCode(error: unknown): string | undefined {
+  const code = (error as { data?: { error?: unknown } } | null | undefined)?.data?.error;
+  return typeof code === 'string' ? code : undefined;
+}
+
 type SlackApiErrorCode = 'slack_webapi_platform_error' | 'slack_webapi_rate_limited_error' | 'slack_webapi_http_error' | 'slack_webapi_request_error';
 
 /**

@@ -38,6 +38,7 @@ import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { isBlank } from '../../domain/text.ts';
 import { renderCannotCheckSchedule, renderNotYourSchedule, renderRemovedByOther, renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
 import { mayActFor, userTimeZone } from '../users.ts';
+import { slackErrorCode } from '../web-api.ts';
 
 type Args = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -110,7 +111,7 @@ export function makeCommandListener(deps: ListenerDeps) {
           // written to, which is no failure worth more than a line.
           const told = renderRemovedByOther(outcome.schedule, user);
           await args.client.chat.postMessage({ channel: outcome.schedule.createdBy, text: told.text, blocks: told.blocks }).catch((error: unknown) => {
-            deps.logger.info('could not tell a schedule\'s creator it was removed', { team: input.workspace.teamId, schedule: outcome.schedule.id, reason: (error as { data?: { error?: string } }).data?.error ?? String(error) });
+            deps.logger.info('could not tell a schedule\'s creator it was removed', { team: input.workspace.teamId, schedule: outcome.schedule.id, reason: slackErrorCode(error) ?? String(error) });
           });
         }
         return;

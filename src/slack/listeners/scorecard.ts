@@ -15,10 +15,9 @@ import { renderPlain, renderRefusal } from '../views/replies.ts';
 import { renderNotAScorer, renderRevealNotice, renderScorecardSaved } from '../views/scorecard-messages.ts';
 import { decodeScorecardModalMetadata, errorsByBlock, FIRST_SCORE_BLOCK, parseScorecardForm, renderScorecardModal, renderScorecardsView } from '../views/scorecard-modal.ts';
 import { decodeButtonValue } from '../views/session-message.ts';
+import { slackErrorCode } from '../web-api.ts';
 
 type Client = AllMiddlewareArgs['client'];
-
-const slackCode = (error: unknown) => (error as { data?: { error?: string } })?.data?.error;
 
 /** Slack refuses an ephemeral to someone who is not in the channel, or in a channel we cannot reach: a direct message goes instead. */
 const DM_INSTEAD = new Set(['user_not_in_channel', 'channel_not_found', 'not_in_channel']);
@@ -29,7 +28,7 @@ async function sendPrivately(client: Client, session: Session, userId: string, {
     await client.chat.postEphemeral({ channel: session.channelId, user: userId, text, blocks });
     return;
   } catch (error) {
-    if (!DM_INSTEAD.has(slackCode(error) ?? '')) throw error;
+    if (!DM_INSTEAD.has(slackErrorCode(error) ?? '')) throw error;
   }
   await client.chat.postMessage({ channel: userId, text, blocks, unfurl_links: false, unfurl_media: false });
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/app/ports.ts';
 import { createThreadTransport } from '../../../src/slack/api-thread.ts';
 import { classifySlackError } from '../../../src/slack/messenger.ts';
-import { createSlackApi, type SlackApi, SlackApiError } from '../../../src/slack/web-api.ts';
+import { createSlackApi, type SlackApi, SlackApiError, slackErrorCode } from '../../../src/slack/web-api.ts';
 import { type CountingSlack, startCountingSlack } from '../../support/counting-slack.ts';
 import { until } from '../../support/until.ts';
 
@@ -147,6 +147,25 @@ describe.each([
     client.close();
     answers.clear();
     expect(`${error.message} ${error.stack} ${JSON.stringify(error)}`).not.toContain('xoxb-secret-value');
+  });
+});
+
+describe('slackErrorCode', () => {
+  it('reads Slack’s code from our errors and @slack/web-api’s alike, and nothing from any other failure', async () => {
+    // A call Slack refused, through our client: its error carries the code Slack answered with.
+    answers.set('chat.postMessage', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'not_in_channel' })));
+    const client = createSlackApi({ baseUrl, token: 'xoxb-t', timeoutMs: 5000 });
+    try {
+      expect(slackErrorCode(await failure(client.call('chat.postMessage', { channel: 'C1', text: 'hi' })))).toBe('not_in_channel');
+    } finally {
+      client.close();
+      answers.delete('chat.postMessage');
+    }
+    // @slack/web-api's platform error has the same shape.
+    expect(slackErrorCode(Object.assign(new Error('x'), { code: 'slack_webapi_platform_error', data: { ok: false, error: 'invalid_auth' } }))).toBe('invalid_auth');
+    for (const other of [new Error('socket hang up'), new SlackApiError('slack_webapi_http_error', 'status 503', { statusCode: 503 }), { data: { error: 42 } }, null, undefined, 'text']) {
+      expect(slackErrorCode(other)).toBeUndefined();
+    }
   });
 });
 
