@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     if (socket && !socket.connected) return { ok: false, reason: 'the Socket Mode connection to Slack is down' };
     return database();
   };
-  const { app, dispatcher, api, deps } = composeMockdesign({
+  const { app, dispatcher, api, deps, messenger } = composeMockdesign({
     store,
     instanceId,
     auth,
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       // While the database does not answer, only the dispatcher tries it again, with backoff; the rest waits for it.
       if (!dispatcher.databaseAnswers) return void (await dispatcher.tick());
       // Recurring sessions first: one that starts now has its first posts claimed by the same tick.
-      await fireDueSchedules(deps, now).catch((error: unknown) => {
+      await fireDueSchedules({ ...deps, people: messenger }, now).catch((error: unknown) => {
         // A database that does not answer is said once by the dispatcher, in this same tick.
         if (error instanceof StoreUnavailableError) return logger.debug('could not start scheduled sessions', { reason: error.message });
         // Anything else may last a while too: say so once a minute, not every tick.

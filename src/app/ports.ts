@@ -551,7 +551,7 @@ export class DeliveryError extends Error {
 /** What a private message (ephemeral or DM) records in place of a ts it cannot be found by. */
 export const PRIVATE_PART = 'private';
 
-export interface Messenger {
+export interface Messenger extends SchedulePeople {
   /** How many messages the step posts (a long summary is split). */
   partsOf(snapshot: SessionSnapshot, step: Step, now: number): number;
   /** Posts one part of a step, tagged so it can be found again; returns the message ts. */
@@ -575,6 +575,14 @@ export interface Messenger {
   tellHost(session: SessionAddress, notice: HostNotice): Promise<void>;
   /** About `posts` posts fall due within moments: get ready to send that many at once (best effort, never fails). */
   prepare(posts: number): void;
+}
+
+/** What starting a recurring session asks of Slack. */
+export interface SchedulePeople {
+  /** Whether the person's Slack account is deactivated; undefined when Slack does not say in time. */
+  accountDeactivated(workspace: Workspace, userId: string): Promise<boolean | undefined>;
+  /** Says in the schedule's channel that it was removed because its creator's account is deactivated. */
+  creatorGone(schedule: Schedule): Promise<void>;
 }
 
 export type HostNotice =

@@ -8,7 +8,7 @@ import type { Plan } from '../domain/plan.ts';
 import { pickRandomPrompt } from '../domain/prompts.ts';
 import { type Cron, isTimeZone, localKey, nextOccurrence, parseRecurrence } from '../domain/recurrence.ts';
 import type { Workspace } from '../domain/session.ts';
-import { type Logger, type Schedule, StoreUnavailableError } from './ports.ts';
+import { DeliveryError, type Logger, type Schedule, type SchedulePeople, StoreUnavailableError } from './ports.ts';
 import { type SessionDeps, startSession } from './sessions.ts';
 
 /** Schedules a channel may have at once. */
@@ -122,25 +122,36 @@ export async function removeSchedule(
 
 /**
  * Starts the sessions whose schedules fall due: each occurrence once (the compare-and-set decides which instance),
- * skipped when found too late (the app was down) or when its channel already runs a session. Returns how many
- * started. One schedule that fails does not hold back the others due with it; a database that does not answer
- * stops the round (the caller says so once).
+ * skipped when found too late (the app was down) or when its channel already runs a session, and removed when its
+ * creator's Slack account is deactivated. Returns how many started. They are started side by side, so one whose
+ * creator Slack is slow to look up holds back none of the others, and one that fails does not either; a database
+ * that does not answer fails the round (the caller says so once).
  */
-export async function fireDueSchedules(deps: SessionDeps & { logger: Logger }, now: number, random: () => number = Math.random): Promise<number> {
+export async function fireDueSchedules(deps: FireDeps, now: number, random: () => number = Math.random): Promise<number> {
+  const due = await deps.store.schedules.due(now, 20);
+  const outcomes = await Promise.allSettled(due.map((schedule) => fireOne(deps, schedule, now, random)));
   let started = 0;
-  for (const schedule of await deps.store.schedules.due(now, 20)) {
-    try {
-      if (await fireOne(deps, schedule, now, random)) started += 1;
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      // Its occurrence was taken (the compare-and-set comes first), so this is said once, not at every tick.
-      deps.logger.error('could not start a scheduled session', { schedule: schedule.id, team: schedule.teamId, channel: schedule.channelId }, error);
+  let unavailable: StoreUnavailableError | undefined;
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status === 'fulfilled') {
+      if (outcome.value) started += 1;
+      return;
     }
-  }
+    if (outcome.reason instanceof StoreUnavailableError) {
+      unavailable ??= outcome.reason;
+      return;
+    }
+    // Its occurrence was taken (the compare-and-set comes first), so this is said once, not at every tick.
+    const schedule = due[i] as Schedule;
+    deps.logger.error('could not start a scheduled session', { schedule: schedule.id, team: schedule.teamId, channel: schedule.channelId }, outcome.reason);
+  });
+  if (unavailable) throw unavailable;
   return started;
 }
 
-async function fireOne(deps: SessionDeps & { logger: Logger }, schedule: Schedule, now: number, random: () => number): Promise<boolean> {
+type FireDeps = SessionDeps & { readonly logger: Logger; readonly people: SchedulePeople };
+
+async function fireOne(deps: FireDeps, schedule: Schedule, now: number, random: () => number): Promise<boolean> {
   const ctx = { schedule: schedule.id, team: schedule.teamId, channel: schedule.channelId };
   // A zone this version does not know (written by a newer one, or by hand): no occurrence can be worked out. Left
   // due, it would fail at every tick, first in every batch, and hold back every other schedule. Removed instead,
@@ -159,6 +170,19 @@ async function fireOne(deps: SessionDeps & { logger: Logger }, schedule: Schedul
   if (!(await deps.store.schedules.advance(schedule.id, schedule.nextAt, ahead ?? null, now, firedLocal))) return false;
   if (now - schedule.nextAt > STALE_AFTER_MS) {
     deps.logger.warn('skipped a scheduled session that fell due while the app was down', { ...ctx, late_ms: now - schedule.nextAt });
+    return false;
+  }
+  // A creator whose account is deactivated could host nothing (a session's host steers it and hears of its
+  // problems), and nobody could take it over: the schedule goes, as a deactivated person's Slack reminders do, and
+  // the channel is told, once, by the instance whose compare-and-set took the occurrence. When Slack does not say,
+  // the session starts as it always has.
+  if ((await deps.people.accountDeactivated(schedule, schedule.createdBy)) === true) {
+    if (await deps.store.schedules.remove(schedule.id, now)) {
+      deps.logger.info('removed a schedule whose creator\'s Slack account is deactivated', { ...ctx, creator: schedule.createdBy });
+      await deps.people.creatorGone(schedule).catch((error: unknown) => {
+        deps.logger.warn('could not tell the channel that a schedule was removed', { ...ctx, reason: error instanceof DeliveryError ? error.code : String(error) });
+      });
+    }
     return false;
   }
   const prompt = pickRandomPrompt(await deps.store.sessions.promptsUsedIn(schedule, schedule.channelId), random);

@@ -1,5 +1,5 @@
 /** The Messenger port over Slack's Web API: renders each step, posts it tagged with metadata, classifies failures. */
-import { DeliveryError, type HostNotice, type Messenger, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step } from '../app/ports.ts';
+import { DeliveryError, type HostNotice, type Messenger, PRIVATE_PART, type Schedule, type SessionAddress, type SessionSnapshot, type Step } from '../app/ports.ts';
 import { isLiveInterview, panelOf, type Session, type Workspace } from '../domain/session.ts';
 import { summarizeSession } from '../domain/summary.ts';
 import { METADATA_EVENT_TYPE } from './ids.ts';
@@ -13,6 +13,8 @@ import { renderSessionMessage } from './views/session-message.ts';
 import { renderSummary } from './views/summary-message.ts';
 import { renderDigest, renderReminder } from './views/study-group.ts';
 import { buildDigest, membersContributed } from '../domain/reminders.ts';
+import { answeredWithin } from './users.ts';
+import { renderCreatorGone } from './views/schedules.ts';
 
 const PERMANENT_CHANNEL = new Set(['channel_not_found', 'is_archived']);
 const AUTH_GONE = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'team_access_not_granted']);
@@ -367,6 +369,17 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
     async tellHost(session: SessionAddress, notice: HostNotice) {
       const text = renderHostNotice(session, notice);
       await call(session, 'chat.postMessage', { channel: session.hostId, text });
+    },
+
+    async accountDeactivated(workspace, userId) {
+      const answer = call<{ ok: boolean; user?: { deleted?: boolean } }>(workspace, 'users.info', { user: userId });
+      const user = (await answeredWithin(answer))?.user;
+      return user ? user.deleted === true : undefined;
+    },
+
+    async creatorGone(schedule: Schedule) {
+      const message = renderCreatorGone(schedule);
+      await call(schedule, 'chat.postMessage', { channel: schedule.channelId, text: message.text, blocks: message.blocks });
     },
 
     prepare(posts: number) {

@@ -10,21 +10,22 @@ export const LOOKUP_TIMEOUT_MS = 1_500;
 
 type SlackUser = NonNullable<webApi.UsersInfoResponse['user']>;
 
-/** The account, or undefined when Slack does not answer in time or refuses. */
-async function lookUp(client: webApi.WebClient, userId: string): Promise<SlackUser | undefined> {
+/** What `answer` resolves to, or undefined if it fails or takes longer than `ms`. */
+export async function answeredWithin<T>(answer: Promise<T>, ms: number = LOOKUP_TIMEOUT_MS): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), LOOKUP_TIMEOUT_MS);
+    timer = setTimeout(() => resolve(undefined), ms);
   });
-  const answer = client.users.info({ user: userId }).then(
-    (result) => result.user,
-    () => undefined,
-  );
   try {
-    return await Promise.race([answer, late]);
+    return await Promise.race([answer.catch(() => undefined), late]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The account, or undefined when Slack does not answer in time or refuses. */
+function lookUp(client: webApi.WebClient, userId: string): Promise<SlackUser | undefined> {
+  return answeredWithin(client.users.info({ user: userId }).then((result) => result.user));
 }
 
 /** The person's time zone from their profile: an IANA name such as Europe/Berlin; undefined when Slack will not say. */

@@ -15,7 +15,7 @@ type Ack = { text: string; blocks?: unknown[] };
 const HOUR = 3600_000;
 
 async function fire(): Promise<number> {
-  const started = await fireDueSchedules(h.md.deps, h.clock.now(), () => 0);
+  const started = await fireDueSchedules({ ...h.md.deps, people: h.md.messenger }, h.clock.now(), () => 0);
   await h.tick();
   return started;
 }
@@ -275,6 +275,39 @@ describe('/mockdesign schedule', () => {
     expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(1);
     expect(((await h.command(`unschedule ${id}`, { user: GUEST })) as Ack).text).toContain('starts no more sessions');
     expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(0);
+  });
+
+  it('removes a schedule whose creator\'s account is deactivated at its next occurrence, starting nothing and telling the channel once', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const id = /Its id is `([^`]+)`/.exec(((await h.command('schedule every weekday 9:30 --tz UTC')) as Ack).text)?.[1] ?? '';
+    const ownId = /Its id is `([^`]+)`/.exec(((await h.command('schedule every weekday 11:30 --tz UTC', { user: GUEST })) as Ack).text)?.[1] ?? '';
+    h.slack.workspace.users.get(HOST)!.deleted = true;
+    const told = () => h.slack.messages(CHANNEL).filter((m) => m.text.includes('deactivated'));
+    h.clock.set(Date.parse('2030-01-07T09:30:00Z'));
+    expect(await fire()).toBe(0);
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+    expect(told().map((m) => m.text)).toEqual([
+      `🔁 The recurring session \`${id}\` (every weekday at 09:30 (UTC)) starts no more sessions: <@${HOST}>, who set it up, has a deactivated Slack account, so it was removed rather than start a session with nobody to host it. Anyone here can set up a new one with \`/mockdesign schedule\` (\`/mockdesign help\` shows how).`,
+    ]);
+    // Gone for good: the next day starts nothing and says nothing more; another person's schedule carries on.
+    expect(allText((await h.command('schedules')) as Ack)).not.toContain(id);
+    h.clock.set(Date.parse('2030-01-08T09:30:00Z'));
+    expect(await fire()).toBe(0);
+    expect(told()).toHaveLength(1);
+    h.clock.set(Date.parse('2030-01-08T11:30:00Z'));
+    expect(await fire()).toBe(1);
+    expect(allText((await h.command('schedules')) as Ack)).toContain(ownId);
+  });
+
+  it('starts the session as always when Slack does not say whether the creator\'s account is deactivated', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('schedule every weekday 9:30 --tz UTC');
+    h.slack.workspace.users.get(HOST)!.deleted = true;
+    h.slack.fail('users.info', { error: 'internal_error' }, 1);
+    h.clock.set(Date.parse('2030-01-07T09:30:00Z'));
+    expect(await fire()).toBe(1);
+    expect(h.db.prepare('SELECT host_id FROM sessions').pluck().all()).toEqual([HOST]);
+    expect(h.slack.messages(CHANNEL).filter((m) => m.text.includes('deactivated'))).toEqual([]);
   });
 
   it('survives a restart: the schedule is in the database and an occurrence missed while down is skipped, not started late', async () => {

@@ -259,7 +259,7 @@ describe('async study groups', () => {
     await h.command('schedule "every mon 10:00" --tz UTC --async');
     const { fireDueSchedules } = await import('../../src/app/schedules.ts');
     h.clock.set(at('2030-01-07T10:00:00Z'));
-    expect(await fireDueSchedules(h.md.deps, h.clock.now(), () => 0)).toBe(1);
+    expect(await fireDueSchedules({ ...h.md.deps, people: h.md.messenger }, h.clock.now(), () => 0)).toBe(1);
     await h.tick();
     expect(h.db.prepare('SELECT is_async FROM sessions').pluck().get()).toBe(1);
     expect(allText(h.root() ?? { text: '' })).toContain('Join');

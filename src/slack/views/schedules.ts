@@ -78,3 +78,9 @@ export function renderRemovedByOther(schedule: Schedule, removerId: string): Sla
   const text = `${mention(removerId)} removed your recurring session \`${schedule.id}\` in <#${schedule.channelId}>, ${when(schedule)}: it starts no more sessions. Sessions already running carry on.`;
   return { text: fallback(text), blocks: [section(text)] };
 }
+
+/** In the channel, once, when a schedule is removed at its occurrence because its creator's account is deactivated. */
+export function renderCreatorGone(schedule: Schedule): SlackMessage {
+  const text = `🔁 The recurring session \`${schedule.id}\` (${when(schedule)}) starts no more sessions: ${mention(schedule.createdBy)}, who set it up, has a deactivated Slack account, so it was removed rather than start a session with nobody to host it. Anyone here can set up a new one with \`/mockdesign schedule\` (\`/mockdesign help\` shows how).`;
+  return { text: fallback(text), blocks: [section(text)] };
+}

@@ -4,6 +4,9 @@ import { fireDueSchedules } from '../../../src/app/schedules.ts';
 import type { NewSchedule, Store } from '../../../src/app/ports.ts';
 import { createStore } from '../../../src/db/store.ts';
 import { createLogger } from '../../../src/logger.ts';
+import { createSlackMessenger } from '../../../src/slack/messenger.ts';
+import { createSlackApi, type SlackApi } from '../../../src/slack/web-api.ts';
+import { type CountingSlack, startCountingSlack } from '../../support/counting-slack.ts';
 import { fixedClock } from '../../support/fixed-clock.ts';
 import { describePg, type PgSchema, withPgSchema } from '../../support/pg.ts';
 import { MIN, STORES, T0, useStore } from './stores.ts';
@@ -126,9 +129,15 @@ describe.each(STORES)('$name store: schedules', (factory) => {
 
 describePg('postgres: a schedule with several instances', () => {
   let schema: PgSchema | undefined;
+  let slack: CountingSlack | undefined;
+  let api: SlackApi | undefined;
   afterEach(async () => {
     await schema?.drop();
     schema = undefined;
+    api?.close();
+    api = undefined;
+    await slack?.close();
+    slack = undefined;
   });
 
   it('two instances firing at the same moment start one session per occurrence, and the next occurrence once too', async () => {
@@ -137,7 +146,11 @@ describePg('postgres: a schedule with several instances', () => {
     const lines: string[] = [];
     const logger = createLogger('info', (line) => lines.push(String((JSON.parse(line) as { msg: string }).msg)));
     let ids = 0;
-    const deps = (store: Store) => ({ store, logger, newId: () => `sess${++ids}` });
+    // A Slack that knows nobody: the creator's account counts as not known to be deactivated, as when Slack is silent.
+    slack = await startCountingSlack();
+    api = createSlackApi({ baseUrl: slack.url, timeoutMs: 5000 });
+    const people = createSlackMessenger(api, { credentials: async () => ({ token: 'xoxb-t' }) });
+    const deps = (store: Store) => ({ store, logger, newId: () => `sess${++ids}`, people });
     const one = createStore(schema.db, clock.now);
     const two = createStore(await schema.open(), clock.now);
     // Every day at 09:01 UTC, an async study group.
