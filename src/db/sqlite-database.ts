@@ -33,7 +33,8 @@ interface Prepared {
 
 export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readonly raw: Db } {
   const cache = new Map<string, Prepared>();
-  const turns = createTurns();
+  // When the last caller of a group has heard back, the writes they queued meanwhile run as the next group.
+  const turns = createTurns(() => kick());
 
   function prepare(sql: string): Prepared {
     let prepared = cache.get(sql);
@@ -96,21 +97,30 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
         resolve: (value) => turns.later(() => resolve(value as T)),
         reject: (error) => turns.later(() => reject(unavailableOr(error))),
       });
-      if (!scheduled && !running && holds === 0) {
-        scheduled = true;
-        setImmediate(drain);
-      }
+      kick();
     });
   }
 
   /**
-   * One group per turn of the event loop. The callers a group settles go on at once (as microtasks) and queue
-   * more; running that next group in the same turn would keep the loop from reading the sockets for as long as
-   * work keeps coming, and a slash command waiting to be acked would wait behind a burst of posts.
+   * Runs the queue in a later turn, unless it is running or held, or callers of the last group have yet to hear
+   * back: what they queue as they go on joins the next group, rather than each of them making a group (and a commit)
+   * of its own, one per turn.
+   */
+  function kick(): void {
+    if (scheduled || running || holds > 0 || queue.length === 0 || turns.busy) return;
+    scheduled = true;
+    setImmediate(drain);
+  }
+
+  /**
+   * One group per turn of the event loop, once the last group's callers have all heard back (one per turn, see
+   * turns.ts). Running the next group in the same turn as the last, or its callers all at once, would keep the loop
+   * from reading the sockets for as long as work keeps coming, and a slash command waiting to be acked would wait
+   * behind a burst of posts.
    */
   async function drain(): Promise<void> {
     scheduled = false;
-    if (holds > 0) return;
+    if (holds > 0 || turns.busy) return;
     running = true;
     try {
       const group = queue.splice(0, MAX_GROUP);
@@ -118,10 +128,7 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
     } finally {
       running = false;
       for (const resolve of whenIdle.splice(0)) resolve();
-      if (queue.length > 0 && !scheduled && holds === 0) {
-        scheduled = true;
-        setImmediate(drain);
-      }
+      kick();
     }
   }
 
@@ -262,10 +269,7 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
       if (released) return;
       released = true;
       holds--;
-      if (holds === 0 && queue.length > 0 && !scheduled && !running) {
-        scheduled = true;
-        setImmediate(drain);
-      }
+      kick();
     };
     if (!running) return Promise.resolve(release);
     return new Promise((resolve) => whenIdle.push(() => resolve(release)));

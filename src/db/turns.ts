@@ -10,9 +10,12 @@
 export interface Turns {
   /** Runs `settle` in a later turn of the event loop, after everything handed over before it. */
   later(settle: () => void): void;
+  /** Something handed over has yet to run. */
+  readonly busy: boolean;
 }
 
-export function createTurns(): Turns {
+/** `onIdle` is called each time the last of what was handed over has run. */
+export function createTurns(onIdle: () => void = () => {}): Turns {
   let queue: Array<() => void> = [];
   let head = 0;
   let scheduled = false;
@@ -30,6 +33,7 @@ export function createTurns(): Turns {
     }
     // An immediate scheduled from inside a check phase runs in the next turn, after the loop has polled its sockets.
     settle?.();
+    if (!scheduled) onIdle();
   }
 
   return {
@@ -39,6 +43,9 @@ export function createTurns(): Turns {
         scheduled = true;
         setImmediate(next);
       }
+    },
+    get busy() {
+      return scheduled;
     },
   };
 }

@@ -38,4 +38,19 @@ describe('turns', () => {
     });
     expect(seen).toEqual([1, 2]);
   });
+
+  it('says when the last of what it was handed has run, and is busy until then', async () => {
+    const events: string[] = [];
+    const turns = createTurns(() => events.push(`idle (busy: ${String(turns.busy)})`));
+    expect(turns.busy).toBe(false);
+    await new Promise<void>((done) => {
+      turns.later(() => events.push('first'));
+      turns.later(() => {
+        events.push('second');
+        setImmediate(done);
+      });
+      expect(turns.busy).toBe(true);
+    });
+    expect(events).toEqual(['first', 'second', 'idle (busy: false)']);
+  });
 });

@@ -21,7 +21,7 @@ function open() {
   const file = join(dir, 'group.db');
   const raw = new Database(file);
   raw.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
-  return { db: createSqliteDatabase(raw), file };
+  return { db: createSqliteDatabase(raw), file, raw };
 }
 
 const values = (file: string) => {
@@ -106,6 +106,21 @@ describe('SQLite group commit', () => {
     other.close();
     expect(order).toEqual(['first', 'polled', 'second']);
     expect(values(file)).toEqual(['a', 'b']);
+    await db.close();
+  });
+
+  it('runs what the callers of one group queue as they hear back as the next group, in one commit', async () => {
+    const { db, file, raw } = open();
+    let commits = 0;
+    const exec = raw.exec.bind(raw);
+    raw.exec = (sql: string) => {
+      if (sql === 'COMMIT') commits += 1;
+      return exec(sql);
+    };
+    // Four writes queued in one turn; each caller, once it hears back (each in a turn of its own), writes again.
+    await Promise.all(['a', 'b', 'c', 'd'].map((v) => db.run('INSERT INTO t (v) VALUES ($1)', [v]).then(() => db.run('INSERT INTO t (v) VALUES ($1)', [`${v}2`]))));
+    expect(commits).toBe(2);
+    expect(values(file)).toEqual(['a', 'b', 'c', 'd', 'a2', 'b2', 'c2', 'd2']);
     await db.close();
   });
 
