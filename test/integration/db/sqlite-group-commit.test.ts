@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSqliteDatabase } from '../../../src/db/sqlite-database.ts';
+import { createSqliteDatabase, GROUP_SLICE_MS } from '../../../src/db/sqlite-database.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -121,6 +121,30 @@ describe('SQLite group commit', () => {
     await Promise.all(['a', 'b', 'c', 'd'].map((v) => db.run('INSERT INTO t (v) VALUES ($1)', [v]).then(() => db.run('INSERT INTO t (v) VALUES ($1)', [`${v}2`]))));
     expect(commits).toBe(2);
     expect(values(file)).toEqual(['a', 'b', 'c', 'd', 'a2', 'b2', 'c2', 'd2']);
+    await db.close();
+  });
+
+  it('commits a group once it has run for its slice of time; what was queued behind runs as the next group', async () => {
+    const { db, file, raw } = open();
+    let commits = 0;
+    const exec = raw.exec.bind(raw);
+    raw.exec = (sql: string) => {
+      if (sql === 'COMMIT') commits += 1;
+      return exec(sql);
+    };
+    // Queued in one turn: a transaction that takes longer than a slice, then three statements.
+    const slow = db.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (v) VALUES ($1)', ['slow']);
+      const until = performance.now() + GROUP_SLICE_MS * 2;
+      while (performance.now() < until) {
+        // The work of a slow transaction, on the thread.
+      }
+    });
+    const rest = ['a', 'b', 'c'].map((v) => db.run('INSERT INTO t (v) VALUES ($1)', [v]));
+    await Promise.all([slow, ...rest]);
+    // Two groups, in the order queued: without the slice, one.
+    expect(commits).toBe(2);
+    expect(values(file)).toEqual(['slow', 'a', 'b', 'c']);
     await db.close();
   });
 
