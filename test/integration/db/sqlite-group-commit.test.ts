@@ -33,6 +33,17 @@ const values = (file: string) => {
   }
 };
 
+/** How many groups have been committed on `raw` from now on: a group of several jobs ends with one COMMIT. */
+function countCommits(raw: Database.Database): () => number {
+  let commits = 0;
+  const exec = raw.exec.bind(raw);
+  raw.exec = (sql: string) => {
+    if (sql === 'COMMIT') commits += 1;
+    return exec(sql);
+  };
+  return () => commits;
+}
+
 /** Whether a promise settled within two microtask hops (the same turn of the event loop), and its value. */
 async function settledAtOnce<T>(promise: Promise<T>): Promise<{ settled: boolean; value: T }> {
   let settled = false;
@@ -111,27 +122,17 @@ describe('SQLite group commit', () => {
 
   it('runs what the callers of one group queue as they hear back as the next group, in one commit', async () => {
     const { db, file, raw } = open();
-    let commits = 0;
-    const exec = raw.exec.bind(raw);
-    raw.exec = (sql: string) => {
-      if (sql === 'COMMIT') commits += 1;
-      return exec(sql);
-    };
+    const commits = countCommits(raw);
     // Four writes queued in one turn; each caller, once it hears back (each in a turn of its own), writes again.
     await Promise.all(['a', 'b', 'c', 'd'].map((v) => db.run('INSERT INTO t (v) VALUES ($1)', [v]).then(() => db.run('INSERT INTO t (v) VALUES ($1)', [`${v}2`]))));
-    expect(commits).toBe(2);
+    expect(commits()).toBe(2);
     expect(values(file)).toEqual(['a', 'b', 'c', 'd', 'a2', 'b2', 'c2', 'd2']);
     await db.close();
   });
 
   it('commits a group once it has run for its slice of time; what was queued behind runs as the next group', async () => {
     const { db, file, raw } = open();
-    let commits = 0;
-    const exec = raw.exec.bind(raw);
-    raw.exec = (sql: string) => {
-      if (sql === 'COMMIT') commits += 1;
-      return exec(sql);
-    };
+    const commits = countCommits(raw);
     // Queued in one turn: a transaction that takes longer than a slice, then three statements.
     const slow = db.transaction(async (tx) => {
       await tx.run('INSERT INTO t (v) VALUES ($1)', ['slow']);
@@ -143,7 +144,7 @@ describe('SQLite group commit', () => {
     const rest = ['a', 'b', 'c'].map((v) => db.run('INSERT INTO t (v) VALUES ($1)', [v]));
     await Promise.all([slow, ...rest]);
     // Two groups, in the order queued: without the slice, one.
-    expect(commits).toBe(2);
+    expect(commits()).toBe(2);
     expect(values(file)).toEqual(['slow', 'a', 'b', 'c']);
     await db.close();
   });
