@@ -394,13 +394,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       const snapshot = await snapshotFor(step, session);
       const now = clock();
-      const parts = messenger.partsOf(snapshot, step, now);
+      // A step sent person by person (a nudge) goes to the people it began with: recorded with its first post
+      // (beginPost), it stays theirs through retries, whoever is on the panel by then (see Step.audience).
+      const audience = step.audience === null ? messenger.audienceOf(snapshot, step) : undefined;
+      const sent = audience ? { ...step, audience } : step;
+      const parts = messenger.partsOf(snapshot, sent, now);
       let done = step.progress;
       let firstTs = step.postedTs;
       if (step.uncertain) {
         // An earlier attempt may have reached Slack: adopt what is already there instead of posting it again.
         while (done < parts) {
-          const ts = await messenger.find(snapshot, step, done);
+          const ts = await messenger.find(snapshot, sent, done);
           if (!ts) break;
           firstTs ??= ts;
           done += 1;
@@ -422,11 +426,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         await pacer.wait(session.channelId);
         // The claim stands for the first post's start when that post goes at once; otherwise the start is recorded
         // (and the lease checked and renewed) before the post.
-        const fresh = done === 0 && !step.uncertain && performance.now() - claimedAt < FRESH_CLAIM_MS;
-        if (!fresh && !(await store.steps.beginPost(step, lease))) return lostLease(ctx);
+        // (An audience to record is recorded before the first part goes.)
+        const fresh = done === 0 && !step.uncertain && performance.now() - claimedAt < FRESH_CLAIM_MS && !audience;
+        if (!fresh && !(await store.steps.beginPost(step, lease, audience))) return lostLease(ctx);
         began = true;
         begun.add(step);
-        const ts = await messenger.post(snapshot, step, done, now).catch(async (error: unknown) => {
+        const ts = await messenger.post(snapshot, sent, done, now).catch(async (error: unknown) => {
           if (!(error instanceof DeliveryError) || error.kind !== 'unreachable') throw error;
           // One member of the panel cannot be written to privately: only their message is lost, the others go.
           await unreachable(session, error, { ...ctx, part: done });

@@ -38,6 +38,12 @@ export interface Step {
   /** An earlier attempt may have posted without being recorded: look before posting again. */
   readonly uncertain: boolean;
   readonly lastError: string | null;
+  /**
+   * Who a step sent person by person goes to, one part each in this order (a nudge: the panel), fixed as its first
+   * post began; null before, and for every other step. Parts are counted, not named: a retry after a change of
+   * panel sends the rest to the people this names.
+   */
+  readonly audience: readonly string[] | null;
 }
 
 /** Who holds a claimed step, and for how long it is theirs without news. */
@@ -220,8 +226,11 @@ export interface StepRepository {
   claimDue(lease: Lease, limit: number, options?: { orphans?: boolean }): Promise<Step[]>;
   /** The session's next step if it is due: a worker keeps going through a session's backlog in order. */
   claimNextOfSession(sessionId: string, lease: Lease): Promise<Step | undefined>;
-  /** A post of this step begins now: renews the lease and remembers when, for the settle wait. False if no longer ours. */
-  beginPost(step: Step, lease: Lease): Promise<boolean>;
+  /**
+   * A post of this step begins now: renews the lease and remembers when, for the settle wait. False if no longer ours.
+   * `audience`: who its parts go to, recorded unless one already is (see Step.audience).
+   */
+  beginPost(step: Step, lease: Lease, audience?: readonly string[]): Promise<boolean>;
   recordProgress(step: Step, owner: string, done: number, ts: string | null): Promise<boolean>;
   /**
    * Done. `ts`: the first message, if not recorded yet; `parts`: how many parts went out, when the last one was
@@ -554,6 +563,12 @@ export const PRIVATE_PART = 'private';
 export interface Messenger extends SchedulePeople {
   /** How many messages the step posts (a long summary is split). */
   partsOf(snapshot: SessionSnapshot, step: Step, now: number): number;
+  /**
+   * Who the step's parts go to when it is sent person by person (a nudge), as of this snapshot; undefined for any
+   * other step. The dispatcher records it as the first part goes (Step.audience); from then on the step's own
+   * audience decides its parts, whatever the panel has become.
+   */
+  audienceOf(snapshot: SessionSnapshot, step: Step): readonly string[] | undefined;
   /** Posts one part of a step, tagged so it can be found again; returns the message ts. */
   post(snapshot: SessionSnapshot, step: Step, part: number, now: number): Promise<string>;
   /**

@@ -38,11 +38,25 @@ function toStep(row: unknown): Step {
     progress: r.int('progress'),
     uncertain: r.int('uncertain') === 1,
     lastError: r.textOrNull('last_error'),
+    audience: audienceOf(r.textOrNull('audience'), () => r.bad('audience')),
   };
 }
 
+/** The audience column: null, or a JSON array of user ids (written by beginPost alone). */
+function audienceOf(text: string | null, bad: () => never): readonly string[] | null {
+  if (text === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return bad();
+  }
+  if (!Array.isArray(value) || !value.every((id): id is string => typeof id === 'string')) return bad();
+  return value;
+}
+
 const COLUMNS = `id, session_id, step_key, kind, phase_idx, seq, due_at, run_at, state, attempts, owner, lease_until, sent_at,
-  posted_ts, progress, uncertain, last_error`;
+  posted_ts, progress, uncertain, last_error, audience`;
 
 /**
  * A step may go when no earlier ordered step of its session is unfinished: a session's posts go out in order,
@@ -140,10 +154,10 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
       return row ? toStep(row) : undefined;
     },
 
-    async beginPost(step, lease) {
+    async beginPost(step, lease, audience) {
       const changed = await db.run(
-        `UPDATE steps SET sent_at = ${nowMs(d, 3)}, lease_until = ${nowMs(d, 3)} + $4 WHERE ${mine}`,
-        [step.id, lease.owner, now(), lease.leaseMs],
+        `UPDATE steps SET sent_at = ${nowMs(d, 3)}, lease_until = ${nowMs(d, 3)} + $4, audience = coalesce(audience, $5) WHERE ${mine}`,
+        [step.id, lease.owner, now(), lease.leaseMs, audience ? JSON.stringify(audience) : null],
       );
       return changed === 1;
     },

@@ -186,9 +186,14 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
   async function sendNudge(snapshot: SessionSnapshot, step: Step, part: number): Promise<string> {
     const { session } = snapshot;
     const target = parseNudgeKey(step.key);
-    const user = nudgeRecipients(session)[part];
+    const user = nudgeAudience(snapshot, step)[part];
     if (!target || !user) throw new DeliveryError('rejected', `no part ${part}`);
     return sendPrivately(session, user, renderNudge(session, target.moment, target.phaseIndex, snapshot.notes));
+  }
+
+  /** A nudge's people: those it began with once its first part went (see Step.audience), else the panel now. */
+  function nudgeAudience(snapshot: SessionSnapshot, step: Step): readonly string[] {
+    return step.audience ?? nudgeRecipients(snapshot.session);
   }
 
   /**
@@ -277,13 +282,17 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
   return {
     partsOf(snapshot, step, now) {
       // A nudge has one part per interviewer, each sent to that person alone.
-      if (step.kind === 'nudge') return parseNudgeKey(step.key) ? nudgeRecipients(snapshot.session).length : 0;
+      if (step.kind === 'nudge') return parseNudgeKey(step.key) ? nudgeAudience(snapshot, step).length : 0;
       if (step.kind === 'digest') return 1;
       // The summary's public parts, then (a live interview with notes kept for the interviewers) each message of the
       // private summary to each member of the panel.
       const recipients = step.kind === 'summary' ? privateSummaryRecipients(snapshot).length : 0;
       const extra = recipients > 0 ? recipients * privateSummaryOf(snapshot).length : 0;
       return renderedStep(snapshot, step, now).length + extra;
+    },
+
+    audienceOf(snapshot, step) {
+      return step.kind === 'nudge' ? nudgeRecipients(snapshot.session) : undefined;
     },
 
     async post(snapshot, step, part, now) {

@@ -484,6 +484,24 @@ describe('private nudges to interviewers', () => {
     expect(['U0ALICE', 'U0CAROL', 'U0ERIN'].map((user) => nudgesTo(user).length)).toEqual([1, 1, 1]);
   });
 
+  it('a nudge caught half-sent by a hand-over to someone new goes to the rest of the panel it began with, each once', async () => {
+    h = await createHarness({
+      standIn: { ...standIn, users: [...USERS, { id: 'U0AARON', name: 'aaron' }], channels: [{ id: 'C0GENERAL', name: 'general', members: ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0AARON'], botIsMember: true }] },
+    });
+    // As above, but Alice hands the session to Aaron, who was not on the panel. The panel the nudge began with
+    // (Alice, Carol, Erin) gets it, each once; Aaron, host from now on, gets the nudges that begin after.
+    h.slack.fail('chat.postEphemeral', { status: 429, retryAfter: 30 }, 1, (p) => p.user === 'U0CAROL');
+    await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL> <@U0ERIN> --level staff');
+    expect(nudgesTo('U0ALICE')).toHaveLength(1);
+    expect(nudgesTo('U0CAROL')).toHaveLength(0);
+    await h.command('host <@U0AARON>');
+    await h.advance(MIN, 5_000);
+    expect(['U0ALICE', 'U0CAROL', 'U0ERIN', 'U0AARON'].map((user) => nudgesTo(user).length)).toEqual([1, 1, 1, 0]);
+    await h.command('next', { user: 'U0AARON' });
+    await h.advance(MIN, 5_000);
+    expect(['U0ALICE', 'U0CAROL', 'U0ERIN', 'U0AARON'].map((user) => nudgesTo(user).length)).toEqual([2, 2, 2, 1]);
+  });
+
   it('moves with next: the half-way nudge of a phase left early is not sent', async () => {
     h = await createHarness({ standIn });
     await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL>');

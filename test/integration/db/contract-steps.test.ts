@@ -256,6 +256,26 @@ describe.each(STORES)('$name store: steps', (factory) => {
     expect(await store.steps.find(root.id)).toMatchObject({ runAt: settled + 10 * SEC, attempts: 2, uncertain: true });
   });
 
+  it('records who a step goes to as its first post begins, keeps it through retries and take-overs, and never overwrites it', async () => {
+    const { store, clock } = h();
+    await seed(store, newSession());
+    let root = await claim(store, 'root');
+    expect(root.audience).toBeNull();
+    // Only the owner records it; once recorded, a later post of the step (a retry, another owner) cannot change it.
+    expect(await store.steps.beginPost(root, B, ['U1'])).toBe(false);
+    expect(await store.steps.beginPost(root, A, ['U2', 'U1', 'U<3>"'])).toBe(true);
+    expect(await store.steps.beginPost(root, A, ['U9'])).toBe(true);
+    expect(await store.steps.beginPost(root, A)).toBe(true);
+    expect((await store.steps.find(root.id))?.audience).toEqual(['U2', 'U1', 'U<3>"']);
+    expect(await store.steps.recordProgress(root, 'A', 1, 'private')).toBe(true);
+    expect(await store.steps.retry(root, 'A', { delayMs: 0, error: 'transient', uncertain: true, countAttempt: true })).toBe(true);
+    root = await claim(store, 'root', B);
+    expect(root).toMatchObject({ owner: 'B', progress: 1, audience: ['U2', 'U1', 'U<3>"'] });
+    // Taken over after its lease, it still names the same people.
+    clock.set(T0 + 31 * SEC);
+    expect(await claim(store, 'root')).toMatchObject({ owner: 'A', audience: ['U2', 'U1', 'U<3>"'] });
+  });
+
   it('plans an unordered step once: a pending one keeps its time, a finished one is re-armed', async () => {
     const { store, clock } = h();
     await seed(store, newSession());

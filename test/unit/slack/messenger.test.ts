@@ -48,6 +48,7 @@ function aStep(kind: 'phase' | 'warning', phaseIndex: number, dueAt: number): St
     progress: 0,
     uncertain: false,
     lastError: null,
+    audience: null,
   };
 }
 
