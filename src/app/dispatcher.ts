@@ -9,7 +9,7 @@ import type { Session } from '../domain/session.ts';
 import { planReminders } from '../domain/reminders.ts';
 import { currentPhaseIndex, nextClockTick, phaseEnd, STEP_KINDS } from '../domain/timeline.ts';
 import { finish, holdSession, releaseSession, UNREADABLE_SESSION } from './sessions.ts';
-import { DeliveryError, type HostNotice, type Lease, type LogFields, type Logger, type Messenger, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step, type Store, StoreUnavailableError, type UnreadableSession } from './ports.ts';
+import { DeliveryError, type HostNotice, type Lease, type LogFields, type Logger, type Messenger, type Repositories, PRIVATE_PART, type SessionAddress, type SessionSnapshot, type Step, type Store, StoreUnavailableError, type UnreadableSession } from './ports.ts';
 import { createPacer, type Pacer } from './pacer.ts';
 
 export interface DispatcherDeps {
@@ -708,7 +708,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       case 'channel_gone': {
         // Its host's recurring sessions there go with it: each would start a session that fails the same way, and
         // tell them so again, at every occurrence.
-        const removed = await stopSession(step, session, error.code, session);
+        const removed = await stopSessionAndSchedules(step, session, error.code);
         log.warn('the channel is gone; ending the session', { ...ctx, reason: error.code, schedules_removed: removed ? removed.length : 0 });
         if (removed) await tellHostOnce(session, { kind: 'channel_gone', code: error.code, removedSchedules: removed });
         return;
@@ -741,22 +741,33 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
    * Ends the session over the step this instance holds, and says whether it did: not when the step is no longer
    * ours, cancelled by someone who ended the session meanwhile (`/mockdesign end`) or taken over after our lease.
    * Whoever has it now decides; telling its host it stopped would tell them of what they just did themselves.
-   * With `unusable`, the channel can take no session: its host's schedules there are removed too, and their ids
-   * returned (else an empty list when it stopped).
    */
-  async function stopSession(
-    step: Step,
-    session: Pick<Session, 'id'>,
-    reason: string,
-    unusable?: Pick<Session, 'teamId' | 'enterpriseId' | 'channelId' | 'hostId'>,
-  ): Promise<readonly string[] | false> {
+  async function stopSession(step: Step, session: Pick<Session, 'id'>, reason: string): Promise<boolean> {
     return store.transaction(async (tx) => {
       if (!(await tx.steps.fail(step, owner, reason))) return false;
-      const now = clock();
-      await tx.sessions.end(session.id, now, reason);
-      await tx.steps.cancelPending(session.id, STEP_KINDS, reason);
-      return unusable ? tx.schedules.removeInChannel(unusable, unusable.channelId, unusable.hostId, now) : [];
+      await endOver(tx, session, reason);
+      return true;
     });
+  }
+
+  /**
+   * As stopSession, for a channel that can take no session: its host's schedules there are removed in the same
+   * commit, and their ids returned (false when the session was not stopped here).
+   */
+  async function stopSessionAndSchedules(step: Step, session: Session, reason: string): Promise<readonly string[] | false> {
+    return store.transaction(async (tx) => {
+      if (!(await tx.steps.fail(step, owner, reason))) return false;
+      const now = await endOver(tx, session, reason);
+      return tx.schedules.removeInChannel(session, session.channelId, session.hostId, now);
+    });
+  }
+
+  /** The session ends now and its remaining posts are cancelled; returns the time it ended. */
+  async function endOver(tx: Repositories, session: Pick<Session, 'id'>, reason: string): Promise<number> {
+    const now = clock();
+    await tx.sessions.end(session.id, now, reason);
+    await tx.steps.cancelPending(session.id, STEP_KINDS, reason);
+    return now;
   }
 
   /**
@@ -822,7 +833,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     if (outcome === 'give_up') {
       // As for a channel that is gone: the host's recurring sessions there would each wait and give up the same way.
-      const removed = await stopSession(step, session, 'not_in_channel', session);
+      const removed = await stopSessionAndSchedules(step, session, 'not_in_channel');
       log.error('giving up: the bot was never invited to the channel', { ...ctx, schedules_removed: removed ? removed.length : 0 });
       if (removed) await tellHostOnce(session, { kind: 'lost', step: step.key, reason: 'not_in_channel', removedSchedules: removed });
       return;
