@@ -408,7 +408,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           if (!ts) break;
           firstTs ??= ts;
           done += 1;
-          if (!(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(ctx);
+          if (!(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(step, ctx);
           log.info('adopted a message an earlier attempt had posted', { ...ctx, part: done - 1 });
           // A private part is taken as sent without being seen: only the one in flight may have gone, not those after it.
           if (ts === PRIVATE_PART) break;
@@ -428,7 +428,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         // (and the lease checked and renewed) before the post.
         // (An audience to record is recorded before the first part goes.)
         const fresh = done === 0 && !step.uncertain && performance.now() - claimedAt < FRESH_CLAIM_MS && !audience;
-        if (!fresh && !(await store.steps.beginPost(step, lease, audience))) return lostLease(ctx);
+        if (!fresh && !(await store.steps.beginPost(step, lease, audience))) return lostLease(step, ctx);
         began = true;
         begun.add(step);
         const ts = await messenger.post(snapshot, sent, done, now).catch(async (error: unknown) => {
@@ -440,7 +440,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         firstTs ??= ts;
         done += 1;
         // Each part but the last is recorded as it goes out; the last one is recorded by the completion.
-        if (done < parts && !(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(ctx);
+        if (done < parts && !(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(step, ctx);
       }
       const resumes = session.status === 'paused' && session.pauseReason === 'not_in_channel';
       const current = session;
@@ -459,7 +459,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           return taken;
         }),
       );
-      if (outcome === false) return lostLease(ctx);
+      if (outcome === false) return lostLease(step, ctx);
       const late = clock() - step.dueAt;
       log.info('posted', { ...ctx, late_ms: late > MINUTE ? late : undefined });
       if (step.kind === 'root' && firstTs && !link) remember(session, firstTs);
@@ -547,9 +547,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     for (const id of lost) lostClaims.delete(id);
   }
 
-  function lostLease(ctx: Record<string, string | number>): undefined {
-    // Our lease ran out while we were slow, and another instance took the step over: it is theirs now.
-    log.warn('gave up a step another instance took over', ctx);
+  /**
+   * The step is no longer ours: cancelled while it was being posted (a half-way nudge when its phase is left
+   * early), or our lease ran out while we were slow and another instance took it over, so it is theirs now.
+   */
+  async function lostLease(step: Step, ctx: Record<string, string | number>): Promise<undefined> {
+    const now = await store.steps.find(step.id).catch(() => undefined);
+    if (now?.state === 'cancelled') log.info('stopped posting a step cancelled meanwhile', { ...ctx, reason: now.lastError ?? undefined });
+    else log.warn('gave up a step another instance took over', ctx);
     return undefined;
   }
 

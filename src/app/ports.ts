@@ -258,7 +258,11 @@ export interface StepRepository {
   releaseLostClaims(owner: string, claimIds: readonly number[], error: string): Promise<number>;
   /** Pending and held steps of these kinds will never run. */
   cancelPending(sessionId: string, kinds: readonly StepKind[], reason: string): Promise<void>;
-  cancel(sessionId: string, key: string, reason: string): Promise<void>;
+  /**
+   * The step will never run. With `inFlight`, also when it is being posted: its owner finds it gone before its next
+   * part (beginPost, recordProgress and complete answer false), so the parts not yet sent never go.
+   */
+  cancel(sessionId: string, key: string, reason: string, options?: { inFlight?: boolean }): Promise<void>;
   /** Moves pending steps planned at or after `from` by `shift`; none is made due before `floor`. */
   shiftPending(sessionId: string, from: number, shift: number, floor: number): Promise<void>;
   /** The summary falls due now (and is released if the session was paused). */

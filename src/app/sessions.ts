@@ -111,7 +111,8 @@ export function nextPhase(
     await tx.sessions.addParticipant(sessionId, userId, now);
     if (step.to === null) return finish(tx, session, now, 'ended_by_host');
     await tx.steps.cancel(sessionId, `warning:${step.from}`, 'phase ended early');
-    await tx.steps.cancel(sessionId, `nudge:mid:${step.from}`, 'phase ended early');
+    // Even while it is being sent, person by person: the rest of the panel would get it during the next phase.
+    await tx.steps.cancel(sessionId, `nudge:mid:${step.from}`, 'phase ended early', { inFlight: true });
     await tx.sessions.shiftPhases(sessionId, step.from, step.boundary, step.shiftMs, now);
     await tx.steps.shiftPending(sessionId, step.boundary, step.shiftMs, now);
     await tx.sessions.markMoved(sessionId, now);

@@ -221,8 +221,12 @@ export function createStepRepository(db: SqlExecutor, clock: StoreClock): StepRe
       await promote(sessionId);
     },
 
-    async cancel(sessionId, key, reason) {
-      await db.run("UPDATE steps SET state = 'cancelled', last_error = $3 WHERE session_id = $1 AND step_key = $2 AND state IN ('queued', 'pending', 'held')", [sessionId, key, reason]);
+    async cancel(sessionId, key, reason, options = {}) {
+      const states = options.inFlight ? "'queued', 'pending', 'held', 'sending'" : "'queued', 'pending', 'held'";
+      await db.run(
+        `UPDATE steps SET state = 'cancelled', owner = NULL, lease_until = NULL, last_error = $3 WHERE session_id = $1 AND step_key = $2 AND state IN (${states})`,
+        [sessionId, key, reason],
+      );
       await promote(sessionId);
     },
 

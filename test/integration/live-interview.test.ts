@@ -4,6 +4,7 @@ import { PROMPTS } from '../../src/domain/prompts.ts';
 import { LIMITS } from '../../src/slack/limits.ts';
 import { checkMessageBlocks } from '../../sandbox/stand-in/block-kit-limits.ts';
 import { allText, CHANNEL, createHarness, GUEST, HOST, type Harness } from '../support/harness.ts';
+import { until } from '../support/until.ts';
 
 const MIN = 60_000;
 let h: Harness;
@@ -512,6 +513,29 @@ describe('private nudges to interviewers', () => {
       'For interviewers: Requirements &amp; scope begins',
       'For interviewers: High-level design begins',
     ]);
+  });
+
+  it('moves with next while the half-way nudge is being sent: who has not had it yet does not get it during the next phase', async () => {
+    h = await createHarness({ standIn });
+    await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL> <@U0ERIN> --level staff');
+    await h.advance(2 * MIN, 30_000);
+    // The half-way nudge falls due at 2.5 min and goes person by person: Alice, then Carol, whose message Slack holds
+    // for a moment, then Erin. `next` comes while Carol's is on its way.
+    h.slack.fail('chat.postEphemeral', { delayMs: 400 }, 1, (p) => p.user === 'U0CAROL');
+    const moving = h.advance(30_000, 30_000);
+    const step = () => h.db.prepare("SELECT state, progress FROM steps WHERE step_key = 'nudge:mid:0'").get() as { state: string; progress: number };
+    await until("Alice's half-way nudge recorded, Carol's on its way", () => step().progress === 1);
+    await h.command('next');
+    await moving;
+    await h.tick();
+    const halfWay = (user: string) => nudgesTo(user).filter((n) => n.text.includes('half-way through Requirements'));
+    // The one on its way when the phase was left still arrives; the one not yet sent never does.
+    expect(['U0ALICE', 'U0CAROL', 'U0ERIN'].map((user) => halfWay(user).length)).toEqual([1, 1, 0]);
+    expect(step().state).toBe('cancelled');
+    expect(nudgesTo('U0ERIN').map((n) => n.text)).toEqual(['For interviewers: Requirements &amp; scope begins', 'For interviewers: High-level design begins']);
+    // Said as what it is: not as a step another instance took over.
+    expect(h.logs.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+    expect(h.logs.filter((l) => l.msg === 'stopped posting a step cancelled meanwhile')).toHaveLength(1);
   });
 
   it('sends none in a group session without a candidate or level', async () => {

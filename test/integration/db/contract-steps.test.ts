@@ -276,6 +276,20 @@ describe.each(STORES)('$name store: steps', (factory) => {
     expect(await claim(store, 'root')).toMatchObject({ owner: 'A', audience: ['U2', 'U1', 'U<3>"'] });
   });
 
+  it('cancels a step being posted only when asked to: its owner then finds it gone, and the session goes on to its next step', async () => {
+    const { store } = h();
+    await seed(store, newSession());
+    const root = await claim(store, 'root');
+    await store.steps.cancel('s1', 'root', 'not now');
+    expect(await store.steps.find(root.id)).toMatchObject({ state: 'sending', owner: 'A' });
+    await store.steps.cancel('s1', 'root', 'phase ended early', { inFlight: true });
+    expect(await store.steps.find(root.id)).toMatchObject({ state: 'cancelled', owner: null, leaseUntil: null, lastError: 'phase ended early' });
+    expect(await store.steps.beginPost(root, A)).toBe(false);
+    expect(await store.steps.recordProgress(root, 'A', 1, 'private')).toBe(false);
+    expect(await store.steps.complete(root, 'A', '1.1')).toBe(false);
+    expect(await claim(store, 'phase:0')).toMatchObject({ owner: 'A' });
+  });
+
   it('plans an unordered step once: a pending one keeps its time, a finished one is re-armed', async () => {
     const { store, clock } = h();
     await seed(store, newSession());
