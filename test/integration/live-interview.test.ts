@@ -472,16 +472,23 @@ describe('private nudges to interviewers', () => {
     expect(h.thread().some((m) => allText(m).includes('Summary'))).toBe(true);
   });
 
-  it('a nudge caught half-sent by a hand-over still reaches each of the panel once', async () => {
-    h = await createHarness({ standIn });
-    // Slack asks us to slow down at Carol's nudge: Alice has hers, Carol and Erin wait. Meanwhile Alice hands the
-    // session to Erin, who was already interviewing: the panel is the same people, so nobody gets it twice.
+  /**
+   * Slack asks us to slow down at Carol's first nudge: Alice has hers, Carol and Erin wait. Meanwhile Alice hands the
+   * session to `newHost`, and the nudge is finished a minute later.
+   */
+  async function handOverMidNudge(newHost: string): Promise<void> {
     h.slack.fail('chat.postEphemeral', { status: 429, retryAfter: 30 }, 1, (p) => p.user === 'U0CAROL');
     await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL> <@U0ERIN> --level staff');
     expect(nudgesTo('U0ALICE')).toHaveLength(1);
     expect(nudgesTo('U0CAROL')).toHaveLength(0);
-    await h.command('host <@U0ERIN>');
+    await h.command(`host <@${newHost}>`);
     await h.advance(MIN, 5_000);
+  }
+
+  it('a nudge caught half-sent by a hand-over still reaches each of the panel once', async () => {
+    h = await createHarness({ standIn });
+    // Erin was already interviewing: the panel is the same people, so nobody gets it twice.
+    await handOverMidNudge('U0ERIN');
     expect(['U0ALICE', 'U0CAROL', 'U0ERIN'].map((user) => nudgesTo(user).length)).toEqual([1, 1, 1]);
   });
 
@@ -489,14 +496,9 @@ describe('private nudges to interviewers', () => {
     h = await createHarness({
       standIn: { ...standIn, users: [...USERS, { id: 'U0AARON', name: 'aaron' }], channels: [{ id: 'C0GENERAL', name: 'general', members: ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0AARON'], botIsMember: true }] },
     });
-    // As above, but Alice hands the session to Aaron, who was not on the panel. The panel the nudge began with
-    // (Alice, Carol, Erin) gets it, each once; Aaron, host from now on, gets the nudges that begin after.
-    h.slack.fail('chat.postEphemeral', { status: 429, retryAfter: 30 }, 1, (p) => p.user === 'U0CAROL');
-    await h.command('start Design a rate limiter --candidate <@U0BOB> --interviewer <@U0CAROL> <@U0ERIN> --level staff');
-    expect(nudgesTo('U0ALICE')).toHaveLength(1);
-    expect(nudgesTo('U0CAROL')).toHaveLength(0);
-    await h.command('host <@U0AARON>');
-    await h.advance(MIN, 5_000);
+    // Aaron was not on the panel. The panel the nudge began with (Alice, Carol, Erin) gets it, each once; Aaron,
+    // host from now on, gets the nudges that begin after.
+    await handOverMidNudge('U0AARON');
     expect(['U0ALICE', 'U0CAROL', 'U0ERIN', 'U0AARON'].map((user) => nudgesTo(user).length)).toEqual([1, 1, 1, 0]);
     await h.command('next', { user: 'U0AARON' });
     await h.advance(MIN, 5_000);
