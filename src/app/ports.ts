@@ -256,7 +256,10 @@ export interface StepRepository {
    * step keeps `uncertain` only if it had it before (taken over from a dead owner). Returns how many.
    */
   releaseLostClaims(owner: string, claimIds: readonly number[], error: string): Promise<number>;
-  /** Pending and held steps of these kinds will never run. */
+  /**
+   * Steps of these kinds not yet done will never run: those waiting, and those being posted (their owner finds them
+   * gone before its next part, as `cancel` with `inFlight` does for one step).
+   */
   cancelPending(sessionId: string, kinds: readonly StepKind[], reason: string): Promise<void>;
   /**
    * The step will never run. With `inFlight`, also when it is being posted: its owner finds it gone before its next
