@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
 import { DATABASE_CHECK_TIMEOUT_MS, databaseHealth, type Health, HEALTHY } from './app/health.ts';
-import { type Logger, type Store, StoreUnavailableError } from './app/ports.ts';
+import type { Logger, Store } from './app/ports.ts';
+import { createHeartbeat } from './app/heartbeat.ts';
 import { fireDueSchedules } from './app/schedules.ts';
 import { composeMockdesign, newInstanceId, type SlackAuthOptions } from './compose.ts';
 import { type Config, ConfigError, type DatabaseTarget, loadConfig, type SlackAuth } from './config.ts';
@@ -26,7 +27,6 @@ import { type SocketModeSupervisor, superviseSocketMode } from './slack/socket-m
 import { slackErrorCode } from './slack/web-api.ts';
 
 const MIGRATIONS_DIR = join(PACKAGE_ROOT, 'migrations');
-const PRUNE_EVERY_MS = 3600_000;
 
 /**
  * An open store, what must stop using it before it closes (`stopUpkeep`), and what closing it must also release
@@ -159,34 +159,14 @@ async function main(): Promise<void> {
   ready = true;
   logger.info('mockdesign is running', { mode: config.mode, port: config.port, instance: instanceId, database: store.kind });
 
-  let lastPrune = 0;
-  let lastScheduleError = 0;
-  const ticker = startTicker(
-    config.tickCron,
-    async () => {
-      const now = clock();
-      // While the database does not answer, only the dispatcher tries it again, with backoff; the rest waits for it.
-      if (!dispatcher.databaseAnswers) return void (await dispatcher.tick());
-      // Recurring sessions first: one that starts now has its first posts claimed by the same tick.
-      await fireDueSchedules({ ...deps, people: messenger }, now).catch((error: unknown) => {
-        // A database that does not answer is said once by the dispatcher, in this same tick.
-        if (error instanceof StoreUnavailableError) return logger.debug('could not start scheduled sessions', { reason: error.message });
-        // Anything else may last a while too: say so once a minute, not every tick.
-        if (now - lastScheduleError < 60_000) return;
-        lastScheduleError = now;
-        logger.error('could not start scheduled sessions', {}, error);
-      });
-      await dispatcher.tick();
-      if (now - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = now;
-        await store.requests.prune(now - 24 * PRUNE_EVERY_MS).catch((error: unknown) =>
-          // A database that does not answer is said once by the dispatcher.
-          (error instanceof StoreUnavailableError ? logger.debug : logger.warn).call(logger, 'could not prune old request ids', { reason: String(error) }),
-        );
-      }
-    },
+  const heartbeat = createHeartbeat({
+    dispatcher,
+    fireSchedules: (now) => fireDueSchedules({ ...deps, people: messenger }, now),
+    pruneRequests: (before) => store.requests.prune(before),
     logger,
-  );
+    clock,
+  });
+  const ticker = startTicker(config.tickCron, () => heartbeat.beat(), logger);
   // Posts that fell due while the app was down go out now rather than at the first tick, once the Web API thread
   // has loaded: started by the first of them, it loaded under all of them. Started after the receiver, so the app
   // is ready (and answers Slack) no later for it.
@@ -201,7 +181,8 @@ async function main(): Promise<void> {
     await ticker.stop();
     dispatcher.stop();
     await app.stop().catch((error: unknown) => logger.warn('stopping the receiver failed', { reason: String(error) }));
-    await Promise.race([dispatcher.drain(), new Promise((r) => setTimeout(r, 10_000))]);
+    // A round of schedules under way (a creator looked up in Slack, a session being written) finishes first.
+    await Promise.race([heartbeat.settled().then(() => dispatcher.drain()), new Promise((r) => setTimeout(r, 10_000))]);
     api.close();
     await stopUpkeep();
     await store.close().catch((error: unknown) => logger.warn('closing the database failed', { reason: String(error) }));

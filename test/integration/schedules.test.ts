@@ -1,9 +1,11 @@
 /** Recurring sessions through the real Bolt router, with a fixed clock across days and a daylight-saving change. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHeartbeat } from '../../src/app/heartbeat.ts';
 import { fireDueSchedules, MAX_SCHEDULES_PER_CHANNEL } from '../../src/app/schedules.ts';
 import type { SlackMessage } from '../../src/slack/views/message.ts';
 import { fixedClock } from '../support/fixed-clock.ts';
 import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
+import { until } from '../support/until.ts';
 import { expectWithinBlockKitLimits, mrkdwnTexts } from '../unit/support/block-kit.ts';
 
 let h: Harness;
@@ -438,5 +440,40 @@ describe('/mockdesign schedule', () => {
     expect(allText(ack)).toContain('The time zone in your Slack profile could not be read, so this schedule uses UTC.');
     expect(((await h.command(`unschedule ${id}`, { user: GUEST })) as Ack).text).toContain('Slack did not say in time whether you can remove it');
     expect(h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get()).toBe(1);
+  });
+});
+
+describe('the tick', () => {
+  const PREP = 'C0PREP';
+  const stepState = (channel: string, key: string) =>
+    h.db.prepare('SELECT st.state FROM steps st JOIN sessions s ON s.id = st.session_id WHERE s.channel_id = ? AND st.step_key = ?').pluck().get(channel, key);
+
+  it('claims the posts due without waiting for Slack to say whether a schedule\'s creator is still there, and claims the session it starts once started', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('schedule every weekday 9:30 --tz UTC', { channel: PREP });
+    // A live session elsewhere whose second phase falls due at the same minute as the schedule.
+    h.clock.set(Date.parse('2030-01-07T09:25:00Z'));
+    await h.command('start Design a URL shortener');
+    await h.tick();
+    expect(stepState(CHANNEL, 'phase:1')).not.toBe('done');
+    const heartbeat = createHeartbeat({
+      dispatcher: h.md.dispatcher,
+      fireSchedules: (now) => fireDueSchedules({ ...h.md.deps, people: h.md.messenger }, now, () => 0),
+      pruneRequests: (before) => h.store.requests.prune(before),
+      logger: h.md.deps.logger,
+      clock: h.clock.now,
+    });
+    h.clock.set(Date.parse('2030-01-07T09:30:00Z'));
+    // Slack is slow to say who created the schedule: the session waits for its answer, up to the lookup's limit.
+    h.slack.fail('users.info', { delayMs: 60_000 }, 1);
+    await heartbeat.beat();
+    // The tick is over and the phase went out, while the scheduled session is still waiting for Slack.
+    await h.md.dispatcher.drain();
+    expect(stepState(CHANNEL, 'phase:1')).toBe('done');
+    expect(h.db.prepare('SELECT count(*) FROM sessions WHERE channel_id = ?').pluck().get(PREP)).toBe(0);
+    await heartbeat.settled();
+    expect(h.db.prepare('SELECT host_id FROM sessions WHERE channel_id = ?').pluck().all(PREP)).toEqual([HOST]);
+    // Its first post is claimed as soon as it is written, not at the next tick.
+    await until('the scheduled session\'s root post', () => stepState(PREP, 'root') === 'done');
   });
 });
