@@ -447,6 +447,14 @@ describe('the tick', () => {
   const PREP = 'C0PREP';
   const stepState = (channel: string, key: string) =>
     h.db.prepare('SELECT st.state FROM steps st JOIN sessions s ON s.id = st.session_id WHERE s.channel_id = ? AND st.step_key = ?').pluck().get(channel, key);
+  const heartbeatOf = (harness: Harness) =>
+    createHeartbeat({
+      dispatcher: harness.md.dispatcher,
+      fireSchedules: (now) => fireDueSchedules({ ...harness.md.deps, people: harness.md.messenger }, now, () => 0),
+      pruneRequests: (before) => harness.store.requests.prune(before),
+      logger: harness.md.deps.logger,
+      clock: harness.clock.now,
+    });
 
   it('claims the posts due without waiting for Slack to say whether a schedule\'s creator is still there, and claims the session it starts once started', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
@@ -456,13 +464,7 @@ describe('the tick', () => {
     await h.command('start Design a URL shortener');
     await h.tick();
     expect(stepState(CHANNEL, 'phase:1')).not.toBe('done');
-    const heartbeat = createHeartbeat({
-      dispatcher: h.md.dispatcher,
-      fireSchedules: (now) => fireDueSchedules({ ...h.md.deps, people: h.md.messenger }, now, () => 0),
-      pruneRequests: (before) => h.store.requests.prune(before),
-      logger: h.md.deps.logger,
-      clock: h.clock.now,
-    });
+    const heartbeat = heartbeatOf(h);
     h.clock.set(Date.parse('2030-01-07T09:30:00Z'));
     // Slack is slow to say who created the schedule: the session waits for its answer, up to the lookup's limit.
     h.slack.fail('users.info', { delayMs: 60_000 }, 1);
@@ -475,5 +477,27 @@ describe('the tick', () => {
     expect(h.db.prepare('SELECT host_id FROM sessions WHERE channel_id = ?').pluck().all(PREP)).toEqual([HOST]);
     // Its first post is claimed as soon as it is written, not at the next tick.
     await until('the scheduled session\'s root post', () => stepState(PREP, 'root') === 'done');
+  });
+
+  it('says once a minute, not every second, that recurring sessions cannot be started, and posts go on meanwhile', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('start Design a URL shortener --plan 30s/30s/30s/30s');
+    await h.tick();
+    // A fault no retry mends (the table gone from under the app), as opposed to a database that does not answer.
+    h.db.exec('DROP TABLE schedules');
+    const heartbeat = heartbeatOf(h);
+    const errors = () => h.logs.filter((l) => l.msg === 'could not start scheduled sessions');
+    for (let second = 0; second < 90; second++) {
+      await heartbeat.beat();
+      await heartbeat.settled();
+      h.clock.advance(1000);
+    }
+    await h.md.dispatcher.drain();
+    expect(errors().map((l) => [l.level, l.error_code])).toEqual([
+      ['error', 'SQLITE_ERROR'],
+      ['error', 'SQLITE_ERROR'],
+    ]);
+    // Three of the session's phases fell due within those 90 seconds, and went out.
+    expect(stepState(CHANNEL, 'phase:2')).toBe('done');
   });
 });
