@@ -11,7 +11,7 @@
 import type { Dispatcher } from './dispatcher.ts';
 import { type Logger, StoreUnavailableError } from './ports.ts';
 
-export const PRUNE_EVERY_MS = 3600_000;
+const PRUNE_EVERY_MS = 3600_000;
 /** Request ids are kept this long: Slack retries an event within minutes, never a day later. */
 const REQUEST_IDS_KEPT_MS = 24 * PRUNE_EVERY_MS;
 /** A failure of the schedules other than the database's (which the dispatcher reports) is said at most this often. */
