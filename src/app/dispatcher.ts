@@ -422,13 +422,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         await store.steps.retry(step, owner, { delayMs: paced, error: step.lastError ?? 'paced', uncertain: false, countAttempt: false });
         return undefined;
       }
+      // Recorded with the first beginPost of this attempt; the parts after it have nothing more to record.
+      let toRecord = audience;
       while (done < parts) {
         await pacer.wait(session.channelId);
         // The claim stands for the first post's start when that post goes at once; otherwise the start is recorded
-        // (and the lease checked and renewed) before the post.
-        // (An audience to record is recorded before the first part goes.)
-        const fresh = done === 0 && !step.uncertain && performance.now() - claimedAt < FRESH_CLAIM_MS && !audience;
-        if (!fresh && !(await store.steps.beginPost(step, lease, audience))) return lostLease(step, ctx);
+        // (and the lease checked and renewed) before the post. An audience to record is recorded before the first
+        // part goes.
+        const fresh = done === 0 && !step.uncertain && performance.now() - claimedAt < FRESH_CLAIM_MS && !toRecord;
+        if (!fresh && !(await store.steps.beginPost(step, lease, toRecord))) return lostLease(step, ctx);
+        toRecord = undefined;
         began = true;
         begun.add(step);
         const ts = await messenger.post(snapshot, sent, done, now).catch(async (error: unknown) => {
