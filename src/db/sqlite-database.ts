@@ -19,6 +19,9 @@ import { createTurns } from './turns.ts';
  */
 const UNAVAILABLE = /^SQLITE_(BUSY|FULL|IOERR)/;
 
+/** Another connection holds a lock this one needs (SQLITE_BUSY, or one of its extended codes). */
+const isBusy = (error: unknown) => /^SQLITE_BUSY/.test(String((error as { code?: unknown } | null)?.code ?? ''));
+
 /** Such a failure as the port's StoreUnavailableError; any other error as it is. */
 function unavailableOr(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
@@ -34,6 +37,12 @@ interface Prepared {
 
 export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readonly raw: Db } {
   const cache = new Map<string, Prepared>();
+  // Another connection's write lock (an open `sqlite3` shell in a transaction, say) is waited for in the queue
+  // below, not in SQLite's busy handler: that one sleeps on this thread, the thread that acks Slack's requests, so
+  // the whole app would stop answering for as long as it waited. The connection's busy timeout is still how long a
+  // write may wait; SQLite's own wait is turned off.
+  const lockWaitMs = Number(db.pragma('busy_timeout', { simple: true })) || 0;
+  db.pragma('busy_timeout = 0');
   // When the last caller of a group has heard back, the writes they queued meanwhile run as the next group.
   const turns = createTurns(() => kick());
 
@@ -87,6 +96,9 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
   let running = false;
   // While held (see holdWrites), queued work waits; reads outside a transaction go on.
   let holds = 0;
+  // Set while the queue waits to try again for a write lock another connection holds (see lockedOut).
+  let lockWait: NodeJS.Timeout | undefined;
+  let lockTries = 0;
   const whenIdle: Array<() => void> = [];
 
   function enqueue<T>(work: Work): Promise<T> {
@@ -95,6 +107,7 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
       // and their work going on all together would keep the loop from acking a slash command until it is done.
       queue.push({
         work,
+        queuedAt: performance.now(),
         resolve: (value) => turns.later(() => resolve(value as T)),
         reject: (error) => turns.later(() => reject(unavailableOr(error))),
       });
@@ -108,7 +121,7 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
    * of its own, one per turn.
    */
   function kick(): void {
-    if (scheduled || running || holds > 0 || queue.length === 0 || turns.busy) return;
+    if (scheduled || running || holds > 0 || queue.length === 0 || turns.busy || lockWait) return;
     scheduled = true;
     setImmediate(drain);
   }
@@ -125,7 +138,8 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
     running = true;
     try {
       const group = queue.splice(0, MAX_GROUP);
-      if (group.length > 0) await (group.length === 1 ? runAlone(group[0] as Job) : runGroup(group));
+      if (group.length === 1) await runAlone(group[0] as Job);
+      else if (group.length > 1) await runGroup(group);
     } finally {
       running = false;
       for (const resolve of whenIdle.splice(0)) resolve();
@@ -133,15 +147,34 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
     }
   }
 
-  /** One job on its own: a statement commits by itself, a transaction is BEGIN … COMMIT. */
-  async function runAlone(job: Job): Promise<void> {
+  /**
+   * One job on its own: a statement commits by itself, a transaction is BEGIN … COMMIT. Returns true when it found
+   * the write lock taken (see lockedOut): it then waits at the head of the queue, with `behind` after it in order.
+   */
+  async function runAlone(job: Job, behind: Job[] = []): Promise<boolean> {
     const { work } = job;
     try {
-      if (work.kind === 'statement') job.resolve(execute(work));
-      else if (work.kind === 'close') job.resolve(close());
+      if (work.kind === 'statement') {
+        let value: unknown;
+        try {
+          value = execute(work);
+        } catch (error) {
+          // A statement that failed for want of the lock did nothing, and can be run again.
+          if (lockedOut([job], error, behind)) return true;
+          throw error;
+        }
+        lockTries = 0;
+        job.resolve(value);
+      } else if (work.kind === 'close') job.resolve(close());
       else {
         // IMMEDIATE takes the write lock at once, so a second connection (a backup) cannot upgrade-deadlock us.
-        db.exec('BEGIN IMMEDIATE');
+        try {
+          db.exec('BEGIN IMMEDIATE');
+        } catch (error) {
+          if (lockedOut([job], error, behind)) return true;
+          throw error;
+        }
+        lockTries = 0;
         try {
           const result = await work.fn(direct);
           db.exec('COMMIT');
@@ -154,6 +187,7 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
     } catch (error) {
       job.reject(error);
     }
+    return false;
   }
 
   /** Several jobs in one transaction; each transaction among them under a savepoint, so a failure undoes only its own. */
@@ -161,18 +195,23 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
     if (group.some((job) => job.work.kind === 'close')) {
       // Never grouped: what came before it runs first, what comes after it finds the database closed.
       const at = group.findIndex((job) => job.work.kind === 'close');
-      queue.unshift(...group.slice(at + 1));
-      for (const job of group.slice(0, at)) await runAlone(job);
-      await runAlone(group[at] as Job);
+      const after = group.slice(at + 1);
+      for (let i = 0; i <= at; i++) {
+        // One that must wait for another connection's lock waits with the close and the rest behind it, in order.
+        if (await runAlone(group[i] as Job, [...group.slice(i + 1, at + 1), ...after])) return;
+      }
+      queue.unshift(...after);
       return;
     }
     const writes = group.some((job) => job.work.kind !== 'statement' || !readOnly(job.work.sql));
     try {
       db.exec(writes ? 'BEGIN IMMEDIATE' : 'BEGIN');
     } catch (error) {
+      if (lockedOut(group, error)) return;
       for (const job of group) job.reject(error);
       return;
     }
+    lockTries = 0;
     try {
       await runInTransaction(group);
     } catch (error) {
@@ -238,6 +277,33 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
     }
   }
 
+  /**
+   * When `error` says another connection holds the write lock: the jobs that have waited as long as the busy
+   * timeout allows fail with it, as SQLite's own wait would have failed them; the rest go back to the head of the
+   * queue in their order, with `behind` (jobs already taken from the queue) after them, and the queue tries again
+   * after a short wait that grows (LOCK_RETRY_MS), never later than the oldest of them may wait. Meanwhile the
+   * event loop goes on: requests are acked, reads are answered. Returns false, having done nothing, for any other
+   * error.
+   */
+  function lockedOut(group: Job[], error: unknown, behind: Job[] = []): boolean {
+    if (!isBusy(error)) return false;
+    const at = performance.now();
+    const waiting = group.filter((job) => at - job.queuedAt < lockWaitMs);
+    for (const job of group) if (!waiting.includes(job)) job.reject(error);
+    queue.unshift(...waiting, ...behind);
+    const oldest = queue[0];
+    if (oldest) {
+      const step = LOCK_RETRY_MS[Math.min(lockTries, LOCK_RETRY_MS.length - 1)] as number;
+      lockTries++;
+      const left = Math.max(1, Math.ceil(lockWaitMs - (at - oldest.queuedAt)));
+      lockWait = setTimeout(() => {
+        lockWait = undefined;
+        kick();
+      }, Math.min(step, left));
+    }
+    return true;
+  }
+
   function readOnly(sql: string): boolean {
     try {
       return prepare(sql).statement.readonly;
@@ -262,6 +328,9 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
     try {
       return Promise.resolve(now[method](sql, params) as T);
     } catch (error) {
+      // A read in WAL mode waits for no writer, but can find another connection recovering the WAL: it then takes
+      // its turn in the queue, which waits for that without blocking the thread.
+      if (isBusy(error)) return enqueue<T>({ kind: 'statement', method, sql, params });
       return Promise.reject(unavailableOr(error));
     }
   }
@@ -303,6 +372,11 @@ const MAX_GROUP = 200;
  * the thread that acks Slack's requests: 200 jobs of a burst took 10–20 ms, for which a slash command waited.
  */
 export const GROUP_SLICE_MS = 2;
+/**
+ * How long the queue waits before it tries again for a write lock another connection holds, by try: short at first
+ * (most such locks are a moment's), then every 100 ms, so that a lock let go is noticed within a tenth of a second.
+ */
+const LOCK_RETRY_MS = [1, 2, 5, 10, 20, 50, 100];
 
 interface Statement {
   readonly kind: 'statement';
@@ -313,6 +387,8 @@ interface Statement {
 type Work = Statement | { readonly kind: 'transaction'; readonly fn: (tx: SqlExecutor) => Promise<unknown> } | { readonly kind: 'close' };
 interface Job {
   readonly work: Work;
+  /** When it was queued (performance.now()): a job waits for another connection's lock at most the busy timeout. */
+  readonly queuedAt: number;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }

@@ -87,3 +87,42 @@ it('a SQLite file locked by another connection for a minute: said once as it beg
   const nudged = h.slack.ephemerals().filter((e) => e.source === 'chat.postEphemeral' && e.text.includes('half-way through'));
   expect(nudged.map((n) => `${n.channel}/${n.user}`).sort()).toEqual(CHANNELS.filter((_, i) => i % 2 === 0).flatMap((c) => [`${c}/${HOST}`, `${c}/${GUEST}`]).sort());
 });
+
+it('a start while another connection holds the write lock for a moment: other commands are answered meanwhile, and the session is written and posted once it is let go', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mockdesign-locked-')), 'mockdesign.db');
+  // The app's own busy timeout: its writes may wait 5 s for the lock.
+  db = openDatabase(path);
+  migrate(db, MIGRATIONS_DIR);
+  const channel = CHANNELS[0] as string;
+  h = await createHarness({ db, standIn: { channels: [{ id: channel, name: 'locked', members: [HOST, GUEST], botIsMember: true }] } });
+  // Each time the app's connection finds the write lock taken.
+  let refused = 0;
+  const exec = db.exec.bind(db);
+  db.exec = (sql: string) => {
+    try {
+      return exec(sql);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') refused += 1;
+      throw error;
+    }
+  };
+  const locker = new Database(path);
+  other = locker;
+  locker.exec('BEGIN IMMEDIATE');
+  const start = h.command('start Locked for a moment --plan 4m/4m/4m/4m', { channel });
+  await until("the start's write to find the lock taken", () => refused > 0);
+  // SQLite's own busy wait would have held the thread for those 5 s, and failed the write: `help` is answered
+  // while the start's write waits.
+  expect(await h.command('help', { channel })).toMatchObject({ response_type: 'ephemeral' });
+  expect(db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+  // Let go from this thread: had anything blocked it, this would only run after the start's write had failed.
+  locker.exec('COMMIT');
+  await start;
+  await until('the session to be posted', async () => {
+    await h.tick();
+    return h.root(channel) !== undefined;
+  });
+  expect(h.root(channel)?.text).toContain('Locked for a moment');
+  expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.ok && payload(c)?.step === 'root')).toHaveLength(1);
+  expect(h.logs.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
+});

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../../src/app/ports.ts';
+import { openDatabase } from '../../../src/db/open-database.ts';
 import { createSqliteDatabase, GROUP_SLICE_MS } from '../../../src/db/sqlite-database.ts';
 
 const dirs: string[] = [];
@@ -224,3 +226,57 @@ describe('SQLite group commit', () => {
     await db.close();
   });
 });
+
+describe("another connection's write lock", () => {
+  /** The app's own opening (WAL and the rest), with this busy timeout. */
+  function openLocked(busyTimeoutMs: number) {
+    const dir = mkdtempSync(join(tmpdir(), 'mockdesign-locked-'));
+    dirs.push(dir);
+    const file = join(dir, 'locked.db');
+    const raw = openDatabase(file, { busyTimeoutMs });
+    raw.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)');
+    const locker = new Database(file);
+    locker.exec('BEGIN IMMEDIATE');
+    return { db: createSqliteDatabase(raw), file, locker };
+  }
+
+  it('is waited for without holding up the thread: the loop turns and reads are answered meanwhile; the writes, then a close, run in order once it is let go', async () => {
+    const { db, file, locker } = openLocked(5000);
+    const first = db.run('INSERT INTO t (v) VALUES ($1)', ['a']);
+    const second = db.transaction(async (tx) => {
+      await tx.run('INSERT INTO t (v) VALUES ($1)', ['b']);
+      return 'written';
+    });
+    // Queued behind them: it closes the connection only after both have waited for the lock and run.
+    const closed = db.close();
+    let settled = false;
+    void Promise.allSettled([first, second, closed]).then(() => (settled = true));
+    // SQLite's own busy wait would sleep on this thread for the whole timeout, then fail both.
+    await turns(50);
+    expect(settled).toBe(false);
+    expect(await settledAtOnce(db.get('SELECT count(*) AS n FROM t'))).toEqual({ settled: true, value: { n: 0 } });
+    // Only this thread can let the lock go: that it runs at all is the proof that nothing blocked it.
+    locker.exec('COMMIT');
+    locker.close();
+    expect(await first).toBe(1);
+    expect(await second).toBe('written');
+    await closed;
+    expect(values(file)).toEqual(['a', 'b']);
+  });
+
+  it('a write waits as long as the busy timeout and then fails as unavailable, and the queue goes on once the lock is let go', async () => {
+    const { db, file, locker } = openLocked(50);
+    const began = performance.now();
+    const failed = await db.run('INSERT INTO t (v) VALUES ($1)', ['a']).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(StoreUnavailableError);
+    expect(failed).toMatchObject({ code: 'SQLITE_BUSY' });
+    // It tried again and again for the whole timeout, not once.
+    expect(performance.now() - began).toBeGreaterThanOrEqual(49);
+    locker.exec('COMMIT');
+    locker.close();
+    expect(await db.run('INSERT INTO t (v) VALUES ($1)', ['b'])).toBe(1);
+    expect(values(file)).toEqual(['b']);
+    await db.close();
+  });
+});
+
