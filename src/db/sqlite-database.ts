@@ -142,6 +142,8 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
       else if (group.length > 1) await runGroup(group);
     } finally {
       running = false;
+      // A group that did not find the write lock taken starts the waits for it over (see lockedOut).
+      if (!lockWait) lockTries = 0;
       for (const resolve of whenIdle.splice(0)) resolve();
       kick();
     }
@@ -163,7 +165,6 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
           if (lockedOut([job], error, behind)) return true;
           throw error;
         }
-        lockTries = 0;
         job.resolve(value);
       } else if (work.kind === 'close') job.resolve(close());
       else {
@@ -174,7 +175,6 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
           if (lockedOut([job], error, behind)) return true;
           throw error;
         }
-        lockTries = 0;
         try {
           const result = await work.fn(direct);
           db.exec('COMMIT');
@@ -211,7 +211,6 @@ export function createSqliteDatabase(db: Db): SqlDatabase & WriteGate & { readon
       for (const job of group) job.reject(error);
       return;
     }
-    lockTries = 0;
     try {
       await runInTransaction(group);
     } catch (error) {
