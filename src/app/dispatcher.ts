@@ -452,8 +452,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const link = step.kind === 'root' && firstTs ? await messenger.writtenPermalink(session, firstTs).catch(() => undefined) : undefined;
       const outcome = await claiming((claim) =>
         store.transaction(async (tx) => {
-          // The session's next step, when it is due, is taken in the same commit: the worker goes on with it.
-          const taken = resumes || stopped ? (await tx.steps.complete(step, owner, firstTs, done)) && ASK : await tx.steps.completeAndTakeNext(step, claim, firstTs, done);
+          // The session's next step, when it is due, is taken in the same commit: the worker goes on with it. (Not after
+          // a post outside the session's order, such as a change to the clock said in the thread: the worker stops there.)
+          const taken = resumes || stopped || step.seq < 0 ? (await tx.steps.complete(step, owner, firstTs, done)) && ASK : await tx.steps.completeAndTakeNext(step, claim, firstTs, done);
           if (taken === false) return false;
           if (step.kind === 'root' && firstTs) await tx.sessions.setRoot(current.id, firstTs, clock(), link ?? null);
           // The session message shows the phase under way. Phase 1 starts with the session, so the message posted

@@ -493,6 +493,10 @@ export interface ScheduleRepository {
   advance(id: string, expectedNextAt: number, nextAt: number | null, firedAt: number, firedLocal: string): Promise<boolean>;
   /** The earliest next occurrence of any schedule. */
   nextDue(): Promise<number | undefined>;
+  /** Records that the creator was told an occurrence was skipped (its channel busy); false if they already were (tell once). */
+  firstSkipNotice(id: string, at: number): Promise<boolean>;
+  /** How many schedules a person made in each channel of their workspace (the Home tab says where the rest are). */
+  countsByChannel(workspace: Workspace, userId: string): Promise<{ channelId: string; count: number }[]>;
 }
 
 /**
@@ -605,6 +609,8 @@ export interface SchedulePeople {
   accountDeactivated(workspace: Workspace, userId: string): Promise<boolean | undefined>;
   /** Says in the schedule's channel that it was removed because its creator's account is deactivated. */
   creatorGone(schedule: Schedule): Promise<void>;
+  /** Tells the creator privately that an occurrence was skipped: `running` was under way in the channel. */
+  scheduleSkipped(schedule: Schedule, running: Session, nextAt: number | null): Promise<void>;
 }
 
 export type HostNotice =

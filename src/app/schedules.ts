@@ -6,7 +6,7 @@
 import { DAY, HOUR } from '../domain/duration.ts';
 import type { Plan } from '../domain/plan.ts';
 import { pickRandomPrompt } from '../domain/prompts.ts';
-import { type Cron, isTimeZone, localKey, nextOccurrence, parseRecurrence } from '../domain/recurrence.ts';
+import { type Cron, firstClash, isTimeZone, localKey, nextOccurrence, parseRecurrence, readTimeZone } from '../domain/recurrence.ts';
 import type { Workspace } from '../domain/session.ts';
 import { DeliveryError, type Logger, type Schedule, type SchedulePeople, StoreUnavailableError } from './ports.ts';
 import { type SessionDeps, startSession } from './sessions.ts';
@@ -31,20 +31,48 @@ export interface ScheduleInput extends Workspace {
   readonly isAsync: boolean;
 }
 
-export type ScheduleOutcome = { ok: true; schedule: Schedule; cron: Cron } | { ok: false; error: string };
+export type ScheduleOutcome =
+  | { ok: true; schedule: Schedule; cron: Cron }
+  | { ok: false; error: string }
+  /** Its sessions would run at the same time as `clash`'s in the channel: the first would start at `at`. */
+  | { ok: false; clash: Schedule; at: number };
+
+/** Thrown inside the creating transaction to undo the insert when a schedule made meanwhile clashes with it. */
+class ClashFound extends Error {
+  readonly clash: { other: Schedule; at: number };
+  constructor(clash: { other: Schedule; at: number }) {
+    super('the schedule clashes with another in its channel');
+    this.clash = clash;
+  }
+}
+
+/** When, in the channel, a schedule's sessions would run at the same time as one of `others`. */
+function clashWith(candidate: Schedule, cron: Cron, others: readonly Schedule[], now: number): { other: Schedule; at: number } | undefined {
+  const recurring = others.flatMap((other) => {
+    const parsed = parseRecurrence(other.expression);
+    // A schedule this version cannot work out starts nothing (it is removed when due): it clashes with nothing.
+    return parsed.ok && isTimeZone(other.tz) ? [{ schedule: other, cron: parsed.value, tz: other.tz, lengthMs: planLength(other.plan) }] : [];
+  });
+  const found = firstClash({ cron, tz: candidate.tz, lengthMs: planLength(candidate.plan) }, recurring, now);
+  return found && { other: found.other.schedule, at: found.at };
+}
+
+const planLength = (plan: readonly number[]) => plan.reduce((a, b) => a + b, 0);
 
 export async function createSchedule(deps: SessionDeps, input: ScheduleInput, now: number): Promise<ScheduleOutcome> {
   const parsed = parseRecurrence(input.recurrence);
   if (!parsed.ok) return { ok: false, error: parsed.error };
-  if (!isTimeZone(input.tz)) return { ok: false, error: `\`${input.tz}\` is not a time zone I know: use a name such as \`Europe/Berlin\` or \`America/New_York\`.` };
+  const zone = readTimeZone(input.tz);
+  if (!zone.ok) return { ok: false, error: zone.error };
+  const tz = zone.value;
   const cron = parsed.value;
-  const first = nextOccurrence(cron, input.tz, now);
+  const first = nextOccurrence(cron, tz, now);
   if (first === undefined) return { ok: false, error: 'That schedule never falls due within the next year.' };
-  const gap = smallestGap(cron, input.tz, first);
+  const gap = smallestGap(cron, tz, first);
   if (gap !== undefined && gap < MIN_INTERVAL_MS) {
     return { ok: false, error: 'Sessions that often would overlap: leave at least an hour between two occurrences.' };
   }
-  const plannedMs = input.plan.reduce((a, b) => a + b, 0);
+  const plannedMs = planLength(input.plan);
   if (gap !== undefined && gap < plannedMs) {
     return { ok: false, error: 'Each session would still be running when the next one is due: pick a shorter plan or a sparser schedule.' };
   }
@@ -55,7 +83,7 @@ export async function createSchedule(deps: SessionDeps, input: ScheduleInput, no
     channelId: input.channelId,
     createdBy: input.userId,
     expression: cron.expression,
-    tz: input.tz,
+    tz,
     plan: input.plan,
     isAsync: input.isAsync,
     nextAt: first,
@@ -63,9 +91,28 @@ export async function createSchedule(deps: SessionDeps, input: ScheduleInput, no
     lastLocal: null,
     createdAt: now,
   };
-  // Counted and inserted in one transaction: two people scheduling at once cannot take a channel past the limit.
-  if (!(await deps.store.transaction((tx) => tx.schedules.createWithin(schedule, MAX_SCHEDULES_PER_CHANNEL)))) {
-    return { ok: false, error: `A channel can have at most ${MAX_SCHEDULES_PER_CHANNEL} schedules; remove one with \`/mockdesign unschedule <id>\`.` };
+  // Compared outside the transaction, which would hold every other write back meanwhile; inside it, only with
+  // schedules made since, so two people scheduling clashing sessions at once cannot both be taken.
+  const workspace = { teamId: input.teamId, enterpriseId: input.enterpriseId };
+  const seen = await deps.store.schedules.inChannel(workspace, input.channelId);
+  const clash = clashWith(schedule, cron, seen, now);
+  if (clash) return { ok: false, clash: clash.other, at: clash.at };
+  const seenIds = new Set(seen.map((s) => s.id));
+  try {
+    // Counted and inserted in one transaction: two people scheduling at once cannot take a channel past the limit.
+    const created = await deps.store.transaction(async (tx) => {
+      if (!(await tx.schedules.createWithin(schedule, MAX_SCHEDULES_PER_CHANNEL))) return false;
+      const since = (await tx.schedules.inChannel(workspace, input.channelId)).filter((s) => s.id !== schedule.id && !seenIds.has(s.id));
+      const late = clashWith(schedule, cron, since, now);
+      if (late) throw new ClashFound(late);
+      return true;
+    });
+    if (!created) {
+      return { ok: false, error: `A channel can have at most ${MAX_SCHEDULES_PER_CHANNEL} schedules; remove one with \`/mockdesign unschedule <id>\`.` };
+    }
+  } catch (error) {
+    if (error instanceof ClashFound) return { ok: false, clash: error.clash.other, at: error.clash.at };
+    throw error;
   }
   return { ok: true, schedule, cron };
 }
@@ -203,6 +250,13 @@ async function fireOne(deps: FireDeps, schedule: Schedule, now: number, random: 
   );
   if (outcome.kind === 'busy') {
     deps.logger.info('a scheduled session did not start: the channel already runs one', { ...ctx, session: outcome.existing.id });
+    // Its creator hears of it once per schedule (claimed first, so no other instance, and no later occurrence,
+    // tells them again): the same clash tends to come back at every occurrence.
+    if (await deps.store.schedules.firstSkipNotice(schedule.id, now)) {
+      await deps.people.scheduleSkipped(schedule, outcome.existing, ahead ?? null).catch((error: unknown) => {
+        deps.logger.warn('could not tell a schedule\'s creator that a session was skipped', { ...ctx, reason: error instanceof DeliveryError ? error.code : String(error) });
+      });
+    }
     return false;
   }
   deps.logger.info('scheduled session started', { ...ctx, session: outcome.session.id, prompt: prompt.id });

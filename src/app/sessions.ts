@@ -2,12 +2,13 @@
  * Use cases on sessions: start, next, end, pause, resume, notes. Each runs in one database transaction and
  * takes `now`; posting is left to the dispatcher, which the caller wakes afterwards.
  */
+import { type ClockChange, clockChangeKey, parseClockChangeKey, repeatedExtension } from '../domain/clock-change.ts';
 import type { NoteKind, NoteVisibility } from '../domain/notes.ts';
 import { PHASE_COUNT } from '../domain/phases.ts';
 import type { Plan } from '../domain/plan.ts';
 import type { Level } from '../domain/levels.ts';
 import { type Access, canSteer, isLiveInterview, isOnPanel, reaches, type Session, type Workspace } from '../domain/session.ts';
-import { advance, currentPhaseIndex, nextClockTick, pauseLimit, planSteps, resume, schedulePhases, STEP_KINDS } from '../domain/timeline.ts';
+import { advance, currentPhaseIndex, nextClockTick, pauseLimit, phaseEnd, planSteps, resume, schedulePhases, STEP_KINDS } from '../domain/timeline.ts';
 import { type Repositories, type Store, UnreadableSessionError } from './ports.ts';
 
 export interface SessionDeps {
@@ -17,8 +18,14 @@ export interface SessionDeps {
 
 /** A root refresh waits this long so that a burst of changes (notes, clicks) makes one `chat.update`. */
 export const REFRESH_DELAY_MS = 2000;
-/** A `next` typed within this long after the session last moved on (by a `next`, or a phase beginning on time) is taken as the same request. */
+/** A `next` within this long after the session last moved on (by a `next`, or a phase beginning on time), typed or clicked, is taken as the same request. */
 export const REPEAT_WINDOW_MS = 15_000;
+/**
+ * The same time added to the same phase within this long of another extension is taken as the same request: long
+ * enough for a double click, two people clicking at once or a command sent twice, shorter than it takes to decide
+ * on more time and ask for it again.
+ */
+export const EXTEND_REPEAT_WINDOW_MS = 5_000;
 
 export interface StartInput extends Workspace {
   readonly channelId: string;
@@ -69,8 +76,17 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
   });
 }
 
-export type SteerRefusal = 'not_found' | 'not_allowed' | 'ended' | 'paused' | 'not_paused' | 'stale';
-export type SteerOutcome = { ok: true; session: Session; detail?: string } | { ok: false; reason: SteerRefusal; session?: Session };
+/**
+ * Why a request to steer changed nothing. `stale`: the session has already moved on from the phase the request was
+ * meant for. `repeat`: the same extension was just made (its `change` says which). `not_invited`: the session waits
+ * for the app to be invited to its channel, which no command can do for it.
+ */
+export type SteerRefusal = 'not_found' | 'not_allowed' | 'ended' | 'paused' | 'not_paused' | 'stale' | 'repeat' | 'not_invited';
+/** `change`: what an extend, pause or resume did to the clock (and what is said of it in the thread). */
+export type SteerOutcome = { ok: true; session: Session; change?: ClockChange } | { ok: false; reason: SteerRefusal; session?: Session; change?: ClockChange };
+
+/** The phase a request was made for: a button carries the phase it was drawn for; a typed command carries nothing. */
+export type MadeFor = { from: number } | 'typed';
 
 async function loadForSteering(tx: Repositories, sessionId: string, workspace: Access, userId: string): Promise<SteerOutcome> {
   // Locked for the transaction: two instances steering the same session take turns.
@@ -83,9 +99,10 @@ async function loadForSteering(tx: Repositories, sessionId: string, workspace: A
 }
 
 /**
- * Ends the current phase now and starts the next; on the last phase it ends the session. A button carries the
- * phase it was rendered for (`expected.from`), so a double click moves on once; a typed command carries nothing,
- * so one that comes within `REPEAT_WINDOW_MS` of the last move is taken as a repeat of it.
+ * Ends the current phase now and starts the next; on the last phase it ends the session. One that comes within
+ * `REPEAT_WINDOW_MS` of the last move is taken as a repeat of it, typed or clicked: the session message is redrawn
+ * with the new phase within a second of a move, so a second click (a double click, two people a second apart)
+ * carries the new phase too. A button drawn for a phase that has ended since (`expected.from`) changes nothing either.
  */
 export function nextPhase(
   deps: SessionDeps,
@@ -93,7 +110,7 @@ export function nextPhase(
   workspace: Access,
   userId: string,
   now: number,
-  expected: { from: number } | 'typed',
+  expected: MadeFor,
 ): Promise<SteerOutcome> {
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
@@ -105,9 +122,7 @@ export function nextPhase(
     // typed as the phase before ran out was meant for that one, and must not skip the phase just begun.
     const began = step.from > 0 ? session.phases[step.from]?.startsAt : undefined;
     const justMoved = (session.movedAt !== null && now - session.movedAt < REPEAT_WINDOW_MS) || (began !== undefined && now - began < REPEAT_WINDOW_MS);
-    if (expected === 'typed' ? justMoved : expected.from !== step.from) {
-      return { ok: false, reason: 'stale', session };
-    }
+    if (justMoved || (expected !== 'typed' && expected.from !== step.from)) return { ok: false, reason: 'stale', session };
     await tx.sessions.addParticipant(sessionId, userId, now);
     if (step.to === null) return finish(tx, session, now, 'ended_by_host');
     await tx.steps.cancel(sessionId, `warning:${step.from}`, 'phase ended early');
@@ -191,20 +206,37 @@ export async function holdSession(tx: Repositories, session: Session, now: numbe
   return true;
 }
 
-/** Resumes a paused session: everything still ahead of the pause moves by the paused span. */
+/**
+ * Resumes a paused session: everything still ahead of the pause moves by the paused span, and so does what fell due
+ * before it but was never posted. A session held because the app could not post (not in the channel) waited from
+ * the first post it could not make: the phase whose message that was, the first one too, begins once it is posted,
+ * with all its time and no word of lateness. (A post that was late already, the app being offline, stays as late.)
+ */
 export async function releaseSession(tx: Repositories, session: Session, now: number): Promise<boolean> {
   const pausedAt = session.pausedAt;
   if (session.status !== 'paused' || pausedAt === null) return false;
   const moved = resume(session.phases, pausedAt, now);
-  await tx.sessions.addPausedTime(session.id, currentPhaseIndex(session.phases, pausedAt), moved.shiftMs);
+  const from = Math.min(pausedAt + 1, await earliestUnposted(tx, session.id));
+  // The wait counts as paused time of the phase under way from then on; one before the first phase is no one's.
+  const first = session.phases[0];
+  if (first && first.startsAt < from) await tx.sessions.addPausedTime(session.id, currentPhaseIndex(session.phases, from - 1), moved.shiftMs);
   await tx.steps.release(session.id);
-  await tx.sessions.shiftPhases(session.id, -1, pausedAt + 1, moved.shiftMs, now);
-  await tx.steps.shiftPending(session.id, pausedAt + 1, moved.shiftMs, now);
+  await tx.sessions.shiftPhases(session.id, -1, from, moved.shiftMs, now);
+  await tx.steps.shiftPending(session.id, from, moved.shiftMs, now);
   await tx.steps.cancel(session.id, 'expire', 'resumed');
   await tx.sessions.resume(session.id, now);
   await tx.steps.upsert(session.id, 'refresh', 'refresh', now);
   await replanReminders(tx, session, now);
   return true;
+}
+
+/** When the earliest of a session's posts in order that has not gone out yet was due (Infinity: none is left). */
+async function earliestUnposted(tx: Repositories, sessionId: string): Promise<number> {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const step of await tx.steps.ofSession(sessionId)) {
+    if (step.seq > 0 && (step.state === 'queued' || step.state === 'pending' || step.state === 'held')) earliest = Math.min(earliest, step.dueAt);
+  }
+  return earliest;
 }
 
 /**
@@ -220,39 +252,91 @@ export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Ac
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
     if (!(await holdSession(tx, loaded.session, now, null))) return { ok: false, reason: 'paused', session: loaded.session };
-    return { ok: true, session: await mustFind(tx, sessionId) };
+    const paused = await mustFind(tx, sessionId);
+    const index = currentPhaseIndex(paused.phases, now);
+    const left = Math.max(0, phaseEnd(paused.phases, index, paused.endsAt) - now);
+    return { ok: true, session: paused, change: await say(tx, sessionId, { kind: 'paused', by: userId, at: now, phaseIndex: index, ms: left, endsAt: 0 }) };
   });
 }
 
+/**
+ * Resumes a session a person paused. One held because the app is not in its channel cannot be resumed by anyone but
+ * whoever invites the app: what waited for that is tried again now, in case the invitation was just given (the
+ * session then carries on by itself, as it does when Slack tells us of the invitation), and the answer says so.
+ */
 export function resumeSession(deps: SessionDeps, sessionId: string, workspace: Access, userId: string, now: number): Promise<SteerOutcome> {
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
-    if (!(await releaseSession(tx, loaded.session, now))) return { ok: false, reason: 'not_paused', session: loaded.session };
+    const session = loaded.session;
+    if (session.status === 'paused' && session.pauseReason === 'not_in_channel') {
+      await tx.steps.retryNotInChannel(sessionId, now);
+      return { ok: false, reason: 'not_invited', session };
+    }
+    if (!(await releaseSession(tx, session, now))) return { ok: false, reason: 'not_paused', session };
     // Whoever resumes may just have invited the bot: a post that was waiting for that goes now.
     await tx.steps.retryNotInChannel(sessionId, now);
-    return { ok: true, session: await mustFind(tx, sessionId) };
+    const resumed = await mustFind(tx, sessionId);
+    const index = currentPhaseIndex(resumed.phases, now);
+    const shift = Math.max(0, now - (session.pausedAt ?? now));
+    const change = await say(tx, sessionId, { kind: 'resumed', by: userId, at: now, phaseIndex: index, ms: shift, endsAt: phaseEnd(resumed.phases, index, resumed.endsAt) });
+    return { ok: true, session: resumed, change };
   });
 }
 
 /**
  * Gives the phase under way more time (`extend 10m`, the **+5 min** button): it ends later, and everything after
- * it (later phases, their time checks, the summary) moves by the same amount.
+ * it (later phases, their time checks, the summary) moves by the same amount. The same time added to the same phase
+ * within `EXTEND_REPEAT_WINDOW_MS` of another such extension is taken as a repeat of it (a double click, two people
+ * clicking, `+1` typed twice together); a button drawn for a phase that has ended since adds nothing.
  */
-export function extendPhase(deps: SessionDeps, sessionId: string, workspace: Access, userId: string, ms: number, now: number): Promise<SteerOutcome> {
+export function extendPhase(
+  deps: SessionDeps,
+  sessionId: string,
+  workspace: Access,
+  userId: string,
+  ms: number,
+  now: number,
+  expected: MadeFor = 'typed',
+): Promise<SteerOutcome> {
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
     const session = loaded.session;
     if (session.status === 'paused') return { ok: false, reason: 'paused', session };
     const index = currentPhaseIndex(session.phases, now);
+    if (expected !== 'typed' && expected.from !== index) return { ok: false, reason: 'stale', session };
+    const earlier = repeatedExtension(await changesSaid(tx, sessionId), index, ms, now, EXTEND_REPEAT_WINDOW_MS);
+    if (earlier) return { ok: false, reason: 'repeat', session, change: earlier };
     await tx.sessions.addParticipant(sessionId, userId, now);
     await tx.sessions.extendPhase(sessionId, index, ms, now);
     await tx.steps.shiftPending(sessionId, now, ms, now);
     await tx.steps.upsert(sessionId, 'refresh', 'refresh', now);
     await replanReminders(tx, session, now);
-    return { ok: true, session: await mustFind(tx, sessionId), detail: `${index}` };
+    const extended = await mustFind(tx, sessionId);
+    const change = await say(tx, sessionId, { kind: 'extended', by: userId, at: now, phaseIndex: index, ms, endsAt: phaseEnd(extended.phases, index, extended.endsAt) });
+    return { ok: true, session: extended, change };
   });
+}
+
+/**
+ * Plans the line that says a change to the clock in the session's thread: a step of the kind that posts the thread's
+ * time checks, keyed by the change, outside the session's order, so it goes out while the session is paused, paced
+ * and retried like every post (a session whose message is not out yet has no thread: its message shows the change).
+ */
+async function say(tx: Repositories, sessionId: string, change: ClockChange): Promise<ClockChange> {
+  await tx.steps.upsert(sessionId, clockChangeKey(change), 'warning', change.at);
+  return change;
+}
+
+/** The changes to the clock said (or to be said) in a session's thread. */
+async function changesSaid(tx: Repositories, sessionId: string): Promise<ClockChange[]> {
+  const changes: ClockChange[] = [];
+  for (const step of await tx.steps.ofSession(sessionId)) {
+    const change = parseClockChangeKey(step.key);
+    if (change) changes.push(change);
+  }
+  return changes;
 }
 
 export type HandOverRefusal = SteerRefusal | 'not_host' | 'candidate' | 'same';

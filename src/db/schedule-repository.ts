@@ -127,6 +127,20 @@ export function createScheduleRepository(db: SqlExecutor): ScheduleRepository {
       return changed === 1;
     },
 
+    async firstSkipNotice(id: string, at: number) {
+      // Set once: of several instances skipping occurrences of the schedule, one tells its creator.
+      return (await db.run('UPDATE schedules SET skip_noticed_at = $1 WHERE id = $2 AND skip_noticed_at IS NULL', [at, id])) === 1;
+    },
+
+    async countsByChannel(workspace: Workspace, userId: string) {
+      const rows = await db.all(
+        `SELECT channel_id, count(*) AS n FROM schedules WHERE created_by = $1 AND team_id = $2 AND enterprise_id = $3 AND deleted_at IS NULL
+          GROUP BY channel_id ORDER BY min(next_at), channel_id`,
+        [userId, workspace.teamId, workspace.enterpriseId],
+      );
+      return rows.map((r) => ({ channelId: String(r.channel_id), count: num(r.n) }));
+    },
+
     async nextDue() {
       const row = await db.get('SELECT min(next_at) AS t FROM schedules WHERE deleted_at IS NULL', []);
       return row?.t === null || row?.t === undefined ? undefined : num(row.t);

@@ -76,9 +76,13 @@ function placeOf(row: Row): SessionPlace | undefined {
   }
 }
 
+/** A phase row; `added_ms` is null for a phase stored before the time added was kept apart (see migration 0015). */
 function phaseOf(row: Row): { sessionId: string; phase: Session['phases'][number] } {
   const r = columnsOf(row, 'session_phases');
-  return { sessionId: r.text('session_id'), phase: { index: r.int('idx'), plannedMs: r.int('planned_ms'), startsAt: r.int('starts_at'), pausedMs: r.int('paused_ms') } };
+  return {
+    sessionId: r.text('session_id'),
+    phase: { index: r.int('idx'), plannedMs: r.int('planned_ms'), startsAt: r.int('starts_at'), pausedMs: r.int('paused_ms'), addedMs: r.intOrNull('added_ms') },
+  };
 }
 
 function personOf(row: Row): { sessionId: string; userId: string; role: string } {
@@ -171,7 +175,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     if (!texts) {
       const list = placeholders(1, length);
       texts = {
-        phases: `SELECT session_id, idx, planned_ms, starts_at, paused_ms FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`,
+        phases: `SELECT session_id, idx, planned_ms, starts_at, paused_ms, added_ms FROM session_phases WHERE session_id IN (${list}) ORDER BY idx`,
         people: `SELECT session_id, user_id, role FROM session_people WHERE session_id IN (${list}) ORDER BY first_seen_at, ${arrival}`,
       };
       loadTexts[length] = texts;
@@ -232,7 +236,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       if (!inserted) return undefined;
       // One statement per table, not one per row: a start writes all of this on the thread that reads the next
       // request, and each statement is a turn of the queue.
-      await insertRows(db, 'session_phases (session_id, idx, planned_ms, starts_at)', s.phases.map((p) => [s.id, p.index, p.plannedMs, p.startsAt]));
+      await insertRows(db, 'session_phases (session_id, idx, planned_ms, starts_at, added_ms)', s.phases.map((p) => [s.id, p.index, p.plannedMs, p.startsAt, 0]));
       // A person named twice keeps the first role, decided once here for both the rows and the session returned.
       // In this order: people keep the order they first appeared in (rowid or serial).
       const named: Array<[string, string]> = [
@@ -272,7 +276,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
         level: s.level,
         promptId: s.promptId,
         isAsync: s.isAsync,
-        phases: s.phases.map((p) => ({ index: p.index, plannedMs: p.plannedMs, startsAt: p.startsAt, pausedMs: 0 })),
+        phases: s.phases.map((p) => ({ index: p.index, plannedMs: p.plannedMs, startsAt: p.startsAt, pausedMs: 0, addedMs: 0 })),
         ...rolesOf([...people].map(([userId, role]) => ({ userId, role }))),
       };
     },
@@ -419,7 +423,8 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
     },
 
     async extendPhase(sessionId, index, ms, at) {
-      await db.run('UPDATE session_phases SET planned_ms = planned_ms + $1 WHERE session_id = $2 AND idx = $3', [ms, sessionId, index]);
+      // The length grows, as the schedule needs; the time added is kept apart too, for the summary (unknown stays unknown).
+      await db.run('UPDATE session_phases SET planned_ms = planned_ms + $1, added_ms = added_ms + $1 WHERE session_id = $2 AND idx = $3', [ms, sessionId, index]);
       await db.run('UPDATE session_phases SET starts_at = starts_at + $1 WHERE session_id = $2 AND idx > $3', [ms, sessionId, index]);
       await db.run('UPDATE sessions SET ends_at = ends_at + $1, updated_at = $2 WHERE id = $3', [ms, at, sessionId]);
     },

@@ -137,6 +137,14 @@ function clipEncoded(text: string): string {
   return clipped.replace(/&(?:a(?:mp?)?|lt?|gt?)?…$/, '…');
 }
 
+/**
+ * An option that takes one value, given twice (`--plan 10/25/20/5 … --plan 1/1/1/1`): taking either silently could
+ * start something the person did not mean, so they are asked to keep one.
+ */
+function givenTwice(name: string): Command {
+  return { kind: 'invalid', message: `\`--${name}\` is given more than once: keep one.` };
+}
+
 const KIND_ALIASES: Record<string, NoteKind> = { tradeoff: 'trade_off', 'trade-off': 'trade_off', datamodel: 'data_model', 'data-model': 'data_model', req: 'requirement' };
 const KIND_LIST = NOTE_KINDS.map((k) => `\`${k.value.replace('_', '')}\``).join(', ');
 
@@ -150,6 +158,7 @@ function parseNote(text: string, length: TextLength): Command {
     const name = (option[1] ?? '').toLowerCase();
     rest = rest.slice(option[0].length);
     if (name === 'kind') {
+      if (noteKind !== undefined) return givenTwice('kind');
       let value = option[2];
       if (value === undefined) {
         const next = /^(\S+)\s*/.exec(rest);
@@ -194,9 +203,11 @@ function parseSchedule(text: string): Command {
     const name = flag.toLowerCase();
     if (name === 'async') isAsync = true;
     else if (name === 'tz') {
+      if (tz !== undefined) return givenTwice('tz');
       tz = inline ?? tokens[++i];
       if (!tz) return { kind: 'invalid', message: 'Give `--tz` a zone, e.g. `--tz Europe/Berlin`.' };
     } else if (name === 'plan') {
+      if (plan !== undefined) return givenTwice('plan');
       const parsed = parsePlan(inline ?? tokens[++i] ?? '');
       if (!parsed.ok) return { kind: 'invalid', message: parsed.error };
       plan = parsed.value;
@@ -215,10 +226,19 @@ function parseExport(text: string): Command {
   return ref.ok ? { kind: 'export', ref: ref.value } : { kind: 'invalid', message: ref.error };
 }
 
+/** `host @sam`: one person, mentioned. Several named (`@bob @carol`, `@bob,@carol`) are refused: a session has one host. */
 function parseHost(tokens: string[]): Command {
-  const id = tokens.length === 1 ? USER_REF.exec(tokens[0] ?? '')?.[1] : undefined;
-  if (!id) return { kind: 'invalid', message: 'Name the new host with a mention, e.g. `/mockdesign host @sam`.' };
-  return { kind: 'host', userId: id };
+  const mentions = tokens.every((t) => MENTION_LIST.test(t)) ? tokens.flatMap(mentionsIn) : [];
+  const ids = new Set(mentions.map((m) => USER_REF.exec(m)?.[1]));
+  const [id] = ids;
+  if (id && ids.size === 1) return { kind: 'host', userId: id };
+  if (ids.size > 1 || tokens.filter((t) => t.startsWith('<@') || t.startsWith('@')).length > 1) {
+    return { kind: 'invalid', message: 'A session has one host: mention one person, e.g. `/mockdesign host @sam`.' };
+  }
+  // Slack sends an `@name` it could not resolve (a typo, someone outside the workspace) as plain text.
+  const typed = tokens.length === 1 ? tokens[0] : undefined;
+  if (typed?.startsWith('@')) return { kind: 'invalid', message: `\`${clip(typed)}\` is not a person Slack knows: pick them from Slack's list as you type, e.g. \`/mockdesign host @sam\`.` };
+  return { kind: 'invalid', message: 'Name the new host with a mention, e.g. `/mockdesign host @sam`.' };
 }
 
 function parseExtend(text: string): Command {
@@ -237,17 +257,20 @@ function mentionsIn(token: string): string[] {
   return token.split(/(?<=>),/).filter((part) => part !== '');
 }
 
+function unknownPerson(flag: string, typed: string): string {
+  return `\`${clip(typed)}\` after \`--${flag}\` is not a person Slack knows: pick them from Slack's list as you type, e.g. \`--${flag} @alex\`.`;
+}
+
 /** Reads the mentions that follow a flag; a word there that is not a mention is a mistake, never part of the topic. */
 function mentionsAfter(flag: string, tokens: string[], at: number, inline: string | undefined): { ids: string[]; next: number } | { error: string } {
   const values = inline ? mentionsIn(inline) : [];
   let i = at;
   while (i + 1 < tokens.length && MENTION_LIST.test(tokens[i + 1] ?? '')) values.push(...mentionsIn(tokens[++i] ?? ''));
-  // The topic may follow the mentions, but an `@name` there is a person Slack could not resolve (a typo, someone
-  // outside the workspace): Slack sends it as plain text, and it must not slip into the topic.
-  const unresolved = values.length > 0 ? tokens[i + 1] : undefined;
-  if (unresolved?.startsWith('@')) {
-    return { error: `\`${clip(unresolved)}\` after \`--${flag}\` is not a person Slack knows: pick them from Slack's list as you type, e.g. \`--${flag} @alex\`.` };
-  }
+  // An `@name` after the flag or its mentions is a person Slack could not resolve (a typo, someone outside the
+  // workspace): Slack sends it as plain text. It must not slip into the topic, and "mention them" would tell the
+  // person to do what they did.
+  const unresolved = tokens[i + 1];
+  if (unresolved?.startsWith('@')) return { error: unknownPerson(flag, unresolved) };
   if (values.length === 0) {
     const word = tokens[i + 1];
     return {
@@ -260,7 +283,7 @@ function mentionsAfter(flag: string, tokens: string[], at: number, inline: strin
   const ids: string[] = [];
   for (const value of values) {
     const id = USER_REF.exec(value)?.[1];
-    if (!id) return { error: `\`${clip(value)}\` is not a person: mention them, e.g. \`--${flag} @alex\`.` };
+    if (!id) return { error: value.startsWith('@') ? unknownPerson(flag, value) : `\`${clip(value)}\` is not a person: mention them, e.g. \`--${flag} @alex\`.` };
     if (!ids.includes(id)) ids.push(id);
   }
   return { ids, next: i };
@@ -284,6 +307,7 @@ function parseStart(tokens: string[], length: TextLength): Command {
     const [flag = '', inline] = token.slice(2).split(/=(.*)/s);
     const name = flag.toLowerCase();
     if (name === 'plan') {
+      if (plan !== undefined) return givenTwice('plan');
       const value = inline ?? tokens[++i];
       if (!value) return { kind: 'invalid', message: 'Give `--plan` a value, e.g. `--plan 5/20/15/5`.' };
       const parsed = parsePlan(value);
@@ -302,6 +326,7 @@ function parseStart(tokens: string[], length: TextLength): Command {
         for (const id of read.ids) if (!into.includes(id)) into.push(id);
       }
     } else if (name === 'level') {
+      if (level !== undefined) return givenTwice('level');
       const value = inline ?? tokens[++i];
       const parsed = parseLevel(value ?? '');
       if (!parsed.ok) return { kind: 'invalid', message: value ? parsed.error : `Give \`--level\` a value: ${LEVEL_EXAMPLE}.` };

@@ -8,21 +8,29 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 const UNIT_MS = { s: SECOND, m: MINUTE, h: HOUR, d: DAY } as const;
-// Up to 9 digits: any length a 30-day plan can hold, in any unit; up to 3 decimals (1 ms in seconds).
+// Up to 9 digits: any length a 30-day plan can hold, in any unit; up to 3 decimals ("1.5h", "0.25m").
 const DURATION = /^(\d{1,9}(?:\.\d{1,3})?)([smhd]?)$/i;
 
-/** A bare number is minutes. Returns an error message naming the bad text. */
+/**
+ * A bare number is minutes. Durations are whole seconds: Slack shows times to the second at best, and a part of a
+ * second would be shown rounded, so that totals no longer add up. Returns an error message naming the bad text.
+ */
 export function parseDuration(text: string): Result<number> {
   const match = DURATION.exec(text.trim());
-  if (!match) return err(`\`${clip(text)}\` is not a duration`);
+  if (!match) return err(`\`${clip(text)}\` is not a duration: use a number with s, m, h or d`);
   const amount = Number(match[1]);
   const unit = (match[2] || 'm').toLowerCase() as keyof typeof UNIT_MS;
   const ms = Math.round(amount * UNIT_MS[unit]);
   if (ms <= 0) return err(`\`${clip(text)}\` is not longer than zero`);
+  if (ms < SECOND) return err(`\`${clip(text)}\` is shorter than a second`);
+  if (ms % SECOND !== 0) return err(`\`${clip(text)}\` is not a whole number of seconds`);
   return ok(ms);
 }
 
-/** "1 d 4 h", "20 min", "45 s": at most two units, largest first, for people rather than machines. */
+/**
+ * "1 d 4 h 31 min 45 s", "20 min", "45 s": every unit that is not zero, largest first, to the nearest second.
+ * Nothing is dropped: a plan's total must add up to its phases.
+ */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / SECOND));
   const days = Math.floor(total / 86400);
@@ -35,12 +43,12 @@ export function formatDuration(ms: number): string {
   if (minutes) parts.push(`${minutes} min`);
   if (seconds) parts.push(`${seconds} s`);
   if (parts.length === 0) return '0 s';
-  return parts.slice(0, 2).join(' ');
+  return parts.join(' ');
 }
 
 /**
  * Time left, as a time check says it: under a minute in words ("20 seconds", "1 second"; never "0", which is
- * "time is up"), from a minute on as formatDuration does ("4 min", "1 h 30 min").
+ * "time is up"), from a minute on as formatDuration does ("4 min", "1 h 30 min 10 s").
  */
 export function formatTimeLeft(ms: number): string {
   const seconds = Math.max(1, Math.round(ms / SECOND));

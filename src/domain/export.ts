@@ -11,7 +11,7 @@ import { PHASES } from './phases.ts';
 import { err, ok, type Result } from './result.ts';
 import { aggregate, describeScore, feedbackForCandidate, type Scorecard, selfAssessmentBeside } from './scorecard.ts';
 import type { Session } from './session.ts';
-import { summarizeSession } from './summary.ts';
+import { summarizeSession, timeAddedNote } from './summary.ts';
 import { currentPhaseIndex } from './timeline.ts';
 
 export interface ExportInput {
@@ -22,6 +22,8 @@ export interface ExportInput {
   readonly participants: readonly string[];
   /** The session's cards, the self-assessment among them. Shown only once the session has ended, as in the summary. */
   readonly scorecards?: readonly Scorecard[] | undefined;
+  /** People's names by user id, as Slack gave them; anyone missing is named by their id. */
+  readonly names?: ReadonlyMap<string, string> | undefined;
   readonly exportedAt: number;
 }
 
@@ -131,7 +133,27 @@ function mdBlock(text: string, indent: string): string {
 }
 
 /** A Slack user id, shown as code: it is ours to write, never a person's free text. */
-const who = (userId: string) => `\`${userId.replace(/[^A-Z0-9]/gi, '')}\``;
+const userIdCode = (userId: string) => `\`${userId.replace(/[^A-Z0-9]/gi, '')}\``;
+
+/**
+ * How the document names people: the file is read outside Slack, where a user id means nothing. By the name Slack
+ * gave for them (escaped: a person chose it), with the id beside it when two people share a name, and by the id
+ * alone when Slack gave no name.
+ */
+export function nameWith(names: ReadonlyMap<string, string> | undefined): (userId: string) => string {
+  const named = new Map<string, string>();
+  for (const [id, name] of names ?? []) {
+    const text = mdInline(name);
+    if (text !== '') named.set(id, text);
+  }
+  const uses = new Map<string, number>();
+  for (const text of named.values()) uses.set(text, (uses.get(text) ?? 0) + 1);
+  return (userId) => {
+    const text = named.get(userId);
+    if (text === undefined) return userIdCode(userId);
+    return (uses.get(text) ?? 0) > 1 ? `${text} (${userIdCode(userId)})` : text;
+  };
+}
 
 /** 2030-01-01 09:05 UTC: one zone for a group spread over several. */
 export function utcTime(ms: number): string {
@@ -170,6 +192,7 @@ export function sessionMarkdown(input: ExportInput): string {
   const until = ended ? (session.endedAt ?? exportedAt) : (session.pausedAt ?? exportedAt);
   const pausing = !ended && session.pausedAt !== null ? Math.max(0, exportedAt - session.pausedAt) : 0;
   const summary = summarizeSession(session, { participants: input.participants, notes, endedAt: until });
+  const who = nameWith(input.names);
   const out: string[] = [];
   out.push(`# ${mdInline(session.topic) || 'Untitled session'}`, '');
   out.push(`Mock system-design interview, exported ${utcTime(exportedAt)}. Session id \`${session.id.replace(/[^A-Za-z0-9_-]/g, '')}\`.`, '');
@@ -183,7 +206,7 @@ export function sessionMarkdown(input: ExportInput): string {
   out.push(`- **Took part:** ${summary.participants.map(who).join(', ')}`);
   out.push(`- **Started:** ${utcTime(session.createdAt)}`);
   out.push(`- **Status:** ${statusLine(session, exportedAt)}`);
-  out.push(`- **Time:** ${formatDuration(summary.totalPlannedMs)} planned, ${formatDuration(summary.totalActualMs + pausing)} ${ended ? 'taken' : 'so far'}`);
+  out.push(`- **Time:** ${formatDuration(summary.totalPlannedMs)} planned${timeAddedNote(summary.totalAddedMs)}, ${formatDuration(summary.totalActualMs + pausing)} ${ended ? 'taken' : 'so far'}`);
   out.push(`- **Notes:** ${summary.noteCount}`, '');
 
   out.push('## Plan and actual time', '');
@@ -195,7 +218,7 @@ export function sessionMarkdown(input: ExportInput): string {
     // The phase under way has begun even at its very first moment.
     const actualMs = phase.actualMs ?? (phase.index === current ? 0 : null);
     const actual = actualMs === null ? 'not reached' : `${formatDuration(actualMs + extra)}${phase.index === current ? ' so far' : ''}`;
-    out.push(`| ${phase.index + 1} | ${mdInline(phase.name)} | ${formatDuration(phase.plannedMs)} | ${actual} | ${paused > 0 ? formatDuration(paused) : '–'} |`);
+    out.push(`| ${phase.index + 1} | ${mdInline(phase.name)} | ${formatDuration(phase.plannedMs)}${timeAddedNote(phase.addedMs)} | ${actual} | ${paused > 0 ? formatDuration(paused) : '–'} |`);
   }
   out.push('');
 
@@ -209,14 +232,14 @@ export function sessionMarkdown(input: ExportInput): string {
     out.push('');
   }
 
-  out.push(...scorecardMarkdown(session, input.scorecards));
+  out.push(...scorecardMarkdown(session, input.scorecards, who));
 
   out.push('## Wrap-up reminder', '', `> ${mdInline(summary.reminder)}`, '');
   return out.join('\n');
 }
 
 /** The scorecard as the public summary shows it: nothing before the session has ended, and no evidence ever. */
-function scorecardMarkdown(session: Session, scorecards: readonly Scorecard[] | undefined): string[] {
+function scorecardMarkdown(session: Session, scorecards: readonly Scorecard[] | undefined, who: (userId: string) => string): string[] {
   const cards = scorecards ?? [];
   const live = session.candidateId !== null || session.level !== null;
   if (cards.length === 0 && !live) return [];
@@ -230,7 +253,9 @@ function scorecardMarkdown(session: Session, scorecards: readonly Scorecard[] | 
   out.push(`${scorers}${self ? `; self-assessment by ${who(self.scorerId)}` : ''}.`, '');
   out.push(`| Dimension | Panel median | Spread | Self |`, '|---|---|---|---|');
   for (const row of selfAssessmentBeside(panel, self)) {
-    const median = row.median === null ? 'not scored' : `${row.median} (${describeScore(row.median)})`;
+    // One score agrees with nothing: no spread then, and how many scored it when some of the panel left it out.
+    const scoredBy = row.count < row.of ? `, ${row.count} of ${row.of} scored` : '';
+    const median = row.median === null ? 'not scored' : `${row.median} (${describeScore(row.median)})${scoredBy}`;
     const selfScore = row.self === null ? '–' : `${row.self} (${describeScore(row.self)})`;
     out.push(`| ${mdInline(row.name)} | ${median} | ${row.spread ?? '–'} | ${self ? selfScore : '–'} |`);
   }

@@ -1,5 +1,5 @@
 /** A session plan: how long each of the four phases lasts. */
-import { DAY, formatPlanDuration, parseDuration, SECOND } from './duration.ts';
+import { DAY, formatPlanDuration, parseDuration } from './duration.ts';
 import { PHASE_COUNT, PHASES } from './phases.ts';
 import { err, ok, type Result } from './result.ts';
 import { clip } from './text.ts';
@@ -10,7 +10,11 @@ export const MAX_PLAN_MS = 30 * DAY;
 export const DEFAULT_PLAN: Plan = PHASES.map((p) => p.defaultMinutes * 60_000);
 export const PLAN_EXAMPLE = '`--plan 5/20/15/5` (minutes) or `--plan 1d/3d/2d/1d` for a study group';
 
-/** Parses "A/B/C/D" (units s, m, h, d; a bare number is minutes). The error says what is wrong and how to fix it. */
+/**
+ * Parses "A/B/C/D" (units s, m, h, d; a bare number is minutes). Each phase is whole seconds, at least one (Slack
+ * takes about one message a second in a channel: a shorter phase would be over before it was announced). The error
+ * says what is wrong and how to fix it.
+ */
 export function parsePlan(text: string): Result<Plan> {
   const parts = text.split('/');
   if (parts.length !== PHASE_COUNT) {
@@ -19,11 +23,11 @@ export function parsePlan(text: string): Result<Plan> {
     );
   }
   const plan: number[] = [];
-  for (const part of parts) {
+  for (const [i, part] of parts.entries()) {
+    // An empty phase (`5//15/5`) would be quoted back as an empty code span, which Slack shows as two backticks.
+    if (part.trim() === '') return err(`Phase ${i + 1} of the plan is empty: give it a length. Try ${PLAN_EXAMPLE}.`);
     const parsed = parseDuration(part);
-    if (!parsed.ok) return err(`${parsed.error}: use a number with s, m, h or d. Try ${PLAN_EXAMPLE}.`);
-    // Slack takes about one message a second in a channel: a shorter phase would be over before it was announced.
-    if (parsed.value < SECOND) return err(`A phase lasts at least a second; \`${clip(part.trim())}\` is shorter. Try ${PLAN_EXAMPLE}.`);
+    if (!parsed.ok) return err(`${parsed.error}. Try ${PLAN_EXAMPLE}.`);
     plan.push(parsed.value);
   }
   const total = plan.reduce((a, b) => a + b, 0);

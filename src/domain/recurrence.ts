@@ -136,6 +136,78 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * Zone abbreviations people type for a region, and the zone to suggest instead (as shown). An abbreviation either
+ * names a fixed offset that ignores daylight saving (EST is UTC-5 all year, so a meeting "at 18:00 EST" moves to
+ * 19:00 in a New York summer), or is not a zone at all (EDT), or is one the runtime reads as another place (BST is
+ * Bangladesh). EST5EDT and the like do follow daylight saving, and are taken.
+ */
+const ZONE_ABBREVIATIONS: Record<string, string> = {
+  EST: '`America/New_York`',
+  EDT: '`America/New_York`',
+  ET: '`America/New_York`',
+  CST: '`America/Chicago`',
+  CDT: '`America/Chicago`',
+  CT: '`America/Chicago`',
+  MST: '`America/Denver` (`America/Phoenix` in Arizona)',
+  MDT: '`America/Denver`',
+  MT: '`America/Denver`',
+  PST: '`America/Los_Angeles`',
+  PDT: '`America/Los_Angeles`',
+  PT: '`America/Los_Angeles`',
+  AKST: '`America/Anchorage`',
+  AKDT: '`America/Anchorage`',
+  HST: '`Pacific/Honolulu`',
+  BST: '`Europe/London`',
+  IST: '`Asia/Kolkata` (`Europe/Dublin` in Ireland)',
+  WET: '`Europe/Lisbon`',
+  WEST: '`Europe/Lisbon`',
+  CET: '`Europe/Berlin`',
+  CEST: '`Europe/Berlin`',
+  MET: '`Europe/Berlin`',
+  EET: '`Europe/Athens`',
+  EEST: '`Europe/Athens`',
+  MSK: '`Europe/Moscow`',
+  JST: '`Asia/Tokyo`',
+  KST: '`Asia/Seoul`',
+  SGT: '`Asia/Singapore`',
+  AEST: '`Australia/Sydney`',
+  AEDT: '`Australia/Sydney`',
+  ACST: '`Australia/Adelaide`',
+  AWST: '`Australia/Perth`',
+  NZST: '`Pacific/Auckland`',
+  NZDT: '`Pacific/Auckland`',
+};
+
+let knownZones: ReadonlyMap<string, string> | undefined;
+
+/** The runtime's zone names by their lower case, as the runtime spells them. */
+function zoneSpellings(): ReadonlyMap<string, string> {
+  knownZones ??= new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((z) => [z.toLowerCase(), z]));
+  return knownZones;
+}
+
+/**
+ * A zone as typed (`--tz`) or read from a Slack profile, checked: its usual spelling (`utc` is `UTC`,
+ * `europe/berlin` is `Europe/Berlin`), or why it cannot be used, with the zone to use instead. An abbreviation is
+ * refused even where the runtime knows it (see ZONE_ABBREVIATIONS): a schedule keeps its hour across daylight
+ * saving only in a zone named after a place.
+ */
+export function readTimeZone(tz: string): Result<string> {
+  const instead = ZONE_ABBREVIATIONS[tz.toUpperCase()];
+  if (instead !== undefined) {
+    return err(`\`${clip(tz, 40)}\` is an abbreviation, which can miss daylight saving time or mean another place: use the zone's name, such as ${instead}, and sessions keep their hour all year.`);
+  }
+  if (!isTimeZone(tz)) return err(`\`${clip(tz, 40)}\` is not a time zone I know: use a name such as \`Europe/Berlin\` or \`America/New_York\`.`);
+  const known = zoneSpellings().get(tz.toLowerCase());
+  if (known !== undefined) return ok(known);
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  if (resolved.toLowerCase() === tz.toLowerCase()) return ok(resolved);
+  // Another name of a zone (Asia/Kolkata, US/Eastern, EST5EDT): kept as written when written with capitals, else
+  // the runtime's name for the same zone, whose spelling it knows.
+  return ok(/[A-Z]/.test(tz) ? tz : resolved);
+}
+
 interface LocalTime {
   readonly year: number;
   readonly month: number;
@@ -247,6 +319,19 @@ export function nextOccurrence(cron: Cron, tz: string, after: number): number | 
     // Pacific/Chatham go forward at 02:45, to 03:45: stepping an hour from 02:00 would land at 04:00 and pass over
     // 03:45-03:59, which do happen.
     if (!cron.month.has(local.month) || !dayMatches(cron, local) || !cron.hour.has(local.hour)) {
+      // Straight to the next local midnight (a wrong day) or the next hour the cron names, when the clocks do not
+      // change on the way (no zone changes them twice within a day); else an hour at a time, as below.
+      const wrongDay = !cron.month.has(local.month) || !dayMatches(cron, local);
+      const hours = (wrongDay ? 24 : nextHourIn(cron, local.hour)) - local.hour;
+      if (hours > 1) {
+        const ahead = t + (hours * 60 - local.minute) * MINUTE;
+        const aheadLocal = localTime(ahead, tz);
+        if (offsetAt(ahead, aheadLocal) === offsetAt(t, local)) {
+          t = ahead;
+          local = aheadLocal;
+          continue;
+        }
+      }
       const from = t;
       const offset = offsetAt(t, local);
       t += (60 - local.minute) * MINUTE;
@@ -258,10 +343,32 @@ export function nextOccurrence(cron: Cron, tz: string, after: number): number | 
       continue;
     }
     if (cron.minute.has(local.minute) && !repeatsEarlierTime(t, local, tz)) return t;
-    t += MINUTE;
-    local = localTime(t, tz);
+    // On to the next minute the cron names in this hour (or the hour's end) in one step, unless the clocks change
+    // on the way: then minute by minute, as the wall-clock minutes in between are not the instants in between.
+    const step = nextMinuteIn(cron, local.minute) - local.minute;
+    const ahead = t + step * MINUTE;
+    const aheadLocal = localTime(ahead, tz);
+    if (step > 1 && offsetAt(ahead, aheadLocal) !== offsetAt(t, local)) {
+      t += MINUTE;
+      local = localTime(t, tz);
+    } else {
+      t = ahead;
+      local = aheadLocal;
+    }
   }
   return undefined;
+}
+
+/** The first hour after `hour` the cron names, or 24 when none is left in the day. */
+function nextHourIn(cron: Cron, hour: number): number {
+  for (let h = hour + 1; h < 24; h++) if (cron.hour.has(h)) return h;
+  return 24;
+}
+
+/** The first minute after `minute` the cron names, or 60 when none is left in the hour. */
+function nextMinuteIn(cron: Cron, minute: number): number {
+  for (let m = minute + 1; m < 60; m++) if (cron.minute.has(m)) return m;
+  return 60;
 }
 
 /**
@@ -279,6 +386,60 @@ export function describeCron(cron: Cron): string {
   if (dow === '*') return `every day at ${time}`;
   const days = [...cron.dayOfWeek].sort();
   if (days.join(',') === '1,2,3,4,5') return `every weekday at ${time}`;
-  const names = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-  return `every ${days.map((d) => names[d]).join(', ')} at ${time}`;
+  const names = days.map((d) => ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d] ?? '');
+  return `every ${listInWords(names)} at ${time}`;
+}
+
+/** "Monday", "Monday and Thursday", "Monday, Tuesday and Friday". */
+function listInWords(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** A recurring session for the clash check: when it recurs, in which zone, and how long each session runs. */
+export interface Recurring {
+  readonly cron: Cron;
+  readonly tz: string;
+  readonly lengthMs: number;
+}
+
+/**
+ * How far ahead two schedules are compared: several weeks, so weekly patterns meet (and two zones' different
+ * daylight-saving dates, for a few weeks of the year, often do too). Day-of-month patterns are compared over it as well.
+ */
+export const CLASH_HORIZON_MS = 6 * 7 * DAY;
+
+/** The occurrences after `after` and before `to`, soonest first. */
+function startsBetween(r: Recurring, after: number, to: number): number[] {
+  const starts: number[] = [];
+  for (let t = nextOccurrence(r.cron, r.tz, after); t !== undefined && t < to; t = nextOccurrence(r.cron, r.tz, t)) starts.push(t);
+  return starts;
+}
+
+/**
+ * The first of `candidate`'s sessions from `now` on, within the horizon, that would run at the same time as a
+ * session of one of `others` (touching end to start is not a clash): which other, and when that session of the
+ * candidate would start. Undefined when none would. Only one session runs in a channel at a time, so a
+ * schedule that clashes would be skipped there.
+ */
+export function firstClash<T extends Recurring>(candidate: Recurring, others: readonly T[], now: number, horizonMs = CLASH_HORIZON_MS): { other: T; at: number } | undefined {
+  const to = now + horizonMs;
+  const mine = startsBetween(candidate, now, to);
+  let first: { other: T; at: number } | undefined;
+  for (const other of others) {
+    // One of theirs that started a little before now may still be running.
+    const theirs = startsBetween(other, now - other.lengthMs, to);
+    let j = 0;
+    for (const start of mine) {
+      if (first !== undefined && start >= first.at) break;
+      // Their sessions that end by this one's start can end no later than the next one's start either.
+      while (j < theirs.length && (theirs[j] ?? 0) + other.lengthMs <= start) j++;
+      const theirsStart = theirs[j];
+      if (theirsStart !== undefined && theirsStart < start + candidate.lengthMs) {
+        first = { other, at: start };
+        break;
+      }
+    }
+  }
+  return first;
 }

@@ -4,6 +4,7 @@
  */
 import { MINUTE } from './duration.ts';
 import { isTimeZone } from './recurrence.ts';
+import { type PhaseSlot, phaseEnd } from './timeline.ts';
 
 /** A reminder goes when this share of the phase is left (a 2-day phase: about 9.6 h before its deadline). */
 export const REMIND_AT_LEFT = 0.2;
@@ -134,11 +135,48 @@ export interface Contribution {
   readonly userId: string;
 }
 
-/** Per phase, how many of the members still in the session contributed to it: the summary's record of a study group. */
-export function membersContributed(members: readonly Member[], contributions: readonly Contribution[], phases: number): { members: number; perPhase: number[] } {
-  const active = new Set(members.filter(isActiveMember).map((m) => m.userId));
-  const perPhase = Array.from({ length: phases }, (_, i) => new Set(contributions.filter((c) => c.phaseIndex === i && active.has(c.userId)).map((c) => c.userId)).size);
-  return { members: active.size, perPhase };
+/** A phase's window: from its start until its deadline (the next phase's start). */
+export interface PhaseWindow {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Whether someone was a member for some of a phase: joined before it ended and had not left by the time it began. */
+export function wasMemberDuring(m: Member, window: PhaseWindow): boolean {
+  return Math.max(m.joinedAt, window.start) < Math.min(m.leftAt ?? Number.POSITIVE_INFINITY, window.end);
+}
+
+/** A study group's record, for the summary: per phase, how many of that phase's members contributed to it. */
+export interface StudyGroupRecord {
+  /** Everyone who was a member during at least one phase. */
+  readonly members: number;
+  readonly perPhase: readonly number[];
+  /** Per phase, how many were members during it: who joined later or left earlier counts only for the phases they were in. */
+  readonly membersPerPhase: readonly number[];
+}
+
+/**
+ * Per phase, how many of the people who were members during it contributed to it, so the summary tells the same
+ * story as each deadline's digest: a member who left later keeps what they added, and one who joined late is not
+ * counted as missing from the phases before they came.
+ */
+export function membersContributed(
+  members: readonly Member[],
+  contributions: readonly Contribution[],
+  phases: readonly PhaseSlot[],
+  endsAt: number,
+): StudyGroupRecord {
+  const windows = phases.map((p): PhaseWindow => ({ start: p.startsAt, end: phaseEnd(phases, p.index, endsAt) }));
+  const everyone = new Set<string>();
+  const perPhase: number[] = [];
+  const membersPerPhase: number[] = [];
+  windows.forEach((window, i) => {
+    const during = new Set(members.filter((m) => wasMemberDuring(m, window)).map((m) => m.userId));
+    for (const id of during) everyone.add(id);
+    membersPerPhase.push(during.size);
+    perPhase.push(new Set(contributions.filter((c) => c.phaseIndex === i && during.has(c.userId)).map((c) => c.userId)).size);
+  });
+  return { members: everyone.size, perPhase, membersPerPhase };
 }
 
 /** The host's digest at a deadline: who of the members contributed to the phase and who did not. */

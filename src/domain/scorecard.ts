@@ -290,17 +290,23 @@ export interface BesideRow {
   readonly dimension: DimensionKey;
   readonly name: string;
   readonly median: number | null;
+  /** Null unless at least two of the panel scored the dimension: one score agrees with nothing. */
   readonly spread: number | null;
+  /** How many of the panel's cards scored it, and how many cards there are. */
+  readonly count: number;
+  readonly of: number;
   readonly self: Score | null;
 }
 
-/** One row per dimension: the panel's median and spread with the candidate's own score beside them. */
+/** One row per dimension: the panel's median, spread and how many scored it, with the candidate's own score beside them. */
 export function selfAssessmentBeside(panel: PanelAggregate, self?: Scorecard): readonly BesideRow[] {
   return panel.dimensions.map((d) => ({
     dimension: d.dimension,
     name: d.name,
     median: d.median,
-    spread: d.spread,
+    spread: d.count >= 2 ? d.spread : null,
+    count: d.count,
+    of: panel.scorers.length,
     self: self?.scores[d.dimension]?.score ?? null,
   }));
 }
@@ -315,7 +321,7 @@ export function describeScore(value: number): string {
 export interface CandidateFeedback {
   /** Up to two dimensions the panel found at least solid, best first. */
   readonly strengths: readonly DimensionSummary[];
-  /** Up to two of the lowest dimensions below strong, each with one thing to practise. */
+  /** Up to two of the lowest dimensions, each scored below every strength, with one thing to practise. */
   readonly workOn: readonly (DimensionSummary & { readonly tip: string })[];
   /** Where the self-assessment and the panel's median differ by 1.5 or more. */
   readonly selfGaps: readonly { readonly dimension: DimensionKey; readonly name: string; readonly median: number; readonly self: Score }[];
@@ -329,7 +335,8 @@ type Scored = DimensionSummary & { readonly median: number; readonly spread: num
 
 /**
  * A short section for the candidate: what went well, what to work on with one tip each, and kindly, where
- * their own view and the panel's differ. Ties go to the dimension the panel agreed on more, then rubric order.
+ * their own view and the panel's differ. Ties go to the dimension the panel agreed on more, then rubric order. When
+ * every scored area came out the same, none is singled out: the lines say so and how to reach the next score.
  */
 export function feedbackForCandidate(panel: PanelAggregate, self?: Scorecard): CandidateFeedback {
   const scored = panel.dimensions.filter((d): d is Scored => d.median !== null && d.spread !== null);
@@ -337,30 +344,51 @@ export function feedbackForCandidate(panel: PanelAggregate, self?: Scorecard): C
     return { strengths: [], workOn: [], selfGaps: [], lines: ['No scorecards came in from the panel, so there is no feedback to share yet.'] };
   }
   const order = (d: Scored) => RUBRIC.findIndex((r) => r.key === d.dimension);
-  const strengths = [...scored]
-    .sort((a, b) => b.median - a.median || a.spread - b.spread || order(a) - order(b))
-    .filter((d) => d.median >= 3)
-    .slice(0, 2);
-  const workOn = [...scored]
-    .filter((d) => d.median < 4 && !strengths.includes(d))
-    .sort((a, b) => a.median - b.median || a.spread - b.spread || order(a) - order(b))
-    .slice(0, 2)
-    .map((d) => ({ ...d, tip: RUBRIC[order(d)]?.tip ?? '' }));
   const selfGaps = scored.flatMap((d) => {
     const mine = self?.scores[d.dimension]?.score;
     return mine !== undefined && Math.abs(mine - d.median) >= SELF_GAP ? [{ dimension: d.dimension, name: d.name, median: d.median, self: mine }] : [];
   });
+  const gapLines = selfGaps.map((gap) =>
+    gap.self > gap.median
+      ? `You gave yourself ${gap.self} (${SCORE_LABELS[gap.self]}) on ${gap.name}, the panel ${gap.median}: ask them what would have made it show.`
+      : `You gave yourself ${gap.self} (${SCORE_LABELS[gap.self]}) on ${gap.name}, the panel ${gap.median}: that part went better than you thought.`,
+  );
+  const level = scored[0]?.median ?? 0;
+  if (scored.length > 1 && scored.every((d) => d.median === level)) {
+    // Sorting equal scores into strengths and weaknesses would only follow the rubric's order: say they are even.
+    return { strengths: [], workOn: [], selfGaps, lines: [...evenLines(level), ...gapLines] };
+  }
+  const strengths = [...scored]
+    .sort((a, b) => b.median - a.median || a.spread - b.spread || order(a) - order(b))
+    .filter((d) => d.median >= 3)
+    .slice(0, 2);
+  // Only what scored below every strength: one scored the same as something that went well is not a weakness.
+  const bar = Math.min(4, ...strengths.map((d) => d.median));
+  const workOn = [...scored]
+    .filter((d) => d.median < bar)
+    .sort((a, b) => a.median - b.median || a.spread - b.spread || order(a) - order(b))
+    .slice(0, 2)
+    .map((d) => ({ ...d, tip: RUBRIC[order(d)]?.tip ?? '' }));
   const lines: string[] = [];
   const rated = (d: Scored) => `${d.name} (panel median ${d.median}, ${describeScore(d.median)})`;
   if (strengths.length > 0) lines.push(`What went well: ${strengths.map(rated).join(' and ')}.`);
   else lines.push('Nothing reached solid across the panel yet; the areas below are the place to start.');
   for (const d of workOn) lines.push(`To work on: ${rated(d)}. ${d.tip}`);
-  for (const gap of selfGaps) {
-    lines.push(
-      gap.self > gap.median
-        ? `You gave yourself ${gap.self} (${SCORE_LABELS[gap.self]}) on ${gap.name}, the panel ${gap.median}: ask them what would have made it show.`
-        : `You gave yourself ${gap.self} (${SCORE_LABELS[gap.self]}) on ${gap.name}, the panel ${gap.median}: that part went better than you thought.`,
-    );
-  }
+  lines.push(...gapLines);
   return { strengths, workOn, selfGaps, lines };
+}
+
+/** How to move up from one score to the next, across every area at once: for a panel that scored all areas the same. */
+export const NEXT_LEVEL_ADVICE: Readonly<Record<Exclude<Score, 1>, string>> = {
+  2: 'To move up, touch every part of the interview, even briefly: questions, rough numbers, an API, a diagram and one deep dive.',
+  3: 'To reach solid, make each step explicit: agree on the features, put numbers on the load, and trace each feature through your diagram.',
+  4: 'To reach strong, lead the discussion: bring numbers to every decision, weigh two options before picking one, and say what breaks first at ten times the load.',
+};
+
+/** Every scored area came out the same: say so, and what would lift them all to the next score. */
+function evenLines(median: number): string[] {
+  const even = `Every area the panel scored came out ${describeScore(median)} (panel median ${median}).`;
+  if (median >= 4) return [`${even} Nothing stands out to work on.`];
+  const next = Math.min(4, Math.floor(median) + 1) as Exclude<Score, 1>;
+  return [even, NEXT_LEVEL_ADVICE[next]];
 }

@@ -10,6 +10,15 @@ export interface Workspace {
   readonly enterpriseId: string;
 }
 
+/** A phase of a session as stored: its slot in the timeline, and how much of its length was added while it ran. */
+export interface SessionPhase extends PhaseSlot {
+  /**
+   * Of `plannedMs`, the time the host added (extend, +N, the +5 min button); 0 or absent when none was. Null when not
+   * known: the phase was stored before the time added was kept apart, and may have been extended.
+   */
+  readonly addedMs?: number | null;
+}
+
 export interface Session extends Workspace {
   readonly id: string;
   readonly channelId: string;
@@ -27,7 +36,7 @@ export interface Session extends Workspace {
   readonly movedAt: number | null;
   readonly rootTs: string | null;
   readonly permalink: string | null;
-  readonly phases: readonly PhaseSlot[];
+  readonly phases: readonly SessionPhase[];
   readonly interviewers: readonly string[];
   /** The person being interviewed: never shown nudges, private notes or unrevealed scores. */
   readonly candidateId: string | null;

@@ -15,7 +15,8 @@ import { reaches, type Session, type Workspace } from '../domain/session.ts';
 import { clip } from '../domain/text.ts';
 import { answerPrivately, throughResponseUrl } from './answer-privately.ts';
 import type { ListenerDeps } from './deps.ts';
-import { escapeMrkdwn, mention } from './mrkdwn.ts';
+import { escapeMrkdwn, mention, strong, strongLink } from './mrkdwn.ts';
+import { userNames } from './users.ts';
 import type { SlackMessage } from './views/message.ts';
 import { renderPlain } from './views/replies.ts';
 import { slackErrorCode } from './web-api.ts';
@@ -176,8 +177,7 @@ const FAILURES: Record<Exclude<UploadFailure, 'uncertain'>, string> = {
 };
 
 function topicOf(session: Session): string {
-  const topic = `*${escapeMrkdwn(session.topic)}*`;
-  return session.permalink ? `*<${session.permalink}|${escapeMrkdwn(session.topic)}>*` : topic;
+  return session.permalink ? strongLink(session.permalink, session.topic) : strong(session.topic);
 }
 
 /** Why the export did not go through; `topic` (mrkdwn) names the session whose thread it was for. */
@@ -238,9 +238,24 @@ export async function exportCommand(
   const later = answerPrivately(deps.logger, fields, throughResponseUrl(args.respond));
   try {
     const [notes, scorecards] = await Promise.all([deps.store.sessions.notes(session.id), deps.store.scorecards.forSession(session.id)]);
+    // The document is read outside Slack, where user ids mean nothing: it names people as Slack does.
+    const people = [
+      session.hostId,
+      ...(session.candidateId ? [session.candidateId] : []),
+      ...session.interviewers,
+      ...session.observers,
+      ...participants,
+      ...notes.map((n) => n.authorId),
+      ...scorecards.map((c) => c.scorerId),
+    ];
+    const peopleNames = await userNames(args.client, people);
     const names = exportFileNames(session);
     const files: UploadFile[] = [
-      { filename: names.markdown, title: `${clip(session.topic, 150)}: session`, content: sessionMarkdown({ session, notes, participants, scorecards, exportedAt: deps.clock() }) },
+      {
+        filename: names.markdown,
+        title: `${clip(session.topic, 150)}: session`,
+        content: sessionMarkdown({ session, notes, participants, scorecards, names: peopleNames, exportedAt: deps.clock() }),
+      },
       { filename: names.csv, title: `${clip(session.topic, 150)}: notes`, content: notesCsv(notes) },
     ];
     await uploadToThread(args.client, files, {

@@ -9,12 +9,14 @@ import { type SlackApi, type SlackArgs, slackErrorCode } from './web-api.ts';
 import type { SlackMessage } from './views/message.ts';
 import { isPublicNote } from '../domain/notes.ts';
 import { renderPhaseMessage, renderWarningMessage } from './views/phase-message.ts';
+import { renderClockChangeLine } from './views/clock-change.ts';
+import { parseClockChangeKey } from '../domain/clock-change.ts';
 import { renderSessionMessage } from './views/session-message.ts';
 import { renderSummary } from './views/summary-message.ts';
 import { renderDigest, renderReminder } from './views/study-group.ts';
 import { buildDigest, membersContributed } from '../domain/reminders.ts';
 import { answeredWithin } from './users.ts';
-import { renderCreatorGone } from './views/schedules.ts';
+import { renderCreatorGone, renderScheduleSkipped } from './views/schedules.ts';
 
 const PERMANENT_CHANNEL = new Set(['channel_not_found', 'is_archived']);
 const AUTH_GONE = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'token_expired', 'account_inactive', 'team_access_not_granted']);
@@ -85,8 +87,13 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
       return [renderSessionMessage(snapshot, now)];
     case 'phase':
       return [renderPhaseMessage(session, step.phaseIndex ?? 0, step.dueAt, now)];
-    case 'warning':
+    case 'warning': {
+      // A change someone made to the clock is said beside the time checks; with no thread yet (the session message is
+      // not out), there is nowhere to say it, and the message shows the change once posted.
+      const change = parseClockChangeKey(step.key);
+      if (change) return session.rootTs ? [renderClockChangeLine(session, change, now)] : [];
       return [renderWarningMessage(session, step.phaseIndex ?? 0, step.dueAt, now)];
+    }
     case 'summary':
       return renderSummary(
         summarizeSession(session, {
@@ -98,7 +105,7 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
         // The summary is public: the candidate reads it, so the cards show only once the session has ended.
         snapshot.scorecards ? { cards: snapshot.scorecards, revealed: session.status === 'ended' } : undefined,
         // A study group's record: how many of its members added to each phase.
-        session.isAsync ? membersContributed(snapshot.members ?? [], snapshot.contributions ?? [], session.phases.length) : undefined,
+        session.isAsync ? membersContributed(snapshot.members ?? [], snapshot.contributions ?? [], session.phases, session.endsAt) : undefined,
       );
     case 'refresh':
     case 'expire':
@@ -391,6 +398,11 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
       await call(schedule, 'chat.postMessage', { channel: schedule.channelId, text: message.text, blocks: message.blocks });
     },
 
+    async scheduleSkipped(schedule: Schedule, running: Session, nextAt: number | null) {
+      const message = renderScheduleSkipped(schedule, running, nextAt);
+      await call(schedule, 'chat.postMessage', { channel: schedule.createdBy, text: message.text, blocks: message.blocks });
+    },
+
     prepare(posts: number) {
       // Every workspace's posts go to the same Web API, so one pool of connections serves them all.
       api.preconnect(posts);
@@ -400,7 +412,8 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
 
 /**
  * What a step posts, in words a host understands, from its key: 'root', 'phase:0', 'nudge:start:0',
- * 'nudge:mid:0', 'warning:0', 'digest:0', 'summary' (planSteps), or 'refresh', 'expire', 'remind'.
+ * 'nudge:mid:0', 'warning:0', 'digest:0', 'summary' (planSteps), or 'refresh', 'expire', 'remind', 'clock:…' (a change
+ * to the clock said in the thread).
  */
 function describeStep(key: string): string {
   const parts = key.split(':');
@@ -418,6 +431,8 @@ function describeStep(key: string): string {
       return 'the automatic end after too long a pause';
     case 'remind':
       return 'the reminders to members who have not contributed yet';
+    case 'clock':
+      return 'a line in the thread saying a change to the schedule';
   }
   if (phase === undefined) return 'one of the messages';
   switch (kind) {

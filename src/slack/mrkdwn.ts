@@ -17,17 +17,25 @@ export function decodeEntities(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
+/** Names for the bare mentions of a message (`<@U1>`, `<#C1>`): Slack sends those without a label. */
+export interface MentionNames {
+  readonly users?: ReadonlyMap<string, string>;
+  readonly channels?: ReadonlyMap<string, string>;
+}
+
+const SLACK_MARKUP = /<([@#!][^<>\s|]*(?:\|[^<>]*)?|[a-z][a-z0-9+.-]*:[^<>\s|]+(?:\|[^<>]*)?)>/gi;
+
 /**
  * Turns Slack's markup in user text into plain words: `<@U1|ana>` → `@ana`, `<#C1|general>` → `#general`,
- * `<!channel>` → `@channel`, `<https://x|label>` → `label (https://x)`. The result is escaped when shown,
- * so nothing in it can ping or link.
+ * `<!channel>` → `@channel`, `<https://x|label>` → `label (https://x)`. A mention without a label takes its name
+ * from `names` when given, else shows its id. The result is escaped when shown, so nothing in it can ping or link.
  */
-export function slackToPlain(text: string): string {
+export function slackToPlain(text: string, names: MentionNames = {}): string {
   // Only Slack's own markup is rewritten; other angle brackets ("p99 < 10 ms for > 1M users") are kept as typed.
-  return text.replace(/<([@#!][^<>\s|]*(?:\|[^<>]*)?|[a-z][a-z0-9+.-]*:[^<>\s|]+(?:\|[^<>]*)?)>/gi, (_whole, inner: string) => {
+  return text.replace(SLACK_MARKUP, (_whole, inner: string) => {
     const [target = '', label] = inner.split('|', 2);
-    if (target.startsWith('@')) return label ? `@${label}` : target;
-    if (target.startsWith('#')) return label ? `#${label}` : target;
+    if (target.startsWith('@')) return `@${label || names.users?.get(target.slice(1)) || target.slice(1)}`;
+    if (target.startsWith('#')) return `#${label || names.channels?.get(target.slice(1)) || target.slice(1)}`;
     if (target.startsWith('!')) {
       const name = target.slice(1).split('^')[0] ?? '';
       return label ?? `@${name}`;
@@ -36,12 +44,25 @@ export function slackToPlain(text: string): string {
   });
 }
 
+/** The people and channels a message mentions without naming them (`<@U1>`, `<#C1|>`), each once, in order. */
+export function unnamedMentions(text: string): { users: string[]; channels: string[] } {
+  const users = new Set<string>();
+  const channels = new Set<string>();
+  for (const [, inner = ''] of text.matchAll(SLACK_MARKUP)) {
+    const [target = '', label] = inner.split('|', 2);
+    if (label) continue;
+    if (/^@[UW][A-Z0-9]+$/.test(target)) users.add(target.slice(1));
+    else if (/^#[CG][A-Z0-9]+$/.test(target)) channels.add(target.slice(1));
+  }
+  return { users: [...users], channels: [...channels] };
+}
+
 /**
  * What a person typed, from Slack's formatted text: markup first (`<@U1|ana>` → `@ana`), then the entities
  * (`&lt;` → `<`), so that brackets they typed are never mistaken for markup.
  */
-export function plainFromSlack(text: string): string {
-  return decodeEntities(slackToPlain(text));
+export function plainFromSlack(text: string, names: MentionNames = {}): string {
+  return decodeEntities(slackToPlain(text, names));
 }
 
 /** Cuts text to `max` characters, marking the cut, without splitting a surrogate pair or a trailing entity. */
@@ -61,9 +82,36 @@ export function slackDate(epochMs: number, format = '{time}'): string {
   return `<!date^${seconds}^${format}|${fallback}>`;
 }
 
-/** A time of day for today, a date and time when the moment is more than 20 hours away. */
+/**
+ * Within an hour of now (either way), a time of day alone cannot be mistaken for another day's, and keeps a
+ * live interview's lines short. Anything further off carries the day: Slack shows it in the reader's own zone as
+ * "Today", "Tomorrow" or "Dec 8", where a bare "01:30" read at 19:30 looks like a time already past. The token's
+ * fallback (notifications, clients that cannot render it) then carries the date too.
+ */
+export const BARE_TIME_WITHIN_MS = 3600 * 1000;
+
+/** A time of day for moments within the hour, the day and time for anything further. */
 export function slackWhen(epochMs: number, now: number): string {
-  return Math.abs(epochMs - now) > 20 * 3600 * 1000 ? slackDate(epochMs, '{date_short_pretty} {time}') : slackDate(epochMs);
+  return Math.abs(epochMs - now) > BARE_TIME_WITHIN_MS ? slackDate(epochMs, '{date_short_pretty} {time}') : slackDate(epochMs);
+}
+
+/**
+ * Slack's mrkdwn has no escape for its emphasis marks (`*`, `_`, `~`, `` ` ``): only `&`, `<` and `>` can be
+ * escaped. Text holding any of them, wrapped in `*…*`, would close the bold early and show stray marks, so
+ * such text is shown as it was typed, without the bold; anything else is bold.
+ */
+const EMPHASIS_MARK = /[*_~`]/;
+
+/** User text (a topic), escaped, in bold when the bold cannot break on it. */
+export function strong(text: string): string {
+  const safe = escapeMrkdwn(text);
+  return EMPHASIS_MARK.test(text) ? safe : `*${safe}*`;
+}
+
+/** A link with user text as its label (`url` must be safe for `<url|…>`), in bold as `strong` decides. */
+export function strongLink(url: string, label: string): string {
+  const link = `<${url}|${escapeMrkdwn(label)}>`;
+  return EMPHASIS_MARK.test(label) ? link : `*${link}*`;
 }
 
 export function mention(userId: string): string {

@@ -43,3 +43,30 @@ export async function mayActFor(client: webApi.WebClient, userId: string, ownerI
   if (who?.is_admin || who?.is_owner || who?.is_primary_owner || owner?.deleted) return true;
   return who && owner ? false : undefined;
 }
+
+/** Name lookups a caller runs at once, so a large group's export does not flood users.info. */
+export const NAME_LOOKUPS_AT_ONCE = 8;
+
+/** What a person is called in Slack: their display name, else their full name, else their username. */
+export function nameOf(user: SlackUser): string | undefined {
+  const name = user.profile?.display_name?.trim() || user.profile?.real_name?.trim() || user.real_name?.trim() || user.name?.trim();
+  return name || undefined;
+}
+
+/**
+ * People's names by user id, for text read outside Slack (where `<@U…>` does not turn into a name). Anyone Slack
+ * does not answer for in time, or will not name, is left out: the caller falls back to their id.
+ */
+export async function userNames(client: webApi.WebClient, userIds: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const queue = [...new Set(userIds)];
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      const user = await lookUp(client, id);
+      const name = user ? nameOf(user) : undefined;
+      if (name) names.set(id, name);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(NAME_LOOKUPS_AT_ONCE, queue.length) }, worker));
+  return names;
+}

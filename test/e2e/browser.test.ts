@@ -313,7 +313,7 @@ describe('the sandbox page in Chromium', () => {
         expect(await kept.innerText()).toContain(PRIVATE_NOTE);
         // Nothing the candidate was sent, in the thread or anywhere, holds the private note.
         const rootTs = standIn.messages('C0GENERAL').find((m) => m.text.includes('URL shortener') && m.bot_id)?.ts;
-        expect(standIn.ephemerals().find((e) => e.user === 'U0BOB' && e.text.includes('private notes'))?.thread_ts).toBe(rootTs);
+        expect(standIn.ephemerals().find((e) => e.user === 'U0BOB' && e.text.includes('1 private note from'))?.thread_ts).toBe(rootTs);
         const toCarol = [
           ...standIn.ephemerals().filter((e) => e.user === 'U0CAROL'),
           ...standIn.allMessages().filter((m) => m.channel === 'C0GENERAL' || m.channel === 'DU0CAROL'),

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
 import { until } from '../support/until.ts';
-import { REPEAT_WINDOW_MS } from '../../src/app/sessions.ts';
+import { EXTEND_REPEAT_WINDOW_MS, REPEAT_WINDOW_MS } from '../../src/app/sessions.ts';
 import { currentPhaseIndex } from '../../src/domain/timeline.ts';
 
 let h: Harness;
@@ -16,6 +16,7 @@ afterEach(async () => {
 const sessionCount = () => Number(h.db.prepare('SELECT count(*) FROM sessions').pluck().get());
 const noteCount = () => Number(h.db.prepare('SELECT count(*) FROM notes').pluck().get());
 type Ack = { response_type: string; text: string; blocks: unknown[] };
+const MIN = 60_000;
 
 describe('/mockdesign start', () => {
   it('posts the root message in the channel and phase 1 in its thread at once', async () => {
@@ -154,8 +155,113 @@ describe('/mockdesign +<duration>', () => {
     expect(refused.text).toContain('is not a duration');
     expect(phase1End()).toBe(before);
     const ack = (await h.command('+10')) as Ack;
-    expect(ack.text).toContain('10 min more');
+    // What was added, and the phase's new end, in each reader's own time.
+    expect(ack.text).toContain('*Requirements &amp; scope* has 10 min more: it now ends at');
+    expect(ack.text).toContain(`<!date^${Math.floor((h.clock.now() + 15 * 60_000) / 1000)}^{time}`);
     expect(phase1End()).toBe(before + 10 * 60_000);
+  });
+});
+
+describe('extend, pause and resume in the thread', () => {
+  const phase1End = async () => {
+    const session = await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL);
+    return session?.phases[1]?.startsAt ?? 0;
+  };
+  /** A time as Slack renders it for each reader: its token starts with the epoch second. */
+  const at = (ms: number) => `<!date^${Math.floor(ms / 1000)}^{time}`;
+
+  it('takes the same extension typed twice together as one, and lets a different one, or a later one, through', async () => {
+    await h.command('start Design a URL shortener --plan 1m/1m/1m/1m');
+    const start = h.clock.now();
+    expect(((await h.command('+1')) as Ack).text).toContain('has 1 min more');
+    const repeat = (await h.command('+1')) as Ack;
+    expect(repeat.text).toContain('You added 1 min to *Requirements &amp; scope* a moment ago, so this was taken as the same request and added nothing');
+    expect(repeat.text).toContain(at(start + 2 * MIN));
+    expect(await phase1End()).toBe(start + 2 * MIN);
+    // Another amount is deliberate; so is the same one once the repeat window has passed.
+    expect(((await h.command('extend 2m')) as Ack).text).toContain('has 2 min more');
+    expect(await phase1End()).toBe(start + 4 * MIN);
+    await h.advance(EXTEND_REPEAT_WINDOW_MS, 1_000);
+    expect(((await h.command('+1')) as Ack).text).toContain('has 1 min more');
+    expect(await phase1End()).toBe(start + 5 * MIN);
+    expect(h.thread().filter((m) => m.text.includes('added 1 min'))).toHaveLength(2);
+  });
+
+  it('says each change to the clock in the thread once, with who made it and the new deadline, even while paused', async () => {
+    await h.command('start Design a URL shortener --plan 1m/1m/1m/1m --interviewer <@U0CAROL|carol>');
+    const start = h.clock.now();
+    await h.command('extend 5m', { user: 'U0CAROL' });
+    await h.advance(10_000, 5_000);
+    expect(((await h.command('pause')) as Ack).text).toContain('Paused, with 5 min 50 s left in *Requirements &amp; scope*');
+    await h.advance(MIN, 10_000);
+    const resumed = (await h.command('resume')) as Ack;
+    expect(resumed.text).toContain('Resumed: the schedule moved by 1 min');
+    expect(resumed.text).toContain(at(start + 7 * MIN));
+    expect(h.thread().map((m) => allText(m))).toEqual([
+      expect.stringContaining('Phase 1 of 4'),
+      expect.stringContaining(`⏱️ <@U0CAROL> added 5 min: *Requirements &amp; scope* now ends at ${at(start + 6 * MIN)}`),
+      expect.stringContaining('⏸️ Paused by <@U0ALICE>, with 5 min 50 s left in *Requirements &amp; scope*'),
+      expect.stringContaining(`▶️ Resumed by <@U0ALICE>: the schedule moved by 1 min, and *Requirements &amp; scope* now ends at ${at(start + 7 * MIN)}`),
+    ]);
+    // Said once each; the session's own posts go on as the changes set them: phase 2 begins at the new deadline.
+    await h.advance(6 * MIN, 10_000);
+    expect(h.thread().filter((m) => /added|Paused by|Resumed by/.test(m.text))).toHaveLength(3);
+    const phase2 = h.slack.calls.find((c) => c.method === 'chat.postMessage' && String(c.params.text).startsWith('Phase 2'));
+    expect(phase2?.at).toBe(start + 7 * MIN);
+  });
+});
+
+describe('a session waiting for the app to be invited to its channel', () => {
+  const PRIVATE = 'G0PRIVATE';
+  const row = () => h.db.prepare('SELECT status, pause_reason FROM sessions').get();
+
+  it('status says what it waits for, and resume, pause, next and extend say what is needed instead of pretending', async () => {
+    await h.command('start Design a rate limiter --plan 1m/1m/1m/1m', { channel: PRIVATE });
+    expect(row()).toEqual({ status: 'paused', pause_reason: 'not_in_channel' });
+    const status = allText((await h.command('status', { channel: PRIVATE })) as Ack);
+    expect(status).toContain('is waiting for mockdesign to be invited to this channel');
+    expect(status).toContain('`/invite @mockdesign` in this channel');
+    expect(status).not.toContain('resume');
+    const resumed = ((await h.command('resume', { channel: PRIVATE })) as Ack).text;
+    expect(resumed).toContain('waiting for mockdesign to be invited');
+    expect(resumed).not.toContain('Resumed');
+    for (const verb of ['pause', 'next', 'extend 5m']) expect(((await h.command(verb, { channel: PRIVATE })) as Ack).text).toContain('`/invite @mockdesign`');
+    expect(row()).toEqual({ status: 'paused', pause_reason: 'not_in_channel' });
+    expect(h.root(PRIVATE)).toBeUndefined();
+    // Invited, but Slack's event never came: a resume tries again at once, and the session carries on.
+    h.slack.workspace.channels.get(PRIVATE)!.botIsMember = true;
+    await h.command('resume', { channel: PRIVATE });
+    expect(row()).toEqual({ status: 'running', pause_reason: null });
+    expect(allText(h.thread(PRIVATE)[0] ?? {})).toContain('Phase 1 of 4');
+  });
+});
+
+describe('/mockdesign host', () => {
+  it('hands the session over and tells the new host privately, once, what they can do now', async () => {
+    await h.command('start Design a URL shortener');
+    const ack = (await h.command('host <@U0CAROL|carol>')) as Ack;
+    expect(ack.text).toBe('🤝 <@U0CAROL> is the host now; you stay on as an interviewer.');
+    const told = h.slack.messages('DU0CAROL');
+    expect(told).toHaveLength(1);
+    const text = allText(told[0] ?? {});
+    expect(text).toMatch(/<@U0ALICE> handed you \*<[^|>]+\|Design a URL shortener>\*/);
+    expect(text).toContain(`<#${CHANNEL}>`);
+    for (const how of ['/mockdesign next', '+5 min', '/mockdesign end', '/mockdesign host @someone']) expect(text).toContain(how);
+    // The former host, now an interviewer, cannot hand it over again, so the new host is not told twice.
+    expect(((await h.command('host <@U0CAROL|carol>')) as Ack).text).toContain('Only the host');
+    expect(h.slack.messages('DU0CAROL')).toHaveLength(1);
+  });
+
+  it('answers the host naming themselves, several people or someone Slack does not know, and changes nothing', async () => {
+    await h.command('start Design a URL shortener');
+    expect(((await h.command('host <@U0ALICE|alice>')) as Ack).text).toBe("You're the host already.");
+    for (const text of ['host <@U0BOB|bob> <@U0CAROL|carol>', 'host <@U0BOB|bob>,<@U0CAROL|carol>', 'host <@U0BOB|bob> @zed']) {
+      expect(((await h.command(text)) as Ack).text).toContain('A session has one host: mention one person');
+    }
+    expect(((await h.command('host @zed')) as Ack).text).toContain("`@zed` is not a person Slack knows");
+    expect(((await h.command('host')) as Ack).text).toContain('Name the new host with a mention');
+    expect(h.db.prepare('SELECT host_id FROM sessions').pluck().get()).toBe(HOST);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && String(c.params.channel).startsWith('U'))).toEqual([]);
   });
 });
 
@@ -314,7 +420,8 @@ describe('/mockdesign status, note, next, end', () => {
     await h.advance(60_000, 60_000);
     expect(((await h.command('pause')) as Ack).text).toContain('Paused');
     await h.advance(30 * 60_000, 60_000);
-    expect(h.thread()).toHaveLength(1); // nothing posted while paused
+    // Nothing of the schedule is posted while paused: only the line saying it was paused.
+    expect(h.thread().map((m) => m.text)).toEqual([expect.stringContaining('Phase 1 of 4'), expect.stringContaining('Paused by <@U0ALICE>')]);
     expect(((await h.command('resume')) as Ack).text).toContain('Resumed');
     const session = (await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL));
     expect(session?.phases[1]?.startsAt).toBe(h.clock.now() + 4 * 60_000);

@@ -74,12 +74,15 @@ describe('export', () => {
 
     const markdown = files[0]?.bytes?.toString('utf8') ?? '';
     expect(markdown.split('\n')[0]).toBe('# Design a chat app');
-    expect(markdown).toContain(`- **Candidate:** \`${CANDIDATE}\``);
-    expect(markdown).toContain(`- **Interviewer:** \`${INTERVIEWER}\``);
+    // Named as Slack names them: the file is read outside Slack, where user ids mean nothing.
+    expect(markdown).toContain('- **Host:** alice');
+    expect(markdown).toContain('- **Candidate:** bob');
+    expect(markdown).toContain('- **Interviewer:** carol');
     expect(markdown).toContain('| 1 | Requirements & scope | 5 min |');
-    expect(markdown).toContain(`- **Requirement** · \`${HOST}\``);
+    expect(markdown).toContain('- **Requirement** · alice');
     expect(markdown).toContain('Messages are ordered per conversation, "exactly once", =SUM(1,2)');
-    expect(markdown).toContain(`- **Question** · \`${CANDIDATE}\``);
+    expect(markdown).toContain('- **Question** · bob');
+    expect(markdown).not.toMatch(/`U0[A-Z]+`/);
     expect(markdown).toContain('What about \\<b\\>group chats\\</b\\>?');
     expect(markdown).toContain('The cards are revealed when the session ends.');
     expect(markdown).toContain('## Wrap-up reminder');
@@ -120,11 +123,23 @@ describe('export', () => {
     expect(await ackText('export', CANDIDATE)).toContain('Exporting');
     const markdown = h.slack.files()[0]?.bytes?.toString('utf8') ?? '';
     expect(markdown).toContain('- **Status:** ended');
-    expect(markdown).toContain('| Requirements and scope | 3 (solid) | 0 | 3 (solid) |');
-    expect(markdown).toContain(`- \`${INTERVIEWER}\`: Clear APIs`);
+    expect(markdown).toContain('| Requirements and scope | 3 (solid) | – | 3 (solid) |');
+    expect(markdown).toContain('- carol: Clear APIs');
+    expect(markdown).toContain("### In bob's own words");
+    expect(markdown).toContain('### Feedback for bob');
     expect(markdown).toContain('- What went well: I asked good questions');
     expect(markdown).not.toContain('EVIDENCE');
     expect(markdown).not.toContain('PRIVATE');
+  });
+
+  it('names someone Slack will not name by their user id, and still uploads', async () => {
+    await liveInterview();
+    h.slack.fail('users.info', { error: 'user_not_found' }, 1, (params) => params.user === INTERVIEWER);
+    expect(await ackText('export')).toContain('Exporting');
+    const markdown = h.slack.files()[0]?.bytes?.toString('utf8') ?? '';
+    expect(markdown).toContain(`- **Interviewer:** \`${INTERVIEWER}\``);
+    expect(markdown).toContain('- **Candidate:** bob');
+    expect(laterAnswers().at(-1)).toContain('Uploaded to the thread of');
   });
 
   it('exports a session named by its id or by a link to its session message, only from its own channel', async () => {

@@ -1,5 +1,7 @@
 /** The session message's buttons and the note modal, through the real Bolt router. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXTEND_REPEAT_WINDOW_MS, REPEAT_WINDOW_MS } from '../../src/app/sessions.ts';
+import { currentPhaseIndex } from '../../src/domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../../src/slack/ids.ts';
 import { allText, CHANNEL, createHarness, GUEST, type Harness, HOST, TEAM } from '../support/harness.ts';
 
@@ -111,9 +113,27 @@ describe('Next phase and End session buttons', () => {
     const phases = h.thread().map((m) => m.text).filter((t) => t.startsWith('Phase'));
     expect(phases).toEqual([expect.stringContaining('Phase 1 of 4'), expect.stringContaining('Phase 2 of 4')]);
     expect(h.slack.ephemerals().at(-1)?.text).toContain('already moved on');
-    // The root message now carries the new phase, so the next click works again.
+    // Once the new phase has run for the repeat window, a click on the redrawn message moves on again.
+    await h.advance(REPEAT_WINDOW_MS, 5_000);
     await h.click(ACTION_IDS.nextPhase, buttonValue());
     expect(h.thread().at(-1)?.text).toContain('Phase 3 of 4');
+  });
+
+  it('takes a second click a moment after a move for the same request, though it carries the redrawn phase', async () => {
+    await h.click(ACTION_IDS.nextPhase, buttonValue());
+    // The message was redrawn at once: a click a second and a half later carries phase 2, as a Slack client's would.
+    expect(buttonValue()).toMatch(/:1$/);
+    await h.advance(1_500, 500);
+    await h.click(ACTION_IDS.nextPhase, buttonValue());
+    expect(h.thread().map((m) => m.text).filter((t) => t.startsWith('Phase'))).toHaveLength(2);
+    expect(h.slack.ephemerals().at(-1)?.text).toBe('The session has already moved on to the next phase.');
+    expect(currentPhaseIndex((await live())?.phases ?? [], h.clock.now())).toBe(1);
+    // So does a typed next, and a click after a typed next: one window, whatever carried the move.
+    await h.advance(REPEAT_WINDOW_MS, 5_000);
+    await h.command('next');
+    await h.click(ACTION_IDS.nextPhase, buttonValue());
+    expect(currentPhaseIndex((await live())?.phases ?? [], h.clock.now())).toBe(2);
+    expect(h.slack.ephemerals().at(-1)?.text).toContain('already moved on');
   });
 
   it('tells someone who is not host or interviewer why nothing happened', async () => {
@@ -133,6 +153,41 @@ describe('Next phase and End session buttons', () => {
     const summaries = h.thread().filter((m) => m.text.startsWith('Summary'));
     expect(summaries).toHaveLength(1);
     expect(h.slack.ephemerals().at(-1)?.text).toContain('already ended');
+  });
+});
+
+describe('+5 min button', () => {
+  const phase2Start = async () => (await live())?.phases[1]?.startsAt ?? 0;
+
+  it('adds five minutes once for a double click, and tells the clicker what was added and the new end', async () => {
+    const start = h.clock.now();
+    await h.click(ACTION_IDS.extend, buttonValue());
+    await h.advance(1_000, 1_000);
+    await h.click(ACTION_IDS.extend, buttonValue());
+    expect(await phase2Start()).toBe(start + 10 * 60_000);
+    const told = h.slack.ephemerals().filter((e) => e.user === HOST).map((e) => e.text);
+    const newEnd = `<!date^${Math.floor((start + 10 * 60_000) / 1000)}^{time}`;
+    expect(told).toEqual([
+      expect.stringContaining(`*Requirements &amp; scope* has 5 min more: it now ends at ${newEnd}`),
+      expect.stringContaining('You added 5 min to *Requirements &amp; scope* a moment ago, so this was taken as the same request'),
+    ]);
+    expect(h.thread().filter((m) => m.text.includes('added 5 min'))).toHaveLength(1);
+    // A click after the repeat window is a deliberate one: five more minutes.
+    await h.advance(EXTEND_REPEAT_WINDOW_MS, 1_000);
+    await h.click(ACTION_IDS.extend, buttonValue());
+    expect(await phase2Start()).toBe(start + 15 * 60_000);
+  });
+
+  it('adds nothing when clicked on a message drawn for a phase that has ended since', async () => {
+    const drawn = buttonValue();
+    await h.advance(5 * 60_000, 60_000);
+    const before = (await live())?.endsAt;
+    await h.click(ACTION_IDS.extend, drawn);
+    expect((await live())?.endsAt).toBe(before);
+    expect(h.slack.ephemerals().at(-1)?.text).toContain('already moved on');
+    // The redrawn message's button gives the phase under way its five minutes.
+    await h.click(ACTION_IDS.extend, buttonValue());
+    expect((await live())?.endsAt).toBe((before ?? 0) + 5 * 60_000);
   });
 });
 

@@ -208,7 +208,7 @@ describe('controls on the session message', () => {
     await h.command('end');
     await h.tick();
     const summary = h.thread().map((m) => allText(m)).find((t) => t.includes('Summary')) ?? '';
-    expect(summary).toContain('*Requirements &amp; scope*: planned 10 min, actual');
+    expect(summary).toContain('*Requirements &amp; scope*: planned 5 min (+5 min added), actual');
     expect(summary).toContain('of which paused 3 min');
   });
 

@@ -324,14 +324,15 @@ describe('/mockdesign schedule', () => {
 
   it('lists a full channel of schedules with the longest expressions and zone names whole, within Block Kit limits', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
-    // Every hour (an hour apart, the closest allowed), every day of the month, month and weekday spelt out.
+    // Every hour (an hour apart, the closest allowed), every day of the month, month and weekday spelt out; five
+    // minutes apart, with sessions of four, so that none runs at the same time as another.
     const hours = Array.from({ length: 24 }, (_, i) => i).join(',');
     const days = Array.from({ length: 31 }, (_, i) => i + 1).join(',');
     const months = 'january,february,march,april,may,june,july,august,september,october,november,december';
     const weekdays = 'sunday,monday,tuesday,wednesday,thursday,friday,saturday';
     const ids: string[] = [];
     for (let i = 0; i < MAX_SCHEDULES_PER_CHANNEL; i++) {
-      const ack = (await h.command(`schedule "${10 + i} ${hours} ${days} ${months} ${weekdays}" --tz ${LONG_ZONES[i]} --plan 10m/20m/20m/10m --async`)) as Ack;
+      const ack = (await h.command(`schedule "${10 + 5 * i} ${hours} ${days} ${months} ${weekdays}" --tz ${LONG_ZONES[i]} --plan 1m/1m/1m/1m --async`)) as Ack;
       ids.push(/Its id is `([^`]+)`/.exec(ack.text)?.[1] ?? ack.text);
     }
     const list = (await h.command('schedules')) as SlackMessage;
@@ -339,7 +340,7 @@ describe('/mockdesign schedule', () => {
     expectWholeTokens(list);
     const text = allText(list);
     for (const [i, id] of ids.entries()) {
-      expect(text).toContain(`\`${id}\` cron \`${10 + i} ${hours} ${days} ${months} ${weekdays}\` (${LONG_ZONES[i]})`);
+      expect(text).toContain(`\`${id}\` cron \`${10 + 5 * i} ${hours} ${days} ${months} ${weekdays}\` (${LONG_ZONES[i]})`);
     }
     expect(text.match(/<!date\^/g)).toHaveLength(MAX_SCHEDULES_PER_CHANNEL);
   });
@@ -348,7 +349,7 @@ describe('/mockdesign schedule', () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     for (let i = 0; i < MAX_SCHEDULES_PER_CHANNEL - 2; i++) await h.command(`schedule "0 ${i} * * *" --tz UTC`);
     const acks = (await Promise.all(
-      [GUEST, HOST, GUEST, HOST].map((user, i) => h.command(`schedule "30 ${i} * * *" --tz UTC`, { user })),
+      [GUEST, HOST, GUEST, HOST].map((user, i) => h.command(`schedule "0 ${12 + i} * * *" --tz UTC`, { user })),
     )) as Ack[];
     expect(acks.filter((a) => a.text.includes('Scheduled'))).toHaveLength(2);
     const refused = acks.filter((a) => !a.text.includes('Scheduled'));
@@ -499,5 +500,71 @@ describe('the tick', () => {
     ]);
     // Three of the session's phases fell due within those 90 seconds, and went out.
     expect(stepState(CHANNEL, 'phase:2')).toBe('done');
+  });
+});
+
+describe('schedules whose sessions would run at the same time in one channel', () => {
+  it('refuses one that would run with another schedule’s sessions, naming it, and stores nothing', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const first = /Its id is `([^`]+)`/.exec(((await h.command('schedule "every day 19:34" --tz UTC --plan 1m/1m/1m/1m')) as Ack).text)?.[1] ?? '';
+    const count = () => h.db.prepare('SELECT count(*) FROM schedules WHERE deleted_at IS NULL').pluck().get();
+    // The very same schedule, by someone else.
+    const same = (await h.command('schedule "every day 19:34" --tz UTC --plan 1m/1m/1m/1m', { user: GUEST })) as SlackMessage;
+    expect(same.text).toContain(`at the same time as those of \`${first}\` (every day at 19:34 (UTC), by <@${HOST}>), first `);
+    expect(mrkdwnTexts(same.blocks).join('\n')).toContain(`first <!date^${Date.parse('2030-01-07T19:34:00Z') / 1000}^`);
+    expectWithinBlockKitLimits(same);
+    expectWholeTokens(same);
+    // A weekly one in another zone whose hour covers 19:34 UTC: 14:00 in New York is 19:00 UTC in January.
+    const overlapping = (await h.command('schedule "every tue 14:00" --tz America/New_York --plan 10m/20m/20m/10m')) as Ack;
+    expect(overlapping.text).toContain(`\`${first}\``);
+    expect(count()).toBe(1);
+    // Right after it ends, or elsewhere, is fine.
+    expect(((await h.command('schedule "every day 19:38" --tz UTC --plan 1m/1m/1m/1m')) as Ack).text).toContain('Scheduled');
+    expect(((await h.command('schedule "every day 19:34" --tz UTC --plan 1m/1m/1m/1m', { channel: 'C0OTHER' })) as Ack).text).toContain('Scheduled');
+    expect(count()).toBe(3);
+  });
+
+  it('takes one of two clashing schedules asked for at the same moment', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const acks = (await Promise.all([HOST, GUEST].map((user) => h.command('schedule "every wed 18:00" --tz UTC', { user })))) as Ack[];
+    expect(acks.filter((a) => a.text.includes('Scheduled'))).toHaveLength(1);
+    expect(acks.filter((a) => a.text.includes('at the same time as those of'))).toHaveLength(1);
+    expect(h.db.prepare('SELECT count(*) FROM schedules').pluck().get()).toBe(1);
+  });
+
+  it('tells the creator once, not at every occurrence, when a session is skipped because the channel is busy', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T08:00:00Z') });
+    const id = /Its id is `([^`]+)`/.exec(((await h.command('schedule "every day 9:00" --tz UTC --plan 10m/20m/20m/10m')) as Ack).text)?.[1] ?? '';
+    const skipped = () => h.slack.messages(`D${HOST}`).filter((m) => m.text.includes('did not start'));
+    for (let day = 0; day < 3; day++) {
+      // Someone started a session by hand, with a plan long enough to still run at 09:00.
+      h.clock.set(Date.parse('2030-01-07T08:30:00Z') + day * 24 * HOUR);
+      await h.command('start Design a <chat> & app --plan 20m/20m/20m/20m', { user: GUEST });
+      h.clock.set(Date.parse('2030-01-07T09:00:00Z') + day * 24 * HOUR);
+      expect(await fire()).toBe(0);
+      await h.command('end', { user: GUEST });
+      await h.tick();
+    }
+    const told = skipped();
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain(`Your recurring session \`${id}\` (every day at 09:00 (UTC)) did not start in <#${CHANNEL}>`);
+    expect(told[0]?.text).toContain('*Design a &lt;chat&gt; &amp; app* was still running there');
+    expect(allText(told[0] ?? {})).toContain(`\`/mockdesign unschedule ${id}\``);
+    // The schedule carries on: a free channel starts its session.
+    h.clock.set(Date.parse('2030-01-10T09:00:00Z'));
+    expect(await fire()).toBe(1);
+  });
+});
+
+describe('/mockdesign schedule: zones and words', () => {
+  it('refuses a zone abbreviation, suggesting the zone to use, and writes zones as they are spelt', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const est = (await h.command('schedule "every tue 18:00" --tz est')) as Ack;
+    expect(est.text).toContain('`est` is an abbreviation');
+    expect(est.text).toContain('`America/New_York`');
+    expect(h.db.prepare('SELECT count(*) FROM schedules').pluck().get()).toBe(0);
+    const berlin = (await h.command('schedule "every mon,thu 18:00" --tz europe/berlin')) as Ack;
+    expect(berlin.text).toContain('Scheduled every Monday and Thursday at 18:00 (Europe/Berlin)');
+    expect(h.db.prepare('SELECT tz FROM schedules').pluck().all()).toEqual(['Europe/Berlin']);
   });
 });

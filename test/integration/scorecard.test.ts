@@ -550,6 +550,44 @@ describe('the summary', () => {
   });
 });
 
+describe('dimensions not everyone scored, and even scores', () => {
+  const summaryText = () =>
+    h
+      .thread()
+      .filter((m) => m.text.startsWith('Summary'))
+      .map((m) => allText(m))
+      .join('\n');
+
+  it('shows how many scored a dimension when some of the panel left it out, and no spread for a single score', async () => {
+    await submitCard(await openForm(HOST), { scores: { requirements: '3', deep_dive: '3' } }, HOST);
+    await submitCard(await openForm(INTERVIEWER), { scores: { requirements: '3', scalability_ops: '2' } }, INTERVIEWER);
+    const notice = allText(revealNotices()[0] ?? {});
+    expect(notice).toContain('• *Requirements and scope*: median 3 (solid), spread 0\n');
+    expect(notice).toContain('• *Deep dive and trade-offs*: median 3 (solid), 1 of 2 scored\n');
+    expect(notice).toContain('• *Scalability and operations*: median 2 (weak), 1 of 2 scored\n');
+    expect(notice).not.toMatch(/trade-offs\*: [^\n]*spread/);
+
+    await h.command('end');
+    await h.tick();
+    const summary = summaryText();
+    expect(summary).toContain('• *Deep dive and trade-offs*: median 3 (solid), 1 of 2 scored');
+    expect(summary).toContain('• *Scalability and operations*: median 2 (weak), 1 of 2 scored');
+  });
+
+  it('tells the candidate every area came out the same, rather than sorting equal scores into strengths and weaknesses', async () => {
+    const allSolid: CardFields = { scores: Object.fromEntries(RUBRIC.map((d) => [d.key, '3'])) };
+    await submitCard(await openForm(HOST), allSolid, HOST);
+    await submitCard(await openForm(INTERVIEWER), allSolid, INTERVIEWER);
+    await h.command('end');
+    await h.tick();
+    const feedback = summaryText().split(`*Feedback for <@${CANDIDATE}>*`)[1] ?? '';
+    expect(feedback).toContain('Every area the panel scored came out solid (panel median 3).');
+    expect(feedback).toContain('To reach strong, ');
+    expect(feedback).not.toContain('What went well');
+    expect(feedback).not.toContain('To work on');
+  });
+});
+
 describe('the use cases on their own', () => {
   const WS = { teamId: TEAM, enterpriseId: '' };
   const input = { scores: { communication: { score: 3 } }, strengths: 'ok' };

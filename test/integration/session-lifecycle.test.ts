@@ -110,6 +110,38 @@ describe('a whole session', () => {
   });
 });
 
+describe('a session that waits for the app to be invited', () => {
+  it('begins its first phase when it is posted, with all its time, no word of lateness and no paused time', async () => {
+    const h = await harness();
+    const PRIVATE = 'G0PRIVATE';
+    await h.command('start Design a rate limiter --plan 1m/1m/1m/1m', { channel: PRIVATE });
+    expect(h.db.prepare('SELECT pause_reason FROM sessions').pluck().get()).toBe('not_in_channel');
+    await h.advance(9 * MIN + 16_000, 30_000);
+    h.slack.workspace.channels.get(PRIVATE)!.botIsMember = true;
+    await h.event({ type: 'member_joined_channel', user: 'U0BOT', channel: PRIVATE, channel_type: 'G', event_ts: '1.1' });
+    const invited = h.clock.now();
+    const at = (ms: number) => `<!date^${Math.floor(ms / 1000)}^{time}`;
+
+    const phase1 = allText(h.thread(PRIVATE)[0] ?? {});
+    expect(phase1).toContain('Phase 1 of 4');
+    expect(phase1).toContain(`*1 min*, until ${at(invited + MIN)}`);
+    expect(phase1).not.toContain('late');
+    // Phase 1 starts, and its step was due, when the wait ended; the session message says so.
+    const session = await h.store.sessions.find(String(h.db.prepare('SELECT id FROM sessions').pluck().get()));
+    expect(session?.phases.map((p) => p.startsAt - invited)).toEqual([0, MIN, 2 * MIN, 3 * MIN]);
+    expect(h.db.prepare("SELECT due_at FROM steps WHERE step_key = 'phase:0'").pluck().get()).toBe(invited);
+    await h.tick();
+    expect(allText(h.root(PRIVATE) ?? {})).toContain(`1 min · starts ${at(invited)}`);
+
+    // Every phase runs its minute, and none had any paused time: the wait came before the first one.
+    await h.advance(4 * MIN, 10_000);
+    expect(h.thread(PRIVATE).filter((m) => m.text.startsWith('Phase')).map((m) => allText(m))).toEqual(Array(4).fill(expect.not.stringContaining('late')));
+    const summary = allText(h.thread(PRIVATE).at(-1) ?? {});
+    expect(summary).toContain('1. *Requirements &amp; scope*: planned 1 min, actual 1 min');
+    expect(summary).not.toContain('paused');
+  });
+});
+
 describe('a restart in the middle of a session', () => {
   it('posts what fell due while the app was down, says how late, and posts nothing twice', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mockdesign-restart-'));

@@ -91,6 +91,8 @@ describe('async study groups', () => {
     expect(dms(BOB)).toEqual([]);
     await until('2030-01-08T01:00:00Z');
     expect(dms(BOB)).toHaveLength(1);
+    // The notification text is escaped like every other.
+    expect(dms(BOB)[0]?.text).toBe('Requirements &amp; scope of Design a chat app &lt;for&gt; everyone closes soon, and you have not added to it yet');
     const reminder = dms(BOB)[0]?.all ?? '';
     expect(reminder).toContain('*Design a chat app &lt;for&gt; everyone*');
     expect(reminder).toContain('Requirements &amp; scope');
@@ -111,7 +113,8 @@ describe('async study groups', () => {
     await until('2030-01-08T09:15:00Z');
     expect(dms(HOST)).toHaveLength(1);
     const digest = dms(HOST)[0]?.all ?? '';
-    expect(digest).toContain('*Requirements &amp; scope* of *Design a chat app &lt;for&gt; everyone*');
+    expect(digest).toContain('*Requirements &amp; scope* of *Design a chat app &lt;for&gt; everyone* in <#C0GENERAL> has reached its deadline.');
+    expect(dms(HOST)[0]?.text).toMatch(/^Deadline reached: Requirements &amp; scope of /);
     expect(digest).toContain(`Contributed (1 of 2):* <@${CAROL}>`);
     expect(digest).toContain(`Not yet (1):* <@${BOB}>`);
     expect(digest).toContain('Next: *High-level design*');
@@ -169,6 +172,37 @@ describe('async study groups', () => {
     await h.tick();
     expect(dms(HOST)).toHaveLength(1);
     expect(dms(HOST)[0]?.all).toContain(`Not yet (1):* <@${BOB}>`);
+    // It says the phase was closed early, not that its deadline came.
+    expect(dms(HOST)[0]?.all).toContain('*Requirements &amp; scope* of *Design a news feed* in <#C0GENERAL> was closed early, before its deadline.');
+    expect(dms(HOST)[0]?.all).not.toContain('reached its deadline');
+    expect(dms(HOST)[0]?.text).toMatch(/^Closed early: Requirements &amp; scope of Design a news feed: /);
+  });
+
+  it('the summary counts each phase against the members it had then, agreeing with the digests', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    await h.command('start Design Dropbox --async --plan 2h/2h/2h/2h');
+    await h.tick();
+    const id = sessionId();
+    // Phase 1 (09:00 to 11:00): bob, carol and dave join; bob replies in the thread.
+    await h.click(ACTION_IDS.join, id, { user: BOB });
+    await h.click(ACTION_IDS.join, id, { user: CAROL });
+    await reply(BOB, 'File sync: chunked uploads, a metadata service');
+    await h.click(ACTION_IDS.join, id, { user: DAVE });
+    await until('2030-01-07T11:15:00Z');
+    const digests = () => dms(HOST).filter((m) => m.text.startsWith('Deadline reached'));
+    expect(digests()[0]?.all).toContain(`Contributed (1 of 3):* <@${BOB}>`);
+    // Phase 2: bob leaves. Phase 3 (13:00 to 15:00): alice joins, and she and carol reply.
+    await h.click(ACTION_IDS.leave, id, { user: BOB });
+    await until('2030-01-07T13:30:00Z');
+    await h.click(ACTION_IDS.join, id, { user: HOST });
+    await reply(CAROL, 'Dedup by content hash');
+    await reply(HOST, 'Block-level dedup saves more');
+    await until('2030-01-07T17:15:00Z');
+    expect(h.db.prepare('SELECT status FROM sessions WHERE id = ?').pluck().get(id)).toBe('ended');
+    expect(digests()[2]?.all).toContain(`Contributed (2 of 3):* <@${CAROL}>, <@${HOST}>`);
+    const summary = h.thread().map((m) => allText(m)).find((t) => t.includes('*Topic:*')) ?? '';
+    // bob keeps his contribution to phase 1; alice is not counted as missing from the phases before she joined.
+    expect(summary).toContain('*Members:* 4 · contributed: Requirements &amp; scope 1 of 3 · High-level design 0 of 3 · Deep dive 2 of 3 · Wrap-up 0 of 3');
   });
 
   it('a session whose host left the channel still runs, and the host still gets the digest', async () => {

@@ -7,7 +7,7 @@ import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
 import { type ButtonInput, readButton } from '../payloads.ts';
 import { renderNoteModalFor } from '../views/note-modal.ts';
-import { renderPlain, renderRefusal } from '../views/replies.ts';
+import { renderClockChanged, renderPlain, renderRefusal, renderSteerRefusal } from '../views/replies.ts';
 import { decodeButtonValue } from '../views/session-message.ts';
 
 type Args = AllMiddlewareArgs & SlackActionMiddlewareArgs;
@@ -73,11 +73,17 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end' | 'pau
         case 'resume':
           return resumeSession(deps, target.sessionId, access, input.userId, now);
         case 'extend':
-          return extendPhase(deps, target.sessionId, access, input.userId, EXTEND_BUTTON_MS, now);
+          return extendPhase(deps, target.sessionId, access, input.userId, EXTEND_BUTTON_MS, now, expected);
       }
     })();
-    if (!outcome.ok) return tell(renderRefusal(outcome.reason, outcome.session));
+    if (!outcome.ok) {
+      // Asked to resume a session waiting for an invitation: what waited is being tried again, in case it was given.
+      if (outcome.reason === 'not_invited') void deps.dispatcher.wake();
+      return tell(renderSteerRefusal(outcome, input.userId, now));
+    }
     deps.logger.info(`session ${which} (button)`, { team: input.workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     void deps.dispatcher.wake();
+    // The other buttons show what they did on the message itself; the time added, and the new end, are said here.
+    if (which === 'extend' && outcome.change) await tell(renderClockChanged(outcome.change, now));
   };
 }

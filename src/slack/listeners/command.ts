@@ -3,7 +3,6 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { UnreadableSessionError } from '../../app/ports.ts';
 import { addNote, endSession, endUnreadableSession, extendPhase, handOver, nextPhase, pauseSession, resumeSession, startSession, type SteerOutcome } from '../../app/sessions.ts';
 import { MAX_TOPIC_LENGTH, parseCommand } from '../../domain/command.ts';
-import { formatDuration } from '../../domain/duration.ts';
 import { DEFAULT_KIND_BY_PHASE } from '../../domain/notes.ts';
 import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
@@ -19,10 +18,13 @@ import {
   renderInvalid,
   renderNoSession,
   renderNoteSaved,
+  renderClockChanged,
+  renderHandedOver,
   renderPlain,
   renderRefusal,
   renderStarted,
   renderStatus,
+  renderSteerRefusal,
   renderUnreadableEnd,
 } from '../views/replies.ts';
 import { readCommand } from '../payloads.ts';
@@ -36,7 +38,7 @@ import { DEFAULT_PLAN } from '../../domain/plan.ts';
 import { isTimeZone } from '../../domain/recurrence.ts';
 import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { isBlank } from '../../domain/text.ts';
-import { renderCannotCheckSchedule, renderNotYourSchedule, renderRemovedByOther, renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
+import { renderCannotCheckSchedule, renderNotYourSchedule, renderRemovedByOther, renderScheduleClash, renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
 import { mayActFor, userTimeZone } from '../users.ts';
 import { slackErrorCode } from '../web-api.ts';
 
@@ -86,7 +88,7 @@ export function makeCommandListener(deps: ListenerDeps) {
           },
           now,
         );
-        if (!outcome.ok) return reply(renderInvalid(decodeEntities(outcome.error)));
+        if (!outcome.ok) return reply('clash' in outcome ? renderScheduleClash(outcome.clash, outcome.at) : renderInvalid(decodeEntities(outcome.error)));
         deps.logger.info('schedule created', { team: input.workspace.teamId, channel: channelId, schedule: outcome.schedule.id });
         return reply(renderScheduled(outcome.schedule, parsed.tz ? 'given' : profileTz ? 'profile' : 'utc_fallback'));
       }
@@ -218,21 +220,18 @@ export function makeCommandListener(deps: ListenerDeps) {
         return reply(renderNoteSaved(outcome.phaseIndex));
       }
       case 'next':
-        return steer(await nextPhase(deps, session.id, workspace, user, now, 'typed'), (s) => {
+        return steer(await nextPhase(deps, session.id, workspace, user, now, 'typed'), ({ session: s }) => {
           const i = s.status === 'ended' ? null : currentPhaseIndex(s.phases, now);
-          return i === null ? 'That was the last phase: the summary is on its way.' : `⏭️ On to phase ${i + 1}, *${phaseName(i)}*.`;
+          return renderPlain(i === null ? 'That was the last phase: the summary is on its way.' : `⏭️ On to phase ${i + 1}, *${phaseName(i)}*.`);
         });
       case 'end':
-        return steer(await endSession(deps, session.id, workspace, user, now), () => '🏁 Session ended. The summary is on its way to the thread.');
+        return steer(await endSession(deps, session.id, workspace, user, now), () => renderPlain('🏁 Session ended. The summary is on its way to the thread.'));
       case 'pause':
-        return steer(await pauseSession(deps, session.id, workspace, user, now), () => '⏸️ Paused. `/mockdesign resume` starts the clock again.');
+        return steer(await pauseSession(deps, session.id, workspace, user, now), clockChanged);
       case 'resume':
-        return steer(await resumeSession(deps, session.id, workspace, user, now), () => '▶️ Resumed: the schedule moved by the time you were paused.');
+        return steer(await resumeSession(deps, session.id, workspace, user, now), clockChanged);
       case 'extend':
-        return steer(await extendPhase(deps, session.id, workspace, user, parsed.ms, now), (s) => {
-          const i = currentPhaseIndex(s.phases, now);
-          return `⏱️ *${phaseName(i)}* has ${formatDuration(parsed.ms)} more; everything after it moved too.`;
-        });
+        return steer(await extendPhase(deps, session.id, workspace, user, parsed.ms, now), clockChanged);
       case 'host': {
         if (parsed.userId === args.context.botUserId) return reply(renderPlain(appAsPerson('host')));
         const outcome = await handOver(deps, session.id, workspace, user, parsed.userId, now);
@@ -240,13 +239,28 @@ export function makeCommandListener(deps: ListenerDeps) {
         await reply(renderPlain(`🤝 <@${parsed.userId}> is the host now; you stay on as an interviewer.`));
         deps.logger.info('session host changed', { team: workspace.teamId, channel: channelId, session: outcome.session.id });
         void deps.dispatcher.wake();
+        // The new host hears it from us once, by direct message: they may not be in the channel, or not looking at it.
+        const told = renderHandedOver(outcome.session, user);
+        await args.client.chat.postMessage({ channel: parsed.userId, text: told.text, blocks: told.blocks }).catch((error: unknown) => {
+          deps.logger.info('could not tell the new host they host the session', { team: workspace.teamId, session: outcome.session.id, reason: slackErrorCode(error) ?? String(error) });
+        });
         return;
       }
     }
 
-    async function steer(outcome: SteerOutcome, success: (s: NonNullable<SteerOutcome['session']>) => string) {
-      if (!outcome.ok) return reply(renderRefusal(outcome.reason, outcome.session));
-      await reply(renderPlain(success(outcome.session)));
+    /** The answer to an extend, pause or resume: what it did to the clock. */
+    function clockChanged(outcome: Extract<SteerOutcome, { ok: true }>): SlackMessage {
+      return outcome.change ? renderClockChanged(outcome.change, now) : renderPlain('Done.');
+    }
+
+    async function steer(outcome: SteerOutcome, success: (outcome: Extract<SteerOutcome, { ok: true }>) => SlackMessage) {
+      if (!outcome.ok) {
+        await reply(renderSteerRefusal(outcome, user, now));
+        // Asked to resume a session waiting for an invitation: what waited is being tried again, in case it was given.
+        if (outcome.reason === 'not_invited') void deps.dispatcher.wake();
+        return;
+      }
+      await reply(success(outcome));
       deps.logger.info(`session ${parsed.kind}`, { team: workspace.teamId, channel: channelId, session: outcome.session.id });
       void deps.dispatcher.wake();
     }

@@ -82,15 +82,16 @@ export function makeAppHomeListener(deps: ListenerDeps) {
     const { workspace, userId } = input;
     const sessions = deps.store.sessions;
     // Asked for together: PostgreSQL answers them side by side.
-    const [live, upcoming, recent, notes, scored] = await Promise.all([
+    const [live, upcoming, upcomingByChannel, recent, notes, scored] = await Promise.all([
       // One more than is shown, to say there are more.
       sessions.liveForUser(workspace, userId, HOME_LIMITS.live + 1),
       deps.store.schedules.createdBy(workspace, userId, HOME_LIMITS.upcoming),
+      deps.store.schedules.countsByChannel(workspace, userId),
       sessions.endedForUser(workspace, userId, HOME_LIMITS.recent),
       sessions.notesByAuthor(workspace, userId, HOME_LIMITS.notes),
       sessions.scoredAsCandidate(workspace, userId, TREND_SESSIONS),
     ]);
-    const view = renderHome(userId, { live, upcoming, recent, notes, scored }, deps.clock());
+    const view = renderHome(userId, { live, upcoming, upcomingByChannel, recent, notes, scored }, deps.clock());
     try {
       await client.views.publish({ user_id: userId, view });
     } catch (error) {

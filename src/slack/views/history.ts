@@ -11,7 +11,7 @@ import type { Session } from '../../domain/session.ts';
 import { clip } from '../../domain/text.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
 import { LIMITS } from '../limits.ts';
-import { escapeMrkdwn, mention, phaseName, slackDate } from '../mrkdwn.ts';
+import { mention, phaseName, slackDate, strong, strongLink } from '../mrkdwn.ts';
 import { context, section, type SlackMessage } from './message.ts';
 
 /** A topic as a history shows it: at most this many characters before escaping (entities are never cut). */
@@ -22,11 +22,11 @@ export function safeLink(permalink: string | null): string | null {
   return permalink !== null && /^https?:\/\/[^\s<>|]+$/.test(permalink) ? permalink : null;
 }
 
-/** `*<link|topic>*`, or the bold topic alone; the topic is clipped, then escaped. */
+/** `*<link|topic>*`, or the bold topic alone (bold only where it cannot break); the topic is clipped, then escaped. */
 export function topicTitle(session: Pick<Session, 'topic' | 'permalink'>): string {
-  const topic = escapeMrkdwn(clip(session.topic, TOPIC_CHARS));
+  const topic = clip(session.topic, TOPIC_CHARS);
   const link = safeLink(session.permalink);
-  return link ? `*<${link}|${topic}>*` : `*${topic}*`;
+  return link ? strongLink(link, topic) : strong(topic);
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -23,8 +23,10 @@ import { packLines } from './split.ts';
 export interface HomeData {
   /** Live sessions they are part of, newest first. One more than `HOME_LIMITS.live` says there are more. */
   readonly live: readonly Session[];
-  /** Recurring sessions they made, soonest first. */
+  /** Recurring sessions they made, soonest first (the first `HOME_LIMITS.upcoming` are shown). */
   readonly upcoming?: readonly Schedule[];
+  /** How many recurring sessions they made in each channel, to say how many more there are and where. */
+  readonly upcomingByChannel?: readonly { readonly channelId: string; readonly count: number }[];
   /** Ended sessions they took part in, newest first. */
   readonly recent?: readonly Session[];
   /** Their own notes, newest first. */
@@ -60,10 +62,42 @@ function liveBlocks(userId: string, sessions: readonly Session[], now: number): 
   return blocks;
 }
 
-/** The recurring sessions the person made: shown only when there are some. */
-function upcomingBlocks(schedules: readonly Schedule[]): KnownBlock[] {
+/** Channels named where more recurring sessions are not shown; past these, how many others. */
+const MORE_CHANNELS_NAMED = 5;
+
+/**
+ * The recurring sessions the person made, soonest first: shown only when there are some. Past the first few, how
+ * many more there are and in which channels `/mockdesign schedules` lists them; ids, so any can be removed.
+ */
+function upcomingBlocks(schedules: readonly Schedule[], byChannel: HomeData['upcomingByChannel'] = []): KnownBlock[] {
   if (schedules.length === 0) return [];
-  return [section('*Coming up*'), ...schedules.slice(0, HOME_LIMITS.upcoming).map((s) => section(upcomingLine(s)))];
+  const shown = schedules.slice(0, HOME_LIMITS.upcoming);
+  const hidden = byChannel
+    .map(({ channelId, count }) => ({ channelId, count: count - shown.filter((s) => s.channelId === channelId).length }))
+    .filter((c) => c.count > 0);
+  // Without counts per channel, the schedules read past the limit still say that there are more, and where.
+  if (byChannel.length === 0) {
+    for (const s of schedules.slice(HOME_LIMITS.upcoming)) {
+      const entry = hidden.find((c) => c.channelId === s.channelId);
+      if (entry) entry.count += 1;
+      else hidden.push({ channelId: s.channelId, count: 1 });
+    }
+  }
+  const remove = 'Remove one with `/mockdesign unschedule &lt;id&gt;` in its channel.';
+  const more = hidden.reduce((n, c) => n + c.count, 0);
+  let note = remove;
+  if (more > 0) {
+    const named = hidden.slice(0, MORE_CHANNELS_NAMED).map((c) => `<#${c.channelId}>`);
+    const others = hidden.length - named.length;
+    const where = others > 0 ? `${named.join(', ')} and ${others} other channel${others === 1 ? '' : 's'}` : listOr(named);
+    note = `…and ${more} more: \`/mockdesign schedules\` in ${where} lists ${more === 1 ? 'it' : 'them'}. ${remove}`;
+  }
+  return [section('*Coming up*'), ...shown.map((s) => section(upcomingLine(s))), context(note)];
+}
+
+/** "a", "a or b", "a, b or c". */
+function listOr(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
 }
 
 function recentBlocks(userId: string, sessions: readonly Session[]): KnownBlock[] {
@@ -125,7 +159,7 @@ export function renderHome(userId: string, data: HomeData, now: number): HomeVie
     ),
     { type: 'divider' },
     ...liveBlocks(userId, data.live, now),
-    ...upcomingBlocks(data.upcoming ?? []),
+    ...upcomingBlocks(data.upcoming ?? [], data.upcomingByChannel),
     { type: 'divider' },
     ...recentBlocks(userId, data.recent ?? []),
     { type: 'divider' },

@@ -4,7 +4,7 @@ import { type Note, noteKindLabel } from '../../domain/notes.ts';
 import type { Session } from '../../domain/session.ts';
 import { ACTION_IDS } from '../ids.ts';
 import { LIMITS } from '../limits.ts';
-import { escapeMrkdwn, phaseName, truncate } from '../mrkdwn.ts';
+import { escapeMrkdwn, phaseName, strong, truncate } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 
 /** Notes listed at most: two blocks each keeps the message well inside Slack's 50 blocks. */
@@ -25,12 +25,12 @@ export function decodeNoteButtonValue(value: string | undefined): { sessionId: s
 export function renderMyNotes(session: Session, notes: readonly Note[]): SlackMessage {
   const topic = escapeMrkdwn(session.topic);
   if (notes.length === 0) {
-    const text = `You have no notes in *${topic}* yet. Add one with *Add note* or \`/mockdesign note …\`.`;
+    const text = `You have no notes in ${strong(session.topic)} yet. Add one with *Add note* or \`/mockdesign note …\`.`;
     return { text: fallback(text), blocks: [section(text)] };
   }
   // Newest first: the one just written is the one most likely to need a fix. As many as fit in one message.
   const newest = [...notes].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, MY_NOTES_SHOWN);
-  const blocks: KnownBlock[] = [section(`Your notes in *${topic}* (${notes.length}). You can change them until the summary.`)];
+  const blocks: KnownBlock[] = [section(`Your notes in ${strong(session.topic)} (${notes.length}). You can change them until the summary.`)];
   let chars = JSON.stringify(blocks).length;
   let shown = 0;
   for (const note of newest) {

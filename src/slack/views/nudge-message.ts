@@ -11,7 +11,7 @@ import { phaseStartNudge } from '../../domain/levels.ts';
 import { findPrompt } from '../../domain/prompts.ts';
 import type { Session } from '../../domain/session.ts';
 import { phaseEnd } from '../../domain/timeline.ts';
-import { escapeMrkdwn, mention, phaseName } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, strong } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 import { packLines, splitIntoMessages } from './split.ts';
 
@@ -81,11 +81,11 @@ export function renderPrivateSummary(session: Session, privateNotes: readonly No
   }
   const topic = escapeMrkdwn(session.topic);
   const blocks: SlackMessage['blocks'] = [
-    section(`🔒 For the panel: the notes you kept for yourselves in *${topic}* (${privateNotes.length})`),
+    section(`🔒 For the panel: the notes you kept for yourselves in ${strong(session.topic)} (${privateNotes.length})`),
     ...packLines(lines).map((text) => section(text)),
     context('Only the panel (host, interviewers and observers) sees this; the candidate does not, and the thread and its summary do not hold these notes.'),
   ];
-  const title = `For the panel: ${privateNotes.length} private notes from ${topic}`;
+  const title = `For the panel: ${privateNotes.length} private note${privateNotes.length === 1 ? '' : 's'} from ${topic}`;
   return splitIntoMessages(
     blocks,
     (part, parts) => fallback(parts > 1 ? `${title} (part ${part} of ${parts})` : title),

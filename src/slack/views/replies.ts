@@ -1,12 +1,13 @@
 /** Ephemeral answers to the command and buttons: help, status and every refusal, in friendly words. */
-import type { EndUnreadableOutcome, HandOverRefusal, SteerRefusal } from '../../app/sessions.ts';
+import type { EndUnreadableOutcome, HandOverRefusal, SteerOutcome, SteerRefusal } from '../../app/sessions.ts';
+import type { ClockChange } from '../../domain/clock-change.ts';
 import type { NoteVisibility } from '../../domain/notes.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatPlan } from '../../domain/plan.ts';
 import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
 import { endedWithSummary, type Session } from '../../domain/session.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
-import { escapeMrkdwn, mention, phaseName, slackWhen } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, slackWhen, strong, strongLink } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 
 /** The help asked for by name: the same every time, so made once (it is the most frequent answer of all). */
@@ -57,24 +58,27 @@ export function renderInvalid(message: string): SlackMessage {
 }
 
 export function renderStatus(session: Session, noteCount: number, now: number): SlackMessage {
-  const topic = escapeMrkdwn(session.topic);
+  const topic = strong(session.topic);
   const notes = `${noteCount} note${noteCount === 1 ? '' : 's'} so far`;
   if (session.status === 'paused' && session.pausedAt !== null) {
     const i = currentPhaseIndex(session.phases, session.pausedAt);
     const left = phaseEnd(session.phases, i, session.endsAt) - session.pausedAt;
-    const text = `⏸️ *${topic}* is paused in phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, with ${formatDuration(left)} left. ${notes}.`;
+    if (session.pauseReason === 'not_in_channel') {
+      const text = `⏳ ${topic} is waiting for mockdesign to be invited to this channel: nothing of it can be posted here until then, so its clock is stopped in phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, with ${formatDuration(left)} left. ${notes}.`;
+      return { text, blocks: [section(text), context(INVITE_HINT)] };
+    }
+    const text = `⏸️ ${topic} is paused in phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, with ${formatDuration(left)} left. ${notes}.`;
     return { text, blocks: [section(text), context('`/mockdesign resume` starts the clock again.')] };
   }
   const i = currentPhaseIndex(session.phases, now);
   const end = phaseEnd(session.phases, i, session.endsAt);
-  const text = `▶️ *${topic}*: phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, ${formatDuration(end - now)} left (until ${slackWhen(end, now)}). ${notes}.`;
+  const text = `▶️ ${topic}: phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, ${formatDuration(end - now)} left (until ${slackWhen(end, now)}). ${notes}.`;
   const plan = formatPlan(session.phases.map((p) => p.plannedMs));
   return { text, blocks: [section(text), context(`Plan ${plan} · host ${mention(session.hostId)} · ends ${slackWhen(session.endsAt, now)}`)] };
 }
 
 export function renderBusy(existing: Session): SlackMessage {
-  const topic = escapeMrkdwn(existing.topic);
-  const where = existing.permalink ? `*<${existing.permalink}|${topic}>*` : `*${topic}*`;
+  const where = existing.permalink ? strongLink(existing.permalink, existing.topic) : strong(existing.topic);
   const text = `A session is already running in this channel: ${where}, hosted by ${mention(existing.hostId)}. End it with \`/mockdesign end\` before starting another, or start yours in another channel.`;
   return { text, blocks: [section(text)] };
 }
@@ -84,6 +88,9 @@ export function renderNoSession(): SlackMessage {
   return { text, blocks: [section(text)] };
 }
 
+/** What lets a session waiting for the app to be invited to its channel carry on. */
+const INVITE_HINT = '`/invite @mockdesign` in this channel lets it post, and the session carries on by itself.';
+
 const REFUSALS: Record<SteerRefusal, string> = {
   not_found: 'That session no longer exists.',
   not_allowed: 'Only the host and the interviewers can steer this session. You can still add notes.',
@@ -91,13 +98,41 @@ const REFUSALS: Record<SteerRefusal, string> = {
   paused: 'The session is paused. `/mockdesign resume` starts the clock again.',
   not_paused: 'The session is not paused.',
   stale: 'The session has already moved on to the next phase.',
+  repeat: 'That was just done: it was taken as the same request, and nothing more was changed.',
+  not_invited: `⏳ The session is waiting for mockdesign to be invited to this channel: resuming cannot post anything here until then. ${INVITE_HINT} (If it has just been invited, the session is trying again now.)`,
 };
 
 export function renderRefusal(reason: SteerRefusal, session?: Session): SlackMessage {
   let text = REFUSALS[reason];
   if (reason === 'not_allowed' && session) text = `${text} (Host: ${mention(session.hostId)}.)`;
   if (reason === 'ended' && session && !endedWithSummary(session)) text = 'This session has already ended, without a summary.';
+  // Not paused by a person: nobody's `resume` can help, only an invitation.
+  if (reason === 'paused' && session?.pauseReason === 'not_in_channel') text = `⏳ The session is waiting for mockdesign to be invited to this channel, its clock stopped. ${INVITE_HINT}`;
   return { text, blocks: [section(text)] };
+}
+
+/** Why a `next`, `end`, `pause`, `resume` or extension by `userId` changed nothing. */
+export function renderSteerRefusal(outcome: Extract<SteerOutcome, { ok: false }>, userId: string, now: number): SlackMessage {
+  const { change, session } = outcome;
+  if (outcome.reason !== 'repeat' || change?.kind !== 'extended' || !session) return renderRefusal(outcome.reason, session);
+  const who = change.by === userId ? 'You' : mention(change.by);
+  const end = phaseEnd(session.phases, change.phaseIndex, session.endsAt);
+  return renderPlain(
+    `⏱️ ${who} added ${formatDuration(change.ms)} to *${phaseName(change.phaseIndex)}* a moment ago, so this was taken as the same request and added nothing: it ends at ${slackWhen(end, now)}. To add more, ask again in a few seconds, or give another amount (\`/mockdesign extend 10m\`).`,
+  );
+}
+
+/** The answer to whoever extended, paused or resumed the session, from what it did to the clock. */
+export function renderClockChanged(change: ClockChange, now: number): SlackMessage {
+  const phase = `*${phaseName(change.phaseIndex)}*`;
+  switch (change.kind) {
+    case 'extended':
+      return renderPlain(`⏱️ ${phase} has ${formatDuration(change.ms)} more: it now ends at ${slackWhen(change.endsAt, now)}, and everything after it moved too.`);
+    case 'paused':
+      return renderPlain(`⏸️ Paused, with ${formatDuration(change.ms)} left in ${phase}. \`/mockdesign resume\` starts the clock again.`);
+    case 'resumed':
+      return renderPlain(`▶️ Resumed: the schedule moved by ${formatDuration(change.ms)}, the time it was paused; ${phase} now ends at ${slackWhen(change.endsAt, now)}.`);
+  }
 }
 
 export function renderNoteSaved(phaseIndex: number, visibility: NoteVisibility = 'everyone'): SlackMessage {
@@ -109,7 +144,7 @@ export function renderNoteSaved(phaseIndex: number, visibility: NoteVisibility =
 }
 
 export function renderStarted(session: Pick<Session, 'topic' | 'createdAt' | 'endsAt'>): SlackMessage {
-  const text = `Starting *${escapeMrkdwn(session.topic)}*: ${PHASE_COUNT} phases, ${formatDuration(session.endsAt - session.createdAt)} in all. The plan is going up in this channel now.`;
+  const text = `Starting ${strong(session.topic)}: ${PHASE_COUNT} phases, ${formatDuration(session.endsAt - session.createdAt)} in all. The plan is going up in this channel now.`;
   return { text, blocks: [section(text)] };
 }
 
@@ -143,10 +178,23 @@ export function renderHandOverRefusal(reason: HandOverRefusal, session?: Session
     case 'candidate':
       return renderPlain("The candidate can't host their own interview: the host sees the interviewers' side.");
     case 'same':
-      return renderPlain("They're the host already.");
+      // Only the host may hand over, so the person named is the one asking.
+      return renderPlain("You're the host already.");
     default:
       return renderRefusal(reason, session);
   }
+}
+
+/**
+ * Told privately to the person a session was handed to, wherever they are (a direct message): what they can do now.
+ * `formerHostId` stays on as an interviewer.
+ */
+export function renderHandedOver(session: Session, formerHostId: string): SlackMessage {
+  const topic = session.permalink ? strongLink(session.permalink, session.topic) : strong(session.topic);
+  const steer = `move it on (*Next phase* or \`/mockdesign next\`), give a phase more time (${session.isAsync ? '`/mockdesign extend 1d`' : '*+5 min* or `/mockdesign extend 10m`'}), pause and resume it, end it with its summary (\`/mockdesign end\`) or hand it on (\`/mockdesign host @someone\`)`;
+  const more = session.isAsync ? ' You also get the digest at each deadline, saying who contributed.' : '';
+  const text = `🤝 ${mention(formerHostId)} handed you ${topic} in <#${session.channelId}>: you are its host now, and they stay on as an interviewer. On its session message, or with \`/mockdesign\` in that channel, you can ${steer}.${more}`;
+  return { text: fallback(`${mention(formerHostId)} handed you ${escapeMrkdwn(session.topic)}: you are its host now.`), blocks: [section(text)] };
 }
 
 /** Why a note could not be changed or deleted. */

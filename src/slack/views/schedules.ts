@@ -3,7 +3,8 @@ import type { Schedule } from '../../app/ports.ts';
 import { formatPlan } from '../../domain/plan.ts';
 import { describeCron, MAX_SHOWN_EXPRESSION, parseRecurrence } from '../../domain/recurrence.ts';
 import { clip } from '../../domain/text.ts';
-import { escapeMrkdwn, mention, slackDate } from '../mrkdwn.ts';
+import type { Session } from '../../domain/session.ts';
+import { escapeMrkdwn, mention, slackDate, strong } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 
 function when(schedule: Schedule): string {
@@ -14,9 +15,9 @@ function when(schedule: Schedule): string {
 
 const next = (schedule: Schedule) => slackDate(schedule.nextAt, '{date_short_pretty} at {time}');
 
-/** One schedule for the Home tab: when it recurs, where, and when its next session starts. */
+/** One schedule for the Home tab: its id (to remove it by), when it recurs, where, and when its next session starts. */
 export function upcomingLine(schedule: Schedule): string {
-  return `🔁 ${when(schedule)} in <#${schedule.channelId}>${schedule.isAsync ? ' · study group' : ''}
+  return `🔁 \`${schedule.id}\` ${when(schedule)} in <#${schedule.channelId}>${schedule.isAsync ? ' · study group' : ''}
 Next: ${next(schedule)}`;
 }
 
@@ -83,4 +84,26 @@ export function renderRemovedByOther(schedule: Schedule, removerId: string): Sla
 export function renderCreatorGone(schedule: Schedule): SlackMessage {
   const text = `🔁 The recurring session \`${schedule.id}\` (${when(schedule)}) starts no more sessions: ${mention(schedule.createdBy)}, who set it up, has a deactivated Slack account, so it was removed rather than start a session with nobody to host it. Anyone here can set up a new one with \`/mockdesign schedule\` (\`/mockdesign help\` shows how).`;
   return { text: fallback(text), blocks: [section(text)] };
+}
+
+/** To someone scheduling sessions that would run at the same time as another schedule's, in the same channel. */
+export function renderScheduleClash(other: Schedule, at: number): SlackMessage {
+  const text = `⚠️ That schedule's sessions would run at the same time as those of \`${other.id}\` (${when(other)}, by ${mention(other.createdBy)}), first ${slackDate(at, '{date_short_pretty} at {time}')}, and a channel runs one session at a time. Pick another time; \`/mockdesign schedules\` lists this channel's schedules.`;
+  return { text: fallback(text), blocks: [section(text)] };
+}
+
+/**
+ * To a schedule's creator, privately and once per schedule, when an occurrence did not start because `running`
+ * was under way in the channel.
+ */
+export function renderScheduleSkipped(schedule: Schedule, running: Session, nextAt: number | null): SlackMessage {
+  const then = nextAt === null ? '' : ` The next is ${slackDate(nextAt, '{date_short_pretty} at {time}')}.`;
+  const text = `🔁 Your recurring session \`${schedule.id}\` (${when(schedule)}) did not start in <#${schedule.channelId}> ${next(schedule)}: ${strong(clip(running.topic, 150))} was still running there, and a channel runs one session at a time.${then}`;
+  return {
+    text: fallback(text),
+    blocks: [
+      section(text),
+      context(`Its sessions are skipped like this whenever the channel is busy at their time; I won't say so again. \`/mockdesign unschedule ${schedule.id}\` in <#${schedule.channelId}> removes it.`),
+    ],
+  };
 }

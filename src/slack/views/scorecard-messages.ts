@@ -5,6 +5,7 @@
  * escape and may one day hold an `&`).
  */
 import {
+  type BesideRow,
   describeScore,
   feedbackForCandidate,
   type PanelAggregate,
@@ -16,7 +17,7 @@ import {
   type ScorerRole,
   selfAssessmentBeside,
 } from '../../domain/scorecard.ts';
-import { escapeMrkdwn, mention } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, strong } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 import { packLines } from './split.ts';
 
@@ -27,10 +28,21 @@ export function scoreText(value: number): string {
   return `${value} (${describeScore(value)})`;
 }
 
+/**
+ * The panel's part of a dimension's line: its median, its spread once two or more scored it (a single score agrees
+ * with nothing), and how many scored it when some of the panel left it out.
+ */
+export function panelScoreText(row: BesideRow): string {
+  if (row.median === null) return 'not scored';
+  const spread = row.spread === null ? '' : `, spread ${row.spread}`;
+  const scored = row.count < row.of ? `, ${row.count} of ${row.of} scored` : '';
+  return `median ${scoreText(row.median)}${spread}${scored}`;
+}
+
 /** One line per dimension: the panel's median and spread, with the candidate's own score beside them. */
 export function dimensionLines(panel: PanelAggregate, self?: Scorecard): string[] {
   return selfAssessmentBeside(panel, self).map((row) => {
-    const panelPart = row.median === null || row.spread === null ? 'not scored' : `median ${scoreText(row.median)}, spread ${row.spread}`;
+    const panelPart = panelScoreText(row);
     const selfPart = self ? ` · self ${row.self === null ? 'not scored' : scoreText(row.self)}` : '';
     return `• *${esc(row.name)}*: ${panelPart}${selfPart}`;
   });
@@ -123,10 +135,9 @@ const scoredCount = (card: Scorecard) => Object.keys(card.scores).length;
  */
 export function renderScorecardSaved(input: { topic: string; card: Scorecard; edited: boolean; revealedNow: boolean }): SlackMessage {
   const { card } = input;
-  const topic = esc(input.topic);
   const what = card.role === 'candidate' ? 'self-assessment' : 'scorecard';
   const scored = `${scoredCount(card)} of ${RUBRIC.length} dimensions scored`;
-  const first = `✅ Your ${what} for *${topic}* is ${input.edited ? 'updated' : 'saved'} (${scored}).`;
+  const first = `✅ Your ${what} for ${strong(input.topic)} is ${input.edited ? 'updated' : 'saved'} (${scored}).`;
   let rest: string;
   if (card.role === 'candidate') {
     rest = "Nobody on the panel sees it before their own cards are revealed. You can change it with *Score* until the session ends; the summary shows it beside the panel's scores.";
@@ -141,7 +152,7 @@ export function renderScorecardSaved(input: { topic: string; card: Scorecard; ed
 
 /** To each member of the panel, privately: the cards are revealed, and what they add up to. */
 export function renderRevealNotice(input: { topic: string; aggregate: PanelAggregate }): SlackMessage {
-  const intro = `🔓 Every interviewer has scored *${esc(input.topic)}*: the cards are revealed to the panel. The candidate sees the scores in the summary once the session ends.`;
+  const intro = `🔓 Every interviewer has scored ${strong(input.topic)}: the cards are revealed to the panel. The candidate sees the scores in the summary once the session ends.`;
   const lines = [intro, ...aggregateLines(input.aggregate)];
   return {
     text: fallback(`The scorecards of ${esc(input.topic)} are revealed to the panel`),

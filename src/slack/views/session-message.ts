@@ -8,16 +8,17 @@ import { findPrompt } from '../../domain/prompts.ts';
 import { endedWithSummary, isLiveInterview } from '../../domain/session.ts';
 import { currentPhaseIndex, phaseEnd, phaseProgress } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
-import { escapeMrkdwn, mention, phaseName, slackWhen, truncate } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, slackDate, slackWhen, strong, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
 import { membersLines, membershipRow } from './study-group.ts';
 
 export function renderSessionMessage({ session, notes, members, contributors }: SessionSnapshot, now: number): SlackMessage {
   const ended = session.status === 'ended';
   const endedAt = session.endedAt ?? now;
-  const clockAt = session.status === 'paused' && session.pausedAt !== null ? session.pausedAt : now;
+  const pausedAt = session.status === 'paused' ? session.pausedAt : null;
+  const paused = pausedAt !== null;
+  const clockAt = pausedAt ?? now;
   const current = currentPhaseIndex(session.phases, ended ? endedAt - 1 : clockAt);
-  const topic = escapeMrkdwn(session.topic);
 
   const people = [`Host ${mention(session.hostId)}`];
   if (session.candidateId) people.push(`Candidate ${mention(session.candidateId)}`);
@@ -34,13 +35,19 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
     else if (slot.index < current) marker = '✅';
     else if (slot.index === current) marker = session.status === 'paused' ? '⏸️' : '▶️';
     else marker = '◻️';
-    const when = ended && slot.startsAt >= endedAt ? 'not reached' : `starts ${slackWhen(slot.startsAt, now)}`;
-    return `${marker} ${slot.index + 1}. *${name}* · ${formatDuration(slot.plannedMs)} · ${when}`;
+    const parts = [`${marker} ${slot.index + 1}. *${name}*`, formatDuration(slot.plannedMs)];
+    if (ended && slot.startsAt >= endedAt) parts.push('not reached');
+    // While paused, the phases still ahead start later by however long the pause lasts: no time is known to show.
+    else if (!(paused && slot.index > current)) parts.push(`starts ${slackWhen(slot.startsAt, now)}`);
+    // A pause makes a phase run longer than planned: said, so that the next start time does not look wrong.
+    if ((slot.pausedMs ?? 0) >= 1000) parts.push(`paused ${formatDuration(slot.pausedMs ?? 0)}`);
+    return parts.join(' · ');
   });
 
   let state: string;
-  if (ended) state = `Ended ${slackWhen(endedAt, now)} · ${endedWithSummary(session) ? 'the summary is in the thread' : 'without a summary'}`;
-  else if (session.status === 'paused') state = `⏸️ Paused · \`/mockdesign resume\` carries on where you stopped`;
+  // Said with its day: the ended message stays in the channel, read days later.
+  if (ended) state = `Ended ${slackDate(endedAt, '{date_short_pretty} {time}')} · ${endedWithSummary(session) ? 'the summary is in the thread' : 'without a summary'}`;
+  else if (session.status === 'paused') state = `⏸️ Paused · \`/mockdesign resume\` carries on where you stopped; the later phases move with the pause`;
   else {
     const name = phaseName(current);
     const end = phaseEnd(session.phases, current, session.endsAt);
@@ -49,7 +56,9 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
     // which Slack shows in each reader's zone.
     const ticking = isLiveInterview(session) && now >= (session.phases[current]?.startsAt ?? now);
     const clock = ticking ? ` ${progressBar(phaseProgress(session.phases, current, session.endsAt, now))} ${timeLeft(end - now)}` : '';
-    state = `Now: *${name}*${clock} · until ${slackWhen(end, now)} · ends ${slackWhen(session.endsAt, now)}`;
+    // In the last phase the phase ends with the session: the time is said once.
+    const until = end === session.endsAt ? '' : ` · until ${slackWhen(end, now)}`;
+    state = `Now: *${name}*${clock}${until} · ends ${slackWhen(session.endsAt, now)}`;
   }
   // Everyone reads this message, the candidate included: notes for the interviewers only are not counted.
   const shared = notes.filter(isPublicNote).length;
@@ -57,7 +66,7 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
 
   // The topic is in the header; it is repeated in full below only when the header had to cut it.
   const shown = truncate(session.topic, 120);
-  const intro = shown === session.topic ? people.join(' · ') : `*${topic}*\n${people.join(' · ')}`;
+  const intro = shown === session.topic ? people.join(' · ') : `${strong(session.topic)}\n${people.join(' · ')}`;
   const blocks: SlackMessage['blocks'] = [
     header(`Mock system design: ${shown}`),
     section(intro),
@@ -73,7 +82,7 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
     // A live interview (a candidate or a level) is scored: its own row, as the controls row is full.
     if (isLiveInterview(session)) blocks.push(scoring(session.id));
   }
-  return { text: fallback(`Mock system design interview: ${topic}`), blocks };
+  return { text: fallback(`Mock system design interview: ${escapeMrkdwn(session.topic)}`), blocks };
 }
 
 /** Ten segments, filled as the phase runs: readable at a glance in any client, no image needed. */

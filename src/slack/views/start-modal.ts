@@ -26,11 +26,16 @@ export const START_FIELDS = {
 
 const CUSTOM_LABEL = 'Custom (type it below)';
 
-/** The plans offered: the method's 45 minutes, a 60-minute variant, a study group's week, or one typed in. */
+const HOUR_PLAN: Plan = [10, 25, 20, 5].map((m) => m * 60_000);
+
+/**
+ * The plans offered: the method's 45 minutes, a 60-minute variant, a study group's week, or one typed in. Each
+ * label writes its plan the one way plans are written back everywhere (formatPlan), units included.
+ */
 export const PLAN_CHOICES: readonly { value: string; label: string; plan: Plan | null }[] = [
   { value: 'standard', label: `Standard, 45 min (${formatPlan(DEFAULT_PLAN)})`, plan: DEFAULT_PLAN },
-  { value: 'hour', label: '60 min (10/25/20/5)', plan: [10, 25, 20, 5].map((m) => m * 60_000) },
-  { value: 'week', label: 'Study group over a week, async (1d/2d/2d/1d)', plan: ASYNC_DEFAULT_PLAN },
+  { value: 'hour', label: `60 min (${formatPlan(HOUR_PLAN)})`, plan: HOUR_PLAN },
+  { value: 'week', label: `Study group over a week, async (${formatPlan(ASYNC_DEFAULT_PLAN)})`, plan: ASYNC_DEFAULT_PLAN },
   { value: 'custom', label: CUSTOM_LABEL, plan: null },
 ];
 
@@ -133,7 +138,7 @@ export function renderStartModal(input: { channelId: string }): ModalView {
 export interface StartForm {
   /** Empty when a prompt was picked. */
   readonly topic: string;
-  /** A prompt id, RANDOM_PROMPT, or undefined. */
+  /** A prompt id, RANDOM_PROMPT, or undefined (then the topic is given). */
   readonly prompt: string | undefined;
   readonly plan: Plan;
   readonly candidate: string | undefined;
@@ -169,6 +174,9 @@ export function parseStartForm(values: unknown): FormResult {
   const promptValue = field(START_FIELDS.prompt)?.selected_option?.value ?? undefined;
   const prompt = promptValue === RANDOM_PROMPT || PROMPTS.some((p) => p.id === promptValue) ? promptValue : undefined;
   if (topic === '' && prompt === undefined) errors[START_FIELDS.topic] = 'Give a topic, or pick a prompt below.';
+  // Both would make a session titled with one problem but briefed and probed with another: as with the command's
+  // topic and `--random`, the person picks one.
+  if (topic !== '' && prompt !== undefined) errors[START_FIELDS.topic] = 'Give a topic or pick a prompt below, not both.';
   if (topic.length > MAX_TOPIC_LENGTH) errors[START_FIELDS.topic] = `Keep it under ${MAX_TOPIC_LENGTH} characters (this is ${topic.length}).`;
 
   const candidate = field(START_FIELDS.candidate)?.selected_user ?? undefined;
@@ -198,5 +206,5 @@ export function parseStartForm(values: unknown): FormResult {
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { topic, prompt: topic === '' ? prompt : prompt === RANDOM_PROMPT ? undefined : prompt, plan, candidate, interviewers, observers, level, isAsync: choice?.value === 'week' } };
+  return { ok: true, value: { topic, prompt, plan, candidate, interviewers, observers, level, isAsync: choice?.value === 'week' } };
 }

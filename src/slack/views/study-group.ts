@@ -8,7 +8,7 @@ import { type Digest, isActiveMember, type Member } from '../../domain/reminders
 import type { Session } from '../../domain/session.ts';
 import { phaseEnd } from '../../domain/timeline.ts';
 import { ACTION_IDS, BLOCK_IDS } from '../ids.ts';
-import { escapeMrkdwn, mention, phaseName, slackDate } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, slackDate, strong } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 import { encodeButtonValue } from './session-message.ts';
 
@@ -65,10 +65,10 @@ export function renderReminder(session: Session, phaseIndex: number): SlackMessa
   if (session.permalink) buttons.push({ type: 'button', action_id: ACTION_IDS.openThread, text: { type: 'plain_text', text: 'Open the thread' }, url: session.permalink });
   buttons.push({ type: 'button', action_id: ACTION_IDS.mute, text: { type: 'plain_text', text: 'Mute reminders' }, value: session.id });
   return {
-    text: fallback(`${phase.name} of ${topic} closes soon, and you have not added to it yet`),
+    text: fallback(`${phaseName(phaseIndex)} of ${topic} closes soon, and you have not added to it yet`),
     blocks: [
       section(
-        `👋 *${topic}* in <#${session.channelId}>: *Phase ${phaseIndex + 1} of ${PHASE_COUNT} · ${phaseName(phaseIndex)}* closes ${deadline(due)} (your time), and you have not added to it yet.\n_${phase.goal}_`,
+        `👋 ${strong(session.topic)} in <#${session.channelId}>: *Phase ${phaseIndex + 1} of ${PHASE_COUNT} · ${phaseName(phaseIndex)}* closes ${deadline(due)} (your time), and you have not added to it yet.\n_${phase.goal}_`,
       ),
       context(HOW_TO_CONTRIBUTE),
       { type: 'actions', block_id: BLOCK_IDS.membership, elements: buttons },
@@ -77,11 +77,22 @@ export function renderReminder(session: Session, phaseIndex: number): SlackMessa
   };
 }
 
-/** The host's digest at a phase's deadline: who contributed, who did not, and what comes next. */
+/**
+ * Whether a phase ended before its time was up: moved on from with `next`. It ran shorter than planned, counting
+ * any time added with `extend` and any time it spent paused.
+ */
+export function closedEarly(session: Session, phaseIndex: number): boolean {
+  const phase = session.phases[phaseIndex];
+  if (!phase) return false;
+  return phaseEnd(session.phases, phaseIndex, session.endsAt) - phase.startsAt < phase.plannedMs + (phase.pausedMs ?? 0);
+}
+
+/** The host's digest at a phase's deadline (or when it was closed early): who contributed, who did not, and what comes next. */
 export function renderDigest(session: Session, phaseIndex: number, digest: Digest): SlackMessage {
   const topic = escapeMrkdwn(session.topic);
   const members = digest.contributed.length + digest.missing.length;
-  const lines = [`📋 *${phaseName(phaseIndex)}* of *${topic}* in <#${session.channelId}> has reached its deadline.`];
+  const early = closedEarly(session, phaseIndex);
+  const lines = [`📋 *${phaseName(phaseIndex)}* of ${strong(session.topic)} in <#${session.channelId}> ${early ? 'was closed early, before its deadline' : 'has reached its deadline'}.`];
   if (members === 0) lines.push('Nobody has joined the session yet.');
   else {
     lines.push(`✅ *Contributed (${digest.contributed.length} of ${members}):* ${mentionList(digest.contributed)}`);
@@ -93,7 +104,7 @@ export function renderDigest(session: Session, phaseIndex: number, digest: Diges
     next === null
       ? 'That was the last phase: the summary is going into the thread.'
       : `Next: *${phaseName(next)}*, due ${deadline(phaseEnd(session.phases, next, session.endsAt))}.`;
-  const text = `Deadline reached: ${phaseAt(phaseIndex).name} of ${topic}: ${digest.contributed.length} of ${members} members contributed`;
+  const text = `${early ? 'Closed early' : 'Deadline reached'}: ${phaseName(phaseIndex)} of ${topic}: ${digest.contributed.length} of ${members} members contributed`;
   return {
     text: fallback(text),
     blocks: [section(lines.join('\n')), context(after, ...(session.permalink ? [`<${session.permalink}|Open the session>`] : []))],
@@ -111,7 +122,7 @@ export type MembershipReply =
 
 /** What the person who clicked Join, Leave or Mute reminders is told (only them). */
 export function renderMembershipReply(session: Session, reply: MembershipReply): SlackMessage {
-  const topic = `*${escapeMrkdwn(session.topic)}*`;
+  const topic = strong(session.topic);
   let text: string;
   switch (reply.kind) {
     case 'joined': {

@@ -4,7 +4,7 @@ import { formatDuration } from '../../domain/duration.ts';
 import { levelLabel } from '../../domain/levels.ts';
 import { noteKindLabel } from '../../domain/notes.ts';
 import { aggregate, type Scorecard } from '../../domain/scorecard.ts';
-import type { Summary } from '../../domain/summary.ts';
+import { type Summary, timeAddedNote } from '../../domain/summary.ts';
 import { escapeMrkdwn, mention, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
 import { aggregateLines, feedbackLines, panelTextLines, selfTextLines } from './scorecard-messages.ts';
@@ -41,7 +41,7 @@ export function scorecardSections(summary: Pick<Summary, 'candidateId' | 'level'
   return [aggregateLines(panel, self), ...(words.length > 0 ? [words] : []), feedbackLines(panel, self, summary.candidateId)];
 }
 
-export function renderSummary(summary: Summary, scoring?: SummaryScoring, studyGroup?: { members: number; perPhase: readonly number[] }): SlackMessage[] {
+export function renderSummary(summary: Summary, scoring?: SummaryScoring, studyGroup?: { members: number; perPhase: readonly number[]; membersPerPhase?: readonly number[] }): SlackMessage[] {
   const topic = escapeMrkdwn(summary.topic);
   const blocks: KnownBlock[] = [header('Summary')];
   const how = summary.endedEarly ? ` (${END_REASONS[summary.endReason ?? ''] ?? 'ended early'})` : '';
@@ -59,14 +59,14 @@ export function renderSummary(summary: Summary, scoring?: SummaryScoring, studyG
       ? [`*Roles:* ${roles.join(' · ')}${summary.level ? ` · level ${levelLabel(summary.level)}` : ''}`]
       : []),
     `*Took part:* ${summary.participants.map(mention).join(', ')}`,
-    `*Time:* ${formatDuration(summary.totalPlannedMs)} planned, ${formatDuration(summary.totalActualMs)} taken${how}`,
+    `*Time:* ${formatDuration(summary.totalPlannedMs)} planned${timeAddedNote(summary.totalAddedMs)}, ${formatDuration(summary.totalActualMs)} taken${how}`,
     `*Notes:* ${summary.noteCount}`,
     // A study group's record: how many of its members added to each phase (a note, or a reply in the thread).
     ...(studyGroup
       ? [
           studyGroup.members === 0
             ? '*Members:* nobody joined'
-            : `*Members:* ${studyGroup.members} · contributed: ${summary.phases.map((p) => `${escapeMrkdwn(p.name)} ${studyGroup.perPhase[p.index] ?? 0} of ${studyGroup.members}`).join(' · ')}`,
+            : `*Members:* ${studyGroup.members} · contributed: ${summary.phases.map((p) => `${escapeMrkdwn(p.name)} ${studyGroup.perPhase[p.index] ?? 0} of ${studyGroup.membersPerPhase?.[p.index] ?? studyGroup.members}`).join(' · ')}`,
         ]
       : []),
   ];
@@ -74,7 +74,7 @@ export function renderSummary(summary: Summary, scoring?: SummaryScoring, studyG
   const timing = summary.phases.map((p) => {
     const actual = p.actualMs === null ? 'not reached' : formatDuration(p.actualMs);
     const paused = p.pausedMs > 0 ? `, of which paused ${formatDuration(p.pausedMs)}` : '';
-    return `${p.index + 1}. *${escapeMrkdwn(p.name)}*: planned ${formatDuration(p.plannedMs)}, actual ${actual}${paused}`;
+    return `${p.index + 1}. *${escapeMrkdwn(p.name)}*: planned ${formatDuration(p.plannedMs)}${timeAddedNote(p.addedMs)}, actual ${actual}${paused}`;
   });
   blocks.push(section(timing.join('\n')), { type: 'divider' });
 

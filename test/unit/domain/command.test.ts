@@ -211,8 +211,16 @@ describe('parseCommand: start', () => {
     expect(start('start Design Dropbox --plan 1d/3d/2d/1d').plan).toEqual([DAY, 3 * DAY, 2 * DAY, DAY]);
   });
 
-  it('uses the last --plan when given twice', () => {
-    expect(start('start X --plan 1/1/1/1 --plan 2/2/2/2').plan).toEqual([2, 2, 2, 2].map((m) => m * MINUTE));
+  // Taking either one silently could start a 4-minute session where an hour was meant.
+  it('refuses an option with one value given twice, asking to keep one', () => {
+    expect(invalid('start X --plan 10/25/20/5 --plan 1/1/1/1')).toBe('`--plan` is given more than once: keep one.');
+    expect(invalid('start X --plan=1/1/1/1 --PLAN 1/1/1/1')).toBe('`--plan` is given more than once: keep one.');
+    expect(invalid('start X --level mid --level staff')).toBe('`--level` is given more than once: keep one.');
+    expect(invalid('schedule "every tue 18:00" --tz Europe/Berlin --tz UTC')).toBe('`--tz` is given more than once: keep one.');
+    expect(invalid('schedule "every tue 18:00" --plan 5/20/15/5 --plan 1d/1d/1d/1d')).toBe('`--plan` is given more than once: keep one.');
+    expect(invalid('note --kind tradeoff --kind question Shard by user')).toBe('`--kind` is given more than once: keep one.');
+    // Options that add people, or take no value, may still be repeated.
+    expect(start('start X --interviewer <@U101> --interviewer <@U102> --async --async')).toMatchObject({ interviewers: ['U101', 'U102'], isAsync: true });
   });
 
   it('passes a bad plan on as an invalid command with the plan error and the example', () => {
@@ -280,6 +288,11 @@ describe('parseCommand: start', () => {
     expect(invalid('start --interviewer <@U123> @bobby Design X')).toContain('`@bobby` after `--interviewer`');
     expect(invalid('start Design X --candidate <@U101> @sam')).toContain('`@sam` after `--candidate`');
     expect(invalid('start Design X --observer <@U104> @olga')).toContain('`@olga` after `--observer`');
+    // Right after the flag too: the person did type a mention, Slack did not know it.
+    expect(invalid('start Design X --interviewer @zed')).toBe(
+      "`@zed` after `--interviewer` is not a person Slack knows: pick them from Slack's list as you type, e.g. `--interviewer @alex`.",
+    );
+    expect(invalid('start Design X --candidate=@zed')).toContain("`@zed` after `--candidate` is not a person Slack knows");
     // Words after the mentions are still the topic.
     expect(start('start --interviewer <@U123> Design X for @home users')).toMatchObject({ interviewers: ['U123'], topic: 'Design X for @home users' });
   });

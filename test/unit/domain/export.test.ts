@@ -325,8 +325,9 @@ describe('sessionMarkdown', () => {
 
     const ended = sessionMarkdown(input({ session: { ...live, status: 'ended', endedAt: T0 + 45 * MIN }, scorecards: cards }));
     expect(ended).toContain('1 panel card (`UIVAN`); self-assessment by `UCANDY`.');
-    expect(ended).toContain('| Requirements and scope | 3 (solid) | 0 | 4 (strong) |');
-    expect(ended).toContain('| Estimation | 2 (weak) | 0 | – |');
+    // One card: a single score agrees with nothing, so no spread.
+    expect(ended).toContain('| Requirements and scope | 3 (solid) | – | 4 (strong) |');
+    expect(ended).toContain('| Estimation | 2 (weak) | – | – |');
     expect(ended).toContain('| Communication | not scored | – | – |');
     expect(ended).toContain('**Red flags:** No numbers ×1');
     expect(ended).toContain('**Recommendation:** Not yet 0 · Almost there 1 · Ready 0 · Strongly ready 0');
@@ -335,6 +336,51 @@ describe('sessionMarkdown', () => {
     expect(ended).toContain('- What went well: My \\# API');
     expect(ended).toContain('### Feedback for `UCANDY`');
     expect(ended).not.toContain('evidence of');
+  });
+
+  it('shows how many of the panel scored a dimension when some left it out, and a spread only from two scores', () => {
+    const cards = [
+      aCard('UIVAN', 'interviewer', { requirements: 3, deep_dive: 3 }),
+      aCard('UOLGA', 'observer', { requirements: 4, scalability_ops: 2 }, { submittedAt: T0 + MIN }),
+    ];
+    const ended = aSession({ candidateId: 'UCANDY', interviewers: ['UIVAN'], status: 'ended', endedAt: T0 + 45 * MIN });
+    const md = sessionMarkdown(input({ session: ended, scorecards: cards }));
+    expect(md).toContain('| Requirements and scope | 3.5 (between solid and strong) | 1 | – |');
+    expect(md).toContain('| Deep dive and trade-offs | 3 (solid), 1 of 2 scored | – | – |');
+    expect(md).toContain('| Scalability and operations | 2 (weak), 1 of 2 scored | – | – |');
+    expect(md).toContain('| Communication | not scored | – | – |');
+  });
+
+  it('names people by the names it is given, by id where it has none, and with the id too where two share a name', () => {
+    const session = aSession({ candidateId: 'UCANDY', interviewers: ['UIVAN'], observers: ['UOLGA'], status: 'ended', endedAt: T0 + 45 * MIN });
+    const names = new Map([
+      ['UHOST', 'Alice <b>'],
+      ['UCANDY', 'Candy_Bar'],
+      ['UIVAN', 'sam'],
+      ['UOLGA', 'sam'],
+      ['UBOB', '   '],
+    ]);
+    const md = sessionMarkdown(
+      input({
+        session,
+        participants: ['UBOB'],
+        names,
+        notes: [aNote({ phaseIndex: 0, kind: 'requirement', authorId: 'UCANDY', text: 'Reads outnumber writes', createdAt: T0 + 2 * MIN })],
+        scorecards: [aCard('UIVAN', 'interviewer', { requirements: 3 }, { strengths: 'Clear' }), aCard('UCANDY', 'candidate', { requirements: 4 }, { strengths: 'Mine' })],
+      }),
+    );
+    expect(md).toContain('- **Host:** Alice \\<b\\>');
+    expect(md).toContain('- **Candidate:** Candy\\_Bar');
+    expect(md).toContain('- **Interviewer:** sam (`UIVAN`)');
+    expect(md).toContain('- **Observer:** sam (`UOLGA`)');
+    // A blank name is no name: the id stands in.
+    expect(md).toContain('- **Took part:** Alice \\<b\\>, Candy\\_Bar, sam (`UIVAN`), sam (`UOLGA`), `UBOB`');
+    expect(noteItem(md, 'Requirement')[0]).toBe('- **Requirement** · Candy\\_Bar · 2030-01-01 09:02 UTC  ');
+    expect(md).toContain('1 panel card (sam (`UIVAN`)); self-assessment by Candy\\_Bar.');
+    expect(md).toContain('- sam (`UIVAN`): Clear');
+    expect(md).toContain("### In Candy\\_Bar's own words");
+    expect(md).toContain('### Feedback for Candy\\_Bar');
+    expect(md).not.toMatch(/`UHOST`|`UCANDY`/);
   });
 
   it('says so when a live interview got no cards, and says nothing of scores for a group session', () => {

@@ -44,14 +44,33 @@ describe('parsePlan', () => {
     expect(planError('5x/abc')).toContain('A plan has 4 phases');
   });
 
-  it('refuses a zero-length phase', () => {
-    expect(planError('5/0/15/5')).toContain('`0` is not longer than zero');
+  // "Use a number with s, m, h or d" would not help: `0m` is one.
+  it('refuses a zero-length phase without advice that does not apply', () => {
+    expect(planError('5/0/15/5')).toBe(`\`0\` is not longer than zero. Try ${PLAN_EXAMPLE}.`);
+    expect(planError('0m/1m/1m/1m')).toBe(`\`0m\` is not longer than zero. Try ${PLAN_EXAMPLE}.`);
+  });
+
+  it('refuses a unit it does not know with advice on writing one', () => {
+    expect(planError('5x/20/15/5')).toBe(`\`5x\` is not a duration: use a number with s, m, h or d. Try ${PLAN_EXAMPLE}.`);
+  });
+
+  // An empty part would be quoted as an empty code span, which Slack shows as two stray backticks.
+  it('names the phase that is empty', () => {
+    expect(planError('1m//1m/1m')).toBe(`Phase 2 of the plan is empty: give it a length. Try ${PLAN_EXAMPLE}.`);
+    expect(planError(' /1m/1m/1m')).toContain('Phase 1 of the plan is empty');
+    expect(planError('1m/1m/1m/')).toContain('Phase 4 of the plan is empty');
   });
 
   it('refuses a phase shorter than a second: it would be over before its message could be posted', () => {
-    expect(planError('0.001s/0.001s/0.001s/0.001s')).toContain('at least a second');
+    expect(planError('0.001s/0.001s/0.001s/0.001s')).toContain('`0.001s` is shorter than a second');
     expect(planError('5/20/0.5s/5')).toContain('`0.5s`');
     expect(parsePlan('1s/1s/1s/1s')).toEqual({ ok: true, value: [SECOND, SECOND, SECOND, SECOND] });
+  });
+
+  // 1.5 s would be shown as "2 s", and the plan's total as 5 s instead of 4.5 s.
+  it('refuses a part of a second', () => {
+    expect(planError('1.5s/1s/1s/1s')).toBe(`\`1.5s\` is not a whole number of seconds. Try ${PLAN_EXAMPLE}.`);
+    expect(parsePlan('1.5m/1s/1s/1s')).toEqual({ ok: true, value: [90 * SECOND, SECOND, SECOND, SECOND] });
   });
 
   it('refuses a negative phase as not a duration', () => {
@@ -62,12 +81,12 @@ describe('parsePlan', () => {
     expect(parsePlan('27d/1d/1d/1d')).toEqual({ ok: true, value: [27 * DAY, DAY, DAY, DAY] });
     expect(parsePlan('7.5d/7.5d/7.5d/7.5d')).toEqual({ ok: true, value: [7.5 * DAY, 7.5 * DAY, 7.5 * DAY, 7.5 * DAY] });
     expect(parsePlan('720h/1s/1s/1s').ok).toBe(false);
-    expect(planError('27d/1d/1d/1.001d')).toContain('at most 30 days in all');
+    expect(planError('27d/1d/1d/1.01d')).toContain('at most 30 days in all');
     expect(planError('10d/10d/10d/1m')).toContain('`10d/10d/10d/1m` is longer');
   });
 
   it('puts a correct, working example in every error message', () => {
-    const bad = ['5/20/15', '5x/20/15/5', '5/abc/15/5', '5x/abc', '5/0/15/5', '-5/20/15/5', '10d/10d/10d/1d', '', '////', '1s/1s/0.1s/1s'];
+    const bad = ['5/20/15', '5x/20/15/5', '5/abc/15/5', '5x/abc', '5/0/15/5', '-5/20/15/5', '10d/10d/10d/1d', '', '////', '1s/1s/0.1s/1s', '1m//1m/1m', '1.5s/1s/1s/1s'];
     for (const text of bad) {
       const message = planError(text);
       expect(message).toContain('`--plan 5/20/15/5`');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCron, isTimeZone, nextOccurrence, parseCron, parseRecurrence } from '../../../src/domain/recurrence.ts';
+import { describeCron, firstClash, isTimeZone, nextOccurrence, parseCron, parseRecurrence, readTimeZone } from '../../../src/domain/recurrence.ts';
 
 const cron = (text: string) => {
   const parsed = parseRecurrence(text);
@@ -158,5 +158,79 @@ describe('nextOccurrence', () => {
   it('knows real time zones only', () => {
     expect(isTimeZone('Europe/Berlin')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('describeCron: several days', () => {
+  it('joins the last two days with "and"', () => {
+    expect(describeCron(cron('every mon,thu 18:00'))).toBe('every Monday and Thursday at 18:00');
+    expect(describeCron(cron('every mon,tue,fri 9:00'))).toBe('every Monday, Tuesday and Friday at 09:00');
+  });
+});
+
+describe('readTimeZone', () => {
+  it('refuses an abbreviation, fixed-offset or unknown, suggesting the zone named after the place', () => {
+    for (const [typed, suggested] of [
+      ['est', '`America/New_York`'],
+      ['EDT', '`America/New_York`'],
+      ['MST', '`America/Phoenix` in Arizona'],
+      ['hst', '`Pacific/Honolulu`'],
+      ['BST', '`Europe/London`'],
+    ] as const) {
+      const read = readTimeZone(typed);
+      expect(read.ok).toBe(false);
+      if (!read.ok) {
+        expect(read.error).toContain(`\`${typed}\` is an abbreviation`);
+        expect(read.error).toContain(suggested);
+      }
+    }
+  });
+
+  it('takes the legacy names that follow daylight saving, and spells every zone as the zone is spelt', () => {
+    expect(readTimeZone('EST5EDT')).toEqual({ ok: true, value: 'EST5EDT' });
+    expect(readTimeZone('utc')).toEqual({ ok: true, value: 'UTC' });
+    expect(readTimeZone('europe/berlin')).toEqual({ ok: true, value: 'Europe/Berlin' });
+    expect(readTimeZone('AMERICA/NEW_YORK')).toEqual({ ok: true, value: 'America/New_York' });
+    expect(readTimeZone('Asia/Kolkata')).toEqual({ ok: true, value: 'Asia/Kolkata' });
+    const unknown = readTimeZone('Mars/Olympus');
+    expect(unknown.ok).toBe(false);
+    if (!unknown.ok) expect(unknown.error).toContain('not a time zone I know');
+  });
+});
+
+describe('firstClash', () => {
+  const HOUR = 3600_000;
+  const at = (text: string, tz: string, lengthMs: number) => ({ cron: cron(text), tz, lengthMs });
+  // Monday 7 January 2030, 09:00 UTC.
+  const now = utc('2030-01-07T09:00:00Z');
+
+  it('finds an identical schedule, and one whose sessions overlap, at the first session they share', () => {
+    const other = at('every tue 18:00', 'UTC', HOUR);
+    expect(iso(firstClash(at('every tue 18:00', 'UTC', HOUR), [other], now)?.at)).toBe('2030-01-08T18:00:00.000Z');
+    expect(iso(firstClash(at('every tue 17:30', 'UTC', HOUR), [other], now)?.at)).toBe('2030-01-08T17:30:00.000Z');
+    expect(firstClash(at('every tue 18:00', 'UTC', HOUR), [other], now)?.other).toBe(other);
+  });
+
+  it('lets sessions follow each other end to start, and ones on other days', () => {
+    const other = at('every tue 18:00', 'UTC', HOUR);
+    expect(firstClash(at('every tue 19:00', 'UTC', HOUR), [other], now)).toBeUndefined();
+    expect(firstClash(at('every tue 17:00', 'UTC', HOUR), [other], now)).toBeUndefined();
+    expect(firstClash(at('every wed 18:00', 'UTC', HOUR), [other], now)).toBeUndefined();
+  });
+
+  it('compares instants across zones, and over weeks: a weekly pattern meets a daily one days later', () => {
+    // 13:00 in New York is 18:00 in London in January.
+    expect(iso(firstClash(at('every day 13:00', 'America/New_York', HOUR), [at('every day 18:00', 'Europe/London', HOUR)], now)?.at)).toBe(
+      '2030-01-07T18:00:00.000Z',
+    );
+    expect(iso(firstClash(at('every sun 9:00', 'UTC', HOUR), [at('every weekend 9:30', 'UTC', HOUR)], now)?.at)).toBe('2030-01-13T09:00:00.000Z');
+  });
+
+  it('finds a long session, a study group still running from before now, and the earliest clash among several', () => {
+    const week = at('every sun 12:00', 'UTC', 5 * 24 * HOUR); // Sunday noon to Friday noon
+    expect(iso(firstClash(at('every day 10:00', 'UTC', HOUR), [week], now)?.at)).toBe('2030-01-07T10:00:00.000Z');
+    const later = at('every fri 10:00', 'UTC', HOUR);
+    const sooner = at('every wed 10:00', 'UTC', HOUR);
+    expect(firstClash(at('every weekday 10:00', 'UTC', HOUR), [later, sooner], utc('2030-01-12T00:00:00Z'))?.other).toBe(sooner);
   });
 });

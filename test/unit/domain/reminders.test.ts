@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../../src/domain/duration.ts';
-import { buildDigest, isDaytime, type Member, nextReminderAt, planReminders, reminderTime, zoneOf } from '../../../src/domain/reminders.ts';
+import { buildDigest, isDaytime, type Member, membersContributed, nextReminderAt, planReminders, reminderTime, wasMemberDuring, zoneOf } from '../../../src/domain/reminders.ts';
+import { schedulePhases } from '../../../src/domain/timeline.ts';
 
 const utc = (y: number, mo: number, d: number, h: number, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
 
@@ -109,6 +110,44 @@ describe('buildDigest', () => {
   it('splits active members into contributed and not, and names contributors who never joined', () => {
     const m = (userId: string, leftAt: number | null = null): Member => ({ userId, tz: 'UTC', joinedAt: 0, leftAt, mutedAt: null });
     expect(buildDigest([m('UA'), m('UB'), m('UC', 5)], ['UX', 'UB', 'UC'])).toEqual({ contributed: ['UB'], missing: ['UA'], others: ['UX', 'UC'] });
+  });
+});
+
+describe('membersContributed: the summary’s record of a study group', () => {
+  // Four 2-hour phases from 09:00: 09–11, 11–13, 13–15, 15–17.
+  const phases = schedulePhases([2 * HOUR, 2 * HOUR, 2 * HOUR, 2 * HOUR], utc(2030, 1, 7, 9));
+  const endsAt = utc(2030, 1, 7, 17);
+  const m = (userId: string, joinedAt: number, leftAt: number | null = null): Member => ({ userId, tz: 'UTC', joinedAt, leftAt, mutedAt: null });
+
+  it('counts, per phase, the people who were members during it, so who left later keeps what they added', () => {
+    const members = [
+      m('UBOB', utc(2030, 1, 7, 9), utc(2030, 1, 7, 11, 30)), // left during phase 2
+      m('UCAROL', utc(2030, 1, 7, 9)),
+      m('UDAVE', utc(2030, 1, 7, 9, 5)),
+      m('UALICE', utc(2030, 1, 7, 13, 30)), // joined during phase 3
+    ];
+    const contributions = [
+      { phaseIndex: 0, userId: 'UBOB' },
+      { phaseIndex: 2, userId: 'UCAROL' },
+      { phaseIndex: 2, userId: 'UALICE' },
+      // Someone who never joined is no member: the digest names them apart.
+      { phaseIndex: 0, userId: 'UERIN' },
+    ];
+    expect(membersContributed(members, contributions, phases, endsAt)).toEqual({ members: 4, perPhase: [1, 0, 2, 0], membersPerPhase: [3, 3, 3, 3] });
+  });
+
+  it('leaves out a membership that lasted no time, and someone who joined only after a phase ended', () => {
+    const members = [m('UDAVE', utc(2030, 1, 7, 9), utc(2030, 1, 7, 9)), m('UALICE', utc(2030, 1, 7, 11))];
+    expect(membersContributed(members, [{ phaseIndex: 0, userId: 'UALICE' }], phases, endsAt)).toEqual({ members: 1, perPhase: [0, 0, 0, 0], membersPerPhase: [0, 1, 1, 1] });
+    expect(membersContributed([], [], phases, endsAt)).toEqual({ members: 0, perPhase: [0, 0, 0, 0], membersPerPhase: [0, 0, 0, 0] });
+  });
+
+  it('reads a phase as running from its start until the next one starts', () => {
+    const window = { start: utc(2030, 1, 7, 11), end: utc(2030, 1, 7, 13) };
+    expect(wasMemberDuring(m('U1', utc(2030, 1, 7, 12, 59)), window)).toBe(true);
+    expect(wasMemberDuring(m('U1', utc(2030, 1, 7, 13)), window)).toBe(false);
+    expect(wasMemberDuring(m('U1', utc(2030, 1, 7, 9), utc(2030, 1, 7, 11)), window)).toBe(false);
+    expect(wasMemberDuring(m('U1', utc(2030, 1, 7, 9), utc(2030, 1, 7, 11, 1)), window)).toBe(true);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   feedbackForCandidate,
   isRevealed,
   median,
+  NEXT_LEVEL_ADVICE,
   RECOMMENDATIONS,
   type RecommendationKey,
   RED_FLAGS,
@@ -304,8 +305,9 @@ describe('selfAssessmentBeside', () => {
     const rows = selfAssessmentBeside(panel, aCard('UCAND', 'candidate', { requirements: 2, communication: 4 }));
     expect(rows).toHaveLength(RUBRIC.length);
     expect(rows.slice(0, 2)).toEqual([
-      { dimension: 'requirements', name: 'Requirements and scope', median: 3.5, spread: 1, self: 2 },
-      { dimension: 'estimation', name: 'Estimation', median: 2, spread: 0, self: null },
+      { dimension: 'requirements', name: 'Requirements and scope', median: 3.5, spread: 1, count: 2, of: 2, self: 2 },
+      // One of the two scored it: one score agrees with nothing, so there is no spread.
+      { dimension: 'estimation', name: 'Estimation', median: 2, spread: null, count: 1, of: 2, self: null },
     ]);
     expect(rows.find((r) => r.dimension === 'communication')).toMatchObject({ median: null, self: 4 });
     expect(selfAssessmentBeside(panel).every((r) => r.self === null)).toBe(true);
@@ -342,7 +344,41 @@ describe('feedbackForCandidate', () => {
     // Every median is 3 or 2; requirements and estimation agree fully (spread 0), high_level and deep_dive do not.
     const feedback = feedbackForCandidate(tied);
     expect(feedback.strengths.map((d) => d.dimension)).toEqual(['requirements', 'estimation']);
-    expect(feedback.workOn.map((d) => d.dimension)).toEqual(['communication', 'high_level']);
+    // high_level and deep_dive scored as well as the strengths: only what scored lower is something to work on.
+    expect(feedback.workOn.map((d) => d.dimension)).toEqual(['communication']);
+  });
+
+  it('calls nothing "to work on" that scored the same as what went well', () => {
+    // The panel's medians: requirements 4; estimation, api_data_model and high_level 3; deep_dive 2.
+    const feedback = feedbackForCandidate(
+      aggregate([aCard('U1', 'interviewer', { requirements: 4, estimation: 3, api_data_model: 3, high_level: 3, deep_dive: 2 })]),
+    );
+    expect(feedback.strengths.map((d) => d.dimension)).toEqual(['requirements', 'estimation']);
+    expect(feedback.workOn.map((d) => d.dimension)).toEqual(['deep_dive']);
+    expect(feedback.lines.filter((l) => l.startsWith('To work on'))).toEqual([`To work on: Deep dive and trade-offs (panel median 2, weak). ${RUBRIC[4].tip}`]);
+  });
+
+  it('says plainly when every scored area came out the same, with the advice for the next score', () => {
+    const solid = feedbackForCandidate(
+      aggregate([
+        aCard('U1', 'interviewer', { estimation: 3, api_data_model: 3, high_level: 4, deep_dive: 3 }),
+        aCard('U2', 'interviewer', { estimation: 3, api_data_model: 3, high_level: 2, deep_dive: 3 }),
+      ]),
+    );
+    expect(solid).toMatchObject({ strengths: [], workOn: [] });
+    expect(solid.lines).toEqual(['Every area the panel scored came out solid (panel median 3).', NEXT_LEVEL_ADVICE[4]]);
+    expect(solid.lines.join('\n')).not.toMatch(/What went well|To work on/);
+
+    const weak = feedbackForCandidate(aggregate([aCard('U1', 'interviewer', { estimation: 2, deep_dive: 2, communication: 2 })]));
+    expect(weak.lines).toEqual(['Every area the panel scored came out weak (panel median 2).', NEXT_LEVEL_ADVICE[3]]);
+    const between = feedbackForCandidate(aggregate([aCard('U1', 'interviewer', { estimation: 1, deep_dive: 1 }), aCard('U2', 'interviewer', { estimation: 2, deep_dive: 2 })]));
+    expect(between.lines).toEqual(['Every area the panel scored came out between missing and weak (panel median 1.5).', NEXT_LEVEL_ADVICE[2]]);
+    expect(NEXT_LEVEL_ADVICE[4]).toMatch(/^To reach strong, /);
+    expect(NEXT_LEVEL_ADVICE[3]).toMatch(/^To reach solid, /);
+
+    // The self-assessment still gets its word.
+    const withSelf = feedbackForCandidate(aggregate([aCard('U1', 'interviewer', { estimation: 2, deep_dive: 2 })]), aCard('UCAND', 'candidate', { estimation: 4 }));
+    expect(withSelf.lines.at(-1)).toBe('You gave yourself 4 (strong) on Estimation, the panel 2: ask them what would have made it show.');
   });
 
   it('says kindly where the self-assessment and the panel differ by 1.5 or more', () => {
@@ -366,12 +402,13 @@ describe('feedbackForCandidate', () => {
     expect(low.lines[0]).toContain('Nothing reached solid');
     expect(low.workOn.map((d) => d.dimension)).toEqual(['deep_dive', 'estimation']);
     const high = feedbackForCandidate(aggregate([aCard('U1', 'interviewer', { estimation: 4, deep_dive: 4, communication: 4 })]));
-    expect(high.strengths.map((d) => d.dimension)).toEqual(['estimation', 'deep_dive']);
+    expect(high.strengths).toEqual([]);
     expect(high.workOn).toEqual([]);
+    expect(high.lines).toEqual(['Every area the panel scored came out strong (panel median 4). Nothing stands out to work on.']);
   });
 
   it('never names a dimension as both a strength and something to work on', () => {
-    const feedback = feedbackForCandidate(aggregate([aCard('U1', 'interviewer', { estimation: 3, deep_dive: 3 })]));
+    const feedback = feedbackForCandidate(aggregate([aCard('U1', 'interviewer', { estimation: 4, deep_dive: 3, communication: 3 })]));
     expect(feedback.strengths.map((d) => d.dimension)).toEqual(['estimation', 'deep_dive']);
     expect(feedback.workOn).toEqual([]);
   });

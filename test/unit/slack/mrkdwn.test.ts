@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, escapeMrkdwn, mention, phaseName, slackDate, slackToPlain, slackWhen, truncate } from '../../../src/slack/mrkdwn.ts';
+import { decodeEntities, escapeMrkdwn, mention, phaseName, plainFromSlack, slackDate, slackToPlain, slackWhen, strong, strongLink, truncate, unnamedMentions } from '../../../src/slack/mrkdwn.ts';
 import { HR, MIN, T0 } from '../support/builders.ts';
 
 const hasLoneSurrogate = (s: string) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
@@ -100,6 +100,34 @@ describe('slackToPlain', () => {
   });
 });
 
+describe('slackToPlain with names, and unnamedMentions', () => {
+  it('names the people and channels a message mentions by id only, and keeps the id of anyone not named', () => {
+    const names = { users: new Map([['U0BOB', 'bob']]), channels: new Map([['C0PREP', 'interview-prep']]) };
+    expect(slackToPlain('for <@U0BOB> and <@U0ZED>, see <#C0PREP> and <#C0GONE|>', names)).toBe('for @bob and @U0ZED, see #interview-prep and #C0GONE');
+    // A label Slack sent wins over a looked-up name.
+    expect(slackToPlain('<@U0BOB|robert>', names)).toBe('@robert');
+    expect(plainFromSlack('<@U0BOB> &amp; a &lt;ring&gt;', names)).toBe('@bob & a <ring>');
+  });
+
+  it('lists each person and channel mentioned without a name once, in order', () => {
+    expect(unnamedMentions('<@U0BOB> <@U0CAROL|carol> <#C0PREP> <#C0GEN|> <@U0BOB> <!here> <@W0ENT>')).toEqual({ users: ['U0BOB', 'W0ENT'], channels: ['C0PREP', 'C0GEN'] });
+    expect(unnamedMentions('no mentions &lt;@U0BOB&gt;')).toEqual({ users: [], channels: [] });
+  });
+});
+
+describe('strong and strongLink', () => {
+  it('puts text without emphasis marks in bold, escaped', () => {
+    expect(strong('Design a <ring> & cache')).toBe('*Design a &lt;ring&gt; &amp; cache*');
+    expect(strongLink('https://x.example/p1', 'Design X')).toBe('*<https://x.example/p1|Design X>*');
+  });
+
+  // Slack's mrkdwn cannot escape *, _, ~ or `: around such text the bold would close early and show stray marks.
+  it.each(['Design *Twitter*', 'with _feeds_', 'and `code`', '~x~', 'a*b'])('shows %j as typed, without the bold', (text) => {
+    expect(strong(text)).toBe(escapeMrkdwn(text));
+    expect(strongLink('https://x.example/p1', text)).toBe(`<https://x.example/p1|${escapeMrkdwn(text)}>`);
+  });
+});
+
 describe('truncate', () => {
   it('returns text within the limit unchanged', () => {
     expect(truncate('hello', 5)).toBe('hello');
@@ -155,10 +183,19 @@ describe('slackDate and slackWhen', () => {
     expect(slackDate(T0, '{date_short_pretty} {time}')).toBe(`<!date^${T0 / 1000}^{date_short_pretty} {time}|2030-01-01 09:00 UTC>`);
   });
 
-  it('shows a time of day for moments within 20 hours and a date beyond', () => {
+  it('shows a time of day alone for moments within the hour, either way', () => {
     expect(slackWhen(T0 + 45 * MIN, T0)).toBe(slackDate(T0 + 45 * MIN));
-    expect(slackWhen(T0 + 20 * HR, T0)).toBe(slackDate(T0 + 20 * HR));
-    expect(slackWhen(T0 + 20 * HR + 1000, T0)).toBe(`<!date^${(T0 + 20 * HR + 1000) / 1000}^{date_short_pretty} {time}|2030-01-02 05:00 UTC>`);
+    expect(slackWhen(T0 + HR, T0)).toBe(slackDate(T0 + HR));
+    expect(slackWhen(T0 - 30 * MIN, T0)).toBe(slackDate(T0 - 30 * MIN));
+  });
+
+  // Six hours on from 19:30 is 01:30 the next day: a bare "01:30" reads as a time already past.
+  it('gives the day, in the reader’s zone, for anything further than an hour, and the date in the fallback too', () => {
+    const evening = Date.UTC(2030, 0, 1, 19, 30);
+    const later = evening + 6 * HR;
+    expect(slackWhen(later, evening)).toBe(`<!date^${later / 1000}^{date_short_pretty} {time}|2030-01-02 01:30 UTC>`);
+    expect(slackWhen(T0 + HR + 1000, T0)).toContain('{date_short_pretty}');
+    expect(slackWhen(T0 + 2 * HR, T0)).toBe(`<!date^${(T0 + 2 * HR) / 1000}^{date_short_pretty} {time}|2030-01-01 11:00 UTC>`);
     expect(slackWhen(T0 - 21 * HR, T0)).toContain('{date_short_pretty}');
   });
 

@@ -312,7 +312,7 @@ describe('renderScorecardsView', () => {
       expect(texts.join('\n')).toContain('Notes kept for the interviewers');
       expect(texts.join('\n')).toContain('the summary at the end of the session has all of it');
       // The feedback for the candidate is kept whole: only the scorers' own texts are cut.
-      expect(texts.join('\n')).toContain('*Feedback for <@UCAND>*\nNothing reached solid across the panel yet');
+      expect(texts.join('\n')).toContain('*Feedback for <@UCAND>*\nEvery area the panel scored came out weak (panel median 2).\nTo reach solid, ');
       expect(texts.at(-1)).toBe('32 more cards did not fit here; the summary counts every one.');
     }
   });

@@ -97,7 +97,49 @@ describe('renderSessionMessage', () => {
     const session = aSession({ status: 'paused', pausedAt: T0 + 6 * MIN });
     const message = renderSessionMessage(aSnapshot(session), T0 + 50 * MIN);
     expect(phaseLines(message.blocks).map((l) => l.split(' ')[0])).toEqual(['✅', '⏸️', '◻️', '◻️']);
-    expect(mrkdwnTexts(message.blocks[3])[0]).toBe('⏸️ Paused · `/mockdesign resume` carries on where you stopped');
+    expect(mrkdwnTexts(message.blocks[3])[0]).toBe('⏸️ Paused · `/mockdesign resume` carries on where you stopped; the later phases move with the pause');
+    expect(controlsOf(message.blocks)?.elements[0]).toMatchObject({ value: `${session.id}:1` });
+  });
+
+  // Their start times move by however long the pause lasts: any time shown would be wrong.
+  it('leaves out the start times of the phases still ahead while paused', () => {
+    const session = aSession({ status: 'paused', pausedAt: T0 + 6 * MIN });
+    const message = renderSessionMessage(aSnapshot(session), T0 + 7 * MIN);
+    expect(phaseLines(message.blocks)).toEqual([
+      `✅ 1. *Requirements &amp; scope* · 5 min · starts ${slackDate(T0)}`,
+      `⏸️ 2. *High-level design* · 20 min · starts ${slackDate(T0 + 5 * MIN)}`,
+      '◻️ 3. *Deep dive* · 15 min',
+      '◻️ 4. *Wrap-up* · 5 min',
+    ]);
+  });
+
+  it('says how long a phase was paused, so that the next start time adds up', () => {
+    // Paused 30 s in phase 2: the later phases start 30 s later than planned.
+    const planned = aSession().phases;
+    const phases = planned.map((p) => (p.index === 1 ? { ...p, pausedMs: 30_000 } : p.index > 1 ? { ...p, startsAt: p.startsAt + 30_000 } : p));
+    const message = renderSessionMessage(aSnapshot(aSession({ phases, endsAt: T0 + 45 * MIN + 30_000 })), T0 + 12 * MIN);
+    expect(phaseLines(message.blocks)[1]).toBe(`▶️ 2. *High-level design* · 20 min · starts ${slackDate(T0 + 5 * MIN)} · paused 30 s`);
+    expect(phaseLines(message.blocks)[2]).toBe(`◻️ 3. *Deep dive* · 15 min · starts ${slackDate(T0 + 25 * MIN + 30_000)}`);
+  });
+
+  it('gives the end of the last phase once: it is the end of the session', () => {
+    const message = renderSessionMessage(aSnapshot(aSession()), T0 + 42 * MIN);
+    expect(mrkdwnTexts(message.blocks[3])[0]).toBe(`Now: *Wrap-up* · ends ${slackDate(T0 + 45 * MIN)}`);
+  });
+
+  it('gives the day of times more than an hour away (a phase tomorrow), and keeps the bold topic from breaking', () => {
+    const evening = Date.UTC(2030, 0, 1, 19, 30);
+    const session = aSession({ createdAt: evening, plan: [6 * 60 * MIN, 6 * 60 * MIN, 6 * 60 * MIN, 5 * 60 * MIN] });
+    const message = renderSessionMessage(aSnapshot(session), evening);
+    expect(phaseLines(message.blocks)[1]).toBe(`◻️ 2. *High-level design* · 6 h · starts <!date^${(evening + 6 * 60 * MIN) / 1000}^{date_short_pretty} {time}|2030-01-02 01:30 UTC>`);
+    expect(mrkdwnTexts(message.blocks[3])[0]).toContain(`until <!date^${(evening + 6 * 60 * MIN) / 1000}^{date_short_pretty} {time}|2030-01-02 01:30 UTC>`);
+    const long = `Design *Twitter* with _feeds_ ${'x'.repeat(120)}`;
+    expect(sectionTexts(renderSessionMessage(aSnapshot(aSession({ topic: long })), T0).blocks)[0]).toBe(`${escapeMrkdwn(long)}\nHost <@UHOST>`);
+  });
+
+  it('keeps the buttons of a paused session on the phase it was paused in', () => {
+    const session = aSession({ status: 'paused', pausedAt: T0 + 6 * MIN });
+    const message = renderSessionMessage(aSnapshot(session), T0 + 50 * MIN);
     expect(controlsOf(message.blocks)?.elements[0]).toMatchObject({ value: `${session.id}:1` });
   });
 
@@ -112,7 +154,8 @@ describe('renderSessionMessage', () => {
       '⏭️ 3. *Deep dive* · 15 min · not reached',
       '⏭️ 4. *Wrap-up* · 5 min · not reached',
     ]);
-    expect(mrkdwnTexts(message.blocks[3])[0]).toBe(`Ended ${slackDate(T0 + 25 * MIN)} · the summary is in the thread`);
+    // The ended message stays in the channel: its end is said with its day.
+    expect(mrkdwnTexts(message.blocks[3])[0]).toBe(`Ended ${slackDate(T0 + 25 * MIN, '{date_short_pretty} {time}')} · the summary is in the thread`);
   });
 
   it.each([
@@ -124,7 +167,7 @@ describe('renderSessionMessage', () => {
   ])('says whether the summary is in the thread of a session ended %s', (_, endReason, summary) => {
     const session = aSession({ status: 'ended', endedAt: T0 + 25 * MIN, endReason });
     const message = renderSessionMessage(aSnapshot(session), T0 + 26 * MIN);
-    expect(mrkdwnTexts(message.blocks[3])[0]).toBe(`Ended ${slackDate(T0 + 25 * MIN)} · ${summary ? 'the summary is in the thread' : 'without a summary'}`);
+    expect(mrkdwnTexts(message.blocks[3])[0]).toBe(`Ended ${slackDate(T0 + 25 * MIN, '{date_short_pretty} {time}')} · ${summary ? 'the summary is in the thread' : 'without a summary'}`);
   });
 
   it('shows dates for a study group that runs over days', () => {

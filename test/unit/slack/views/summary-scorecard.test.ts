@@ -48,10 +48,10 @@ describe('renderSummary with scorecards', () => {
     expect(lines).toHaveLength(RUBRIC.length);
     expect(lines).toEqual([
       '• *Requirements and scope*: median 3 (solid), spread 2 · self 4 (strong)',
-      '• *Estimation*: median 1.5 (between missing and weak), spread 1 · self 4 (strong)',
+      '• *Estimation*: median 1.5 (between missing and weak), spread 1, 2 of 3 scored · self 4 (strong)',
       '• *API and data model*: not scored · self not scored',
       '• *High-level design*: not scored · self not scored',
-      '• *Deep dive and trade-offs*: median 4 (strong), spread 0 · self not scored',
+      '• *Deep dive and trade-offs*: median 4 (strong), spread 0, 2 of 3 scored · self not scored',
       '• *Scalability and operations*: not scored · self not scored',
       '• *Communication*: not scored · self not scored',
       '• *Time management*: not scored · self not scored',

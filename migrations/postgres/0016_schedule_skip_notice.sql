@@ -1,0 +1,3 @@
+-- When a schedule's creator was told that one of its sessions was skipped because the channel was busy: they are
+-- told once per schedule, however many of its occurrences are skipped. Same meaning as the SQLite column.
+ALTER TABLE schedules ADD COLUMN skip_noticed_at BIGINT;
