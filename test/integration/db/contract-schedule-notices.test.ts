@@ -1,24 +1,7 @@
 /** The schedule repository's skip notice and per-channel counts, against SQLite and PostgreSQL alike. */
 import { describe, expect, it } from 'vitest';
-import type { NewSchedule } from '../../../src/app/ports.ts';
-import { MIN, STORES, T0, useStore, WS } from './stores.ts';
+import { MIN, newSchedule as schedule, STORES, T0, useStore, WS } from './stores.ts';
 
-function schedule(overrides: Partial<NewSchedule> = {}): NewSchedule {
-  return {
-    id: 'sch1',
-    teamId: 'T1',
-    enterpriseId: '',
-    channelId: 'C1',
-    createdBy: 'U1',
-    expression: '0 18 * * 2',
-    tz: 'Europe/Berlin',
-    plan: [5 * MIN, 20 * MIN, 15 * MIN, 5 * MIN],
-    isAsync: false,
-    nextAt: T0 + MIN,
-    createdAt: T0,
-    ...overrides,
-  };
-}
 
 describe.each(STORES)('$name store: schedule notices and counts', (factory) => {
   const h = useStore(factory);

@@ -1,7 +1,7 @@
 /** The schedule repository's contract, run against SQLite and PostgreSQL alike, through the Store only. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { fireDueSchedules } from '../../../src/app/schedules.ts';
-import type { NewSchedule, Store } from '../../../src/app/ports.ts';
+import type { Store } from '../../../src/app/ports.ts';
 import { createStore } from '../../../src/db/store.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { createSlackMessenger } from '../../../src/slack/messenger.ts';
@@ -9,26 +9,10 @@ import { createSlackApi, type SlackApi } from '../../../src/slack/web-api.ts';
 import { type CountingSlack, startCountingSlack } from '../../support/counting-slack.ts';
 import { fixedClock } from '../../support/fixed-clock.ts';
 import { describePg, type PgSchema, withPgSchema } from '../../support/pg.ts';
-import { MIN, STORES, T0, useStore } from './stores.ts';
+import { MIN, newSchedule as schedule, STORES, T0, useStore } from './stores.ts';
 
 const WEEK = 7 * 24 * 60 * MIN;
 
-function schedule(overrides: Partial<NewSchedule> = {}): NewSchedule {
-  return {
-    id: 'sch1',
-    teamId: 'T1',
-    enterpriseId: '',
-    channelId: 'C1',
-    createdBy: 'U1',
-    expression: '0 18 * * 2',
-    tz: 'Europe/Berlin',
-    plan: [5 * MIN, 20 * MIN, 15 * MIN, 5 * MIN],
-    isAsync: true,
-    nextAt: T0 + MIN,
-    createdAt: T0,
-    ...overrides,
-  };
-}
 
 describe.each(STORES)('$name store: schedules', (factory) => {
   const h = useStore(factory);

@@ -1,6 +1,6 @@
 /** The two stores the repository contract runs against, and the session it starts from. */
 import { afterEach, beforeEach } from 'vitest';
-import type { NewSession, Store } from '../../../src/app/ports.ts';
+import type { NewSchedule, NewSession, Store } from '../../../src/app/ports.ts';
 import type { SqlDatabase } from '../../../src/db/sql.ts';
 import { createSqliteDatabase } from '../../../src/db/sqlite-database.ts';
 import { createStore } from '../../../src/db/store.ts';
@@ -85,6 +85,23 @@ export function newSession(overrides: Partial<NewSession> = {}): NewSession {
     isAsync: false,
     interviewers: ['U2'],
     steps: planSteps(phases, createdAt),
+    ...overrides,
+  };
+}
+
+/** A weekly schedule (Tuesdays 18:00 in Berlin) of channel C1, on the default plan, a study group's. */
+export function newSchedule(overrides: Partial<NewSchedule> = {}): NewSchedule {
+  return {
+    id: 'sch1',
+    ...WS,
+    channelId: 'C1',
+    createdBy: 'U1',
+    expression: '0 18 * * 2',
+    tz: 'Europe/Berlin',
+    plan: [5 * MIN, 20 * MIN, 15 * MIN, 5 * MIN],
+    isAsync: true,
+    nextAt: T0 + MIN,
+    createdAt: T0,
     ...overrides,
   };
 }
