@@ -15,7 +15,7 @@ import { reaches, type Session, type Workspace } from '../domain/session.ts';
 import { clip } from '../domain/text.ts';
 import { answerPrivately, throughResponseUrl } from './answer-privately.ts';
 import type { ListenerDeps } from './deps.ts';
-import { escapeMrkdwn, mention, strong, strongLink } from './mrkdwn.ts';
+import { escapeMrkdwn, mention, strongTopic } from './mrkdwn.ts';
 import { userNames } from './users.ts';
 import type { SlackMessage } from './views/message.ts';
 import { renderPlain } from './views/replies.ts';
@@ -176,10 +176,6 @@ const FAILURES: Record<Exclude<UploadFailure, 'uncertain'>, string> = {
   failed: 'Something went wrong and the export was not uploaded; nothing was posted. Please try again in a moment.',
 };
 
-function topicOf(session: Session): string {
-  return session.permalink ? strongLink(session.permalink, session.topic) : strong(session.topic);
-}
-
 /** Why the export did not go through; `topic` (mrkdwn) names the session whose thread it was for. */
 export function renderExportFailure(kind: UploadFailure, topic: string): SlackMessage {
   if (kind === 'uncertain') {
@@ -226,13 +222,13 @@ export async function exportCommand(
   if (!session) return reply(renderExportNotFound(ref));
   const participants = await deps.store.sessions.participants(session.id);
   const refusal = exportRefusal(session, userId, participants);
-  if (refusal === 'candidate_live') return reply(renderPlain(`You can export ${topicOf(session)} once the interview has ended.`));
+  if (refusal === 'candidate_live') return reply(renderPlain(`You can export ${strongTopic(session)} once the interview has ended.`));
   if (refusal === 'not_participant') {
-    return reply(renderPlain(`Only the people who took part in ${topicOf(session)} can export it: its host (${mention(session.hostId)}), its interviewers and everyone who joined in.`));
+    return reply(renderPlain(`Only the people who took part in ${strongTopic(session)} can export it: its host (${mention(session.hostId)}), its interviewers and everyone who joined in.`));
   }
   const threadTs = session.rootTs;
-  if (threadTs === null) return reply(renderPlain(`${topicOf(session)} has no session message in this channel yet, so there is no thread to put the export in. Try again in a moment.`));
-  await reply(renderPlain(`📤 Exporting ${topicOf(session)} (session \`${escapeMrkdwn(session.id)}\`): a Markdown document and a CSV of its notes are on their way to its thread.`));
+  if (threadTs === null) return reply(renderPlain(`${strongTopic(session)} has no session message in this channel yet, so there is no thread to put the export in. Try again in a moment.`));
+  await reply(renderPlain(`📤 Exporting ${strongTopic(session)} (session \`${escapeMrkdwn(session.id)}\`): a Markdown document and a CSV of its notes are on their way to its thread.`));
 
   const fields = { team: workspace.teamId, channel: channelId, session: session.id };
   const later = answerPrivately(deps.logger, fields, throughResponseUrl(args.respond));
@@ -264,14 +260,14 @@ export async function exportCommand(
       initialComment: `📄 ${escapeMrkdwn(`Export of ${session.topic}`)}, asked for by ${mention(userId)}: the session as Markdown and its notes as CSV.`,
     });
     deps.logger.info('session exported', { ...fields, bytes: files.reduce((n, f) => n + Buffer.byteLength(f.content), 0) });
-    await later(renderPlain(`✅ Uploaded to the thread of ${topicOf(session)}: \`${names.markdown}\` and \`${names.csv}\`.`));
+    await later(renderPlain(`✅ Uploaded to the thread of ${strongTopic(session)}: \`${names.markdown}\` and \`${names.csv}\`.`));
   } catch (error) {
     if (error instanceof UploadError) {
       deps.logger.warn('export failed', { ...fields, stage: error.stage, code: error.code });
-      await later(renderExportFailure(error.kind, topicOf(session)));
+      await later(renderExportFailure(error.kind, strongTopic(session)));
       return;
     }
     deps.logger.error('export failed', fields, error);
-    await later(renderExportFailure('failed', topicOf(session)));
+    await later(renderExportFailure('failed', strongTopic(session)));
   }
 }

@@ -114,6 +114,11 @@ export function strongLink(url: string, label: string): string {
   return EMPHASIS_MARK.test(label) ? link : `*${link}*`;
 }
 
+/** A session's topic as `strong` shows it, linked to its session message once that has a permalink. */
+export function strongTopic(session: { readonly topic: string; readonly permalink: string | null }): string {
+  return session.permalink ? strongLink(session.permalink, session.topic) : strong(session.topic);
+}
+
 export function mention(userId: string): string {
   return /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
 }

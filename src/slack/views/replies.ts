@@ -7,7 +7,7 @@ import { formatPlan } from '../../domain/plan.ts';
 import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
 import { endedWithSummary, type Session } from '../../domain/session.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
-import { escapeMrkdwn, mention, phaseName, slackWhen, strong, strongLink } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, slackWhen, strong, strongTopic } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 
 /** The help asked for by name: the same every time, so made once (it is the most frequent answer of all). */
@@ -78,7 +78,7 @@ export function renderStatus(session: Session, noteCount: number, now: number): 
 }
 
 export function renderBusy(existing: Session): SlackMessage {
-  const where = existing.permalink ? strongLink(existing.permalink, existing.topic) : strong(existing.topic);
+  const where = strongTopic(existing);
   const text = `A session is already running in this channel: ${where}, hosted by ${mention(existing.hostId)}. End it with \`/mockdesign end\` before starting another, or start yours in another channel.`;
   return { text, blocks: [section(text)] };
 }
@@ -190,7 +190,7 @@ export function renderHandOverRefusal(reason: HandOverRefusal, session?: Session
  * `formerHostId` stays on as an interviewer.
  */
 export function renderHandedOver(session: Session, formerHostId: string): SlackMessage {
-  const topic = session.permalink ? strongLink(session.permalink, session.topic) : strong(session.topic);
+  const topic = strongTopic(session);
   const steer = `move it on (*Next phase* or \`/mockdesign next\`), give a phase more time (${session.isAsync ? '`/mockdesign extend 1d`' : '*+5 min* or `/mockdesign extend 10m`'}), pause and resume it, end it with its summary (\`/mockdesign end\`) or hand it on (\`/mockdesign host @someone\`)`;
   const more = session.isAsync ? ' You also get the digest at each deadline, saying who contributed.' : '';
   const text = `🤝 ${mention(formerHostId)} handed you ${topic} in <#${session.channelId}>: you are its host now, and they stay on as an interviewer. On its session message, or with \`/mockdesign\` in that channel, you can ${steer}.${more}`;
