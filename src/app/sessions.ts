@@ -79,7 +79,7 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
 /**
  * Why a request to steer changed nothing. `stale`: the session has already moved on from the phase the request was
  * meant for. `repeat`: the same extension was just made (its `change` says which). `not_invited`: the session waits
- * for the app to be invited to its channel, which no command can do for it.
+ * for the app to be invited to its channel, which no command can do for it (`paused` is a pause a person made).
  */
 export type SteerRefusal = 'not_found' | 'not_allowed' | 'ended' | 'paused' | 'not_paused' | 'stale' | 'repeat' | 'not_invited';
 /** `change`: what an extend, pause or resume did to the clock (and what is said of it in the thread). */
@@ -96,6 +96,18 @@ async function loadForSteering(tx: Repositories, sessionId: string, workspace: A
   if (session.status === 'ended') return { ok: false, reason: 'ended', session };
   if (!canSteer(session, userId)) return { ok: false, reason: 'not_allowed', session };
   return { ok: true, session };
+}
+
+/**
+ * The clock of a session held because the app is not in its channel stops for nobody's command but an invitation:
+ * `next`, `extend`, `pause` and `resume` are refused as `not_invited`. Whoever asks may just have invited the app,
+ * so what waited for that is tried again now (the listener wakes the dispatcher); the session then carries on by
+ * itself, as it does when Slack tells us of the invitation. `end` is not refused: ending is what a host may want.
+ */
+async function refuseWhileUninvited(tx: Repositories, session: Session, now: number): Promise<SteerOutcome | undefined> {
+  if (session.status !== 'paused' || session.pauseReason !== 'not_in_channel') return undefined;
+  await tx.steps.retryNotInChannel(session.id, now);
+  return { ok: false, reason: 'not_invited', session };
 }
 
 /**
@@ -116,6 +128,8 @@ export function nextPhase(
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
     const session = loaded.session;
+    const uninvited = await refuseWhileUninvited(tx, session, now);
+    if (uninvited) return uninvited;
     if (session.status === 'paused') return { ok: false, reason: 'paused', session };
     const step = advance(session.phases, now);
     // A phase that began on time a moment ago (not the first, which began with the session) is a move too: a `next`
@@ -251,6 +265,8 @@ export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Ac
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
+    const uninvited = await refuseWhileUninvited(tx, loaded.session, now);
+    if (uninvited) return uninvited;
     if (!(await holdSession(tx, loaded.session, now, null))) return { ok: false, reason: 'paused', session: loaded.session };
     const paused = await mustFind(tx, sessionId);
     const index = currentPhaseIndex(paused.phases, now);
@@ -259,20 +275,14 @@ export function pauseSession(deps: SessionDeps, sessionId: string, workspace: Ac
   });
 }
 
-/**
- * Resumes a session a person paused. One held because the app is not in its channel cannot be resumed by anyone but
- * whoever invites the app: what waited for that is tried again now, in case the invitation was just given (the
- * session then carries on by itself, as it does when Slack tells us of the invitation), and the answer says so.
- */
+/** Resumes a session a person paused (one waiting for an invitation is refused: see `refuseWhileUninvited`). */
 export function resumeSession(deps: SessionDeps, sessionId: string, workspace: Access, userId: string, now: number): Promise<SteerOutcome> {
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
     const session = loaded.session;
-    if (session.status === 'paused' && session.pauseReason === 'not_in_channel') {
-      await tx.steps.retryNotInChannel(sessionId, now);
-      return { ok: false, reason: 'not_invited', session };
-    }
+    const uninvited = await refuseWhileUninvited(tx, session, now);
+    if (uninvited) return uninvited;
     if (!(await releaseSession(tx, session, now))) return { ok: false, reason: 'not_paused', session };
     // Whoever resumes may just have invited the bot: a post that was waiting for that goes now.
     await tx.steps.retryNotInChannel(sessionId, now);
@@ -303,6 +313,8 @@ export function extendPhase(
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
     if (!loaded.ok) return loaded;
     const session = loaded.session;
+    const uninvited = await refuseWhileUninvited(tx, session, now);
+    if (uninvited) return uninvited;
     if (session.status === 'paused') return { ok: false, reason: 'paused', session };
     const index = currentPhaseIndex(session.phases, now);
     if (expected !== 'typed' && expected.from !== index) return { ok: false, reason: 'stale', session };

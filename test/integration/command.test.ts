@@ -215,7 +215,7 @@ describe('a session waiting for the app to be invited to its channel', () => {
   const PRIVATE = 'G0PRIVATE';
   const row = () => h.db.prepare('SELECT status, pause_reason FROM sessions').get();
 
-  it('status says what it waits for, and resume, pause, next and extend say what is needed instead of pretending', async () => {
+  it.each(['resume', 'next', 'extend 5m', 'pause'])('status says what it waits for, steering says what is needed instead of pretending, and `%s` after the invitation carries it on', async (after) => {
     await h.command('start Design a rate limiter --plan 1m/1m/1m/1m', { channel: PRIVATE });
     expect(row()).toEqual({ status: 'paused', pause_reason: 'not_in_channel' });
     const status = allText((await h.command('status', { channel: PRIVATE })) as Ack);
@@ -225,14 +225,19 @@ describe('a session waiting for the app to be invited to its channel', () => {
     const resumed = ((await h.command('resume', { channel: PRIVATE })) as Ack).text;
     expect(resumed).toContain('waiting for mockdesign to be invited');
     expect(resumed).not.toContain('Resumed');
-    for (const verb of ['pause', 'next', 'extend 5m']) expect(((await h.command(verb, { channel: PRIVATE })) as Ack).text).toContain('`/invite @mockdesign`');
+    // One answer for every command that would move the clock: it is stopped until the invitation, whatever is typed.
+    for (const verb of ['pause', 'next', 'extend 5m']) expect(((await h.command(verb, { channel: PRIVATE })) as Ack).text).toBe(resumed);
     expect(row()).toEqual({ status: 'paused', pause_reason: 'not_in_channel' });
     expect(h.root(PRIVATE)).toBeUndefined();
-    // Invited, but Slack's event never came: a resume tries again at once, and the session carries on.
+    // Invited, but Slack's event never came: whatever is typed next tries again at once, and the session carries on
+    // from its first phase, with all its time (the command itself moved nothing).
     h.slack.workspace.channels.get(PRIVATE)!.botIsMember = true;
-    await h.command('resume', { channel: PRIVATE });
+    expect(((await h.command(after, { channel: PRIVATE })) as Ack).text).toContain('trying again now');
+    await h.tick();
     expect(row()).toEqual({ status: 'running', pause_reason: null });
     expect(allText(h.thread(PRIVATE)[0] ?? {})).toContain('Phase 1 of 4');
+    expect(allText(h.thread(PRIVATE)[0] ?? {})).not.toContain('late');
+    expect(h.thread(PRIVATE)).toHaveLength(1);
   });
 });
 

@@ -77,7 +77,7 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end' | 'pau
       }
     })();
     if (!outcome.ok) {
-      // Asked to resume a session waiting for an invitation: what waited is being tried again, in case it was given.
+      // Asked to steer a session waiting for an invitation: what waited is being tried again, in case it was given.
       if (outcome.reason === 'not_invited') void deps.dispatcher.wake();
       return tell(renderSteerRefusal(outcome, input.userId, now));
     }

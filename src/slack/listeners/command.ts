@@ -256,7 +256,7 @@ export function makeCommandListener(deps: ListenerDeps) {
     async function steer(outcome: SteerOutcome, success: (outcome: Extract<SteerOutcome, { ok: true }>) => SlackMessage) {
       if (!outcome.ok) {
         await reply(renderSteerRefusal(outcome, user, now));
-        // Asked to resume a session waiting for an invitation: what waited is being tried again, in case it was given.
+        // Asked to steer a session waiting for an invitation: what waited is being tried again, in case it was given.
         if (outcome.reason === 'not_invited') void deps.dispatcher.wake();
         return;
       }

@@ -99,15 +99,13 @@ const REFUSALS: Record<SteerRefusal, string> = {
   not_paused: 'The session is not paused.',
   stale: 'The session has already moved on to the next phase.',
   repeat: 'That was just done: it was taken as the same request, and nothing more was changed.',
-  not_invited: `⏳ The session is waiting for mockdesign to be invited to this channel: resuming cannot post anything here until then. ${INVITE_HINT} (If it has just been invited, the session is trying again now.)`,
+  not_invited: `⏳ The session is waiting for mockdesign to be invited to this channel, its clock stopped: nothing of it can be posted here until then, and no command moves it. ${INVITE_HINT} (If it has just been invited, the session is trying again now.)`,
 };
 
 export function renderRefusal(reason: SteerRefusal, session?: Session): SlackMessage {
   let text = REFUSALS[reason];
   if (reason === 'not_allowed' && session) text = `${text} (Host: ${mention(session.hostId)}.)`;
   if (reason === 'ended' && session && !endedWithSummary(session)) text = 'This session has already ended, without a summary.';
-  // Not paused by a person: nobody's `resume` can help, only an invitation.
-  if (reason === 'paused' && session?.pauseReason === 'not_in_channel') text = `⏳ The session is waiting for mockdesign to be invited to this channel, its clock stopped. ${INVITE_HINT}`;
   return { text, blocks: [section(text)] };
 }
 
