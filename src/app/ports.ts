@@ -70,6 +70,7 @@ export interface NewSession extends Workspace {
   readonly level: Level | null;
   readonly promptId: string | null;
   readonly isAsync: boolean;
+  readonly privateScores: boolean;
   readonly steps: readonly PlannedStep[];
 }
 

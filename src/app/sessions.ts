@@ -39,6 +39,8 @@ export interface StartInput extends Workspace {
   readonly promptId?: string | null | undefined;
   /** A study group's session over days: members join, are reminded, and the host gets a digest at each deadline. */
   readonly isAsync?: boolean | undefined;
+  /** A live interview's scorecard kept to its candidate and panel (ignored for any other session: it has no scorecard). */
+  readonly privateScores?: boolean | undefined;
 }
 
 export type StartOutcome = { kind: 'started'; session: Session } | { kind: 'busy'; existing: Session };
@@ -60,6 +62,7 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
       level: input.level ?? null,
       promptId: input.promptId ?? null,
       isAsync: input.isAsync ?? false,
+      privateScores: (input.privateScores ?? false) && isLiveInterview(input),
       // A live interview (a candidate or a level named) nudges its interviewers privately; an async session
       // tells its host at each deadline who contributed.
       steps: planSteps(phases, now, { nudges: isLiveInterview(input), digests: input.isAsync ?? false }),

@@ -53,6 +53,7 @@ function sessionOf(row: Row): SessionRow {
     level: level as Session['level'],
     promptId: r.textOrNull('prompt_id'),
     isAsync: r.int('is_async') === 1,
+    privateScores: r.int('private_scores') === 1,
   };
 }
 
@@ -102,7 +103,8 @@ const NoteRow = z.object({
 });
 
 const SESSION_COLUMNS = `id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, ended_at,
-  end_reason, paused_at, pause_reason, moved_at, root_ts, permalink, level, prompt_id, is_async`;
+  end_reason, paused_at, pause_reason, moved_at, root_ts, permalink, level, prompt_id, is_async,
+  private_scores`;
 
 function toNote(row: Row): Note {
   const r = NoteRow.parse(row);
@@ -229,9 +231,9 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
       const endsAt = last ? last.startsAt + last.plannedMs : s.createdAt;
       // The partial unique index allows one live session per channel; a second start inserts nothing.
       const inserted = await db.get(
-        `INSERT INTO sessions (id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, updated_at, level, prompt_id, is_async)
-         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $7, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
-        [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt, s.level, s.promptId, s.isAsync ? 1 : 0],
+        `INSERT INTO sessions (id, team_id, enterprise_id, channel_id, host_id, topic, status, created_at, ends_at, updated_at, level, prompt_id, is_async, private_scores)
+         VALUES ($1, $2, $3, $4, $5, $6, 'running', $7, $8, $7, $9, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING id`,
+        [s.id, s.teamId, s.enterpriseId, s.channelId, s.hostId, s.topic, s.createdAt, endsAt, s.level, s.promptId, s.isAsync ? 1 : 0, s.privateScores ? 1 : 0],
       );
       if (!inserted) return undefined;
       // One statement per table, not one per row: a start writes all of this on the thread that reads the next
@@ -276,6 +278,7 @@ export function createSessionRepository(db: SqlExecutor): SessionRepository {
         level: s.level,
         promptId: s.promptId,
         isAsync: s.isAsync,
+        privateScores: s.privateScores,
         phases: s.phases.map((p) => ({ index: p.index, plannedMs: p.plannedMs, startsAt: p.startsAt, pausedMs: 0, addedMs: 0 })),
         ...rolesOf([...people].map(([userId, role]) => ({ userId, role }))),
       };

@@ -25,6 +25,8 @@ export interface StartRequest {
   readonly random: boolean;
   /** `--async`: a study group's session over days (members, reminders, deadline digests). */
   readonly isAsync: boolean;
+  /** `--private-scores`: a live interview's scorecard goes to its candidate and panel privately, not into the thread. */
+  readonly privateScores: boolean;
 }
 
 export type Command =
@@ -54,11 +56,15 @@ export type Command =
   | { kind: 'help'; unknown?: string }
   | { kind: 'invalid'; message: string };
 
+/** Why private scores were refused: the session would have no scorecard. Plain words, for the form as well. */
+export const PRIVATE_SCORES_NEED_INTERVIEW =
+  'Private scores are for a live interview, which has a scorecard: name a candidate (or a level) as well, or leave the scores out.';
+
 /** A user reference as Slack sends it in escaped command text: `<@U123>` or `<@U123|name>`. */
 const USER_REF = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/;
 
 /** Every option name the grammar knows, for undoSmartDashes. */
-const OPTION_NAMES = ['plan', 'async', 'candidate', 'interviewers', 'interviewer', 'with', 'observers', 'observer', 'level', 'random', 'kind', 'tz'];
+const OPTION_NAMES = ['plan', 'async', 'candidate', 'interviewers', 'interviewer', 'with', 'observers', 'observer', 'level', 'random', 'kind', 'tz', 'private-scores'];
 const SMART_DASH_OPTION = new RegExp(`(^|\\s)[\u2014\u2013](${OPTION_NAMES.join('|')})(?=[\\s=]|$)`, 'gi');
 
 /**
@@ -297,6 +303,7 @@ function parseStart(tokens: string[], length: TextLength): Command {
   let candidate: string | undefined;
   let level: Level | undefined;
   let random = false;
+  let privateScores = false;
   const topic: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] ?? '';
@@ -331,14 +338,15 @@ function parseStart(tokens: string[], length: TextLength): Command {
       const parsed = parseLevel(value ?? '');
       if (!parsed.ok) return { kind: 'invalid', message: value ? parsed.error : `Give \`--level\` a value: ${LEVEL_EXAMPLE}.` };
       level = parsed.value;
-    } else if (name === 'random' || name === 'async') {
+    } else if (name === 'random' || name === 'async' || name === 'private-scores') {
       if (inline !== undefined) return { kind: 'invalid', message: `\`--${name}\` takes no value.` };
       if (name === 'random') random = true;
-      else isAsync = true;
+      else if (name === 'async') isAsync = true;
+      else privateScores = true;
     } else {
       return {
         kind: 'invalid',
-        message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--plan\`, \`--async\`, \`--candidate\`, \`--interviewer\`, \`--observer\`, \`--level\` and \`--random\`.`,
+        message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--plan\`, \`--async\`, \`--candidate\`, \`--interviewer\`, \`--observer\`, \`--level\`, \`--private-scores\` and \`--random\`.`,
       };
     }
   }
@@ -361,5 +369,18 @@ function parseStart(tokens: string[], length: TextLength): Command {
   }
   const both = interviewers.find((id) => observers.includes(id));
   if (both) return { kind: 'invalid', message: 'Someone is named both interviewer and observer: pick one.' };
-  return { kind: 'start', topic: title, plan: plan ?? (isAsync ? ASYNC_DEFAULT_PLAN : DEFAULT_PLAN), interviewers, candidate, observers, level, random, isAsync };
+  // Only a live interview has a scorecard: the option alone would promise a privacy nothing needs.
+  if (privateScores && candidate === undefined && level === undefined) return { kind: 'invalid', message: PRIVATE_SCORES_NEED_INTERVIEW };
+  return {
+    kind: 'start',
+    topic: title,
+    plan: plan ?? (isAsync ? ASYNC_DEFAULT_PLAN : DEFAULT_PLAN),
+    interviewers,
+    candidate,
+    observers,
+    level,
+    random,
+    isAsync,
+    privateScores,
+  };
 }

@@ -238,7 +238,10 @@ export function sessionMarkdown(input: ExportInput): string {
   return out.join('\n');
 }
 
-/** The scorecard as the public summary shows it: nothing before the session has ended, and no evidence ever. */
+/**
+ * The scorecard as the public summary shows it: nothing before the session has ended, nothing of a scorecard kept
+ * private, and no evidence ever.
+ */
 function scorecardMarkdown(session: Session, scorecards: readonly Scorecard[] | undefined, who: (userId: string) => string): string[] {
   const cards = scorecards ?? [];
   const live = session.candidateId !== null || session.level !== null;
@@ -247,6 +250,8 @@ function scorecardMarkdown(session: Session, scorecards: readonly Scorecard[] | 
   // Blind until the end: not even how many cards are in.
   if (session.status !== 'ended') return [...out, 'The cards are revealed when the session ends.', ''];
   if (cards.length === 0) return [...out, 'No cards were submitted.', ''];
+  // The export lands in the thread: a scorecard kept to the candidate and the panel stays out of it too.
+  if (session.privateScores) return [...out, 'Kept private: the candidate and the panel each got the scorecard privately.', ''];
   const panel = aggregate(cards);
   const self = cards.find((c) => c.role === 'candidate');
   const scorers = panel.scorers.length === 0 ? 'no panel cards' : `${panel.scorers.length} panel card${panel.scorers.length === 1 ? '' : 's'} (${panel.scorers.map(who).join(', ')})`;

@@ -47,6 +47,11 @@ export interface Session extends Workspace {
   readonly promptId: string | null;
   /** A study group's session over days: members join, are reminded, and the host gets a digest at each deadline. */
   readonly isAsync: boolean;
+  /**
+   * A live interview whose scorecard stays with its candidate and panel: each gets it privately at the end, and what
+   * the channel reads (the summary, an export) says only that it was shared that way.
+   */
+  readonly privateScores: boolean;
 }
 
 /**

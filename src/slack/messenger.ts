@@ -12,7 +12,7 @@ import { renderPhaseMessage, renderWarningMessage } from './views/phase-message.
 import { renderClockChangeLine } from './views/clock-change.ts';
 import { parseClockChangeKey } from '../domain/clock-change.ts';
 import { renderSessionMessage } from './views/session-message.ts';
-import { renderSummary } from './views/summary-message.ts';
+import { renderPrivateScorecard, renderSummary } from './views/summary-message.ts';
 import { renderDigest, renderReminder } from './views/study-group.ts';
 import { buildDigest, membersContributed } from '../domain/reminders.ts';
 import { answeredWithin } from './users.ts';
@@ -102,8 +102,9 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
           // The thread is public: notes kept for the interviewers go to them privately instead.
           notes: snapshot.notes.filter(isPublicNote),
         }),
-        // The summary is public: the candidate reads it, so the cards show only once the session has ended.
-        snapshot.scorecards ? { cards: snapshot.scorecards, revealed: session.status === 'ended' } : undefined,
+        // The summary is public: the candidate reads it, so the cards show only once the session has ended; a
+        // scorecard kept private is only said to be (each of the candidate and the panel gets it by itself).
+        snapshot.scorecards ? { cards: snapshot.scorecards, revealed: session.status === 'ended', kept: session.privateScores } : undefined,
         // A study group's record: how many of its members added to each phase.
         session.isAsync ? membersContributed(snapshot.members ?? [], snapshot.contributions ?? [], session.phases, session.endsAt) : undefined,
       );
@@ -116,6 +117,12 @@ export function renderStep(snapshot: SessionSnapshot, step: Step, now: number): 
       // nudge goes privately to each interviewer, a digest to the host and a reminder to a member (DMs).
       return [];
   }
+}
+
+/** One message of a summary that goes to one person only. */
+interface PrivatePart {
+  readonly user: string;
+  readonly message: SlackMessage;
 }
 
 interface TaggedMessage {
@@ -204,24 +211,31 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
   }
 
   /**
-   * Who gets the private summary of a live interview in which notes were kept for the interviewers: the whole
-   * panel (host, interviewers and observers, never the candidate), who may all write such notes.
+   * A live interview's summary parts after the public ones, each a message to one person, person by person: to each
+   * member of the panel (host, interviewers and observers, never the candidate, who may all write them) the notes kept
+   * for the interviewers, when there are any; then, for a scorecard kept private, the scorecard to each member of the
+   * panel and the candidate's own to the candidate. Rendered once a delivery, held no longer than its snapshot. The
+   * same snapshot gives the same parts: a summary half sent goes on with the part after the last one sent.
    */
-  function privateSummaryRecipients(snapshot: SessionSnapshot): string[] {
+  const privateSummaries = new WeakMap<SessionSnapshot, readonly PrivatePart[]>();
+  function privatePartsOf(snapshot: SessionSnapshot): readonly PrivatePart[] {
+    const cached = privateSummaries.get(snapshot);
+    if (cached) return cached;
     const { session } = snapshot;
-    if (!isLiveInterview(session) || snapshot.notes.every(isPublicNote)) return [];
-    return panelOf(session);
-  }
-
-  /** The private summary's messages, each sent to every recipient; rendered once a delivery, held no longer than its snapshot. */
-  const privateSummaries = new WeakMap<SessionSnapshot, SlackMessage[]>();
-  function privateSummaryOf(snapshot: SessionSnapshot): SlackMessage[] {
-    let messages = privateSummaries.get(snapshot);
-    if (!messages) {
-      messages = renderPrivateSummary(snapshot.session, snapshot.notes.filter((n) => !isPublicNote(n)));
-      privateSummaries.set(snapshot, messages);
+    const parts: PrivatePart[] = [];
+    if (isLiveInterview(session)) {
+      const privateNotes = snapshot.notes.filter((n) => !isPublicNote(n));
+      const notes = privateNotes.length > 0 ? renderPrivateSummary(session, privateNotes) : [];
+      // Revealed to the candidate only once the session has ended, as in a public summary.
+      const cards = session.privateScores && session.status === 'ended' ? (snapshot.scorecards ?? []) : [];
+      const scores = cards.length > 0 ? renderPrivateScorecard(session, cards, 'panel') : [];
+      for (const user of panelOf(session)) for (const message of [...notes, ...scores]) parts.push({ user, message });
+      if (cards.length > 0 && session.candidateId) {
+        for (const message of renderPrivateScorecard(session, cards, 'candidate')) parts.push({ user: session.candidateId, message });
+      }
     }
-    return messages;
+    privateSummaries.set(snapshot, parts);
+    return parts;
   }
 
   async function sendPrivately(session: Session, user: string, message: SlackMessage): Promise<string> {
@@ -291,10 +305,9 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
       // A nudge has one part per interviewer, each sent to that person alone.
       if (step.kind === 'nudge') return parseNudgeKey(step.key) ? nudgeAudience(snapshot, step).length : 0;
       if (step.kind === 'digest') return 1;
-      // The summary's public parts, then (a live interview with notes kept for the interviewers) each message of the
-      // private summary to each member of the panel.
-      const recipients = step.kind === 'summary' ? privateSummaryRecipients(snapshot).length : 0;
-      const extra = recipients > 0 ? recipients * privateSummaryOf(snapshot).length : 0;
+      // The summary's public parts, then its private ones (a live interview's notes kept for the interviewers, and a
+      // scorecard kept private), one person and message each.
+      const extra = step.kind === 'summary' ? privatePartsOf(snapshot).length : 0;
       return renderedStep(snapshot, step, now).length + extra;
     },
 
@@ -320,13 +333,10 @@ export function createSlackMessenger(api: SlackApi, options: { credentials: (wor
       }
       const publicParts = renderedStep(snapshot, step, now);
       if (step.kind === 'summary' && part >= publicParts.length) {
-        // Recipient by recipient, each getting every message of the private summary in order.
-        const messages = privateSummaryOf(snapshot);
-        const index = part - publicParts.length;
-        const user = privateSummaryRecipients(snapshot)[Math.floor(index / messages.length)];
-        const message = messages[index % messages.length];
-        if (!user || !message) throw new DeliveryError('rejected', `no part ${part}`);
-        return sendPrivately(snapshot.session, user, message);
+        // Recipient by recipient, each getting every message meant for them in order.
+        const privatePart = privatePartsOf(snapshot)[part - publicParts.length];
+        if (!privatePart) throw new DeliveryError('rejected', `no part ${part}`);
+        return sendPrivately(snapshot.session, privatePart.user, privatePart.message);
       }
       const message = publicParts[part];
       if (!message) throw new DeliveryError('rejected', `no part ${part}`);
@@ -472,6 +482,6 @@ export function renderHostNotice(session: SessionAddress, notice: HostNotice): s
     case 'unreadable':
       return `Your mock interview *${topic}* in <#${session.channelId}> stopped: I could not read what I had stored about it, so its remaining messages will not be posted. Whoever runs mockdesign can find why in its log.`;
     case 'unreachable':
-      return `I can't reach ${mention(notice.userId)} privately in your mock interview *${topic}*: they are not in <#${session.channelId}>, and Slack refused a direct message to them (\`${escapeMrkdwn(notice.code)}\`), so the panel's private messages to them (nudges, the notes kept for the interviewers) are skipped. Nothing else is affected; once they are in <#${session.channelId}>, those still to come reach them there.`;
+      return `I can't reach ${mention(notice.userId)} privately in your mock interview *${topic}*: they are not in <#${session.channelId}>, and Slack refused a direct message to them (\`${escapeMrkdwn(notice.code)}\`), so what comes to them privately (nudges, the notes kept for the interviewers, a scorecard kept private) is skipped. Nothing else is affected; once they are in <#${session.channelId}>, those still to come reach them there.`;
   }
 }

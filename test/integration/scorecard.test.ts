@@ -20,6 +20,8 @@ const OBSERVER = 'U0DAVE';
 const OUTSIDER = 'U0FRED';
 /** In the channel, but neither on the panel nor the candidate. */
 const STRANGER = 'U0ERIN';
+/** A second channel with the same members, for a session of its own. */
+const ROOM = 'C0ROOM';
 
 /** Words only the panel's cards contain: none of them may reach the candidate before the session ends. */
 const PANEL_MARKERS = ['host-evidence-kappa', 'carol-evidence-sigma', 'dave-evidence-omega', 'host-strength-zeta', 'median'];
@@ -29,7 +31,7 @@ beforeEach(async () => {
   h = await createHarness({
     standIn: {
       users: [...DEFAULT_USERS, { id: STRANGER, name: 'erin' }, { id: OUTSIDER, name: 'fred' }],
-      channels: [{ id: CHANNEL, name: 'general', members: [...DEFAULT_USERS.map((u) => u.id), STRANGER], botIsMember: true }],
+      channels: [CHANNEL, ROOM].map((id) => ({ id, name: id === CHANNEL ? 'general' : 'room', members: [...DEFAULT_USERS.map((u) => u.id), STRANGER], botIsMember: true })),
     },
   });
   await h.command(
@@ -55,8 +57,8 @@ interface CardFields {
   improvements?: string;
 }
 
-function scoreButton(): { action_id: string; value: string } {
-  const row = (h.root()?.blocks ?? []).find((b) => (b as { block_id?: string }).block_id === BLOCK_IDS.scoring) as
+function scoreButton(channel = CHANNEL): { action_id: string; value: string } {
+  const row = (h.root(channel)?.blocks ?? []).find((b) => (b as { block_id?: string }).block_id === BLOCK_IDS.scoring) as
     | { elements: { action_id: string; value: string }[] }
     | undefined;
   const button = row?.elements.find((e) => e.action_id === ACTION_IDS.score);
@@ -65,15 +67,15 @@ function scoreButton(): { action_id: string; value: string } {
 }
 
 /** Clicks Score as `user`; returns the modal it opened, if any. */
-async function clickScore(user: string): Promise<View | undefined> {
+async function clickScore(user: string, channel = CHANNEL): Promise<View | undefined> {
   const before = h.slack.openViews(user).at(-1)?.id;
-  await h.click(ACTION_IDS.score, scoreButton().value, { user });
+  await h.click(ACTION_IDS.score, scoreButton(channel).value, { user, channel });
   const view = h.slack.openViews(user).at(-1) as View | undefined;
   return view && view.id !== before ? view : undefined;
 }
 
-async function openForm(user: string): Promise<View> {
-  const view = await clickScore(user);
+async function openForm(user: string, channel = CHANNEL): Promise<View> {
+  const view = await clickScore(user, channel);
   if (!view) throw new Error(`no form opened for ${user}`);
   expect(view.callback_id).toBe(CALLBACK_IDS.scorecardModal);
   return view;
@@ -547,6 +549,65 @@ describe('the summary', () => {
     expect(summary).toContain('To work on: Estimation (panel median 1.5, between missing and weak).');
     expect(summary).toContain('You gave yourself 4 (strong) on Estimation, the panel 1.5');
     expect(summary).not.toContain('<!channel>');
+  });
+});
+
+describe('a scorecard kept private', () => {
+  const start = (options: string) =>
+    h.command(`start Design a chat app --candidate <@${CANDIDATE}> --interviewer <@${INTERVIEWER}> --observer <@${OBSERVER}> <@${OUTSIDER}> ${options}`, { channel: ROOM });
+  const privately = (user: string, opening: string) => [
+    ...ephemeralsTo(user).filter((e) => e.text.startsWith(opening)).map((e) => allText(e)),
+    ...dmsTo(user).filter((c) => String(c.params.text).startsWith(opening)).map((c) => JSON.stringify(c.params.blocks)),
+  ];
+
+  it('says so from the start, keeps the scores out of the thread, and gives them to the candidate and to each of the panel', async () => {
+    await start('--private-scores');
+    expect(allText(h.root(ROOM) ?? {})).toContain('🔒 Scores private');
+    await submitCard(await openForm(HOST, ROOM), HOST_CARD, HOST);
+    await submitCard(await openForm(CANDIDATE, ROOM), SELF_CARD, CANDIDATE);
+    await submitCard(await openForm(INTERVIEWER, ROOM), CAROL_CARD, INTERVIEWER);
+    await h.command('end', { channel: ROOM });
+    await h.tick();
+
+    const summary = h.thread(ROOM).filter((m) => m.text.startsWith('Summary')).map((m) => allText(m)).join('\n');
+    expect(summary).toContain('*Scorecard:* kept private. The candidate and the panel each got it privately.');
+    for (const marker of ['median', 'host-strength-zeta', 'Red flags', 'Feedback for', 'My API was tidy']) expect(summary, marker).not.toContain(marker);
+
+    // The candidate: the scorecard addressed to them, once, and no evidence (it stays on the cards, as ever).
+    const mine = privately(CANDIDATE, 'Your scorecard from');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toContain('• *Requirements and scope*: median 3.5 (between solid and strong), spread 1 · self 4 (strong)');
+    expect(mine[0]).toContain(`*Feedback for <@${CANDIDATE}>*`);
+    expect(mine[0]).not.toContain('host-evidence-kappa');
+    expect(mine[0]).not.toContain('<!channel>');
+    // Each of the panel, observers too: in the thread, or by DM for the observer outside the channel. Nobody else.
+    for (const user of [HOST, INTERVIEWER, OBSERVER, OUTSIDER]) {
+      const theirs = privately(user, 'The scorecard of');
+      expect(theirs, user).toHaveLength(1);
+      expect(theirs[0], user).toContain('*Recommendation:* Not yet 0 · Almost there 1 · Ready 1 · Strongly ready 0');
+    }
+    expect(privately(STRANGER, 'The scorecard of')).toEqual([]);
+    expect(privately(STRANGER, 'Your scorecard from')).toEqual([]);
+    // The session in the other channel, scored in the open, is untouched by this one's choice.
+    await submitCard(await openForm(HOST), HOST_CARD, HOST);
+    await h.command('end');
+    await h.tick();
+    expect(h.thread().filter((m) => m.text.startsWith('Summary')).map((m) => allText(m)).join('\n')).toContain('*Red flags:* No numbers ×1');
+  });
+
+  it('with no cards in, says in the thread that none were submitted, and sends nobody anything', async () => {
+    await start('--private-scores');
+    await h.command('end', { channel: ROOM });
+    await h.tick();
+    expect(h.thread(ROOM).filter((m) => m.text.startsWith('Summary')).map((m) => allText(m)).join('\n')).toContain('*Scorecard:* no cards were submitted.');
+    for (const user of [HOST, CANDIDATE]) expect([...privately(user, 'The scorecard of'), ...privately(user, 'Your scorecard from')], user).toEqual([]);
+  });
+
+  it('is refused for a session with no scorecard, which would start nothing', async () => {
+    const answer = allText((await h.command('start Design a chat app --private-scores', { channel: ROOM })) as { text: string });
+    expect(answer).toContain('Private scores are for a live interview');
+    expect(h.root(ROOM)).toBeUndefined();
+    expect(h.db.prepare('SELECT count(*) AS n FROM sessions WHERE channel_id = ?').get(ROOM)).toEqual({ n: 0 });
   });
 });
 

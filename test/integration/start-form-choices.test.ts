@@ -54,4 +54,24 @@ describe('the start form', () => {
       if (choice.plan && written) expect(parsePlan(written)).toEqual({ ok: true, value: choice.plan });
     }
   });
+
+  it('keeps the scorecard private when asked, for a live interview only, marking the box otherwise', async () => {
+    h = await createHarness();
+    await h.command('start');
+    const [view] = h.slack.openViews(HOST);
+    const box = (view?.blocks as { block_id?: string; optional?: boolean; element?: { type: string } }[]).find((b) => b.block_id === 'start_scores');
+    expect(box).toMatchObject({ optional: true, element: { type: 'checkboxes' } });
+    const kept = { start_scores: { start_scores: { type: 'checkboxes', selected_options: [{ text: { type: 'plain_text', text: 'Keep' }, value: 'private' }] } } };
+    const refused = await submitStart({ start_topic: { start_topic: text('A group design') }, start_plan: { start_plan: select('standard') }, ...kept });
+    expect(refused).toEqual({ response_action: 'errors', errors: { start_scores: expect.stringContaining('Private scores are for a live interview') } });
+    expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+
+    await submitStart({
+      start_topic: { start_topic: text('An interview') },
+      start_candidate: { start_candidate: { type: 'users_select', selected_user: 'U0BOB' } },
+      start_plan: { start_plan: select('standard') },
+      ...kept,
+    });
+    expect(h.db.prepare('SELECT topic, private_scores FROM sessions').get()).toEqual({ topic: 'An interview', private_scores: 1 });
+  });
 });

@@ -167,6 +167,7 @@ export function makeCommandListener(deps: ListenerDeps) {
               level: parsed.level ?? null,
               promptId: prompt?.id ?? null,
               isAsync: parsed.isAsync,
+              privateScores: parsed.privateScores,
             },
             now,
           );

@@ -86,6 +86,7 @@ export function makeStartFormSubmit(deps: ListenerDeps) {
         level: value.level ?? null,
         promptId: prompt?.id ?? null,
         isAsync: value.isAsync,
+        privateScores: value.privateScores,
       },
       now,
     );

@@ -27,6 +27,7 @@ function helpMessage(unknown: string | undefined): SlackMessage {
     '    `/mockdesign start Design a chat app --plan 10/25/20/5` (minutes per phase)',
     '    `/mockdesign start Design Dropbox --async` (a study group over a week: members *Join*, get one reminder per phase if they have not added to it, and the host a digest at each deadline)',
     '    `/mockdesign start Design a feed --candidate @sam --interviewer @alex --observer @kim --level senior`',
+    '    add `--private-scores` to keep the scorecard to the candidate and the panel: each gets it privately, not in the thread',
     '    `/mockdesign start --random` (a prompt from the bank this channel has not had yet)',
     '    `/mockdesign start` alone opens a form with all of the above: topic or prompt, people, level and plan',
     '`/mockdesign status` where the session is and how long is left',

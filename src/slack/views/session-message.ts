@@ -25,6 +25,8 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
   if (session.interviewers.length > 0) people.push(`Interviewer${session.interviewers.length > 1 ? 's' : ''} ${session.interviewers.map(mention).join(', ')}`);
   if (session.observers.length > 0) people.push(`Observer${session.observers.length > 1 ? 's' : ''} ${session.observers.map(mention).join(', ')}`);
   if (session.level) people.push(`Level: ${levelLabel(session.level)}`);
+  // Said from the start, so the candidate knows where their scores will (and will not) be read.
+  if (session.privateScores) people.push('🔒 Scores private');
   // A prompt from the bank brings its brief and the scale to assume: what the candidate starts from.
   const prompt = session.promptId ? findPrompt(session.promptId) : undefined;
 

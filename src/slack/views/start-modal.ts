@@ -4,7 +4,7 @@
  */
 import type { ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
-import { ASYNC_DEFAULT_PLAN, MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH } from '../../domain/command.ts';
+import { ASYNC_DEFAULT_PLAN, MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH, PRIVATE_SCORES_NEED_INTERVIEW } from '../../domain/command.ts';
 import { type Level, LEVELS } from '../../domain/levels.ts';
 import { DEFAULT_PLAN, formatPlan, parsePlan, type Plan } from '../../domain/plan.ts';
 import { PROMPTS } from '../../domain/prompts.ts';
@@ -20,6 +20,7 @@ export const START_FIELDS = {
   interviewers: 'start_interviewers',
   observers: 'start_observers',
   level: 'start_level',
+  scores: 'start_scores',
   plan: 'start_plan',
   customPlan: 'start_custom_plan',
 } as const;
@@ -38,6 +39,9 @@ export const PLAN_CHOICES: readonly { value: string; label: string; plan: Plan |
   { value: 'week', label: `Study group over a week, async (${formatPlan(ASYNC_DEFAULT_PLAN)})`, plan: ASYNC_DEFAULT_PLAN },
   { value: 'custom', label: CUSTOM_LABEL, plan: null },
 ];
+
+/** The scores checkbox's one option: the scorecard goes to the candidate and the panel privately. */
+export const PRIVATE_SCORES = 'private';
 
 /** The prompt select's value for "pick one this channel has not had". */
 export const RANDOM_PROMPT = '__random__';
@@ -119,6 +123,23 @@ export function renderStartModal(input: { channelId: string }): ModalView {
       },
       {
         type: 'input',
+        block_id: START_FIELDS.scores,
+        optional: true,
+        label: plain('Scores'),
+        element: {
+          type: 'checkboxes',
+          action_id: START_FIELDS.scores,
+          options: [
+            {
+              text: plain('Keep the scorecard private'),
+              description: plain('The candidate and the panel get it privately; the thread says only that.'),
+              value: PRIVATE_SCORES,
+            },
+          ],
+        },
+      },
+      {
+        type: 'input',
         block_id: START_FIELDS.plan,
         label: plain('Plan'),
         element: { type: 'static_select', action_id: START_FIELDS.plan, options: planOptions, ...(planOptions[0] ? { initial_option: planOptions[0] } : {}) },
@@ -147,6 +168,8 @@ export interface StartForm {
   readonly level: Level | undefined;
   /** The study group's plan: members join, are reminded, and the host gets a digest at each deadline. */
   readonly isAsync: boolean;
+  /** The scorecard goes to the candidate and the panel privately (a live interview only). */
+  readonly privateScores: boolean;
 }
 
 type FormResult = { ok: true; value: StartForm } | { ok: false; errors: Record<string, string> };
@@ -157,6 +180,7 @@ const Field = z
     selected_option: z.object({ value: z.string() }).nullish(),
     selected_user: z.string().nullish(),
     selected_users: z.array(z.string()).nullish(),
+    selected_options: z.array(z.object({ value: z.string() })).nullish(),
   })
   .loose();
 const State = z.record(z.string(), z.record(z.string(), Field));
@@ -189,6 +213,8 @@ export function parseStartForm(values: unknown): FormResult {
 
   const levelValue = field(START_FIELDS.level)?.selected_option?.value;
   const level = LEVELS.find((l) => l.key === levelValue)?.key;
+  const privateScores = (field(START_FIELDS.scores)?.selected_options ?? []).some((o) => o.value === PRIVATE_SCORES);
+  if (privateScores && candidate === undefined && level === undefined) errors[START_FIELDS.scores] = PRIVATE_SCORES_NEED_INTERVIEW;
 
   const choice = PLAN_CHOICES.find((c) => c.value === field(START_FIELDS.plan)?.selected_option?.value) ?? PLAN_CHOICES[0];
   let plan: Plan = DEFAULT_PLAN;
@@ -206,5 +232,5 @@ export function parseStartForm(values: unknown): FormResult {
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { topic, prompt, plan, candidate, interviewers, observers, level, isAsync: choice?.value === 'week' } };
+  return { ok: true, value: { topic, prompt, plan, candidate, interviewers, observers, level, isAsync: choice?.value === 'week', privateScores } };
 }

@@ -5,7 +5,8 @@ import { levelLabel } from '../../domain/levels.ts';
 import { noteKindLabel } from '../../domain/notes.ts';
 import { aggregate, type Scorecard } from '../../domain/scorecard.ts';
 import { type Summary, timeAddedNote } from '../../domain/summary.ts';
-import { escapeMrkdwn, mention, truncate } from '../mrkdwn.ts';
+import type { Session } from '../../domain/session.ts';
+import { escapeMrkdwn, mention, strong, truncate } from '../mrkdwn.ts';
 import { context, fallback, header, section, type SlackMessage } from './message.ts';
 import { aggregateLines, feedbackLines, panelTextLines, selfTextLines } from './scorecard-messages.ts';
 import { packLines, splitIntoMessages } from './split.ts';
@@ -17,11 +18,18 @@ const END_REASONS: Record<string, string> = {
   paused_too_long: 'ended by itself after a long pause',
 };
 
-/** The session's scorecards, for a summary: `revealed` only once the candidate may see them (the session ended). */
+/**
+ * The session's scorecards, for a summary: `revealed` only once the candidate may see them (the session ended).
+ * `kept`: the session keeps its scorecard to the candidate and the panel, so a public summary only says so.
+ */
 export interface SummaryScoring {
   readonly cards: readonly Scorecard[];
   readonly revealed: boolean;
+  readonly kept?: boolean;
 }
+
+/** What a public summary says of a scorecard kept to the candidate and the panel. */
+export const SCORECARD_KEPT = '*Scorecard:* kept private. The candidate and the panel each got it privately.';
 
 /**
  * The scorecard part of the summary: what the panel's cards add up to with the self-assessment beside them, the
@@ -35,10 +43,32 @@ export function scorecardSections(summary: Pick<Summary, 'candidateId' | 'level'
   if (!scoring || (cards.length === 0 && !live)) return [];
   if (cards.length === 0) return [['*Scorecard:* no cards were submitted.']];
   if (!scoring.revealed) return [['*Scorecard:* the cards are revealed when the session ends.']];
+  if (scoring.kept) return [[SCORECARD_KEPT]];
   const panel = aggregate(cards);
   const self = cards.find((c) => c.role === 'candidate');
   const words = [...panelTextLines(panel), ...selfTextLines(self)];
   return [aggregateLines(panel, self), ...(words.length > 0 ? [words] : []), feedbackLines(panel, self, summary.candidateId)];
+}
+
+/**
+ * A scorecard kept to the candidate and the panel, as each of them gets it at the end: the summary's scorecard part,
+ * with a line saying who else sees it. Split over as many messages as Block Kit needs, like the summary.
+ */
+export function renderPrivateScorecard(session: Session, cards: readonly Scorecard[], reader: 'candidate' | 'panel'): SlackMessage[] {
+  const topic = strong(session.topic);
+  const opening =
+    reader === 'candidate'
+      ? `🔒 Your scorecard from ${topic}: what the panel's cards add up to, beside your own.`
+      : `🔒 The scorecard of ${topic}, kept private: the panel and the candidate each get it.`;
+  const blocks: KnownBlock[] = [section(opening)];
+  for (const lines of scorecardSections(session, { cards, revealed: true })) for (const text of packLines(lines)) blocks.push(section(text));
+  blocks.push(context('Only the candidate and the panel (host, interviewers and observers) see this; the summary in the thread does not show the scores.'));
+  const title = reader === 'candidate' ? `Your scorecard from ${escapeMrkdwn(truncate(session.topic, 150))}` : `The scorecard of ${escapeMrkdwn(truncate(session.topic, 150))}`;
+  return splitIntoMessages(
+    blocks,
+    (part, parts) => fallback(parts > 1 ? `${title} (part ${part} of ${parts})` : title),
+    (part, parts) => context(`_🔒 Scorecard, part ${part} of ${parts}_`),
+  );
 }
 
 export function renderSummary(summary: Summary, scoring?: SummaryScoring, studyGroup?: { members: number; perPhase: readonly number[]; membersPerPhase?: readonly number[] }): SlackMessage[] {

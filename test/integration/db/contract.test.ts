@@ -40,6 +40,7 @@ describe.each(STORES)('$name store: sessions', (factory) => {
       // The host named again as an interviewer, the candidate as an interviewer and an observer: the first role stands.
       newSession({ id: 'named-twice', channelId: 'C2', interviewers: ['U1', 'U3', 'U2', 'U3'], candidateId: 'U2', observers: ['U2', 'U4', 'U3'], level: 'senior', promptId: 'url-shortener' }),
       newSession({ id: 'async', channelId: 'C3', isAsync: true, phases: schedulePhases(DEFAULT_PLAN, T0).map((p) => ({ ...p, pausedMs: 7 })) }),
+      newSession({ id: 'kept', channelId: 'C4', candidateId: 'U5', privateScores: true }),
     ];
     for (const shape of shapes) {
       const created = await store.transaction((tx) => tx.sessions.create(shape));
@@ -47,6 +48,8 @@ describe.each(STORES)('$name store: sessions', (factory) => {
       expect(created).toEqual(await store.sessions.find(shape.id));
     }
     expect(await store.sessions.find('named-twice')).toMatchObject({ interviewers: ['U3'], candidateId: 'U2', observers: ['U4'], level: 'senior', promptId: 'url-shortener' });
+    expect(await store.sessions.find('kept')).toMatchObject({ candidateId: 'U5', privateScores: true });
+    expect(await store.sessions.find('plain')).toMatchObject({ privateScores: false });
   });
 
   it('finds several sessions at once, each with its own phases and people', async () => {

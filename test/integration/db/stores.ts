@@ -83,6 +83,7 @@ export function newSession(overrides: Partial<NewSession> = {}): NewSession {
     level: null,
     promptId: null,
     isAsync: false,
+    privateScores: false,
     interviewers: ['U2'],
     steps: planSteps(phases, createdAt),
     ...overrides,

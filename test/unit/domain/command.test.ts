@@ -81,6 +81,18 @@ describe('parseCommand: live interview options', () => {
     });
   });
 
+  it('reads --private-scores for a live interview, and refuses it where there is no scorecard', () => {
+    expect(start('start Design a feed --candidate <@U101> --private-scores')).toMatchObject({ topic: 'Design a feed', candidate: 'U101', privateScores: true });
+    expect(start('start --private-scores Design a feed --level staff')).toMatchObject({ topic: 'Design a feed', level: 'staff', privateScores: true });
+    expect(start('start Design a feed --candidate <@U101>')).toMatchObject({ privateScores: false });
+    // Smart punctuation's dash reads as the option too.
+    expect(start('start Design a feed —private-scores --candidate <@U101>')).toMatchObject({ topic: 'Design a feed', privateScores: true });
+    expect(invalid('start Design a feed --private-scores')).toBe(
+      'Private scores are for a live interview, which has a scorecard: name a candidate (or a level) as well, or leave the scores out.',
+    );
+    expect(invalid('start Design a feed --candidate <@U101> --private-scores=yes')).toBe('`--private-scores` takes no value.');
+  });
+
   it('takes --random instead of a topic, not both', () => {
     expect(start('start --random --level staff')).toMatchObject({ topic: '', random: true, level: 'staff' });
     expect(invalid('start Design X --random')).toBe('Give a topic or `--random`, not both.');
@@ -162,6 +174,7 @@ describe('parseCommand: start', () => {
       level: undefined,
       random: false,
       isAsync: false,
+      privateScores: false,
     });
   });
 
@@ -306,7 +319,7 @@ describe('parseCommand: start', () => {
 
   it('refuses an option it does not know, naming it', () => {
     expect(invalid('start X --length 45')).toBe(
-      "I don't know the option `--length`. Options are `--plan`, `--async`, `--candidate`, `--interviewer`, `--observer`, `--level` and `--random`.",
+      "I don't know the option `--length`. Options are `--plan`, `--async`, `--candidate`, `--interviewer`, `--observer`, `--level`, `--private-scores` and `--random`.",
     );
     expect(invalid('start X --Foo=bar')).toContain('`--Foo`');
     expect(invalid('start X --')).toContain('`--`');

@@ -338,6 +338,16 @@ describe('sessionMarkdown', () => {
     expect(ended).not.toContain('evidence of');
   });
 
+  it('leaves a scorecard kept private out, saying so: the export lands in the thread', () => {
+    const cards = [aCard('UIVAN', 'interviewer', { requirements: 3 }, { strengths: 'Clear APIs', recommendation: 'almost' }), aCard('UCANDY', 'candidate', { requirements: 4 }, { strengths: 'Mine' })];
+    const kept = aSession({ candidateId: 'UCANDY', interviewers: ['UIVAN'], privateScores: true, status: 'ended', endedAt: T0 + 45 * MIN });
+    const md = sessionMarkdown(input({ session: kept, scorecards: cards }));
+    expect(md).toContain('## Scorecard\n\nKept private: the candidate and the panel each got the scorecard privately.');
+    for (const word of ['Requirements and scope |', 'Clear APIs', 'Mine', 'Recommendation', 'Feedback for']) expect(md).not.toContain(word);
+    // Still blind before the end, as any other.
+    expect(sessionMarkdown(input({ session: { ...kept, status: 'running', endedAt: null }, scorecards: cards }))).toContain('The cards are revealed when the session ends.');
+  });
+
   it('shows how many of the panel scored a dimension when some left it out, and a spread only from two scores', () => {
     const cards = [
       aCard('UIVAN', 'interviewer', { requirements: 3, deep_dive: 3 }),

@@ -42,6 +42,7 @@ export function aSession(overrides: Partial<Session> & { plan?: Plan } = {}): Se
     level: null,
     promptId: null,
     isAsync: false,
+    privateScores: false,
     ...rest,
     phases,
   };

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { RUBRIC, type Scorecard } from '../../../../src/domain/scorecard.ts';
 import { buildSummary } from '../../../../src/domain/summary.ts';
 import type { SlackMessage } from '../../../../src/slack/views/message.ts';
-import { renderSummary } from '../../../../src/slack/views/summary-message.ts';
+import { renderPrivateScorecard, renderSummary, SCORECARD_KEPT } from '../../../../src/slack/views/summary-message.ts';
 import { expectEscaped, expectWithinBlockKitLimits, HOSTILE, sectionTexts } from '../../support/block-kit.ts';
-import { aSummaryInput, MIN, T0 } from '../../support/builders.ts';
+import { aSession, aSummaryInput, MIN, T0 } from '../../support/builders.ts';
 
 const allBlocks = (messages: readonly SlackMessage[]): KnownBlock[] => messages.flatMap((m) => m.blocks);
 const allSectionText = (messages: readonly SlackMessage[]) => sectionTexts(allBlocks(messages)).join('\n');
@@ -104,5 +104,44 @@ describe('renderSummary with scorecards', () => {
       expect(all).toContain(`strength ${i} `);
       expect(all).toContain(`improve ${i} `);
     }
+  });
+});
+
+describe('a scorecard kept private', () => {
+  const session = aSession({ topic: `Design a feed ${HOSTILE}`, hostId: 'UHOST', interviewers: ['UINT'], candidateId: 'UCAND', observers: ['UOBS'], level: 'senior', privateScores: true });
+
+  it('is only said to be so in the public summary, once revealed', () => {
+    const kept = allSectionText(renderSummary(live, { cards, revealed: true, kept: true }));
+    expect(kept).toContain(SCORECARD_KEPT);
+    for (const word of ['median', 'Clear API', 'No numbers', 'Almost there', 'I scoped well', 'Feedback for']) expect(kept).not.toContain(word);
+    // Before the reveal, and with no cards, it reads as any live interview's.
+    expect(allSectionText(renderSummary(live, { cards, revealed: false, kept: true }))).toContain('the cards are revealed when the session ends');
+    expect(allSectionText(renderSummary(live, { cards: [], revealed: true, kept: true }))).toContain('no cards were submitted');
+  });
+
+  it('gives the candidate and the panel the sections a public summary would show, each with its own opening, escaped', () => {
+    const publicSections = sectionTexts(allBlocks(renderSummary(live, { cards, revealed: true }))).filter((t) => /^\*(Scorecard|Strengths|Improvements|In |Feedback)/.test(t));
+    for (const reader of ['candidate', 'panel'] as const) {
+      const messages = renderPrivateScorecard(session, cards, reader);
+      for (const m of messages) expectWithinBlockKitLimits(m);
+      const texts = sectionTexts(allBlocks(messages));
+      for (const t of texts) expectEscaped(t, ['UHOST', 'UINT', 'UOBS', 'UCAND']);
+      expect(texts.slice(1)).toEqual(publicSections);
+      expect(texts.join('\n')).not.toContain('secret-evidence');
+    }
+    expect(renderPrivateScorecard(session, cards, 'candidate')[0]?.text).toBe(
+      'Your scorecard from Design a feed &lt;!channel&gt; ping &lt;@U999&gt; &amp; &lt;https://evil.example|click&gt; &lt;#C1|general&gt; &lt;!here&gt;',
+    );
+    expect(sectionTexts(allBlocks(renderPrivateScorecard(session, cards, 'panel')))[0]).toContain('kept private: the panel and the candidate each get it');
+  });
+
+  it('comes in several messages when the cards are long, dropping nothing', () => {
+    const many = Array.from({ length: 40 }, (_, i) =>
+      aCard({ scorerId: `U${String(i).padStart(4, '0')}`, role: 'observer', scores: { communication: { score: 3 } }, strengths: `strength ${i} ${'s'.repeat(900)}` }),
+    );
+    const split = renderPrivateScorecard(session, many, 'candidate');
+    expect(split.length).toBeGreaterThan(1);
+    for (const m of split) expectWithinBlockKitLimits(m);
+    for (let i = 0; i < 40; i++) expect(allSectionText(split)).toContain(`strength ${i} `);
   });
 });
