@@ -852,18 +852,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   /**
-   * A member of the panel Slack will not let us write to privately (not in the channel, and a direct message
-   * refused): their part of a nudge or a private summary is skipped. Logged and told to the host once per session
-   * and person, however many of their messages are skipped; a host who is the one unreachable is not written to.
+   * A person Slack will not let us write to privately (not in the channel, and a direct message refused): a member of
+   * the panel, or the candidate of a scorecard kept private. Their part of a nudge or a private summary is skipped.
+   * Logged and told to the host once per session and person, however many of their messages are skipped; a host who
+   * is the one unreachable is not written to.
    */
   async function unreachable(session: Session, error: DeliveryError, ctx: Record<string, string | number>): Promise<void> {
     const userId = error.options.userId ?? '';
     const kind = `unreachable:${userId}`;
     if (!(await store.sessions.firstNotice(session.id, kind, clock()))) {
-      log.debug('skipped a private message to a member of the panel who cannot be reached', { ...ctx, user: userId, reason: error.code });
+      log.debug('skipped a private message to a person who cannot be reached', { ...ctx, user: userId, reason: error.code });
       return;
     }
-    log.warn('could not reach a member of the panel privately', { ...ctx, user: userId, reason: error.code });
+    log.warn('could not reach a person privately', { ...ctx, user: userId, reason: error.code });
     if (userId !== session.hostId) await sendNotice({ session, notice: { kind: 'unreachable', userId, code: error.code }, kind, tries: 0, at: 0 });
   }
 

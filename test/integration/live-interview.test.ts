@@ -466,7 +466,7 @@ describe('private nudges to interviewers', () => {
     const toHost = h.slack.messages('DU0ALICE').map((m) => m.text);
     expect(toHost.filter((t) => t.includes('<@U0ERIN>'))).toHaveLength(1);
     expect(toHost.some((t) => /stopped|no longer available/.test(t))).toBe(false);
-    expect(h.logs.filter((l) => l.msg === 'could not reach a member of the panel privately')).toHaveLength(1);
+    expect(h.logs.filter((l) => l.msg === 'could not reach a person privately')).toHaveLength(1);
     await h.command('end');
     await h.tick();
     expect(h.thread().some((m) => allText(m).includes('Summary'))).toBe(true);

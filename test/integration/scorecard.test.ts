@@ -27,7 +27,10 @@ const ROOM = 'C0ROOM';
 const PANEL_MARKERS = ['host-evidence-kappa', 'carol-evidence-sigma', 'dave-evidence-omega', 'host-strength-zeta', 'median'];
 
 let h: Harness;
+/** A refusal a test arranged on purpose, besides the ephemeral to the observer outside the channel. */
+let arranged: (call: { method: string; error?: string; params: Record<string, unknown> }) => boolean;
 beforeEach(async () => {
+  arranged = () => false;
   h = await createHarness({
     standIn: {
       users: [...DEFAULT_USERS, { id: STRANGER, name: 'erin' }, { id: OUTSIDER, name: 'fred' }],
@@ -41,7 +44,7 @@ beforeEach(async () => {
 afterEach(async () => {
   // Every form, view and message was accepted as Slack would (Block Kit limits included); the only refusal
   // expected is the ephemeral to the observer outside the channel, who gets a direct message instead.
-  const refused = h.slack.calls.filter((c) => !c.ok && !(c.method === 'chat.postEphemeral' && c.error === 'user_not_in_channel'));
+  const refused = h.slack.calls.filter((c) => !c.ok && !(c.method === 'chat.postEphemeral' && c.error === 'user_not_in_channel') && !arranged(c));
   expect(refused.map((c) => `${c.method}: ${c.error}`)).toEqual([]);
   await h.close();
 });
@@ -593,6 +596,22 @@ describe('a scorecard kept private', () => {
     await h.command('end');
     await h.tick();
     expect(h.thread().filter((m) => m.text.startsWith('Summary')).map((m) => allText(m)).join('\n')).toContain('*Red flags:* No numbers ×1');
+  });
+
+  it('skips a candidate Slack will not let the app reach privately, telling the host once; the panel get theirs', async () => {
+    // Fred, outside the channel, is the candidate this time, and Slack refuses every direct message to him.
+    arranged = (c) => c.method === 'chat.postMessage' && c.params.channel === OUTSIDER && c.error === 'channel_not_found';
+    h.slack.fail('chat.postMessage', { error: 'channel_not_found' }, 1000, (p) => p.channel === OUTSIDER);
+    await h.command(`start Design a chat app --candidate <@${OUTSIDER}> --interviewer <@${INTERVIEWER}> --private-scores`, { channel: ROOM });
+    await submitCard(await openForm(INTERVIEWER, ROOM), CAROL_CARD, INTERVIEWER);
+    await h.command('end', { channel: ROOM });
+    await h.tick();
+    expect(privately(INTERVIEWER, 'The scorecard of')).toHaveLength(1);
+    expect(privately(HOST, 'The scorecard of')).toHaveLength(1);
+    expect(h.db.prepare("SELECT state FROM steps WHERE step_key = 'summary' AND session_id = (SELECT id FROM sessions WHERE channel_id = ?)").get(ROOM)).toEqual({ state: 'done' });
+    const toHost = h.slack.messages(`D${HOST}`).map((m) => m.text).filter((t) => t.includes(`<@${OUTSIDER}>`));
+    expect(toHost).toHaveLength(1);
+    expect(toHost[0]).toContain('a scorecard kept private');
   });
 
   it('with no cards in, says in the thread that none were submitted, and sends nobody anything', async () => {
