@@ -202,8 +202,16 @@ async function readsAgain(tx: Repositories, sessionId: string): Promise<boolean>
   }
 }
 
-/** Ends a session: no more phases or time checks; the summary goes now, even if the session was paused. */
+/**
+ * Ends a session: no more phases or time checks; the summary goes now, even if the session was paused. A pause
+ * under way counts as paused time of the phase it interrupted, as a resume would have counted it: the summary,
+ * the session message and the export then say how much of the phase was paused, not that it all was worked.
+ */
 export async function finish(tx: Repositories, session: Session, now: number, reason: string): Promise<SteerOutcome> {
+  const { pausedAt } = session;
+  if (session.status === 'paused' && pausedAt !== null && pausedAt < now) {
+    await tx.sessions.addPausedTime(session.id, currentPhaseIndex(session.phases, pausedAt), now - pausedAt);
+  }
   await tx.sessions.end(session.id, now, reason);
   await tx.steps.cancelPending(session.id, ['phase', 'warning', 'nudge', 'digest', 'remind', 'expire'], 'session ended');
   await tx.steps.summaryNow(session.id, now);

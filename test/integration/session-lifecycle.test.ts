@@ -110,6 +110,37 @@ describe('a whole session', () => {
   });
 });
 
+describe('a session ended while paused', () => {
+  it('counts the pause under way as paused time of the phase it stopped, in the summary and on the session message', async () => {
+    const h = await harness();
+    await h.command('start Design a URL shortener --plan 30s/30s/30s/30s');
+    await h.advance(6_000);
+    await h.command('pause');
+    await h.advance(13_000);
+    await h.command('end');
+    await h.tick();
+    const summary = h.thread().map((m) => allText(m)).find((t) => t.includes('Summary')) ?? '';
+    expect(summary).toContain('1. *Requirements &amp; scope*: planned 30 s, actual 19 s, of which paused 13 s');
+    expect(allText(h.root() ?? {})).toContain('paused 13 s');
+  });
+
+  it('adds it to the pauses resumed before', async () => {
+    const h = await harness();
+    await h.command('start Design a chat app --plan 30s/30s/30s/30s');
+    await h.advance(2_000);
+    await h.command('pause');
+    await h.advance(5_000);
+    await h.command('resume');
+    await h.advance(1_000);
+    await h.command('pause');
+    await h.advance(4_000);
+    await h.command('end');
+    await h.tick();
+    const summary = h.thread().map((m) => allText(m)).find((t) => t.includes('Summary')) ?? '';
+    expect(summary).toContain('1. *Requirements &amp; scope*: planned 30 s, actual 12 s, of which paused 9 s');
+  });
+});
+
 describe('a session that waits for the app to be invited', () => {
   it('begins its first phase when it is posted, with all its time, no word of lateness and no paused time', async () => {
     const h = await harness();
