@@ -51,7 +51,7 @@ function clashWith(candidate: Schedule, cron: Cron, others: readonly Schedule[],
   const recurring = others.flatMap((other) => {
     const parsed = parseRecurrence(other.expression);
     // A schedule this version cannot work out starts nothing (it is removed when due): it clashes with nothing.
-    return parsed.ok && isTimeZone(other.tz) ? [{ schedule: other, cron: parsed.value, tz: other.tz, lengthMs: planLength(other.plan) }] : [];
+    return parsed.ok && isTimeZone(other.tz) ? [{ schedule: other, cron: parsed.value, tz: other.tz, lengthMs: planLength(other.plan), runsFrom: other.lastAt ?? other.nextAt }] : [];
   });
   const found = firstClash({ cron, tz: candidate.tz, lengthMs: planLength(candidate.plan) }, recurring, now);
   return found && { other: found.other.schedule, at: found.at };

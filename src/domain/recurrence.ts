@@ -401,6 +401,11 @@ export interface Recurring {
   readonly cron: Cron;
   readonly tz: string;
   readonly lengthMs: number;
+  /**
+   * Its first session that runs or ran: an occurrence before it never started (the schedule was made after it), so
+   * it clashes with nothing. Absent: every occurrence counts.
+   */
+  readonly runsFrom?: number;
 }
 
 /**
@@ -418,25 +423,27 @@ function startsBetween(r: Recurring, after: number, to: number): number[] {
 
 /**
  * The first of `candidate`'s sessions from `now` on, within the horizon, that would run at the same time as a
- * session of one of `others` (touching end to start is not a clash): which other, and when that session of the
- * candidate would start. Undefined when none would. Only one session runs in a channel at a time, so a
- * schedule that clashes would be skipped there.
+ * session of one of `others` (touching end to start is not a clash): which other, and when the two would first
+ * meet (the later of the two sessions' starts). Undefined when none would. Only one session runs in a channel at a
+ * time, so a schedule that clashes would be skipped there.
  */
 export function firstClash<T extends Recurring>(candidate: Recurring, others: readonly T[], now: number, horizonMs = CLASH_HORIZON_MS): { other: T; at: number } | undefined {
   const to = now + horizonMs;
   const mine = startsBetween(candidate, now, to);
   let first: { other: T; at: number } | undefined;
   for (const other of others) {
-    // One of theirs that started a little before now may still be running.
-    const theirs = startsBetween(other, now - other.lengthMs, to);
+    // One of theirs that started a little before now may still be running, if it ran at all.
+    const theirs = startsBetween(other, Math.max(now - other.lengthMs, (other.runsFrom ?? Number.NEGATIVE_INFINITY) - 1), to);
     let j = 0;
     for (const start of mine) {
+      // A later start of the candidate's cannot meet anyone sooner than the first meeting found.
       if (first !== undefined && start >= first.at) break;
       // Their sessions that end by this one's start can end no later than the next one's start either.
       while (j < theirs.length && (theirs[j] ?? 0) + other.lengthMs <= start) j++;
       const theirsStart = theirs[j];
       if (theirsStart !== undefined && theirsStart < start + candidate.lengthMs) {
-        first = { other, at: start };
+        const meet = Math.max(start, theirsStart);
+        if (first === undefined || meet < first.at) first = { other, at: meet };
         break;
       }
     }

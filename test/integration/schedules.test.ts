@@ -524,6 +524,16 @@ describe('schedules whose sessions would run at the same time in one channel', (
     expect(count()).toBe(3);
   });
 
+  it('names the day the two would really first meet: not an occurrence from before the other was made', async () => {
+    // Monday 23:34 UTC: a schedule for 23:15 every Monday is made after tonight's, so its first session is next week.
+    h = await createHarness({ clock: fixedClock('2030-01-07T23:34:00Z') });
+    const first = /Its id is `([^`]+)`/.exec(((await h.command('schedule "every tue 00:15" --tz Europe/Berlin')) as Ack).text)?.[1] ?? '';
+    const refused = (await h.command('schedule "every mon 23:37" --tz UTC', { user: GUEST })) as SlackMessage;
+    expect(refused.text).toContain(`\`${first}\``);
+    // Tonight's 23:37 would meet nothing; next Monday's meets the session begun at 23:15.
+    expect(mrkdwnTexts(refused.blocks).join('\n')).toContain(`first <!date^${Date.parse('2030-01-14T23:37:00Z') / 1000}^`);
+  });
+
   it('takes one of two clashing schedules asked for at the same moment', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     const acks = (await Promise.all([HOST, GUEST].map((user) => h.command('schedule "every wed 18:00" --tz UTC', { user })))) as Ack[];

@@ -204,10 +204,12 @@ describe('firstClash', () => {
   // Monday 7 January 2030, 09:00 UTC.
   const now = utc('2030-01-07T09:00:00Z');
 
-  it('finds an identical schedule, and one whose sessions overlap, at the first session they share', () => {
+  it('finds an identical schedule, and one whose sessions overlap, when they first meet', () => {
     const other = at('every tue 18:00', 'UTC', HOUR);
     expect(iso(firstClash(at('every tue 18:00', 'UTC', HOUR), [other], now)?.at)).toBe('2030-01-08T18:00:00.000Z');
-    expect(iso(firstClash(at('every tue 17:30', 'UTC', HOUR), [other], now)?.at)).toBe('2030-01-08T17:30:00.000Z');
+    // Theirs begins half an hour into the candidate's: that is when the two meet.
+    expect(iso(firstClash(at('every tue 17:30', 'UTC', HOUR), [other], now)?.at)).toBe('2030-01-08T18:00:00.000Z');
+    expect(iso(firstClash(at('every tue 18:30', 'UTC', HOUR), [other], now)?.at)).toBe('2030-01-08T18:30:00.000Z');
     expect(firstClash(at('every tue 18:00', 'UTC', HOUR), [other], now)?.other).toBe(other);
   });
 
@@ -223,7 +225,17 @@ describe('firstClash', () => {
     expect(iso(firstClash(at('every day 13:00', 'America/New_York', HOUR), [at('every day 18:00', 'Europe/London', HOUR)], now)?.at)).toBe(
       '2030-01-07T18:00:00.000Z',
     );
-    expect(iso(firstClash(at('every sun 9:00', 'UTC', HOUR), [at('every weekend 9:30', 'UTC', HOUR)], now)?.at)).toBe('2030-01-13T09:00:00.000Z');
+    expect(iso(firstClash(at('every sun 9:00', 'UTC', HOUR), [at('every weekend 9:30', 'UTC', HOUR)], now)?.at)).toBe('2030-01-13T09:30:00.000Z');
+    // A week-long study group from Saturday meets a weekday session first on Monday, not on its own Saturday.
+    expect(iso(firstClash(at('every sat 14:00', 'UTC', 6 * 24 * HOUR), [at('every weekday 14:00', 'UTC', HOUR)], now)?.at)).toBe('2030-01-14T14:00:00.000Z');
+  });
+
+  it('leaves out an occurrence of theirs from before it ran: made after it, the schedule never started it', () => {
+    // Theirs is at 08:30 every day; made at 08:50 today, its first session is tomorrow's.
+    const other = { ...at('every day 8:30', 'UTC', HOUR), runsFrom: utc('2030-01-08T08:30:00Z') };
+    expect(iso(firstClash(at('every mon 9:10', 'UTC', HOUR), [other], now)?.at)).toBe('2030-01-14T09:10:00.000Z');
+    // Had it run today (its last session at 08:30), today's would still be under way at 09:10.
+    expect(iso(firstClash(at('every mon 9:10', 'UTC', HOUR), [{ ...other, runsFrom: utc('2030-01-07T08:30:00Z') }], now)?.at)).toBe('2030-01-07T09:10:00.000Z');
   });
 
   it('finds a long session, a study group still running from before now, and the earliest clash among several', () => {
