@@ -142,7 +142,7 @@ describe('a study group in the sandbox page', () => {
         const { text: digestText } = await openAppMessage(page, 'has reached its deadline', 45_000);
         expect(digestText).toContain(`Requirements & scope of ${TOPIC} in #general has reached its deadline.`);
         expect(digestText).toContain(`Contributed (1 of 2): @${writerName}`);
-        expect(digestText).toContain(`Not yet (1): @${quietName}`);
+        expect(digestText).toContain(`Did not contribute (1): @${quietName}`);
 
         // One reminder for the quiet member, none for the writer in the phase they contributed to.
         const dmOf = (id: string) => standIn.allMessages().filter((m) => m.channel === `D${id}` && JSON.stringify(m.blocks ?? []).includes('Phase 1 of 4'));

@@ -116,7 +116,7 @@ describe('async study groups', () => {
     expect(digest).toContain('*Requirements &amp; scope* of *Design a chat app &lt;for&gt; everyone* in <#C0GENERAL> has reached its deadline.');
     expect(dms(HOST)[0]?.text).toMatch(/^Deadline reached: Requirements &amp; scope of /);
     expect(digest).toContain(`Contributed (1 of 2):* <@${CAROL}>`);
-    expect(digest).toContain(`Not yet (1):* <@${BOB}>`);
+    expect(digest).toContain(`Did not contribute (1):* <@${BOB}>`);
     expect(digest).toContain('Next: *High-level design*');
 
     // Phase 2 (Tuesday 09:00 to Thursday 09:00 UTC): bob mutes from his reminder; carol writes nothing this time.
@@ -132,7 +132,7 @@ describe('async study groups', () => {
     expect(dms(BOB)).toHaveLength(1);
     expect(dms(CAROL)).toHaveLength(1);
     expect(dms(HOST)).toHaveLength(2);
-    expect(dms(HOST)[1]?.all).toContain(`Not yet (2):* <@${BOB}>, <@${CAROL}>`);
+    expect(dms(HOST)[1]?.all).toContain(`Did not contribute (2):* <@${BOB}>, <@${CAROL}>`);
     expect(h.db.prepare('SELECT user_id, phase_idx FROM member_reminders ORDER BY sent_at').all()).toEqual([
       { user_id: BOB, phase_idx: 0 },
       { user_id: CAROL, phase_idx: 1 },
@@ -171,7 +171,7 @@ describe('async study groups', () => {
     await h.command('next');
     await h.tick();
     expect(dms(HOST)).toHaveLength(1);
-    expect(dms(HOST)[0]?.all).toContain(`Not yet (1):* <@${BOB}>`);
+    expect(dms(HOST)[0]?.all).toContain(`Did not contribute (1):* <@${BOB}>`);
     // It says the phase was closed early, not that its deadline came.
     expect(dms(HOST)[0]?.all).toContain('*Requirements &amp; scope* of *Design a news feed* in <#C0GENERAL> was closed early, before its deadline.');
     expect(dms(HOST)[0]?.all).not.toContain('reached its deadline');

@@ -96,7 +96,7 @@ export function renderDigest(session: Session, phaseIndex: number, digest: Diges
   if (members === 0) lines.push('Nobody has joined the session yet.');
   else {
     lines.push(`✅ *Contributed (${digest.contributed.length} of ${members}):* ${mentionList(digest.contributed)}`);
-    lines.push(`⏳ *Not yet (${digest.missing.length}):* ${mentionList(digest.missing)}`);
+    lines.push(`➖ *Did not contribute (${digest.missing.length}):* ${mentionList(digest.missing)}`);
   }
   if (digest.others.length > 0) lines.push(`➕ *Also contributed, without joining:* ${mentionList(digest.others)}`);
   const next = phaseIndex + 1 < PHASE_COUNT ? phaseIndex + 1 : null;

@@ -96,7 +96,10 @@ export function renderSummary(summary: Summary, scoring?: SummaryScoring, studyG
       ? [
           studyGroup.members === 0
             ? '*Members:* nobody joined'
-            : `*Members:* ${studyGroup.members} · contributed: ${summary.phases.map((p) => `${escapeMrkdwn(p.name)} ${studyGroup.perPhase[p.index] ?? 0} of ${studyGroup.membersPerPhase?.[p.index] ?? studyGroup.members}`).join(' · ')}`,
+            : // A phase the session never reached had nobody to count: it says so, as the timing below does.
+              `*Members:* ${studyGroup.members} · contributed: ${summary.phases
+                .map((p) => `${escapeMrkdwn(p.name)} ${p.actualMs === null ? 'not reached' : `${studyGroup.perPhase[p.index] ?? 0} of ${studyGroup.membersPerPhase?.[p.index] ?? studyGroup.members}`}`)
+                .join(' · ')}`,
         ]
       : []),
   ];

@@ -65,7 +65,7 @@ describe('study group views', () => {
     expectWithinBlockKitLimits(message);
     const text = mrkdwnTexts(message.blocks).join('\n');
     expect(text).toContain('*Contributed (1 of 3):* <@UA>');
-    expect(text).toContain('*Not yet (2):* <@UB>, <@UC>');
+    expect(text).toContain('*Did not contribute (2):* <@UB>, <@UC>');
     expect(text).toContain('*Also contributed, without joining:* <@UX>');
     expect(text).toContain('Next: *High-level design*, due <!date^');
     for (const t of mrkdwnTexts(message.blocks)) escaped(t, ['UA', 'UB', 'UC', 'UX'], ['https://sandbox.slack.com/archives/C0001/p1']);

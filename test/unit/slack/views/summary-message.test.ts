@@ -179,4 +179,12 @@ describe('renderSummary: a study group', () => {
     expect(text({ members: 0, perPhase: [0, 0, 0, 0] })).toContain('*Members:* nobody joined');
     expect(text()).not.toContain('*Members:*');
   });
+
+  it('says a phase the session never reached was not reached, rather than that nobody added to it', () => {
+    // Ended by the host 30 minutes in, during the deep dive: the wrap-up never began.
+    const ended = buildSummary(aSummaryInput({ endedAt: T0 + 30 * MIN, endReason: 'ended_by_host' }));
+    const text = renderSummary(ended, undefined, { members: 2, perPhase: [2, 1, 0, 0] }).flatMap((m) => mrkdwnTexts(m.blocks)).join('\n');
+    expect(text).toContain('*Members:* 2 · contributed: Requirements &amp; scope 2 of 2 · High-level design 1 of 2 · Deep dive 0 of 2 · Wrap-up not reached');
+    expect(text).toContain('4. *Wrap-up*: planned 5 min, actual not reached');
+  });
 });
