@@ -28,7 +28,7 @@ export function parseDuration(text: string): Result<number> {
 }
 
 /**
- * "1 d 4 h 31 min 45 s", "20 min", "45 s": every unit that is not zero, largest first, to the nearest second.
+ * "1 day 4 h 31 min 45 s", "20 min", "45 s": every unit that is not zero, largest first, to the nearest second.
  * Nothing is dropped: a plan's total must add up to its phases.
  */
 export function formatDuration(ms: number): string {
@@ -38,7 +38,8 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
   const parts: string[] = [];
-  if (days) parts.push(`${days} d`);
+  // "d" reads as a letter in running text ("6 d in all"): days are written out.
+  if (days) parts.push(`${days} day${days === 1 ? '' : 's'}`);
   if (hours) parts.push(`${hours} h`);
   if (minutes) parts.push(`${minutes} min`);
   if (seconds) parts.push(`${seconds} s`);

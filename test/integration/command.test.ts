@@ -68,7 +68,7 @@ describe('/mockdesign start', () => {
     await h.command('start Design Dropbox --plan 1d/3d/2d/1d');
     const session = (await h.store.sessions.findLive({ teamId: TEAM, enterpriseId: '' }, CHANNEL));
     expect(session?.phases.map((p) => p.plannedMs)).toEqual([1, 3, 2, 1].map((d) => d * 86_400_000));
-    expect(allText(h.root() ?? {})).toContain('3 d');
+    expect(allText(h.root() ?? {})).toContain('3 days');
   });
 
   it('answers a second start in the same channel with a link to the running session', async () => {

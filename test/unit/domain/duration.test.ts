@@ -111,12 +111,12 @@ describe('formatDuration', () => {
     [20 * MINUTE, '20 min'],
     [90 * MINUTE, '1 h 30 min'],
     [HOUR + 30 * MINUTE + 15 * SECOND, '1 h 30 min 15 s'],
-    [DAY, '1 d'],
-    [DAY + 4 * HOUR + 30 * MINUTE, '1 d 4 h 30 min'],
+    [DAY, '1 day'],
+    [DAY + 4 * HOUR + 30 * MINUTE, '1 day 4 h 30 min'],
     // the plan 1d/3h/90m/45s: nothing of it is dropped
-    [DAY + 3 * HOUR + 90 * MINUTE + 45 * SECOND, '1 d 4 h 30 min 45 s'],
-    [7 * DAY, '7 d'],
-    [30 * DAY, '30 d'],
+    [DAY + 3 * HOUR + 90 * MINUTE + 45 * SECOND, '1 day 4 h 30 min 45 s'],
+    [7 * DAY, '7 days'],
+    [30 * DAY, '30 days'],
     [2 * HOUR + 5 * SECOND, '2 h 5 s'],
   ])('formats %d ms as %j', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
@@ -129,7 +129,8 @@ describe('formatDuration', () => {
       fc.property(fc.integer({ min: 0, max: 40 * DAY }), (ms) => {
         const parts = formatDuration(ms).split(' ');
         expect(parts.length % 2).toBe(0);
-        const units = parts.filter((_, i) => i % 2 === 1);
+        // Days are written out ("1 day", "3 days"); the other units are abbreviated.
+        const units = parts.filter((_, i) => i % 2 === 1).map((u) => (u === 'day' || u === 'days' ? 'd' : u));
         const sum = units.reduce((total, unit, i) => total + Number(parts[2 * i]) * (size[unit] ?? NaN), 0);
         expect(sum).toBe(Math.round(ms / SECOND) * SECOND);
         const indexes = units.map((u) => order.indexOf(u));

@@ -97,7 +97,7 @@ describe('timeAdvice', () => {
 
   it('speaks in the plan of a study group too', () => {
     expect(timeAdvice('deep_dive', { moment: 'start', plannedMs: 2 * DAY })[1]).toBe(
-      '2 d leaves about 1 d each for two problems, or 16 h each for three.',
+      '2 days leaves about 1 day each for two problems, or 16 h each for three.',
     );
   });
 

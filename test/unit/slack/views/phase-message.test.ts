@@ -49,8 +49,8 @@ describe('renderPhaseMessage', () => {
   it('shows the end as a date for long study-group phases', () => {
     const long = aSession({ plan: [DAY, 3 * DAY, 2 * DAY, DAY] });
     const message = renderPhaseMessage(long, 1, T0 + DAY, T0 + DAY);
-    expect(sectionTexts(message.blocks)[0]).toBe(`*3 d*, until ${slackWhen(T0 + 4 * DAY, T0 + DAY)}\n_${PHASES[1]?.goal}_`);
-    expect(message.text).toBe('Phase 2 of 4 · High-level design (3 d)');
+    expect(sectionTexts(message.blocks)[0]).toBe(`*3 days*, until ${slackWhen(T0 + 4 * DAY, T0 + DAY)}\n_${PHASES[1]?.goal}_`);
+    expect(message.text).toBe('Phase 2 of 4 · High-level design (3 days)');
   });
 
   it('refuses a phase that does not exist', () => {

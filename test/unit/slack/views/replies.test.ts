@@ -123,7 +123,7 @@ describe('renderStatus', () => {
     const session = aSession({ plan: [DAY, 3 * DAY, 2 * DAY, DAY] });
     const now = T0 + 2 * DAY;
     const status = renderStatus(session, 0, now);
-    expect(status.text).toContain(`2 d left (until ${slackWhen(T0 + 4 * DAY, now)})`);
+    expect(status.text).toContain(`2 days left (until ${slackWhen(T0 + 4 * DAY, now)})`);
     expect(mrkdwnTexts(status.blocks[1])[0]).toContain('Plan 1d/3d/2d/1d');
   });
 
@@ -186,7 +186,7 @@ describe('the other replies', () => {
     const started = renderStarted(aSession({ topic: HOSTILE }));
     expect(started.text).toBe(`Starting *${escapeMrkdwn(HOSTILE)}*: 4 phases, 45 min in all. The plan is going up in this channel now.`);
     expectEscaped(started.text);
-    expect(renderStarted(aSession({ plan: [DAY, 3 * DAY, 2 * DAY, DAY] })).text).toContain('7 d in all');
+    expect(renderStarted(aSession({ plan: [DAY, 3 * DAY, 2 * DAY, DAY] })).text).toContain('7 days in all');
   });
 
   it('says how to start when there is no session, without raw angle brackets', () => {

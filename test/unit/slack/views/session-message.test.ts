@@ -173,7 +173,7 @@ describe('renderSessionMessage', () => {
   it('shows dates for a study group that runs over days', () => {
     const session = aSession({ plan: [DAY, 3 * DAY, 2 * DAY, DAY] });
     const lines = phaseLines(renderSessionMessage(aSnapshot(session), T0).blocks);
-    expect(lines[1]).toBe(`◻️ 2. *High-level design* · 3 d · starts ${slackWhen(T0 + DAY, T0)}`);
+    expect(lines[1]).toBe(`◻️ 2. *High-level design* · 3 days · starts ${slackWhen(T0 + DAY, T0)}`);
     expect(lines[1]).toContain('{date_short_pretty}');
   });
 
