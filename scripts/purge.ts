@@ -5,7 +5,8 @@
  * would delete and deletes nothing. On SQLite, stop mockdesign first (one process per file).
  */
 import { describeCounts, openForPurge, parsePurgeArgs, PURGE_USAGE, PurgeUsageError, runPurge, totalOf } from '../src/db/purge.ts';
-import { databaseUrlFrom } from '../src/config.ts';
+import { databaseFrom, databaseUrlFrom } from '../src/config.ts';
+import { DatabaseLockedError } from '../src/db/sqlite-database.ts';
 import { loadEnvFileIfPresent } from '../src/env-file.ts';
 
 async function main(): Promise<number> {
@@ -18,7 +19,10 @@ async function main(): Promise<number> {
     return 2;
   }
   loadEnvFileIfPresent('.env');
-  const { store, where, close } = await openForPurge(databaseUrlFrom(process.env));
+  const databaseUrl = databaseUrlFrom(process.env);
+  const { store, where, close } = await openForPurge(databaseUrl).catch((error: unknown) => {
+    throw error instanceof DatabaseLockedError ? new DatabaseLockedError(lockedAdvice(databaseUrl)) : error;
+  });
   try {
     const { counts, deleted } = await runPurge(store, request.target, { yes: request.yes });
     if (deleted) {
@@ -36,6 +40,16 @@ async function main(): Promise<number> {
   } finally {
     await close();
   }
+}
+
+/**
+ * The lock's own message is the app's start-up advice (give this process its own DATABASE_URL, or move to
+ * PostgreSQL), which would have the purge run on another database. Here the one fix is to stop the app first.
+ */
+function lockedAdvice(databaseUrl: string): string {
+  const target = databaseFrom(databaseUrl);
+  const where = target?.kind === 'sqlite' ? target.path : 'the database';
+  return `mockdesign is running on ${where} (or another purge is), and a SQLite database takes one process at a time. Stop the app first (systemctl stop mockdesign, say), then run the purge again, and start the app once it has finished.`;
 }
 
 main().then(

@@ -13,6 +13,22 @@ export const ACCEPTED_DATABASES =
 
 export const DEFAULT_DATABASE_URL = './data/mockdesign.db';
 
+const PUBLIC_URL_MESSAGE = 'must be the https:// address Slack reaches this app at, such as https://mockdesign.example.com';
+
+/** Plain http:// is for this machine only: the sandbox and the tests serve the install pages on 127.0.0.1. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function isPublicScheme(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || (protocol === 'http:' && LOOPBACK_HOSTS.has(hostname));
+}
+
+const MIN_POST_CONCURRENCY = 1;
+const MAX_POST_CONCURRENCY = 1000;
+const POST_CONCURRENCY_MESSAGE = `must be a whole number from ${MIN_POST_CONCURRENCY} to ${MAX_POST_CONCURRENCY}, such as ${DEFAULT_CONCURRENCY}`;
+const POST_CONCURRENCY_RANGE_MESSAGE = `is out of range: set it from ${MIN_POST_CONCURRENCY} to ${MAX_POST_CONCURRENCY} (posts in flight at once), such as ${DEFAULT_CONCURRENCY}`;
+
 const token = (prefix: string, example: string) =>
   z
     .string()
@@ -44,7 +60,9 @@ const Env = z
       .refine((v) => tryParseKeys(v) === undefined, { message: 'must be earlier SLACK_TOKEN_KEY values, comma-separated' })
       .optional(),
     PUBLIC_URL: z
-      .url({ message: 'must be the https:// address Slack reaches this app at, such as https://mockdesign.example.com' })
+      .url({ message: PUBLIC_URL_MESSAGE, abort: true })
+      // z.url takes any scheme (ftp://, mailto:); Slack sends people and the OAuth redirect only to https://.
+      .refine(isPublicScheme, { message: PUBLIC_URL_MESSAGE })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
     SLACK_SIGNING_SECRET: z
@@ -87,7 +105,13 @@ const Env = z
       .default('* * * * * *')
       .refine((v) => cron.validate(v), { message: "must be a cron expression; '* * * * * *' ticks every second" }),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be one of debug, info, warn, error' }).default('info'),
-    POST_CONCURRENCY: z.coerce.number({ message: 'must be a whole number such as 600' }).int().min(1).max(1000).default(DEFAULT_CONCURRENCY),
+    // Each check says its own thing: the schema's message alone would call 2000 or 0 "not a whole number".
+    POST_CONCURRENCY: z.coerce
+      .number({ message: POST_CONCURRENCY_MESSAGE })
+      .int({ message: POST_CONCURRENCY_MESSAGE })
+      .min(MIN_POST_CONCURRENCY, { message: POST_CONCURRENCY_RANGE_MESSAGE })
+      .max(MAX_POST_CONCURRENCY, { message: POST_CONCURRENCY_RANGE_MESSAGE })
+      .default(DEFAULT_CONCURRENCY),
   })
   .superRefine((env, ctx) => {
     const oauthSet = OAUTH_VARIABLES.filter((name) => env[name] !== undefined);
@@ -209,9 +233,10 @@ export function databaseUrlFrom(env: NodeJS.ProcessEnv): string {
 /** The SQLite path for a DATABASE_URL that names one (tests and scripts). */
 export function databasePathFrom(url: string): string {
   const target = databaseFrom(url);
-  // The value is never repeated: a database URL may carry a password.
+  // The value is never repeated: a database URL may carry a password. The hint names --file: without it pg_dump
+  // writes the binary dump to the terminal. It is the README's command, so the two say the same.
   if (target?.kind === 'postgres') {
-    throw new ConfigError('DATABASE_URL names a PostgreSQL database; this is for SQLite only. On PostgreSQL use pg_dump --format=custom "$DATABASE_URL".');
+    throw new ConfigError('DATABASE_URL names a PostgreSQL database; this is for SQLite only. On PostgreSQL use pg_dump --format=custom --file=mockdesign-$(date +%F).dump "$DATABASE_URL".');
   }
   if (!target) throw new ConfigError(`DATABASE_URL is not a SQLite file. Accepted: ${ACCEPTED_DATABASES}`);
   return target.path;

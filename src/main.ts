@@ -1,5 +1,5 @@
 /** The composition root: configuration → database → Bolt app → tick; and a clean shutdown on SIGTERM/SIGINT. */
-import { createServer } from 'node:net';
+import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
 import { SETTLE_MS } from './app/dispatcher.ts';
@@ -151,13 +151,13 @@ async function main(): Promise<void> {
         : { kind: 'http', signingSecret: config.signingSecret ?? '', port: config.port, health },
   });
 
-  await app.start(config.port).catch((error: unknown) => {
+  const started: unknown = await app.start(config.port).catch((error: unknown) => {
     throw portError(config.port, error) ?? (config.mode === 'socket' ? socketModeStartError(error, config.slackApiUrl) : error);
   });
   // Slack drops Socket Mode connections routinely; a failed reconnection must not end the process.
   socket = superviseSocketMode(app, logger);
   ready = true;
-  logger.info('mockdesign is running', { mode: config.mode, port: config.port, instance: instanceId, database: store.kind });
+  logger.info('mockdesign is running', { mode: config.mode, port: boundPort(started) ?? config.port, instance: instanceId, database: store.kind });
 
   const heartbeat = createHeartbeat({
     dispatcher,
@@ -212,6 +212,16 @@ function portError(port: number, error: unknown): ConfigError | undefined {
   if (code === 'EADDRINUSE') return new ConfigError(`PORT ${port} is already in use by another process. Stop that process, or set PORT to a free port number (0–65535).`);
   if (code === 'EACCES') return new ConfigError(`PORT ${port} needs privileges this process does not have. Set PORT to a port number from 1024 to 65535.`);
   return undefined;
+}
+
+/**
+ * The port the HTTP receiver's server listens on: with PORT=0 the system picks one, and only the server knows
+ * which. In Socket Mode Bolt's start answers with the connection instead of a server: undefined then.
+ */
+function boundPort(started: unknown): number | undefined {
+  if (!(started instanceof Server)) return undefined;
+  const address = started.address();
+  return typeof address === 'object' && address ? address.port : undefined;
 }
 
 /** Listens on the port the way the receiver will (every address), and lets it go again. */

@@ -82,6 +82,38 @@ describe('loadConfig', () => {
     }
   });
 
+  // 2000 and 0 were refused as "must be a whole number such as 600": true of neither, and silent on the range.
+  it.each([['2000'], ['0'], ['1001']])('refuses POST_CONCURRENCY=%s as out of range, giving the range', (value) => {
+    const message = String(expectConfigError({ ...base, POST_CONCURRENCY: value }).message);
+    expect(message).toContain('POST_CONCURRENCY is out of range: set it from 1 to 1000');
+    expect(message).not.toContain('whole number');
+  });
+
+  it.each([['1.5'], ['many']])('refuses POST_CONCURRENCY=%s as not a whole number, giving the range', (value) => {
+    expect(String(expectConfigError({ ...base, POST_CONCURRENCY: value }).message)).toContain('POST_CONCURRENCY must be a whole number from 1 to 1000, such as 600');
+  });
+
+  it.each([[1], [1000]])('accepts POST_CONCURRENCY=%i, an end of the range', (value) => {
+    expect(loadConfig({ ...base, POST_CONCURRENCY: String(value) }).postConcurrency).toBe(value);
+  });
+
+  // Any URL passed: Slack would be sent an ftp:// redirect URL, and people an ftp:// install link.
+  it.each([['ftp://x.example.com'], ['http://mockdesign.example.com'], ['ws://mockdesign.example.com'], ['mailto:ops@example.com'], ['not a url']])(
+    'refuses PUBLIC_URL=%s, asking for the https:// address, once',
+    (value) => {
+      const message = String(expectConfigError({ ...base, PUBLIC_URL: value }).message);
+      expect(message.match(/PUBLIC_URL must be the https:\/\/ address Slack reaches this app at/g)).toHaveLength(1);
+    },
+  );
+
+  // The sandbox and the process tests serve the install pages over plain HTTP on this machine.
+  it.each([['https://mockdesign.example.com/', 'https://mockdesign.example.com'], ['http://127.0.0.1:3000', 'http://127.0.0.1:3000'], ['http://localhost:3000/', 'http://localhost:3000'], ['http://[::1]:3000', 'http://[::1]:3000']])(
+    'accepts PUBLIC_URL=%s',
+    (value, expected) => {
+      expect(loadConfig({ ...base, PUBLIC_URL: value }).publicUrl).toBe(expected);
+    },
+  );
+
   it('never echoes a secret in its message', () => {
     try {
       loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1111-2222-abcdefgh', SLACK_SIGNING_SECRET: 'zz-super-secret-zz' });
@@ -221,5 +253,13 @@ describe('databasePathFrom', () => {
     [':memory:', /^:memory:$/],
   ])('%s', (url, expected) => {
     expect(databasePathFrom(url)).toMatch(expected);
+  });
+
+  // Printed as `pg_dump --format=custom "$DATABASE_URL"`, run as shown it wrote the binary dump to the terminal.
+  it('sends a PostgreSQL URL to pg_dump with a file to write, as the README does, without the password', () => {
+    expect(() => databasePathFrom('postgres://app:s3cret-pw@db.internal:5432/mockdesign')).toThrow(
+      'On PostgreSQL use pg_dump --format=custom --file=mockdesign-$(date +%F).dump "$DATABASE_URL".',
+    );
+    expect(() => databasePathFrom('postgres://app:s3cret-pw@db.internal:5432/mockdesign')).not.toThrow(/s3cret-pw/);
   });
 });

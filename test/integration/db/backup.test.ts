@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { backupDatabase } from '../../../src/db/backup.ts';
+import { lockDatabaseFile } from '../../../src/db/sqlite-database.ts';
 import { openTestDb } from '../../support/test-db.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -101,7 +102,8 @@ it('npm run backup refuses an empty DATABASE_URL as the app does, saying so', ()
 // A backup run on a PostgreSQL deployment (the README sends it to pg_dump) printed DATABASE_URL whole, password
 // included, into the terminal and whatever collects a cron job's output.
 it.each([
-  ['a PostgreSQL URL', 'postgres://app:s3cret-pw@127.0.0.1:5432/mockdesign', /PostgreSQL.*pg_dump/],
+  // With --file, as the README writes it: without, pg_dump writes the binary dump to the terminal.
+  ['a PostgreSQL URL', 'postgres://app:s3cret-pw@127.0.0.1:5432/mockdesign', /PostgreSQL.*pg_dump --format=custom --file=mockdesign-\$\(date \+%F\)\.dump "\$DATABASE_URL"/],
   ['a URL of a database it does not know', 'mysql://root:s3cret-pw@127.0.0.1:3306/mockdesign', /not a SQLite file/],
 ])('npm run backup with %s says why it cannot, without the password', (_, url, why) => {
   const dir = mkdtempSync(join(tmpdir(), 'mockdesign-backup-'));
@@ -115,4 +117,65 @@ it.each([
   expect(result.stderr).toMatch(/^Backup failed: DATABASE_URL/);
   expect(result.stderr).toMatch(why);
   expect(`${result.stdout}${result.stderr}`).not.toContain('s3cret-pw');
+}, 30_000);
+
+function backupCli(target: string, databaseUrl: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', target], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// SQLite said only "Cannot save backup because the directory does not exist": which one, and what to do, unsaid.
+it('npm run backup into a folder that does not exist names the folder and how to create it', () => {
+  const { dir, db } = live();
+  db.close();
+  const folder = join(dir, 'missing', 'dir');
+  const result = backupCli(join(folder, 'b.db'), join(dir, 'live.db'));
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe(`Backup failed: The folder ${folder} does not exist. Create it first (mkdir -p ${folder}), then run the backup again.\n`);
+  expect(existsSync(join(dir, 'missing'))).toBe(false);
+}, 30_000);
+
+it('npm run backup quotes a folder to create that the shell would split', () => {
+  const { dir, db } = live();
+  db.close();
+  const folder = join(dir, "Jo's backups");
+  const result = backupCli(join(folder, 'b.db'), join(dir, 'live.db'));
+  expect(result.stderr).toContain(`(mkdir -p '${dir}/Jo'\\''s backups')`);
+}, 30_000);
+
+// Said "No database at X" alone, where purge also says which variable to set.
+it('npm run backup of a database that does not exist says to set DATABASE_URL, as purge does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-backup-'));
+  dirs.push(dir);
+  const result = backupCli(join(dir, 'b.db'), join(dir, 'missing.db'));
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe(`Backup failed: No database at ${join(dir, 'missing.db')}. Set DATABASE_URL to the database mockdesign uses.\n`);
+  expect(existsSync(join(dir, 'missing.db'))).toBe(false);
+}, 30_000);
+
+it('npm run backup of an in-memory database says there is nothing to back up', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mockdesign-backup-'));
+  dirs.push(dir);
+  const result = backupCli(join(dir, 'b.db'), ':memory:');
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('in-memory database: there is nothing to back up. Set DATABASE_URL to the database mockdesign uses.');
+}, 30_000);
+
+// Unlike the purge, the backup only reads: it takes no lock, so it runs beside the app that holds the file.
+it('npm run backup works while the app holds the database\'s lock', () => {
+  const { dir, db } = live();
+  const app = lockDatabaseFile(join(dir, 'live.db'));
+  try {
+    const result = backupCli(join(dir, 'copy.db'), join(dir, 'live.db'));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  } finally {
+    app();
+    db.close();
+  }
+  expect(existsSync(join(dir, 'copy.db'))).toBe(true);
 }, 30_000);

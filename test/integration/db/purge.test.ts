@@ -168,11 +168,14 @@ describe('the purge script', () => {
     expect(nothing.stdout).toContain(`Nothing stored for team T9AB in ${path}.`);
     expect(nothing.code).toBe(0);
 
+    // The app's start-up advice (its own DATABASE_URL, or PostgreSQL) would have the purge run elsewhere.
     const app = lockDatabaseFile(path);
     const refused = purgeCli(['T2AB', '--yes'], env);
     app();
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/Purge failed: Another mockdesign process is already using/);
+    expect(refused.stderr).toContain(`Purge failed: mockdesign is running on ${path} (or another purge is), and a SQLite database takes one process at a time. Stop the app first`);
+    expect(refused.stderr).toContain('then run the purge again');
+    expect(refused.stderr).not.toMatch(/its own DATABASE_URL|PostgreSQL/);
 
     const dry = purgeCli(['T1AB'], env);
     expect(dry.code).toBe(1);
