@@ -375,7 +375,8 @@ export function handOver(
 ): Promise<{ ok: true; session: Session } | { ok: false; reason: HandOverRefusal; session?: Session }> {
   return deps.store.transaction(async (tx) => {
     const loaded = await loadForSteering(tx, sessionId, workspace, userId);
-    if (!loaded.ok) return loaded;
+    // Only the host hands over: anyone else, interviewer or not, is told that, not who may steer.
+    if (!loaded.ok) return loaded.reason === 'not_allowed' ? { ok: false, reason: 'not_host', session: loaded.session } : loaded;
     const session = loaded.session;
     if (session.hostId !== userId) return { ok: false, reason: 'not_host', session };
     if (newHostId === session.hostId) return { ok: false, reason: 'same', session };

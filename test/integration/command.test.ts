@@ -257,6 +257,14 @@ describe('/mockdesign host', () => {
     expect(h.slack.messages('DU0CAROL')).toHaveLength(1);
   });
 
+  it('tells an observer, or anyone not on the panel, that only the host hands over, as it tells an interviewer', async () => {
+    await h.command('start Design a URL shortener --candidate <@U0BOB> --interviewer <@U0CAROL> --observer <@U0DAVE>');
+    for (const user of ['U0DAVE', 'U0BOB', GUEST, 'U0CAROL']) {
+      expect(((await h.command('host <@U0DAVE|dave>', { user })) as Ack).text, user).toBe(`Only the host, <@${HOST}>, can hand the session over.`);
+    }
+    expect(h.db.prepare('SELECT host_id FROM sessions').pluck().get()).toBe(HOST);
+  });
+
   it('answers the host naming themselves, several people or someone Slack does not know, and changes nothing', async () => {
     await h.command('start Design a URL shortener');
     expect(((await h.command('host <@U0ALICE|alice>')) as Ack).text).toBe("You're the host already.");
