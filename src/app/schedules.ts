@@ -147,16 +147,27 @@ export type UnscheduleOutcome =
  * could remove would start sessions for ever. `mayRemoveOthers` answers undefined when it cannot tell (Slack did
  * not answer): nothing is removed, and the outcome says so rather than that the person may not.
  */
+/**
+ * The channel's schedule with that id. An id typed by hand often loses its case (a phone's keyboard, `l` for `I`): when
+ * no id matches exactly, the one schedule of the channel whose id matches regardless of case is taken. Two that
+ * differ only in case (rare among eight random characters) are taken by neither.
+ */
+async function scheduleNamed(deps: SessionDeps, input: Workspace & { channelId: string; id: string }): Promise<Schedule | undefined> {
+  const exact = await deps.store.schedules.find(input.id);
+  if (exact) return exact.channelId === input.channelId && exact.teamId === input.teamId && exact.enterpriseId === input.enterpriseId ? exact : undefined;
+  const wanted = input.id.toLowerCase();
+  const matches = (await deps.store.schedules.inChannel(input, input.channelId)).filter((s) => s.id.toLowerCase() === wanted);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
 export async function removeSchedule(
   deps: SessionDeps,
   input: Workspace & { channelId: string; userId: string; id: string },
   now: number,
   mayRemoveOthers: (schedule: Schedule) => Promise<boolean | undefined> = async () => false,
 ): Promise<UnscheduleOutcome> {
-  const schedule = await deps.store.schedules.find(input.id);
-  if (!schedule || schedule.channelId !== input.channelId || schedule.teamId !== input.teamId || schedule.enterpriseId !== input.enterpriseId) {
-    return { ok: false, reason: 'not_found' };
-  }
+  const schedule = await scheduleNamed(deps, input);
+  if (!schedule) return { ok: false, reason: 'not_found' };
   const byCreator = schedule.createdBy === input.userId;
   if (!byCreator) {
     const allowed = await mayRemoveOthers(schedule);

@@ -63,7 +63,7 @@ function parseField(text: string, min: number, max: number, names?: readonly str
 /** A standard five-field cron expression (minute hour day-of-month month day-of-week), names allowed. */
 export function parseCron(text: string): Result<Cron> {
   const fields = text.trim().split(/\s+/);
-  if (fields.length !== 5) return err(`\`${clip(text)}\` is not a cron expression: it needs five fields, minute hour day month weekday, e.g. \`0 18 * * tue\``);
+  if (fields.length !== 5) return err(`\`${clip(text)}\` is not a cron expression: it needs five fields, minute hour day month weekday, e.g. \`0 18 * * tue\`.`);
   const [m = '', h = '', dom = '', mon = '', dow = ''] = fields;
   const minute = parseField(m, 0, 59);
   const hour = parseField(h, 0, 23);
@@ -72,7 +72,7 @@ export function parseCron(text: string): Result<Cron> {
   // 7 is Sunday too, as in most crons, also at the end of a range (`5-7`): read as 0-7, then 7 becomes 0.
   const dayOfWeekRaw = parseField(dow, 0, 7, DAY_NAMES, 0, 6);
   if (!minute || !hour || !dayOfMonth || !month || !dayOfWeekRaw) {
-    return err(`\`${clip(text)}\` is not a cron expression I can read: minute 0-59, hour 0-23, day 1-31, month 1-12 or jan-dec, weekday 0-7 (0 and 7 are Sunday) or sun-sat`);
+    return err(`\`${clip(text)}\` is not a cron expression I can read: minute 0-59, hour 0-23, day 1-31, month 1-12 or jan-dec, weekday 0-7 (0 and 7 are Sunday) or sun-sat.`);
   }
   return ok({
     minute,
@@ -109,21 +109,21 @@ export function parseRecurrence(text: string): Result<Cron> {
     if (dow === undefined) {
       const days = dayKey.split(/[,\s]+/).map((d) => DAY_NAMES.findIndex((n) => d.startsWith(n) && d.length >= 3));
       if (days.length === 0 || days.some((d) => d < 0)) {
-        return err(`I can't read the days in \`${clip(text)}\`: use names like \`tue\` or \`mon,thu\`, \`weekday\` or \`day\``);
+        return err(`I can't read the days in \`${clip(text)}\`: use names like \`tue\` or \`mon,thu\`, \`weekday\` or \`day\`.`);
       }
       dow = [...new Set(days)].join(',');
     }
     let hour = Number(hourText);
     const minute = Number(minuteText);
     if (meridiem) {
-      if (hour < 1 || hour > 12) return err(`\`${clip(text)}\`: ${hourText} is not an hour on a 12-hour clock`);
+      if (hour < 1 || hour > 12) return err(`\`${clip(text)}\`: ${hourText} is not an hour on a 12-hour clock.`);
       hour = (hour % 12) + (meridiem.toLowerCase() === 'pm' ? 12 : 0);
     }
-    if (hour > 23 || minute > 59) return err(`\`${clip(text)}\`: ${hourText}:${minuteText} is not a time of day`);
+    if (hour > 23 || minute > 59) return err(`\`${clip(text)}\`: ${hourText}:${minuteText} is not a time of day.`);
     return parseCron(`${minute} ${hour} * * ${dow}`);
   }
   if (/^[\d*/,\-a-z\s]+$/i.test(trimmed) && trimmed.split(/\s+/).length === 5) return parseCron(trimmed);
-  return err(`I can't read \`${clip(text)}\` as a schedule. Try \`every tue 18:00\`, \`every weekday 9:30\` or a cron expression such as \`0 18 * * 2\``);
+  return err(`I can't read \`${clip(text)}\` as a schedule. Try \`every tue 18:00\`, \`every weekday 9:30\` or a cron expression such as \`0 18 * * 2\`.`);
 }
 
 /** Whether the zone is one the runtime knows (IANA names such as Europe/Berlin). */

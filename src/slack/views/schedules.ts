@@ -58,7 +58,7 @@ export function renderSchedules(schedules: readonly Schedule[]): SlackMessage {
 }
 
 export function renderUnscheduled(schedule: Schedule): SlackMessage {
-  const text = `Removed \`${schedule.id}\` (${when(schedule)}): it starts no more sessions. Sessions already running carry on.`;
+  const text = `Removed \`${schedule.id}\`, ${when(schedule)}: it starts no more sessions. Sessions already running carry on.`;
   return { text, blocks: [section(text)] };
 }
 
@@ -82,13 +82,13 @@ export function renderRemovedByOther(schedule: Schedule, removerId: string): Sla
 
 /** In the channel, once, when a schedule is removed at its occurrence because its creator's account is deactivated. */
 export function renderCreatorGone(schedule: Schedule): SlackMessage {
-  const text = `🔁 The recurring session \`${schedule.id}\` (${when(schedule)}) starts no more sessions: ${mention(schedule.createdBy)}, who set it up, has a deactivated Slack account, so it was removed rather than start a session with nobody to host it. Anyone here can set up a new one with \`/mockdesign schedule\` (\`/mockdesign help\` shows how).`;
+  const text = `🔁 The recurring session \`${schedule.id}\`, ${when(schedule)}, starts no more sessions: ${mention(schedule.createdBy)}, who set it up, has a deactivated Slack account, so it was removed rather than start a session with nobody to host it. Anyone here can set up a new one with \`/mockdesign schedule\` (\`/mockdesign help\` shows how).`;
   return { text: fallback(text), blocks: [section(text)] };
 }
 
 /** To someone scheduling sessions that would run at the same time as another schedule's, in the same channel. */
 export function renderScheduleClash(other: Schedule, at: number): SlackMessage {
-  const text = `⚠️ That schedule's sessions would run at the same time as those of \`${other.id}\` (${when(other)}, by ${mention(other.createdBy)}), first ${slackDate(at, '{date_short_pretty} at {time}')}, and a channel runs one session at a time. Pick another time; \`/mockdesign schedules\` lists this channel's schedules.`;
+  const text = `⚠️ That schedule's sessions would run at the same time as those of ${mention(other.createdBy)}'s \`${other.id}\`, ${when(other)}: the two would first meet ${slackDate(at, '{date_short_pretty} at {time}')}, and a channel runs one session at a time. Pick another time; \`/mockdesign schedules\` lists this channel's schedules.`;
   return { text: fallback(text), blocks: [section(text)] };
 }
 
@@ -98,7 +98,7 @@ export function renderScheduleClash(other: Schedule, at: number): SlackMessage {
  */
 export function renderScheduleSkipped(schedule: Schedule, running: Session, nextAt: number | null): SlackMessage {
   const then = nextAt === null ? '' : ` The next is ${slackDate(nextAt, '{date_short_pretty} at {time}')}.`;
-  const text = `🔁 Your recurring session \`${schedule.id}\` (${when(schedule)}) did not start in <#${schedule.channelId}> ${next(schedule)}: ${strong(clip(running.topic, 150))} was still running there, and a channel runs one session at a time.${then}`;
+  const text = `🔁 Your recurring session \`${schedule.id}\`, ${when(schedule)}, did not start in <#${schedule.channelId}> ${next(schedule)}: ${strong(clip(running.topic, 150))} was still running there, and a channel runs one session at a time.${then}`;
   return {
     text: fallback(text),
     blocks: [
