@@ -93,7 +93,9 @@ export type SubmitScorecardOutcome =
       readonly revealed: Reveal | null;
     }
   /** not_allowed: neither on the panel nor the candidate. ended / revealed: cards can no longer change. */
-  | { readonly ok: false; readonly reason: 'not_found' | 'not_allowed' | 'ended' | 'revealed'; readonly session?: Session }
+  | { readonly ok: false; readonly reason: 'not_found' | 'not_allowed' | 'ended'; readonly session?: Session }
+  /** The panel's cards are revealed; `hadCard`: the scorer's was among them (this was an edit), else it came too late. */
+  | { readonly ok: false; readonly reason: 'revealed'; readonly session: Session; readonly hadCard: boolean }
   | { readonly ok: false; readonly reason: 'invalid'; readonly errors: ScorecardErrors; readonly session: Session; readonly role: ScorerRole };
 
 export function submitScorecard(deps: ScorecardDeps, request: SubmitScorecardRequest, now: number): Promise<SubmitScorecardOutcome> {
@@ -105,7 +107,8 @@ export function submitScorecard(deps: ScorecardDeps, request: SubmitScorecardReq
     if (!role) return { ok: false, reason: 'not_allowed', session };
     const cards = await tx.scorecards.forSession(session.id);
     if (!canEdit(request.userId, scoringStateFor(session, cards, role))) {
-      return { ok: false, reason: session.status === 'ended' ? 'ended' : 'revealed', session };
+      if (session.status === 'ended') return { ok: false, reason: 'ended', session };
+      return { ok: false, reason: 'revealed', session, hadCard: cards.some((c) => c.scorerId === request.userId) };
     }
     const previous = cards.find((c) => c.scorerId === request.userId);
     // A self-assessment has scores and the candidate's own words; red flags and a recommendation are the panel's call.

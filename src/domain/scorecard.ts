@@ -341,7 +341,7 @@ type Scored = DimensionSummary & { readonly median: number; readonly spread: num
 export function feedbackForCandidate(panel: PanelAggregate, self?: Scorecard): CandidateFeedback {
   const scored = panel.dimensions.filter((d): d is Scored => d.median !== null && d.spread !== null);
   if (scored.length === 0) {
-    return { strengths: [], workOn: [], selfGaps: [], lines: ['No scorecards came in from the panel, so there is no feedback to share yet.'] };
+    return { strengths: [], workOn: [], selfGaps: [], lines: ['No scorecards came in from the panel, so there is no feedback to share.'] };
   }
   const order = (d: Scored) => RUBRIC.findIndex((r) => r.key === d.dimension);
   const selfGaps = scored.flatMap((d) => {
@@ -372,7 +372,7 @@ export function feedbackForCandidate(panel: PanelAggregate, self?: Scorecard): C
   const lines: string[] = [];
   const rated = (d: Scored) => `${d.name} (panel median ${d.median}, ${describeScore(d.median)})`;
   if (strengths.length > 0) lines.push(`What went well: ${strengths.map(rated).join(' and ')}.`);
-  else lines.push('Nothing reached solid across the panel yet; the areas below are the place to start.');
+  else lines.push(`Nothing reached solid across the panel yet; ${workOn.length === 1 ? 'the area below is' : 'the areas below are'} the place to start.`);
   for (const d of workOn) lines.push(`To work on: ${rated(d)}. ${d.tip}`);
   lines.push(...gapLines);
   return { strengths, workOn, selfGaps, lines };

@@ -195,6 +195,20 @@ describe('the Score button', () => {
     expect(told[0]?.text).toContain('Scorecards are for the panel');
   });
 
+  it('is on every nudge, so an interviewer outside the channel, nudged by direct message, can score from there', async () => {
+    await h.command(`start Design a chat app --candidate <@${CANDIDATE}> --interviewer <@${OUTSIDER}> --level mid`, { channel: ROOM });
+    await h.tick();
+    const nudge = dmsTo(OUTSIDER).find((c) => String(c.params.text).startsWith('For interviewers'));
+    const row = (nudge?.params.blocks as { block_id?: string; elements?: { action_id: string; value: string }[] }[] | undefined)?.find((b) => b.block_id === BLOCK_IDS.scoring);
+    const button = row?.elements?.find((e) => e.action_id === ACTION_IDS.score);
+    expect(button?.value).toBeDefined();
+    await h.click(ACTION_IDS.score, button?.value ?? '', { user: OUTSIDER, channel: `D${OUTSIDER}` });
+    const form = h.slack.openViews(OUTSIDER).at(-1) as View | undefined;
+    expect(form?.callback_id).toBe(CALLBACK_IDS.scorecardModal);
+    await submitCard(form as View, CAROL_CARD, OUTSIDER);
+    expect(cards().filter((c) => c.scorer_id === OUTSIDER).map((c) => c.role)).toEqual(['interviewer']);
+  });
+
   it('opens nothing for a session of another workspace', async () => {
     await h.click(ACTION_IDS.score, scoreButton().value, { user: INTERVIEWER, team: 'T0OTHER' });
     expect(h.slack.calls.some((c) => c.method === 'views.open')).toBe(false);
@@ -411,7 +425,7 @@ describe('blind until the reveal', () => {
 
     // The host's card comes too late: it would no longer be blind.
     const ack = await submitCard(hostForm, HOST_CARD, HOST);
-    expect(ack).toEqual({ response_action: 'errors', errors: { [SCORE_IDS.scoreBlock('requirements')]: expect.stringContaining('can no longer change') } });
+    expect(ack).toEqual({ response_action: 'errors', errors: { [SCORE_IDS.scoreBlock('requirements')]: expect.stringContaining('revealed while you were scoring') } });
     expect(cards().map((c) => c.scorer_id).sort()).toEqual([INTERVIEWER, OBSERVER].sort());
     // The host's Score shows the cards read-only.
     const view = await clickScore(HOST);
@@ -567,8 +581,17 @@ describe('a scorecard kept private', () => {
     await start('--private-scores');
     expect(allText(h.root(ROOM) ?? {})).toContain('🔒 Scores private');
     await submitCard(await openForm(HOST, ROOM), HOST_CARD, HOST);
-    await submitCard(await openForm(CANDIDATE, ROOM), SELF_CARD, CANDIDATE);
+    // Nobody is told the scores will be in the summary: the candidate's form and confirmation, and the panel's reveal.
+    const selfForm = await openForm(CANDIDATE, ROOM);
+    expect(allText(selfForm)).toContain('Then you get it beside their scores, privately.');
+    await submitCard(selfForm, SELF_CARD, CANDIDATE);
+    expect(confirmationsTo(CANDIDATE).at(-1)?.text).toContain("then you get it beside the panel's scores, privately.");
     await submitCard(await openForm(INTERVIEWER, ROOM), CAROL_CARD, INTERVIEWER);
+    const reveal = revealNotices().filter((e) => e.user === HOST).at(-1);
+    expect(reveal?.blocks ? allText(reveal) : '').toContain('The candidate gets the scores privately once the session ends; they stay out of the thread.');
+    const view = await clickScore(INTERVIEWER, ROOM);
+    expect(allText(view ?? {})).toContain('The candidate gets the scores privately once the session ends');
+    for (const seen of [allText(selfForm), allText(reveal ?? {}), allText(view ?? {})]) expect(seen).not.toContain('in the summary');
     await h.command('end', { channel: ROOM });
     await h.tick();
 
@@ -580,7 +603,9 @@ describe('a scorecard kept private', () => {
     const mine = privately(CANDIDATE, 'Your scorecard from');
     expect(mine).toHaveLength(1);
     expect(mine[0]).toContain('• *Requirements and scope*: median 3.5 (between solid and strong), spread 1 · self 4 (strong)');
-    expect(mine[0]).toContain(`*Feedback for <@${CANDIDATE}>*`);
+    expect(mine[0]).toContain('*Feedback for you*');
+    expect(mine[0]).toContain('*In your own words*');
+    expect(mine[0]).toContain('• What you would do differently: Talk more');
     expect(mine[0]).not.toContain('host-evidence-kappa');
     expect(mine[0]).not.toContain('<!channel>');
     // Each of the panel, observers too: in the thread, or by DM for the observer outside the channel. Nobody else.

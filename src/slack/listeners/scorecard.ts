@@ -7,6 +7,7 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { scorecardView, submitScorecard, type Reveal, type SubmitScorecardOutcome } from '../../app/scorecards.ts';
 import type { Session } from '../../domain/session.ts';
+import { isBlank } from '../../domain/text.ts';
 import { answerPrivately, ephemeralTo, type PrivateReply, reasonOf } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
@@ -35,7 +36,7 @@ async function sendPrivately(client: Client, session: Session, userId: string, {
 
 /** The cards are revealed: each member of the panel is told, with what the cards add up to. */
 async function announceReveal(client: Client, deps: ListenerDeps, session: Session, reveal: Reveal): Promise<void> {
-  const notice = renderRevealNotice({ topic: session.topic, aggregate: reveal.aggregate });
+  const notice = renderRevealNotice({ topic: session.topic, aggregate: reveal.aggregate, privateScores: session.privateScores });
   // The candidate is never on the panel; checked again here because this message holds every score.
   for (const userId of reveal.panel.filter((id) => id !== session.candidateId)) {
     try {
@@ -63,7 +64,7 @@ export function makeScoreAction(deps: ListenerDeps) {
     if (!view.ok) return tell(view.reason === 'not_allowed' && view.session ? renderNotAScorer(view.session.hostId) : renderRefusal('not_found'));
     const { session } = view;
     const modal = view.canEdit
-      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own, privateNotes: view.privateNotes })
+      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own, privateNotes: view.privateNotes, privateScores: session.privateScores })
       : view.aggregate
         ? renderScorecardsView({
             topic: session.topic,
@@ -72,6 +73,7 @@ export function makeScoreAction(deps: ListenerDeps) {
             cards: view.cards,
             aggregate: view.aggregate,
             privateNotes: view.privateNotes,
+            privateScores: session.privateScores,
           })
         : undefined;
     if (!modal) return tell(renderRefusal('ended'));
@@ -87,8 +89,11 @@ export function makeScoreAction(deps: ListenerDeps) {
   };
 }
 
-/** Why a submission was not stored, as an error on the form (which stays open, with everything typed). */
-function refusalText(outcome: Exclude<SubmitScorecardOutcome, { ok: true }>): string {
+/**
+ * Why a submission was not stored, as an error on the form (which stays open, with everything typed). `wrote`: the
+ * form holds words of the scorer's own, which a note can still keep when the card cannot be added.
+ */
+function refusalText(outcome: Exclude<SubmitScorecardOutcome, { ok: true }>, wrote: boolean): string {
   switch (outcome.reason) {
     case 'not_found':
       return 'This session no longer exists, so the card was not saved.';
@@ -97,7 +102,10 @@ function refusalText(outcome: Exclude<SubmitScorecardOutcome, { ok: true }>): st
     case 'ended':
       return 'The session has ended and the cards are revealed, so this card can no longer change.';
     case 'revealed':
-      return 'Every interviewer has scored and the cards are revealed, so this card can no longer change.';
+      if (outcome.hadCard) return 'Every interviewer has scored and the cards are revealed, so this card can no longer change.';
+      // Never submitted: "can no longer change" would speak of a card they never had. Only the panel meets this (the
+      // candidate's card closes at the end), and the panel may keep a note for the interviewers while the session is on.
+      return `The cards were revealed while you were scoring, so your card can no longer be added.${wrote ? ' To keep what you wrote, add it as a note for the interviewers: Add note on the session message.' : ''}`;
     case 'invalid':
       return 'Check the fields marked.';
   }
@@ -113,18 +121,20 @@ export function makeScorecardSubmit(deps: ListenerDeps) {
       return problem('This form is out of date. Close it and click *Score* again.');
     }
     const access = await deps.sessions.accessTo(meta.s, { ...input.workspace, channelId: meta.c || undefined });
-    const outcome = await submitScorecard(deps, { sessionId: meta.s, access, userId: input.userId, input: parseScorecardForm(input.values) }, deps.clock());
+    const form = parseScorecardForm(input.values);
+    const outcome = await submitScorecard(deps, { sessionId: meta.s, access, userId: input.userId, input: form }, deps.clock());
     if (!outcome.ok) {
       if (outcome.reason === 'invalid') {
         await ack({ response_action: 'errors', errors: errorsByBlock(outcome.errors, outcome.role) });
         return;
       }
-      return problem(refusalText(outcome));
+      const wrote = [form.strengths, form.improvements, ...Object.values(form.scores).map((s) => s?.evidence)].some((text) => !isBlank(text ?? ''));
+      return problem(refusalText(outcome, wrote));
     }
     await ack();
     const { session, card } = outcome;
     deps.logger.info(outcome.edited ? 'scorecard changed' : 'scorecard submitted', { team: session.teamId, channel: session.channelId, session: session.id, role: outcome.role });
-    const saved = renderScorecardSaved({ topic: session.topic, card, edited: outcome.edited, revealedNow: outcome.revealed !== null });
+    const saved = renderScorecardSaved({ topic: session.topic, card, edited: outcome.edited, revealedNow: outcome.revealed !== null, privateScores: session.privateScores });
     await answerPrivately(deps.logger, { session: session.id, channel: session.channelId }, (reply) => sendPrivately(client, session, input.userId, reply))(saved);
     if (outcome.revealed) await announceReveal(client, deps, session, outcome.revealed);
   };

@@ -13,6 +13,7 @@ import type { Session } from '../../domain/session.ts';
 import { phaseEnd } from '../../domain/timeline.ts';
 import { escapeMrkdwn, mention, phaseName, strong } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
+import { scoring } from './session-message.ts';
 import { packLines, splitIntoMessages } from './split.ts';
 
 export type NudgeMoment = 'start' | 'mid';
@@ -63,7 +64,13 @@ export function renderNudge(session: Session, moment: NudgeMoment, phaseIndex: n
   }
   return {
     text: fallback(moment === 'start' ? `For interviewers: ${phaseName(phaseIndex)} begins` : `For interviewers: half-way through ${phaseName(phaseIndex)}`),
-    blocks: [section(title), ...packLines(lines).map((text) => section(text)), context('Only the interviewers see this; the candidate does not.')],
+    blocks: [
+      section(title),
+      ...packLines(lines).map((text) => section(text)),
+      context('Only the interviewers see this; the candidate does not.'),
+      // Where the nudge is, the scorecard is a click away: from a direct message too, outside the channel.
+      scoring(session.id),
+    ],
   };
 }
 

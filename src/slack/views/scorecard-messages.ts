@@ -70,9 +70,14 @@ export function panelHeadline(panel: PanelAggregate): string {
 }
 
 /** The aggregate as lines: who scored, each dimension (with the self-assessment beside), red flags, recommendations. */
-export function aggregateLines(panel: PanelAggregate, self?: Scorecard): string[] {
+/**
+ * `toCandidate`: the lines are addressed to the candidate (their own copy of a scorecard kept private), who is then
+ * "you", not a mention of themselves in the third person.
+ */
+export function aggregateLines(panel: PanelAggregate, self?: Scorecard, toCandidate = false): string[] {
+  const selfPart = self ? (toCandidate ? ' · your self-assessment' : ` · self-assessment by ${mention(self.scorerId)}`) : '';
   return [
-    `*Scorecard* · ${panelHeadline(panel)}${self ? ` · self-assessment by ${mention(self.scorerId)}` : ''}`,
+    `*Scorecard* · ${panelHeadline(panel)}${selfPart}`,
     ...dimensionLines(panel, self),
     redFlagLine(panel),
     recommendationLine(panel),
@@ -92,19 +97,26 @@ export function panelTextLines(panel: PanelAggregate): string[] {
 }
 
 /** The candidate's own words from their self-assessment, if they wrote any. */
-export function selfTextLines(self: Scorecard | undefined): string[] {
+export function selfTextLines(self: Scorecard | undefined, toCandidate = false): string[] {
   if (!self || (self.strengths === '' && self.improvements === '')) return [];
   return [
-    `*In ${mention(self.scorerId)}'s own words*`,
+    toCandidate ? '*In your own words*' : `*In ${mention(self.scorerId)}'s own words*`,
     ...(self.strengths ? [`• What went well: ${esc(self.strengths)}`] : []),
-    ...(self.improvements ? [`• What they would do differently: ${esc(self.improvements)}`] : []),
+    ...(self.improvements ? [`• What ${toCandidate ? 'you' : 'they'} would do differently: ${esc(self.improvements)}`] : []),
   ];
 }
 
 /** The short section addressed to the candidate. */
-export function feedbackLines(panel: PanelAggregate, self: Scorecard | undefined, candidateId: string | null): string[] {
-  const who = candidateId ? mention(candidateId) : 'the candidate';
+export function feedbackLines(panel: PanelAggregate, self: Scorecard | undefined, candidateId: string | null, toCandidate = false): string[] {
+  const who = toCandidate ? 'you' : candidateId ? mention(candidateId) : 'the candidate';
   return [`*Feedback for ${who}*`, ...feedbackForCandidate(panel, self).lines.map((line) => esc(line))];
+}
+
+/** Where and when the candidate reads the panel's scores: in the summary, or, kept private, by themselves. */
+export function whenTheCandidateSees(privateScores: boolean): string {
+  return privateScores
+    ? 'The candidate gets the scores privately once the session ends; they stay out of the thread.'
+    : 'The candidate sees the scores in the summary once the session ends.';
 }
 
 /** One card as its scorer filled it in. */
@@ -133,14 +145,16 @@ const scoredCount = (card: Scorecard) => Object.keys(card.scores).length;
  * The scorer's confirmation. It speaks of their own card only: nothing in it comes from anyone else's, so it is
  * safe before the reveal.
  */
-export function renderScorecardSaved(input: { topic: string; card: Scorecard; edited: boolean; revealedNow: boolean }): SlackMessage {
+export function renderScorecardSaved(input: { topic: string; card: Scorecard; edited: boolean; revealedNow: boolean; privateScores?: boolean }): SlackMessage {
   const { card } = input;
   const what = card.role === 'candidate' ? 'self-assessment' : 'scorecard';
   const scored = `${scoredCount(card)} of ${RUBRIC.length} dimensions scored`;
   const first = `✅ Your ${what} for ${strong(input.topic)} is ${input.edited ? 'updated' : 'saved'} (${scored}).`;
   let rest: string;
   if (card.role === 'candidate') {
-    rest = "Nobody on the panel sees it before their own cards are revealed. You can change it with *Score* until the session ends; the summary shows it beside the panel's scores.";
+    rest = `Nobody on the panel sees it before their own cards are revealed. You can change it with *Score* until the session ends; ${
+      input.privateScores ? "then you get it beside the panel's scores, privately." : "the summary shows it beside the panel's scores."
+    }`;
   } else if (input.revealedNow) {
     rest = 'With it every interviewer has scored: the cards are revealed to the panel, and can no longer change.';
   } else {
@@ -151,8 +165,8 @@ export function renderScorecardSaved(input: { topic: string; card: Scorecard; ed
 }
 
 /** To each member of the panel, privately: the cards are revealed, and what they add up to. */
-export function renderRevealNotice(input: { topic: string; aggregate: PanelAggregate }): SlackMessage {
-  const intro = `🔓 Every interviewer has scored ${strong(input.topic)}: the cards are revealed to the panel. The candidate sees the scores in the summary once the session ends.`;
+export function renderRevealNotice(input: { topic: string; aggregate: PanelAggregate; privateScores?: boolean }): SlackMessage {
+  const intro = `🔓 Every interviewer has scored ${strong(input.topic)}: the cards are revealed to the panel. ${whenTheCandidateSees(input.privateScores ?? false)}`;
   const lines = [intro, ...aggregateLines(input.aggregate)];
   return {
     text: fallback(`The scorecards of ${esc(input.topic)} are revealed to the panel`),

@@ -16,7 +16,7 @@ import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, SCORE_IDS } from '../ids.ts';
 import { LIMITS } from '../limits.ts';
 import { escapeMrkdwn, mention, phaseName, truncate } from '../mrkdwn.ts';
 import { context, section } from './message.ts';
-import { aggregateLines, cardLines, feedbackLines, panelTextLines, selfTextLines } from './scorecard-messages.ts';
+import { aggregateLines, cardLines, feedbackLines, panelTextLines, selfTextLines, whenTheCandidateSees } from './scorecard-messages.ts';
 import { packLines } from './split.ts';
 
 const ScorecardModalMetadata = z.object({ s: z.string().min(1).max(64), c: z.string().max(32) });
@@ -92,6 +92,8 @@ export interface ScorecardModalInput {
   readonly card?: Scorecard | undefined;
   /** Notes kept for the interviewers, shown above the rubric; ignored on the candidate's self-assessment. */
   readonly privateNotes?: readonly Note[];
+  /** The scorecard is kept to the candidate and the panel: the candidate gets it privately, not in the summary. */
+  readonly privateScores?: boolean;
 }
 
 /** The form: a score (1–4) and optional evidence per dimension; for the panel, red flags and a recommendation; strengths and improvements. */
@@ -106,7 +108,9 @@ export function renderScorecardModal(input: ScorecardModalInput): ModalView {
       elements: [
         plain(
           self
-            ? 'Score yourself on the rubric the panel uses. Nobody on the panel sees it before their own cards are revealed; you can change it until the session ends. The summary shows it beside their scores.'
+            ? `Score yourself on the rubric the panel uses. Nobody on the panel sees it before their own cards are revealed; you can change it until the session ends. ${
+                input.privateScores ? 'Then you get it beside their scores, privately.' : 'The summary shows it beside their scores.'
+              }`
             : 'Blind: nobody sees your card, nor you theirs, until every interviewer has scored or the session ends. You can change it until then. Score what you saw; skip what you did not.',
         ),
       ],
@@ -227,6 +231,7 @@ export interface ScorecardsViewInput {
   readonly aggregate: PanelAggregate;
   /** Notes kept for the interviewers: the panel's view only (the candidate's is given none). */
   readonly privateNotes?: readonly Note[];
+  readonly privateScores?: boolean;
 }
 
 /** The revealed cards, read-only: what they add up to, then every card as its scorer filled it in. */
@@ -234,7 +239,7 @@ export function renderScorecardsView(input: ScorecardsViewInput): ModalView {
   const self = input.cards.find((c) => c.role === 'candidate');
   const why = input.sessionEnded
     ? 'The session has ended: every card is revealed and can no longer change.'
-    : 'Every interviewer has scored: the cards are revealed to the panel and can no longer change. The candidate sees the scores in the summary.';
+    : `Every interviewer has scored: the cards are revealed to the panel and can no longer change. ${whenTheCandidateSees(input.privateScores ?? false)}`;
   const added = aggregateLines(input.aggregate, self);
   const texts = [...panelTextLines(input.aggregate), ...selfTextLines(self)];
   const feedback = feedbackLines(input.aggregate, self, input.candidateId);

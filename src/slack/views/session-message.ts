@@ -112,8 +112,11 @@ export function decodeButtonValue(value: string | undefined): { sessionId: strin
   return match[2] === undefined ? { sessionId: match[1] } : { sessionId: match[1], phaseIndex: Number(match[2]) };
 }
 
-/** Score opens the clicker's own card (the panel's scorecard, or the candidate's self-assessment). */
-function scoring(sessionId: string): ActionsBlock {
+/**
+ * Score opens the clicker's own card (the panel's scorecard, or the candidate's self-assessment). Also on the
+ * interviewers' nudges: one who is not in a private channel sees no session message, and scores from there.
+ */
+export function scoring(sessionId: string): ActionsBlock {
   return {
     type: 'actions',
     block_id: BLOCK_IDS.scoring,

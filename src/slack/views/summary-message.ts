@@ -37,7 +37,7 @@ export const SCORECARD_KEPT = '*Scorecard:* kept private. The candidate and the 
  * The summary is public, so nothing of a card shows before the reveal. A session nobody scored shows nothing,
  * unless it was a live interview, which says so. One list of lines per section.
  */
-export function scorecardSections(summary: Pick<Summary, 'candidateId' | 'level'>, scoring: SummaryScoring | undefined): string[][] {
+export function scorecardSections(summary: Pick<Summary, 'candidateId' | 'level'>, scoring: SummaryScoring | undefined, toCandidate = false): string[][] {
   const cards = scoring?.cards ?? [];
   const live = summary.candidateId !== null || summary.level !== null;
   if (!scoring || (cards.length === 0 && !live)) return [];
@@ -46,8 +46,8 @@ export function scorecardSections(summary: Pick<Summary, 'candidateId' | 'level'
   if (scoring.kept) return [[SCORECARD_KEPT]];
   const panel = aggregate(cards);
   const self = cards.find((c) => c.role === 'candidate');
-  const words = [...panelTextLines(panel), ...selfTextLines(self)];
-  return [aggregateLines(panel, self), ...(words.length > 0 ? [words] : []), feedbackLines(panel, self, summary.candidateId)];
+  const words = [...panelTextLines(panel), ...selfTextLines(self, toCandidate)];
+  return [aggregateLines(panel, self, toCandidate), ...(words.length > 0 ? [words] : []), feedbackLines(panel, self, summary.candidateId, toCandidate)];
 }
 
 /**
@@ -56,12 +56,10 @@ export function scorecardSections(summary: Pick<Summary, 'candidateId' | 'level'
  */
 export function renderPrivateScorecard(session: Session, cards: readonly Scorecard[], reader: 'candidate' | 'panel'): SlackMessage[] {
   const topic = strong(session.topic);
-  const opening =
-    reader === 'candidate'
-      ? `🔒 Your scorecard from ${topic}: what the panel's cards add up to, beside your own.`
-      : `🔒 The scorecard of ${topic}, kept private: the panel and the candidate each get it.`;
+  const toCandidate = reader === 'candidate';
+  const opening = toCandidate ? `🔒 Your scorecard from ${topic}: ${candidateOpening(cards)}` : `🔒 The scorecard of ${topic}, kept private: the panel and the candidate each get it.`;
   const blocks: KnownBlock[] = [section(opening)];
-  for (const lines of scorecardSections(session, { cards, revealed: true })) for (const text of packLines(lines)) blocks.push(section(text));
+  for (const lines of scorecardSections(session, { cards, revealed: true }, toCandidate)) for (const text of packLines(lines)) blocks.push(section(text));
   blocks.push(context('Only the candidate and the panel (host, interviewers and observers) see this; the summary in the thread does not show the scores.'));
   const title = reader === 'candidate' ? `Your scorecard from ${escapeMrkdwn(truncate(session.topic, 150))}` : `The scorecard of ${escapeMrkdwn(truncate(session.topic, 150))}`;
   return splitIntoMessages(
@@ -69,6 +67,15 @@ export function renderPrivateScorecard(session: Session, cards: readonly Scoreca
     (part, parts) => fallback(parts > 1 ? `${title} (part ${part} of ${parts})` : title),
     (part, parts) => context(`_🔒 Scorecard, part ${part} of ${parts}_`),
   );
+}
+
+/** What the candidate's own copy holds, from the cards that came in: the panel's, their own, or both. */
+function candidateOpening(cards: readonly Scorecard[]): string {
+  const panel = cards.some((c) => c.role !== 'candidate');
+  const self = cards.some((c) => c.role === 'candidate');
+  if (panel && self) return "what the panel's cards add up to, beside your self-assessment.";
+  if (panel) return "what the panel's cards add up to.";
+  return 'no card came in from the panel; your self-assessment is below.';
 }
 
 export function renderSummary(summary: Summary, scoring?: SummaryScoring, studyGroup?: { members: number; perPhase: readonly number[]; membersPerPhase?: readonly number[] }): SlackMessage[] {

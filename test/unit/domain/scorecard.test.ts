@@ -401,6 +401,11 @@ describe('feedbackForCandidate', () => {
     expect(low.strengths).toEqual([]);
     expect(low.lines[0]).toContain('Nothing reached solid');
     expect(low.workOn.map((d) => d.dimension)).toEqual(['deep_dive', 'estimation']);
+    expect(low.lines[0]).toContain('the areas below are the place to start');
+    // One area to work on is spoken of as one.
+    const one = feedbackForCandidate(aggregate([aCard('U1', 'interviewer', { estimation: 1 })]));
+    expect(one.lines[0]).toBe('Nothing reached solid across the panel yet; the area below is the place to start.');
+    expect(one.workOn.map((d) => d.dimension)).toEqual(['estimation']);
     const high = feedbackForCandidate(aggregate([aCard('U1', 'interviewer', { estimation: 4, deep_dive: 4, communication: 4 })]));
     expect(high.strengths).toEqual([]);
     expect(high.workOn).toEqual([]);
@@ -416,7 +421,7 @@ describe('feedbackForCandidate', () => {
   it('says there is nothing to share yet when no panel card came in, even with a self-assessment', () => {
     const feedback = feedbackForCandidate(aggregate([aCard('UCAND', 'candidate', { estimation: 4 })]), aCard('UCAND', 'candidate', { estimation: 4 }));
     expect(feedback).toMatchObject({ strengths: [], workOn: [], selfGaps: [] });
-    expect(feedback.lines).toEqual(['No scorecards came in from the panel, so there is no feedback to share yet.']);
+    expect(feedback.lines).toEqual(['No scorecards came in from the panel, so there is no feedback to share.']);
   });
 
   it('writes plain text only', () => {

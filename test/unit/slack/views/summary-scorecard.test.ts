@@ -119,16 +119,25 @@ describe('a scorecard kept private', () => {
     expect(allSectionText(renderSummary(live, { cards: [], revealed: true, kept: true }))).toContain('no cards were submitted');
   });
 
-  it('gives the candidate and the panel the sections a public summary would show, each with its own opening, escaped', () => {
+  it('gives the panel the sections a public summary would show, and the candidate the same addressed to them, escaped', () => {
     const publicSections = sectionTexts(allBlocks(renderSummary(live, { cards, revealed: true }))).filter((t) => /^\*(Scorecard|Strengths|Improvements|In |Feedback)/.test(t));
     for (const reader of ['candidate', 'panel'] as const) {
       const messages = renderPrivateScorecard(session, cards, reader);
       for (const m of messages) expectWithinBlockKitLimits(m);
       const texts = sectionTexts(allBlocks(messages));
       for (const t of texts) expectEscaped(t, ['UHOST', 'UINT', 'UOBS', 'UCAND']);
-      expect(texts.slice(1)).toEqual(publicSections);
       expect(texts.join('\n')).not.toContain('secret-evidence');
+      if (reader === 'panel') expect(texts.slice(1)).toEqual(publicSections);
     }
+    // The candidate's own copy speaks to them: the same figures, with "you" where the others read their name.
+    const mine = sectionTexts(allBlocks(renderPrivateScorecard(session, cards, 'candidate')));
+    expect(mine.slice(1).map((t) => t.replace('· your self-assessment', '· self-assessment by <@UCAND>').replace('*In your own words*', "*In <@UCAND>'s own words*").replace('*Feedback for you*', '*Feedback for <@UCAND>*'))).toEqual(publicSections);
+    expect(mine.join('\n')).not.toContain("<@UCAND>'s own words");
+    expect(mine[0]).toContain("what the panel's cards add up to, beside your self-assessment.");
+    const selfOnly = cards.filter((c) => c.role === 'candidate');
+    expect(sectionTexts(allBlocks(renderPrivateScorecard(session, selfOnly, 'candidate')))[0]).toContain('no card came in from the panel; your self-assessment is below.');
+    const panelOnly = cards.filter((c) => c.role !== 'candidate');
+    expect(sectionTexts(allBlocks(renderPrivateScorecard(session, panelOnly, 'candidate')))[0]).toMatch(/what the panel's cards add up to\.$/);
     expect(renderPrivateScorecard(session, cards, 'candidate')[0]?.text).toBe(
       'Your scorecard from Design a feed &lt;!channel&gt; ping &lt;@U999&gt; &amp; &lt;https://evil.example|click&gt; &lt;#C1|general&gt; &lt;!here&gt;',
     );
