@@ -1,5 +1,5 @@
 /** The `/mockdesign` grammar: turns the command text into what the user asked for, or says what is wrong. */
-import { parseDuration } from './duration.ts';
+import { isZeroDuration, parseDuration } from './duration.ts';
 import { type Level, LEVEL_EXAMPLE, parseLevel } from './levels.ts';
 import { isNoteKind, NOTE_KINDS, type NoteKind } from './notes.ts';
 import { DEFAULT_PLAN, parsePlan, type Plan } from './plan.ts';
@@ -192,6 +192,23 @@ function parseNote(text: string, length: TextLength): Command {
 /** The async plan a study group gets when it names none: a week, mostly for the design and the deep dive. */
 export const ASYNC_DEFAULT_PLAN: Plan = [1, 2, 2, 1].map((d) => d * 86_400_000);
 
+/** What may continue a plan the spaces cut apart: a number, a `/` or `,`, or a unit written out ("min/20"). */
+const PLAN_CONTINUES = /^(?:[\d/,]|(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)(?:[/,]|$))/i;
+
+/**
+ * The value of `--plan`, which starts at `tokens[at]` (or is `inline`). The words are split at spaces, so a plan
+ * typed with them (`5 min/20 min/15 min/5 min`, `30s 30s 30s 30s`) arrives in pieces: when the first piece is no
+ * plan, the pieces that follow and can only be part of one are read with it, so that it is taken whole or refused
+ * with advice about the whole. A plan that reads as one is never extended: the topic after it stays the topic.
+ */
+function planValue(tokens: string[], at: number, inline: string | undefined): { value: string | undefined; next: number } {
+  let value = inline ?? tokens[at];
+  let next = inline === undefined ? at : at - 1;
+  if (value === undefined || value === '' || parsePlan(value).ok) return { value, next };
+  while (next + 1 < tokens.length && PLAN_CONTINUES.test(tokens[next + 1] ?? '')) value += ` ${tokens[++next] ?? ''}`;
+  return { value, next };
+}
+
 /** `schedule "every tue 18:00" [--tz Europe/Berlin] [--async] [--plan …]`; the quotes may be curly, or left out. */
 function parseSchedule(text: string): Command {
   const example = 'e.g. `/mockdesign schedule "every tue 18:00" --tz Europe/Berlin`';
@@ -214,7 +231,9 @@ function parseSchedule(text: string): Command {
       if (!tz) return { kind: 'invalid', message: 'Give `--tz` a zone, e.g. `--tz Europe/Berlin`.' };
     } else if (name === 'plan') {
       if (plan !== undefined) return givenTwice('plan');
-      const parsed = parsePlan(inline ?? tokens[++i] ?? '');
+      const read = planValue(tokens, i + 1, inline);
+      i = read.next;
+      const parsed = parsePlan(read.value ?? '');
       if (!parsed.ok) return { kind: 'invalid', message: parsed.error };
       plan = parsed.value;
     } else return { kind: 'invalid', message: `I don't know the option \`--${clip(flag, 30)}\`. Options are \`--tz\`, \`--async\` and \`--plan\`.` };
@@ -249,6 +268,8 @@ function parseHost(tokens: string[]): Command {
 
 function parseExtend(text: string): Command {
   const value = text.replace(/^\+/, '').trim() || '5m';
+  // "`0` is not longer than zero" would only say back what they know: they are told what to give instead.
+  if (isZeroDuration(value)) return { kind: 'invalid', message: 'Give a duration longer than zero, such as `5m`.' };
   const parsed = parseDuration(value);
   if (!parsed.ok) return { kind: 'invalid', message: `${parsed.error}. Try \`/mockdesign extend 5m\` or \`/mockdesign extend 1d\`.` };
   if (parsed.value > MAX_EXTEND_MS) return { kind: 'invalid', message: 'A phase can be extended by at most 7 days at a time.' };
@@ -315,7 +336,9 @@ function parseStart(tokens: string[], length: TextLength): Command {
     const name = flag.toLowerCase();
     if (name === 'plan') {
       if (plan !== undefined) return givenTwice('plan');
-      const value = inline ?? tokens[++i];
+      const read = planValue(tokens, i + 1, inline);
+      i = read.next;
+      const value = read.value;
       if (!value) return { kind: 'invalid', message: 'Give `--plan` a value, e.g. `--plan 5/20/15/5`.' };
       const parsed = parsePlan(value);
       if (!parsed.ok) return { kind: 'invalid', message: parsed.error };
@@ -368,7 +391,8 @@ function parseStart(tokens: string[], length: TextLength): Command {
     return { kind: 'invalid', message: 'The candidate cannot also be an interviewer or an observer: nudges and scores must stay hidden from them.' };
   }
   const both = interviewers.find((id) => observers.includes(id));
-  if (both) return { kind: 'invalid', message: 'Someone is named both interviewer and observer: pick one.' };
+  // Named, so that a long list need not be searched for them; a mention as Slack writes one, shown as one.
+  if (both) return { kind: 'invalid', message: `<@${both}> is named both interviewer and observer: pick one.` };
   // Only a live interview has a scorecard: the option alone would promise a privacy nothing needs.
   if (privateScores && candidate === undefined && level === undefined) return { kind: 'invalid', message: PRIVATE_SCORES_NEED_INTERVIEW };
   return {

@@ -1,4 +1,4 @@
-/** Durations as people type them ("90s", "5", "1.5h", "2d") and as we show them back. */
+/** Durations as people type them ("90s", "5", "1.5h", "2d", "5 min") and as we show them back. */
 import { err, ok, type Result } from './result.ts';
 import { clip } from './text.ts';
 
@@ -8,18 +8,33 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 const UNIT_MS = { s: SECOND, m: MINUTE, h: HOUR, d: DAY } as const;
-// Up to 9 digits: any length a 30-day plan can hold, in any unit; up to 3 decimals ("1.5h", "0.25m").
-const DURATION = /^(\d{1,9}(?:\.\d{1,3})?)([smhd]?)$/i;
+// Up to 9 digits: any length a 30-day plan can hold, in any unit; up to 3 decimals ("1.5h", "0.25m"). The unit may
+// be written out and follow a space ("5 min", "2 hours"): the +5 min button says it that way, and people type what
+// they read. "ms" stays refused: it reads as milliseconds, which no duration here can be.
+const DURATION = /^(\d{1,9}(?:\.\d{1,3})?)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)?$/i;
+
+/** The text has the shape of one duration ("5", "30s", "5 min"), whatever its length; parseDuration says if it is one. */
+export function looksLikeDuration(text: string): boolean {
+  return DURATION.test(text.trim());
+}
+
+/** The text is a duration of zero ("0", "0m", "0.0 s"): refused everywhere, but worth its own advice. */
+export function isZeroDuration(text: string): boolean {
+  const match = DURATION.exec(text.trim());
+  return match !== null && Number(match[1]) === 0;
+}
 
 /**
- * A bare number is minutes. Durations are whole seconds: Slack shows times to the second at best, and a part of a
- * second would be shown rounded, so that totals no longer add up. Returns an error message naming the bad text.
+ * A bare number is minutes; a unit may be written out ("10 mins", "1 hour"). Durations are whole seconds: Slack
+ * shows times to the second at best, and a part of a second would be shown rounded, so that totals no longer add up.
+ * Returns an error message naming the bad text.
  */
 export function parseDuration(text: string): Result<number> {
   const match = DURATION.exec(text.trim());
   if (!match) return err(`\`${clip(text)}\` is not a duration: use a number with s, m, h or d`);
   const amount = Number(match[1]);
-  const unit = (match[2] || 'm').toLowerCase() as keyof typeof UNIT_MS;
+  // A written-out unit is known by its first letter: s(econds), m(inutes), h(ours), d(ays).
+  const unit = (match[2] || 'm').charAt(0).toLowerCase() as keyof typeof UNIT_MS;
   const ms = Math.round(amount * UNIT_MS[unit]);
   if (ms <= 0) return err(`\`${clip(text)}\` is not longer than zero`);
   if (ms < SECOND) return err(`\`${clip(text)}\` is shorter than a second`);

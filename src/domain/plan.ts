@@ -1,5 +1,5 @@
 /** A session plan: how long each of the four phases lasts. */
-import { DAY, formatPlanDuration, parseDuration } from './duration.ts';
+import { DAY, formatPlanDuration, looksLikeDuration, parseDuration } from './duration.ts';
 import { PHASE_COUNT, PHASES } from './phases.ts';
 import { err, ok, type Result } from './result.ts';
 import { clip } from './text.ts';
@@ -18,6 +18,8 @@ export const PLAN_EXAMPLE = '`--plan 5/20/15/5` (minutes) or `--plan 1d/3d/2d/1d
 export function parsePlan(text: string): Result<Plan> {
   const parts = text.split('/');
   if (parts.length !== PHASE_COUNT) {
+    const separated = separatedOtherwise(parts);
+    if (separated) return err(`Separate the ${PHASE_COUNT} phases with \`/\`, e.g. \`--plan ${separated}\`.`);
     return err(
       `A plan has ${PHASE_COUNT} phases separated by \`/\`; \`${clip(text)}\` has ${parts.length}. Try ${PLAN_EXAMPLE}.`,
     );
@@ -33,6 +35,22 @@ export function parsePlan(text: string): Result<Plan> {
   const total = plan.reduce((a, b) => a + b, 0);
   if (total > MAX_PLAN_MS) return err(`A session can last at most 30 days in all; \`${clip(text)}\` is longer. Try ${PLAN_EXAMPLE}.`);
   return ok(plan);
+}
+
+/**
+ * Durations separated by spaces or commas (`30s 30s 30s`, `5, 20, 15, 5`) where a `/` belongs: "has 1 phase" would
+ * not say what to change. Returns the plan as it should be written, from their durations (the last one repeated or
+ * the extra ones dropped to make four), or a working example when theirs would still not be a plan; undefined
+ * when the parts are not durations separated that way.
+ */
+function separatedOtherwise(parts: readonly string[]): string | undefined {
+  // A space before a digit starts the next duration; one before a unit belongs to the number ("5 min 20 min").
+  const pieces = parts.flatMap((part) => part.trim().split(/\s*,\s*|\s+(?=\d)/)).filter((piece) => piece !== '');
+  if (pieces.length <= parts.length || !pieces.every(looksLikeDuration)) return undefined;
+  const four = Array.from({ length: PHASE_COUNT }, (_, i) => pieces[Math.min(i, pieces.length - 1)] ?? '');
+  const plan = four.map((piece) => parseDuration(piece));
+  const written = plan.every((p) => p.ok) ? plan.map((p) => formatPlanDuration(p.value)).join('/') : undefined;
+  return written !== undefined && parsePlan(written).ok ? written : '5/20/15/5';
 }
 
 export function formatPlan(plan: Plan): string {

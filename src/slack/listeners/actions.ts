@@ -79,7 +79,7 @@ export function makeSteerAction(deps: ListenerDeps, which: 'next' | 'end' | 'pau
     if (!outcome.ok) {
       // Asked to steer a session waiting for an invitation: what waited is being tried again, in case it was given.
       if (outcome.reason === 'not_invited') void deps.dispatcher.wake();
-      return tell(renderSteerRefusal(outcome, input.userId, now));
+      return tell(renderSteerRefusal(outcome, input.userId, now, which));
     }
     deps.logger.info(`session ${which} (button)`, { team: input.workspace.teamId, channel: outcome.session.channelId, session: outcome.session.id });
     void deps.dispatcher.wake();

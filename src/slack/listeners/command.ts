@@ -26,6 +26,8 @@ import {
   renderStatus,
   renderSteerRefusal,
   renderUnreadableEnd,
+  renderInvalidFromSlack,
+  type SteerCommand,
 } from '../views/replies.ts';
 import { readCommand } from '../payloads.ts';
 import { renderChannelHistory } from '../views/history.ts';
@@ -119,8 +121,9 @@ export function makeCommandListener(deps: ListenerDeps) {
         return;
       }
       case 'invalid':
-        // Quoted words as the person saw them: a user group or channel Slack encoded (<!subteam^S1|@eng>) reads @eng.
-        return reply(renderInvalid(plainFromSlack(parsed.message)));
+        // Quoted words as the person saw them: a user group or channel Slack encoded (<!subteam^S1|@eng>) reads @eng;
+        // a person the refusal names is a mention.
+        return reply(renderInvalidFromSlack(parsed.message));
       case 'start_form': {
         // Said before the form is filled in, not after: one read, well within the 3 seconds the trigger lives.
         const existing = await deps.sessions.liveHere(workspace);
@@ -221,18 +224,18 @@ export function makeCommandListener(deps: ListenerDeps) {
         return reply(renderNoteSaved(outcome.phaseIndex));
       }
       case 'next':
-        return steer(await nextPhase(deps, session.id, workspace, user, now, 'typed'), ({ session: s }) => {
+        return steer('next', await nextPhase(deps, session.id, workspace, user, now, 'typed'), ({ session: s }) => {
           const i = s.status === 'ended' ? null : currentPhaseIndex(s.phases, now);
           return renderPlain(i === null ? 'That was the last phase: the summary is on its way.' : `⏭️ On to phase ${i + 1}, *${phaseName(i)}*.`);
         });
       case 'end':
-        return steer(await endSession(deps, session.id, workspace, user, now), () => renderPlain('🏁 Session ended. The summary is on its way to the thread.'));
+        return steer('end', await endSession(deps, session.id, workspace, user, now), () => renderPlain('🏁 Session ended. The summary is on its way to the thread.'));
       case 'pause':
-        return steer(await pauseSession(deps, session.id, workspace, user, now), clockChanged);
+        return steer('pause', await pauseSession(deps, session.id, workspace, user, now), clockChanged);
       case 'resume':
-        return steer(await resumeSession(deps, session.id, workspace, user, now), clockChanged);
+        return steer('resume', await resumeSession(deps, session.id, workspace, user, now), clockChanged);
       case 'extend':
-        return steer(await extendPhase(deps, session.id, workspace, user, parsed.ms, now), clockChanged);
+        return steer('extend', await extendPhase(deps, session.id, workspace, user, parsed.ms, now), clockChanged);
       case 'host': {
         if (parsed.userId === args.context.botUserId) return reply(renderPlain(appAsPerson('host')));
         const outcome = await handOver(deps, session.id, workspace, user, parsed.userId, now);
@@ -254,9 +257,9 @@ export function makeCommandListener(deps: ListenerDeps) {
       return outcome.change ? renderClockChanged(outcome.change, now) : renderPlain('Done.');
     }
 
-    async function steer(outcome: SteerOutcome, success: (outcome: Extract<SteerOutcome, { ok: true }>) => SlackMessage) {
+    async function steer(command: SteerCommand, outcome: SteerOutcome, success: (outcome: Extract<SteerOutcome, { ok: true }>) => SlackMessage) {
       if (!outcome.ok) {
-        await reply(renderSteerRefusal(outcome, user, now));
+        await reply(renderSteerRefusal(outcome, user, now, command));
         // Asked to steer a session waiting for an invitation: what waited is being tried again, in case it was given.
         if (outcome.reason === 'not_invited') void deps.dispatcher.wake();
         return;

@@ -5,13 +5,12 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { startSession } from '../../app/sessions.ts';
 import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
-import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { clip } from '../../domain/text.ts';
 import { answerPrivately, ephemeralTo, throughResponseUrl } from '../answer-privately.ts';
 import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
 import { readViewSubmission } from '../payloads.ts';
-import { appAsPerson, renderStarted } from '../views/replies.ts';
+import { renderStarted } from '../views/replies.ts';
 import { decodeStartModalMetadata, parseStartForm, RANDOM_PROMPT, renderStartModal, START_FIELDS } from '../views/start-modal.ts';
 
 /** Opens the form; the command's trigger dies 3 seconds after the command, so this follows the ack at once. */
@@ -36,26 +35,11 @@ export function makeStartFormSubmit(deps: ListenerDeps) {
       await ack({ response_action: 'errors', errors: { [START_FIELDS.topic]: 'This form is out of date. Close it and type `/mockdesign start` again.' } });
       return;
     }
-    const form = parseStartForm(input.values);
+    // The people pickers list the app's own user too; it is nobody to interview or to nudge.
+    const form = parseStartForm(input.values, { hostId: input.userId, appUserId: context.botUserId });
     if (!form.ok) {
       await ack({ response_action: 'errors', errors: form.errors });
       return;
-    }
-    if (form.value.candidate === input.userId) {
-      await ack({ response_action: 'errors', errors: { [START_FIELDS.candidate]: HOST_AS_CANDIDATE } });
-      return;
-    }
-    // The people pickers list the app's own user too; it is nobody to interview or to nudge.
-    const app = context.botUserId;
-    if (app !== undefined) {
-      const errors: Record<string, string> = {};
-      if (form.value.candidate === app) errors[START_FIELDS.candidate] = appAsPerson('candidate');
-      if (form.value.interviewers.includes(app)) errors[START_FIELDS.interviewers] = appAsPerson('interviewer');
-      if (form.value.observers.includes(app)) errors[START_FIELDS.observers] = appAsPerson('observer');
-      if (Object.keys(errors).length > 0) {
-        await ack({ response_action: 'errors', errors });
-        return;
-      }
     }
     const now = deps.clock();
     const access = { ...input.workspace, channelId: meta.channelId };

@@ -7,7 +7,7 @@ import { formatPlan } from '../../domain/plan.ts';
 import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
 import { endedWithSummary, type Session } from '../../domain/session.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
-import { escapeMrkdwn, mention, phaseName, slackWhen, strong, strongTopic } from '../mrkdwn.ts';
+import { escapeMrkdwn, mention, phaseName, plainFromSlack, slackWhen, strong, strongTopic } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
 
 /** The help asked for by name: the same every time, so made once (it is the most frequent answer of all). */
@@ -54,7 +54,30 @@ function helpMessage(unknown: string | undefined): SlackMessage {
 
 /** A refusal from the command grammar. Its message may quote what the user typed, so it is escaped whole. */
 export function renderInvalid(message: string): SlackMessage {
-  const safe = escapeMrkdwn(message);
+  return invalidMessage(escapeMrkdwn(message));
+}
+
+/**
+ * The command grammar's refusal as it holds Slack's text, for one that names a person. A user mention in it is one
+ * Slack resolved (brackets a person types reach us as `&lt;`, so none can be forged) and is shown as a mention;
+ * everything else, code spans whole, is made plain and escaped as renderInvalid does.
+ */
+export function renderInvalidFromSlack(message: string): SlackMessage {
+  const safe = message
+    .split(/(`[^`]*`)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? escapeMrkdwn(plainFromSlack(part))
+        : part
+            .split(/<@([UW][A-Z0-9]{2,})(?:\|[^<>]*)?>/)
+            .map((piece, j) => (j % 2 === 1 ? mention(piece) : escapeMrkdwn(plainFromSlack(piece))))
+            .join(''),
+    )
+    .join('');
+  return invalidMessage(safe);
+}
+
+function invalidMessage(safe: string): SlackMessage {
   return { text: fallback(safe), blocks: [section(`⚠️ ${safe}`), context('`/mockdesign help` shows every command with examples.')] };
 }
 
@@ -110,9 +133,24 @@ export function renderRefusal(reason: SteerRefusal, session?: Session): SlackMes
   return { text, blocks: [section(text)] };
 }
 
-/** Why a `next`, `end`, `pause`, `resume` or extension by `userId` changed nothing. */
-export function renderSteerRefusal(outcome: Extract<SteerOutcome, { ok: false }>, userId: string, now: number): SlackMessage {
+/** What was asked of the clock: the same refusal means something else to each. */
+export type SteerCommand = 'next' | 'end' | 'pause' | 'resume' | 'extend';
+
+/**
+ * A paused session refuses a `next`, an extension and a second pause alike; the answer says what that meant for the
+ * one asked (no time was added, it is paused already), and what to do instead.
+ */
+const PAUSED_REFUSALS: Partial<Record<SteerCommand, string>> = {
+  pause: 'The session is already paused. `/mockdesign resume` starts the clock again.',
+  extend: 'The session is paused, so no time was added: `/mockdesign resume` starts the clock again, then extend.',
+  next: 'The session is paused, so it stays in this phase: `/mockdesign resume` starts the clock again, then move on.',
+};
+
+/** Why a `next`, `end`, `pause`, `resume` or extension (`command`) by `userId` changed nothing. */
+export function renderSteerRefusal(outcome: Extract<SteerOutcome, { ok: false }>, userId: string, now: number, command?: SteerCommand): SlackMessage {
   const { change, session } = outcome;
+  const paused = outcome.reason === 'paused' && command !== undefined ? PAUSED_REFUSALS[command] : undefined;
+  if (paused) return renderPlain(paused);
   if (outcome.reason !== 'repeat' || change?.kind !== 'extended' || !session) return renderRefusal(outcome.reason, session);
   const who = change.by === userId ? 'You' : mention(change.by);
   const end = phaseEnd(session.phases, change.phaseIndex, session.endsAt);

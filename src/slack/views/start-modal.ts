@@ -8,9 +8,11 @@ import { ASYNC_DEFAULT_PLAN, MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH, 
 import { type Level, LEVELS } from '../../domain/levels.ts';
 import { DEFAULT_PLAN, formatPlan, parsePlan, type Plan } from '../../domain/plan.ts';
 import { PROMPTS } from '../../domain/prompts.ts';
+import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
 import { isBlank } from '../../domain/text.ts';
 import { CALLBACK_IDS } from '../ids.ts';
 import { truncate } from '../mrkdwn.ts';
+import { appAsPerson } from './replies.ts';
 
 /** Block ids of the form; each input's action id is the same string. */
 export const START_FIELDS = {
@@ -95,7 +97,7 @@ export function renderStartModal(input: { channelId: string }): ModalView {
         block_id: START_FIELDS.candidate,
         optional: true,
         label: plain('Candidate'),
-        hint: plain('They never see the interviewers’ nudges, private notes or scores before the reveal.'),
+        hint: plain('They never see the interviewers’ nudges or private notes, and see the scores only when the session ends.'),
         element: { type: 'users_select', action_id: START_FIELDS.candidate, placeholder: plain('Who is interviewed') },
       },
       {
@@ -185,8 +187,17 @@ const Field = z
   .loose();
 const State = z.record(z.string(), z.record(z.string(), Field));
 
-/** Reads the submitted form; every mistake is an inline error on its field, and nothing is started. */
-export function parseStartForm(values: unknown): FormResult {
+/** Who submits the form, and the app's own user (the people pickers list it too), when Slack says. */
+export interface StartFormPeople {
+  readonly hostId: string;
+  readonly appUserId: string | undefined;
+}
+
+/**
+ * Reads the submitted form; every mistake is an inline error on its field, all of them at once (a form that showed
+ * one mistake per submission would take as many rounds as there are mistakes), and nothing is started.
+ */
+export function parseStartForm(values: unknown, people: StartFormPeople): FormResult {
   const parsed = State.safeParse(values);
   const state = parsed.success ? parsed.data : {};
   const field = (id: string) => state[id]?.[id];
@@ -206,10 +217,16 @@ export function parseStartForm(values: unknown): FormResult {
   const candidate = field(START_FIELDS.candidate)?.selected_user ?? undefined;
   const interviewers = [...new Set(field(START_FIELDS.interviewers)?.selected_users ?? [])];
   const observers = [...new Set(field(START_FIELDS.observers)?.selected_users ?? [])];
-  if (candidate !== undefined && (interviewers.includes(candidate) || observers.includes(candidate))) {
+  const app = people.appUserId;
+  if (candidate !== undefined && candidate === people.hostId) errors[START_FIELDS.candidate] = HOST_AS_CANDIDATE;
+  else if (candidate !== undefined && candidate === app) errors[START_FIELDS.candidate] = appAsPerson('candidate');
+  else if (candidate !== undefined && (interviewers.includes(candidate) || observers.includes(candidate))) {
     errors[START_FIELDS.candidate] = 'The candidate cannot also be an interviewer or an observer.';
   }
-  if (interviewers.some((id) => observers.includes(id))) errors[START_FIELDS.observers] = 'Someone is both an interviewer and an observer: pick one.';
+  if (app !== undefined && interviewers.includes(app)) errors[START_FIELDS.interviewers] = appAsPerson('interviewer');
+  if (app !== undefined && observers.includes(app)) errors[START_FIELDS.observers] = appAsPerson('observer');
+  // A form's error is plain text, with no mention to name them by: the pickers show who is in both lists.
+  else if (interviewers.some((id) => observers.includes(id))) errors[START_FIELDS.observers] = 'The same person is picked as an interviewer and an observer: keep them in one of the two.';
 
   const levelValue = field(START_FIELDS.level)?.selected_option?.value;
   const level = LEVELS.find((l) => l.key === levelValue)?.key;

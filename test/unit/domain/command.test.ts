@@ -101,7 +101,11 @@ describe('parseCommand: live interview options', () => {
   it('refuses a second candidate, a candidate on the panel, someone in two roles, and an unknown level', () => {
     expect(invalid('start X --candidate <@U101> <@U102>')).toBe('A session has one candidate.');
     expect(invalid('start X --candidate <@U101> --interviewer <@U101>')).toContain('cannot also be an interviewer');
-    expect(invalid('start X --interviewer <@U102> --observer <@U102>')).toContain('both interviewer and observer');
+    // Named, as a mention: in a long list of people, who is meant is not left to be searched for.
+    expect(invalid('start X --interviewer <@U102> --observer <@U102>')).toBe('<@U102> is named both interviewer and observer: pick one.');
+    expect(invalid('start Design Z --candidate <@U101|bob> --observer <@U103|carol> --interviewer <@U103|carol>')).toBe(
+      '<@U103> is named both interviewer and observer: pick one.',
+    );
     expect(invalid('start X --level principal')).toContain('--level');
     expect(invalid('start X --level')).toContain('--level mid');
     expect(invalid('start X --candidate sam')).toBe('`sam` after `--candidate` is not a person: mention them, e.g. `--candidate @alex`.');
@@ -146,6 +150,29 @@ describe('parseCommand: host, extend and note options', () => {
     expect(invalid('+8d')).toContain('at most 7 days');
     expect(invalid('extend soon')).toContain('`soon` is not a duration');
     expect(invalid('extend 8d')).toContain('at most 7 days');
+  });
+
+  // The +5 min button says "5 min": typed as it reads, it is taken, with any unit written out, in any case.
+  it.each([
+    ['+5 min', 5 * 60_000],
+    ['extend 5 min', 5 * 60_000],
+    ['extend 10 mins', 10 * 60_000],
+    ['extend 1 hour', 3600_000],
+    ['extend 2 hours', 2 * 3600_000],
+    ['extend 1 day', 86_400_000],
+    ['extend 90 seconds', 90_000],
+    ['+1 h', 3600_000],
+    ['EXTEND 2 Hours', 2 * 3600_000],
+    ['+10 MINS', 10 * 60_000],
+  ])('extends by %j', (text, ms) => {
+    expect(parseCommand(text)).toEqual({ kind: 'extend', ms });
+  });
+
+  it('refuses an extension of nothing with what to give instead, and keeps refusing what it refused', () => {
+    for (const text of ['extend 0', '+0', 'extend 0 min', '+0.0s']) expect(invalid(text)).toBe('Give a duration longer than zero, such as `5m`.');
+    expect(invalid('extend 1.5 seconds')).toContain('`1.5 seconds` is not a whole number of seconds');
+    expect(invalid('+5 minutes please')).toContain('`5 minutes please` is not a duration');
+    expect(invalid('extend 8 days')).toContain('at most 7 days');
   });
 
   it('reads --kind before the note text, with friendly aliases', () => {
@@ -243,6 +270,20 @@ describe('parseCommand: start', () => {
     expect(invalid('start X --plan 5/0/15/5')).toContain('`0` is not longer than zero');
     expect(invalid('start X --plan -5/20/15/5')).toContain('`-5` is not a duration');
     expect(invalid('start X --plan 10d/10d/10d/1d')).toContain('at most 30 days');
+  });
+
+  // Spaces split the command into words, and a plan typed with them arrives in pieces: it is read whole.
+  it('reads a plan typed with spaces whole, and leaves the topic after it alone', () => {
+    expect(start('start Design X --plan 5 min/20 min/15 min/5 min')).toMatchObject({ topic: 'Design X', plan: [5, 20, 15, 5].map((m) => m * 60_000) });
+    expect(start('start --plan 5 min/20 min/15 min/5 min Design X')).toMatchObject({ topic: 'Design X', plan: [5, 20, 15, 5].map((m) => m * 60_000) });
+    expect(start('start --plan 5/20/15/5 100 million users')).toMatchObject({ topic: '100 million users', plan: [5, 20, 15, 5].map((m) => m * 60_000) });
+    expect(invalid('start Design X --plan 30s 30s 30s')).toBe('Separate the 4 phases with `/`, e.g. `--plan 30s/30s/30s/30s`.');
+    expect(invalid('start Design X --plan 5, 20, 15, 5 --level mid')).toBe('Separate the 4 phases with `/`, e.g. `--plan 5m/20m/15m/5m`.');
+    expect(invalid('start Design X --plan=30s 30s 30s 30s')).toBe('Separate the 4 phases with `/`, e.g. `--plan 30s/30s/30s/30s`.');
+    expect(invalid('schedule "every tue 18:00" --plan 1d 1d 1d 1d')).toBe('Separate the 4 phases with `/`, e.g. `--plan 1d/1d/1d/1d`.');
+    expect(parseCommand('schedule "every tue 18:00" --plan 1 day/2 days/2 days/1 day --async')).toMatchObject({ plan: [1, 2, 2, 1].map((d) => d * 86_400_000), isAsync: true });
+    // A genuinely wrong count keeps saying so.
+    expect(invalid('start Design X --plan 1m/1m/1m')).toContain('`1m/1m/1m` has 3');
   });
 
   it('asks for a value when --plan has none', () => {

@@ -38,6 +38,39 @@ describe('parseDuration', () => {
     expect(value('  7d ')).toBe(7 * DAY);
   });
 
+  // The +5 min button says "5 min", and people type what they read: a written-out unit, after a space or not.
+  it.each([
+    ['5 min', 5 * MINUTE],
+    ['5min', 5 * MINUTE],
+    ['10 mins', 10 * MINUTE],
+    ['2 minutes', 2 * MINUTE],
+    ['1 minute', MINUTE],
+    ['5 m', 5 * MINUTE],
+    ['1 hour', HOUR],
+    ['2 hours', 2 * HOUR],
+    ['1 hr', HOUR],
+    ['3 hrs', 3 * HOUR],
+    ['1 h', HOUR],
+    ['1 day', DAY],
+    ['2 days', 2 * DAY],
+    ['90 seconds', 90 * SECOND],
+    ['1 second', SECOND],
+    ['30 secs', 30 * SECOND],
+    ['30 sec', 30 * SECOND],
+    ['1.5 hours', 90 * MINUTE],
+    ['5 MIN', 5 * MINUTE],
+    ['2 Hours', 2 * HOUR],
+    ['  1   day ', DAY],
+  ])('reads the written-out %j as %d ms', (text, ms) => {
+    expect(value(text)).toBe(ms);
+  });
+
+  it('refuses a written-out duration as it refuses a short one: zero, or a part of a second', () => {
+    expect(error('0 min')).toBe('`0 min` is not longer than zero');
+    expect(error('1.5 seconds')).toBe('`1.5 seconds` is not a whole number of seconds');
+    expect(error('0.5 sec')).toBe('`0.5 sec` is shorter than a second');
+  });
+
   // A part of a second would be shown rounded ("1.5s" as "2 s"), and a plan's total would not add up.
   it('refuses a part of a second, saying so', () => {
     expect(error('1.5s')).toBe('`1.5s` is not a whole number of seconds');
@@ -57,7 +90,7 @@ describe('parseDuration', () => {
     expect(error('-5m')).toBe('`-5m` is not a duration: use a number with s, m, h or d');
   });
 
-  it.each(['', '   ', 'abc', '5x', 'm', '5 m', '5mm', '1e3', '1.', '.5', '1.2345h', '1,5h', '1234567890', '5ms', 'Infinity', 'NaN'])(
+  it.each(['', '   ', 'abc', '5x', 'm', 'min', '5mm', '1e3', '1.', '.5', '1.2345h', '1,5h', '1234567890', '5ms', '5 ms', '5 mi', '5 minutess', '5 min please', 'five minutes', '5 5', 'Infinity', 'NaN'])(
     'refuses %j with a message that quotes it',
     (text) => {
       expect(error(text)).toBe(`\`${text}\` is not a duration: use a number with s, m, h or d`);

@@ -35,6 +35,31 @@ describe('parsePlan', () => {
     expect(message).toContain(`\`${text}\` has ${count}.`);
   });
 
+  // "has 1" would not say what to change: the durations are there, only the separator is not.
+  it('says to separate the phases with / when they were separated by spaces or commas', () => {
+    const advice = (example: string) => `Separate the 4 phases with \`/\`, e.g. \`--plan ${example}\`.`;
+    expect(planError('30s 30s 30s')).toBe(advice('30s/30s/30s/30s'));
+    expect(planError('30s 30s 30s 30s')).toBe(advice('30s/30s/30s/30s'));
+    expect(planError('5 20 15 5')).toBe(advice('5m/20m/15m/5m'));
+    expect(planError('5, 20, 15, 5')).toBe(advice('5m/20m/15m/5m'));
+    expect(planError('5m,20m,15m,5m')).toBe(advice('5m/20m/15m/5m'));
+    expect(planError('5 min 20 min 15 min 5 min')).toBe(advice('5m/20m/15m/5m'));
+    expect(planError('5/20 15/5')).toBe(advice('5m/20m/15m/5m'));
+    expect(planError('1m 2m 3m 4m 5m')).toBe(advice('1m/2m/3m/4m'));
+    // Their durations would still be no plan (too long, zero): a working one is given instead.
+    expect(planError('10d 10d 10d 10d')).toBe(advice('5/20/15/5'));
+    expect(planError('0 0 0 0')).toBe(advice('5/20/15/5'));
+    // A genuinely wrong count, or words that are not durations, keep the count.
+    expect(planError('1m/1m/1m')).toContain('A plan has 4 phases separated by `/`; `1m/1m/1m` has 3.');
+    expect(planError('5 min')).toContain('`5 min` has 1.');
+    expect(planError('five minutes each')).toContain('has 1.');
+  });
+
+  it('takes a unit written out in each phase', () => {
+    expect(parsePlan('5 min/20 mins/1 hour/90 seconds')).toEqual({ ok: true, value: [5 * MINUTE, 20 * MINUTE, HOUR, 90 * SECOND] });
+    expect(parsePlan('1 day/3 days/2d/1 DAY')).toEqual({ ok: true, value: [DAY, 3 * DAY, 2 * DAY, DAY] });
+  });
+
   it('refuses a unit it does not know, naming the bad part', () => {
     expect(planError('5x/20/15/5')).toContain('`5x` is not a duration');
     expect(planError('5/abc/15/5')).toContain('`abc` is not a duration');
@@ -98,10 +123,12 @@ describe('parsePlan', () => {
     }
   });
 
-  it('always returns four positive durations totalling at most 30 days, or an error with the example', () => {
+  it('always returns four positive durations totalling at most 30 days, or an error with a working example', () => {
     const part = fc.oneof(
       fc.string({ maxLength: 6 }),
-      fc.tuple(fc.integer({ min: -5, max: 999_999 }), fc.constantFrom('', 's', 'm', 'h', 'd', 'x')).map(([n, u]) => `${n}${u}`),
+      fc.tuple(fc.integer({ min: -5, max: 999_999 }), fc.constantFrom('', 's', 'm', 'h', 'd', 'x', ' min', ' hours', ' s')).map(([n, u]) => `${n}${u}`),
+      // Phases separated by spaces or commas instead of `/`.
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 99_999 }), fc.constantFrom('', 's', 'm', 'h', 'd', ' min')), { minLength: 2, maxLength: 5 }).map((ds) => ds.map(([n, u]) => `${n}${u}`).join(' ')),
     );
     fc.assert(
       fc.property(fc.array(part, { minLength: 1, maxLength: 6 }), (parts) => {
@@ -111,7 +138,9 @@ describe('parsePlan', () => {
           for (const ms of parsed.value) expect(ms).toBeGreaterThanOrEqual(SECOND);
           expect(parsed.value.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MAX_PLAN_MS);
         } else {
-          expect(parsed.error).toContain('`--plan 5/20/15/5`');
+          const examples = [...parsed.error.matchAll(/`--plan ([^`]+)`/g)].map((m) => m[1] ?? '');
+          expect(examples.length).toBeGreaterThan(0);
+          for (const example of examples) expect(parsePlan(example).ok).toBe(true);
         }
       }),
       { numRuns: 2000 },

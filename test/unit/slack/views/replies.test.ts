@@ -7,12 +7,14 @@ import {
   renderBusy,
   renderHelp,
   renderInvalid,
+  renderInvalidFromSlack,
   renderNoSession,
   renderNoteSaved,
   renderPlain,
   renderRefusal,
   renderStarted,
   renderStatus,
+  renderSteerRefusal,
 } from '../../../../src/slack/views/replies.ts';
 import { expectEscaped, expectWithinBlockKitLimits, HOSTILE, mrkdwnTexts, sectionTexts } from '../../support/block-kit.ts';
 import { aSession, MIN, SEC, T0 } from '../../support/builders.ts';
@@ -90,6 +92,42 @@ describe('renderInvalid', () => {
     const message = renderInvalid(invalidMessage(`start X --plan ${'a'.repeat(5000)}/1/1/1`));
     expectWithinBlockKitLimits(message);
     expect(sectionTexts(message.blocks)[0]).toContain('`--plan 5/20/15/5`');
+  });
+});
+
+describe('renderInvalidFromSlack', () => {
+  it('names the person a refusal is about with a mention', () => {
+    const message = renderInvalidFromSlack(invalidMessage('start Design Z --candidate <@U0BOB|bob> --observer <@U0CAROL|carol> --interviewer <@U0CAROL|carol>'));
+    expectWithinBlockKitLimits(message);
+    expect(sectionTexts(message.blocks)).toEqual(['⚠️ <@U0CAROL> is named both interviewer and observer: pick one.']);
+  });
+
+  // Only a user mention Slack resolved stays one; anything else is plain and escaped, as renderInvalid has it.
+  it('makes everything else plain and escaped, a mention quoted in a code span too', () => {
+    const message = renderInvalidFromSlack('`<@U0BOB|bob>x` and <!subteam^S1|@eng> or <!channel> &lt;@U0EVE&gt; &amp; <https://evil.example|click> <@U0CAROL|carol>');
+    expect(sectionTexts(message.blocks)).toEqual(['⚠️ `@bobx` and @eng or @channel &lt;@U0EVE&gt; &amp; click (https://evil.example) <@U0CAROL>']);
+    for (const typed of ['start X --plan <!channel>/1/1/1', 'start X --<https://evil.example|click>', 'start X --interviewer=<!here>', 'start X --plan a&amp;b/1/1/1', `${HOSTILE} --plan x`]) {
+      const refused = renderInvalidFromSlack(invalidMessage(`start ${typed}`));
+      expectEscaped(refused.text);
+      for (const text of mrkdwnTexts(refused.blocks)) expectEscaped(text);
+    }
+  });
+});
+
+describe('renderSteerRefusal for a paused session', () => {
+  const session = aSession({ status: 'paused', pausedAt: T0 + MIN });
+  const paused = { ok: false as const, reason: 'paused' as const, session };
+
+  // The same refusal from the session meant something else to each: say what happened to what was asked.
+  it('says no time was added to an extension, and that a pause is one already', () => {
+    expect(renderSteerRefusal(paused, 'U0ALICE', T0, 'extend').text).toBe(
+      'The session is paused, so no time was added: `/mockdesign resume` starts the clock again, then extend.',
+    );
+    expect(renderSteerRefusal(paused, 'U0ALICE', T0, 'pause').text).toBe('The session is already paused. `/mockdesign resume` starts the clock again.');
+    expect(renderSteerRefusal(paused, 'U0ALICE', T0, 'next').text).toContain('so it stays in this phase');
+    for (const command of ['extend', 'pause', 'next'] as const) expectWithinBlockKitLimits(renderSteerRefusal(paused, 'U0ALICE', T0, command));
+    // Other refusals are unchanged by what was asked.
+    expect(renderSteerRefusal({ ok: false, reason: 'not_paused', session }, 'U0ALICE', T0, 'resume')).toEqual(renderRefusal('not_paused', session));
   });
 });
 
