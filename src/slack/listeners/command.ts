@@ -127,7 +127,7 @@ export function makeCommandListener(deps: ListenerDeps) {
       case 'start_form': {
         // Said before the form is filled in, not after: one read, well within the 3 seconds the trigger lives.
         const existing = await deps.sessions.liveHere(workspace);
-        if (existing) return reply(renderBusy(existing));
+        if (existing) return reply(renderBusy(existing, user));
         return openStartForm(args, deps);
       }
       case 'export':
@@ -142,7 +142,7 @@ export function makeCommandListener(deps: ListenerDeps) {
         if (appAs) return reply(renderInvalid(appAsPerson(appAs)));
         // Ack first: one read decides the answer, and the session is written after Slack has it.
         const existing = await deps.sessions.liveHere(workspace);
-        if (existing) return reply(renderBusy(existing));
+        if (existing) return reply(renderBusy(existing, user));
         // A prompt from the bank: picked at random among those this channel has not had yet, or named by its title.
         const prompt = parsed.random
           ? pickRandomPrompt(await deps.store.sessions.promptsUsedIn(input.workspace, channelId), deps.random ?? Math.random)
@@ -179,7 +179,7 @@ export function makeCommandListener(deps: ListenerDeps) {
           throw error;
         }
         // Someone else started one in this channel between the read and the write.
-        if (outcome.kind === 'busy') return void (await later(renderBusy(outcome.existing)));
+        if (outcome.kind === 'busy') return void (await later(renderBusy(outcome.existing, user)));
         deps.logger.info('session started', { team: workspace.teamId, channel: channelId, session: outcome.session.id });
         void deps.dispatcher.wake();
         return;
@@ -202,7 +202,7 @@ export function makeCommandListener(deps: ListenerDeps) {
 
     switch (parsed.kind) {
       case 'status':
-        return reply(renderStatus(session, await deps.store.sessions.noteCount(session.id), now));
+        return reply(renderStatus(session, await deps.store.sessions.noteCount(session.id), now, user));
       case 'notes':
         return reply(renderMyNotes(session, (await deps.store.sessions.notes(session.id)).filter((n) => n.authorId === user)));
       case 'note': {

@@ -5,7 +5,8 @@ import type { NoteVisibility } from '../../domain/notes.ts';
 import { formatDuration } from '../../domain/duration.ts';
 import { formatPlan } from '../../domain/plan.ts';
 import { PHASE_COUNT, PHASES } from '../../domain/phases.ts';
-import { endedWithSummary, type Session } from '../../domain/session.ts';
+import { canSteer, endedWithSummary, type Session } from '../../domain/session.ts';
+import { timeAddedNote } from '../../domain/summary.ts';
 import { currentPhaseIndex, phaseEnd } from '../../domain/timeline.ts';
 import { escapeMrkdwn, mention, phaseName, plainFromSlack, slackWhen, strong, strongTopic } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
@@ -81,7 +82,12 @@ function invalidMessage(safe: string): SlackMessage {
   return { text: fallback(safe), blocks: [section(`⚠️ ${safe}`), context('`/mockdesign help` shows every command with examples.')] };
 }
 
-export function renderStatus(session: Session, noteCount: number, now: number): SlackMessage {
+/**
+ * Where the session is, for whoever asked (`viewerId`): only those who may steer are told how to; anyone else is
+ * told who can. The plan is the plan, with the time added since beside it, as the summary shows it.
+ */
+export function renderStatus(session: Session, noteCount: number, now: number, viewerId?: string): SlackMessage {
+  const steers = viewerId === undefined || canSteer(session, viewerId);
   const topic = strong(session.topic);
   const notes = `${noteCount} note${noteCount === 1 ? '' : 's'} so far`;
   if (session.status === 'paused' && session.pausedAt !== null) {
@@ -92,18 +98,27 @@ export function renderStatus(session: Session, noteCount: number, now: number): 
       return { text, blocks: [section(text), context(INVITE_HINT)] };
     }
     const text = `⏸️ ${topic} is paused in phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, with ${formatDuration(left)} left. ${notes}.`;
-    return { text, blocks: [section(text), context('`/mockdesign resume` starts the clock again.')] };
+    const how = steers ? '`/mockdesign resume` starts the clock again.' : `The host, ${mention(session.hostId)}, or an interviewer can start the clock again.`;
+    return { text, blocks: [section(text), context(how)] };
   }
   const i = currentPhaseIndex(session.phases, now);
   const end = phaseEnd(session.phases, i, session.endsAt);
   const text = `▶️ ${topic}: phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, ${formatDuration(end - now)} left (until ${slackWhen(end, now)}). ${notes}.`;
-  const plan = formatPlan(session.phases.map((p) => p.plannedMs));
-  return { text, blocks: [section(text), context(`Plan ${plan} · host ${mention(session.hostId)} · ends ${slackWhen(session.endsAt, now)}`)] };
+  // Time added with extend is not plan (the summary keeps the two apart); a phase stored before that was kept apart
+  // (addedMs null) shows its whole length, as everywhere.
+  const plan = formatPlan(session.phases.map((p) => p.plannedMs - (p.addedMs ?? 0)));
+  const added = session.phases.reduce((sum, p) => sum + (p.addedMs ?? 0), 0);
+  return { text, blocks: [section(text), context(`Plan ${plan}${timeAddedNote(added)} · host ${mention(session.hostId)} · ends ${slackWhen(session.endsAt, now)}`)] };
 }
 
-export function renderBusy(existing: Session): SlackMessage {
+/** A session runs in the channel already: its host or an interviewer can end it; anyone else is told whom to ask. */
+export function renderBusy(existing: Session, viewerId?: string): SlackMessage {
   const where = strongTopic(existing);
-  const text = `A session is already running in this channel: ${where}, hosted by ${mention(existing.hostId)}. End it with \`/mockdesign end\` before starting another, or start yours in another channel.`;
+  const then =
+    viewerId === undefined || canSteer(existing, viewerId)
+      ? 'End it with `/mockdesign end` before starting another, or start yours in another channel.'
+      : 'Ask its host to end it, or start yours in another channel.';
+  const text = `A session is already running in this channel: ${where}, hosted by ${mention(existing.hostId)}. ${then}`;
   return { text, blocks: [section(text)] };
 }
 

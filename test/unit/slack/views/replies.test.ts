@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { SteerRefusal } from '../../../../src/app/sessions.ts';
 import { parseCommand } from '../../../../src/domain/command.ts';
 import { DAY } from '../../../../src/domain/duration.ts';
+import { DEFAULT_PLAN } from '../../../../src/domain/plan.ts';
+import { schedulePhases } from '../../../../src/domain/timeline.ts';
 import { escapeMrkdwn, slackDate, slackWhen } from '../../../../src/slack/mrkdwn.ts';
 import {
   renderBusy,
@@ -157,6 +159,20 @@ describe('renderStatus', () => {
     expect(mrkdwnTexts(status.blocks[1])).toEqual(['`/mockdesign resume` starts the clock again.']);
   });
 
+  it('tells someone who cannot steer who can resume a paused session, not the command they would be refused', () => {
+    const session = aSession({ status: 'paused', pausedAt: T0 + 30 * MIN, hostId: 'UHOST', interviewers: ['UINT'], candidateId: 'UCAND' });
+    for (const viewer of ['UHOST', 'UINT']) expect(mrkdwnTexts(renderStatus(session, 0, T0 + 31 * MIN, viewer).blocks[1])).toEqual(['`/mockdesign resume` starts the clock again.']);
+    for (const viewer of ['UCAND', 'UOTHER']) {
+      expect(mrkdwnTexts(renderStatus(session, 0, T0 + 31 * MIN, viewer).blocks[1])).toEqual(['The host, <@UHOST>, or an interviewer can start the clock again.']);
+    }
+  });
+
+  it('shows the plan as planned, with the time added beside it, as the summary does', () => {
+    const phases = schedulePhases(DEFAULT_PLAN, T0).map((p) => (p.index === 0 ? { ...p, plannedMs: p.plannedMs + 5 * MIN, addedMs: 5 * MIN } : { ...p, addedMs: 0 }));
+    const status = renderStatus(aSession({ phases, hostId: 'UHOST' }), 0, T0 + MIN);
+    expect(mrkdwnTexts(status.blocks[1])[0]).toMatch(/^Plan 5m\/20m\/15m\/5m \(\+5 min added\) · host <@UHOST>/);
+  });
+
   it('shows dates for a study group and the plan in days', () => {
     const session = aSession({ plan: [DAY, 3 * DAY, 2 * DAY, DAY] });
     const now = T0 + 2 * DAY;
@@ -184,6 +200,12 @@ describe('renderBusy', () => {
       `A session is already running in this channel: *<${permalink}|Design X &amp; Y>*, hosted by <@UHOST>. End it with \`/mockdesign end\` before starting another, or start yours in another channel.`,
     );
     expect(sectionTexts(busy.blocks)).toEqual([busy.text]);
+  });
+
+  it('tells someone who cannot end the session whom to ask, rather than to end it', () => {
+    const busy = renderBusy(aSession({ topic: 'Design X', permalink: null, hostId: 'UHOST', interviewers: ['UINT'] }), 'UGUEST');
+    expect(busy.text).toBe('A session is already running in this channel: *Design X*, hosted by <@UHOST>. Ask its host to end it, or start yours in another channel.');
+    expect(renderBusy(aSession({ hostId: 'UHOST', interviewers: ['UINT'] }), 'UINT').text).toContain('End it with `/mockdesign end`');
   });
 
   it('names the session in bold when there is no permalink', () => {
