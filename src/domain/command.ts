@@ -53,7 +53,8 @@ export type Command =
   | { kind: 'note'; text: string; noteKind: NoteKind | undefined }
   /** Upload the session to its thread as Markdown and CSV: the live or latest one here, or the one named. */
   | { kind: 'export'; ref: SessionRef | undefined }
-  | { kind: 'help'; unknown?: string }
+  /** `suggestion`: the command a mistyped one is closest to (`shedule` → `schedule`), when one is. */
+  | { kind: 'help'; unknown?: string; suggestion?: string }
   | { kind: 'invalid'; message: string };
 
 /** Why private scores were refused: the session would have no scorecard. Plain words, for the form as well. */
@@ -129,8 +130,47 @@ export function parseCommand(text: string, length: TextLength = (t) => t.length)
     default:
       // `+5` is `extend 5`: any duration may follow the plus, and what comes after it is read too, never dropped.
       if (/^\+./.test(first)) return parseExtend(trimmed.slice(1));
-      return { kind: 'help', unknown: clipEncoded(first) };
+      {
+        const suggestion = closestVerb(verb);
+        return { kind: 'help', unknown: clipEncoded(first), ...(suggestion ? { suggestion } : {}) };
+      }
   }
+}
+
+/** The commands, as typed after `/mockdesign`. */
+export const VERBS = ['start', 'status', 'note', 'notes', 'next', 'pause', 'resume', 'extend', 'end', 'host', 'history', 'schedule', 'schedules', 'unschedule', 'export', 'help'] as const;
+
+/**
+ * The command a mistyped word most likely meant: one it begins (`stat`, `sched`: the shortest such), else the one
+ * fewest edits away (a letter left out, added, changed or two swapped), at most one edit for a short word and two for
+ * a longer one, so that a word unlike any command suggests nothing. Ties go to the command listed first.
+ */
+export function closestVerb(word: string): string | undefined {
+  if (word.length < 3) return undefined;
+  const begun = VERBS.filter((verb) => verb.startsWith(word)).sort((a, b) => a.length - b.length)[0];
+  if (begun) return begun;
+  const allowed = word.length <= 4 ? 1 : 2;
+  let best: { verb: string; distance: number } | undefined;
+  for (const verb of VERBS) {
+    const distance = editDistance(word, verb);
+    if (distance <= allowed && (!best || distance < best.distance)) best = { verb, distance };
+  }
+  return best?.verb;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of two neighbours. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const row = d[i] as number[];
+      const above = d[i - 1] as number[];
+      row[j] = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] ?? 0, ((d[i - 2] as number[])[j - 2] ?? 0) + 1);
+    }
+  }
+  return (d[a.length] as number[])[b.length] ?? 0;
 }
 
 /**
@@ -213,7 +253,8 @@ function planValue(tokens: string[], at: number, inline: string | undefined): { 
 function parseSchedule(text: string): Command {
   const example = 'e.g. `/mockdesign schedule "every tue 18:00" --tz Europe/Berlin`';
   const quoted = /^["“”']([^"“”']+)["“”'](.*)$/s.exec(text);
-  const recurrence = (quoted ? quoted[1] : text.split(/\s--/)[0])?.trim() ?? '';
+  // Options with no when before them (`schedule --tz Europe/Paris`) leave the when empty: asked for, not misread.
+  const recurrence = (quoted ? quoted[1] : ` ${text}`.split(/\s--/)[0])?.trim() ?? '';
   const rest = quoted ? (quoted[2] ?? '') : text.slice(recurrence.length);
   if (recurrence === '') return { kind: 'invalid', message: `Say when, ${example}.` };
   let tz: string | undefined;

@@ -279,6 +279,14 @@ describe('/mockdesign host', () => {
 });
 
 describe('/mockdesign help', () => {
+  it('asks a near miss whether it meant the closest command, and does nothing', async () => {
+    const ack = (await h.command('shedule "every tue 18:00" --tz Europe/Berlin')) as Ack;
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toBe("I don't know `shedule`. Did you mean `/mockdesign schedule`?");
+    expect(h.db.prepare('SELECT count(*) FROM schedules').pluck().get()).toBe(0);
+    expect(h.slack.calls).toHaveLength(0);
+  });
+
   it.each(['', 'help', 'dance'])('answers %j with usage and examples, ephemeral, posting nothing', async (text) => {
     const ack = (await h.command(text)) as Ack;
     expect(ack.response_type).toBe('ephemeral');

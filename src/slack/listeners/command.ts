@@ -69,7 +69,7 @@ export function makeCommandListener(deps: ListenerDeps) {
 
     switch (parsed.kind) {
       case 'help':
-        return reply(renderHelp(parsed.unknown === undefined ? undefined : decodeEntities(parsed.unknown)));
+        return reply(renderHelp(parsed.unknown === undefined ? undefined : decodeEntities(parsed.unknown), parsed.suggestion));
       case 'schedule': {
         // The zone: the one given, else the one in the person's Slack profile, else UTC. A profile's zone this
         // runtime does not know (newer than its time-zone data) counts as unread: the person did not type it, so

@@ -14,7 +14,12 @@ import { context, fallback, section, type SlackMessage } from './message.ts';
 /** The help asked for by name: the same every time, so made once (it is the most frequent answer of all). */
 let plainHelp: SlackMessage | undefined;
 
-export function renderHelp(unknown?: string): SlackMessage {
+export function renderHelp(unknown?: string, suggestion?: string): SlackMessage {
+  // A near miss (`shedule`) gets the command it was closest to, not twenty lines to read through.
+  if (unknown && suggestion) {
+    const text = `I don't know \`${escapeMrkdwn(unknown)}\`. Did you mean \`/mockdesign ${escapeMrkdwn(suggestion)}\`?`;
+    return { text: fallback(text), blocks: [section(text), context('`/mockdesign help` shows every command with examples.')] };
+  }
   if (unknown) return helpMessage(unknown);
   plainHelp ??= helpMessage(undefined);
   return plainHelp;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ASYNC_DEFAULT_PLAN, type Command, MAX_INTERVIEWERS, MAX_NOTE_LENGTH, MAX_TOPIC_LENGTH, parseCommand } from '../../../src/domain/command.ts';
+import { ASYNC_DEFAULT_PLAN, closestVerb, type Command, MAX_INTERVIEWERS, MAX_NOTE_LENGTH, MAX_TOPIC_LENGTH, parseCommand } from '../../../src/domain/command.ts';
 import { DAY, MINUTE } from '../../../src/domain/duration.ts';
 import { DEFAULT_PLAN } from '../../../src/domain/plan.ts';
 
@@ -41,7 +41,7 @@ describe('parseCommand: verbs', () => {
   });
 
   it('shows help naming an unknown verb as typed', () => {
-    expect(parseCommand('Stat')).toEqual({ kind: 'help', unknown: 'Stat' });
+    expect(parseCommand('Stat')).toEqual({ kind: 'help', unknown: 'Stat', suggestion: 'status' });
     expect(parseCommand('  begin Design X ')).toEqual({ kind: 'help', unknown: 'begin' });
   });
 
@@ -122,6 +122,9 @@ describe('parseCommand: schedule', () => {
 
   it('says what is wrong with the options', () => {
     expect(invalid('schedule')).toContain('Say when');
+    // Options with no when before them: the when is missing, not unreadable.
+    expect(invalid('schedule --tz Europe/Paris')).toContain('Say when');
+    expect(invalid('schedule --async --plan 1d/2d/2d/1d')).toContain('Say when');
     expect(invalid('schedule "every tue 18:00" --tz')).toContain('Give `--tz` a zone');
     expect(invalid('schedule "every tue 18:00" --weekly')).toContain('`--weekly`');
     expect(invalid('schedule "every tue 18:00" tomorrow')).toContain('put the schedule in quotes');
@@ -497,5 +500,29 @@ describe('parseCommand: any input', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('closestVerb: a mistyped command', () => {
+  it.each([
+    ['shedule', 'schedule'],
+    ['schedul', 'schedule'],
+    ['sched', 'schedule'],
+    ['statu', 'status'],
+    ['staus', 'status'],
+    ['nxet', 'next'],
+    ['exnted', 'extend'],
+    ['histroy', 'history'],
+    ['resme', 'resume'],
+    ['unshedule', 'unschedule'],
+    ['ntoes', 'notes'],
+  ])('reads %j as %j', (typed, meant) => {
+    expect(closestVerb(typed)).toBe(meant);
+    expect(parseCommand(`${typed} something`)).toMatchObject({ kind: 'help', suggestion: meant });
+  });
+
+  it.each(['dance', 'begin', 'xyz', 'go', 'launch'])('suggests nothing for %j, which is like no command', (typed) => {
+    expect(closestVerb(typed)).toBeUndefined();
+    expect(parseCommand(typed)).not.toHaveProperty('suggestion');
   });
 });

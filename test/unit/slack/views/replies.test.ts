@@ -133,6 +133,16 @@ describe('renderSteerRefusal for a paused session', () => {
   });
 });
 
+describe('renderHelp for a near miss', () => {
+  it('asks whether the person meant the closest command, escaped, instead of the whole help', () => {
+    const help = renderHelp('shedule<b>', 'schedule');
+    expectWithinBlockKitLimits(help);
+    expect(help.text).toBe("I don't know `shedule&lt;b&gt;`. Did you mean `/mockdesign schedule`?");
+    expect(mrkdwnTexts(help.blocks).join('\n')).toContain('`/mockdesign help` shows every command');
+    expect(renderHelp('dance').text).toBe('How to use /mockdesign');
+  });
+});
+
 describe('renderStatus', () => {
   it('shows the phase under way, the time left and the plan', () => {
     const session = aSession({ topic: 'Design a URL shortener', hostId: 'UHOST' });
