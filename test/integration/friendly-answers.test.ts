@@ -186,7 +186,7 @@ describe('a scorecard submitted after the reveal', () => {
     expect(scoresOnly).toEqual({ response_action: 'errors', errors: { [FIRST]: 'The cards were revealed while you were scoring, so your card can no longer be added.' } });
     // An edit of a card submitted before keeps saying it can no longer change.
     const edit = await submit(formOpenedBefore(INTERVIEWER), INTERVIEWER, { scores: { requirements: '4' } });
-    expect(edit).toEqual({ response_action: 'errors', errors: { [FIRST]: 'Every interviewer has scored and the cards are revealed, so this card can no longer change.' } });
+    expect(edit).toEqual({ response_action: 'errors', errors: { [FIRST]: 'The cards are revealed to the panel, so this card can no longer change.' } });
     expect(cardsBy()).toEqual([INTERVIEWER]);
   });
 });

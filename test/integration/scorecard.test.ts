@@ -411,6 +411,18 @@ describe('blind until the reveal', () => {
     expect(text).not.toContain('<!channel>');
   });
 
+  it('with no interviewer named, says it is the host\'s card that reveals them, not every interviewer\'s', async () => {
+    await h.command(`start Design a chat app --candidate <@${CANDIDATE}> --observer <@${OBSERVER}> --level mid`, { channel: ROOM });
+    const form = await openForm(HOST, ROOM);
+    expect(allText(form)).toContain('until the host has scored or the session ends');
+    await submitCard(form, HOST_CARD, HOST);
+    expect(confirmationsTo(HOST).at(-1)?.text).toContain('With it the host has scored: the cards are revealed to the panel');
+    const told = revealNotices().filter((e) => e.user === OBSERVER).at(-1);
+    expect(allText(told ?? {})).toContain('🔓 The host has scored *Design a chat app*');
+    expect(allText((await clickScore(OBSERVER, ROOM)) ?? {})).toContain('The host has scored: the cards are revealed to the panel');
+    expect([allText(form), allText(told ?? {})].join('\n')).not.toContain('every interviewer');
+  });
+
   it('does not wait for the host, who is not a named interviewer: the interviewer\'s card alone reveals them', async () => {
     const hostForm = await openForm(HOST);
     await submitCard(await openForm(OBSERVER), DAVE_CARD, OBSERVER);

@@ -36,7 +36,7 @@ async function sendPrivately(client: Client, session: Session, userId: string, {
 
 /** The cards are revealed: each member of the panel is told, with what the cards add up to. */
 async function announceReveal(client: Client, deps: ListenerDeps, session: Session, reveal: Reveal): Promise<void> {
-  const notice = renderRevealNotice({ topic: session.topic, aggregate: reveal.aggregate, privateScores: session.privateScores });
+  const notice = renderRevealNotice({ topic: session.topic, aggregate: reveal.aggregate, privateScores: session.privateScores, hostAlone: session.interviewers.length === 0 });
   // The candidate is never on the panel; checked again here because this message holds every score.
   for (const userId of reveal.panel.filter((id) => id !== session.candidateId)) {
     try {
@@ -64,7 +64,7 @@ export function makeScoreAction(deps: ListenerDeps) {
     if (!view.ok) return tell(view.reason === 'not_allowed' && view.session ? renderNotAScorer(view.session.hostId) : renderRefusal('not_found'));
     const { session } = view;
     const modal = view.canEdit
-      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own, privateNotes: view.privateNotes, privateScores: session.privateScores })
+      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own, privateNotes: view.privateNotes, privateScores: session.privateScores, hostAlone: session.interviewers.length === 0 })
       : view.aggregate
         ? renderScorecardsView({
             topic: session.topic,
@@ -74,6 +74,7 @@ export function makeScoreAction(deps: ListenerDeps) {
             aggregate: view.aggregate,
             privateNotes: view.privateNotes,
             privateScores: session.privateScores,
+            hostAlone: session.interviewers.length === 0,
           })
         : undefined;
     if (!modal) return tell(renderRefusal('ended'));
@@ -102,7 +103,7 @@ function refusalText(outcome: Exclude<SubmitScorecardOutcome, { ok: true }>, wro
     case 'ended':
       return 'The session has ended and the cards are revealed, so this card can no longer change.';
     case 'revealed':
-      if (outcome.hadCard) return 'Every interviewer has scored and the cards are revealed, so this card can no longer change.';
+      if (outcome.hadCard) return 'The cards are revealed to the panel, so this card can no longer change.';
       // Never submitted: "can no longer change" would speak of a card they never had. Only the panel meets this (the
       // candidate's card closes at the end), and the panel may keep a note for the interviewers while the session is on.
       return `The cards were revealed while you were scoring, so your card can no longer be added.${wrote ? ' To keep what you wrote, add it as a note for the interviewers: Add note on the session message.' : ''}`;
@@ -134,7 +135,7 @@ export function makeScorecardSubmit(deps: ListenerDeps) {
     await ack();
     const { session, card } = outcome;
     deps.logger.info(outcome.edited ? 'scorecard changed' : 'scorecard submitted', { team: session.teamId, channel: session.channelId, session: session.id, role: outcome.role });
-    const saved = renderScorecardSaved({ topic: session.topic, card, edited: outcome.edited, revealedNow: outcome.revealed !== null, privateScores: session.privateScores });
+    const saved = renderScorecardSaved({ topic: session.topic, card, edited: outcome.edited, revealedNow: outcome.revealed !== null, privateScores: session.privateScores, hostAlone: session.interviewers.length === 0 });
     await answerPrivately(deps.logger, { session: session.id, channel: session.channelId }, (reply) => sendPrivately(client, session, input.userId, reply))(saved);
     if (outcome.revealed) await announceReveal(client, deps, session, outcome.revealed);
   };

@@ -112,6 +112,16 @@ export function feedbackLines(panel: PanelAggregate, self: Scorecard | undefined
   return [`*Feedback for ${who}*`, ...feedbackForCandidate(panel, self).lines.map((line) => esc(line))];
 }
 
+/**
+ * What reveals the cards: every named interviewer's card, or, in a session with no interviewer named, the host's
+ * (`hostAlone`), which the reveal then waits for instead.
+ */
+export function whatReveals(hostAlone: boolean): string {
+  return hostAlone ? 'the host has scored' : 'every interviewer has scored';
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** Where and when the candidate reads the panel's scores: in the summary, or, kept private, by themselves. */
 export function whenTheCandidateSees(privateScores: boolean): string {
   return privateScores
@@ -145,7 +155,7 @@ const scoredCount = (card: Scorecard) => Object.keys(card.scores).length;
  * The scorer's confirmation. It speaks of their own card only: nothing in it comes from anyone else's, so it is
  * safe before the reveal.
  */
-export function renderScorecardSaved(input: { topic: string; card: Scorecard; edited: boolean; revealedNow: boolean; privateScores?: boolean }): SlackMessage {
+export function renderScorecardSaved(input: { topic: string; card: Scorecard; edited: boolean; revealedNow: boolean; privateScores?: boolean; hostAlone?: boolean }): SlackMessage {
   const { card } = input;
   const what = card.role === 'candidate' ? 'self-assessment' : 'scorecard';
   const scored = `${scoredCount(card)} of ${RUBRIC.length} dimensions scored`;
@@ -156,17 +166,17 @@ export function renderScorecardSaved(input: { topic: string; card: Scorecard; ed
       input.privateScores ? "then you get it beside the panel's scores, privately." : "the summary shows it beside the panel's scores."
     }`;
   } else if (input.revealedNow) {
-    rest = 'With it every interviewer has scored: the cards are revealed to the panel, and can no longer change.';
+    rest = `With it ${whatReveals(input.hostAlone ?? false)}: the cards are revealed to the panel, and can no longer change.`;
   } else {
-    rest = 'Cards stay hidden until every interviewer has scored or the session ends. Until then *Score* opens yours again to change it.';
+    rest = `Cards stay hidden until ${whatReveals(input.hostAlone ?? false)} or the session ends. Until then *Score* opens yours again to change it.`;
   }
   const text = `${first} ${rest}`;
   return { text: fallback(text), blocks: [section(text)] };
 }
 
 /** To each member of the panel, privately: the cards are revealed, and what they add up to. */
-export function renderRevealNotice(input: { topic: string; aggregate: PanelAggregate; privateScores?: boolean }): SlackMessage {
-  const intro = `🔓 Every interviewer has scored ${strong(input.topic)}: the cards are revealed to the panel. ${whenTheCandidateSees(input.privateScores ?? false)}`;
+export function renderRevealNotice(input: { topic: string; aggregate: PanelAggregate; privateScores?: boolean; hostAlone?: boolean }): SlackMessage {
+  const intro = `🔓 ${capitalise(whatReveals(input.hostAlone ?? false))} ${strong(input.topic)}: the cards are revealed to the panel. ${whenTheCandidateSees(input.privateScores ?? false)}`;
   const lines = [intro, ...aggregateLines(input.aggregate)];
   return {
     text: fallback(`The scorecards of ${esc(input.topic)} are revealed to the panel`),
