@@ -670,6 +670,11 @@ describe('editing and deleting one’s own notes', () => {
     // Delete the newest (listed first): gone from every view, and the count on the session message follows.
     await h.click('mockdesign_delete_note', deletes[0]?.value ?? '');
     expect(h.db.prepare('SELECT body FROM notes WHERE deleted_at IS NULL ORDER BY id').pluck().all()).toEqual(['Reads outnumber writes 100:1', 'Teh cache sits in front']);
+    // The list is redrawn saying what was done, with the note left.
+    const redrawn = h.slack.calls.filter((c) => c.method === 'response_url').at(-1)?.params;
+    expect(String(redrawn?.text)).toContain('🗑️ Note deleted. Your notes in Design X');
+    expect(JSON.stringify(redrawn?.blocks)).toContain('Reads outnumber writes 100:1');
+    expect(JSON.stringify(redrawn?.blocks)).not.toContain('Shard by user id');
 
     // Someone else's note cannot be deleted by forging its button.
     const guestNotes = await h.command('notes', { user: GUEST });
@@ -685,6 +690,11 @@ describe('editing and deleting one’s own notes', () => {
     expect(JSON.stringify(form?.blocks)).toContain('Teh cache sits in front');
     await h.submitNote({ id: form?.id ?? '', private_metadata: form?.private_metadata ?? '' }, { text: 'The cache sits in front', phase: '0', kind: 'component' }, { user: GUEST });
     expect(h.db.prepare("SELECT body, kind FROM notes WHERE author_id = 'U0BOB'").get()).toEqual({ body: 'The cache sits in front', kind: 'component' });
+    // Said with the notes as they now are: the list the Edit came from cannot be redrawn from a form.
+    const updated = h.slack.ephemerals().filter((e) => e.user === GUEST).at(-1);
+    expect(updated?.text).toContain('✏️ Note updated. Your notes in Design X');
+    expect(allText(updated ?? {})).toContain('The cache sits in front');
+    expect(allText(updated ?? {})).not.toContain('Teh cache');
 
     await h.command('end');
     await h.tick();

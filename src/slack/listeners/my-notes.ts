@@ -32,7 +32,7 @@ export function makeNoteEditAction(deps: ListenerDeps, which: 'edit' | 'delete')
       // The list the person clicked in is redrawn without the note.
       const mine = (await deps.store.sessions.notes(target.sessionId)).filter((n) => n.authorId === input.userId);
       const redraw = answerPrivately(deps.logger, context, throughResponseUrl(args.respond, true));
-      return redraw(renderMyNotes(outcome.session, mine));
+      return redraw(renderMyNotes(outcome.session, mine, '🗑️ Note deleted.'));
     }
     const session = await deps.store.sessions.find(target.sessionId);
     const note = session ? await deps.store.sessions.note(target.sessionId, target.noteId) : undefined;

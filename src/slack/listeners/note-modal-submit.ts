@@ -6,6 +6,7 @@ import type { ListenerDeps } from '../deps.ts';
 import { BLOCK_IDS } from '../ids.ts';
 import { readViewSubmission } from '../payloads.ts';
 import { decodeNoteModalMetadata, parseNoteForm } from '../views/note-modal.ts';
+import { renderMyNotes } from '../views/my-notes.ts';
 import { renderNoteRefusal, renderNoteSaved } from '../views/replies.ts';
 
 type Args = AllMiddlewareArgs & SlackViewMiddlewareArgs;
@@ -37,7 +38,9 @@ export function makeNoteModalSubmit(deps: ListenerDeps) {
       if (!edited.ok) return problem(`${renderNoteRefusal(edited.reason)} Copy your text before closing.`);
       await ack();
       void deps.dispatcher.wake();
-      return tell({ text: '✏️ Note updated.' });
+      // The list the Edit came from cannot be redrawn from a form: the notes as they now are come after it instead.
+      const mine = (await deps.store.sessions.notes(meta.s)).filter((n) => n.authorId === input.userId);
+      return tell(renderMyNotes(edited.session, mine, '✏️ Note updated.'));
     }
     const outcome = await addNote(
       deps,

@@ -22,15 +22,21 @@ export function decodeNoteButtonValue(value: string | undefined): { sessionId: s
   return match?.[1] && match[2] ? { sessionId: match[1], noteId: Number(match[2]) } : undefined;
 }
 
-export function renderMyNotes(session: Session, notes: readonly Note[]): SlackMessage {
+/**
+ * `done`: what was just done to one of them (a note edited or deleted), said first, so the list that follows is
+ * read as the notes as they now are.
+ */
+export function renderMyNotes(session: Session, notes: readonly Note[], done?: string): SlackMessage {
   const topic = escapeMrkdwn(session.topic);
   if (notes.length === 0) {
-    const text = `You have no notes in ${strong(session.topic)} yet. Add one with *Add note* or \`/mockdesign note …\`.`;
+    const text = done
+      ? `${done} You have no other notes in ${strong(session.topic)}. Add one with *Add note* or \`/mockdesign note …\`.`
+      : `You have no notes in ${strong(session.topic)} yet. Add one with *Add note* or \`/mockdesign note …\`.`;
     return { text: fallback(text), blocks: [section(text)] };
   }
   // Newest first: the one just written is the one most likely to need a fix. As many as fit in one message.
   const newest = [...notes].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, MY_NOTES_SHOWN);
-  const blocks: KnownBlock[] = [section(`Your notes in ${strong(session.topic)} (${notes.length}). You can change them until the summary.`)];
+  const blocks: KnownBlock[] = [section(`${done ? `${done} ` : ''}Your notes in ${strong(session.topic)} (${notes.length}). You can change them until the summary.`)];
   let chars = JSON.stringify(blocks).length;
   let shown = 0;
   for (const note of newest) {
@@ -43,7 +49,7 @@ export function renderMyNotes(session: Session, notes: readonly Note[]): SlackMe
   }
   const left = notes.length - shown;
   if (left > 0) blocks.push(context(left === 1 ? 'The 1 older one is not shown here.' : `The ${left} older ones are not shown here.`));
-  return { text: fallback(`Your notes in ${topic}`), blocks };
+  return { text: fallback(`${done ? `${done} ` : ''}Your notes in ${topic}`), blocks };
 }
 
 /** A note and its Edit and Delete buttons. */
