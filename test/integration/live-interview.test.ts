@@ -578,6 +578,17 @@ describe('notes for the interviewers only', () => {
     return { view, response: response as { response_action?: string; errors?: Record<string, string> } | undefined };
   }
 
+  it('counts them in the status of the panel, never in the candidate\'s', async () => {
+    h = await createHarness({ standIn });
+    await h.command('start Design a chat app --candidate <@U0BOB> --interviewer <@U0CAROL> --observer <@U0DAVE>');
+    await submit('U0CAROL', 'Jumped to Kafka before any requirement', 'interviewers');
+    await submit('U0BOB', 'Messages are ordered per conversation', 'everyone');
+    const status = async (user: string) => ((await h.command('status', { user })) as { text: string }).text;
+    for (const user of ['U0ALICE', 'U0CAROL', 'U0DAVE']) expect(await status(user), user).toContain('1 note so far (and 1 kept for the interviewers).');
+    expect(await status('U0BOB')).toContain('1 note so far.');
+    expect(await status('U0BOB')).not.toContain('interviewers');
+  });
+
   it('offers the choice to the panel only, keeps such notes out of the thread, and sends them to the whole panel at the end', async () => {
     h = await createHarness({ standIn });
     await h.command('start Design a chat app --candidate <@U0BOB> --interviewer <@U0CAROL> --observer <@U0DAVE> <@U0ERIN>');

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { UnreadableSessionError } from '../../app/ports.ts';
 import { addNote, endSession, endUnreadableSession, extendPhase, handOver, nextPhase, pauseSession, resumeSession, startSession, type SteerOutcome } from '../../app/sessions.ts';
 import { MAX_TOPIC_LENGTH, parseCommand } from '../../domain/command.ts';
-import { DEFAULT_KIND_BY_PHASE } from '../../domain/notes.ts';
+import { DEFAULT_KIND_BY_PHASE, isPublicNote } from '../../domain/notes.ts';
 import { findPrompt, pickRandomPrompt } from '../../domain/prompts.ts';
 import { currentPhaseIndex } from '../../domain/timeline.ts';
 import { answerPrivately, throughResponseUrl } from '../answer-privately.ts';
@@ -38,7 +38,7 @@ import { createSchedule, removeSchedule } from '../../app/schedules.ts';
 import { ASYNC_DEFAULT_PLAN } from '../../domain/command.ts';
 import { DEFAULT_PLAN } from '../../domain/plan.ts';
 import { isTimeZone } from '../../domain/recurrence.ts';
-import { HOST_AS_CANDIDATE } from '../../domain/session.ts';
+import { HOST_AS_CANDIDATE, isLiveInterview, isOnPanel } from '../../domain/session.ts';
 import { isBlank } from '../../domain/text.ts';
 import { renderCannotCheckSchedule, renderNotYourSchedule, renderRemovedByOther, renderScheduleClash, renderScheduled, renderSchedules, renderUnscheduled } from '../views/schedules.ts';
 import { mayActFor, userTimeZone } from '../users.ts';
@@ -201,8 +201,12 @@ export function makeCommandListener(deps: ListenerDeps) {
     }
 
     switch (parsed.kind) {
-      case 'status':
-        return reply(renderStatus(session, await deps.store.sessions.noteCount(session.id), now, user));
+      case 'status': {
+        // The panel also hears of the notes kept for them, which the public count leaves out; the candidate never.
+        const panel = isLiveInterview(session) && isOnPanel(session, user);
+        const kept = panel ? (await deps.store.sessions.notes(session.id)).filter((n) => !isPublicNote(n)).length : 0;
+        return reply(renderStatus(session, await deps.store.sessions.noteCount(session.id), now, user, kept));
+      }
       case 'notes':
         return reply(renderMyNotes(session, (await deps.store.sessions.notes(session.id)).filter((n) => n.authorId === user)));
       case 'note': {

@@ -91,10 +91,11 @@ function invalidMessage(safe: string): SlackMessage {
  * Where the session is, for whoever asked (`viewerId`): only those who may steer are told how to; anyone else is
  * told who can. The plan is the plan, with the time added since beside it, as the summary shows it.
  */
-export function renderStatus(session: Session, noteCount: number, now: number, viewerId?: string): SlackMessage {
+export function renderStatus(session: Session, noteCount: number, now: number, viewerId?: string, keptForPanel = 0): SlackMessage {
   const steers = viewerId === undefined || canSteer(session, viewerId);
   const topic = strong(session.topic);
-  const notes = `${noteCount} note${noteCount === 1 ? '' : 's'} so far`;
+  const kept = keptForPanel > 0 ? ` (and ${keptForPanel} kept for the interviewers)` : '';
+  const notes = `${noteCount} note${noteCount === 1 ? '' : 's'} so far${kept}`;
   if (session.status === 'paused' && session.pausedAt !== null) {
     const i = currentPhaseIndex(session.phases, session.pausedAt);
     const left = phaseEnd(session.phases, i, session.endsAt) - session.pausedAt;
