@@ -174,7 +174,7 @@ describe('the sandbox page in Chromium', () => {
         expect(await prompt.locator('option').count()).toBe(29);
         await prompt.selectOption({ label: 'URL shortener' });
         // The people pickers list the workspace's people, not the bot.
-        const candidate = form.getByLabel('Candidate');
+        const candidate = form.getByRole('combobox', { name: 'Candidate' });
         expect(await candidate.locator('option').allInnerTexts()).toEqual(['Who is interviewed', 'alice', 'bob', 'carol', 'dave']);
         await candidate.selectOption({ label: 'carol' });
         const interviewers = form.locator('[data-element="multi_users_select"][data-block-id="start_interviewers"]');

@@ -34,7 +34,7 @@ describe('/mockdesign start', () => {
     expect(rootText).toMatch(/<!date\^\d+\^\{time\}\|\d\d:\d\d UTC>/);
     const actions = (root?.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: { action_id: string }[] };
     const buttons = actions.elements.map((e) => e.action_id);
-    expect(buttons).toEqual(['mockdesign_add_note', 'mockdesign_next_phase', 'mockdesign_extend', 'mockdesign_pause', 'mockdesign_end_session']);
+    expect(buttons).toEqual(['mockdesign_add_note', 'mockdesign_pause', 'mockdesign_next_phase', 'mockdesign_extend', 'mockdesign_end_session']);
     // A group session is not scored: no Score row (a live interview has one, see scorecard.test.ts).
     expect((root?.blocks ?? []).filter((b) => (b as { type: string }).type === 'actions')).toHaveLength(1);
 

@@ -191,7 +191,7 @@ describe('controls on the session message', () => {
   it('pause, resume and +5 min from buttons; the summary shows the time paused per phase', async () => {
     h = await createHarness();
     await h.command('start Design X');
-    expect(buttons().map((b) => b.action_id)).toEqual(['mockdesign_add_note', 'mockdesign_next_phase', 'mockdesign_extend', 'mockdesign_pause', 'mockdesign_end_session']);
+    expect(buttons().map((b) => b.action_id)).toEqual(['mockdesign_add_note', 'mockdesign_pause', 'mockdesign_next_phase', 'mockdesign_extend', 'mockdesign_end_session']);
     await h.advance(MIN, MIN);
     await press('mockdesign_pause');
     expect(h.db.prepare('SELECT status FROM sessions').pluck().get()).toBe('paused');

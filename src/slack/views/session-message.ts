@@ -127,13 +127,15 @@ export function scoring(sessionId: string): ActionsBlock {
 /** The host's and interviewers' controls; anyone may add a note. A paused session offers Resume and nothing that moves the clock. */
 function controls(sessionId: string, phaseIndex: number, paused: boolean, isAsync: boolean): ActionsBlock {
   const value = encodeButtonValue(sessionId, phaseIndex);
+  // Pause and Resume take turns in one place, next to Add note: a second click on Resume, landing after the message
+  // was redrawn, meets Pause (seen, and undone with one click), never Next phase (a phase skipped).
   const clock: ActionsBlock['elements'] = paused
     ? [{ type: 'button', action_id: ACTION_IDS.resume, text: { type: 'plain_text', text: 'Resume' }, value }]
     : [
+        { type: 'button', action_id: ACTION_IDS.pause, text: { type: 'plain_text', text: 'Pause' }, value },
         { type: 'button', action_id: ACTION_IDS.nextPhase, text: { type: 'plain_text', text: 'Next phase' }, value },
         // Five minutes mean nothing to phases that last days: a study group extends with `/mockdesign extend 1d`.
         ...(isAsync ? [] : [{ type: 'button' as const, action_id: ACTION_IDS.extend, text: { type: 'plain_text' as const, text: '+5 min' }, value }]),
-        { type: 'button', action_id: ACTION_IDS.pause, text: { type: 'plain_text', text: 'Pause' }, value },
       ];
   return {
     type: 'actions',

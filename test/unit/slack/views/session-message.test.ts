@@ -53,11 +53,14 @@ describe('renderSessionMessage', () => {
     const buttons = controls?.elements ?? [];
     expect(buttons.map((b) => (b.type === 'button' ? [b.action_id, b.text.text, b.value] : []))).toEqual([
       [ACTION_IDS.addNote, 'Add note', 'abc_DEF-123:2'],
+      [ACTION_IDS.pause, 'Pause', 'abc_DEF-123:2'],
       [ACTION_IDS.nextPhase, 'Next phase', 'abc_DEF-123:2'],
       [ACTION_IDS.extend, '+5 min', 'abc_DEF-123:2'],
-      [ACTION_IDS.pause, 'Pause', 'abc_DEF-123:2'],
       [ACTION_IDS.endSession, 'End session', 'abc_DEF-123:2'],
     ]);
+    // Paused, Resume takes Pause's place: a click meant for one, landing on the redrawn row, meets the other.
+    const paused = controlsOf(renderSessionMessage(aSnapshot(aSession({ id: 'abc_DEF-123', status: 'paused', pausedAt: T0 + 30 * MIN })), T0 + 31 * MIN).blocks);
+    expect(paused?.elements.map((b) => (b.type === 'button' ? b.action_id : ''))).toEqual([ACTION_IDS.addNote, ACTION_IDS.resume, ACTION_IDS.endSession]);
     const end = buttons[4];
     expect(end?.type === 'button' && end.confirm?.confirm?.text).toBe('End it');
   });
