@@ -39,7 +39,7 @@ export interface StartInput extends Workspace {
   readonly promptId?: string | null | undefined;
   /** A study group's session over days: members join, are reminded, and the host gets a digest at each deadline. */
   readonly isAsync?: boolean | undefined;
-  /** A live interview's scorecard kept to its candidate and panel (ignored for any other session: it has no scorecard). */
+  /** A live interview's scorecard kept to its candidate and panel (ignored without a candidate). */
   readonly privateScores?: boolean | undefined;
 }
 
@@ -62,7 +62,8 @@ export function startSession(deps: SessionDeps, input: StartInput, now: number):
       level: input.level ?? null,
       promptId: input.promptId ?? null,
       isAsync: input.isAsync ?? false,
-      privateScores: (input.privateScores ?? false) && isLiveInterview(input),
+      // Kept between a candidate and the panel: without a candidate there is nobody to keep them for.
+      privateScores: (input.privateScores ?? false) && Boolean(input.candidateId),
       // A live interview (a candidate or a level named) nudges its interviewers privately; an async session
       // tells its host at each deadline who contributed.
       steps: planSteps(phases, now, { nudges: isLiveInterview(input), digests: input.isAsync ?? false }),

@@ -57,9 +57,12 @@ export type Command =
   | { kind: 'help'; unknown?: string; suggestion?: string }
   | { kind: 'invalid'; message: string };
 
-/** Why private scores were refused: the session would have no scorecard. Plain words, for the form as well. */
+/**
+ * Why private scores were refused: they keep a candidate's scores between that candidate and the panel, so the
+ * session needs a candidate. Plain words, for the form as well.
+ */
 export const PRIVATE_SCORES_NEED_INTERVIEW =
-  'Private scores are for a live interview, which has a scorecard: name a candidate (or a level) as well, or leave the scores out.';
+  "Private scores keep a candidate's scores between them and the panel: name the candidate as well, or leave the scores out.";
 
 /** A user reference as Slack sends it in escaped command text: `<@U123>` or `<@U123|name>`. */
 const USER_REF = /^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$/;
@@ -117,10 +120,13 @@ export function parseCommand(text: string, length: TextLength = (t) => t.length)
       return parseSchedule(rest);
     case 'schedules':
       return { kind: 'schedules' };
-    case 'unschedule':
-      return restParts.length === 1 && /^[A-Za-z0-9_-]{1,16}$/.test(restParts[0] ?? '')
-        ? { kind: 'unschedule', id: restParts[0] ?? '' }
+    case 'unschedule': {
+      // `schedules` shows ids in backticks, and a pasted id brings them along.
+      const id = restParts.length === 1 ? (restParts[0] ?? '').replace(/^`+|`+$/g, '') : '';
+      return /^[A-Za-z0-9_-]{1,16}$/.test(id)
+        ? { kind: 'unschedule', id }
         : { kind: 'invalid', message: 'Give the id of the schedule to remove, e.g. `/mockdesign unschedule Ab3dE9fG` (`/mockdesign schedules` lists them).' };
+    }
     case 'extend':
       return parseExtend(rest);
     case 'export':
@@ -130,6 +136,8 @@ export function parseCommand(text: string, length: TextLength = (t) => t.length)
     default:
       // `+5` is `extend 5`: any duration may follow the plus, and what comes after it is read too, never dropped.
       if (/^\+./.test(first)) return parseExtend(trimmed.slice(1));
+      // `+ 5 min`: the plus alone, the duration after a space.
+      if (first === '+' && rest !== '') return parseExtend(rest);
       {
         const suggestion = closestVerb(verb);
         return { kind: 'help', unknown: clipEncoded(first), ...(suggestion ? { suggestion } : {}) };
@@ -435,7 +443,7 @@ function parseStart(tokens: string[], length: TextLength): Command {
   // Named, so that a long list need not be searched for them; a mention as Slack writes one, shown as one.
   if (both) return { kind: 'invalid', message: `<@${both}> is named both interviewer and observer: pick one.` };
   // Only a live interview has a scorecard: the option alone would promise a privacy nothing needs.
-  if (privateScores && candidate === undefined && level === undefined) return { kind: 'invalid', message: PRIVATE_SCORES_NEED_INTERVIEW };
+  if (privateScores && candidate === undefined) return { kind: 'invalid', message: PRIVATE_SCORES_NEED_INTERVIEW };
   return {
     kind: 'start',
     topic: title,

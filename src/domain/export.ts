@@ -247,8 +247,11 @@ function scorecardMarkdown(session: Session, scorecards: readonly Scorecard[] | 
   const live = session.candidateId !== null || session.level !== null;
   if (cards.length === 0 && !live) return [];
   const out = ['## Scorecard', ''];
-  // Blind until the end: not even how many cards are in.
-  if (session.status !== 'ended') return [...out, 'The cards are revealed when the session ends.', ''];
+  // Blind until the end: not even how many cards are in. Kept private, they never come here at all.
+  if (session.status !== 'ended') {
+    const later = session.privateScores ? 'Kept private: the candidate and the panel each get the scorecard privately when the session ends.' : 'The cards are revealed when the session ends.';
+    return [...out, later, ''];
+  }
   if (cards.length === 0) return [...out, 'No cards were submitted.', ''];
   // The export lands in the thread: a scorecard kept to the candidate and the panel stays out of it too.
   if (session.privateScores) return [...out, 'Kept private: the candidate and the panel each got the scorecard privately.', ''];

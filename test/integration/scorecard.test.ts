@@ -409,6 +409,10 @@ describe('blind until the reveal', () => {
     // What a scorer typed is escaped where it is shown.
     expect(text).toContain('clean API &lt;!channel&gt;');
     expect(text).not.toContain('<!channel>');
+    // The observer outside the channel sees no session message: the Score on the reveal's DM shows the cards.
+    const row = (dm[0]?.params.blocks as { block_id?: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.block_id === BLOCK_IDS.scoring);
+    await h.click(ACTION_IDS.score, row?.elements?.[0]?.value ?? '', { user: OUTSIDER, channel: `D${OUTSIDER}` });
+    expect(h.slack.openViews(OUTSIDER).at(-1)?.callback_id).toBe(CALLBACK_IDS.scorecardsView);
   });
 
   it('with no interviewer named, says it is the host\'s card that reveals them, not every interviewer\'s', async () => {
@@ -659,9 +663,11 @@ describe('a scorecard kept private', () => {
     for (const user of [HOST, CANDIDATE]) expect([...privately(user, 'The scorecard of'), ...privately(user, 'Your scorecard from')], user).toEqual([]);
   });
 
-  it('is refused for a session with no scorecard, which would start nothing', async () => {
-    const answer = allText((await h.command('start Design a chat app --private-scores', { channel: ROOM })) as { text: string });
-    expect(answer).toContain('Private scores are for a live interview');
+  it('is refused for a session with no candidate, whose scores there would be nobody to keep for, and starts nothing', async () => {
+    for (const typed of ['start Design a chat app --private-scores', 'start Design a chat app --level senior --private-scores']) {
+      const answer = allText((await h.command(typed, { channel: ROOM })) as { text: string });
+      expect(answer, typed).toContain("Private scores keep a candidate's scores between them and the panel: name the candidate as well");
+    }
     expect(h.root(ROOM)).toBeUndefined();
     expect(h.db.prepare('SELECT count(*) AS n FROM sessions WHERE channel_id = ?').get(ROOM)).toEqual({ n: 0 });
   });

@@ -63,7 +63,7 @@ describe('the start form', () => {
     expect(box).toMatchObject({ optional: true, element: { type: 'checkboxes' } });
     const kept = { start_scores: { start_scores: { type: 'checkboxes', selected_options: [{ text: { type: 'plain_text', text: 'Keep' }, value: 'private' }] } } };
     const refused = await submitStart({ start_topic: { start_topic: text('A group design') }, start_plan: { start_plan: select('standard') }, ...kept });
-    expect(refused).toEqual({ response_action: 'errors', errors: { start_scores: expect.stringContaining('Private scores are for a live interview') } });
+    expect(refused).toEqual({ response_action: 'errors', errors: { start_scores: expect.stringContaining("Private scores keep a candidate's scores between them and the panel") } });
     expect(h.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
 
     await submitStart({

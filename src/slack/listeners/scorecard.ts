@@ -36,7 +36,7 @@ async function sendPrivately(client: Client, session: Session, userId: string, {
 
 /** The cards are revealed: each member of the panel is told, with what the cards add up to. */
 async function announceReveal(client: Client, deps: ListenerDeps, session: Session, reveal: Reveal): Promise<void> {
-  const notice = renderRevealNotice({ topic: session.topic, aggregate: reveal.aggregate, privateScores: session.privateScores, hostAlone: session.interviewers.length === 0 });
+  const notice = renderRevealNotice({ sessionId: session.id, topic: session.topic, aggregate: reveal.aggregate, privateScores: session.privateScores, hostAlone: session.interviewers.length === 0 });
   // The candidate is never on the panel; checked again here because this message holds every score.
   for (const userId of reveal.panel.filter((id) => id !== session.candidateId)) {
     try {

@@ -104,7 +104,8 @@ export function renderStatus(session: Session, noteCount: number, now: number, v
       return { text, blocks: [section(text), context(INVITE_HINT)] };
     }
     const text = `⏸️ ${topic} is paused in phase ${i + 1} of ${PHASE_COUNT}, *${phaseName(i)}*, with ${formatDuration(left)} left. ${notes}.`;
-    const how = steers ? '`/mockdesign resume` starts the clock again.' : `The host, ${mention(session.hostId)}, or an interviewer can start the clock again.`;
+    const who = session.interviewers.length > 0 ? `The host, ${mention(session.hostId)}, or an interviewer (${session.interviewers.map(mention).join(', ')})` : `The host, ${mention(session.hostId)},`;
+    const how = steers ? '`/mockdesign resume` starts the clock again.' : `${who} can start the clock again.`;
     return { text, blocks: [section(text), context(how)] };
   }
   const i = currentPhaseIndex(session.phases, now);

@@ -19,6 +19,7 @@ import {
 } from '../../domain/scorecard.ts';
 import { escapeMrkdwn, mention, strong } from '../mrkdwn.ts';
 import { context, fallback, section, type SlackMessage } from './message.ts';
+import { scoring } from './session-message.ts';
 import { packLines } from './split.ts';
 
 const esc = escapeMrkdwn;
@@ -175,12 +176,17 @@ export function renderScorecardSaved(input: { topic: string; card: Scorecard; ed
 }
 
 /** To each member of the panel, privately: the cards are revealed, and what they add up to. */
-export function renderRevealNotice(input: { topic: string; aggregate: PanelAggregate; privateScores?: boolean; hostAlone?: boolean }): SlackMessage {
+export function renderRevealNotice(input: { sessionId?: string; topic: string; aggregate: PanelAggregate; privateScores?: boolean; hostAlone?: boolean }): SlackMessage {
   const intro = `🔓 ${capitalise(whatReveals(input.hostAlone ?? false))} ${strong(input.topic)}: the cards are revealed to the panel. ${whenTheCandidateSees(input.privateScores ?? false)}`;
   const lines = [intro, ...aggregateLines(input.aggregate)];
   return {
     text: fallback(`The scorecards of ${esc(input.topic)} are revealed to the panel`),
-    blocks: [...packLines(lines).map((t) => section(t)), context('*Score* on the session message shows every card. Cards can no longer change.')],
+    blocks: [
+      ...packLines(lines).map((t) => section(t)),
+      context('*Score* shows every card. Cards can no longer change.'),
+      // Here as on the session message: an observer outside a private channel sees no session message, nor any nudge.
+      ...(input.sessionId ? [scoring(input.sessionId)] : []),
+    ],
   };
 }
 

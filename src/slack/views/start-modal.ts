@@ -231,7 +231,7 @@ export function parseStartForm(values: unknown, people: StartFormPeople): FormRe
   const levelValue = field(START_FIELDS.level)?.selected_option?.value;
   const level = LEVELS.find((l) => l.key === levelValue)?.key;
   const privateScores = (field(START_FIELDS.scores)?.selected_options ?? []).some((o) => o.value === PRIVATE_SCORES);
-  if (privateScores && candidate === undefined && level === undefined) errors[START_FIELDS.scores] = PRIVATE_SCORES_NEED_INTERVIEW;
+  if (privateScores && candidate === undefined) errors[START_FIELDS.scores] = PRIVATE_SCORES_NEED_INTERVIEW;
 
   const choice = PLAN_CHOICES.find((c) => c.value === field(START_FIELDS.plan)?.selected_option?.value) ?? PLAN_CHOICES[0];
   let plan: Plan = DEFAULT_PLAN;

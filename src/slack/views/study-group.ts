@@ -104,7 +104,8 @@ export function renderDigest(session: Session, phaseIndex: number, digest: Diges
     next === null
       ? 'That was the last phase: the summary is going into the thread.'
       : `Next: *${phaseName(next)}*, due ${deadline(phaseEnd(session.phases, next, session.endsAt))}.`;
-  const text = `${early ? 'Closed early' : 'Deadline reached'}: ${phaseName(phaseIndex)} of ${topic}: ${digest.contributed.length} of ${members} members contributed`;
+  const who = members === 0 ? 'nobody has joined' : `${digest.contributed.length} of ${members} member${members === 1 ? '' : 's'} contributed`;
+  const text = `${early ? 'Closed early' : 'Deadline reached'}: ${phaseName(phaseIndex)} of ${topic}: ${who}`;
   return {
     text: fallback(text),
     blocks: [section(lines.join('\n')), context(after, ...(session.permalink ? [`<${session.permalink}|Open the session>`] : []))],

@@ -81,14 +81,16 @@ describe('parseCommand: live interview options', () => {
     });
   });
 
-  it('reads --private-scores for a live interview, and refuses it where there is no scorecard', () => {
+  it('reads --private-scores for a live interview with a candidate, and refuses it without one', () => {
     expect(start('start Design a feed --candidate <@U101> --private-scores')).toMatchObject({ topic: 'Design a feed', candidate: 'U101', privateScores: true });
-    expect(start('start --private-scores Design a feed --level staff')).toMatchObject({ topic: 'Design a feed', level: 'staff', privateScores: true });
+    expect(start('start --private-scores Design a feed --level staff --candidate <@U101>')).toMatchObject({ topic: 'Design a feed', level: 'staff', privateScores: true });
+    // A level alone is a live interview with nobody to keep the scores for.
+    expect(parseCommand('start Design a feed --level staff --private-scores')).toMatchObject({ kind: 'invalid' });
     expect(start('start Design a feed --candidate <@U101>')).toMatchObject({ privateScores: false });
     // Smart punctuation's dash reads as the option too.
     expect(start('start Design a feed —private-scores --candidate <@U101>')).toMatchObject({ topic: 'Design a feed', privateScores: true });
     expect(invalid('start Design a feed --private-scores')).toBe(
-      'Private scores are for a live interview, which has a scorecard: name a candidate (or a level) as well, or leave the scores out.',
+      "Private scores keep a candidate's scores between them and the panel: name the candidate as well, or leave the scores out.",
     );
     expect(invalid('start Design a feed --candidate <@U101> --private-scores=yes')).toBe('`--private-scores` takes no value.');
   });
@@ -130,6 +132,11 @@ describe('parseCommand: schedule', () => {
     expect(invalid('schedule "every tue 18:00" tomorrow')).toContain('put the schedule in quotes');
     expect(parseCommand('schedules')).toEqual({ kind: 'schedules' });
     expect(parseCommand('unschedule Ab3dE9fG')).toEqual({ kind: 'unschedule', id: 'Ab3dE9fG' });
+    // Pasted as `schedules` shows it, in backticks.
+    expect(parseCommand('unschedule `Ab3dE9fG`')).toEqual({ kind: 'unschedule', id: 'Ab3dE9fG' });
+    // The plus alone, the duration after a space.
+    expect(parseCommand('+ 5 min')).toEqual(parseCommand('+5 min'));
+    expect(parseCommand('+ 5 min')).toMatchObject({ kind: 'extend' });
     expect(invalid('unschedule')).toContain('Give the id');
   });
 });

@@ -345,7 +345,11 @@ describe('sessionMarkdown', () => {
     expect(md).toContain('## Scorecard\n\nKept private: the candidate and the panel each got the scorecard privately.');
     for (const word of ['Requirements and scope |', 'Clear APIs', 'Mine', 'Recommendation', 'Feedback for']) expect(md).not.toContain(word);
     // Still blind before the end, as any other.
-    expect(sessionMarkdown(input({ session: { ...kept, status: 'running', endedAt: null }, scorecards: cards }))).toContain('The cards are revealed when the session ends.');
+    // Before the end it says where they will go, not that they will be revealed here.
+    const during = sessionMarkdown(input({ session: { ...kept, status: 'running', endedAt: null }, scorecards: cards }));
+    expect(during).toContain('## Scorecard\n\nKept private: the candidate and the panel each get the scorecard privately when the session ends.');
+    expect(during).not.toContain('revealed');
+    expect(sessionMarkdown(input({ session: kept, scorecards: [] }))).toContain('## Scorecard\n\nNo cards were submitted.');
   });
 
   it('shows how many of the panel scored a dimension when some left it out, and a spread only from two scores', () => {

@@ -173,8 +173,11 @@ describe('renderStatus', () => {
     const session = aSession({ status: 'paused', pausedAt: T0 + 30 * MIN, hostId: 'UHOST', interviewers: ['UINT'], candidateId: 'UCAND' });
     for (const viewer of ['UHOST', 'UINT']) expect(mrkdwnTexts(renderStatus(session, 0, T0 + 31 * MIN, viewer).blocks[1])).toEqual(['`/mockdesign resume` starts the clock again.']);
     for (const viewer of ['UCAND', 'UOTHER']) {
-      expect(mrkdwnTexts(renderStatus(session, 0, T0 + 31 * MIN, viewer).blocks[1])).toEqual(['The host, <@UHOST>, or an interviewer can start the clock again.']);
+      expect(mrkdwnTexts(renderStatus(session, 0, T0 + 31 * MIN, viewer).blocks[1])).toEqual(['The host, <@UHOST>, or an interviewer (<@UINT>) can start the clock again.']);
     }
+    // With no interviewer named, only the host can.
+    const alone = aSession({ status: 'paused', pausedAt: T0 + 30 * MIN, hostId: 'UHOST', candidateId: 'UCAND' });
+    expect(mrkdwnTexts(renderStatus(alone, 0, T0 + 31 * MIN, 'UCAND').blocks[1])).toEqual(['The host, <@UHOST>, can start the clock again.']);
   });
 
   it('shows the plan as planned, with the time added beside it, as the summary does', () => {

@@ -69,7 +69,11 @@ describe('study group views', () => {
     expect(text).toContain('*Also contributed, without joining:* <@UX>');
     expect(text).toContain('Next: *High-level design*, due <!date^');
     for (const t of mrkdwnTexts(message.blocks)) escaped(t, ['UA', 'UB', 'UC', 'UX'], ['https://sandbox.slack.com/archives/C0001/p1']);
-    expect(mrkdwnTexts(renderDigest(week, 3, { contributed: [], missing: [], others: [] }).blocks).join('\n')).toContain('Nobody has joined');
+    const nobody = renderDigest(week, 3, { contributed: [], missing: [], others: [] });
+    expect(mrkdwnTexts(nobody.blocks).join('\n')).toContain('Nobody has joined');
+    // The notification too, rather than "0 of 0 members contributed".
+    expect(nobody.text).toMatch(/: nobody has joined$/);
+    expect(renderDigest(week, 0, { contributed: ['UA'], missing: [], others: [] }).text).toMatch(/: 1 of 1 member contributed$/);
     const big = renderDigest(week, 1, { contributed: ids(400), missing: ids(600), others: ids(300) });
     expectWithinBlockKitLimits(big);
     expect(mrkdwnTexts(big.blocks).join('\n')).toContain(`and ${600 - MAX_LISTED} more`);
