@@ -445,6 +445,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         // Each part but the last is recorded as it goes out; the last one is recorded by the completion.
         if (done < parts && !(await store.steps.recordProgress(step, owner, done, firstTs))) return lostLease(step, ctx);
       }
+      // A study group counts the replies in its thread, and Slack sends a channel's messages only to its members: in a
+      // public channel the app posted to without being one, it joins (a private one has had to /invite it already).
+      if (step.kind === 'root' && session.isAsync && firstTs) await messenger.join(session).catch(() => false);
       const resumes = session.status === 'paused' && session.pauseReason === 'not_in_channel';
       const current = session;
       // The session message's permalink goes into the same commit when it can be written without asking Slack: a

@@ -205,6 +205,23 @@ describe('async study groups', () => {
     expect(summary).toContain('*Members:* 4 · contributed: Requirements &amp; scope 1 of 3 · High-level design 0 of 3 · Deep dive 2 of 3 · Wrap-up 0 of 3');
   });
 
+  it('joins a public channel it posted to without being a member, so that replies in its thread reach it', async () => {
+    h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
+    const prep = () => h.slack.workspaceOf('T0SANDBOX').channels.get('C0PREP');
+    const joins = () => h.slack.calls.filter((c) => c.method === 'conversations.join');
+    // A group session reads no thread: it posts there without joining.
+    await h.command('start Design a cache --plan 1m/1m/1m/1m', { channel: 'C0PREP' });
+    await h.tick();
+    expect(h.root('C0PREP')).toBeDefined();
+    expect(joins()).toHaveLength(0);
+    await h.command('end', { channel: 'C0PREP' });
+    await h.tick();
+    await h.command('start Design a key-value store --async --plan 2h/2h/2h/2h', { channel: 'C0PREP' });
+    await h.tick();
+    expect(joins()).toHaveLength(1);
+    expect(prep()?.botIsMember).toBe(true);
+  });
+
   it('a session whose host left the channel still runs, and the host still gets the digest', async () => {
     h = await createHarness({ clock: fixedClock('2030-01-07T09:00:00Z') });
     await h.command('start Design a key-value store --async --plan 2h/2h/2h/2h');
