@@ -1177,11 +1177,17 @@ const BY_NAME: ReadonlyMap<string, Prompt> = (() => {
   return names;
 })();
 
-/** The prompt with this id or title, as people type it (any case, with or without "Design a"). */
+/** Words people add after a problem's name that do not change it: "a hotel reservation system", "a chat app". */
+const GENERIC_ENDINGS = /(?:\s+(?:system|systems|service|services|app|application|platform|website|site|tool|engine|api))+$/;
+
+/**
+ * The prompt with this id or title, as people type it: any case, with or without "Design a", and with or without a
+ * generic word after it ("a hotel reservation system", "a chat app", "a photo sharing service").
+ */
 export function findPrompt(idOrTitle: string): Prompt | undefined {
   const wanted = normalise(idOrTitle);
   if (wanted === '') return undefined;
-  return BY_NAME.get(wanted);
+  return BY_NAME.get(wanted) ?? BY_NAME.get(wanted.replace(GENERIC_ENDINGS, ''));
 }
 
 /**

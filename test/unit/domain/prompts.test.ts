@@ -70,6 +70,17 @@ describe('findPrompt', () => {
     expect(findPrompt('Design the news feed')?.id).toBe('news-feed');
   });
 
+  it('finds a prompt with a generic word after its name, as people name systems', () => {
+    expect(findPrompt('Design a hotel reservation system')?.id).toBe('hotel-reservation');
+    expect(findPrompt('Design a photo sharing app')?.id).toBe('photo-sharing');
+    expect(findPrompt('Design a chat app')?.id).toBe('chat');
+    expect(findPrompt('Design a rate limiter service')?.id).toBe('rate-limiter');
+    expect(findPrompt('Design a web crawler platform')?.id).toBe('web-crawler');
+    // The generic word alone, or after something that is no prompt, names nothing.
+    expect(findPrompt('Design a system')).toBeUndefined();
+    expect(findPrompt('Design a toaster app')).toBeUndefined();
+  });
+
   it('finds every prompt by its own id and title, with no two prompts answering to the same words', () => {
     for (const prompt of PROMPTS) {
       expect(findPrompt(prompt.id)).toBe(prompt);
