@@ -31,15 +31,36 @@ export function isZeroDuration(text: string): boolean {
  */
 export function parseDuration(text: string): Result<number> {
   const match = DURATION.exec(text.trim());
-  if (!match) return err(`\`${clip(text)}\` is not a duration: use a number with s, m, h or d`);
-  const amount = Number(match[1]);
-  // A written-out unit is known by its first letter: s(econds), m(inutes), h(ours), d(ays).
-  const unit = (match[2] || 'm').charAt(0).toLowerCase() as keyof typeof UNIT_MS;
-  const ms = Math.round(amount * UNIT_MS[unit]);
+  const ms = match ? amountMs(match[1] ?? '', match[2]) : compoundMs(text.trim());
+  if (ms === undefined) return err(`\`${clip(text)}\` is not a duration: use a number with s, m, h or d`);
   if (ms <= 0) return err(`\`${clip(text)}\` is not longer than zero`);
   if (ms < SECOND) return err(`\`${clip(text)}\` is shorter than a second`);
   if (ms % SECOND !== 0) return err(`\`${clip(text)}\` is not a whole number of seconds`);
   return ok(ms);
+}
+
+/** A written-out unit is known by its first letter: s(econds), m(inutes), h(ours), d(ays); none is minutes. */
+function amountMs(amount: string, unit: string | undefined): number {
+  return Math.round(Number(amount) * UNIT_MS[(unit || 'm').charAt(0).toLowerCase() as keyof typeof UNIT_MS]);
+}
+
+/** One amount with its unit, at the start of what is left of a compound duration. */
+const COMPOUND_PART = /^(\d{1,9}(?:\.\d{1,3})?)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)(?![a-z])\s*/i;
+
+/**
+ * A duration of several parts, each with its unit ("1h30m", "1 h 30 min", "2 days 4 hours"), as the +5 min button's
+ * people write an hour and a half: their sum. Undefined unless the whole text is such parts, two or more.
+ */
+function compoundMs(text: string): number | undefined {
+  let rest = text;
+  let total = 0;
+  let parts = 0;
+  for (let match = COMPOUND_PART.exec(rest); match; match = COMPOUND_PART.exec(rest)) {
+    total += amountMs(match[1] ?? '', match[2]);
+    rest = rest.slice(match[0].length);
+    parts++;
+  }
+  return rest === '' && parts >= 2 ? total : undefined;
 }
 
 /**

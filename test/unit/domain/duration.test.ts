@@ -32,6 +32,22 @@ describe('parseDuration', () => {
     expect(value(text)).toBe(ms);
   });
 
+  // An hour and a half, as people write it: parts with their units, summed.
+  it.each([
+    ['1h30m', 90 * MINUTE],
+    ['1h 30m', 90 * MINUTE],
+    ['1 h 30 min', 90 * MINUTE],
+    ['2 days 4 hours', 2 * DAY + 4 * HOUR],
+    ['1m30s', 90 * SECOND],
+    ['1H30M', 90 * MINUTE],
+  ])('reads the compound %j as %d ms', (text, ms) => {
+    expect(value(text)).toBe(ms);
+  });
+
+  it.each(['1h30', '1h 30', 'h30m', '1h30x', '1h.5m', '1h30m0.5s'])('refuses %j, which is not parts with units throughout', (text) => {
+    expect(parseDuration(text).ok).toBe(false);
+  });
+
   it('accepts upper-case units and surrounding spaces', () => {
     expect(value('2H')).toBe(2 * HOUR);
     expect(value('15M')).toBe(15 * MINUTE);
