@@ -417,10 +417,12 @@ describe('blind until the reveal', () => {
 
   it('with no interviewer named, says it is the host\'s card that reveals them, not every interviewer\'s', async () => {
     await h.command(`start Design a chat app --candidate <@${CANDIDATE}> --observer <@${OBSERVER}> --level mid`, { channel: ROOM });
+    // To the observer, it is the host's card; to the host, their own.
+    expect(allText(await openForm(OBSERVER, ROOM))).toContain('until the host has scored or the session ends');
     const form = await openForm(HOST, ROOM);
-    expect(allText(form)).toContain('until the host has scored or the session ends');
+    expect(allText(form)).toContain('until you have scored or the session ends');
     await submitCard(form, HOST_CARD, HOST);
-    expect(confirmationsTo(HOST).at(-1)?.text).toContain('With it the host has scored: the cards are revealed to the panel');
+    expect(confirmationsTo(HOST).at(-1)?.text).toContain('No interviewer is named, so yours is the card the reveal waited for: the cards are revealed to the panel');
     const told = revealNotices().filter((e) => e.user === OBSERVER).at(-1);
     expect(allText(told ?? {})).toContain('🔓 The host has scored *Design a chat app*');
     expect(allText((await clickScore(OBSERVER, ROOM)) ?? {})).toContain('The host has scored: the cards are revealed to the panel');

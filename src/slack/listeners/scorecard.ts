@@ -13,7 +13,7 @@ import type { ListenerDeps } from '../deps.ts';
 import { openForm } from '../open-form.ts';
 import { readButton, readViewSubmission } from '../payloads.ts';
 import { renderPlain, renderRefusal } from '../views/replies.ts';
-import { renderNotAScorer, renderRevealNotice, renderScorecardSaved } from '../views/scorecard-messages.ts';
+import { type Revealer, renderNotAScorer, renderRevealNotice, renderScorecardSaved } from '../views/scorecard-messages.ts';
 import { decodeScorecardModalMetadata, errorsByBlock, FIRST_SCORE_BLOCK, parseScorecardForm, renderScorecardModal, renderScorecardsView } from '../views/scorecard-modal.ts';
 import { decodeButtonValue } from '../views/session-message.ts';
 import { slackErrorCode } from '../web-api.ts';
@@ -36,7 +36,7 @@ async function sendPrivately(client: Client, session: Session, userId: string, {
 
 /** The cards are revealed: each member of the panel is told, with what the cards add up to. */
 async function announceReveal(client: Client, deps: ListenerDeps, session: Session, reveal: Reveal): Promise<void> {
-  const notice = renderRevealNotice({ sessionId: session.id, topic: session.topic, aggregate: reveal.aggregate, privateScores: session.privateScores, hostAlone: session.interviewers.length === 0 });
+  const notice = renderRevealNotice({ sessionId: session.id, topic: session.topic, aggregate: reveal.aggregate, privateScores: session.privateScores, revealer: session.interviewers.length > 0 ? 'interviewers' : 'host' });
   // The candidate is never on the panel; checked again here because this message holds every score.
   for (const userId of reveal.panel.filter((id) => id !== session.candidateId)) {
     try {
@@ -64,7 +64,7 @@ export function makeScoreAction(deps: ListenerDeps) {
     if (!view.ok) return tell(view.reason === 'not_allowed' && view.session ? renderNotAScorer(view.session.hostId) : renderRefusal('not_found'));
     const { session } = view;
     const modal = view.canEdit
-      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own, privateNotes: view.privateNotes, privateScores: session.privateScores, hostAlone: session.interviewers.length === 0 })
+      ? renderScorecardModal({ sessionId: session.id, channelId: session.channelId, topic: session.topic, role: view.role, card: view.own, privateNotes: view.privateNotes, privateScores: session.privateScores, revealer: revealerFor(session, input.userId) })
       : view.aggregate
         ? renderScorecardsView({
             topic: session.topic,
@@ -74,7 +74,7 @@ export function makeScoreAction(deps: ListenerDeps) {
             aggregate: view.aggregate,
             privateNotes: view.privateNotes,
             privateScores: session.privateScores,
-            hostAlone: session.interviewers.length === 0,
+            revealer: revealerFor(session, input.userId),
           })
         : undefined;
     if (!modal) return tell(renderRefusal('ended'));
@@ -135,8 +135,14 @@ export function makeScorecardSubmit(deps: ListenerDeps) {
     await ack();
     const { session, card } = outcome;
     deps.logger.info(outcome.edited ? 'scorecard changed' : 'scorecard submitted', { team: session.teamId, channel: session.channelId, session: session.id, role: outcome.role });
-    const saved = renderScorecardSaved({ topic: session.topic, card, edited: outcome.edited, revealedNow: outcome.revealed !== null, privateScores: session.privateScores, hostAlone: session.interviewers.length === 0 });
+    const saved = renderScorecardSaved({ topic: session.topic, card, edited: outcome.edited, revealedNow: outcome.revealed !== null, privateScores: session.privateScores, revealer: revealerFor(session, input.userId) });
     await answerPrivately(deps.logger, { session: session.id, channel: session.channelId }, (reply) => sendPrivately(client, session, input.userId, reply))(saved);
     if (outcome.revealed) await announceReveal(client, deps, session, outcome.revealed);
   };
+}
+
+/** Whose card reveals the cards, as said to `userId`: the host's, when no interviewer is named, is theirs to them. */
+function revealerFor(session: Session, userId: string): Revealer {
+  if (session.interviewers.length > 0) return 'interviewers';
+  return session.hostId === userId ? 'you' : 'host';
 }

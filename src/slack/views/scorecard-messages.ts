@@ -114,11 +114,13 @@ export function feedbackLines(panel: PanelAggregate, self: Scorecard | undefined
 }
 
 /**
- * What reveals the cards: every named interviewer's card, or, in a session with no interviewer named, the host's
- * (`hostAlone`), which the reveal then waits for instead.
+ * Whose card reveals the cards: every named interviewer's, or, in a session with no interviewer named, the host's,
+ * which the reveal then waits for instead (`you`, said to the host).
  */
-export function whatReveals(hostAlone: boolean): string {
-  return hostAlone ? 'the host has scored' : 'every interviewer has scored';
+export type Revealer = 'interviewers' | 'host' | 'you';
+
+export function whatReveals(revealer: Revealer = 'interviewers'): string {
+  return revealer === 'interviewers' ? 'every interviewer has scored' : revealer === 'host' ? 'the host has scored' : 'you have scored';
 }
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -156,7 +158,7 @@ const scoredCount = (card: Scorecard) => Object.keys(card.scores).length;
  * The scorer's confirmation. It speaks of their own card only: nothing in it comes from anyone else's, so it is
  * safe before the reveal.
  */
-export function renderScorecardSaved(input: { topic: string; card: Scorecard; edited: boolean; revealedNow: boolean; privateScores?: boolean; hostAlone?: boolean }): SlackMessage {
+export function renderScorecardSaved(input: { topic: string; card: Scorecard; edited: boolean; revealedNow: boolean; privateScores?: boolean; revealer?: Revealer }): SlackMessage {
   const { card } = input;
   const what = card.role === 'candidate' ? 'self-assessment' : 'scorecard';
   const scored = `${scoredCount(card)} of ${RUBRIC.length} dimensions scored`;
@@ -167,17 +169,20 @@ export function renderScorecardSaved(input: { topic: string; card: Scorecard; ed
       input.privateScores ? "then you get it beside the panel's scores, privately." : "the summary shows it beside the panel's scores."
     }`;
   } else if (input.revealedNow) {
-    rest = `With it ${whatReveals(input.hostAlone ?? false)}: the cards are revealed to the panel, and can no longer change.`;
+    rest =
+      input.revealer === 'you'
+        ? 'No interviewer is named, so yours is the card the reveal waited for: the cards are revealed to the panel, and can no longer change.'
+        : `With it ${whatReveals(input.revealer)}: the cards are revealed to the panel, and can no longer change.`;
   } else {
-    rest = `Cards stay hidden until ${whatReveals(input.hostAlone ?? false)} or the session ends. Until then *Score* opens yours again to change it.`;
+    rest = `Cards stay hidden until ${whatReveals(input.revealer)} or the session ends. Until then *Score* opens yours again to change it.`;
   }
   const text = `${first} ${rest}`;
   return { text: fallback(text), blocks: [section(text)] };
 }
 
 /** To each member of the panel, privately: the cards are revealed, and what they add up to. */
-export function renderRevealNotice(input: { sessionId?: string; topic: string; aggregate: PanelAggregate; privateScores?: boolean; hostAlone?: boolean }): SlackMessage {
-  const intro = `🔓 ${capitalise(whatReveals(input.hostAlone ?? false))} ${strong(input.topic)}: the cards are revealed to the panel. ${whenTheCandidateSees(input.privateScores ?? false)}`;
+export function renderRevealNotice(input: { sessionId?: string; topic: string; aggregate: PanelAggregate; privateScores?: boolean; revealer?: Exclude<Revealer, 'you'> }): SlackMessage {
+  const intro = `🔓 ${capitalise(whatReveals(input.revealer))} ${strong(input.topic)}: the cards are revealed to the panel. ${whenTheCandidateSees(input.privateScores ?? false)}`;
   const lines = [intro, ...aggregateLines(input.aggregate)];
   return {
     text: fallback(`The scorecards of ${esc(input.topic)} are revealed to the panel`),

@@ -16,9 +16,10 @@ import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, SCORE_IDS } from '../ids.ts';
 import { LIMITS } from '../limits.ts';
 import { escapeMrkdwn, mention, phaseName, truncate } from '../mrkdwn.ts';
 import { context, section } from './message.ts';
-import { aggregateLines, cardLines, feedbackLines, panelTextLines, selfTextLines, whatReveals, whenTheCandidateSees } from './scorecard-messages.ts';
+import { aggregateLines, cardLines, feedbackLines, panelTextLines, selfTextLines, type Revealer, whatReveals, whenTheCandidateSees } from './scorecard-messages.ts';
 
-const whatRevealed = (hostAlone: boolean) => (hostAlone ? 'The host has scored' : 'Every interviewer has scored');
+const whatRevealed = (revealer: Revealer | undefined) => capitalise(whatReveals(revealer));
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 import { packLines } from './split.ts';
 
 const ScorecardModalMetadata = z.object({ s: z.string().min(1).max(64), c: z.string().max(32) });
@@ -96,8 +97,8 @@ export interface ScorecardModalInput {
   readonly privateNotes?: readonly Note[];
   /** The scorecard is kept to the candidate and the panel: the candidate gets it privately, not in the summary. */
   readonly privateScores?: boolean;
-  /** No interviewer is named: the host's card is what reveals the cards. */
-  readonly hostAlone?: boolean;
+  /** Whose card reveals the cards (the host's when no interviewer is named). */
+  readonly revealer?: Revealer;
 }
 
 /** The form: a score (1–4) and optional evidence per dimension; for the panel, red flags and a recommendation; strengths and improvements. */
@@ -115,7 +116,7 @@ export function renderScorecardModal(input: ScorecardModalInput): ModalView {
             ? `Score yourself on the rubric the panel uses. Nobody on the panel sees it before their own cards are revealed; you can change it until the session ends. ${
                 input.privateScores ? 'Then you get it beside their scores, privately.' : 'The summary shows it beside their scores.'
               }`
-            : `Blind: nobody sees your card, nor you theirs, until ${whatReveals(input.hostAlone ?? false)} or the session ends. You can change it until then. Score what you saw; skip what you did not.`,
+            : `Blind: nobody sees your card, nor you theirs, until ${whatReveals(input.revealer)} or the session ends. You can change it until then. Score what you saw; skip what you did not.`,
         ),
       ],
     },
@@ -236,7 +237,7 @@ export interface ScorecardsViewInput {
   /** Notes kept for the interviewers: the panel's view only (the candidate's is given none). */
   readonly privateNotes?: readonly Note[];
   readonly privateScores?: boolean;
-  readonly hostAlone?: boolean;
+  readonly revealer?: Revealer;
 }
 
 /** The revealed cards, read-only: what they add up to, then every card as its scorer filled it in. */
@@ -244,7 +245,7 @@ export function renderScorecardsView(input: ScorecardsViewInput): ModalView {
   const self = input.cards.find((c) => c.role === 'candidate');
   const why = input.sessionEnded
     ? 'The session has ended: every card is revealed and can no longer change.'
-    : `${whatRevealed(input.hostAlone ?? false)}: the cards are revealed to the panel and can no longer change. ${whenTheCandidateSees(input.privateScores ?? false)}`;
+    : `${whatRevealed(input.revealer)}: the cards are revealed to the panel and can no longer change. ${whenTheCandidateSees(input.privateScores ?? false)}`;
   const added = aggregateLines(input.aggregate, self);
   const texts = [...panelTextLines(input.aggregate), ...selfTextLines(self)];
   const feedback = feedbackLines(input.aggregate, self, input.candidateId);
