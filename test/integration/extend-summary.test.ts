@@ -25,8 +25,8 @@ describe('the summary of an extended session', () => {
     await h.command('+0.25');
     await h.command('extend');
     await h.tick();
-    // The session message and the schedule run on the extended length.
-    expect(allText(h.root() ?? {})).toContain('*Requirements &amp; scope* · 7 min');
+    // The schedule runs on the extended length; the session message shows the plan and the time added apart.
+    expect(allText(h.root() ?? {})).toContain('*Requirements &amp; scope* · 1 min (+6 min)');
     const phase2 = () => Number(h.db.prepare('SELECT starts_at FROM session_phases WHERE idx = 1').pluck().get());
     const created = Number(h.db.prepare('SELECT created_at FROM sessions').pluck().get());
     expect(phase2() - created).toBe(7 * MIN);

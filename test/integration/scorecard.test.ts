@@ -479,7 +479,7 @@ describe('blind until the reveal', () => {
     // Once the session ended, an edit is refused and Score shows the cards read-only.
     expect(await submitCard(again, { ...SELF_CARD, improvements: 'too late' }, CANDIDATE)).toEqual({
       response_action: 'errors',
-      errors: { [SCORE_IDS.scoreBlock('requirements')]: expect.stringContaining('The session has ended') },
+      errors: { [SCORE_IDS.scoreBlock('requirements')]: 'The session has ended, so your self-assessment can no longer be added or changed.' },
     });
   });
 

@@ -94,13 +94,15 @@ export function makeScoreAction(deps: ListenerDeps) {
  * Why a submission was not stored, as an error on the form (which stays open, with everything typed). `wrote`: the
  * form holds words of the scorer's own, which a note can still keep when the card cannot be added.
  */
-function refusalText(outcome: Exclude<SubmitScorecardOutcome, { ok: true }>, wrote: boolean): string {
+function refusalText(outcome: Exclude<SubmitScorecardOutcome, { ok: true }>, wrote: boolean, userId: string): string {
   switch (outcome.reason) {
     case 'not_found':
       return 'This session no longer exists, so the card was not saved.';
     case 'not_allowed':
       return 'Only the panel (host, interviewers, observers) and the candidate can score this session.';
     case 'ended':
+      // The candidate's own card is a self-assessment, and the panel's reveal is nothing to them.
+      if (outcome.session && outcome.session.candidateId === userId) return 'The session has ended, so your self-assessment can no longer be added or changed.';
       return 'The session has ended and the cards are revealed, so this card can no longer change.';
     case 'revealed':
       if (outcome.hadCard) return 'The cards are revealed to the panel, so this card can no longer change.';
@@ -130,7 +132,7 @@ export function makeScorecardSubmit(deps: ListenerDeps) {
         return;
       }
       const wrote = [form.strengths, form.improvements, ...Object.values(form.scores).map((s) => s?.evidence)].some((text) => !isBlank(text ?? ''));
-      return problem(refusalText(outcome, wrote));
+      return problem(refusalText(outcome, wrote, input.userId));
     }
     await ack();
     const { session, card } = outcome;

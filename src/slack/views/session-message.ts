@@ -37,7 +37,9 @@ export function renderSessionMessage({ session, notes, members, contributors }: 
     else if (slot.index < current) marker = '✅';
     else if (slot.index === current) marker = session.status === 'paused' ? '⏸️' : '▶️';
     else marker = '◻️';
-    const parts = [`${marker} ${slot.index + 1}. *${name}*`, formatDuration(slot.plannedMs)];
+    // The plan, with the time added by extensions beside it, as the summary and status show it.
+    const added = slot.addedMs ?? 0;
+    const parts = [`${marker} ${slot.index + 1}. *${name}*`, `${formatDuration(slot.plannedMs - added)}${added > 0 ? ` (+${formatDuration(added)})` : ''}`];
     if (ended && slot.startsAt >= endedAt) parts.push('not reached');
     // While paused, the phases still ahead start later by however long the pause lasts: no time is known to show.
     else if (!(paused && slot.index > current)) parts.push(`starts ${slackWhen(slot.startsAt, now)}`);

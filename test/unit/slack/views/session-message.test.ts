@@ -46,6 +46,14 @@ describe('renderSessionMessage', () => {
     expect(stateLine(aSession({ interviewers: ['UINT1'] }))).toBe(`Now: *High-level design*${until}`);
   });
 
+  it('shows a phase extended and then cut short by its plan and the time added, not as if it all was planned', () => {
+    const base = aSession();
+    // Phase 1 planned 5 min, 5 more added; the session ended 2 min into it.
+    const phases = base.phases.map((p) => (p.index === 0 ? { ...p, plannedMs: 10 * MIN, addedMs: 5 * MIN } : { ...p, startsAt: p.startsAt + 5 * MIN, addedMs: 0 }));
+    const ended = aSession({ phases, status: 'ended', endedAt: T0 + 2 * MIN, endReason: 'ended_by_host' });
+    expect(phaseLines(renderSessionMessage(aSnapshot(ended), T0 + 3 * MIN).blocks)[0]).toMatch(/^✅ 1\. \*Requirements &amp; scope\* · 5 min \(\+5 min\) · starts /);
+  });
+
   it('carries the session and the current phase in every button', () => {
     const session = aSession({ id: 'abc_DEF-123' });
     const controls = controlsOf(renderSessionMessage(aSnapshot(session), T0 + 30 * MIN).blocks);
