@@ -61,7 +61,7 @@ export type Command =
  * Why private scores were refused: they keep a candidate's scores between that candidate and the panel, so the
  * session needs a candidate. Plain words, for the form as well.
  */
-export const PRIVATE_SCORES_NEED_INTERVIEW =
+export const PRIVATE_SCORES_NEED_CANDIDATE =
   "Private scores keep a candidate's scores between them and the panel: name the candidate as well, or leave the scores out.";
 
 /** A user reference as Slack sends it in escaped command text: `<@U123>` or `<@U123|name>`. */
@@ -442,8 +442,8 @@ function parseStart(tokens: string[], length: TextLength): Command {
   const both = interviewers.find((id) => observers.includes(id));
   // Named, so that a long list need not be searched for them; a mention as Slack writes one, shown as one.
   if (both) return { kind: 'invalid', message: `<@${both}> is named both interviewer and observer: pick one.` };
-  // Only a live interview has a scorecard: the option alone would promise a privacy nothing needs.
-  if (privateScores && candidate === undefined) return { kind: 'invalid', message: PRIVATE_SCORES_NEED_INTERVIEW };
+  // Private scores are kept between a candidate and the panel: without a candidate there is nobody to keep them for.
+  if (privateScores && candidate === undefined) return { kind: 'invalid', message: PRIVATE_SCORES_NEED_CANDIDATE };
   return {
     kind: 'start',
     topic: title,

@@ -123,7 +123,11 @@ export function whatReveals(revealer: Revealer = 'interviewers'): string {
   return revealer === 'interviewers' ? 'every interviewer has scored' : revealer === 'host' ? 'the host has scored' : 'you have scored';
 }
 
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** The same, opening a sentence: "Every interviewer has scored", "You have scored". */
+export function whatRevealed(revealer: Revealer = 'interviewers'): string {
+  const what = whatReveals(revealer);
+  return what.charAt(0).toUpperCase() + what.slice(1);
+}
 
 /** Where and when the candidate reads the panel's scores: in the summary, or, kept private, by themselves. */
 export function whenTheCandidateSees(privateScores: boolean): string {
@@ -182,7 +186,7 @@ export function renderScorecardSaved(input: { topic: string; card: Scorecard; ed
 
 /** To each member of the panel, privately: the cards are revealed, and what they add up to. */
 export function renderRevealNotice(input: { sessionId?: string; topic: string; aggregate: PanelAggregate; privateScores?: boolean; revealer?: Exclude<Revealer, 'you'> }): SlackMessage {
-  const intro = `🔓 ${capitalise(whatReveals(input.revealer))} ${strong(input.topic)}: the cards are revealed to the panel. ${whenTheCandidateSees(input.privateScores ?? false)}`;
+  const intro = `🔓 ${whatRevealed(input.revealer)} ${strong(input.topic)}: the cards are revealed to the panel. ${whenTheCandidateSees(input.privateScores ?? false)}`;
   const lines = [intro, ...aggregateLines(input.aggregate)];
   return {
     text: fallback(`The scorecards of ${esc(input.topic)} are revealed to the panel`),

@@ -16,10 +16,8 @@ import { ACTION_IDS, BLOCK_IDS, CALLBACK_IDS, SCORE_IDS } from '../ids.ts';
 import { LIMITS } from '../limits.ts';
 import { escapeMrkdwn, mention, phaseName, truncate } from '../mrkdwn.ts';
 import { context, section } from './message.ts';
-import { aggregateLines, cardLines, feedbackLines, panelTextLines, selfTextLines, type Revealer, whatReveals, whenTheCandidateSees } from './scorecard-messages.ts';
+import { aggregateLines, cardLines, feedbackLines, panelTextLines, selfTextLines, type Revealer, whatReveals, whatRevealed, whenTheCandidateSees } from './scorecard-messages.ts';
 
-const whatRevealed = (revealer: Revealer | undefined) => capitalise(whatReveals(revealer));
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 import { packLines } from './split.ts';
 
 const ScorecardModalMetadata = z.object({ s: z.string().min(1).max(64), c: z.string().max(32) });

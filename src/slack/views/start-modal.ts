@@ -4,7 +4,7 @@
  */
 import type { ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
-import { ASYNC_DEFAULT_PLAN, MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH, PRIVATE_SCORES_NEED_INTERVIEW } from '../../domain/command.ts';
+import { ASYNC_DEFAULT_PLAN, MAX_INTERVIEWERS, MAX_OBSERVERS, MAX_TOPIC_LENGTH, PRIVATE_SCORES_NEED_CANDIDATE } from '../../domain/command.ts';
 import { type Level, LEVELS } from '../../domain/levels.ts';
 import { DEFAULT_PLAN, formatPlan, parsePlan, type Plan } from '../../domain/plan.ts';
 import { PROMPTS } from '../../domain/prompts.ts';
@@ -231,7 +231,7 @@ export function parseStartForm(values: unknown, people: StartFormPeople): FormRe
   const levelValue = field(START_FIELDS.level)?.selected_option?.value;
   const level = LEVELS.find((l) => l.key === levelValue)?.key;
   const privateScores = (field(START_FIELDS.scores)?.selected_options ?? []).some((o) => o.value === PRIVATE_SCORES);
-  if (privateScores && candidate === undefined) errors[START_FIELDS.scores] = PRIVATE_SCORES_NEED_INTERVIEW;
+  if (privateScores && candidate === undefined) errors[START_FIELDS.scores] = PRIVATE_SCORES_NEED_CANDIDATE;
 
   const choice = PLAN_CHOICES.find((c) => c.value === field(START_FIELDS.plan)?.selected_option?.value) ?? PLAN_CHOICES[0];
   let plan: Plan = DEFAULT_PLAN;
